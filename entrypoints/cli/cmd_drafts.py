@@ -1,0 +1,49 @@
+"""draft import / revise / diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from entrypoints.cli.cmd_units import read_file
+from entrypoints.cli.runtime import domain_errors, rt
+from workflow.parsing.draft_file import parse_draft_file
+from workflow.services.drafts import import_draft, revise_draft
+
+app = typer.Typer(help="文稿", no_args_is_help=True)
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help=".txt、.md 或 .docx 文稿"),
+    title: str = typer.Option(..., "--title", help="文稿标题"),
+    issuer: str = typer.Option(..., "--issuer", help="发文机关"),
+    stage: str = typer.Option("proposed", "--stage", help="proposed|discussion|for_review|final"),
+) -> None:
+    """导入文稿及其重点任务分工表。"""
+    r = rt()
+    with domain_errors():
+        parsed = parse_draft_file(file.name, read_file(file))
+        office_id = r.office_id()
+        with r.uow() as uow:
+            result = import_draft(uow, r.clock, r.actor, parsed, title=title, issuer=issuer, filename=file.name,
+                                  office_id=office_id, stage=stage)
+    r.emit({"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
+           f"文稿已导入：编号 {result.draft_id}，第 {result.version} 稿，重点任务 {result.tasks} 项。")
+
+
+@app.command("revise")
+def revise(
+    file: Path = typer.Argument(..., help="修改后的文稿"),
+    draft: int = typer.Option(..., "--draft", help="文稿编号"),
+    note: str = typer.Option("", "--note", help="修改说明"),
+) -> None:
+    """导入文稿的新一稿。"""
+    r = rt()
+    with domain_errors():
+        parsed = parse_draft_file(file.name, read_file(file))
+        with r.uow() as uow:
+            result = revise_draft(uow, r.clock, r.actor, draft, parsed, filename=file.name, note=note)
+    r.emit({"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
+           f"文稿 {result.draft_id} 已更新为第 {result.version} 稿，重点任务 {result.tasks} 项。")

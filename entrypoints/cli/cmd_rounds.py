@@ -1,0 +1,180 @@
+"""round start / list / deadline, reply, admit, sweep, status."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from entrypoints.cli.cmd_units import read_file
+from entrypoints.cli.runtime import domain_errors, rt
+from workflow.errors import InvalidInput
+from workflow.services.deadlines import sweep as sweep_service
+from workflow.services.queries import list_rounds, round_status
+from workflow.services.replies import SubmitReply, admit_late_reply, parse_comments_json, submit_reply
+from workflow.services.rounds import StartRound, change_deadline, start_round
+from workflow.timefmt import iso_beijing, parse_instant, to_beijing
+
+app = typer.Typer(help="征求意见轮次", no_args_is_help=True)
+
+
+def _instant(text: str, what: str = "截止时间"):  # type: ignore[no-untyped-def]
+    try:
+        return parse_instant(text)
+    except ValueError:
+        raise InvalidInput("DATETIME_INVALID", f"{what}“{text}”无法识别，请使用 ISO 8601 格式，例如 2023-02-18T10:00+08:00。",
+                           value=text) from None
+
+
+def resolve_deadline(deadline: str | None, workdays: int | None) -> tuple:  # type: ignore[type-arg]
+    """(UTC instant, warning text) from either an explicit instant or a working-day count."""
+    r = rt()
+    if (deadline is None) == (workdays is None):
+        raise InvalidInput("DEADLINE_REQUIRED", "请指定 --deadline 或 --workdays 之一。")
+    if deadline is not None:
+        return _instant(deadline), ""
+    from workflow.calendar import CalendarConfig, WorkCalendar, deadline_after_workdays
+
+    calendar = WorkCalendar(CalendarConfig.from_mapping(r.settings.section("calendar")))
+    at, result = deadline_after_workdays(to_beijing(r.clock.now()).date(), workdays or 0, calendar)
+    return at, "；".join(result.warnings)
+
+
+@app.command("start")
+def start(
+    draft: int = typer.Option(..., "--draft"),
+    doc_number: str = typer.Option(..., "--doc-number", help="发文字号，如 孝安办函〔2023〕1号"),
+    deadline: str | None = typer.Option(None, "--deadline", help="截止时间 ISO 8601（无时区按北京时间）"),
+    workdays: int | None = typer.Option(None, "--workdays", help="自今日起若干个工作日"),
+    all_units: bool = typer.Option(False, "--all-units"),
+    category: list[str] = typer.Option([], "--category"),
+    unit: list[str] = typer.Option([], "--unit"),
+    contact: str = typer.Option(..., "--contact"),
+    phone: str = typer.Option(..., "--phone"),
+    letter_date: str | None = typer.Option(None, "--letter-date", help="成文日期 YYYY-MM-DD"),
+    basis: str = typer.Option("", "--basis", help="起草依据"),
+) -> None:
+    """发起一轮征求意见。"""
+    r = rt()
+    with domain_errors():
+        if not (all_units or category or unit):
+            raise InvalidInput("RECIPIENTS_REQUIRED", "请用 --all-units、--category 或 --unit 指定征求对象。")
+        at, warning = resolve_deadline(deadline, workdays)
+        cmd = StartRound(draft_id=draft, office_id=r.office_id(), doc_number=doc_number, deadline=at,
+                         contact=contact, phone=phone, unit_names=unit, categories=category, all_units=all_units,
+                         letter_date=date.fromisoformat(letter_date) if letter_date else None, basis=basis,
+                         deadline_warning=warning)
+        with r.uow() as uow:
+            result = start_round(uow, r.clock, r.actor, cmd)
+    data = {"round_id": result.round_id, "deadline": iso_beijing(result.deadline), "recipients": result.recipients,
+            "without_address": result.without_address, "warnings": [warning] if warning else []}
+    lines = [f"已发起征求意见：轮次 {result.round_id}，截止 {iso_beijing(result.deadline)}，征求对象 {len(result.recipients)} 家。"]
+    if result.without_address:
+        lines.append("提醒：以下单位未登记邮箱或 webhook，需线下送达：" + "、".join(result.without_address))
+    if warning:
+        lines.append("注意：" + warning)
+    r.emit(data, "\n".join(lines))
+
+
+@app.command("list")
+def list_() -> None:
+    """列出全部轮次。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        rows = list_rounds(uow)
+    r.emit(rows, lambda: "\n".join(f"{x['round_id']:>4}  {x['doc_number']}  {x['state']}/{x['draft_state']}  "
+                                   f"截止 {x['deadline']}  {x['title']}" for x in rows) or "暂无轮次。")
+
+
+@app.command("deadline")
+def deadline_(
+    round_id: int = typer.Option(..., "--round"),
+    deadline: str | None = typer.Option(None, "--deadline"),
+    workdays: int | None = typer.Option(None, "--workdays"),
+    reason: str = typer.Option(..., "--reason", help="调整理由"),
+) -> None:
+    """延期或提前截止时间（须说明理由）。"""
+    r = rt()
+    with domain_errors():
+        at, _ = resolve_deadline(deadline, workdays)
+        with r.uow() as uow:
+            row = change_deadline(uow, r.clock, r.actor, round_id, at, reason)
+    r.emit({"round_id": round_id, "deadline": iso_beijing(row.deadline)},
+           f"轮次 {round_id} 的截止时间已调整为 {iso_beijing(row.deadline)}。")
+
+
+def reply(
+    round_id: int = typer.Option(..., "--round"),
+    unit: str = typer.Option(..., "--unit"),
+    no_comments: bool = typer.Option(False, "--no-comments"),
+    comments: Path | None = typer.Option(None, "--comments", help="JSON 文件"),
+    channel: str = typer.Option("web", "--channel", help="web|paper|email"),
+    received_at: str | None = typer.Option(None, "--received-at"),
+    sealed: bool = typer.Option(False, "--sealed", help="已加盖公章"),
+) -> None:
+    """登记一个单位的回复。"""
+    r = rt()
+    with domain_errors():
+        if no_comments == (comments is not None):
+            raise InvalidInput("REPLY_KIND_REQUIRED", "请指定 --no-comments 或 --comments 之一。")
+        items = parse_comments_json(read_file(comments)) if comments else []
+        cmd = SubmitReply(round_id=round_id, unit_name=unit, no_comments=no_comments, comments=items,
+                          channel=channel, received_at=_instant(received_at, "收到时间") if received_at else None,
+                          sealed=sealed)
+        with r.uow() as uow:
+            result = submit_reply(uow, r.clock, r.actor, cmd)
+    r.emit({"reply_id": result.reply_id, "late": result.late, "revision": result.revision, "state": result.state},
+           f"回复已登记（第 {result.revision} 次）" + ("，已逾期，不计入采纳决定。" if result.late else "。"))
+
+
+def admit(
+    reply_id: int = typer.Option(..., "--reply"),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """将逾期回复的意见纳入采纳决定。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        admit_late_reply(uow, r.clock, r.actor, reply_id, reason)
+    r.emit({"reply_id": reply_id, "admitted": True}, f"逾期回复 {reply_id} 已纳入采纳决定。")
+
+
+def sweep() -> None:
+    """立即执行截止：逾期未回复的单位视为无意见。"""
+    r = rt()
+    with domain_errors():
+        result = sweep_service(r.ready_engine(), r.clock)
+    r.emit({"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
+           f"已截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。")
+
+
+def status(round_id: int = typer.Option(..., "--round")) -> None:
+    """查看一轮征求意见的状态。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        data = round_status(uow, round_id)
+        from workflow.services.schedule_view import next_actions
+
+        data["next_actions"] = next_actions(uow, r.clock, r.settings, round_id)
+        from workflow.services.delivery_view import deliveries
+
+        data["deliveries"] = deliveries(uow, round_id)
+    r.emit(data, lambda: _human_status(data))
+
+
+def _human_status(data: dict) -> str:  # type: ignore[type-arg]
+    rnd = data["round"]
+    lines = [f"{rnd['doc_number']}  {rnd['draft_title']}", f"状态：{rnd['draft_state_label']}  截止：{rnd['deadline_text']}"]
+    for a in data.get("next_actions", []):
+        lines.append(f"下一步：{a['label']}  {a['at']}")
+    lines.append("征求对象：")
+    for x in data["recipients"]:
+        lines.append(f"  {x['unit']}  {x['state_label']}{'（有逾期回复）' if x['late'] else ''}")
+    if data["comments"]:
+        lines.append("修改意见：")
+        for c in data["comments"]:
+            lines.append(f"  [{c['id']}] {c['unit']} {c['target']}：{c['text'][:40]} → {c['decision_label'] or '待决定'}")
+    for d in data.get("deliveries", []):
+        if d["status"] != "sent":
+            lines.append(f"  消息 {d['id']} {d['kind']} → {d['unit']} {d['status']} {d['last_error']}")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""serve, scheduler, notify: the long-running parts and their one-shot variants."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import typer
+
+from entrypoints.cli.runtime import domain_errors, rt
+from workflow.scheduler import DeadlineScheduler, SchedulerSettings
+
+notify_app = typer.Typer(help="消息发送", no_args_is_help=True)
+
+
+def _relay_fn():  # type: ignore[no-untyped-def]
+    from notifications.relay import build_relay
+
+    r = rt()
+    relay = build_relay(r.engine, r.clock, r.settings)
+    return relay.run_once
+
+
+def _scheduler() -> DeadlineScheduler:
+    r = rt()
+    return DeadlineScheduler(r.ready_engine(), r.clock, SchedulerSettings.from_mapping(r.settings.section("scheduler")),
+                             relay=_relay_fn())
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host"),
+    port: int | None = typer.Option(None, "--port"),
+    no_scheduler: bool = typer.Option(False, "--no-scheduler", help="只运行网页服务（多进程部署时）"),
+) -> None:
+    """运行网页服务（内含截止时间调度器）。"""
+    import uvicorn
+
+    from entrypoints.web.app import create_app
+
+    r = rt()
+    with domain_errors():
+        r.ready_engine()
+        scheduler = None if no_scheduler else _scheduler()
+        app = create_app(r.settings, engine=r.engine, clock=r.clock)
+        if scheduler is not None:
+            scheduler.start()
+    try:
+        uvicorn.run(app, host=host or r.settings.host, port=port or r.settings.port, log_level="warning")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+
+
+def scheduler(once: bool = typer.Option(False, "--once", help="执行所有到期任务后退出")) -> None:
+    """单独运行截止时间调度器。"""
+    r = rt()
+    with domain_errors():
+        sched = _scheduler()
+        if once:
+            result = sched.run_once()
+            r.emit({"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
+                   f"已执行到期任务：截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。")
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        sched.start()
+    try:
+        stop.wait()
+    finally:
+        sched.shutdown()
+
+
+@notify_app.command("once")
+def notify_once() -> None:
+    """发送所有到期的待发消息后退出。"""
+    r = rt()
+    with domain_errors():
+        r.ready_engine()
+        result = _relay_fn()()
+    r.emit({"sent": result.sent, "failed": result.failed}, f"已发送 {result.sent} 条，失败 {result.failed} 条。")
+
+
+@notify_app.command("retry")
+def notify_retry(message: int = typer.Option(..., "--message")) -> None:
+    """将发送失败的消息重新排队。"""
+    from workflow.services.notify_admin import retry_message
+
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        retry_message(uow, r.clock, r.actor, message)
+    r.emit({"message_id": message, "status": "pending"}, f"消息 {message} 已重新排队。")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("scheduler")(scheduler)
+    app.add_typer(notify_app, name="notify")

@@ -1,0 +1,64 @@
+"""init, demo, workdays."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from entrypoints.cli.runtime import domain_errors, rt
+from storage.migrate import upgrade
+from workflow.errors import InvalidInput
+from workflow.services.units import ensure_office
+
+
+def init() -> None:
+    """创建或升级数据库，并登记配置文件中的发文机关。"""
+    r = rt()
+    with domain_errors():
+        upgrade(r.engine)
+        with r.uow() as uow:
+            office_id = ensure_office(uow, r.clock, r.actor, r.settings.office_name, r.settings.office_short_name)
+        with r.uow() as uow:
+            office = uow.directory.office(office_id)
+            if office and (office.email != r.settings.office_email or office.reviewer_unit != r.settings.reviewer_unit):
+                office.email = r.settings.office_email
+                office.reviewer_unit = r.settings.reviewer_unit
+                uow.directory.add(office)
+                uow.session.commit()
+    r.emit({"database": r.engine.url.render_as_string(hide_password=True), "office_id": office_id},
+           f"数据库已就绪：{r.engine.url.render_as_string(hide_password=True)}")
+
+
+def demo() -> None:
+    """载入孝义市2023年安全生产工作通知征求意见的真实轮次（孝安办函〔2023〕1号）。"""
+    from workflow.demo.loader import load_demo
+
+    r = rt()
+    with domain_errors():
+        upgrade(r.engine)
+        result = load_demo(r.engine, r.settings)
+    r.emit({"round_id": result.round_id, "draft_id": result.draft_id},
+           f"演示数据已载入：轮次 {result.round_id}（孝安办函〔2023〕1号），文稿 {result.draft_id}。")
+
+
+def workdays(
+    from_: str = typer.Option(..., "--from", help="起算日期 YYYY-MM-DD"),
+    add: int = typer.Option(..., "--add", help="工作日数"),
+) -> None:
+    """按国务院公布的节假日和调休安排计算工作日。"""
+    from workflow.calendar import CalendarConfig, WorkCalendar
+
+    r = rt()
+    with domain_errors():
+        try:
+            start = date.fromisoformat(from_)
+        except ValueError:
+            raise InvalidInput("DATE_INVALID", f"日期“{from_}”格式不正确，应为 YYYY-MM-DD。") from None
+        calendar = WorkCalendar(CalendarConfig.from_mapping(r.settings.section("calendar")))
+        result = calendar.add_workdays(start, add)
+    r.emit(
+        {"from": start.isoformat(), "add": add, "date": result.end.isoformat(), "reasoning": result.reasoning_zh(),
+         "warnings": list(result.warnings)},
+        lambda: "\n".join([result.end.isoformat(), *result.reasoning_zh(), *result.warnings]),
+    )

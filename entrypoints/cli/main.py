@@ -1,0 +1,62 @@
+"""The ``consultflow`` command: one Typer app, commands grouped by what staff do."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from entrypoints.cli import cmd_decisions, cmd_drafts, cmd_reports, cmd_rounds, cmd_setup, cmd_units
+from entrypoints.cli.runtime import Runtime, extract_global_options, use_runtime
+
+app = typer.Typer(
+    name="consultflow",
+    help="征求意见工作流：征求意见 → 截止 → 采纳 → 合法性审查 → 印发。全局选项：--json、--config PATH。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(cmd_setup.init)
+app.command("demo")(cmd_setup.demo)
+app.command("workdays")(cmd_setup.workdays)
+app.add_typer(cmd_units.app, name="units")
+app.add_typer(cmd_drafts.app, name="draft")
+app.add_typer(cmd_rounds.app, name="round")
+app.command("reply")(cmd_rounds.reply)
+app.command("admit")(cmd_rounds.admit)
+app.command("sweep")(cmd_rounds.sweep)
+app.command("status")(cmd_rounds.status)
+app.command("decide")(cmd_decisions.decide)
+app.command("submit-review")(cmd_decisions.submit_review)
+app.command("review")(cmd_decisions.review)
+app.command("issue")(cmd_decisions.issue)
+app.command("report")(cmd_reports.report)
+app.add_typer(cmd_reports.audit_app, name="audit")
+
+
+def _register_optional() -> None:
+    """Long-running and later-added commands (server, scheduler, notifications, users)."""
+    from entrypoints.cli import cmd_server
+
+    cmd_server.register(app)
+
+
+_registered: list[bool] = []
+
+
+def build_app() -> typer.Typer:
+    if not _registered:
+        _register_optional()
+        _registered.append(True)
+    return app
+
+
+def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
+    """Console entry point; ``runtime`` lets tests run the real CLI in-process with their clock."""
+    rt = use_runtime(runtime or Runtime())
+    args = extract_global_options(list(sys.argv[1:] if argv is None else argv), rt)
+    build_app()(args=args, prog_name="consultflow")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""What every CLI command shares: settings, engine, clock, output mode and error rendering."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NoReturn
+
+import typer
+from sqlalchemy import Engine
+
+from storage.db import make_engine
+from storage.migrate import is_initialised
+from storage.uow import UnitOfWork
+from workflow.actors import Actor, Role
+from workflow.clock import Clock, SystemClock
+from workflow.config import Settings, load_settings
+from workflow.errors import DomainError
+from workflow.logging import configure_logging
+
+
+@dataclass
+class Runtime:
+    config_path: str | None = None
+    as_json: bool = False
+    clock: Clock = field(default_factory=SystemClock)
+
+    @cached_property
+    def settings(self) -> Settings:
+        settings = load_settings(self.config_path)
+        configure_logging(settings.log_format, settings.log_level)
+        return settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    def ready_engine(self) -> Engine:
+        """The engine of an initialised database, or a clear error telling how to get one."""
+        if not is_initialised(self.engine):
+            raise DomainError("DB_NOT_INITIALISED", "数据库尚未初始化，请先执行 consultflow init。")
+        return self.engine
+
+    def uow(self, *, importing: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.ready_engine(), importing=importing)
+
+    @property
+    def actor(self) -> Actor:
+        import getpass
+
+        return Actor(f"{getpass.getuser()}（命令行）", Role.staff)
+
+    def office_id(self) -> int:
+        with self.uow() as uow:
+            office = uow.directory.office_by_name(self.settings.office_name) or uow.directory.first_office()
+            if office is None or office.id is None:
+                raise DomainError("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
+            return office.id
+
+    def emit(self, data: Any, human: str | Callable[[], str]) -> None:
+        """One JSON value on stdout under --json, else the Chinese text for people."""
+        if self.as_json:
+            typer.echo(json.dumps(data, ensure_ascii=False, default=str))
+        else:
+            typer.echo(human() if callable(human) else human)
+
+    def fail(self, error: DomainError, exit_code: int = 1) -> NoReturn:
+        if self.as_json:
+            typer.echo(json.dumps(error.to_dict(), ensure_ascii=False, default=str))
+        else:
+            typer.echo(f"错误：{error.message}（{error.code}）", err=True)
+        raise typer.Exit(exit_code)
+
+
+_CURRENT: list[Runtime] = [Runtime()]
+
+
+def rt() -> Runtime:
+    return _CURRENT[0]
+
+
+def use_runtime(runtime: Runtime) -> Runtime:
+    """Install the runtime for this invocation (main() does; tests pass one with a movable clock)."""
+    _CURRENT[0] = runtime
+    return runtime
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    try:
+        yield
+    except DomainError as exc:
+        rt().fail(exc)
+
+
+def extract_global_options(argv: list[str], runtime: Runtime) -> list[str]:
+    """Accept --json and --config anywhere on the line, so scripts need not care about order."""
+    out: list[str] = []
+    it = iter(range(len(argv)))
+    skip = False
+    for i in it:
+        if skip:
+            skip = False
+            continue
+        arg = argv[i]
+        if arg == "--json":
+            runtime.as_json = True
+        elif arg == "--config" and i + 1 < len(argv):
+            runtime.config_path = argv[i + 1]
+            skip = True
+        elif arg.startswith("--config="):
+            runtime.config_path = arg.split("=", 1)[1]
+        else:
+            out.append(arg)
+    return out

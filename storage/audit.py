@@ -1,0 +1,227 @@
+"""The append-only, hash-chained audit trail.
+
+Each event's hash covers its own fields and the previous event's hash, so editing,
+deleting or reordering any row breaks the chain from that row on. Events are buffered in
+the unit of work and appended at commit: the chain head row is locked only then, briefly,
+which serialises writers from many processes without deadlocking against row locks taken
+earlier in the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from hashlib import sha256
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from storage.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def canonical_payload(payload: dict[str, Any] | None) -> str:
+    return _PAYLOAD.encode(payload or {})
+
+
+@lru_cache(maxsize=1024)
+def _iso(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    role: str,
+    action: str,
+    entity: str,
+    round_id: int | None,
+    from_state: str | None,
+    to_state: str | None,
+    payload: str,
+    imported: bool,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the length-prefixed fields; the format is part of the chain."""
+    return _hash(seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported,
+                 prev_hash)
+
+
+def _hash(seq: int, at: str, actor: str, role: str, action: str, entity: str, round_id: int | None,
+          from_state: str | None, to_state: str | None, payload: str, imported: bool, prev_hash: str) -> str:
+    # Length-prefixed fields: unambiguous whatever the text contains, and cheap to build.
+    s = str(seq)
+    r = "" if round_id is None else str(round_id)
+    f = "\x00" if from_state is None else from_state
+    t = "\x00" if to_state is None else to_state
+    material = (
+        f"{len(s)}:{s};{len(at)}:{at};{len(actor)}:{actor};{len(role)}:{role};{len(action)}:{action};"
+        f"{len(entity)}:{entity};{len(r)}:{r};{len(f)}:{f};{len(t)}:{t};{len(payload)}:{payload};"
+        f"{'1:1' if imported else '1:0'};64:{prev_hash};"
+    )
+    return sha256(material.encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class PendingEvent:
+    """An event recorded by a service, not yet given its place in the chain.
+
+    ``payload_json`` lets bulk writers pass an already-canonical payload string.
+    """
+
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    entity: str
+    round_id: int | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    imported: bool = False
+    payload_json: str | None = None
+
+
+class AuditLog:
+    """Buffers events for one transaction and chains them onto the head at flush."""
+
+    def __init__(self, session: Session, *, imported: bool = False) -> None:
+        self._session = session
+        self._pending: list[PendingEvent] = []
+        self._imported = imported
+
+    def record(self, event: PendingEvent) -> None:
+        """Buffer one event; in an import transaction every event is marked imported."""
+        if self._imported:
+            event.imported = True
+        self._pending.append(event)
+
+    def record_many(self, events: Iterable[PendingEvent]) -> None:
+        for event in events:
+            self.record(event)
+
+    @property
+    def pending(self) -> list[PendingEvent]:
+        return list(self._pending)
+
+    def flush(self) -> int:
+        """Append the buffered events (called by the unit of work right before commit)."""
+        if not self._pending:
+            return 0
+        session = self._session
+        head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
+        if head is None:
+            session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS_HASH))
+            seq, prev = 0, GENESIS_HASH
+        else:
+            seq, prev = head.seq, head.hash or GENESIS_HASH
+        rows: list[tuple[Any, ...]] = []
+        for ev in self._pending:
+            seq += 1
+            payload = ev.payload_json if ev.payload_json is not None else canonical_payload(ev.payload)
+            digest = _hash(seq, _iso(ev.at), ev.actor, ev.role, ev.action, ev.entity, ev.round_id, ev.from_state,
+                           ev.to_state, payload, ev.imported, prev)
+            rows.append((seq, ev.at, ev.actor, ev.role, ev.action, ev.entity, ev.round_id, ev.from_state,
+                         ev.to_state, payload, ev.imported, prev, digest))
+            prev = digest
+        _insert_rows(session, rows)
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+        count = len(self._pending)
+        self._pending.clear()
+        return count
+
+
+_COLUMNS = ("seq", "at", "actor", "role", "action", "entity", "round_id", "from_state", "to_state", "payload",
+            "imported", "prev_hash", "hash")
+
+
+def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """Plain executemany: a sweep appends hundreds of thousands of events, and per-row ORM or
+    type processing would dominate its cost. Instants are written as naive UTC like UTCDateTime."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        conn.execute(AuditEvent.__table__.insert(), [dict(zip(_COLUMNS, r, strict=True)) for r in rows])  # type: ignore[attr-defined]
+        return
+    mark = "?" if dialect == "sqlite" else "%s"
+    sql = f"INSERT INTO auditevent ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
+    stamps: dict[datetime, Any] = {}
+
+    def stamp(at: datetime) -> Any:
+        if at not in stamps:
+            naive = at.astimezone(UTC).replace(tzinfo=None)
+            stamps[at] = naive.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else naive
+        return stamps[at]
+
+    values = [(r[0], stamp(r[1]), *r[2:]) for r in rows]
+    for start in range(0, len(values), 10000):
+        conn.exec_driver_sql(sql, values[start : start + 10000])
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def iter_events(session: Session, round_id: int | None = None, batch: int = 5000) -> Iterator[AuditEvent]:
+    """Events in chain order, fetched in batches so a long trail does not load at once."""
+    last = 0
+    while True:
+        stmt = select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
+        if round_id is not None:
+            stmt = stmt.where(AuditEvent.round_id == round_id)
+        chunk = list(session.execute(stmt).scalars())
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].seq
+
+
+def verify_chain(session: Session) -> ChainVerdict:
+    """Recompute every hash in order; report the first sequence number that does not fit."""
+    expected_seq = 1
+    prev = GENESIS_HASH
+    checked = 0
+    for ev in iter_events(session):
+        if ev.seq != expected_seq:
+            return ChainVerdict(False, checked, expected_seq, f"缺少序号 {expected_seq} 的审计记录（记录被删除或顺序被改动）")
+        if ev.prev_hash != prev:
+            return ChainVerdict(False, checked, ev.seq, f"序号 {ev.seq} 的前序哈希与上一条记录不符")
+        digest = event_hash(
+            seq=ev.seq,
+            at=ev.at,
+            actor=ev.actor,
+            role=ev.role,
+            action=ev.action,
+            entity=ev.entity,
+            round_id=ev.round_id,
+            from_state=ev.from_state,
+            to_state=ev.to_state,
+            payload=ev.payload,
+            imported=ev.imported,
+            prev_hash=ev.prev_hash,
+        )
+        if digest != ev.hash:
+            return ChainVerdict(False, checked, ev.seq, f"序号 {ev.seq} 的审计记录内容与其哈希不符（记录被修改）")
+        prev = ev.hash
+        expected_seq += 1
+        checked += 1
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    if head is not None and (head.seq != checked or (checked and head.hash != prev)):
+        return ChainVerdict(False, checked, checked + 1, f"链尾记录缺失：应有 {head.seq} 条，实有 {checked} 条")
+    return ChainVerdict(True, checked)

@@ -1,0 +1,259 @@
+"""SQLModel tables. Rows are plain records: state changes go through ``states/`` machines
+in the services, never by assigning ``state`` from an entry point."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _at(nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Office(SQLModel, table=True):
+    """发文机关, e.g. 孝义市安全生产委员会办公室 (市安委办)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    short_name: str = ""
+    email: str = ""  # where review results and staff notices go
+    reviewer_unit: str = "市司法局"  # the unit that does the legality review
+
+
+class Unit(SQLModel, table=True):
+    """A unit of the directory; aliases let 交通局 find 交通运输局."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    category: str = Field(index=True)
+    aliases: str = Field(default="[]", sa_type=Text)  # JSON list
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+    webhook: str = ""
+    active: bool = True
+
+
+class Draft(SQLModel, table=True):
+    """A document being drafted; ``state`` is owned by states.draft.DRAFT_MACHINE."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int | None = Field(default=None, foreign_key="office.id")
+    title: str
+    issuer: str
+    state: str = Field(default="drafting", index=True)
+    current_version: int = 1
+    issued_doc_number: str | None = None
+    issued_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    created_at: datetime = Field(sa_column=_at())
+
+
+class DraftVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("draft_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    version: int
+    stage: str = "proposed"
+    source_filename: str = ""
+    source_title: str | None = None
+    body: str = Field(default="[]", sa_type=Text)  # JSON list of paragraphs
+    parts: str = Field(default="[]", sa_type=Text)  # JSON list of {ordinal, heading, task_numbers}
+    note: str = ""
+    created_at: datetime = Field(sa_column=_at())
+
+
+class Task(SQLModel, table=True):
+    """A row of the task-division table (重点任务分工) of one draft version."""
+
+    __table_args__ = (UniqueConstraint("version_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="draftversion.id", index=True)
+    number: int
+    title: str
+    content_hash: str
+
+
+class TaskItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    seq: int
+    label: str = ""
+    content: str = Field(sa_type=Text)
+    responsible: str = Field(default="", sa_type=Text)
+
+
+class Round(SQLModel, table=True):
+    """一轮征求意见 on one draft version; ``state`` is owned by states.round.ROUND_MACHINE."""
+
+    __table_args__ = (
+        UniqueConstraint("office_id", "doc_number"),
+        Index("ix_round_state_deadline", "state", "deadline"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    version: int
+    office_id: int = Field(foreign_key="office.id")
+    doc_number: str
+    doc_year: int
+    letter_date: date
+    deadline: datetime = Field(sa_column=_at())
+    deadline_warning: str = ""
+    contact: str = ""
+    phone: str = ""
+    basis: str = Field(default="", sa_type=Text)
+    requirements: str = Field(default="", sa_type=Text)
+    state: str = Field(default="open")
+    created_at: datetime = Field(sa_column=_at())
+    enforced_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+
+
+class Recipient(SQLModel, table=True):
+    """征求对象: one unit asked in one round; ``state`` owned by RECIPIENT_MACHINE."""
+
+    # The unique (round_id, unit_id) index also serves lookups by round; an index on state would
+    # only slow the deadline sweep, which rewrites state for many rows at once.
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id")
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    state: str = "pending"
+    replied_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    deemed_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    late: bool = False
+    revisions: int = 0
+
+
+class Reply(SQLModel, table=True):
+    """One revision of a unit's reply; every revision is kept, the last on-time one counts."""
+
+    __table_args__ = (UniqueConstraint("recipient_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id", index=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    revision: int
+    kind: str  # with_comments | no_comments
+    channel: str = "web"  # web | paper | email
+    received_at: datetime = Field(sa_column=_at())
+    recorded_at: datetime = Field(sa_column=_at())
+    recorded_by: str = ""
+    sealed: bool = False
+    late: bool = False
+    superseded: bool = False
+    admitted: bool = False
+    attachment_name: str = ""
+    attachment_sha256: str = ""
+
+
+class Comment(SQLModel, table=True):
+    """修改意见: a proposed change with its target, basis and reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    seq: int
+    target: str = ""
+    task_number: int | None = None
+    text: str = Field(sa_type=Text)
+    basis: str = Field(default="", sa_type=Text)
+    reason: str = Field(default="", sa_type=Text)
+
+
+class Decision(SQLModel, table=True):
+    """采纳情况及理由 for one comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", unique=True)
+    outcome: str  # adopted | partly_adopted | rejected
+    reason: str = Field(default="", sa_type=Text)
+    change_task_number: int | None = None
+    decided_by: str = ""
+    decided_at: datetime = Field(sa_column=_at())
+
+
+class LegalityReview(SQLModel, table=True):
+    """合法性审查 of the draft after a round, by the justice bureau."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    version: int
+    state: str = "pending"  # pending | approved | returned
+    reviewer: str = ""
+    opinion: str = Field(default="", sa_type=Text)
+    requested_at: datetime = Field(sa_column=_at())
+    decided_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained record of every state change and action."""
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_column=_at())
+    actor: str
+    role: str
+    action: str
+    entity: str
+    round_id: int | None = Field(default=None, index=True)
+    from_state: str | None = None
+    to_state: str | None = None
+    payload: str = Field(default="{}", sa_type=Text)
+    imported: bool = False
+    prev_hash: str
+    hash: str
+
+
+class AuditHead(SQLModel, table=True):
+    """The chain's tip, one row, locked by each appending transaction to serialise writers."""
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = ""
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to send, written in the same transaction as the change that causes it.
+
+    ``key`` is the idempotency key: the same notice is never queued twice, and channels that
+    can de-duplicate (Message-ID, Idempotency-Key) receive it with every retry.
+    """
+
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    kind: str
+    round_id: int | None = Field(default=None, index=True)
+    recipient_id: int | None = Field(default=None, index=True)
+    unit_id: int | None = None
+    channel: str  # email | webhook | wecom | dingtalk | console | none
+    address: str = ""
+    context: str = Field(default="{}", sa_type=Text)  # JSON: ids and values frozen at enqueue time
+    status: str = "pending"  # pending | sending | sent | failed | dead | undeliverable
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_at())
+    last_error: str = Field(default="", sa_type=Text)
+    created_at: datetime = Field(sa_column=_at())
+    sent_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    claimed_by: str = ""
+    claimed_until: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """Every try to deliver a message, with the provider's answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="outboxmessage.id", index=True)
+    at: datetime = Field(sa_column=_at())
+    ok: bool
+    permanent: bool = False
+    detail: str = Field(default="", sa_type=Text)

@@ -1,0 +1,87 @@
+"""Drafts, their versions and task-division tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from storage.models import Draft, DraftVersion, Task, TaskItem
+
+
+class DraftRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, draft_id: int, *, for_update: bool = False) -> Draft | None:
+        stmt = select(Draft).where(Draft.id == draft_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self.session.exec(stmt).first()
+
+    def all(self) -> Sequence[Draft]:
+        return self.session.exec(select(Draft).order_by(Draft.id)).all()  # type: ignore[arg-type]
+
+    def add(self, row: Draft | DraftVersion | Task | TaskItem) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def add_tasks(self, version_id: int, tasks: Sequence[tuple[Task, Sequence[TaskItem]]]) -> None:
+        for task, items in tasks:
+            task.version_id = version_id
+            self.session.add(task)
+        self.session.flush()
+        for task, items in tasks:
+            for item in items:
+                item.task_id = task.id  # type: ignore[assignment]
+                self.session.add(item)
+        self.session.flush()
+
+    def version(self, draft_id: int, version: int) -> DraftVersion | None:
+        return self.session.exec(
+            select(DraftVersion).where(DraftVersion.draft_id == draft_id, DraftVersion.version == version)
+        ).first()
+
+    def versions(self, draft_id: int) -> Sequence[DraftVersion]:
+        return self.session.exec(
+            select(DraftVersion).where(DraftVersion.draft_id == draft_id).order_by(DraftVersion.version)  # type: ignore[arg-type]
+        ).all()
+
+    def tasks(self, version_id: int) -> list[tuple[Task, list[TaskItem]]]:
+        tasks = self.session.exec(
+            select(Task).where(Task.version_id == version_id).order_by(Task.number)  # type: ignore[arg-type]
+        ).all()
+        if not tasks:
+            return []
+        items = self.session.exec(
+            select(TaskItem)
+            .where(TaskItem.task_id.in_([t.id for t in tasks]))  # type: ignore[union-attr]
+            .order_by(TaskItem.task_id, TaskItem.seq)  # type: ignore[arg-type]
+        ).all()
+        by_task: dict[int, list[TaskItem]] = {}
+        for item in items:
+            by_task.setdefault(item.task_id, []).append(item)
+        return [(t, by_task.get(t.id or 0, [])) for t in tasks]
+
+    def task_numbers(self, version_id: int) -> set[int]:
+        return set(self.session.exec(select(Task.number).where(Task.version_id == version_id)).all())
+
+    def set_states(self, draft_ids: Sequence[int], expected: str, new: str) -> list[int]:
+        """Set-wise conditional update; returns the ids that were in ``expected`` and moved."""
+        if not draft_ids:
+            return []
+        result = self.session.connection().execute(
+            update(Draft.__table__)  # type: ignore[arg-type]
+            .where(Draft.__table__.c.id.in_(list(draft_ids)), Draft.__table__.c.state == expected)  # type: ignore[attr-defined]
+            .values(state=new)
+            .returning(Draft.__table__.c.id)  # type: ignore[attr-defined]
+        )
+        return [int(r[0]) for r in result.all()]
+
+    def set_state(self, draft_id: int, expected: str, new: str) -> bool:
+        """Conditional update: succeeds only if nobody moved the draft meanwhile."""
+        result = self.session.execute(
+            update(Draft).where(Draft.id == draft_id, Draft.state == expected).values(state=new)  # type: ignore[arg-type]
+        )
+        return bool(result.rowcount)

@@ -1,0 +1,97 @@
+"""The outbox: queued messages, their claims by relays, and every delivery attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from storage.models import DeliveryAttempt, OutboxMessage
+
+
+class OutboxRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def enqueue(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert messages, silently skipping keys already queued (never twice)."""
+        if not rows:
+            return 0
+        dialect = self.session.get_bind().dialect.name
+        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert if dialect == "sqlite" else None
+        total = 0
+        for start in range(0, len(rows), 2000):
+            chunk = list(rows[start : start + 2000])
+            if ins is None:
+                existing = set(self.session.execute(
+                    select(OutboxMessage.key).where(OutboxMessage.key.in_([r["key"] for r in chunk]))  # type: ignore[attr-defined]
+                ).scalars())
+                chunk = [r for r in chunk if r["key"] not in existing]
+                if chunk:
+                    self.session.connection().execute(insert(OutboxMessage), chunk)
+                    total += len(chunk)
+            else:
+                stmt = ins(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+                total += len(self.session.connection().execute(stmt, chunk).all())
+        return total
+
+    def claim(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        """Take due messages for one relay: pending/failed ones whose retry time came, or whose
+        previous claimant's lease ran out (a relay that crashed mid-send)."""
+        stmt = (
+            select(OutboxMessage)
+            .where(
+                or_(
+                    (OutboxMessage.status.in_(["pending", "failed"])) & (OutboxMessage.next_attempt_at <= now),  # type: ignore[attr-defined]
+                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until <= now),  # type: ignore[operator]
+                )
+            )
+            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = list(self.session.execute(stmt).scalars())
+        for row in rows:
+            row.status = "sending"
+            row.claimed_by = worker
+            row.claimed_until = lease_until
+        self.session.flush()
+        return rows
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id)
+
+    def add_attempt(self, attempt: DeliveryAttempt) -> None:
+        self.session.add(attempt)
+
+    def save(self, row: OutboxMessage) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def for_round(self, round_id: int) -> list[OutboxMessage]:
+        return list(self.session.execute(
+            select(OutboxMessage).where(OutboxMessage.round_id == round_id).order_by(OutboxMessage.id)  # type: ignore[arg-type]
+        ).scalars())
+
+    def attempts(self, message_id: int) -> list[DeliveryAttempt]:
+        return list(self.session.execute(
+            select(DeliveryAttempt).where(DeliveryAttempt.message_id == message_id).order_by(DeliveryAttempt.id)  # type: ignore[arg-type]
+        ).scalars())
+
+    def failures(self) -> list[OutboxMessage]:
+        return list(self.session.execute(
+            select(OutboxMessage).where(OutboxMessage.status.in_(["failed", "dead", "undeliverable"]))  # type: ignore[attr-defined]
+            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+        ).scalars())
+
+    def requeue(self, message_id: int, now: datetime) -> bool:
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(["failed", "dead"]))  # type: ignore[attr-defined]
+            .values(status="pending", next_attempt_at=now, attempts=0)
+        )
+        return bool(result.rowcount)

@@ -1,0 +1,105 @@
+"""Replies (every revision), comments and decisions; the decision queue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import Session, select
+
+from storage.models import Comment, Decision, Recipient, Reply, Unit
+
+
+class ReplyRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: Reply | Comment | Decision) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def get(self, reply_id: int) -> Reply | None:
+        return self.session.get(Reply, reply_id)
+
+    def next_revision(self, recipient_id: int) -> int:
+        current = self.session.exec(select(func.max(Reply.revision)).where(Reply.recipient_id == recipient_id)).one()
+        return int(current or 0) + 1
+
+    def supersede_on_time(self, recipient_id: int, keep_reply_id: int) -> None:
+        """Earlier on-time revisions stop counting once a newer one is stored."""
+        self.session.execute(
+            update(Reply)
+            .where(Reply.recipient_id == recipient_id, Reply.id != keep_reply_id, Reply.late == False)  # noqa: E712
+            .values(superseded=True)
+        )
+
+    def for_round(self, round_id: int) -> list[tuple[Reply, Unit]]:
+        rows = self.session.exec(
+            select(Reply, Unit)
+            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Reply.round_id == round_id)
+            .order_by(Reply.id)  # type: ignore[arg-type]
+        ).all()
+        return [(r, u) for r, u in rows]
+
+    def for_recipient(self, recipient_id: int) -> Sequence[Reply]:
+        return self.session.exec(
+            select(Reply).where(Reply.recipient_id == recipient_id).order_by(Reply.revision)  # type: ignore[arg-type]
+        ).all()
+
+    def comments_of(self, reply_ids: Sequence[int]) -> list[Comment]:
+        if not reply_ids:
+            return []
+        return list(
+            self.session.exec(
+                select(Comment).where(Comment.reply_id.in_(reply_ids)).order_by(Comment.reply_id, Comment.seq)  # type: ignore[union-attr,arg-type]
+            ).all()
+        )
+
+    def comment(self, comment_id: int) -> Comment | None:
+        return self.session.get(Comment, comment_id)
+
+    def _queue_filter(self, round_id: int):  # type: ignore[no-untyped-def]
+        return and_(
+            Reply.round_id == round_id,
+            Reply.superseded == False,  # noqa: E712
+            or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
+        )
+
+    def decision_queue(self, round_id: int) -> list[tuple[Comment, Reply, Unit, Decision | None]]:
+        """On-time comments of each unit's last revision, plus late ones staff admitted."""
+        rows = self.session.exec(
+            select(Comment, Reply, Unit, Decision)
+            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
+            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
+            .where(self._queue_filter(round_id))
+            .order_by(Recipient.id, Reply.id, Comment.seq)  # type: ignore[arg-type]
+        ).all()
+        return [(c, r, u, d) for c, r, u, d in rows]
+
+    def in_queue(self, comment_id: int) -> bool:
+        row = self.session.exec(
+            select(Comment.id)
+            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
+            .where(Comment.id == comment_id, Reply.superseded == False)  # noqa: E712
+            .where(or_(Reply.late == False, Reply.admitted == True))  # noqa: E712
+        ).first()
+        return row is not None
+
+    def queue_counts(self, round_id: int) -> tuple[int, int, int]:
+        """(comments in queue, undecided, rejected/partly adopted without a reason)."""
+        rows = self.decision_queue(round_id)
+        undecided = sum(1 for _, _, _, d in rows if d is None)
+        missing = sum(
+            1 for _, _, _, d in rows if d is not None and d.outcome != "adopted" and not d.reason.strip()
+        )
+        return len(rows), undecided, missing
+
+    def decision(self, comment_id: int) -> Decision | None:
+        return self.session.exec(select(Decision).where(Decision.comment_id == comment_id)).first()
+
+    def late_replies(self, round_id: int) -> list[tuple[Reply, Unit]]:
+        return [(r, u) for r, u in self.for_round(round_id) if r.late]

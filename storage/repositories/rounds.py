@@ -1,0 +1,146 @@
+"""Rounds, their recipients and legality reviews, including the set-wise deadline queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, update
+from sqlmodel import Session, select
+
+from storage.models import LegalityReview, Recipient, Round, Unit
+
+
+class RoundRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- rounds ---------------------------------------------------------------------------
+    def get(self, round_id: int, *, for_update: bool = False) -> Round | None:
+        stmt = select(Round).where(Round.id == round_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self.session.exec(stmt).first()
+
+    def add(self, row: Round | LegalityReview) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def by_doc_number(self, office_id: int, doc_number: str) -> Round | None:
+        return self.session.exec(
+            select(Round).where(Round.office_id == office_id, Round.doc_number == doc_number)
+        ).first()
+
+    def all(self) -> Sequence[Round]:
+        return self.session.exec(select(Round).order_by(Round.id)).all()  # type: ignore[arg-type]
+
+    def for_draft(self, draft_id: int) -> Sequence[Round]:
+        return self.session.exec(
+            select(Round).where(Round.draft_id == draft_id).order_by(Round.id)  # type: ignore[arg-type]
+        ).all()
+
+    def open_rounds(self) -> Sequence[Round]:
+        return self.session.exec(
+            select(Round).where(Round.state == "open").order_by(Round.deadline)  # type: ignore[arg-type]
+        ).all()
+
+    def claim_overdue(self, now: datetime, limit: int) -> list[int]:
+        """Ids of open rounds past their deadline, locked for this transaction.
+
+        On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several sweepers share the work without
+        waiting on each other; SQLite serialises writers anyway (BEGIN IMMEDIATE).
+        """
+        stmt = (
+            select(Round.id)
+            .where(Round.state == "open", Round.deadline <= now)
+            .order_by(Round.deadline, Round.id)  # type: ignore[arg-type]
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [int(i) for i in self.session.exec(stmt).all() if i is not None]
+
+    def close_if_open(self, round_ids: Sequence[int], now: datetime) -> list[tuple[int, int, datetime]]:
+        """Close the given rounds that are still open and overdue; return (id, draft_id, deadline).
+
+        The WHERE clause makes closing idempotent: a second sweeper gets nothing back.
+        """
+        if not round_ids:
+            return []
+        result = self.session.execute(
+            update(Round)
+            .where(Round.id.in_(round_ids), Round.state == "open", Round.deadline <= now)  # type: ignore[union-attr]
+            .values(state="closed", enforced_at=now)
+            .returning(Round.id, Round.draft_id, Round.deadline)
+        )
+        return [(int(r[0]), int(r[1]), r[2]) for r in result.all()]
+
+    # -- recipients -----------------------------------------------------------------------
+    def add_recipients(self, round_id: int, unit_ids: Sequence[int]) -> None:
+        self.session.execute(
+            insert(Recipient), [{"round_id": round_id, "unit_id": uid, "state": "pending"} for uid in unit_ids]
+        )
+
+    def recipients(self, round_id: int) -> list[tuple[Recipient, Unit]]:
+        rows = self.session.exec(
+            select(Recipient, Unit)
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Recipient.round_id == round_id)
+            .order_by(Recipient.id)  # type: ignore[arg-type]
+        ).all()
+        return [(r, u) for r, u in rows]
+
+    def recipient(self, round_id: int, unit_id: int, *, for_update: bool = False) -> Recipient | None:
+        stmt = select(Recipient).where(Recipient.round_id == round_id, Recipient.unit_id == unit_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self.session.exec(stmt).first()
+
+    def recipient_by_id(self, recipient_id: int) -> Recipient | None:
+        return self.session.get(Recipient, recipient_id)
+
+    def count_recipients(self, round_id: int, state: str | None = None) -> int:
+        stmt = select(func.count()).select_from(Recipient).where(Recipient.round_id == round_id)
+        if state is not None:
+            stmt = stmt.where(Recipient.state == state)
+        return int(self.session.exec(stmt).one())
+
+    def mark_replied(
+        self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime
+    ) -> bool:
+        """Conditional update so a reply never overwrites a recipient the sweep already deemed."""
+        result = self.session.execute(
+            update(Recipient)
+            .where(Recipient.id == recipient_id, Recipient.state.in_(list(expected)))  # type: ignore[attr-defined]
+            .values(state=new_state, replied_at=at, revisions=Recipient.revisions + 1)
+        )
+        return bool(result.rowcount)
+
+    def mark_late(self, recipient_id: int) -> None:
+        self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]
+
+    def deem_pending(self, round_ids: Sequence[int], now: datetime) -> list[tuple[int, int, int]]:
+        """Set every pending recipient of these rounds to deemed_no_objection.
+
+        Returns (recipient_id, round_id, unit_id) of exactly the rows this call changed.
+        """
+        if not round_ids:
+            return []
+        table = Recipient.__table__  # type: ignore[attr-defined]
+        result = self.session.connection().execute(
+            update(table)
+            .where(table.c.round_id.in_(list(round_ids)), table.c.state == "pending")
+            .values(state="deemed_no_objection", deemed_at=now)
+            .returning(table.c.id, table.c.round_id, table.c.unit_id)
+        )
+        return [(int(a), int(b), int(c)) for a, b, c in result.all()]
+
+    # -- legality reviews -----------------------------------------------------------------
+    def reviews(self, round_id: int) -> Sequence[LegalityReview]:
+        return self.session.exec(
+            select(LegalityReview).where(LegalityReview.round_id == round_id).order_by(LegalityReview.id)  # type: ignore[arg-type]
+        ).all()
+
+    def pending_review(self, round_id: int) -> LegalityReview | None:
+        return self.session.exec(
+            select(LegalityReview).where(LegalityReview.round_id == round_id, LegalityReview.state == "pending")
+        ).first()

@@ -1,0 +1,63 @@
+"""Unit of work: one transaction, its repositories and its audit buffer, committed explicitly.
+
+A state change and its audit events (and, later, its outbox messages) are flushed in the same
+transaction, so either all of them are stored or none is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage.audit import AuditLog
+from storage.repositories.directory import DirectoryRepo
+from storage.repositories.drafts import DraftRepo
+from storage.repositories.outbox import OutboxRepo
+from storage.repositories.replies import ReplyRepo
+from storage.repositories.rounds import RoundRepo
+
+
+class UnitOfWork:
+    """``with UnitOfWork(engine) as uow: ...; uow.commit()`` — leaving without commit rolls back."""
+
+    def __init__(self, engine: Engine, *, importing: bool = False) -> None:
+        self._engine = engine
+        self.importing = importing
+        self._before_commit: list[Callable[[Session], None]] = []
+
+    def __enter__(self) -> Self:
+        self.session = Session(self._engine, expire_on_commit=False)
+        self.session.begin()
+        self.audit = AuditLog(self.session, imported=self.importing)
+        self.directory = DirectoryRepo(self.session)
+        self.drafts = DraftRepo(self.session)
+        self.rounds = RoundRepo(self.session)
+        self.replies = ReplyRepo(self.session)
+        self.outbox = OutboxRepo(self.session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.session.in_transaction():
+            self.session.rollback()
+        self.session.close()
+
+    def before_commit(self, hook: Callable[[Session], None]) -> None:
+        """Register work that must land in this transaction (e.g. outbox rows)."""
+        self._before_commit.append(hook)
+
+    def commit(self) -> None:
+        self.session.flush()
+        for hook in self._before_commit:
+            hook(self.session)
+        self._before_commit.clear()
+        self.audit.flush()
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,76 @@
+"""Settings from ``config.toml`` (path from ``--config`` or ``CONSULTFLOW_CONFIG``).
+
+One object for the whole process; environment overrides exist only for what deployments and
+tests must change without editing the file (the database URL).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workflow.errors import InvalidInput
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path
+    database_url: str
+    office_name: str
+    office_short_name: str
+    office_email: str
+    reviewer_unit: str
+    base_url: str
+    host: str
+    port: int
+    log_format: str
+    log_level: str
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.raw.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+
+def _resolve_sqlite(url: str, base: Path) -> str:
+    """Relative SQLite paths are relative to the config file, not to the working directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str((base / url[len(prefix):]).resolve())
+    return url
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    chosen = Path(path or os.environ.get("CONSULTFLOW_CONFIG") or DEFAULT_CONFIG)
+    if not chosen.exists():
+        raise InvalidInput("CONFIG_NOT_FOUND", f"找不到配置文件 {chosen}。", path=str(chosen))
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput("CONFIG_INVALID", f"配置文件 {chosen} 格式错误：{exc}") from None
+    db = raw.get("database", {})
+    office = raw.get("office", {})
+    server = raw.get("server", {})
+    logging = raw.get("logging", {})
+    url = os.environ.get("CONSULTFLOW_DATABASE_URL") or db.get("url") or "sqlite:///var/consultflow.db"
+    host = str(server.get("host", "127.0.0.1"))
+    port = int(server.get("port", 8000))
+    return Settings(
+        path=chosen.resolve(),
+        database_url=_resolve_sqlite(url, chosen.resolve().parent),
+        office_name=str(office.get("name", "")),
+        office_short_name=str(office.get("short_name", "")),
+        office_email=str(office.get("email", "")),
+        reviewer_unit=str(office.get("reviewer_unit", "市司法局")),
+        base_url=str(server.get("base_url", f"http://{host}:{port}")).rstrip("/"),
+        host=host,
+        port=port,
+        log_format=os.environ.get("CONSULTFLOW_LOG_FORMAT") or str(logging.get("format", "console")),
+        log_level=str(logging.get("level", "INFO")),
+        raw=raw,
+    )

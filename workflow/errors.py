@@ -1,0 +1,37 @@
+"""Domain errors: a stable machine-readable code plus a Chinese message for people.
+
+Every entry point (CLI, HTTP) renders these the same way, so scripts can rely on
+``code`` while staff read ``message``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refused request. Raising it inside a unit of work rolls everything back."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}
+
+
+class NotFound(DomainError):
+    """The named entity does not exist."""
+
+
+class Conflict(DomainError):
+    """The request contradicts the current state (forbidden transition, duplicate)."""
+
+
+class InvalidInput(DomainError):
+    """The request itself is malformed."""

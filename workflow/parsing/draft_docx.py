@@ -1,0 +1,58 @@
+"""Word drafts: paragraphs and the task-division table(s).
+
+Tables may repeat their header row on every page (as a marked header row or as a literal row)
+and may be split into several tables; 序号/任务 cells are usually merged vertically, which
+python-docx reports as the same underlying cell in each row — such a cell starts no new task.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+
+from workflow.errors import InvalidInput
+from workflow.parsing.body import find_parts, find_title
+from workflow.parsing.draft_model import ParsedDraft
+from workflow.parsing.table_rows import TaskTableBuilder, clean, is_header
+
+
+def parse_draft_docx(data: bytes) -> ParsedDraft:
+    try:
+        document = Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        raise InvalidInput("DRAFT_DOCX_INVALID", "无法读取该 Word 文件（不是有效的 .docx）。") from None
+    body = [clean(p.text) for p in document.paragraphs if clean(p.text)]
+    builder = TaskTableBuilder()
+    row_no = 0
+    found = False
+    for table in document.tables:
+        previous: list[object] = []
+        for row in table.rows:
+            row_no += 1
+            cells = row.cells
+            distinct: list = []  # type: ignore[type-arg]
+            for cell in cells:  # horizontally merged cells repeat: keep each once
+                if not distinct or cell._tc is not distinct[-1]._tc:
+                    distinct.append(cell)
+            texts = [c.text for c in distinct]
+            if is_header(texts):
+                found = True
+                previous = []
+                continue
+            if not found or len(distinct) < 4:
+                continue
+            tcs = [c._tc for c in distinct[:2]]
+            number = "" if previous and tcs[0] is previous[0] else texts[0]
+            title = "" if previous and tcs[1] is previous[1] else texts[1]
+            previous = tcs
+            builder.add_row(number, title, texts[2], "".join(texts[3:]), line=row_no)
+    if not found:
+        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "Word 文件中没有表头为“序号 任务 主要内容 责任单位”的表格。", line=0)
+    if builder.empty:
+        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "重点任务分工表中没有任务行。", line=0)
+    while body and body[-1] in ("重点任务分工",):
+        body.pop()
+    return ParsedDraft(title=find_title(body), body=tuple(body), parts=find_parts(body), tasks=builder.build())

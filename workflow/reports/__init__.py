@@ -1,0 +1,1 @@
+"""Report data built from the database; rendering to documents lives in ``documents/``."""

@@ -1,0 +1,82 @@
+"""征求意见采纳情况表: grouped and counted exactly as the seed's table.
+
+Groups are ordered by unit category (member units, city departments, townships), and within a
+category by reply category (with comments, no comments, deemed no objection), which is the
+order the seed uses. The legality-review row closes the table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.uow import UnitOfWork
+from workflow.categories import CATEGORY_ORDER, category_label
+from workflow.services._common import load_draft, load_round
+from workflow.services.decisions import OUTCOME_LABELS, decision_text
+
+REPLY_CATEGORIES = ("with_comments", "no_comments", "deemed_no_objection")
+REPLY_CATEGORY_LABELS = {
+    "with_comments": "有修改意见",
+    "no_comments": "无修改意见",
+    "deemed_no_objection": "逾期未回复",
+}
+DEEMED_TEXT = "逾期未回复，视为无意见"
+
+
+def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
+    rnd = load_round(uow, round_id)
+    draft = load_draft(uow, rnd.draft_id)
+    queue = uow.replies.decision_queue(round_id)
+    comments_by_unit: dict[int, list[dict[str, Any]]] = {}
+    for c, _r, u, d in queue:
+        comments_by_unit.setdefault(u.id or 0, []).append({
+            "comment_id": c.id,
+            "unit": u.name,
+            "target": c.target,
+            "text": c.text,
+            "decision": d.outcome if d else None,
+            "decision_label": OUTCOME_LABELS.get(d.outcome) if d else None,
+            "reason": d.reason if d else "",
+            "decision_text": decision_text(d.outcome if d else None, d.reason if d else ""),
+            "change_task": d.change_task_number if d else None,
+        })
+    buckets: dict[tuple[str, str], list[Any]] = {}
+    for rec, unit in uow.rounds.recipients(round_id):
+        if rec.state == "pending":
+            continue
+        buckets.setdefault((unit.category, rec.state), []).append(unit)
+    groups = []
+    known = CATEGORY_ORDER + sorted({c for c, _ in buckets} - set(CATEGORY_ORDER))
+    for category in known:
+        for reply_category in REPLY_CATEGORIES:
+            units = buckets.get((category, reply_category))
+            if not units:
+                continue
+            comments = [c for u in units for c in comments_by_unit.get(u.id or 0, [])]
+            groups.append({
+                "reply_category": reply_category,
+                "reply_category_label": REPLY_CATEGORY_LABELS[reply_category],
+                "unit_category": category,
+                "unit_category_label": category_label(category),
+                "count": len(units),
+                "count_text": f"{len(units)}家",
+                "units": [u.name for u in units],
+                "comments": comments,
+            })
+    reviews = uow.rounds.reviews(round_id)
+    office = uow.directory.office(rnd.office_id)
+    last = reviews[-1] if reviews else None
+    legality = {
+        "reviewer": (last.reviewer if last and last.reviewer else office.reviewer_unit if office else "市司法局"),
+        "state": last.state if last else "not_requested",
+        "opinion": last.opinion if last else "",
+        "version": last.version if last else None,
+    }
+    return {
+        "round_id": rnd.id,
+        "doc_number": rnd.doc_number,
+        "title": f"关于《{draft.title}》征求意见采纳情况",
+        "draft_title": draft.title,
+        "groups": groups,
+        "legality_review": legality,
+    }

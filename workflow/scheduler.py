@@ -1,0 +1,163 @@
+"""Deadline enforcement on time, every time (APScheduler 3.x).
+
+Design, and why:
+- Each process runs its own scheduler with an in-memory job store. APScheduler 3 forbids
+  sharing a job store between schedulers, and the database is the truth anyway: jobs carry
+  only ids, and every job's work is a conditional update, so several processes (or a job that
+  runs twice, or late) enforce each deadline exactly once.
+- ``misfire_grace_time=None`` and ``coalesce=True``: a late job still runs (once); the default
+  would silently drop a job more than 1 s late.
+- A resync job re-reads open rounds every second, so rounds started or re-timed by another
+  process (CLI, web worker) get their jobs; a slower safety sweep catches anything missed.
+- On start, a catch-up sweep enforces deadlines that passed while nothing ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+
+from storage.uow import UnitOfWork
+from workflow.clock import Clock
+from workflow.schedule_plan import plan_round
+from workflow.services.deadlines import SweepResult, enforce_round, sweep
+
+log = structlog.get_logger("consultflow.scheduler")
+
+
+@dataclass
+class SchedulerSettings:
+    sweep_interval_seconds: float = 60.0
+    resync_interval_seconds: float = 1.0
+    relay_interval_seconds: float = 10.0
+    reminder_hours: list[float] = field(default_factory=lambda: [24.0, 2.0])
+
+    @classmethod
+    def from_mapping(cls, section: dict) -> SchedulerSettings:  # type: ignore[type-arg]
+        return cls(
+            sweep_interval_seconds=float(section.get("sweep_interval_seconds", 60)),
+            resync_interval_seconds=float(section.get("resync_interval_seconds", 1)),
+            relay_interval_seconds=float(section.get("relay_interval_seconds", 10)),
+            reminder_hours=[float(h) for h in section.get("reminder_offsets_hours", [24, 2])],
+        )
+
+
+def queue_due_reminders(engine: Engine, clock: Clock, round_id: int, offset: str) -> int:
+    """Queue one reminder per silent unit for this offset; keys make a second run a no-op."""
+    from workflow.actors import SYSTEM
+    from workflow.services._common import record
+    from workflow.services.messages import queue_reminders
+
+    with UnitOfWork(engine) as uow:
+        rnd = uow.rounds.get(round_id)
+        now = clock.now()
+        if rnd is None or rnd.state != "open" or now >= rnd.deadline:
+            return 0
+        queued = queue_reminders(uow, round_id, offset, now)
+        if queued:
+            record(uow, SYSTEM, now, "round.reminders_queued", f"round:{round_id}", round_id=round_id,
+                   offset=offset, messages=queued)
+        uow.commit()
+        return queued
+
+
+class DeadlineScheduler:
+    """Owns one BackgroundScheduler; start() catches up, then keeps jobs in step with the DB."""
+
+    def __init__(self, engine: Engine, clock: Clock, settings: SchedulerSettings,
+                 relay: Callable[[], object] | None = None) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.settings = settings
+        self.relay = relay
+        self._scheduler = BackgroundScheduler(
+            timezone="UTC",
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        self._known: dict[int, datetime] = {}
+
+    # -- jobs --------------------------------------------------------------------------------
+    def run_sweep(self) -> SweepResult:
+        result = sweep(self.engine, self.clock)
+        if result.enforced_rounds:
+            log.info("deadline.swept", rounds=list(result.round_ids), deemed=result.deemed_no_objection)
+        return result
+
+    def _enforce(self, round_id: int) -> None:
+        result = enforce_round(self.engine, self.clock, round_id)
+        if result.enforced_rounds:
+            log.info("deadline.enforced", round_id=round_id, deemed=result.deemed_no_objection)
+        self._known.pop(round_id, None)
+
+    def _remind(self, round_id: int, offset: str) -> None:
+        queued = queue_due_reminders(self.engine, self.clock, round_id, offset)
+        if queued:
+            log.info("reminders.queued", round_id=round_id, offset=offset, messages=queued)
+
+    def resync(self) -> None:
+        """Add or move jobs so they match the open rounds in the database."""
+        with UnitOfWork(self.engine) as uow:
+            rounds = {r.id: r.deadline for r in uow.rounds.open_rounds() if r.id is not None}
+        now = self.clock.now()
+        for round_id in set(self._known) - set(rounds):
+            self._remove_jobs(round_id)
+        for round_id, deadline in rounds.items():
+            if self._known.get(round_id) == deadline:
+                continue
+            self._remove_jobs(round_id)
+            self._known[round_id] = deadline
+            for action in plan_round(deadline, now, self.settings.reminder_hours):
+                if action.kind == "deadline":
+                    self._scheduler.add_job(self._enforce, "date", run_date=action.at, args=[round_id],
+                                            id=f"deadline:{round_id}", replace_existing=True)
+                else:
+                    self._scheduler.add_job(self._remind, "date", run_date=action.at, args=[round_id, action.offset],
+                                            id=f"reminder:{round_id}:{action.offset}", replace_existing=True)
+            log.info("round.scheduled", round_id=round_id, deadline=deadline.isoformat(),
+                     actions=[(a.kind, a.at.isoformat()) for a in plan_round(deadline, now, self.settings.reminder_hours)])
+
+    def _remove_jobs(self, round_id: int) -> None:
+        self._known.pop(round_id, None)
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith((f"deadline:{round_id}", f"reminder:{round_id}:")):
+                job.remove()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self.run_sweep()  # catch-up: deadlines that passed while nothing ran
+        self.resync()
+        self._scheduler.add_job(self.run_sweep, "interval", seconds=self.settings.sweep_interval_seconds,
+                                id="safety_sweep", replace_existing=True)
+        self._scheduler.add_job(self.resync, "interval", seconds=self.settings.resync_interval_seconds,
+                                id="resync", replace_existing=True)
+        if self.relay is not None:
+            self._scheduler.add_job(self.relay, "interval", seconds=self.settings.relay_interval_seconds,
+                                    id="relay", replace_existing=True)
+        self._scheduler.start()
+        log.info("scheduler.started", open_rounds=len(self._known))
+
+    def run_once(self) -> SweepResult:
+        """Everything due now, then return (for cron-style deployments)."""
+        result = self.run_sweep()
+        now = self.clock.now()
+        with UnitOfWork(self.engine) as uow:
+            rounds = [(r.id, r.deadline) for r in uow.rounds.open_rounds()]
+        for round_id, deadline in rounds:
+            for action in plan_round(deadline, now, self.settings.reminder_hours):
+                if action.kind == "reminder" and action.at <= now:
+                    self._remind(round_id or 0, action.offset)
+        if self.relay is not None:
+            self.relay()
+        return result
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    def jobs(self) -> list[tuple[str, datetime | None]]:
+        return [(j.id, j.next_run_time) for j in self._scheduler.get_jobs()]

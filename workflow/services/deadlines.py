@@ -1,0 +1,119 @@
+"""Deadline enforcement (逾期未回复，视为无意见), set-wise and exactly once.
+
+Every step is a conditional update: rounds close only if still open and overdue, recipients
+become deemed_no_objection only if still pending. A second sweeper, a job that runs twice or a
+restart therefore changes nothing that was already enforced, and each recipient gets exactly one
+audit event. Transition rules come from the state machines, validated once per (state, trigger)
+rather than per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from states.draft import DRAFT_MACHINE, DraftContext
+from states.recipient import RECIPIENT_MACHINE, RecipientContext
+from states.round import ROUND_MACHINE, RoundContext
+from storage.audit import PendingEvent, canonical_payload
+from storage.uow import UnitOfWork
+from workflow.actors import SYSTEM, Actor
+from workflow.clock import Clock
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    enforced_rounds: int
+    deemed_no_objection: int
+    round_ids: tuple[int, ...] = ()
+
+
+def _events_for_batch(uow: UnitOfWork, actor: Actor, now: datetime, closed: list[tuple[int, int, datetime]],
+                      deemed: list[tuple[int, int, int]]) -> None:
+    deadlines = {rid: deadline for rid, _, deadline in closed}
+    # One validation per kind of step, not per row: the rules are the machines'.
+    for rid, _, deadline in closed:
+        ROUND_MACHINE.fire("open", "close", RoundContext(now=now, deadline=deadline))
+    if deemed:
+        RECIPIENT_MACHINE.fire("pending", "deem_no_objection",
+                               RecipientContext(now=now, deadline=min(deadlines.values())))
+    # Canonical payload {"deadline", "enforced_at", "unit_id"} (sorted keys), built per round once.
+    heads = {rid: canonical_payload({"deadline": d.isoformat(), "enforced_at": now.isoformat()})[:-1]
+             for rid, d in deadlines.items()}
+    uow.audit.record_many(
+        PendingEvent(at=now, actor=actor.name, role=actor.role.value, action="recipient.deemed_no_objection",
+                     entity=f"recipient:{rec_id}", round_id=rid, from_state="pending",
+                     to_state="deemed_no_objection", payload_json=f'{heads[rid]},"unit_id":{unit_id}}}')
+        for rec_id, rid, unit_id in deemed
+    )
+    counts: dict[int, int] = {}
+    for _, rid, _ in deemed:
+        counts[rid] = counts.get(rid, 0) + 1
+    for rid, _, deadline in closed:
+        uow.audit.record(PendingEvent(
+            at=now, actor=actor.name, role=actor.role.value, action="round.deadline_enforced",
+            entity=f"round:{rid}", round_id=rid, from_state="open", to_state="closed",
+            payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat(),
+                     "deemed_no_objection": counts.get(rid, 0)}))
+
+
+def _move_drafts(uow: UnitOfWork, actor: Actor, now: datetime, closed: list[tuple[int, int, datetime]]) -> None:
+    """soliciting → deciding for the drafts of the closed rounds, in one conditional update.
+
+    A draft no longer soliciting (withdrawn meanwhile) keeps its state; its round still closes.
+    """
+    dest = DRAFT_MACHINE.fire("soliciting", "close_solicitation",
+                              DraftContext(now=now, deadline=max(d for _, _, d in closed)))
+    moved = set(uow.drafts.set_states([draft_id for _, draft_id, _ in closed], "soliciting", dest))
+    uow.audit.record_many(
+        PendingEvent(at=now, actor=actor.name, role=actor.role.value, action="draft.deciding",
+                     entity=f"draft:{draft_id}", round_id=rid, from_state="soliciting", to_state=dest,
+                     payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat()})
+        for rid, draft_id, deadline in closed
+        if draft_id in moved
+    )
+
+
+def enforce_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 500, round_ids: list[int] | None = None,
+                  actor: Actor = SYSTEM, notify: bool = True) -> SweepResult:
+    """Enforce up to ``batch`` overdue rounds in this transaction and commit."""
+    now = clock.now()
+    ids = round_ids if round_ids is not None else uow.rounds.claim_overdue(now, batch)
+    closed = uow.rounds.close_if_open(ids, now)
+    if not closed:
+        uow.rollback()
+        return SweepResult(0, 0)
+    closed_ids = [rid for rid, _, _ in closed]
+    deemed = uow.rounds.deem_pending(closed_ids, now)
+    _events_for_batch(uow, actor, now, closed, deemed)
+    _move_drafts(uow, actor, now, closed)
+    if notify:
+        from workflow.services.messages import queue_deadline_passed
+
+        queue_deadline_passed(uow, deemed)
+    uow.commit()
+    return SweepResult(len(closed), len(deemed), tuple(closed_ids))
+
+
+def sweep(engine: Engine, clock: Clock, *, batch: int = 500, notify: bool = True,
+          uow_factory: Callable[[Engine], UnitOfWork] = UnitOfWork) -> SweepResult:
+    """Enforce every overdue round, a batch per transaction, until none is left."""
+    rounds = deemed = 0
+    ids: list[int] = []
+    while True:
+        with uow_factory(engine) as uow:
+            result = enforce_batch(uow, clock, batch=batch, notify=notify)
+        if not result.enforced_rounds:
+            return SweepResult(rounds, deemed, tuple(ids))
+        rounds += result.enforced_rounds
+        deemed += result.deemed_no_objection
+        ids.extend(result.round_ids)
+
+
+def enforce_round(engine: Engine, clock: Clock, round_id: int) -> SweepResult:
+    """The scheduler's per-round job: harmless if the round was already enforced or not yet due."""
+    with UnitOfWork(engine) as uow:
+        return enforce_batch(uow, clock, round_ids=[round_id])

@@ -1,0 +1,87 @@
+"""采纳情况及理由: deciding each comment in the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage.models import Decision
+from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.clock import Clock
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.services._common import load_draft, load_round, record
+
+
+class Outcome(StrEnum):
+    adopted = "adopted"
+    partly_adopted = "partly_adopted"
+    rejected = "rejected"
+
+
+OUTCOME_LABELS = {"adopted": "予以采纳", "partly_adopted": "部分采纳", "rejected": "不予采纳"}
+REASON_SNIPPETS = (
+    "理由不充分或无依据，不予采纳。",
+    "与上级文件要求一致，予以采纳。",
+    "已在相关条款中体现。",
+    "不属于本文件规范范围。",
+)
+_DECIDABLE_DRAFT_STATES = ("deciding", "drafting")
+
+
+@dataclass(frozen=True)
+class Decide:
+    comment_id: int
+    outcome: str
+    reason: str = ""
+    change_task: int | None = None
+
+
+def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision:
+    """Record or change the decision on one comment; rejected and partly adopted need a reason."""
+    try:
+        outcome = Outcome(cmd.outcome)
+    except ValueError:
+        raise InvalidInput("DECISION_OUTCOME_INVALID", f"采纳结论“{cmd.outcome}”无效。") from None
+    reason = cmd.reason.strip()
+    if outcome is not Outcome.adopted and not reason:
+        raise InvalidInput("DECISION_REASON_REQUIRED",
+                           f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", comment_id=cmd.comment_id)
+    comment = uow.replies.comment(cmd.comment_id)
+    if comment is None:
+        raise NotFound("COMMENT_NOT_FOUND", f"修改意见 {cmd.comment_id} 不存在。", comment_id=cmd.comment_id)
+    if not uow.replies.in_queue(comment.id or 0):
+        raise Conflict("COMMENT_NOT_IN_QUEUE",
+                       "该意见不在待决定范围内（已被后续修改稿替代，或为未纳入的逾期回复）。")
+    rnd = load_round(uow, comment.round_id)
+    draft = load_draft(uow, rnd.draft_id, for_update=True)
+    if draft.state not in _DECIDABLE_DRAFT_STATES or rnd.state != "closed":
+        raise Conflict("DECISION_NOT_ALLOWED", "只有在征求意见截止后、提交合法性审查前才能作出采纳决定。",
+                       draft_state=draft.state)
+    if cmd.change_task is not None:
+        version = uow.drafts.version(draft.id or 0, draft.current_version)
+        if version is None or cmd.change_task not in uow.drafts.task_numbers(version.id or 0):
+            raise InvalidInput("CHANGE_TASK_UNKNOWN", f"重点任务分工中没有序号{cmd.change_task}。")
+    now = clock.now()
+    existing = uow.replies.decision(comment.id or 0)
+    before = existing.outcome if existing else None
+    row = existing or Decision(comment_id=comment.id or 0, outcome=outcome.value, decided_at=now)
+    row.outcome = outcome.value
+    row.reason = reason
+    row.change_task_number = cmd.change_task
+    row.decided_by = actor.name
+    row.decided_at = now
+    uow.replies.add(row)
+    record(uow, actor, now, "comment.decided", f"comment:{comment.id}", round_id=rnd.id,
+           from_state=before, to_state=outcome.value, reason=reason, change_task=cmd.change_task,
+           target=comment.target)
+    uow.commit()
+    return row
+
+
+def decision_text(outcome: str | None, reason: str) -> str:
+    """How the adoption table writes it: 予以采纳 / 不予采纳，<理由>."""
+    if outcome is None:
+        return "待决定"
+    label = OUTCOME_LABELS.get(outcome, outcome)
+    return f"{label}，{reason}" if reason else label

@@ -1,0 +1,38 @@
+"""What was sent to whom, when, and whether it arrived — failures stay visible until resolved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.uow import UnitOfWork
+from workflow.timefmt import iso_beijing
+
+STATUS_LABELS = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "sent": "已送达",
+    "failed": "发送失败（将重试）",
+    "dead": "发送失败（已停止重试）",
+    "undeliverable": "无法发送",
+}
+
+
+def deliveries(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
+    units = {u.id: u.name for u in uow.directory.units(active_only=False)}
+    return [
+        {
+            "id": m.id,
+            "kind": m.kind,
+            "recipient_id": m.recipient_id,
+            "unit": units.get(m.unit_id, "") if m.unit_id else "",
+            "channel": m.channel,
+            "address": m.address,
+            "status": m.status,
+            "status_label": STATUS_LABELS.get(m.status, m.status),
+            "attempts": m.attempts,
+            "created_at": iso_beijing(m.created_at),
+            "sent_at": iso_beijing(m.sent_at) if m.sent_at else None,
+            "last_error": m.last_error,
+        }
+        for m in uow.outbox.for_round(round_id)
+    ]

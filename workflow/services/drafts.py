@@ -1,0 +1,109 @@
+"""Importing a draft and revising it into new versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
+from storage.models import Draft, DraftVersion, Task, TaskItem
+from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.clock import Clock
+from workflow.errors import InvalidInput
+from workflow.parsing.draft_model import ParsedDraft
+from workflow.services._common import load_draft, record
+
+
+@dataclass(frozen=True)
+class DraftStored:
+    draft_id: int
+    version: int
+    tasks: int
+
+
+def task_hash(title: str, items: list[tuple[str, str, str]]) -> str:
+    """Fingerprint of a task's wording: equal hashes mean the task did not change."""
+    norm = json.dumps([title.strip(), [[a.strip(), b.strip(), c.strip()] for a, b, c in items]], ensure_ascii=False)
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def _store_version(uow: UnitOfWork, draft: Draft, version: int, parsed: ParsedDraft, filename: str,
+                   stage: str, note: str, now: Any) -> DraftVersion:
+    row = DraftVersion(
+        draft_id=draft.id or 0,
+        version=version,
+        stage=stage,
+        source_filename=filename,
+        source_title=parsed.title,
+        body=json.dumps(list(parsed.body), ensure_ascii=False),
+        parts=json.dumps(
+            [{"ordinal": p.ordinal, "heading": p.heading, "task_numbers": list(p.task_numbers)} for p in parsed.parts],
+            ensure_ascii=False,
+        ),
+        note=note,
+        created_at=now,
+    )
+    uow.drafts.add(row)
+    rows = []
+    for task in parsed.tasks:
+        items = [(i.label, i.content, i.responsible) for i in task.items]
+        rows.append(
+            (
+                Task(version_id=0, number=task.number, title=task.title, content_hash=task_hash(task.title, items)),
+                [TaskItem(task_id=0, seq=n, label=a, content=b, responsible=c) for n, (a, b, c) in enumerate(items, 1)],
+            )
+        )
+    uow.drafts.add_tasks(row.id or 0, rows)
+    return row
+
+
+def _check_stage(stage: str) -> str:
+    try:
+        return DraftStage(stage).value
+    except ValueError:
+        raise InvalidInput("DRAFT_STAGE_INVALID", f"文稿阶段“{stage}”无效。", stage=stage) from None
+
+
+def import_draft(uow: UnitOfWork, clock: Clock, actor: Actor, parsed: ParsedDraft, *, title: str, issuer: str,
+                 filename: str, office_id: int | None = None, stage: str = "proposed") -> DraftStored:
+    """Store a new draft at version 1 in the drafting state."""
+    if not title.strip():
+        raise InvalidInput("DRAFT_TITLE_REQUIRED", "请填写文稿标题。")
+    if not issuer.strip():
+        raise InvalidInput("DRAFT_ISSUER_REQUIRED", "请填写发文机关。")
+    if not parsed.tasks:
+        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
+    now = clock.now()
+    draft = Draft(office_id=office_id, title=title.strip(), issuer=issuer.strip(), state="drafting",
+                  current_version=1, created_at=now)
+    uow.drafts.add(draft)
+    _store_version(uow, draft, 1, parsed, filename, _check_stage(stage), "", now)
+    record(uow, actor, now, "draft.imported", f"draft:{draft.id}", to_state="drafting", title=draft.title,
+           issuer=draft.issuer, version=1, tasks=len(parsed.tasks), source=filename)
+    uow.commit()
+    return DraftStored(draft.id or 0, 1, len(parsed.tasks))
+
+
+def revise_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, parsed: ParsedDraft, *,
+                 filename: str, note: str = "", stage: str | None = None) -> DraftStored:
+    """A new version: after a return (goes back to drafting) or while deciding (carrying out comments)."""
+    draft = load_draft(uow, draft_id, for_update=True)
+    now = clock.now()
+    dest = DRAFT_MACHINE.fire(draft.state, "revise", DraftContext(now=now))
+    if not parsed.tasks:
+        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
+    previous = uow.drafts.version(draft_id, draft.current_version)
+    version = draft.current_version + 1
+    _store_version(uow, draft, version, parsed, filename,
+                   _check_stage(stage or (previous.stage if previous else "proposed")), note, now)
+    source = draft.state
+    draft.state = dest
+    draft.current_version = version
+    uow.drafts.add(draft)
+    record(uow, actor, now, "draft.revised", f"draft:{draft.id}", from_state=source, to_state=dest,
+           version=version, tasks=len(parsed.tasks), source=filename, note=note)
+    uow.commit()
+    return DraftStored(draft_id, version, len(parsed.tasks))

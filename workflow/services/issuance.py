@@ -1,0 +1,37 @@
+"""印发: the approved draft becomes the issued document under its own number."""
+
+from __future__ import annotations
+
+from states.draft import DRAFT_MACHINE, DraftContext
+from storage.models import Draft
+from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.clock import Clock
+from workflow.doc_number import parse_doc_number
+from workflow.services._common import load_draft, load_round, record
+
+
+def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number: str) -> Draft:
+    number = parse_doc_number(doc_number)
+    now = clock.now()
+    rnd = load_round(uow, round_id)
+    draft = load_draft(uow, rnd.draft_id, for_update=True)
+    reviews = uow.rounds.reviews(round_id)
+    approved = bool(reviews) and reviews[-1].state == "approved"
+    dest = DRAFT_MACHINE.fire(draft.state, "issue", DraftContext(now=now, review_approved=approved))
+    source = draft.state
+    draft.state = dest
+    draft.issued_doc_number = str(number)
+    draft.issued_at = now
+    uow.drafts.add(draft)
+    version = uow.drafts.version(draft.id or 0, draft.current_version)
+    if version is not None:
+        version.stage = "final"
+        uow.drafts.add(version)
+    record(uow, actor, now, "draft.issued", f"draft:{draft.id}", round_id=round_id, from_state=source,
+           to_state=dest, doc_number=str(number), version=draft.current_version)
+    from workflow.services.messages import queue_for_round
+
+    queue_for_round(uow, round_id, "issued", doc_number=str(number))
+    uow.commit()
+    return draft

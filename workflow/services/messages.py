@@ -1,0 +1,140 @@
+"""Queueing notices in the outbox, inside the caller's transaction.
+
+Only ids and values that must be frozen (old deadline, reason) are stored; the relay renders
+the Chinese templates at send time. Keys make queueing idempotent: a reminder or a deadline
+notice is never queued twice for the same recipient and address.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.models import Recipient, Unit
+from storage.uow import UnitOfWork
+
+NO_ADDRESS = "单位未登记邮箱或 webhook 地址，无法发送。"
+
+
+def _route(address: str) -> str:
+    from notifications.routing import channel_for_address
+
+    return channel_for_address(address)
+
+
+def _row(kind: str, key: str, now: datetime, *, round_id: int | None, recipient_id: int | None,
+         unit_id: int | None, address: str, context: dict[str, Any]) -> dict[str, Any]:
+    channel = _route(address) if address else "none"
+    return {
+        "key": key,
+        "kind": kind,
+        "round_id": round_id,
+        "recipient_id": recipient_id,
+        "unit_id": unit_id,
+        "channel": channel,
+        "address": address,
+        "context": json.dumps(context, ensure_ascii=False, default=str),
+        "status": "pending" if address else "undeliverable",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "" if address else NO_ADDRESS,
+        "created_at": now,
+    }
+
+
+def rows_for_recipients(kind: str, round_id: int, targets: Sequence[tuple[int, int, str, str]], now: datetime,
+                        suffix: str = "", **extra: Any) -> list[dict[str, Any]]:
+    """targets: (recipient_id, unit_id, email, webhook)."""
+    rows = []
+    for rec_id, unit_id, email, webhook in targets:
+        context = {"round_id": round_id, "recipient_id": rec_id, "unit_id": unit_id, **extra}
+        addresses = [a for a in (email, webhook) if a] or [""]
+        for address in addresses:
+            key = f"{kind}:{round_id}:{rec_id}:{suffix}:{address or 'none'}"
+            rows.append(_row(kind, key, now, round_id=round_id, recipient_id=rec_id, unit_id=unit_id,
+                             address=address, context=context))
+    return rows
+
+
+def _now(uow: UnitOfWork) -> datetime:
+    pending = uow.audit.pending
+    if pending:
+        return pending[-1].at
+    raise RuntimeError("queue a message only alongside the audit event of its cause")
+
+
+def _targets(pairs: Sequence[tuple[Recipient, Unit]]) -> list[tuple[int, int, str, str]]:
+    return [(r.id or 0, u.id or 0, u.email, u.webhook) for r, u in pairs]
+
+
+def queue_for_round(uow: UnitOfWork, round_id: int, kind: str, *, only_pending: bool = False,
+                    **extra: Any) -> int:
+    pairs = uow.rounds.recipients(round_id)
+    if only_pending:
+        pairs = [(r, u) for r, u in pairs if r.state == "pending"]
+    suffix = str(extra.get("old_deadline", "")) + str(extra.get("doc_number", ""))
+    return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), _now(uow), suffix, **extra))
+
+
+def queue_for_recipient(uow: UnitOfWork, round_id: int, recipient_id: int, kind: str, **extra: Any) -> int:
+    pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id == recipient_id]
+    suffix = str(extra.get("reply_id", ""))
+    return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), _now(uow), suffix, **extra))
+
+
+def queue_reminders(uow: UnitOfWork, round_id: int, offset_label: str, now: datetime) -> int:
+    """Reminders to units still silent; the key carries the offset so each goes out once."""
+    pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.state == "pending"]
+    return uow.outbox.enqueue(rows_for_recipients("reminder", round_id, _targets(pairs), now, offset_label,
+                                                  offset=offset_label))
+
+
+def queue_deadline_passed(uow: UnitOfWork, deemed: Sequence[tuple[int, int, int]]) -> int:
+    """逾期未回复，视为无意见 notices for the recipients a sweep just deemed (set-wise)."""
+    if not deemed:
+        return 0
+    units = uow.directory.units_by_ids(sorted({u for _, _, u in deemed}))
+    now = _now(uow)
+    rows: list[dict[str, Any]] = []
+    for rec_id, rid, unit_id in deemed:
+        unit = units.get(unit_id)
+        email, webhook = (unit.email, unit.webhook) if unit else ("", "")
+        rows.extend(rows_for_recipients("deadline_passed", rid, [(rec_id, unit_id, email, webhook)], now))
+    return uow.outbox.enqueue(rows)
+
+
+def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_reviewer: bool) -> list[dict[str, Any]]:
+    rnd = uow.rounds.get(round_id)
+    office = uow.directory.office(rnd.office_id) if rnd else None
+    if office is None:
+        return []
+    address, unit_id = office.email, None
+    if to_reviewer:
+        from workflow.errors import DomainError
+        from workflow.unit_names import resolve_unit
+
+        try:
+            unit = resolve_unit(office.reviewer_unit, uow.directory.units(active_only=False))
+            address, unit_id = unit.email or unit.webhook, unit.id  # type: ignore[attr-defined]
+        except DomainError:
+            address = ""
+    context = {"round_id": round_id, "review_id": review_id}
+    key = f"{kind}:{round_id}:{review_id}:{address or 'none'}"
+    return [_row(kind, key, _now(uow), round_id=round_id, recipient_id=None, unit_id=unit_id, address=address,
+                 context=context)]
+
+
+def queue_review_request(uow: UnitOfWork, round_id: int, review_id: int) -> int:
+    """To the reviewer, plus adoption feedback to every unit whose comments were decided."""
+    rows = _office_row(uow, "review_request", round_id, review_id, to_reviewer=True)
+    commenting = {r.recipient_id for _, r, _, _ in uow.replies.decision_queue(round_id)}
+    pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id in commenting]
+    rows += rows_for_recipients("adoption_feedback", round_id, _targets(pairs), _now(uow), str(review_id),
+                                review_id=review_id)
+    return uow.outbox.enqueue(rows)
+
+
+def queue_review_result(uow: UnitOfWork, round_id: int, review_id: int) -> int:
+    return uow.outbox.enqueue(_office_row(uow, "review_result", round_id, review_id, to_reviewer=False))

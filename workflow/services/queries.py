@@ -1,0 +1,108 @@
+"""Read models for status screens and `consultflow status` / `round list`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from states.draft import DRAFT_MACHINE
+from states.recipient import RECIPIENT_MACHINE
+from storage.uow import UnitOfWork
+from workflow.categories import category_label
+from workflow.services._common import load_draft, load_round
+from workflow.services.decisions import OUTCOME_LABELS
+from workflow.timefmt import cn_datetime, iso_beijing
+
+
+def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
+    rnd = load_round(uow, round_id)
+    draft = load_draft(uow, rnd.draft_id)
+    return {
+        "id": rnd.id,
+        "round_id": rnd.id,
+        "doc_number": rnd.doc_number,
+        "draft_id": draft.id,
+        "draft_title": draft.title,
+        "version": rnd.version,
+        "state": rnd.state,
+        "draft_state": draft.state,
+        "draft_state_label": DRAFT_MACHINE.label(draft.state),
+        "letter_date": rnd.letter_date.isoformat(),
+        "deadline": iso_beijing(rnd.deadline),
+        "deadline_text": cn_datetime(rnd.deadline),
+        "deadline_warning": rnd.deadline_warning,
+        "enforced_at": iso_beijing(rnd.enforced_at) if rnd.enforced_at else None,
+        "contact": rnd.contact,
+        "phone": rnd.phone,
+    }
+
+
+def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
+    """The round, each recipient's state, the decision queue and late replies."""
+    summary = round_summary(uow, round_id)
+    recipients = [
+        {
+            "recipient_id": rec.id,
+            "unit": unit.name,
+            "category": unit.category,
+            "category_label": category_label(unit.category),
+            "state": rec.state,
+            "state_label": RECIPIENT_MACHINE.label(rec.state),
+            "late": rec.late,
+            "replied_at": iso_beijing(rec.replied_at) if rec.replied_at else None,
+            "revisions": rec.revisions,
+        }
+        for rec, unit in uow.rounds.recipients(round_id)
+    ]
+    comments = [
+        {
+            "id": c.id,
+            "unit": u.name,
+            "target": c.target,
+            "task_number": c.task_number,
+            "text": c.text,
+            "basis": c.basis,
+            "reason": c.reason,
+            "late_admitted": r.late,
+            "decision": d.outcome if d else None,
+            "decision_label": OUTCOME_LABELS.get(d.outcome) if d else None,
+            "reason_of_decision": d.reason if d else "",
+            "change_task": d.change_task_number if d else None,
+        }
+        for c, r, u, d in uow.replies.decision_queue(round_id)
+    ]
+    for item in comments:
+        # "reason" in the CLI contract is the decision's reason; the comment's own is kept too.
+        item["comment_reason"] = item.pop("reason")
+        item["reason"] = item.pop("reason_of_decision")
+    late = [
+        {
+            "reply_id": r.id,
+            "unit": u.name,
+            "received_at": iso_beijing(r.received_at),
+            "kind": r.kind,
+            "admitted": r.admitted,
+            "comments": len(uow.replies.comments_of([r.id or 0])),
+        }
+        for r, u in uow.replies.late_replies(round_id)
+    ]
+    reviews = [
+        {"review_id": v.id, "state": v.state, "reviewer": v.reviewer, "opinion": v.opinion, "version": v.version}
+        for v in uow.rounds.reviews(round_id)
+    ]
+    return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late,
+            "reviews": reviews}
+
+
+def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
+    out = []
+    for rnd in uow.rounds.all():
+        draft = uow.drafts.get(rnd.draft_id)
+        out.append({
+            "round_id": rnd.id,
+            "doc_number": rnd.doc_number,
+            "state": rnd.state,
+            "draft_state": draft.state if draft else None,
+            "deadline": iso_beijing(rnd.deadline),
+            "title": draft.title if draft else "",
+        })
+    return out

@@ -1,0 +1,194 @@
+"""A unit's reply: on time it moves the recipient; late it is kept, flagged, and waits for staff."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
+from storage.models import Comment, Reply
+from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.clock import Clock
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.services._common import load_draft, load_round, record
+from workflow.unit_names import resolve_unit
+
+CHANNELS = ("web", "paper", "email")
+_OPEN_FOR_LATE = ("deciding",)
+_TASK_NUMBER = re.compile(r"(\d{1,3})")
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    target: str
+    text: str
+    basis: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SubmitReply:
+    round_id: int
+    unit_name: str = ""
+    unit_id: int | None = None
+    no_comments: bool = False
+    comments: Sequence[CommentInput] = ()
+    channel: str = "web"
+    received_at: datetime | None = None
+    sealed: bool = False
+    attachment_name: str = ""
+    attachment_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class ReplyStored:
+    reply_id: int
+    late: bool
+    revision: int
+    state: str
+    comment_ids: list[int] = field(default_factory=list)
+
+
+def parse_comments_json(raw: bytes | str) -> list[CommentInput]:
+    """A comments file: a JSON list of {"target", "text", "basis", "reason"}."""
+    try:
+        data: Any = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("COMMENTS_MALFORMED", f"修改意见文件不是有效的 JSON：{exc}") from None
+    if not isinstance(data, list):
+        raise InvalidInput("COMMENTS_MALFORMED", "修改意见文件应为 JSON 数组，每项包含 target、text、basis、reason。")
+    if not data:
+        raise InvalidInput("COMMENTS_EMPTY", "修改意见文件为空；如无修改意见，请使用“无修改意见”回复。")
+    out = []
+    for n, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            raise InvalidInput("COMMENTS_MALFORMED", f"第{n}条修改意见应为 JSON 对象。", index=n)
+        unknown = set(item) - {"target", "text", "basis", "reason"}
+        if unknown:
+            raise InvalidInput("COMMENTS_MALFORMED", f"第{n}条修改意见含有未知字段：{'、'.join(sorted(unknown))}。",
+                               index=n)
+        values = {k: item.get(k, "") for k in ("target", "text", "basis", "reason")}
+        if not all(isinstance(v, str) for v in values.values()):
+            raise InvalidInput("COMMENTS_MALFORMED", f"第{n}条修改意见的字段必须是文本。", index=n)
+        out.append(CommentInput(**{k: v.strip() for k, v in values.items()}))
+    return out
+
+
+def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int]) -> list[int | None]:
+    numbers: list[int | None] = []
+    for n, c in enumerate(comments, 1):
+        if not c.text.strip():
+            raise InvalidInput("COMMENT_TEXT_REQUIRED", f"第{n}条修改意见没有内容。", index=n)
+        if len(c.text) > 20000:
+            raise InvalidInput("COMMENT_TOO_LONG", f"第{n}条修改意见超过 20000 字。", index=n)
+        match = _TASK_NUMBER.search(c.target or "")
+        number = int(match.group(1)) if match else None
+        if number is not None and number not in task_numbers:
+            raise InvalidInput("COMMENT_TARGET_UNKNOWN", f"第{n}条修改意见指向的序号{number}在重点任务分工中不存在。",
+                               index=n, target=c.target)
+        numbers.append(number)
+    return numbers
+
+
+def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) -> ReplyStored:
+    """Store a reply revision. On time: the recipient moves. Late: stored and flagged only."""
+    now = clock.now()
+    if cmd.channel not in CHANNELS:
+        raise InvalidInput("REPLY_CHANNEL_INVALID", f"回复渠道“{cmd.channel}”无效，可选：网上、纸质、邮件。")
+    if cmd.no_comments and cmd.comments:
+        raise InvalidInput("REPLY_KIND_CONFLICT", "不能同时回复“无修改意见”并提交修改意见。")
+    if not cmd.no_comments and not cmd.comments:
+        raise InvalidInput("COMMENTS_EMPTY", "请提交至少一条修改意见，或回复“无修改意见”。")
+    received_at = cmd.received_at or now
+    if received_at > now + timedelta(minutes=1):
+        raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
+    rnd = load_round(uow, cmd.round_id)
+    draft = load_draft(uow, rnd.draft_id)
+    if cmd.unit_id is not None:
+        unit = uow.directory.unit(cmd.unit_id)
+        if unit is None:
+            raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
+    else:
+        unit = resolve_unit(cmd.unit_name, uow.directory.units(active_only=False))  # type: ignore[assignment]
+    recipient = uow.rounds.recipient(rnd.id or 0, unit.id or 0, for_update=True)  # type: ignore[union-attr]
+    if recipient is None:
+        raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)  # type: ignore[union-attr]
+    version = uow.drafts.version(draft.id or 0, rnd.version)
+    numbers = _validate_comments(cmd.comments, uow.drafts.task_numbers(version.id or 0) if version else set())
+    kind = "no_comments" if cmd.no_comments else "with_comments"
+    trigger = "reply_no_comments" if cmd.no_comments else "reply_with_comments"
+    on_time = (
+        rnd.state == "open"
+        and received_at < rnd.deadline
+        and RECIPIENT_MACHINE.allows(recipient.state, trigger)
+    )
+    dest = recipient.state
+    if on_time:
+        dest = RECIPIENT_MACHINE.fire(recipient.state, trigger,
+                                      RecipientContext(now=received_at, deadline=rnd.deadline))
+        # Conditional update: if a sweep deemed this recipient meanwhile, the reply is late.
+        on_time = uow.rounds.mark_replied(recipient.id or 0, [s.value for s in RecipientState
+                                                               if RECIPIENT_MACHINE.allows(s, trigger)],
+                                          dest, received_at)
+    if not on_time and draft.state not in _OPEN_FOR_LATE and not (rnd.state == "open"):
+        raise Conflict("ROUND_CLOSED_FOR_REPLIES",
+                       "该文稿已进入合法性审查或后续环节，不再接收回复。", draft_state=draft.state)
+    revision = uow.replies.next_revision(recipient.id or 0)
+    reply = Reply(recipient_id=recipient.id or 0, round_id=rnd.id or 0, revision=revision, kind=kind,
+                  channel=cmd.channel, received_at=received_at, recorded_at=now, recorded_by=actor.name,
+                  sealed=cmd.sealed, late=not on_time, attachment_name=cmd.attachment_name,
+                  attachment_sha256=cmd.attachment_sha256)
+    uow.replies.add(reply)
+    comment_ids = []
+    for seq, (c, number) in enumerate(zip(cmd.comments, numbers, strict=True), 1):
+        row = Comment(reply_id=reply.id or 0, round_id=rnd.id or 0, seq=seq, target=c.target, task_number=number,
+                      text=c.text, basis=c.basis, reason=c.reason)
+        uow.replies.add(row)
+        comment_ids.append(row.id or 0)
+    entity = f"recipient:{recipient.id}"
+    payload: dict[str, Any] = {"unit": unit.name, "reply_id": reply.id, "revision": revision, "kind": kind,  # type: ignore[union-attr]
+                               "channel": cmd.channel, "received_at": received_at.isoformat(),
+                               "comments": len(comment_ids), "sealed": cmd.sealed}
+    if cmd.attachment_sha256:
+        payload["attachment_sha256"] = cmd.attachment_sha256
+    if on_time:
+        uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
+        record(uow, actor, now, "reply.submitted", entity, round_id=rnd.id, from_state=recipient.state,
+               to_state=dest, **payload)
+    else:
+        uow.rounds.mark_late(recipient.id or 0)
+        record(uow, actor, now, "reply.late", entity, round_id=rnd.id, from_state=recipient.state,
+               to_state=recipient.state, deadline=rnd.deadline.isoformat(), **payload)
+    from workflow.services.messages import queue_for_recipient
+
+    queue_for_recipient(uow, rnd.id or 0, recipient.id or 0, "reply_receipt", reply_id=reply.id)
+    uow.commit()
+    return ReplyStored(reply.id or 0, not on_time, revision, dest, comment_ids)
+
+
+def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int, reason: str) -> Reply:
+    """Staff explicitly let a late reply's comments into the decision queue."""
+    if not reason.strip():
+        raise InvalidInput("ADMIT_REASON_REQUIRED", "采纳逾期回复必须说明理由。")
+    reply = uow.replies.get(reply_id)
+    if reply is None:
+        raise NotFound("REPLY_NOT_FOUND", f"回复 {reply_id} 不存在。", reply_id=reply_id)
+    if not reply.late:
+        raise Conflict("REPLY_NOT_LATE", "该回复并未逾期，无需单独纳入。")
+    if reply.admitted:
+        raise Conflict("REPLY_ALREADY_ADMITTED", "该逾期回复已纳入采纳决定。")
+    rnd = load_round(uow, reply.round_id)
+    draft = load_draft(uow, rnd.draft_id)
+    if draft.state not in _OPEN_FOR_LATE:
+        raise Conflict("ROUND_CLOSED_FOR_REPLIES", "只有在采纳决定阶段才能纳入逾期回复。")
+    reply.admitted = True
+    uow.replies.add(reply)
+    record(uow, actor, clock.now(), "reply.late_admitted", f"reply:{reply.id}", round_id=rnd.id,
+           reason=reason.strip(), recipient_id=reply.recipient_id)
+    uow.commit()
+    return reply

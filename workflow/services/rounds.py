@@ -1,0 +1,155 @@
+"""Starting a solicitation round and changing its deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from states.draft import DRAFT_MACHINE, DraftContext
+from states.round import ROUND_MACHINE, RoundContext
+from storage.models import Round
+from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.categories import parse_category
+from workflow.clock import Clock
+from workflow.doc_number import parse_doc_number
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.services._common import load_draft, load_round, record
+from workflow.timefmt import to_beijing
+from workflow.unit_names import resolve_units
+
+DEFAULT_REQUIREMENTS = (
+    "修改意见要有依据、理由充分，并安排专人负责意见修改对接工作。理由不充分或无依据的不予采纳。"
+    "逾期未回复视为无意见。"
+)
+
+
+@dataclass(frozen=True)
+class StartRound:
+    draft_id: int
+    office_id: int
+    doc_number: str
+    deadline: datetime
+    contact: str
+    phone: str
+    unit_names: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    all_units: bool = False
+    letter_date: date | None = None
+    basis: str = ""
+    requirements: str = DEFAULT_REQUIREMENTS
+    deadline_warning: str = ""
+
+
+@dataclass(frozen=True)
+class RoundStarted:
+    round_id: int
+    deadline: datetime
+    recipients: list[str] = field(default_factory=list)
+    without_address: list[str] = field(default_factory=list)
+
+
+def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]:
+    """(unit id, name, has an address) for the chosen units, in directory order."""
+    units = list(uow.directory.units())
+    chosen: dict[int, object] = {}
+    if cmd.all_units:
+        chosen.update({u.id: u for u in units if u.id is not None})
+    for text in cmd.categories:
+        category = parse_category(text).value
+        matching = [u for u in units if u.category == category]
+        if not matching:
+            raise NotFound("UNIT_CATEGORY_EMPTY", f"单位名录中没有类别为“{text}”的单位。", category=text)
+        chosen.update({u.id: u for u in matching if u.id is not None})
+    for unit in resolve_units(cmd.unit_names, units):
+        if unit.id is not None:
+            chosen[unit.id] = unit
+    by_id = {u.id: u for u in units}
+    return [
+        (uid, by_id[uid].name, bool(by_id[uid].email or by_id[uid].webhook))
+        for uid in sorted(chosen)
+    ]
+
+
+def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) -> RoundStarted:
+    """Open a round on the draft's current version: recipients pending, draft soliciting."""
+    now = clock.now()
+    draft = load_draft(uow, cmd.draft_id, for_update=True)
+    number = parse_doc_number(cmd.doc_number)
+    if not cmd.contact.strip() or not cmd.phone.strip():
+        raise InvalidInput("CONTACT_REQUIRED", "请填写联系人和联系电话。")
+    if uow.directory.office(cmd.office_id) is None:
+        raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
+    if uow.rounds.by_doc_number(cmd.office_id, str(number)) is not None:
+        raise Conflict("DOC_NUMBER_DUPLICATE", f"发文字号“{number}”已被使用。", doc_number=str(number))
+    picked = _pick_units(uow, cmd)
+    dest = DRAFT_MACHINE.fire(
+        draft.state, "start_round", DraftContext(now=now, deadline=cmd.deadline, recipient_count=len(picked))
+    )
+    letter_date = cmd.letter_date or to_beijing(now).date()
+    row = Round(
+        draft_id=draft.id or 0,
+        version=draft.current_version,
+        office_id=cmd.office_id,
+        doc_number=str(number),
+        doc_year=number.year,
+        letter_date=letter_date,
+        deadline=cmd.deadline,
+        deadline_warning=cmd.deadline_warning,
+        contact=cmd.contact.strip(),
+        phone=cmd.phone.strip(),
+        basis=cmd.basis,
+        requirements=cmd.requirements,
+        state="open",
+        created_at=now,
+    )
+    uow.rounds.add(row)
+    round_id = row.id or 0
+    uow.rounds.add_recipients(round_id, [uid for uid, _, _ in picked])
+    source = draft.state
+    draft.state = dest
+    uow.drafts.add(draft)
+    names = [name for _, name, _ in picked]
+    record(uow, actor, now, "round.started", f"round:{round_id}", round_id=round_id, to_state="open",
+           doc_number=str(number), draft_id=draft.id, version=draft.current_version,
+           deadline=cmd.deadline.isoformat(), letter_date=letter_date.isoformat(), recipients=names,
+           contact=row.contact, phone=row.phone)
+    record(uow, actor, now, "draft.soliciting", f"draft:{draft.id}", round_id=round_id,
+           from_state=source, to_state=dest)
+    _notify_round_started(uow, round_id)
+    uow.commit()
+    return RoundStarted(round_id, cmd.deadline, names, [name for _, name, ok in picked if not ok])
+
+
+def change_deadline(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, new_deadline: datetime,
+                    reason: str) -> Round:
+    """延期 or bring forward an open round's deadline; recipients still silent are told."""
+    if not reason.strip():
+        raise InvalidInput("DEADLINE_REASON_REQUIRED", "调整截止时间必须说明理由。")
+    now = clock.now()
+    row = load_round(uow, round_id, for_update=True)
+    ROUND_MACHINE.fire(row.state, "change_deadline", RoundContext(now=now, deadline=row.deadline,
+                                                                 new_deadline=new_deadline))
+    old = row.deadline
+    row.deadline = new_deadline
+    uow.rounds.add(row)
+    record(uow, actor, now, "round.deadline_changed", f"round:{round_id}", round_id=round_id,
+           old_deadline=old.isoformat(), new_deadline=new_deadline.isoformat(), reason=reason.strip(),
+           direction="extended" if new_deadline > old else "brought_forward")
+    _notify_deadline_changed(uow, round_id, old, reason.strip())
+    uow.commit()
+    return row
+
+
+def _notify_round_started(uow: UnitOfWork, round_id: int) -> None:
+    """Queue the solicitation notice for every recipient in this transaction (outbox)."""
+    from workflow.services.messages import queue_for_round
+
+    queue_for_round(uow, round_id, "solicitation")
+
+
+def _notify_deadline_changed(uow: UnitOfWork, round_id: int, old: datetime, reason: str) -> None:
+    from workflow.services.messages import queue_for_round
+
+    queue_for_round(uow, round_id, "deadline_changed", only_pending=True, old_deadline=old, reason=reason)

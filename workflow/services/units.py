@@ -1,0 +1,104 @@
+"""Importing and listing the unit directory."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from storage.models import Unit
+from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.categories import parse_category
+from workflow.clock import Clock
+from workflow.errors import InvalidInput
+from workflow.services._common import record
+
+
+class UnitRecordLike(Protocol):
+    name: str
+    category: str
+    aliases: tuple[str, ...]
+    contact: str
+    phone: str
+    email: str
+    webhook: str
+
+
+@dataclass(frozen=True)
+class UnitsImported:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _validate_addresses(rec: UnitRecordLike) -> None:
+    """Refuse malformed addresses now, not when a message bounces after the deadline."""
+    from notifications.addresses import validate_email, validate_webhook_url
+
+    if rec.email:
+        validate_email(rec.email)
+    if rec.webhook:
+        validate_webhook_url(rec.webhook)
+
+
+def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[UnitRecordLike]) -> UnitsImported:
+    """Create or update units by name; one audit event per unit that changed."""
+    if not records:
+        raise InvalidInput("UNITS_EMPTY", "单位名录文件中没有任何单位。")
+    now = clock.now()
+    existing = {u.name: u for u in uow.directory.units(active_only=False)}
+    alias_owner: dict[str, str] = {}
+    for rec in records:
+        for alias in rec.aliases:
+            other = alias_owner.setdefault(alias, rec.name)
+            if other != rec.name:
+                raise InvalidInput(
+                    "UNITS_ALIAS_CONFLICT", f"别名“{alias}”同时属于“{other}”和“{rec.name}”。", alias=alias
+                )
+    created = updated = unchanged = 0
+    for rec in records:
+        category = parse_category(rec.category).value
+        _validate_addresses(rec)
+        values = {
+            "category": category,
+            "aliases": json.dumps(list(rec.aliases), ensure_ascii=False),
+            "contact": rec.contact,
+            "phone": rec.phone,
+            "email": rec.email,
+            "webhook": rec.webhook,
+            "active": True,
+        }
+        unit = existing.get(rec.name)
+        if unit is None:
+            unit = Unit(name=rec.name, **values)
+            uow.directory.add(unit)
+            created += 1
+            record(uow, actor, now, "unit.created", f"unit:{unit.id}", name=rec.name, **values)
+            continue
+        changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
+        if not changed:
+            unchanged += 1
+            continue
+        for key, value in changed.items():
+            setattr(unit, key, value)
+        uow.directory.add(unit)
+        updated += 1
+        record(uow, actor, now, "unit.updated", f"unit:{unit.id}", name=rec.name, changed=changed)
+    uow.commit()
+    return UnitsImported(created, updated, unchanged)
+
+
+def ensure_office(uow: UnitOfWork, clock: Clock, actor: Actor, name: str, short_name: str = "") -> int:
+    """The issuing office from config; created once (by ``init`` or the demo)."""
+    from storage.models import Office
+
+    office = uow.directory.office_by_name(name)
+    if office is None:
+        office = Office(name=name, short_name=short_name)
+        uow.directory.add(office)
+        record(uow, actor, clock.now(), "office.created", f"office:{office.id}", name=name, short_name=short_name)
+        uow.commit()
+    assert office.id is not None
+    return office.id
