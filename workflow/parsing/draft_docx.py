@@ -30,6 +30,7 @@ def parse_draft_docx(data: bytes) -> ParsedDraft:
     found = False
     for table in document.tables:
         previous: list[object] = []
+        last_texts = ("", "")
         for row in table.rows:
             row_no += 1
             cells = row.cells
@@ -45,9 +46,14 @@ def parse_draft_docx(data: bytes) -> ParsedDraft:
             if not found or len(distinct) < 4:
                 continue
             tcs = [c._tc for c in distinct[:2]]
-            number = "" if previous and tcs[0] is previous[0] else texts[0]
-            title = "" if previous and tcs[1] is previous[1] else texts[1]
+            # A merged cell is the same element in each row; a flattened merge repeats the text.
+            same_number = bool(previous) and tcs[0] is previous[0] or clean(texts[0]) == last_texts[0] != ""
+            same_title = bool(previous) and tcs[1] is previous[1] or (same_number and clean(texts[1]) == last_texts[1])
+            number = "" if same_number else texts[0]
+            title = "" if same_title else texts[1]
             previous = tcs
+            if not same_number:
+                last_texts = (clean(texts[0]), clean(texts[1]))
             builder.add_row(number, title, texts[2], "".join(texts[3:]), line=row_no)
     if not found:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "Word 文件中没有表头为“序号 任务 主要内容 责任单位”的表格。", line=0)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 22:38:12.447002
+Create Date: 2026-11-24 22:59:55.125808
 """
 from alembic import op
 import sqlalchemy as sa
@@ -200,7 +200,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('round_id', 'unit_id')
     )
     with op.batch_alter_table('recipient', schema=None) as batch_op:
-        batch_op.create_index('ix_recipient_round_state', ['round_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_recipient_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('task',
@@ -310,7 +309,6 @@ def downgrade() -> None:
     op.drop_table('task')
     with op.batch_alter_table('recipient', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recipient_unit_id'))
-        batch_op.drop_index('ix_recipient_round_state')
 
     op.drop_table('recipient')
     with op.batch_alter_table('legalityreview', schema=None) as batch_op:
