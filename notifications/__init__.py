@@ -1,0 +1,1 @@
+"""Notifications: the outbox relay, delivery channels and Chinese message templates."""

@@ -130,3 +130,19 @@ class Relay:
                 failed += not result.ok
             if len(ids) < self.policy.batch:
                 return RelayResult(sent, failed)
+
+
+def build_relay(engine: Engine, clock: Clock, settings: object) -> Relay:
+    """The relay as configured: channels from ``[notifications]``, templates checked now."""
+    from notifications.channels.registry import build_channels
+    from notifications.compose import Composer
+    from notifications.templates import MessageRenderer
+    from workflow.config import Settings
+
+    assert isinstance(settings, Settings)
+    section = settings.section("notifications")
+    extra = section.get("template_dir")
+    renderer = MessageRenderer(settings.path.parent / str(extra) if extra else None)
+    renderer.validate_all()
+    return Relay(engine, clock, build_channels(section), Composer(settings, clock, renderer),
+                 RelayPolicy.from_mapping(section))

@@ -257,3 +257,15 @@ class DeliveryAttempt(SQLModel, table=True):
     ok: bool
     permanent: bool = False
     detail: str = Field(default="", sa_type=Text)
+
+
+class ReplyLink(SQLModel, table=True):
+    """A unit's personal reply link. Only a hash of the token is stored; the token is derived
+    from the server secret and ``nonce``, so it can be re-sent but never read from the database."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id", unique=True)
+    nonce: str
+    token_hash: str = Field(unique=True)
+    revoked: bool = False
+    created_at: datetime = Field(sa_column=_at())

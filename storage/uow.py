@@ -16,6 +16,7 @@ from sqlmodel import Session
 from storage.audit import AuditLog
 from storage.repositories.directory import DirectoryRepo
 from storage.repositories.drafts import DraftRepo
+from storage.repositories.links import LinkRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.rounds = RoundRepo(self.session)
         self.replies = ReplyRepo(self.session)
         self.outbox = OutboxRepo(self.session)
+        self.links = LinkRepo(self.session)
         return self
 
     def __exit__(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 22:59:55.125808
+Create Date: 2026-11-24 23:03:40.046459
 """
 from alembic import op
 import sqlalchemy as sa
@@ -240,6 +240,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reply_recipient_id'), ['recipient_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reply_round_id'), ['round_id'], unique=False)
 
+    op.create_table('replylink',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('nonce', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['recipient_id'], ['recipient.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('recipient_id'),
+    sa.UniqueConstraint('token_hash')
+    )
     op.create_table('taskitem',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('task_id', sa.Integer(), nullable=False),
@@ -298,6 +310,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_taskitem_task_id'))
 
     op.drop_table('taskitem')
+    op.drop_table('replylink')
     with op.batch_alter_table('reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reply_round_id'))
         batch_op.drop_index(batch_op.f('ix_reply_recipient_id'))

@@ -1,0 +1,131 @@
+"""Turning an outbox row into a rendered message: gather the data its template needs, render,
+attach. Runs at send time inside a short read transaction of the relay."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from notifications.ics import deadline_ics
+from notifications.message import Attachment, OutgoingMessage
+from notifications.templates import MessageRenderer
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+from workflow.clock import Clock
+from workflow.config import Settings
+from workflow.services.decisions import decision_text
+
+CHANNEL_LABELS = {"web": "网上回复", "paper": "纸质回复", "email": "邮件回复"}
+AttachmentHook = Callable[[UnitOfWork, OutboxMessage], list[Attachment]]
+
+
+def _letter_title(draft_title: str) -> str:
+    return f"关于对《{draft_title}（代拟稿）》征求意见的函"
+
+
+class Composer:
+    def __init__(self, settings: Settings, clock: Clock, renderer: MessageRenderer | None = None,
+                 attachments: AttachmentHook | None = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.renderer = renderer or MessageRenderer()
+        self.attachments = attachments
+        self.secret = str(settings.section("security").get("secret_key", "consultflow-development-secret"))
+
+    def __call__(self, uow: UnitOfWork, row: OutboxMessage) -> OutgoingMessage:
+        ctx = self.context(uow, row)
+        rendered = self.renderer.render(row.kind, ctx)
+        files: list[Attachment] = []
+        if row.kind in ("solicitation", "deadline_changed", "reminder"):
+            rnd = ctx["round"]
+            files.append(Attachment("截止时间.ics", "text/calendar", deadline_ics(
+                f"round-{rnd['id']}-deadline@consultflow", f"征求意见截止：{rnd['doc_number']}", rnd["deadline"],
+                f"{rnd['letter_title']}，逾期未回复视为无意见。", self.clock.now())))
+        if self.attachments is not None:
+            files.extend(self.attachments(uow, row))
+        return OutgoingMessage(key=row.key, channel=row.channel, address=row.address, subject=rendered.subject,
+                               text=rendered.text, html=rendered.html, markdown=rendered.markdown,
+                               attachments=tuple(files), payload={"kind": row.kind, "round_id": row.round_id,
+                                                                  "recipient_id": row.recipient_id})
+
+    def context(self, uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
+        stored: dict[str, Any] = json.loads(row.context or "{}")
+        rnd = uow.rounds.get(row.round_id or 0)
+        if rnd is None:
+            raise ValueError(f"round {row.round_id} not found")
+        draft = uow.drafts.get(rnd.draft_id)
+        office = uow.directory.office(rnd.office_id)
+        unit = uow.directory.unit(row.unit_id) if row.unit_id else None
+        ctx: dict[str, Any] = {
+            "office": {"name": office.name if office else "", "short_name": office.short_name if office else ""},
+            "round": {"id": rnd.id, "doc_number": rnd.doc_number, "deadline": rnd.deadline,
+                      "letter_date": rnd.letter_date, "letter_title": _letter_title(draft.title if draft else ""),
+                      "contact": rnd.contact, "phone": rnd.phone, "basis": rnd.basis,
+                      "requirements": rnd.requirements},
+            "draft": {"title": draft.title if draft else ""},
+            "unit": {"name": unit.name if unit else (office.reviewer_unit if office else "")},
+        }
+        if row.recipient_id:
+            from workflow.services.links import link_token
+
+            token = link_token(uow, self.clock, self.secret, row.recipient_id)
+            uow.commit()
+            ctx["reply_url"] = f"{self.settings.base_url}/r/{token}"
+        builder = getattr(self, f"_ctx_{row.kind}", None)
+        if builder is not None:
+            builder(uow, row, stored, ctx)
+        return ctx
+
+    def _ctx_reminder(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:
+        ctx["remaining"] = ctx["round"]["deadline"] - self.clock.now()
+
+    def _ctx_deadline_changed(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
+                              ctx: dict[str, Any]) -> None:
+        ctx["old_deadline"] = datetime.fromisoformat(stored["old_deadline"])
+        ctx["reason"] = stored.get("reason", "")
+
+    def _ctx_reply_receipt(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
+                           ctx: dict[str, Any]) -> None:
+        reply = uow.replies.get(int(stored["reply_id"]))
+        if reply is None:
+            raise ValueError("reply not found")
+        comments = uow.replies.comments_of([reply.id or 0])
+        ctx["reply"] = {"revision": reply.revision, "received_at": reply.received_at, "late": reply.late,
+                        "no_comments": reply.kind == "no_comments",
+                        "channel_label": CHANNEL_LABELS.get(reply.channel, reply.channel)}
+        ctx["comments"] = [{"target": c.target, "text": c.text, "basis": c.basis, "reason": c.reason} for c in comments]
+
+    def _ctx_adoption_feedback(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
+                               ctx: dict[str, Any]) -> None:
+        ctx["comments"] = [
+            {"target": c.target, "text": c.text, "decision_text": decision_text(d.outcome if d else None,
+                                                                                d.reason if d else "")}
+            for c, r, _u, d in uow.replies.decision_queue(row.round_id or 0) if r.recipient_id == row.recipient_id
+        ]
+
+    def _ctx_review_request(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
+                            ctx: dict[str, Any]) -> None:
+        reviews = {v.id: v for v in uow.rounds.reviews(row.round_id or 0)}
+        review = reviews.get(int(stored["review_id"]))
+        states = [r.state for r, _ in uow.rounds.recipients(row.round_id or 0)]
+        outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(row.round_id or 0)]
+        office = uow.directory.office(uow.rounds.get(row.round_id or 0).office_id)  # type: ignore[union-attr]
+        ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
+        ctx["review"] = {"version": review.version if review else 0}
+        ctx["review_url"] = f"{self.settings.base_url}/review/rounds/{row.round_id}"
+        ctx["counts"] = {"asked": len(states), "with_comments": states.count("with_comments"),
+                         "no_comments": states.count("no_comments"), "deemed": states.count("deemed_no_objection"),
+                         "comments": len(outcomes), "adopted": outcomes.count("adopted"),
+                         "partly_adopted": outcomes.count("partly_adopted"), "rejected": outcomes.count("rejected")}
+
+    def _ctx_review_result(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
+                           ctx: dict[str, Any]) -> None:
+        review = {v.id: v for v in uow.rounds.reviews(row.round_id or 0)}.get(int(stored["review_id"]))
+        ctx["review"] = {"approved": bool(review and review.state == "approved"),
+                         "reviewer": review.reviewer if review else "", "opinion": review.opinion if review else "",
+                         "version": review.version if review else 0}
+
+    def _ctx_issued(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:
+        ctx["issued_doc_number"] = stored.get("doc_number", "")

@@ -1,0 +1,39 @@
+"""What a channel is asked to deliver, and what it answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One rendered message to one address. ``key`` is the idempotency key, sent along so a
+    receiver can drop a duplicate after a relay crash."""
+
+    key: str
+    channel: str
+    address: str
+    subject: str
+    text: str
+    html: str | None = None
+    markdown: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    payload: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """ok, or not; ``permanent`` failures are not retried; ``detail`` is the provider's answer."""
+
+    ok: bool
+    permanent: bool
+    detail: str

@@ -1,0 +1,42 @@
+"""Build realistic state through the real services: office, units, the seed draft, rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from storage.uow import UnitOfWork
+from workflow.actors import Actor, Role
+from workflow.clock import Clock
+from workflow.parsing.draft_text import parse_draft_text
+from workflow.parsing.units_file import UnitRecord
+from workflow.services.drafts import import_draft
+from workflow.services.rounds import StartRound, start_round
+from workflow.services.units import ensure_office, import_units
+
+STAFF = Actor("赵健", Role.staff)
+DRAFT_TEXT = (Path(__file__).resolve().parents[2] / "workflow/demo/data/draft_2023_safety.txt").read_text("utf-8")
+_PARSED = parse_draft_text(DRAFT_TEXT)
+
+
+def setup_office(engine: Engine, clock: Clock, units: int = 5, *, with_email: bool = True) -> int:
+    with UnitOfWork(engine) as uow:
+        office_id = ensure_office(uow, clock, STAFF, "孝义市安全生产委员会办公室", "市安委办")
+    records = [UnitRecord(f"测试单位{i:03d}", "市安委会成员单位", (), f"联系人{i}", f"0358-{i:07d}",
+                          f"unit{i}@xiaoyi.example.cn" if with_email else "") for i in range(1, units + 1)]
+    with UnitOfWork(engine) as uow:
+        import_units(uow, clock, STAFF, records)
+    return office_id
+
+
+def new_round(engine: Engine, clock: Clock, office_id: int, deadline: datetime, serial: int,
+              units: list[str] | None = None) -> int:
+    with UnitOfWork(engine) as uow:
+        draft = import_draft(uow, clock, STAFF, _PARSED, title=f"测试文稿{serial}", issuer="孝义市人民政府",
+                             filename="draft.txt", office_id=office_id)
+    with UnitOfWork(engine) as uow:
+        return start_round(uow, clock, STAFF, StartRound(
+            draft_id=draft.draft_id, office_id=office_id, doc_number=f"孝安办函〔2026〕{serial}号", deadline=deadline,
+            contact="赵健", phone="18335877837", unit_names=units or [], all_units=units is None)).round_id
