@@ -96,17 +96,17 @@ def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int])
 
 
 def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) -> ReplyStored:
-    """Store a reply revision. On time: the recipient moves. Late: stored and flagged only."""
-    now = clock.now()
+    """Store a reply revision. On time: the recipient moves. Late: stored and flagged only.
+
+    The clock is read only once this recipient's row is locked: a reply that had to wait for a
+    concurrent deadline sweep is judged by when it actually gets written, not when it arrived.
+    """
     if cmd.channel not in CHANNELS:
         raise InvalidInput("REPLY_CHANNEL_INVALID", f"回复渠道“{cmd.channel}”无效，可选：网上、纸质、邮件。")
     if cmd.no_comments and cmd.comments:
         raise InvalidInput("REPLY_KIND_CONFLICT", "不能同时回复“无修改意见”并提交修改意见。")
     if not cmd.no_comments and not cmd.comments:
         raise InvalidInput("COMMENTS_EMPTY", "请提交至少一条修改意见，或回复“无修改意见”。")
-    received_at = cmd.received_at or now
-    if received_at > now + timedelta(minutes=1):
-        raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
     rnd = load_round(uow, cmd.round_id)
     draft = load_draft(uow, rnd.draft_id)
     if cmd.unit_id is not None:
@@ -118,6 +118,12 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     recipient = uow.rounds.recipient(rnd.id or 0, unit.id or 0, for_update=True)  # type: ignore[union-attr]
     if recipient is None:
         raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)  # type: ignore[union-attr]
+    now = clock.now()
+    received_at = cmd.received_at or now
+    if received_at > now + timedelta(minutes=1):
+        raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
+    uow.session.refresh(rnd)  # re-read under the lock: a sweep may have closed the round meanwhile
+    uow.session.refresh(draft)
     version = uow.drafts.version(draft.id or 0, rnd.version)
     numbers = _validate_comments(cmd.comments, uow.drafts.task_numbers(version.id or 0) if version else set())
     kind = "no_comments" if cmd.no_comments else "with_comments"

@@ -1,0 +1,109 @@
+"""Channels against real servers: aiosmtpd for e-mail, a local HTTP server for webhooks."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from urllib.parse import parse_qs, unquote_plus, urlparse
+
+from notifications.channels.robots import DingTalkChannel, WeComChannel
+from notifications.channels.smtp import SmtpChannel, SmtpSettings
+from notifications.channels.webhook import WebhookChannel
+from notifications.message import Attachment, OutgoingMessage
+from tests.support.http_server import http_server
+from tests.support.processes import free_port
+from tests.support.smtp_server import smtp_server
+
+MSG = OutgoingMessage(key="solicitation:1:2::jt@x.cn", channel="email", address="jt@x.cn",
+                      subject="【征求意见】关于对《通知（代拟稿）》征求意见的函", text="交通运输局：现征求你单位意见。",
+                      html="<p>交通运输局：现征求你单位意见。</p>", markdown="**交通运输局**",
+                      attachments=(Attachment("截止时间.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+                                   Attachment("征求意见函.docx", "application/vnd.openxmlformats-officedocument"
+                                              ".wordprocessingml.document", b"PK\x03\x04docx")),
+                      payload={"kind": "solicitation"})
+
+
+def _smtp(port: int, **kw: object) -> SmtpChannel:
+    return SmtpChannel(SmtpSettings(host="127.0.0.1", port=port, sender="ajw@xiaoyi.example.cn",
+                                    sender_name="孝义市安全生产委员会办公室", timeout=5, **kw))  # type: ignore[arg-type]
+
+
+def test_smtp_delivers_multipart_with_attachments() -> None:
+    with smtp_server() as server:
+        result = _smtp(server.port).send(MSG)
+    assert result.ok, result.detail
+    [got] = server.received
+    assert got.rcpt_tos == ["jt@x.cn"] and got.mail_from == "ajw@xiaoyi.example.cn"
+    message = got.message
+    assert message["Subject"] == MSG.subject
+    assert "孝义市安全生产委员会办公室" in str(message["From"])
+    assert message["Message-ID"] == "<solicitation.1.2..jt.x.cn@consultflow>"
+    assert message["X-Consultflow-Key"] == MSG.key
+    assert message.get_body(("plain",)).get_content().strip() == MSG.text
+    assert "现征求你单位意见" in message.get_body(("html",)).get_content()
+    files = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+    assert files["截止时间.ics"].startswith("BEGIN:VCALENDAR")
+    assert files["征求意见函.docx"] == b"PK\x03\x04docx"
+
+
+def test_smtp_refusals_are_classified() -> None:
+    with smtp_server() as server:
+        server.handler.refuse_with = "550 5.1.1 mailbox unavailable"
+        permanent = _smtp(server.port).send(MSG)
+        server.handler.refuse_with = "451 4.3.0 try again later"
+        temporary = _smtp(server.port).send(MSG)
+    assert not permanent.ok and permanent.permanent and "550" in permanent.detail
+    assert not temporary.ok and not temporary.permanent and "451" in temporary.detail
+
+
+def test_smtp_down_is_a_temporary_failure_not_an_exception() -> None:
+    result = _smtp(free_port()).send(MSG)
+    assert not result.ok and not result.permanent and "Connection refused" in result.detail
+
+
+def test_starttls_not_offered_is_a_clear_failure() -> None:
+    with smtp_server() as server:
+        result = _smtp(server.port, security="starttls").send(MSG)
+    assert not result.ok and result.permanent and "STARTTLS" in result.detail
+    assert server.received == []
+
+
+def test_signed_webhook() -> None:
+    with http_server() as (url, recorder):
+        result = WebhookChannel("s3cret").send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/hook",
+                                                                  "channel": "webhook"}))
+    assert result.ok
+    [request] = recorder.requests
+    expected = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["X-Consultflow-Signature"] == expected
+    assert request.headers["Idempotency-Key"] == MSG.key
+    assert request.json["subject"] == MSG.subject and request.json["payload"] == {"kind": "solicitation"}
+
+
+def test_webhook_failures_are_classified() -> None:
+    with http_server() as (url, recorder):
+        recorder.status = 500
+        temporary = WebhookChannel("k").send(OutgoingMessage(**{**MSG.__dict__, "address": url}))
+        recorder.status = 400
+        permanent = WebhookChannel("k").send(OutgoingMessage(**{**MSG.__dict__, "address": url}))
+    assert not temporary.ok and not temporary.permanent
+    assert not permanent.ok and permanent.permanent
+    down = WebhookChannel("k").send(OutgoingMessage(**{**MSG.__dict__, "address": f"http://127.0.0.1:{free_port()}"}))
+    assert not down.ok and not down.permanent
+
+
+def test_wecom_and_dingtalk_robot_formats() -> None:
+    with http_server() as (url, recorder):
+        assert WeComChannel().send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/cgi-bin/webhook/send?key=k"})).ok
+        assert DingTalkChannel("SEC").send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/robot/send?access_token=t"})).ok
+        recorder.answer = b'{"errcode":310000,"errmsg":"sign not match"}'
+        refused = DingTalkChannel("SEC").send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/robot/send"}))
+    wecom, ding, _ = recorder.requests
+    assert wecom.json == {"msgtype": "markdown", "markdown": {"content": "**交通运输局**"}}
+    assert ding.json == {"msgtype": "markdown", "markdown": {"title": MSG.subject, "text": "**交通运输局**"}}
+    query = parse_qs(urlparse(ding.path).query)
+    ts = query["timestamp"][0]
+    expected = base64.b64encode(hmac.new(b"SEC", f"{ts}\nSEC".encode(), hashlib.sha256).digest()).decode()
+    assert unquote_plus(query["sign"][0]) == expected or query["sign"][0] == expected
+    assert not refused.ok and refused.permanent and "310000" in refused.detail

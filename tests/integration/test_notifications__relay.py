@@ -1,0 +1,181 @@
+"""The outbox end to end: queued in the same transaction as the change, relayed to a real SMTP
+server, retried with backoff, never lost, reminders once, feedback only about one's own comments."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from notifications.channels.smtp import SmtpChannel, SmtpSettings
+from notifications.compose import Composer
+from notifications.relay import Relay, RelayPolicy
+from storage.uow import UnitOfWork
+from tests.support.cli import write_config
+from tests.support.scenario import STAFF, new_round, setup_office
+from tests.support.smtp_server import SmtpServer
+from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.scheduler import SchedulerSettings, queue_due_reminders
+from workflow.schedule_plan import plan_round
+from workflow.services.deadlines import sweep
+from workflow.services.decisions import Decide, decide
+from workflow.services.replies import CommentInput, SubmitReply, submit_reply
+from workflow.services.review import submit_review
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(engine: Engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    clock = FixedClock(T0)
+    office = setup_office(engine, clock, units=4)
+    settings = load_settings(write_config(tmp_path / "config.toml", db_url,
+                                          '\n[server]\nbase_url = "https://zqyj.xiaoyi.example.cn"\n'))
+    server = SmtpServer()
+
+    def relay(policy: RelayPolicy | None = None) -> Relay:
+        channel = SmtpChannel(SmtpSettings("127.0.0.1", server.port, "ajw@xiaoyi.example.cn", timeout=3))
+        return Relay(engine, clock, {"email": channel}, Composer(settings, clock),
+                     policy or RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60))
+
+    yield engine, clock, office, server, relay
+    server.stop()
+
+
+def _statuses(engine: Engine, round_id: int) -> Counter[str]:
+    with UnitOfWork(engine) as uow:
+        return Counter(m.status for m in uow.outbox.for_round(round_id))
+
+
+def test_smtp_down_then_up_every_message_arrives_exactly_once(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    rid = new_round(engine, clock, office, T0 + timedelta(days=3), 1)
+    assert _statuses(engine, rid) == {"pending": 4}  # queued with the round, in its transaction
+    first = relay().run_once()  # the SMTP server is down
+    assert (first.sent, first.failed) == (0, 4)
+    assert _statuses(engine, rid) == {"failed": 4}
+    server.start()
+    assert relay().run_once().sent == 0  # backoff: not due yet
+    clock.advance(timedelta(seconds=31))
+    assert relay().run_once().sent == 4
+    assert relay().run_once().sent == 0
+    assert _statuses(engine, rid) == {"sent": 4}
+    received = Counter(r.rcpt_tos[0] for r in server.received)
+    assert received == {f"unit{i}@xiaoyi.example.cn": 1 for i in range(1, 5)}
+    notice = server.received[0].message
+    assert notice["Subject"].startswith("【征求意见】关于对《测试文稿1（代拟稿）》征求意见的函")
+    body = notice.get_body(("plain",)).get_content()
+    assert "请于2026年3月5日9时前反馈修改意见" in body and "逾期未回复视为无意见" in body
+    assert "https://zqyj.xiaoyi.example.cn/r/" in body
+    assert any(p.get_filename() == "截止时间.ics" for p in notice.iter_attachments())
+    with UnitOfWork(engine) as uow:
+        msg = uow.outbox.for_round(rid)[0]
+        attempts = uow.outbox.attempts(msg.id or 0)
+        assert [a.ok for a in attempts] == [False, True]
+        assert "Connection refused" in attempts[0].detail
+
+
+def test_relay_killed_between_sending_and_recording_loses_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    server.start()
+    rid = new_round(engine, clock, office, T0 + timedelta(days=3), 2)
+
+    class Killed(Exception):
+        pass
+
+    dying = relay()
+
+    def die(message_id: int, result: object) -> None:
+        raise Killed  # the process dies after the SMTP server accepted, before the database knows
+
+    dying._record = die  # type: ignore[method-assign]
+    with pytest.raises(Killed):
+        dying.run_once()
+    assert _statuses(engine, rid) == {"sending": 4}
+    assert relay().run_once().sent == 0  # the dead relay's lease still holds
+    clock.advance(timedelta(seconds=61))
+    assert relay().run_once().sent == 4
+    assert _statuses(engine, rid) == {"sent": 4}
+    ids = Counter(r.message["Message-ID"] for r in server.received)
+    assert set(ids.values()) <= {1, 2} and len(ids) == 4  # a re-send carries the same Message-ID
+
+
+def test_permanent_failure_stays_visible_until_retried(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    server.start()
+    server.handler.refuse_with = "550 5.1.1 no such mailbox"
+    rid = new_round(engine, clock, office, T0 + timedelta(days=3), 3)
+    relay().run_once()
+    assert _statuses(engine, rid) == {"dead": 4}
+    server.handler.refuse_with = None
+    from workflow.services.notify_admin import retry_message
+
+    with UnitOfWork(engine) as uow:
+        first = uow.outbox.for_round(rid)[0].id or 0
+    with UnitOfWork(engine) as uow:
+        retry_message(uow, clock, STAFF, first)
+    assert relay().run_once().sent == 1
+    assert _statuses(engine, rid) == {"dead": 3, "sent": 1}
+
+
+def test_reminders_only_to_silent_units_once_each(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    server.start()
+    deadline = T0 + timedelta(days=3)
+    rid = new_round(engine, clock, office, deadline, 4)
+    relay().run_once()
+    with UnitOfWork(engine) as uow:
+        submit_reply(uow, clock, STAFF, SubmitReply(round_id=rid, unit_name="测试单位001", no_comments=True))
+    hours = SchedulerSettings().reminder_hours
+    for at in (deadline - timedelta(hours=24), deadline - timedelta(hours=2)):
+        clock.set(at)
+        for action in plan_round(deadline, at, hours):
+            if action.kind == "reminder" and action.at <= at:
+                queue_due_reminders(engine, clock, rid, action.offset)
+                queue_due_reminders(engine, clock, rid, action.offset)  # a job that runs twice
+        relay().run_once()
+    reminders = [r for r in server.received if r.message["Subject"].startswith("【提醒】")]
+    assert Counter(r.rcpt_tos[0] for r in reminders) == {f"unit{i}@xiaoyi.example.cn": 2 for i in (2, 3, 4)}
+    subjects = sorted({r.message["Subject"] for r in reminders})
+    assert subjects == [f"【提醒】距征求意见截止还有{x}：孝安办函〔2026〕4号" for x in ("1天", "2小时")]
+
+
+def test_adoption_feedback_carries_only_the_units_own_comments(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    server.start()
+    rid = new_round(engine, clock, office, T0 + timedelta(days=1), 5)
+    comments = {}
+    for n, unit in ((1, "测试单位001"), (2, "测试单位002")):
+        with UnitOfWork(engine) as uow:
+            comments[unit] = submit_reply(uow, clock, STAFF, SubmitReply(
+                round_id=rid, unit_name=unit, comments=[CommentInput(f"序号{n}", f"{unit}的第一条意见"),
+                                                        CommentInput(f"序号{n + 2}", f"{unit}的第二条意见")])).comment_ids
+    clock.advance(timedelta(days=1))
+    sweep(engine, clock)
+    for unit, ids in comments.items():
+        for cid in ids:
+            with UnitOfWork(engine) as uow:
+                decide(uow, clock, STAFF, Decide(cid, "rejected", f"{unit}：理由不充分或无依据，不予采纳。"))
+    with UnitOfWork(engine) as uow:
+        submit_review(uow, clock, STAFF, rid)
+    relay().run_once()
+    feedback = {r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content() for r in server.received
+                if r.message["Subject"].startswith("【采纳情况反馈】")}
+    assert set(feedback) == {"unit1@xiaoyi.example.cn", "unit2@xiaoyi.example.cn"}
+    assert "测试单位001的第一条意见" in feedback["unit1@xiaoyi.example.cn"]
+    assert "测试单位002" not in feedback["unit1@xiaoyi.example.cn"]
+    assert "不予采纳，测试单位002：理由不充分" in feedback["unit2@xiaoyi.example.cn"]
+    assert "测试单位001" not in feedback["unit2@xiaoyi.example.cn"]
+    deemed = [r for r in server.received if r.message["Subject"].startswith("【已截止】")]
+    assert sorted(r.rcpt_tos[0] for r in deemed) == ["unit3@xiaoyi.example.cn", "unit4@xiaoyi.example.cn"]
+
+
+def test_unit_without_address_is_visible_not_silently_dropped(engine: Engine) -> None:
+    clock = FixedClock(T0)
+    office = setup_office(engine, clock, units=2, with_email=False)
+    rid = new_round(engine, clock, office, T0 + timedelta(days=1), 6)
+    assert _statuses(engine, rid) == {"undeliverable": 2}
