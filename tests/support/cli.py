@@ -40,6 +40,7 @@ reviewer_unit = "市司法局"
 
 [notifications]
 enabled = ["console"]
+console_only = true
 {extra}
 ''',
         encoding="utf-8",

@@ -1,0 +1,89 @@
+"""Deadline changes, working-day deadlines, status visibility and `scheduler --once`, via the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storage.db import make_engine
+from tests.e2e.test_cli__journey import DRAFT, UNITS_CSV
+from tests.support.cli import Cli, table_counts, write_config
+from workflow.clock import FixedClock
+
+NOW = datetime(2026, 9, 28, 2, 0, tzinfo=UTC)  # 2026-09-28 10:00 Beijing, before National Day
+
+
+@pytest.fixture
+def cli(tmp_path: Path, db_url: str) -> Cli:
+    c = Cli(write_config(tmp_path / "config.toml", db_url), FixedClock(NOW))
+    c.ok("init")
+    (tmp_path / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+    c.ok("units", "import", str(tmp_path / "units.csv"))
+    c.ok("draft", "import", str(DRAFT), "--title", "关于做好安全生产工作的通知", "--issuer", "孝义市人民政府")
+    return c
+
+
+def _start(cli: Cli, *deadline: str) -> str:
+    started = cli.ok("round", "start", "--draft", "1", "--doc-number", "孝安办函〔2026〕9号", *deadline,
+                     "--unit", "交通局", "--unit", "住建局", "--contact", "赵健", "--phone", "18335877837")
+    return str(started["round_id"])
+
+
+def test_workdays_deadline_skips_national_day(cli: Cli) -> None:
+    rid = _start(cli, "--workdays", "3")
+    assert cli.ok("status", "--round", rid)["round"]["deadline"] == "2026-10-08T17:00:00+08:00"
+    assert cli.ok("workdays", "--from", "2026-09-30", "--add", "3")["date"] == "2026-10-10"
+
+
+def test_unknown_year_fails_clearly(cli: Cli, db_url: str) -> None:
+    engine = make_engine(db_url)
+    before = table_counts(engine)
+    err = cli.error("workdays", "--from", "2026-12-30", "--add", "5")
+    assert err["code"] == "CALENDAR_YEAR_UNKNOWN" and "2027" in err["message"]
+    assert cli.error("workdays", "--from", "2026-09-30", "--add", "-1")["code"] == "WORKDAYS_INVALID"
+    cli.clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert cli.error("round", "start", "--draft", "1", "--doc-number", "孝安办函〔2026〕9号", "--workdays", "5",
+                     "--unit", "交通局", "--contact", "赵健", "--phone", "1")["code"] == "CALENDAR_YEAR_UNKNOWN"
+    assert table_counts(engine) == before
+    engine.dispose()
+
+
+def test_extend_and_bring_forward_then_closed_round_cannot_change(cli: Cli, db_url: str) -> None:
+    rid = _start(cli, "--deadline", "2026-09-29T17:00")
+    status = cli.ok("status", "--round", rid)
+    assert [a["kind"] for a in status["next_actions"]] == ["reminder", "reminder", "deadline"]
+    assert status["next_actions"][-1]["at"] == "2026-09-29T17:00:00+08:00"
+    assert cli.error("round", "deadline", "--round", rid, "--deadline", "2026-10-09T17:00", "--reason", " ")["code"] \
+        == "DEADLINE_REASON_REQUIRED"
+    changed = cli.ok("round", "deadline", "--round", rid, "--deadline", "2026-10-09T17:00", "--reason", "国庆假期顺延")
+    assert changed["deadline"] == "2026-10-09T17:00:00+08:00"
+    cli.ok("round", "deadline", "--round", rid, "--deadline", "2026-09-30T12:00", "--reason", "上级要求提前报送")
+    assert cli.error("round", "deadline", "--round", rid, "--deadline", "2026-09-01T12:00", "--reason", "x")["code"] \
+        == "DEADLINE_IN_PAST"
+    events = cli.ok("audit", "export", "--round", rid, "--format", "json")["events"]
+    changes = [e["payload"] for e in events if e["action"] == "round.deadline_changed"]
+    assert [c["direction"] for c in changes] == ["extended", "brought_forward"]
+    assert changes[0]["reason"] == "国庆假期顺延"
+    deliveries = cli.ok("status", "--round", rid)["deliveries"]
+    assert sorted(d["kind"] for d in deliveries) == ["deadline_changed"] * 2 * 2 + ["solicitation"] * 2
+    assert {d["unit"] for d in deliveries if d["status"] == "undeliverable"} == {"住建局"}
+
+    cli.clock.set(datetime(2026, 9, 30, 4, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    once = cli.ok("scheduler", "--once")
+    assert once == {"enforced_rounds": 1, "deemed_no_objection": 2}
+    err = cli.error("round", "deadline", "--round", rid, "--deadline", "2026-10-20T17:00", "--reason", "再延期")
+    assert err["code"] == "TRANSITION_FORBIDDEN"
+    assert cli.ok("status", "--round", rid)["next_actions"] == []
+    assert cli.ok("audit", "verify")["ok"] is True
+
+
+def test_scheduler_once_sends_due_reminders_once(cli: Cli) -> None:
+    rid = _start(cli, "--deadline", "2026-09-29T17:00")
+    cli.clock.set(datetime(2026, 9, 28, 10, 0, tzinfo=UTC))  # type: ignore[attr-defined]  (23 h before)
+    assert cli.ok("scheduler", "--once")["enforced_rounds"] == 0
+    cli.ok("scheduler", "--once")
+    deliveries = cli.ok("status", "--round", rid)["deliveries"]
+    assert sorted(d["kind"] for d in deliveries) == ["reminder", "reminder", "solicitation", "solicitation"]
+    assert [d["status"] for d in deliveries if d["unit"] == "交通运输局"] == ["sent", "sent"]  # console channel
