@@ -1,13 +1,22 @@
-"""Rendering reports in the format asked for: JSON data, or documents (Markdown, HTML, DOCX)."""
+"""Rendering reports in the format asked for: JSON data, or documents (Markdown, HTML, DOCX, ZIP)."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 
+from documents.docx_writer import render_docx
+from documents.html_writer import render_html
+from documents.md_writer import render_markdown
+from documents.model import OfficialDocument
 from storage.uow import UnitOfWork
 from workflow.errors import InvalidInput
+from workflow.reports import official
 from workflow.reports.adoption import adoption_table
+from workflow.services.audit import export_events, verify
 
 
 @dataclass(frozen=True)
@@ -15,25 +24,47 @@ class Rendered:
     data: bytes
     format: str
     binary: bool = False
+    filename: str = ""
 
 
 def _json(data: object) -> Rendered:
     return Rendered(json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"), "json")
 
 
-def report_data(uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None) -> object:
-    if kind == "adoption":
-        return adoption_table(uow, round_id)
-    from workflow.reports import documents_data
+def _document_json(doc: OfficialDocument) -> dict[str, object]:
+    def convert(value: object) -> object:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {"type": type(value).__name__, **{k: convert(v) for k, v in dataclasses.asdict(value).items()}}
+        if isinstance(value, list | tuple):
+            return [convert(v) for v in value]
+        return value
 
-    return documents_data.build(uow, round_id, kind, unit=unit)
+    return convert(doc)  # type: ignore[return-value]
+
+
+def _one(doc: OfficialDocument, fmt: str) -> Rendered:
+    if fmt == "docx":
+        return Rendered(render_docx(doc), "docx", binary=True, filename=f"{doc.title}.docx")
+    if fmt == "html":
+        return Rendered(render_html(doc).encode("utf-8"), "html", filename=f"{doc.title}.html")
+    return Rendered(render_markdown(doc).encode("utf-8"), "md", filename=f"{doc.title}.md")
 
 
 def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None) -> Rendered:
-    if fmt == "json":
-        return _json(report_data(uow, round_id, kind, unit))
-    if fmt not in ("md", "html", "docx"):
+    if fmt not in ("json", "md", "html", "docx"):
         raise InvalidInput("REPORT_FORMAT_INVALID", f"格式“{fmt}”无效。")
-    from workflow.reports.documents_render import render_document
-
-    return render_document(uow, round_id, kind, fmt, unit=unit)
+    if fmt == "json":
+        if kind == "adoption":
+            return _json(adoption_table(uow, round_id))
+        if kind == "audit":
+            verdict = verify(uow)
+            return _json({"verification": dataclasses.asdict(verdict), "events": export_events(uow, round_id)})
+        return _json(_document_json(official.build(uow, round_id, kind, unit)))
+    if kind == "reply-form" and unit is None:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+            for _rec, u in uow.rounds.recipients(round_id):
+                one = _one(official.reply_form(uow, round_id, u.name), fmt)
+                archive.writestr(f"回复表-{u.name}.{one.format}", one.data)
+        return Rendered(buf.getvalue(), "zip", binary=True, filename="回复表.zip")
+    return _one(official.build(uow, round_id, kind, unit), fmt)
