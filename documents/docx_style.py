@@ -13,7 +13,7 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_FONT, BODY_FALLBACK, TITLE_FONT = "仿宋_GB2312", "仿宋", "方正小标宋简体"
 HEADING1_FONT, HEADING2_FONT, PAGE_NUMBER_FONT = "黑体", "楷体_GB2312", "宋体"
 SIZE_2, SIZE_3, SIZE_4, SIZE_SMALL4 = Pt(22), Pt(16), Pt(14), Pt(12)  # 2号, 3号, 4号, 小4号
-LINE_PITCH_PT = 225 / LINES_PER_PAGE / 25.4 * 72  # ≈ 28.95 pt: 22 lines in the 225 mm block
+LINE_PITCH_PT = 225 / LINES_PER_PAGE / 25.4 * 72  # ≈ 29 pt: 22 lines in the 225 mm block
 CHAR_CONDENSE_TWIPS = -4  # 156 mm / 28 characters = 15.8 pt per 16 pt character
 RED = "C00000"
 

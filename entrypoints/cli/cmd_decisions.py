@@ -36,10 +36,15 @@ def decide(
 
 def submit_review(round_id: int = typer.Option(..., "--round")) -> None:
     """提交合法性审查。"""
+    from workflow.services.versions import unapplied_adoptions
+
     r = rt()
     with domain_errors(), r.uow() as uow:
+        flagged = unapplied_adoptions(uow, round_id)
         review = submit_service(uow, r.clock, r.actor, round_id)
-    r.emit({"round_id": round_id, "review_id": review.id, "state": "legality_review"}, "已提交合法性审查。")
+    lines = ["已提交合法性审查。", *[f"注意：{f['message']}" for f in flagged]]
+    r.emit({"round_id": round_id, "review_id": review.id, "state": "legality_review", "warnings": flagged},
+           "\n".join(lines))
 
 
 def review(

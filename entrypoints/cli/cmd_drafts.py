@@ -47,3 +47,30 @@ def revise(
             result = revise_draft(uow, r.clock, r.actor, draft, parsed, filename=file.name, note=note)
     r.emit({"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
            f"文稿 {result.draft_id} 已更新为第 {result.version} 稿，重点任务 {result.tasks} 项。")
+
+
+@app.command("diff")
+def diff(
+    draft: int = typer.Option(..., "--draft"),
+    from_: int = typer.Option(..., "--from", help="原稿版本"),
+    to: int = typer.Option(..., "--to", help="修改稿版本"),
+) -> None:
+    """逐项列出两稿之间重点任务的变化。"""
+    from workflow.services.versions import diff_versions
+
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        changes = diff_versions(uow, draft, from_, to)
+    labels = {"added": "新增", "removed": "删除", "changed": "修改"}
+
+    def human() -> str:
+        if not changes:
+            return f"第{from_}稿与第{to}稿的重点任务没有变化。"
+        lines = []
+        for c in changes:
+            lines.append(f"序号{c.number}（{labels[c.change]}）{c.title_after or c.title_before}")
+            lines += [f"  - {x}" for x in c.items_before if x not in c.items_after]
+            lines += [f"  + {x}" for x in c.items_after if x not in c.items_before]
+        return "\n".join(lines)
+
+    r.emit({"draft_id": draft, "from": from_, "to": to, "changes": [c.to_dict() for c in changes]}, human)

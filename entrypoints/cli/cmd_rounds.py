@@ -157,8 +157,10 @@ def status(round_id: int = typer.Option(..., "--round")) -> None:
 
         data["next_actions"] = next_actions(uow, r.clock, r.settings, round_id)
         from workflow.services.delivery_view import deliveries
+        from workflow.services.versions import unapplied_adoptions
 
         data["deliveries"] = deliveries(uow, round_id)
+        data["unapplied_adoptions"] = unapplied_adoptions(uow, round_id)
     r.emit(data, lambda: _human_status(data))
 
 
@@ -174,6 +176,8 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
         lines.append("修改意见：")
         for c in data["comments"]:
             lines.append(f"  [{c['id']}] {c['unit']} {c['target']}：{c['text'][:40]} → {c['decision_label'] or '待决定'}")
+    for f in data.get("unapplied_adoptions", []):
+        lines.append(f"  注意：{f['message']}")
     for d in data.get("deliveries", []):
         if d["status"] != "sent":
             lines.append(f"  消息 {d['id']} {d['kind']} → {d['unit']} {d['status']} {d['last_error']}")
