@@ -269,3 +269,38 @@ class ReplyLink(SQLModel, table=True):
     token_hash: str = Field(unique=True)
     revoked: bool = False
     created_at: datetime = Field(sa_column=_at())
+
+
+class User(SQLModel, table=True):
+    """Staff, reviewer and admin accounts (units reply through personal links, not accounts)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)
+    display_name: str
+    role: str  # staff | reviewer | admin
+    password_hash: str
+    active: bool = True
+    created_at: datetime = Field(sa_column=_at())
+
+
+class WebSession(SQLModel, table=True):
+    """Server-side session: the cookie carries a random id; only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    csrf_token: str
+    created_at: datetime = Field(sa_column=_at())
+    expires_at: datetime = Field(sa_column=_at())
+
+
+class ReplyAttachment(SQLModel, table=True):
+    """A scan of a sealed paper reply, kept with its SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    data: bytes

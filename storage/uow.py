@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from storage.audit import AuditLog
+from storage.repositories.accounts import AccountRepo
 from storage.repositories.directory import DirectoryRepo
 from storage.repositories.drafts import DraftRepo
 from storage.repositories.links import LinkRepo
@@ -40,11 +41,15 @@ class UnitOfWork:
         self.replies = ReplyRepo(self.session)
         self.outbox = OutboxRepo(self.session)
         self.links = LinkRepo(self.session)
+        self.accounts = AccountRepo(self.session)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        # Detach first: rows read in this unit of work stay readable after it ends (a rollback
+        # would expire them), while nothing uncommitted is ever written.
+        self.session.expunge_all()
         if self.session.in_transaction():
             self.session.rollback()
         self.session.close()

@@ -93,6 +93,9 @@ def notify_retry(message: int = typer.Option(..., "--message")) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from entrypoints.cli import cmd_users
+
+    app.add_typer(cmd_users.app, name="users")
     app.command("serve")(serve)
     app.command("scheduler")(scheduler)
     app.add_typer(notify_app, name="notify")

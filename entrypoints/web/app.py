@@ -1,23 +1,82 @@
-"""The web application factory (FastAPI)."""
+"""The web application factory (FastAPI + server-rendered Jinja2 pages, Simplified Chinese)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from entrypoints.web import api, pages_auth, pages_review, pages_staff, pages_unit
+from entrypoints.web.deps import AuthRequired, Forbidden
+from entrypoints.web.ratelimit import RateLimiter
+from entrypoints.web.render import templates
 from storage.db import make_engine
 from workflow.clock import Clock, SystemClock
 from workflow.config import Settings
+from workflow.errors import Conflict, DomainError, InvalidInput, NotFound
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY = 12 * 1024 * 1024
+
+
+def status_for(exc: DomainError) -> int:
+    if isinstance(exc, AuthRequired):
+        return 401
+    if isinstance(exc, Forbidden):
+        return 403
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, InvalidInput):
+        return 422
+    return 400
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
-    app = FastAPI(title="consultflow", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs")
+    app = FastAPI(title="consultflow 征求意见系统", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
+                  redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.clock = clock or SystemClock()
+    security = settings.section("security")
+    app.state.login_limiter = RateLimiter(int(security.get("login_attempts_per_minute", 10)), 60)
+    app.state.link_limiter = RateLimiter(int(security.get("link_requests_per_minute", 60)), 60)
+    app.state.secret = str(security.get("secret_key", "consultflow-development-secret"))
+    app.state.secure_cookies = settings.base_url.startswith("https://")
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    @app.get("/healthz")
+    @app.middleware("http")
+    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY:
+            return JSONResponse({"error": {"code": "UPLOAD_TOO_LARGE", "message": "上传内容超过 12 MB。"}}, 413)
+        response: Response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"  # reply links carry a token in the URL
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        return response
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        status = status_for(exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(exc.to_dict(), status_code=status)
+        if isinstance(exc, AuthRequired):
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return templates.TemplateResponse(request, "error.html", {"error": exc, "status": status}, status_code=status)
+
+    @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    for module in (pages_auth, pages_staff, pages_review, pages_unit):
+        app.include_router(module.router)
+    app.include_router(api.router, prefix="/api/v1")
     return app

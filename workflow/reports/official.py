@@ -79,25 +79,33 @@ def _task_table(uow: UnitOfWork, version_id: int, caption: str | None = None) ->
     return Table(("序号", "任务", "主要内容", "责任单位"), tuple(rows), (14, 28, 80, 34), caption)
 
 
-def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
-    c = _context(uow, round_id)
-    rnd, draft, office = c["round"], c["draft"], c["office"]
-    categories = {u.category for _, u in c["recipients"]}
+def letter_document(*, draft_title: str, office_name: str, office_short: str, doc_number: str,
+                    deadline: Any, letter_date: Any, contact: str, phone: str, basis: str, requirements: str,
+                    categories: set[str]) -> OfficialDocument:
+    """The 征求意见函; also used to preview a letter before the round exists."""
     addressee = "，".join(ADDRESSEES[k] for k in CATEGORY_ORDER if k in categories) + "："
-    short = office.short_name or office.name
-    basis = f"{rnd.basis}，" if rnd.basis else ""
+    short = office_short or office_name
     blocks = [
-        Paragraph(f"{basis}{short}起草了《{draft.title}（代拟稿）》（附件1），现征求你单位意见。请结合工作实际，对照"
-                  f"《{draft.title}（重点任务分工）》（附件2）认真研究，提出修改意见。{rnd.requirements}"),
-        Paragraph(f"修改意见请于{cn_datetime(rnd.deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
+        Paragraph(f"{basis + '，' if basis else ''}{short}起草了《{draft_title}（代拟稿）》（附件1），现征求你单位意见。"
+                  f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"),
+        Paragraph(f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
                   "逾期未回复视为无意见。"),
-        Paragraph(f"联系人：{rnd.contact}，电话：{rnd.phone}"),
+        Paragraph(f"联系人：{contact}，电话：{phone}"),
     ]
     return OfficialDocument(
-        title=letter_title(draft.title), blocks=tuple(blocks), issuer_mark=office.name, doc_number=rnd.doc_number,
-        addressee=addressee, signature=office.name, date=rnd.letter_date,
-        attachments=(f"{draft.title}（代拟稿）", f"{draft.title}（重点任务分工）", f"《{draft.title}（代拟稿）》征求意见回复表"),
+        title=letter_title(draft_title), blocks=tuple(blocks), issuer_mark=office_name, doc_number=doc_number,
+        addressee=addressee, signature=office_name, date=letter_date,
+        attachments=(f"{draft_title}（代拟稿）", f"{draft_title}（重点任务分工）", f"《{draft_title}（代拟稿）》征求意见回复表"),
         kind_label="征求意见函")
+
+
+def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
+    c = _context(uow, round_id)
+    rnd, office = c["round"], c["office"]
+    return letter_document(draft_title=c["draft"].title, office_name=office.name, office_short=office.short_name,
+                           doc_number=rnd.doc_number, deadline=rnd.deadline, letter_date=rnd.letter_date,
+                           contact=rnd.contact, phone=rnd.phone, basis=rnd.basis, requirements=rnd.requirements,
+                           categories={u.category for _, u in c["recipients"]})
 
 
 def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> OfficialDocument:

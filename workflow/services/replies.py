@@ -43,6 +43,20 @@ class SubmitReply:
     sealed: bool = False
     attachment_name: str = ""
     attachment_sha256: str = ""
+    attachment: ScanFile | None = None
+
+
+@dataclass(frozen=True)
+class ScanFile:
+    """A scan of the sealed paper form, kept with its SHA-256 so its integrity can be shown later."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
                   sealed=cmd.sealed, late=not on_time, attachment_name=cmd.attachment_name,
                   attachment_sha256=cmd.attachment_sha256)
     uow.replies.add(reply)
+    if cmd.attachment is not None:
+        _store_scan(uow, reply, cmd.attachment)
     comment_ids = []
     for seq, (c, number) in enumerate(zip(cmd.comments, numbers, strict=True), 1):
         row = Comment(reply_id=reply.id or 0, round_id=rnd.id or 0, seq=seq, target=c.target, task_number=number,
@@ -160,8 +176,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     payload: dict[str, Any] = {"unit": unit.name, "reply_id": reply.id, "revision": revision, "kind": kind,  # type: ignore[union-attr]
                                "channel": cmd.channel, "received_at": received_at.isoformat(),
                                "comments": len(comment_ids), "sealed": cmd.sealed}
-    if cmd.attachment_sha256:
-        payload["attachment_sha256"] = cmd.attachment_sha256
+    if reply.attachment_sha256:
+        payload["attachment_sha256"] = reply.attachment_sha256
     if on_time:
         uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
         record(uow, actor, now, "reply.submitted", entity, round_id=rnd.id, from_state=recipient.state,
@@ -175,6 +191,23 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     queue_for_recipient(uow, rnd.id or 0, recipient.id or 0, "reply_receipt", reply_id=reply.id)
     uow.commit()
     return ReplyStored(reply.id or 0, not on_time, revision, dest, comment_ids)
+
+
+def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
+    import hashlib
+
+    from storage.models import ReplyAttachment
+
+    if scan.content_type not in SCAN_TYPES:
+        raise InvalidInput("ATTACHMENT_TYPE_INVALID", "扫描件只能是 PDF、JPG 或 PNG 文件。")
+    if not scan.data or len(scan.data) > SCAN_MAX_BYTES:
+        raise InvalidInput("ATTACHMENT_TOO_LARGE", "扫描件不能为空，且不能超过 10 MB。")
+    digest = hashlib.sha256(scan.data).hexdigest()
+    reply.attachment_name, reply.attachment_sha256 = scan.filename[:200], digest
+    uow.replies.add(reply)
+    uow.accounts.add(ReplyAttachment(reply_id=reply.id or 0, filename=scan.filename[:200],
+                                     content_type=scan.content_type, sha256=digest, size=len(scan.data),
+                                     data=scan.data))
 
 
 def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int, reason: str) -> Reply:

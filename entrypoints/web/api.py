@@ -1,0 +1,356 @@
+"""JSON API under /api/v1: every action the pages offer, with the CLI's error codes.
+
+Authentication is the same server-side session as the pages (POST /session); unsafe methods must
+send the session's CSRF token in the ``X-CSRF-Token`` header. Unit replies use the personal link.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
+from pydantic import BaseModel, Field
+
+from entrypoints.web.deps import (SESSION_COOKIE, AnyUser, Forbidden, Reviewer, Staff, check_csrf, clock_of, new_uow,
+                                  settings_of)
+from entrypoints.web.forms import DRAFT_SUFFIXES, UNIT_SUFFIXES, read_upload
+from entrypoints.web.pages_auth import set_session_cookie
+from workflow.errors import InvalidInput
+from workflow.parsing.draft_file import parse_draft_file
+from workflow.parsing.units_file import parse_units_file
+from workflow.reports.adoption import adoption_table
+from workflow.services import decisions as decision_service
+from workflow.services.accounts import CurrentUser, login, logout
+from workflow.services.audit import export_events, verify
+from workflow.services.dashboard import dashboard
+from workflow.services.drafts import import_draft, revise_draft
+from workflow.services.issuance import issue
+from workflow.services.links import resolve_link
+from workflow.services.queries import list_rounds, round_status
+from workflow.services.replies import CommentInput, SubmitReply, admit_late_reply, submit_reply
+from workflow.services.review import record_review, submit_review
+from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, change_deadline, start_round
+from workflow.services.units import import_units
+from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, to_beijing
+
+router = APIRouter()
+Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
+
+
+def _instant(text: str) -> Any:
+    try:
+        return parse_instant(text)
+    except ValueError:
+        raise InvalidInput("DATETIME_INVALID", f"时间“{text}”无法识别，请使用 ISO 8601 格式。") from None
+
+
+class LoginBody(BaseModel):
+    username: str
+    password: str
+
+
+class CommentBody(BaseModel):
+    target: str = ""
+    text: str
+    basis: str = ""
+    reason: str = ""
+
+
+class StartBody(BaseModel):
+    draft_id: int
+    doc_number: str
+    deadline: str | None = None
+    workdays: int | None = None
+    units: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    all_units: bool = False
+    contact: str
+    phone: str
+    letter_date: date | None = None
+    basis: str = ""
+    requirements: str = DEFAULT_REQUIREMENTS
+
+
+class ReplyBody(BaseModel):
+    unit: str
+    no_comments: bool = False
+    comments: list[CommentBody] = Field(default_factory=list)
+    channel: str = "web"
+    received_at: str | None = None
+    sealed: bool = False
+
+
+class LinkReplyBody(BaseModel):
+    no_comments: bool = False
+    comments: list[CommentBody] = Field(default_factory=list)
+
+
+class DeadlineBody(BaseModel):
+    deadline: str
+    reason: str
+
+
+class DecisionBody(BaseModel):
+    outcome: str
+    reason: str = ""
+    change_task: int | None = None
+
+
+class ReviewBody(BaseModel):
+    approve: bool
+    opinion: str = ""
+
+
+class IssueBody(BaseModel):
+    doc_number: str
+
+
+class AdmitBody(BaseModel):
+    reason: str
+
+
+def _comments(items: list[CommentBody]) -> list[CommentInput]:
+    return [CommentInput(c.target, c.text, c.basis, c.reason) for c in items]
+
+
+@router.post("/session", tags=["会话"])
+def api_login(request: Request, response: Response, body: LoginBody) -> dict[str, Any]:
+    client = request.client.host if request.client else "?"
+    if not request.app.state.login_limiter.allow(f"{client}:{body.username}"):
+        raise Forbidden("RATE_LIMITED", "登录尝试过于频繁，请稍后再试。")
+    with new_uow(request) as uow:
+        started = login(uow, clock_of(request), body.username, body.password)
+        user = uow.accounts.user(started.user_id)
+    set_session_cookie(request, response, started.token)
+    return {"csrf_token": started.csrf_token, "user": {"username": user.username if user else "",
+                                                       "role": user.role if user else ""}}
+
+
+@router.delete("/session", tags=["会话"])
+def api_logout(request: Request, user: AnyUser, x_csrf_token: Csrf = None) -> dict[str, bool]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        logout(uow, request.cookies.get(SESSION_COOKIE, ""))
+    return {"ok": True}
+
+
+@router.get("/dashboard", tags=["征求意见"])
+def api_dashboard(request: Request, user: Staff) -> dict[str, Any]:
+    with new_uow(request) as uow:
+        data = dashboard(uow, clock_of(request))
+    return {"totals": data["totals"], "rounds": [
+        {"round_id": r["round"].id, "doc_number": r["round"].doc_number, "state": r["round"].state,
+         "draft_state": r["draft"].state if r["draft"] else None, "deadline": iso_beijing(r["round"].deadline),
+         "silent": r["silent"], "undecided": r["undecided"], "time_left": r["time_left_text"]} for r in data["rounds"]]}
+
+
+@router.get("/rounds", tags=["征求意见"])
+def api_rounds(request: Request, user: AnyUser) -> list[dict[str, Any]]:
+    with new_uow(request) as uow:
+        return list_rounds(uow)
+
+
+@router.get("/rounds/{round_id}", tags=["征求意见"])
+def api_round(request: Request, round_id: int, user: AnyUser) -> dict[str, Any]:
+    with new_uow(request) as uow:
+        return round_status(uow, round_id)
+
+
+@router.post("/drafts", tags=["文稿"])
+async def api_draft(request: Request, user: Staff, title: Annotated[str, Form()], issuer: Annotated[str, Form()],
+                    file: Annotated[UploadFile, File()], x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
+    with new_uow(request) as uow:
+        office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
+        stored = import_draft(uow, clock_of(request), user.actor, parsed, title=title, issuer=issuer,
+                              filename=file.filename or "", office_id=office.id if office else None)
+    return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
+
+
+@router.post("/drafts/{draft_id}/versions", tags=["文稿"])
+async def api_revise(request: Request, draft_id: int, user: Staff, file: Annotated[UploadFile, File()],
+                     note: Annotated[str, Form()] = "", x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
+    with new_uow(request) as uow:
+        stored = revise_draft(uow, clock_of(request), user.actor, draft_id, parsed, filename=file.filename or "",
+                              note=note)
+    return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
+
+
+@router.get("/workdays", tags=["工作日"])
+def api_workdays(request: Request, user: Staff, add: int, start: date | None = None) -> dict[str, Any]:
+    from workflow.calendar import CalendarConfig, WorkCalendar, deadline_after_workdays
+
+    calendar = WorkCalendar(CalendarConfig.from_mapping(settings_of(request).section("calendar")))
+    begin = start or to_beijing(clock_of(request).now()).date()
+    at, result = deadline_after_workdays(begin, add, calendar)
+    return {"from": begin.isoformat(), "add": add, "date": result.end.isoformat(), "deadline": iso_beijing(at),
+            "deadline_text": cn_datetime(at), "reasoning": result.reasoning_zh(), "warnings": list(result.warnings)}
+
+
+@router.post("/rounds", tags=["征求意见"], status_code=201)
+def api_start(request: Request, user: Staff, body: StartBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    warning = ""
+    if (body.deadline is None) == (body.workdays is None):
+        raise InvalidInput("DEADLINE_REQUIRED", "请指定 deadline 或 workdays 之一。")
+    if body.workdays is not None:
+        data = api_workdays(request, user, body.workdays)
+        deadline, warning = parse_instant(data["deadline"]), "；".join(data["warnings"])
+    else:
+        deadline = _instant(body.deadline or "")
+    with new_uow(request) as uow:
+        office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
+        started = start_round(uow, clock_of(request), user.actor, StartRound(
+            draft_id=body.draft_id, office_id=office.id if office and office.id else 0, doc_number=body.doc_number,
+            deadline=deadline, contact=body.contact, phone=body.phone, unit_names=body.units,
+            categories=body.categories, all_units=body.all_units, letter_date=body.letter_date, basis=body.basis,
+            requirements=body.requirements, deadline_warning=warning))
+    return {"round_id": started.round_id, "deadline": iso_beijing(started.deadline), "recipients": started.recipients,
+            "without_address": started.without_address}
+
+
+@router.post("/rounds/{round_id}/deadline", tags=["征求意见"])
+def api_deadline(request: Request, round_id: int, user: Staff, body: DeadlineBody,
+                 x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        row = change_deadline(uow, clock_of(request), user.actor, round_id, _instant(body.deadline), body.reason)
+    return {"round_id": round_id, "deadline": iso_beijing(row.deadline)}
+
+
+@router.post("/rounds/{round_id}/replies", tags=["回复"], status_code=201)
+def api_reply(request: Request, round_id: int, user: Staff, body: ReplyBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        stored = submit_reply(uow, clock_of(request), user.actor, SubmitReply(
+            round_id=round_id, unit_name=body.unit, no_comments=body.no_comments, comments=_comments(body.comments),
+            channel=body.channel, received_at=_instant(body.received_at) if body.received_at else None,
+            sealed=body.sealed))
+    return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
+
+
+@router.post("/replies/{reply_id}/admit", tags=["回复"])
+def api_admit(request: Request, reply_id: int, user: Staff, body: AdmitBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        admit_late_reply(uow, clock_of(request), user.actor, reply_id, body.reason)
+    return {"reply_id": reply_id, "admitted": True}
+
+
+@router.post("/comments/{comment_id}/decision", tags=["采纳决定"])
+def api_decide(request: Request, comment_id: int, user: Staff, body: DecisionBody,
+               x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        row = decision_service.decide(uow, clock_of(request), user.actor, decision_service.Decide(
+            comment_id, body.outcome, body.reason, body.change_task))
+    return {"comment_id": comment_id, "decision": row.outcome, "reason": row.reason}
+
+
+@router.post("/rounds/{round_id}/submit-review", tags=["合法性审查"])
+def api_submit(request: Request, round_id: int, user: Staff, x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        review = submit_review(uow, clock_of(request), user.actor, round_id)
+    return {"round_id": round_id, "review_id": review.id, "state": "legality_review"}
+
+
+@router.post("/rounds/{round_id}/review", tags=["合法性审查"])
+def api_review(request: Request, round_id: int, user: Reviewer, body: ReviewBody,
+               x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        review = record_review(uow, clock_of(request), user.actor, round_id, approve=body.approve,
+                               reviewer=user.display_name, opinion=body.opinion)
+    return {"round_id": round_id, "review_id": review.id, "result": review.state}
+
+
+@router.post("/rounds/{round_id}/issue", tags=["印发"])
+def api_issue(request: Request, round_id: int, user: Staff, body: IssueBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        draft = issue(uow, clock_of(request), user.actor, round_id, body.doc_number)
+    return {"round_id": round_id, "doc_number": draft.issued_doc_number, "state": draft.state}
+
+
+@router.get("/rounds/{round_id}/adoption", tags=["文书"])
+def api_adoption(request: Request, round_id: int, user: AnyUser) -> dict[str, Any]:
+    with new_uow(request) as uow:
+        return adoption_table(uow, round_id)
+
+
+@router.get("/rounds/{round_id}/audit", tags=["审计"])
+def api_round_audit(request: Request, round_id: int, user: AnyUser) -> dict[str, Any]:
+    with new_uow(request) as uow:
+        return {"events": export_events(uow, round_id)}
+
+
+@router.get("/audit/verify", tags=["审计"])
+def api_verify(request: Request, user: AnyUser) -> dict[str, Any]:
+    with new_uow(request) as uow:
+        verdict = verify(uow)
+    return {"ok": verdict.ok, "checked": verdict.checked, "first_bad_seq": verdict.first_bad_seq,
+            "problem": verdict.problem}
+
+
+@router.get("/units", tags=["单位名录"])
+def api_units(request: Request, user: AnyUser) -> dict[str, Any]:
+    import json
+
+    with new_uow(request) as uow:
+        return {"units": [{"id": u.id, "name": u.name, "category": u.category, "aliases": json.loads(u.aliases),
+                           "contact": u.contact, "phone": u.phone, "email": u.email, "webhook": u.webhook}
+                          for u in uow.directory.units()]}
+
+
+@router.post("/units/import", tags=["单位名录"])
+async def api_units_import(request: Request, user: Staff, file: Annotated[UploadFile, File()],
+                           x_csrf_token: Csrf = None) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    records = parse_units_file(file.filename or "", await read_upload(file, UNIT_SUFFIXES) or b"")
+    with new_uow(request) as uow:
+        result = import_units(uow, clock_of(request), user.actor, records)
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@router.get("/links/{token}", tags=["单位回复"])
+def api_link(request: Request, token: str) -> dict[str, Any]:
+    from entrypoints.web.pages_unit import _limit
+
+    _limit(request, token)
+    with new_uow(request) as uow:
+        target = resolve_link(uow, clock_of(request), token)
+        recipient = uow.rounds.recipient_by_id(target.recipient_id)
+        replies = uow.replies.for_recipient(target.recipient_id)
+        comments = uow.replies.comments_of([r.id or 0 for r in replies])
+        return {"round_id": target.round_id, "writable": target.writable,
+                "state": recipient.state if recipient else None,
+                "replies": [{"revision": r.revision, "kind": r.kind, "late": r.late,
+                             "received_at": iso_beijing(r.received_at),
+                             "comments": [{"target": c.target, "text": c.text} for c in comments if c.reply_id == r.id]}
+                            for r in replies]}
+
+
+@router.post("/links/{token}/replies", tags=["单位回复"], status_code=201)
+def api_link_reply(request: Request, token: str, body: LinkReplyBody) -> dict[str, Any]:
+    from entrypoints.web.pages_unit import _limit
+    from workflow.actors import Actor, Role
+
+    _limit(request, token)
+    with new_uow(request) as uow:
+        target = resolve_link(uow, clock_of(request), token)
+        unit = uow.directory.unit(target.unit_id)
+    if not target.writable:
+        raise Forbidden("LINK_READ_ONLY", "征求意见已截止，回复链接只能查看，不能再提交。")
+    with new_uow(request) as uow:
+        stored = submit_reply(uow, clock_of(request), Actor(unit.name if unit else "回复单位", Role.unit), SubmitReply(
+            round_id=target.round_id, unit_id=target.unit_id, no_comments=body.no_comments,
+            comments=_comments(body.comments)))
+    return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
+
+
+_ = CurrentUser

@@ -1,0 +1,44 @@
+"""Reading uploads and repeated form fields safely: size and type limits, Chinese errors."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from fastapi import UploadFile
+
+from workflow.errors import InvalidInput
+from workflow.services.replies import CommentInput
+
+DRAFT_SUFFIXES = (".docx", ".md", ".txt")
+UNIT_SUFFIXES = (".csv", ".xlsx")
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+async def read_upload(upload: UploadFile | None, suffixes: tuple[str, ...], *, required: bool = True) -> bytes | None:
+    if upload is None or not upload.filename:
+        if required:
+            raise InvalidInput("UPLOAD_REQUIRED", "请选择要上传的文件。")
+        return None
+    suffix = PurePath(upload.filename).suffix.lower()
+    if suffix not in suffixes:
+        raise InvalidInput("UPLOAD_TYPE_INVALID", f"文件类型“{suffix or upload.filename}”不允许，仅支持：{'、'.join(suffixes)}。")
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise InvalidInput("UPLOAD_TOO_LARGE", "上传文件不能超过 10 MB。")
+    if not data:
+        raise InvalidInput("UPLOAD_EMPTY", "上传的文件是空的。")
+    return data
+
+
+def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons: list[str]) -> list[CommentInput]:
+    """Rows of the comment table; rows left entirely blank are ignored."""
+    rows = []
+    for n in range(max(len(targets), len(texts))):
+        def at(values: list[str]) -> str:
+            return values[n].strip() if n < len(values) else ""
+
+        target, text, basis, reason = at(targets), at(texts), at(bases), at(reasons)
+        if not (target or text or basis or reason):
+            continue
+        rows.append(CommentInput(target=target, text=text, basis=basis, reason=reason))
+    return rows

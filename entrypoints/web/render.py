@@ -1,0 +1,39 @@
+"""Jinja2 for pages: autoescaped, with the Chinese labels and Beijing-time filters pages need."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+from states.draft import DRAFT_MACHINE
+from states.recipient import RECIPIENT_MACHINE
+from states.round import ROUND_MACHINE
+from workflow.categories import CATEGORY_LABELS
+from workflow.services.decisions import OUTCOME_LABELS, REASON_SNIPPETS
+from workflow.timefmt import cn_datetime, to_beijing
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _bj(value: datetime | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return to_beijing(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _cn(value: datetime | str | None) -> str:
+    if value is None:
+        return ""
+    return cn_datetime(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+templates.env.filters.update(bj=_bj, cn_datetime=_cn)
+templates.env.globals.update(
+    draft_label=DRAFT_MACHINE.label, recipient_label=RECIPIENT_MACHINE.label, round_label=ROUND_MACHINE.label,
+    category_labels=CATEGORY_LABELS, outcome_labels=OUTCOME_LABELS, reason_snippets=REASON_SNIPPETS,
+    channel_labels={"web": "网上", "paper": "纸质", "email": "邮件"},
+)

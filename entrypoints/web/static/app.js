@@ -1,0 +1,32 @@
+// Small live parts: the working-day deadline preview and reason snippets. No build step.
+(function () {
+  "use strict";
+  const workdays = document.querySelector("[data-workdays-preview]");
+  if (workdays) {
+    const input = document.getElementById("workdays");
+    const out = document.getElementById("workdays-result");
+    const update = async function () {
+      const n = parseInt(input.value, 10);
+      if (!n) { out.textContent = ""; return; }
+      const res = await fetch("/api/v1/workdays?add=" + encodeURIComponent(n), { credentials: "same-origin" });
+      const body = await res.json();
+      if (!res.ok) { out.textContent = body.error.message; out.className = "msg err"; return; }
+      out.className = "msg ok";
+      out.textContent = "截止时间：" + body.deadline_text + "。" + body.reasoning.join("；");
+    };
+    input.addEventListener("input", update);
+  }
+  document.querySelectorAll("[data-snippet]").forEach(function (el) {
+    el.addEventListener("click", function () {
+      const target = document.getElementById(el.getAttribute("data-target"));
+      target.value = el.getAttribute("data-snippet");
+    });
+  });
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll("input[name='" + box.getAttribute("data-check-all") + "']").forEach(function (b) {
+        b.checked = box.checked;
+      });
+    });
+  });
+})();

@@ -1,0 +1,45 @@
+"""Accounts, sessions and reply attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from storage.models import ReplyAttachment, User, WebSession
+
+
+class AccountRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: User | WebSession | ReplyAttachment) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def user(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def by_username(self, username: str) -> User | None:
+        return self.session.exec(select(User).where(User.username == username)).first()
+
+    def users(self) -> Sequence[User]:
+        return self.session.exec(select(User).order_by(User.id)).all()  # type: ignore[arg-type]
+
+    def web_session(self, token_hash: str, now: datetime) -> WebSession | None:
+        return self.session.exec(
+            select(WebSession).where(WebSession.token_hash == token_hash, WebSession.expires_at > now)
+        ).first()
+
+    def end_session(self, token_hash: str) -> None:
+        self.session.execute(delete(WebSession).where(WebSession.token_hash == token_hash))  # type: ignore[arg-type]
+
+    def attachments(self, reply_ids: Sequence[int]) -> list[ReplyAttachment]:
+        if not reply_ids:
+            return []
+        return list(self.session.exec(select(ReplyAttachment).where(ReplyAttachment.reply_id.in_(reply_ids))).all())  # type: ignore[attr-defined]
+
+    def attachment(self, attachment_id: int) -> ReplyAttachment | None:
+        return self.session.get(ReplyAttachment, attachment_id)

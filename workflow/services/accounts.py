@@ -1,0 +1,114 @@
+"""Accounts and sessions: argon2 password hashes, random session ids stored hashed, CSRF tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from storage.models import User, WebSession
+from storage.uow import UnitOfWork
+from workflow.actors import Actor, Role
+from workflow.clock import Clock
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.services._common import record
+
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("consultflow-timing-equaliser")
+ROLES = ("staff", "reviewer", "admin")
+ROLE_LABELS = {"staff": "工作人员", "reviewer": "合法性审查人员", "admin": "管理员"}
+SESSION_HOURS = 8
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_user(uow: UnitOfWork, clock: Clock, actor: Actor, *, username: str, display_name: str, role: str,
+             password: str) -> User:
+    if role not in ROLES:
+        raise InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。")
+    if not username.strip() or not display_name.strip():
+        raise InvalidInput("USER_FIELDS_REQUIRED", "请填写用户名和姓名。")
+    if len(password) < 10:
+        raise InvalidInput("PASSWORD_TOO_SHORT", "密码至少需要10个字符。")
+    if uow.accounts.by_username(username.strip()):
+        raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。")
+    user = User(username=username.strip(), display_name=display_name.strip(), role=role,
+                password_hash=_HASHER.hash(password), created_at=clock.now())
+    uow.accounts.add(user)
+    record(uow, actor, clock.now(), "user.created", f"user:{user.id}", username=user.username, role=role)
+    uow.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    token: str
+    csrf_token: str
+    user_id: int
+
+
+def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> SessionStarted:
+    """Check the password (constant work whether or not the user exists) and open a session."""
+    user = uow.accounts.by_username(username.strip())
+    try:
+        _HASHER.verify(user.password_hash if user and user.active else _DUMMY, password)
+        ok = user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    now = clock.now()
+    if not ok or user is None:
+        record(uow, Actor(username[:50] or "（空）", Role.staff), now, "auth.login_failed", f"user:{username[:50]}")
+        uow.commit()
+        raise InvalidInput("LOGIN_FAILED", "用户名或密码错误。")
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    uow.accounts.add(WebSession(token_hash=_hash(token), user_id=user.id or 0, csrf_token=csrf, created_at=now,
+                                expires_at=now + timedelta(hours=SESSION_HOURS)))
+    record(uow, Actor(user.display_name, Role(user.role)), now, "auth.login", f"user:{user.id}")
+    uow.commit()
+    return SessionStarted(token, csrf, user.id or 0)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    csrf_token: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.display_name, Role(self.role))
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def current_user(uow: UnitOfWork, clock: Clock, token: str | None) -> CurrentUser | None:
+    if not token:
+        return None
+    session = uow.accounts.web_session(_hash(token), clock.now())
+    if session is None:
+        return None
+    user = uow.accounts.user(session.user_id)
+    if user is None or not user.active:
+        return None
+    return CurrentUser(user.id or 0, user.username, user.display_name, user.role, session.csrf_token)
+
+
+def logout(uow: UnitOfWork, token: str) -> None:
+    uow.accounts.end_session(_hash(token))
+    uow.commit()
+
+
+def require_user(user: CurrentUser | None) -> CurrentUser:
+    if user is None:
+        raise NotFound("NOT_AUTHENTICATED", "请先登录。")
+    return user
