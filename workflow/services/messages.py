@@ -71,6 +71,8 @@ def _targets(pairs: Sequence[tuple[Recipient, Unit]]) -> list[tuple[int, int, st
 
 def queue_for_round(uow: UnitOfWork, round_id: int, kind: str, *, only_pending: bool = False,
                     **extra: Any) -> int:
+    if uow.importing:
+        return 0  # imported history: those notices went out long ago, on paper
     pairs = uow.rounds.recipients(round_id)
     if only_pending:
         pairs = [(r, u) for r, u in pairs if r.state == "pending"]
@@ -79,6 +81,8 @@ def queue_for_round(uow: UnitOfWork, round_id: int, kind: str, *, only_pending: 
 
 
 def queue_for_recipient(uow: UnitOfWork, round_id: int, recipient_id: int, kind: str, **extra: Any) -> int:
+    if uow.importing:
+        return 0
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id == recipient_id]
     suffix = str(extra.get("reply_id", ""))
     return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), _now(uow), suffix, **extra))
@@ -93,7 +97,7 @@ def queue_reminders(uow: UnitOfWork, round_id: int, offset_label: str, now: date
 
 def queue_deadline_passed(uow: UnitOfWork, deemed: Sequence[tuple[int, int, int]]) -> int:
     """逾期未回复，视为无意见 notices for the recipients a sweep just deemed (set-wise)."""
-    if not deemed:
+    if not deemed or uow.importing:
         return 0
     units = uow.directory.units_by_ids(sorted({u for _, _, u in deemed}))
     now = _now(uow)
@@ -128,6 +132,8 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
 
 def queue_review_request(uow: UnitOfWork, round_id: int, review_id: int) -> int:
     """To the reviewer, plus adoption feedback to every unit whose comments were decided."""
+    if uow.importing:
+        return 0
     rows = _office_row(uow, "review_request", round_id, review_id, to_reviewer=True)
     commenting = {r.recipient_id for _, r, _, _ in uow.replies.decision_queue(round_id)}
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id in commenting]
@@ -137,4 +143,6 @@ def queue_review_request(uow: UnitOfWork, round_id: int, review_id: int) -> int:
 
 
 def queue_review_result(uow: UnitOfWork, round_id: int, review_id: int) -> int:
+    if uow.importing:
+        return 0
     return uow.outbox.enqueue(_office_row(uow, "review_result", round_id, review_id, to_reviewer=False))

@@ -1,0 +1,163 @@
+"""Security of the pages: deny by default, one unit per link, CSRF, roles, escaping, cookies."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from docx import Document
+from sqlalchemy import Engine
+
+from storage.db import make_engine
+from storage.uow import UnitOfWork
+from tests.support.cli import table_counts
+from tests.support.web import PASSWORD, WebWorld, build_world, login
+
+STAFF_PAGES = ["/", "/rounds/new", "/rounds/1", "/rounds/1/decisions", "/units", "/rounds/1/documents/letter.docx",
+               "/review", "/review/rounds/1", "/attachments/1"]
+STAFF_POSTS = ["/drafts", "/rounds", "/rounds/preview", "/rounds/1/paper-reply", "/rounds/1/deadline",
+               "/rounds/1/decisions", "/rounds/1/submit-review", "/rounds/1/revise", "/rounds/1/issue", "/units/import",
+               "/units/1", "/review/rounds/1", "/rounds/1/admit/1", "/logout"]
+
+
+@pytest.fixture
+def world(sqlite_engine: Engine, tmp_path: Path) -> WebWorld:
+    return build_world(sqlite_engine, f"sqlite:///{tmp_path / 'unit.db'}", tmp_path)
+
+
+def _page_login(client, username: str) -> None:  # type: ignore[no-untyped-def]
+    form = client.get("/login")
+    csrf = form.cookies.get("cf_login_csrf") or client.cookies.get("cf_login_csrf")
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf,
+                                           "next": "/"})
+    assert response.status_code == 303, response.text
+
+
+def test_without_a_session_every_staff_route_is_refused(world: WebWorld) -> None:
+    client = world.client()
+    for path in STAFF_PAGES:
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), path
+    for path in STAFF_POSTS:
+        response = client.post(path, data={"csrf_token": "x"})
+        assert response.status_code in (303, 401, 422), path
+        if response.status_code == 303:
+            assert response.headers["location"].startswith("/login")
+    for path in ("/api/v1/rounds", "/api/v1/rounds/1", "/api/v1/units", "/api/v1/audit/verify", "/api/v1/dashboard"):
+        assert client.get(path).status_code == 401, path
+    assert client.post("/api/v1/rounds/1/issue", json={"doc_number": "x"}).status_code == 401
+
+
+def test_login_form_needs_its_csrf_token_and_sets_a_strict_httponly_cookie(world: WebWorld) -> None:
+    client = world.client()
+    client.get("/login")
+    refused = client.post("/login", data={"username": "zhaojian", "password": PASSWORD, "csrf_token": "forged"})
+    assert refused.status_code == 403
+    _page_login(client, "zhaojian")
+    assert client.get("/").status_code == 200
+
+
+def test_session_cookie_is_secure_on_https(sqlite_engine: Engine, tmp_path: Path) -> None:
+    world = build_world(sqlite_engine, f"sqlite:///{tmp_path / 'unit.db'}", tmp_path,
+                        base_url="https://zqyj.xiaoyi.example.cn")
+    response = world.client().post("/api/v1/session", json={"username": "zhaojian", "password": PASSWORD})
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
+
+
+def test_form_without_csrf_is_refused_and_changes_nothing(world: WebWorld) -> None:
+    client = world.client()
+    _page_login(client, "zhaojian")
+    before = table_counts(world.engine)
+    for data in ({}, {"csrf_token": "forged"}):
+        response = client.post("/rounds/1/deadline", data={"deadline": "2026-03-10T10:00", "reason": "延期", **data})
+        assert response.status_code in (403, 422)
+    assert client.post("/api/v1/rounds/1/deadline", json={"deadline": "2026-03-10T10:00", "reason": "延期"}).status_code \
+        == 403
+    assert table_counts(world.engine) == before
+
+
+def test_reviewer_cannot_decide_or_change_replies(world: WebWorld) -> None:
+    client = world.client()
+    csrf = login(client, "sfj")
+    for path, data in (("/rounds/1/decisions", {"comment_id": "1", "outcome": "adopted"}),
+                       ("/rounds/1/paper-reply", {"unit": "测试单位001", "no_comments": "1"}),
+                       ("/rounds/1/deadline", {"deadline": "2026-03-10T10:00", "reason": "x"})):
+        response = client.post(path, data={"csrf_token": csrf, **data})
+        assert response.status_code == 403, path
+        assert "无权" in response.text
+    assert client.get("/rounds/new").status_code == 403
+    assert client.get("/review/rounds/1").status_code == 200
+
+
+def test_a_unit_link_reaches_one_recipient_only_and_is_read_only_after_the_deadline(world: WebWorld) -> None:
+    client = world.client()
+    mine, other = world.token("测试单位001"), world.token("测试单位002")
+    page = client.get(f"/r/{other}")
+    csrf_other = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post(f"/r/{other}", data={"csrf_token": csrf_other, "target": "序号3", "text": "第二单位的秘密意见"})
+    page = client.get(f"/r/{mine}")
+    assert page.status_code == 200 and "测试单位001" in page.text
+    assert "第二单位的秘密意见" not in page.text
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post(f"/r/{mine}", data={"csrf_token": csrf_other, "no_comments": "1"}).status_code == 403
+    assert client.post(f"/r/{mine}", data={"csrf_token": csrf, "no_comments": "1"}).status_code == 303
+    assert "回执" in client.get(f"/r/{mine}?sent=1").text
+    assert client.get("/r/not-a-real-token").status_code == 404
+    world.clock.advance(timedelta(days=3))
+    closed = client.get(f"/r/{mine}")
+    assert "征求意见已截止" in closed.text and 'id="send-reply"' not in closed.text
+    after = client.post(f"/r/{mine}", data={"csrf_token": csrf, "no_comments": "1"})
+    assert after.status_code == 403 and "只能查看" in after.text
+    silent = client.get(f"/r/{world.token('测试单位003')}")
+    assert "征求意见已截止" in silent.text
+
+
+def test_script_in_a_comment_is_text_in_the_page_and_in_the_docx(world: WebWorld) -> None:
+    client = world.client()
+    token = world.token("测试单位001")
+    page = client.get(f"/r/{token}")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    evil = "<script>alert('x')</script>"
+    client.post(f"/r/{token}", data={"csrf_token": csrf, "target": "序号1", "text": evil})
+    login(client, "zhaojian")
+    html = client.get("/rounds/1").text
+    assert evil not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    world.clock.advance(timedelta(days=3))
+    from workflow.services.deadlines import sweep
+
+    sweep(world.engine, world.clock)
+    login(client, "zhaojian")
+    docx = client.get("/rounds/1/documents/review-package.docx")
+    assert docx.status_code == 200
+    text = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
+    assert evil in text
+    assert client.get("/").headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_uploads_are_limited_in_type_and_size(world: WebWorld) -> None:
+    client = world.client()
+    csrf = login(client, "zhaojian")
+    wrong = client.post("/drafts", data={"csrf_token": csrf, "title": "x", "issuer": "y"},
+                        files={"file": ("evil.exe", b"MZ", "application/octet-stream")})
+    assert wrong.status_code == 422 and "不允许" in wrong.text
+    huge = client.post("/drafts", data={"csrf_token": csrf, "title": "x", "issuer": "y"},
+                       files={"file": ("big.txt", b"x" * (13 * 1024 * 1024), "text/plain")})
+    assert huge.status_code == 413
+    scan = client.post("/rounds/1/paper-reply", data={"csrf_token": csrf, "unit": "测试单位001", "no_comments": "1"},
+                       files={"scan": ("scan.exe", b"MZ", "application/x-msdownload")})
+    assert scan.status_code == 422 and "PDF、JPG 或 PNG" in scan.text
+    ok = client.post("/rounds/1/paper-reply", data={"csrf_token": csrf, "unit": "测试单位001", "no_comments": "1",
+                                                    "sealed": "1"},
+                     files={"scan": ("回复表.pdf", b"%PDF-1.4 sealed form", "application/pdf")})
+    assert ok.status_code == 303
+    with UnitOfWork(world.engine) as uow:
+        [(reply, _)] = uow.replies.for_round(1)
+        import hashlib
+
+        assert reply.attachment_sha256 == hashlib.sha256(b"%PDF-1.4 sealed form").hexdigest() and reply.sealed
+    download = client.get("/attachments/1")
+    assert download.content == b"%PDF-1.4 sealed form" and download.headers["x-content-sha256"] == reply.attachment_sha256
+    _ = make_engine
