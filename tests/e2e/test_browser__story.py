@@ -1,0 +1,192 @@
+"""The whole story in a real browser (Debian's Chromium via Playwright): staff start a round, two
+units reply through their links, the scheduler marks the silent one, staff decide, the reviewer
+returns, staff revise and resubmit, the reviewer approves, staff issue. Screenshots of every page
+are saved under test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from storage.uow import UnitOfWork
+from tests.support.cli import write_config
+from tests.support.live_server import live_server
+from tests.support.processes import wait_until
+from tests.support.scenario import DRAFT_TEXT, STAFF, setup_office
+from tests.support.web import PASSWORD, SECRET, T0
+from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.services.accounts import add_user
+from workflow.services.links import link_token
+from workflow.timefmt import to_beijing
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is required in CI (/usr/bin/chromium)")
+        pytest.skip("chromium not installed at /usr/bin/chromium")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    path = _chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine = sqlite_engine
+    clock = FixedClock(T0)
+    setup_office(engine, clock, units=3)
+    for username, name, role in (("zhaojian", "赵健", "staff"), ("sfj", "司法局审查员", "reviewer")):
+        with UnitOfWork(engine) as uow:
+            add_user(uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD)
+    settings = load_settings(write_config(tmp_path / "config.toml", f"sqlite:///{tmp_path / 'unit.db'}",
+                                          f'\n[security]\nsecret_key = "{SECRET}"\n'))
+    draft_file = tmp_path / "关于做好安全生产工作的通知.txt"
+    draft_file.write_text(DRAFT_TEXT, encoding="utf-8")
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+
+    with live_server(settings, engine, clock) as url:
+        staff = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        _login(staff, url, "zhaojian")
+        assert staff.locator("h1").first.inner_text() == "工作台"
+        _shot(staff, "01-dashboard")
+
+        staff.goto(f"{url}/rounds/new")
+        staff.fill("#title", "孝义市人民政府关于做好2023年安全生产工作的通知")
+        staff.set_input_files("#file", str(draft_file))
+        staff.click("text=上传并解析")
+        assert "重点任务分工（29项）" in staff.content()
+        _shot(staff, "02-start-round")
+        staff.fill("#doc_number", "孝安办函〔2026〕1号")
+        for n in (1, 2, 3):
+            staff.check(f"input[name=units][value='测试单位00{n}']")
+        deadline = to_beijing(clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        staff.fill("#deadline", deadline)
+        staff.fill("#contact", "赵健")
+        staff.fill("#phone", "18335877837")
+        staff.click("#start-round")
+        staff.wait_for_url("**/rounds/1?ok=round_started")
+        assert "已发起征求意见" in staff.content()
+        assert staff.locator("[data-testid=recipients] tbody tr").count() == 3
+        _shot(staff, "03-round")
+
+        with UnitOfWork(engine) as uow:
+            recipients = {u.name: r.id for r, u in uow.rounds.recipients(1)}
+            tokens = {name: link_token(uow, clock, SECRET, rid or 0) for name, rid in recipients.items()}
+            uow.commit()
+        unit = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        unit.goto(f"{url}/r/{tokens['测试单位001']}")
+        assert unit.locator("[data-testid=unit-name]").inner_text() == "测试单位001"
+        unit.select_option("select[name=target] >> nth=0", "序号8")
+        unit.fill("textarea[name=text] >> nth=0", "建议在“交通运输”中增加“进一步强化邮递行业安全监管”。")
+        unit.fill("textarea[name=basis] >> nth=0", "省交通运输厅年度重点工作")
+        unit.select_option("select[name=target] >> nth=1", "序号12")
+        unit.fill("textarea[name=text] >> nth=1", "<b>建议</b>推动乡镇设立消防安全管理中心。")
+        unit.click("#send-reply")
+        assert "回执" in unit.locator("[data-testid=receipt]").inner_text()
+        assert "共2条修改意见" in unit.content()
+        _shot(unit, "04-unit-reply")
+        other = browser.new_context().new_page()
+        other.goto(f"{url}/r/{tokens['测试单位002']}")
+        other.check("#no-comments")
+        other.click("#send-reply")
+        assert "无修改意见" in other.locator("[data-testid=receipt]").inner_text()
+        assert "邮递行业" not in other.content()  # a unit sees only its own replies
+
+        clock.advance(timedelta(days=1, minutes=1))  # the deadline passes; the running scheduler acts
+
+        def silent_unit_deemed() -> bool:
+            with UnitOfWork(engine) as uow:
+                return {r.state for r, u in uow.rounds.recipients(1) if u.name == "测试单位003"} == {
+                    "deemed_no_objection"}
+
+        assert wait_until(silent_unit_deemed, timeout=10)
+        unit.goto(f"{url}/r/{tokens['测试单位003']}")
+        assert "逾期未回复，视为无意见" in unit.locator("[data-testid=closed]").inner_text()
+        _shot(unit, "05-unit-after-deadline")
+
+        _login(staff, url, "zhaojian")  # the session from yesterday has expired
+        staff.goto(f"{url}/rounds/1/decisions")
+        assert staff.locator("[data-testid=progress]").inner_text() == "0 / 2"
+        assert "&lt;b&gt;建议&lt;/b&gt;" in staff.content()  # user text is escaped
+        rows = staff.locator("tr[data-comment]")
+        rows.nth(0).locator("input[name=comment_id]").check()
+        staff.select_option("#outcome", "adopted")
+        staff.fill("#change_task", "8")
+        staff.click("#save-decisions")
+        staff.locator("tr[data-comment]").nth(1).locator("input[name=comment_id]").check()
+        staff.select_option("#outcome", "rejected")
+        staff.click("text=理由不充分或无依据，不予采纳。")
+        staff.click("#save-decisions")
+        assert staff.locator("[data-testid=progress]").inner_text() == "2 / 2"
+        _shot(staff, "06-decisions")
+        staff.click("#submit-review")
+        assert "已提交合法性审查" in staff.content()
+
+        reviewer = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        _login(reviewer, url, "sfj")
+        reviewer.goto(f"{url}/review/rounds/1")
+        assert "哈希链校验通过" in reviewer.locator("[data-testid=audit-ok]").inner_text()
+        _shot(reviewer, "07-review")
+        reviewer.fill("#opinion", "第8项表述需与上级文件一致，请修改后再报。")
+        reviewer.click("#return")
+        assert "退回修改" in reviewer.content()
+
+        revised = tmp_path / "修改稿.txt"
+        revised.write_text(DRAFT_TEXT.replace("深化“一盔一带”安全守护行动。", "深化“一盔一带”安全守护行动。进一步强化邮递行业安全监管。"),
+                           encoding="utf-8")
+        staff.goto(f"{url}/rounds/1")
+        assert "第8项表述需与上级文件一致" in staff.content()
+        staff.set_input_files("#revise-file", str(revised))
+        staff.click("#revise-submit")
+        assert "修改稿已导入" in staff.content()
+        staff.click("#resubmit-review")
+        assert "已提交合法性审查" in staff.content()
+
+        reviewer.goto(f"{url}/review/rounds/1")
+        reviewer.click("#approve")
+        assert "审查通过" in reviewer.content()
+
+        staff.goto(f"{url}/rounds/1")
+        staff.fill("#issue-number", "孝政发〔2026〕1号")
+        staff.click("#issue-button")
+        assert staff.locator("[data-testid=draft-state]").inner_text() == "已印发"
+        _shot(staff, "08-issued")
+        staff.goto(f"{url}/rounds/1?tab=audit")
+        assert "draft.issued" in staff.content()
+        _shot(staff, "09-audit")
+        staff.goto(f"{url}/units")
+        _shot(staff, "10-units")
+    assert len(list(ARTIFACTS.glob("*.png"))) == 10

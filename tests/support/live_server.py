@@ -1,0 +1,38 @@
+"""The real web app served by uvicorn in a thread, with the real scheduler, on a clock the test moves."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from sqlalchemy import Engine
+
+from entrypoints.web.app import create_app
+from tests.support.processes import free_port, wait_http
+from workflow.clock import Clock
+from workflow.config import Settings
+from workflow.scheduler import DeadlineScheduler, SchedulerSettings
+
+
+@contextmanager
+def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[str]:
+    port = free_port()
+    app = create_app(settings, engine=engine, clock=clock)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    scheduler = DeadlineScheduler(engine, clock, SchedulerSettings(sweep_interval_seconds=0.5,
+                                                                   resync_interval_seconds=0.5, reminder_hours=[]))
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/healthz")
+    scheduler.start()
+    try:
+        yield url
+    finally:
+        scheduler.shutdown()
+        server.should_exit = True
+        thread.join(timeout=10)
+        time.sleep(0.1)
