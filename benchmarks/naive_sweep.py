@@ -24,13 +24,19 @@ class _Row:
 def naive_sweep(engine: Engine, now: datetime, round_limit: int) -> int:
     deemed = 0
     with Session(engine) as session:
-        rounds = session.exec(select(Round).where(Round.state == "open", Round.deadline <= now)
-                              .order_by(Round.id).limit(round_limit)).all()  # type: ignore[arg-type]
+        rounds = session.exec(
+            select(Round).where(Round.state == "open", Round.deadline <= now).order_by(Round.id).limit(round_limit)
+        ).all()  # type: ignore[arg-type]
         for rnd in rounds:
             for rec in session.exec(select(Recipient).where(Recipient.round_id == rnd.id)).all():
                 model = _Row(rec.state)
-                Machine(model=model, states=["pending", "deemed_no_objection"], initial=rec.state,
-                        transitions=[["deem", "pending", "deemed_no_objection"]], auto_transitions=False)
+                Machine(
+                    model=model,
+                    states=["pending", "deemed_no_objection"],
+                    initial=rec.state,
+                    transitions=[["deem", "pending", "deemed_no_objection"]],
+                    auto_transitions=False,
+                )
                 if model.state != "pending":
                     continue
                 model.deem()  # type: ignore[attr-defined]
@@ -38,18 +44,41 @@ def naive_sweep(engine: Engine, now: datetime, round_limit: int) -> int:
                 rec.deemed_at = now
                 session.add(rec)
                 head = session.get(AuditHead, 1) or AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-                payload = canonical_payload({"unit_id": rec.unit_id, "deadline": rnd.deadline.isoformat(),
-                                             "enforced_at": now.isoformat()})
+                payload = canonical_payload(
+                    {"unit_id": rec.unit_id, "deadline": rnd.deadline.isoformat(), "enforced_at": now.isoformat()}
+                )
                 seq = head.seq + 1
-                digest = event_hash(seq=seq, at=now, actor="系统", role="system", action="recipient.deemed_no_objection",
-                                    entity=f"recipient:{rec.id}", round_id=rnd.id, from_state="pending",
-                                    to_state="deemed_no_objection", payload=payload, imported=False,
-                                    prev_hash=head.hash or GENESIS_HASH)
-                session.add(AuditEvent(seq=seq, at=now, actor="系统", role="system",
-                                       action="recipient.deemed_no_objection", entity=f"recipient:{rec.id}",
-                                       round_id=rnd.id, from_state="pending", to_state="deemed_no_objection",
-                                       payload=payload, imported=False, prev_hash=head.hash or GENESIS_HASH,
-                                       hash=digest))
+                digest = event_hash(
+                    seq=seq,
+                    at=now,
+                    actor="系统",
+                    role="system",
+                    action="recipient.deemed_no_objection",
+                    entity=f"recipient:{rec.id}",
+                    round_id=rnd.id,
+                    from_state="pending",
+                    to_state="deemed_no_objection",
+                    payload=payload,
+                    imported=False,
+                    prev_hash=head.hash or GENESIS_HASH,
+                )
+                session.add(
+                    AuditEvent(
+                        seq=seq,
+                        at=now,
+                        actor="系统",
+                        role="system",
+                        action="recipient.deemed_no_objection",
+                        entity=f"recipient:{rec.id}",
+                        round_id=rnd.id,
+                        from_state="pending",
+                        to_state="deemed_no_objection",
+                        payload=payload,
+                        imported=False,
+                        prev_hash=head.hash or GENESIS_HASH,
+                        hash=digest,
+                    )
+                )
                 head.seq, head.hash = seq, digest
                 session.add(head)
                 session.flush()

@@ -9,24 +9,72 @@ from sqlalchemy import Engine, insert
 from storage.models import Draft, Office, Recipient, Round, Unit
 
 
-def load_overdue(engine: Engine, rounds: int, recipients_per_round: int, deadline: datetime,
-                 round_offset: int = 0) -> None:
+def load_overdue(
+    engine: Engine, rounds: int, recipients_per_round: int, deadline: datetime, round_offset: int = 0
+) -> None:
     created = deadline - timedelta(days=3)
     with engine.begin() as conn:
         if round_offset == 0:
-            conn.execute(insert(Office), [{"id": 1, "name": "基准测试办公室", "short_name": "测试办", "email": "",
-                                           "reviewer_unit": "市司法局"}])
-            conn.execute(insert(Unit), [{"id": i, "name": f"单位{i}", "category": "member_unit", "aliases": "[]",
-                                         "contact": "", "phone": "", "email": "", "webhook": "", "active": True}
-                                        for i in range(1, recipients_per_round + 1)])
+            conn.execute(
+                insert(Office),
+                [{"id": 1, "name": "基准测试办公室", "short_name": "测试办", "email": "", "reviewer_unit": "市司法局"}],
+            )
+            conn.execute(
+                insert(Unit),
+                [
+                    {
+                        "id": i,
+                        "name": f"单位{i}",
+                        "category": "member_unit",
+                        "aliases": "[]",
+                        "contact": "",
+                        "phone": "",
+                        "email": "",
+                        "webhook": "",
+                        "active": True,
+                    }
+                    for i in range(1, recipients_per_round + 1)
+                ],
+            )
         ids = range(round_offset + 1, round_offset + rounds + 1)
-        conn.execute(insert(Draft), [{"id": i, "office_id": 1, "title": f"文稿{i}", "issuer": "测试", "state":
-                                      "soliciting", "current_version": 1, "created_at": created} for i in ids])
-        conn.execute(insert(Round), [{"id": i, "draft_id": i, "version": 1, "office_id": 1,
-                                      "doc_number": f"测函〔2026〕{i}号", "doc_year": 2026,
-                                      "letter_date": date(2026, 1, 1), "deadline": deadline, "deadline_warning": "",
-                                      "contact": "", "phone": "", "basis": "", "requirements": "", "state": "open",
-                                      "created_at": created} for i in ids])
+        conn.execute(
+            insert(Draft),
+            [
+                {
+                    "id": i,
+                    "office_id": 1,
+                    "title": f"文稿{i}",
+                    "issuer": "测试",
+                    "state": "soliciting",
+                    "current_version": 1,
+                    "created_at": created,
+                }
+                for i in ids
+            ],
+        )
+        conn.execute(
+            insert(Round),
+            [
+                {
+                    "id": i,
+                    "draft_id": i,
+                    "version": 1,
+                    "office_id": 1,
+                    "doc_number": f"测函〔2026〕{i}号",
+                    "doc_year": 2026,
+                    "letter_date": date(2026, 1, 1),
+                    "deadline": deadline,
+                    "deadline_warning": "",
+                    "contact": "",
+                    "phone": "",
+                    "basis": "",
+                    "requirements": "",
+                    "state": "open",
+                    "created_at": created,
+                }
+                for i in ids
+            ],
+        )
         batch: list[dict] = []  # type: ignore[type-arg]
         for rid in ids:
             for uid in range(1, recipients_per_round + 1):

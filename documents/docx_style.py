@@ -109,7 +109,8 @@ def doc_grid(section) -> None:  # type: ignore[no-untyped-def]
 
 
 def page_number_field(paragraph) -> None:  # type: ignore[no-untyped-def]
-    """"— N —" with N a PAGE field, in 4号 宋体."""
+    """ "— N —" with N a PAGE field, in 4号 宋体."""
+
     def run(text: str | None = None, field: str | None = None) -> None:
         r = paragraph.add_run(text or "")
         set_fonts(r, PAGE_NUMBER_FONT, SIZE_4)

@@ -11,8 +11,18 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
 from documents import docx_style as g
-from documents.model import (AttachmentHeading, Cell, Heading, KeyValue, OfficialDocument, PageBreak, Paragraph,
-                             SealBox, Table, cell_text)
+from documents.model import (
+    AttachmentHeading,
+    Cell,
+    Heading,
+    KeyValue,
+    OfficialDocument,
+    PageBreak,
+    Paragraph,
+    SealBox,
+    Table,
+    cell_text,
+)
 from workflow.timefmt import cn_date
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -54,8 +64,18 @@ class _Writer:
         even.alignment = WD_ALIGN_PARAGRAPH.LEFT
         g.page_number_field(even)
 
-    def para(self, text: str, *, font: str = g.BODY_FONT, size: Pt = g.SIZE_3, align: str = "left",
-             indent: bool = True, bold: bool = False, color: str | None = None, exact: bool = True):  # type: ignore[no-untyped-def]
+    def para(
+        self,
+        text: str,
+        *,
+        font: str = g.BODY_FONT,
+        size: Pt = g.SIZE_3,
+        align: str = "left",
+        indent: bool = True,
+        bold: bool = False,
+        color: str | None = None,
+        exact: bool = True,
+    ):  # type: ignore[no-untyped-def]
         p = self.d.add_paragraph()
         fmt = p.paragraph_format
         fmt.alignment = _ALIGN[align]
@@ -72,8 +92,9 @@ class _Writer:
     def head(self) -> None:
         doc = self.doc
         if doc.issuer_mark:
-            self.para(doc.issuer_mark, font=g.TITLE_FONT, size=Pt(26), align="center", indent=False, color=g.RED,
-                      exact=False)
+            self.para(
+                doc.issuer_mark, font=g.TITLE_FONT, size=Pt(26), align="center", indent=False, color=g.RED, exact=False
+            )
             self.para("", indent=False)
         if doc.doc_number:
             number = self.para(doc.doc_number, align="center", indent=False)
@@ -160,8 +181,7 @@ class _Writer:
                 self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
                 self.para(block.label, font=g.HEADING1_FONT, indent=False)
                 if block.title:
-                    self.para(block.title, font=g.TITLE_FONT, size=g.SIZE_2, align="center", indent=False,
-                              exact=False)
+                    self.para(block.title, font=g.TITLE_FONT, size=g.SIZE_2, align="center", indent=False, exact=False)
             elif isinstance(block, KeyValue):
                 self.para("　　".join(f"{k}：{v}" for k, v in block.pairs), indent=False)
             elif isinstance(block, SealBox):

@@ -7,12 +7,26 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from documents.model import (AttachmentHeading, Cell, Heading, KeyValue, OfficialDocument, PageBreak, Paragraph,
-                             SealBox, Table)
+from documents.model import (
+    AttachmentHeading,
+    Cell,
+    Heading,
+    KeyValue,
+    OfficialDocument,
+    PageBreak,
+    Paragraph,
+    SealBox,
+    Table,
+)
 from workflow.timefmt import cn_date
 
-_ENV = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")), autoescape=True,
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def _cell(cell: Cell | str | None) -> dict[str, Any] | None:
@@ -26,11 +40,20 @@ def _block(block: object) -> dict[str, Any]:
     if isinstance(block, Heading):
         return {"kind": "heading", "text": block.text, "level": block.level}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "text": block.text, "indent": block.indent_first_line, "align": block.align,
-                "bold": block.bold}
+        return {
+            "kind": "paragraph",
+            "text": block.text,
+            "indent": block.indent_first_line,
+            "align": block.align,
+            "bold": block.bold,
+        }
     if isinstance(block, Table):
-        return {"kind": "table", "headers": block.headers, "caption": block.caption,
-                "rows": [[_cell(c) for c in row] for row in block.rows]}
+        return {
+            "kind": "table",
+            "headers": block.headers,
+            "caption": block.caption,
+            "rows": [[_cell(c) for c in row] for row in block.rows],
+        }
     if isinstance(block, PageBreak):
         return {"kind": "pagebreak"}
     if isinstance(block, AttachmentHeading):
@@ -44,4 +67,5 @@ def _block(block: object) -> dict[str, Any]:
 
 def render_html(doc: OfficialDocument) -> str:
     return _ENV.get_template("document.html.j2").render(
-        doc=doc, blocks=[_block(b) for b in doc.blocks], date_text=cn_date(doc.date) if doc.date else "")
+        doc=doc, blocks=[_block(b) for b in doc.blocks], date_text=cn_date(doc.date) if doc.date else ""
+    )

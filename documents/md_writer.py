@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from documents.model import (AttachmentHeading, Heading, KeyValue, OfficialDocument, PageBreak, Paragraph, SealBox,
-                             Table, cell_text)
+from documents.model import (
+    AttachmentHeading,
+    Heading,
+    KeyValue,
+    OfficialDocument,
+    PageBreak,
+    Paragraph,
+    SealBox,
+    Table,
+    cell_text,
+)
 from workflow.timefmt import cn_date
 
 

@@ -26,8 +26,13 @@ def _letter_title(draft_title: str) -> str:
 
 
 class Composer:
-    def __init__(self, settings: Settings, clock: Clock, renderer: MessageRenderer | None = None,
-                 attachments: AttachmentHook | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        renderer: MessageRenderer | None = None,
+        attachments: AttachmentHook | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.renderer = renderer or MessageRenderer()
@@ -40,15 +45,32 @@ class Composer:
         files: list[Attachment] = []
         if row.kind in ("solicitation", "deadline_changed", "reminder"):
             rnd = ctx["round"]
-            files.append(Attachment("截止时间.ics", "text/calendar", deadline_ics(
-                f"round-{rnd['id']}-deadline@consultflow", f"征求意见截止：{rnd['doc_number']}", rnd["deadline"],
-                f"{rnd['letter_title']}，逾期未回复视为无意见。", self.clock.now())))
+            files.append(
+                Attachment(
+                    "截止时间.ics",
+                    "text/calendar",
+                    deadline_ics(
+                        f"round-{rnd['id']}-deadline@consultflow",
+                        f"征求意见截止：{rnd['doc_number']}",
+                        rnd["deadline"],
+                        f"{rnd['letter_title']}，逾期未回复视为无意见。",
+                        self.clock.now(),
+                    ),
+                )
+            )
         if self.attachments is not None:
             files.extend(self.attachments(uow, row))
-        return OutgoingMessage(key=row.key, channel=row.channel, address=row.address, subject=rendered.subject,
-                               text=rendered.text, html=rendered.html, markdown=rendered.markdown,
-                               attachments=tuple(files), payload={"kind": row.kind, "round_id": row.round_id,
-                                                                  "recipient_id": row.recipient_id})
+        return OutgoingMessage(
+            key=row.key,
+            channel=row.channel,
+            address=row.address,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            markdown=rendered.markdown,
+            attachments=tuple(files),
+            payload={"kind": row.kind, "round_id": row.round_id, "recipient_id": row.recipient_id},
+        )
 
     def context(self, uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
         stored: dict[str, Any] = json.loads(row.context or "{}")
@@ -60,10 +82,17 @@ class Composer:
         unit = uow.directory.unit(row.unit_id) if row.unit_id else None
         ctx: dict[str, Any] = {
             "office": {"name": office.name if office else "", "short_name": office.short_name if office else ""},
-            "round": {"id": rnd.id, "doc_number": rnd.doc_number, "deadline": rnd.deadline,
-                      "letter_date": rnd.letter_date, "letter_title": _letter_title(draft.title if draft else ""),
-                      "contact": rnd.contact, "phone": rnd.phone, "basis": rnd.basis,
-                      "requirements": rnd.requirements},
+            "round": {
+                "id": rnd.id,
+                "doc_number": rnd.doc_number,
+                "deadline": rnd.deadline,
+                "letter_date": rnd.letter_date,
+                "letter_title": _letter_title(draft.title if draft else ""),
+                "contact": rnd.contact,
+                "phone": rnd.phone,
+                "basis": rnd.basis,
+                "requirements": rnd.requirements,
+            },
             "draft": {"title": draft.title if draft else ""},
             "unit": {"name": unit.name if unit else (office.reviewer_unit if office else "")},
         }
@@ -81,32 +110,44 @@ class Composer:
     def _ctx_reminder(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:
         ctx["remaining"] = ctx["round"]["deadline"] - self.clock.now()
 
-    def _ctx_deadline_changed(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
-                              ctx: dict[str, Any]) -> None:
+    def _ctx_deadline_changed(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
         ctx["old_deadline"] = datetime.fromisoformat(stored["old_deadline"])
         ctx["reason"] = stored.get("reason", "")
 
-    def _ctx_reply_receipt(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
-                           ctx: dict[str, Any]) -> None:
+    def _ctx_reply_receipt(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
         reply = uow.replies.get(int(stored["reply_id"]))
         if reply is None:
             raise ValueError("reply not found")
         comments = uow.replies.comments_of([reply.id or 0])
-        ctx["reply"] = {"revision": reply.revision, "received_at": reply.received_at, "late": reply.late,
-                        "no_comments": reply.kind == "no_comments",
-                        "channel_label": CHANNEL_LABELS.get(reply.channel, reply.channel)}
+        ctx["reply"] = {
+            "revision": reply.revision,
+            "received_at": reply.received_at,
+            "late": reply.late,
+            "no_comments": reply.kind == "no_comments",
+            "channel_label": CHANNEL_LABELS.get(reply.channel, reply.channel),
+        }
         ctx["comments"] = [{"target": c.target, "text": c.text, "basis": c.basis, "reason": c.reason} for c in comments]
 
-    def _ctx_adoption_feedback(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
-                               ctx: dict[str, Any]) -> None:
+    def _ctx_adoption_feedback(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
         ctx["comments"] = [
-            {"target": c.target, "text": c.text, "decision_text": decision_text(d.outcome if d else None,
-                                                                                d.reason if d else "")}
-            for c, r, _u, d in uow.replies.decision_queue(row.round_id or 0) if r.recipient_id == row.recipient_id
+            {
+                "target": c.target,
+                "text": c.text,
+                "decision_text": decision_text(d.outcome if d else None, d.reason if d else ""),
+            }
+            for c, r, _u, d in uow.replies.decision_queue(row.round_id or 0)
+            if r.recipient_id == row.recipient_id
         ]
 
-    def _ctx_review_request(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
-                            ctx: dict[str, Any]) -> None:
+    def _ctx_review_request(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
         reviews = {v.id: v for v in uow.rounds.reviews(row.round_id or 0)}
         review = reviews.get(int(stored["review_id"]))
         states = [r.state for r, _ in uow.rounds.recipients(row.round_id or 0)]
@@ -115,17 +156,27 @@ class Composer:
         ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
         ctx["review"] = {"version": review.version if review else 0}
         ctx["review_url"] = f"{self.settings.base_url}/review/rounds/{row.round_id}"
-        ctx["counts"] = {"asked": len(states), "with_comments": states.count("with_comments"),
-                         "no_comments": states.count("no_comments"), "deemed": states.count("deemed_no_objection"),
-                         "comments": len(outcomes), "adopted": outcomes.count("adopted"),
-                         "partly_adopted": outcomes.count("partly_adopted"), "rejected": outcomes.count("rejected")}
+        ctx["counts"] = {
+            "asked": len(states),
+            "with_comments": states.count("with_comments"),
+            "no_comments": states.count("no_comments"),
+            "deemed": states.count("deemed_no_objection"),
+            "comments": len(outcomes),
+            "adopted": outcomes.count("adopted"),
+            "partly_adopted": outcomes.count("partly_adopted"),
+            "rejected": outcomes.count("rejected"),
+        }
 
-    def _ctx_review_result(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any],
-                           ctx: dict[str, Any]) -> None:
+    def _ctx_review_result(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
         review = {v.id: v for v in uow.rounds.reviews(row.round_id or 0)}.get(int(stored["review_id"]))
-        ctx["review"] = {"approved": bool(review and review.state == "approved"),
-                         "reviewer": review.reviewer if review else "", "opinion": review.opinion if review else "",
-                         "version": review.version if review else 0}
+        ctx["review"] = {
+            "approved": bool(review and review.state == "approved"),
+            "reviewer": review.reviewer if review else "",
+            "opinion": review.opinion if review else "",
+            "version": review.version if review else 0,
+        }
 
     def _ctx_issued(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:
         ctx["issued_doc_number"] = stored.get("doc_number", "")

@@ -25,12 +25,24 @@ def _fold(line: str) -> str:
 def deadline_ics(uid: str, summary: str, deadline_utc: datetime, description: str, now: datetime) -> bytes:
     stamp = "%Y%m%dT%H%M%SZ"
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//consultflow//征求意见//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-        "BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{now.astimezone(UTC).strftime(stamp)}",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//consultflow//征求意见//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{now.astimezone(UTC).strftime(stamp)}",
         f"DTSTART:{deadline_utc.astimezone(UTC).strftime(stamp)}",
         f"DTEND:{deadline_utc.astimezone(UTC).strftime(stamp)}",
-        f"SUMMARY:{_escape(summary)}", f"DESCRIPTION:{_escape(description)}",
-        "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D", f"DESCRIPTION:{_escape(summary)}", "END:VALARM",
-        "END:VEVENT", "END:VCALENDAR",
+        f"SUMMARY:{_escape(summary)}",
+        f"DESCRIPTION:{_escape(description)}",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "TRIGGER:-P1D",
+        f"DESCRIPTION:{_escape(summary)}",
+        "END:VALARM",
+        "END:VEVENT",
+        "END:VCALENDAR",
     ]
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -53,8 +53,15 @@ class RelayPolicy:
 
 
 class Relay:
-    def __init__(self, engine: Engine, clock: Clock, channels: Mapping[str, Channel], compose: Composer,
-                 policy: RelayPolicy | None = None, worker: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        channels: Mapping[str, Channel],
+        compose: Composer,
+        policy: RelayPolicy | None = None,
+        worker: str | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.channels = dict(channels)
@@ -65,8 +72,9 @@ class Relay:
     def _claim(self) -> list[int]:
         now = self.clock.now()
         with UnitOfWork(self.engine) as uow:
-            rows = uow.outbox.claim(now, self.worker, now + timedelta(seconds=self.policy.lease_seconds),
-                                    self.policy.batch)
+            rows = uow.outbox.claim(
+                now, self.worker, now + timedelta(seconds=self.policy.lease_seconds), self.policy.batch
+            )
             ids = [r.id for r in rows if r.id is not None]
             uow.session.commit()
         return ids
@@ -98,8 +106,11 @@ class Relay:
             if row is None or row.status != "sending" or row.claimed_by != self.worker:
                 return  # our lease ran out and another relay owns it now
             row.attempts += 1
-            uow.outbox.add_attempt(DeliveryAttempt(message_id=message_id, at=now, ok=result.ok,
-                                                   permanent=result.permanent, detail=result.detail[:2000]))
+            uow.outbox.add_attempt(
+                DeliveryAttempt(
+                    message_id=message_id, at=now, ok=result.ok, permanent=result.permanent, detail=result.detail[:2000]
+                )
+            )
             row.claimed_by, row.claimed_until = "", None
             if result.ok:
                 row.status, row.sent_at, row.last_error = "sent", now, ""
@@ -111,8 +122,9 @@ class Relay:
                 row.next_attempt_at = now + timedelta(seconds=delay)
             uow.outbox.save(row)
             uow.session.commit()
-        log.info("relay.attempt", message_id=message_id, ok=result.ok, permanent=result.permanent,
-                 detail=result.detail[:200])
+        log.info(
+            "relay.attempt", message_id=message_id, ok=result.ok, permanent=result.permanent, detail=result.detail[:200]
+        )
 
     def run_once(self) -> RelayResult:
         """Send everything due now (one batch at a time) and report how it went."""
@@ -123,8 +135,11 @@ class Relay:
                 return RelayResult(sent, failed)
             for message_id in ids:
                 msg, channel = self._prepare(message_id)
-                result = (self._send(msg, channel) if msg is not None
-                          else DeliveryResult(ok=False, permanent=True, detail=channel))
+                result = (
+                    self._send(msg, channel)
+                    if msg is not None
+                    else DeliveryResult(ok=False, permanent=True, detail=channel)
+                )
                 self._record(message_id, result)
                 sent += result.ok
                 failed += not result.ok
@@ -144,5 +159,6 @@ def build_relay(engine: Engine, clock: Clock, settings: object) -> Relay:
     extra = section.get("template_dir")
     renderer = MessageRenderer(settings.path.parent / str(extra) if extra else None)
     renderer.validate_all()
-    return Relay(engine, clock, build_channels(section), Composer(settings, clock, renderer),
-                 RelayPolicy.from_mapping(section))
+    return Relay(
+        engine, clock, build_channels(section), Composer(settings, clock, renderer), RelayPolicy.from_mapping(section)
+    )

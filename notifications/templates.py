@@ -11,15 +11,31 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, UndefinedError,
-                    select_autoescape)
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    UndefinedError,
+    select_autoescape,
+)
 
 from workflow.errors import InvalidInput
 from workflow.timefmt import cn_date, cn_datetime
 
 BUILTIN = Path(__file__).parent / "templates"
-KINDS = ("solicitation", "reminder", "deadline_changed", "deadline_passed", "reply_receipt", "adoption_feedback",
-         "review_request", "review_result", "issued")
+KINDS = (
+    "solicitation",
+    "reminder",
+    "deadline_changed",
+    "deadline_passed",
+    "reply_receipt",
+    "adoption_feedback",
+    "review_request",
+    "review_result",
+    "issued",
+)
 FORMATS = ("subject", "txt", "html", "md")
 
 
@@ -60,8 +76,9 @@ class MessageRenderer:
             try:
                 out[fmt] = self.env.get_template(name).render(**context).strip()
             except UndefinedError as exc:
-                raise InvalidInput("TEMPLATE_INVALID", f"消息模板 {name} 引用了不存在的字段：{exc.message}",
-                                   template=name) from None
+                raise InvalidInput(
+                    "TEMPLATE_INVALID", f"消息模板 {name} 引用了不存在的字段：{exc.message}", template=name
+                ) from None
             except TemplateError as exc:
                 raise InvalidInput("TEMPLATE_INVALID", f"消息模板 {name} 有错误：{exc}", template=name) from None
         return RenderedMessage(" ".join(out["subject"].split()), out["txt"], out["html"], out["md"])
@@ -76,25 +93,56 @@ def sample_context(kind: str) -> dict[str, Any]:
     deadline = datetime(2023, 2, 18, 2, 0, tzinfo=UTC)
     base: dict[str, Any] = {
         "office": {"name": "孝义市安全生产委员会办公室", "short_name": "市安委办"},
-        "round": {"doc_number": "孝安办函〔2023〕1号", "deadline": deadline, "letter_date": date(2023, 2, 17),
-                  "letter_title": "关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函",
-                  "contact": "赵健", "phone": "18335877837", "basis": "",
-                  "requirements": "修改意见要有依据、理由充分。理由不充分或无依据的不予采纳。"},
+        "round": {
+            "doc_number": "孝安办函〔2023〕1号",
+            "deadline": deadline,
+            "letter_date": date(2023, 2, 17),
+            "letter_title": "关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函",
+            "contact": "赵健",
+            "phone": "18335877837",
+            "basis": "",
+            "requirements": "修改意见要有依据、理由充分。理由不充分或无依据的不予采纳。",
+        },
         "draft": {"title": "孝义市人民政府关于做好2023年安全生产工作的通知"},
         "unit": {"name": "市消防救援大队"},
         "reply_url": "https://consultflow.example.cn/r/TOKEN",
     }
-    comment = {"target": "序号8 交通运输", "text": "建议增加“进一步强化邮递行业安全监管”。", "basis": "", "reason": "",
-               "decision_text": "予以采纳"}
+    comment = {
+        "target": "序号8 交通运输",
+        "text": "建议增加“进一步强化邮递行业安全监管”。",
+        "basis": "",
+        "reason": "",
+        "decision_text": "予以采纳",
+    }
     extra: dict[str, dict[str, Any]] = {
         "reminder": {"remaining": timedelta(hours=2)},
         "deadline_changed": {"old_deadline": deadline - timedelta(days=1), "reason": "春节假期顺延"},
-        "reply_receipt": {"reply": {"revision": 1, "received_at": deadline - timedelta(hours=3), "late": False,
-                                    "no_comments": False, "channel_label": "网上回复"}, "comments": [comment]},
+        "reply_receipt": {
+            "reply": {
+                "revision": 1,
+                "received_at": deadline - timedelta(hours=3),
+                "late": False,
+                "no_comments": False,
+                "channel_label": "网上回复",
+            },
+            "comments": [comment],
+        },
         "adoption_feedback": {"comments": [comment]},
-        "review_request": {"reviewer": "市司法局", "review": {"version": 1}, "review_url": "https://x.example.cn/review",
-                           "counts": {"asked": 37, "with_comments": 3, "no_comments": 17, "deemed": 17,
-                                      "comments": 6, "adopted": 5, "partly_adopted": 0, "rejected": 1}},
+        "review_request": {
+            "reviewer": "市司法局",
+            "review": {"version": 1},
+            "review_url": "https://x.example.cn/review",
+            "counts": {
+                "asked": 37,
+                "with_comments": 3,
+                "no_comments": 17,
+                "deemed": 17,
+                "comments": 6,
+                "adopted": 5,
+                "partly_adopted": 0,
+                "rejected": 1,
+            },
+        },
         "review_result": {"review": {"approved": True, "reviewer": "市司法局", "opinion": "", "version": 1}},
         "issued": {"issued_doc_number": "孝政发〔2023〕1号"},
     }

@@ -55,12 +55,25 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 over the length-prefixed fields; the format is part of the chain."""
-    return _hash(seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported,
-                 prev_hash)
+    return _hash(
+        seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev_hash
+    )
 
 
-def _hash(seq: int, at: str, actor: str, role: str, action: str, entity: str, round_id: int | None,
-          from_state: str | None, to_state: str | None, payload: str, imported: bool, prev_hash: str) -> str:
+def _hash(
+    seq: int,
+    at: str,
+    actor: str,
+    role: str,
+    action: str,
+    entity: str,
+    round_id: int | None,
+    from_state: str | None,
+    to_state: str | None,
+    payload: str,
+    imported: bool,
+    prev_hash: str,
+) -> str:
     # Length-prefixed fields: unambiguous whatever the text contains, and cheap to build.
     s = str(seq)
     r = "" if round_id is None else str(round_id)
@@ -131,10 +144,37 @@ class AuditLog:
         for ev in self._pending:
             seq += 1
             payload = ev.payload_json if ev.payload_json is not None else canonical_payload(ev.payload)
-            digest = _hash(seq, _iso(ev.at), ev.actor, ev.role, ev.action, ev.entity, ev.round_id, ev.from_state,
-                           ev.to_state, payload, ev.imported, prev)
-            rows.append((seq, ev.at, ev.actor, ev.role, ev.action, ev.entity, ev.round_id, ev.from_state,
-                         ev.to_state, payload, ev.imported, prev, digest))
+            digest = _hash(
+                seq,
+                _iso(ev.at),
+                ev.actor,
+                ev.role,
+                ev.action,
+                ev.entity,
+                ev.round_id,
+                ev.from_state,
+                ev.to_state,
+                payload,
+                ev.imported,
+                prev,
+            )
+            rows.append(
+                (
+                    seq,
+                    ev.at,
+                    ev.actor,
+                    ev.role,
+                    ev.action,
+                    ev.entity,
+                    ev.round_id,
+                    ev.from_state,
+                    ev.to_state,
+                    payload,
+                    ev.imported,
+                    prev,
+                    digest,
+                )
+            )
             prev = digest
         _insert_rows(session, rows)
         session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
@@ -143,8 +183,21 @@ class AuditLog:
         return count
 
 
-_COLUMNS = ("seq", "at", "actor", "role", "action", "entity", "round_id", "from_state", "to_state", "payload",
-            "imported", "prev_hash", "hash")
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "action",
+    "entity",
+    "round_id",
+    "from_state",
+    "to_state",
+    "payload",
+    "imported",
+    "prev_hash",
+    "hash",
+)
 
 
 def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
@@ -199,7 +252,9 @@ def verify_chain(session: Session) -> ChainVerdict:
     checked = 0
     for ev in iter_events(session):
         if ev.seq != expected_seq:
-            return ChainVerdict(False, checked, expected_seq, f"缺少序号 {expected_seq} 的审计记录（记录被删除或顺序被改动）")
+            return ChainVerdict(
+                False, checked, expected_seq, f"缺少序号 {expected_seq} 的审计记录（记录被删除或顺序被改动）"
+            )
         if ev.prev_hash != prev:
             return ChainVerdict(False, checked, ev.seq, f"序号 {ev.seq} 的前序哈希与上一条记录不符")
         digest = event_hash(

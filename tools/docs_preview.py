@@ -28,12 +28,26 @@ def main(out: Path) -> None:
         loaded = load_demo(engine, load_settings(Path(__file__).resolve().parents[1] / "config.toml"))
         for kind in KINDS:
             with UnitOfWork(engine) as uow:
-                rendered = render_report(uow, loaded.round_id, kind, "docx", unit="交通运输局" if kind == "reply-form"
-                                         else None)
+                rendered = render_report(
+                    uow, loaded.round_id, kind, "docx", unit="交通运输局" if kind == "reply-form" else None
+                )
             docx = out / f"{kind}.docx"
             docx.write_bytes(rendered.data)
-            subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless", "--convert-to", "pdf",
-                            "--outdir", str(out), str(docx)], check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [
+                    "soffice",
+                    f"-env:UserInstallation=file://{tmp}/lo",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(out),
+                    str(docx),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             subprocess.run(["pdftoppm", "-r", "80", "-png", str(out / f"{kind}.pdf"), str(out / kind)], check=True)
             print(f"{kind}: {out / kind}-*.png")
 

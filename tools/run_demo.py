@@ -24,8 +24,11 @@ from workflow.services.rounds import StartRound, start_round
 from workflow.timefmt import cn_datetime, to_beijing
 
 ROOT = Path(__file__).resolve().parents[1]
-ACCOUNTS = (("zhaojian", "赵健", "staff", "anweiban-2023"), ("sifaju", "市司法局审查员", "reviewer", "hefaxing-2023"),
-            ("admin", "系统管理员", "admin", "guanliyuan-2023"))
+ACCOUNTS = (
+    ("zhaojian", "赵健", "staff", "anweiban-2023"),
+    ("sifaju", "市司法局审查员", "reviewer", "hefaxing-2023"),
+    ("admin", "系统管理员", "admin", "guanliyuan-2023"),
+)
 
 
 def write_config(database: Path, port: int) -> Path:
@@ -56,15 +59,33 @@ def prepare(database: Path, port: int) -> Path:
     staff = Actor("赵健", Role.staff)
     with UnitOfWork(engine) as uow:
         office = uow.directory.office_by_name(settings.office_name)
-        draft = import_draft(uow, clock, staff, parse_draft_text(text), title="孝义市人民政府关于做好安全生产工作的通知（演示）",
-                             issuer="孝义市人民政府", filename="演示文稿.txt", office_id=office.id if office else None)
+        draft = import_draft(
+            uow,
+            clock,
+            staff,
+            parse_draft_text(text),
+            title="孝义市人民政府关于做好安全生产工作的通知（演示）",
+            issuer="孝义市人民政府",
+            filename="演示文稿.txt",
+            office_id=office.id if office else None,
+        )
     deadline = clock.now() + timedelta(minutes=5)
     year = to_beijing(clock.now()).year
     with UnitOfWork(engine) as uow:
-        started = start_round(uow, clock, staff, StartRound(
-            draft_id=draft.draft_id, office_id=office.id if office and office.id else 0,
-            doc_number=f"孝安办函〔{year}〕1号", deadline=deadline, contact="赵健", phone="18335877837",
-            unit_names=[u.name for u in demo_units() if u.category == "市安委会成员单位"][:8]))
+        started = start_round(
+            uow,
+            clock,
+            staff,
+            StartRound(
+                draft_id=draft.draft_id,
+                office_id=office.id if office and office.id else 0,
+                doc_number=f"孝安办函〔{year}〕1号",
+                deadline=deadline,
+                contact="赵健",
+                phone="18335877837",
+                unit_names=[u.name for u in demo_units() if u.category == "市安委会成员单位"][:8],
+            ),
+        )
     secret = str(settings.section("security").get("secret_key", "consultflow-development-secret"))
     with UnitOfWork(engine) as uow:
         recipient = uow.rounds.recipients(started.round_id)[0]
@@ -73,11 +94,13 @@ def prepare(database: Path, port: int) -> Path:
     base = settings.base_url
     print("\n征求意见系统已就绪（演示数据）：", base)
     print(f"  历史轮次：孝安办函〔2023〕1号 → {base}/rounds/{seed.round_id}")
-    print(f"  进行中轮次：孝安办函〔{year}〕1号，截止 {cn_datetime(deadline)}（约5分钟后由调度器自动截止）"
-          f" → {base}/rounds/{started.round_id}")
+    print(
+        f"  进行中轮次：孝安办函〔{year}〕1号，截止 {cn_datetime(deadline)}（约5分钟后由调度器自动截止）"
+        f" → {base}/rounds/{started.round_id}"
+    )
     print(f"  单位回复链接（{recipient[1].name}）：{base}/r/{token}")
     print("  演示账号：")
-    for username, name, role, password in ACCOUNTS:
+    for username, name, _role, password in ACCOUNTS:
         print(f"    {name}：用户名 {username}，密码 {password}")
     print()
     engine.dispose()

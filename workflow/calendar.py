@@ -159,8 +159,9 @@ class WorkCalendar:
     def add_workdays(self, start: date, n: int) -> WorkdayResult:
         """The n-th working day after ``start`` (the start day itself is not counted)."""
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= self.config.max_workdays:
-            raise InvalidInput("WORKDAYS_INVALID",
-                               f"工作日数须为1至{self.config.max_workdays}之间的整数，收到“{n}”。", n=n)
+            raise InvalidInput(
+                "WORKDAYS_INVALID", f"工作日数须为1至{self.config.max_workdays}之间的整数，收到“{n}”。", n=n
+            )
         day, counted = start, 0
         skipped: list[SkippedDay] = []
         swapped: list[date] = []

@@ -41,7 +41,7 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     """Relative SQLite paths are relative to the config file, not to the working directory."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        return prefix + str((base / url[len(prefix):]).resolve())
+        return prefix + str((base / url[len(prefix) :]).resolve())
     return url
 
 

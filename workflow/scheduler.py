@@ -60,8 +60,16 @@ def queue_due_reminders(engine: Engine, clock: Clock, round_id: int, offset: str
             return 0
         queued = queue_reminders(uow, round_id, offset, now)
         if queued:
-            record(uow, SYSTEM, now, "round.reminders_queued", f"round:{round_id}", round_id=round_id,
-                   offset=offset, messages=queued)
+            record(
+                uow,
+                SYSTEM,
+                now,
+                "round.reminders_queued",
+                f"round:{round_id}",
+                round_id=round_id,
+                offset=offset,
+                messages=queued,
+            )
         uow.commit()
         return queued
 
@@ -69,8 +77,9 @@ def queue_due_reminders(engine: Engine, clock: Clock, round_id: int, offset: str
 class DeadlineScheduler:
     """Owns one BackgroundScheduler; start() catches up, then keeps jobs in step with the DB."""
 
-    def __init__(self, engine: Engine, clock: Clock, settings: SchedulerSettings,
-                 relay: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, settings: SchedulerSettings, relay: Callable[[], object] | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock
         self.settings = settings
@@ -113,13 +122,29 @@ class DeadlineScheduler:
             self._known[round_id] = deadline
             for action in plan_round(deadline, now, self.settings.reminder_hours):
                 if action.kind == "deadline":
-                    self._scheduler.add_job(self._enforce, "date", run_date=action.at, args=[round_id],
-                                            id=f"deadline:{round_id}", replace_existing=True)
+                    self._scheduler.add_job(
+                        self._enforce,
+                        "date",
+                        run_date=action.at,
+                        args=[round_id],
+                        id=f"deadline:{round_id}",
+                        replace_existing=True,
+                    )
                 else:
-                    self._scheduler.add_job(self._remind, "date", run_date=action.at, args=[round_id, action.offset],
-                                            id=f"reminder:{round_id}:{action.offset}", replace_existing=True)
-            log.info("round.scheduled", round_id=round_id, deadline=deadline.isoformat(),
-                     actions=[(a.kind, a.at.isoformat()) for a in plan_round(deadline, now, self.settings.reminder_hours)])
+                    self._scheduler.add_job(
+                        self._remind,
+                        "date",
+                        run_date=action.at,
+                        args=[round_id, action.offset],
+                        id=f"reminder:{round_id}:{action.offset}",
+                        replace_existing=True,
+                    )
+            log.info(
+                "round.scheduled",
+                round_id=round_id,
+                deadline=deadline.isoformat(),
+                actions=[(a.kind, a.at.isoformat()) for a in plan_round(deadline, now, self.settings.reminder_hours)],
+            )
 
     def _remove_jobs(self, round_id: int) -> None:
         self._known.pop(round_id, None)
@@ -131,13 +156,20 @@ class DeadlineScheduler:
     def start(self) -> None:
         self.run_sweep()  # catch-up: deadlines that passed while nothing ran
         self.resync()
-        self._scheduler.add_job(self.run_sweep, "interval", seconds=self.settings.sweep_interval_seconds,
-                                id="safety_sweep", replace_existing=True)
-        self._scheduler.add_job(self.resync, "interval", seconds=self.settings.resync_interval_seconds,
-                                id="resync", replace_existing=True)
+        self._scheduler.add_job(
+            self.run_sweep,
+            "interval",
+            seconds=self.settings.sweep_interval_seconds,
+            id="safety_sweep",
+            replace_existing=True,
+        )
+        self._scheduler.add_job(
+            self.resync, "interval", seconds=self.settings.resync_interval_seconds, id="resync", replace_existing=True
+        )
         if self.relay is not None:
-            self._scheduler.add_job(self.relay, "interval", seconds=self.settings.relay_interval_seconds,
-                                    id="relay", replace_existing=True)
+            self._scheduler.add_job(
+                self.relay, "interval", seconds=self.settings.relay_interval_seconds, id="relay", replace_existing=True
+            )
         self._scheduler.start()
         log.info("scheduler.started", open_rounds=len(self._known))
 

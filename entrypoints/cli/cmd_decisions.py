@@ -30,8 +30,10 @@ def decide(
         outcome = "adopted" if adopt else "partly_adopted" if partly else "rejected"
         with r.uow() as uow:
             row = decide_service(uow, r.clock, r.actor, Decide(comment, outcome, reason, change))
-    r.emit({"comment_id": comment, "decision": row.outcome, "reason": row.reason},
-           f"意见 {comment}：{OUTCOME_LABELS[row.outcome]}。")
+    r.emit(
+        {"comment_id": comment, "decision": row.outcome, "reason": row.reason},
+        f"意见 {comment}：{OUTCOME_LABELS[row.outcome]}。",
+    )
 
 
 def submit_review(round_id: int = typer.Option(..., "--round")) -> None:
@@ -43,8 +45,10 @@ def submit_review(round_id: int = typer.Option(..., "--round")) -> None:
         flagged = unapplied_adoptions(uow, round_id)
         review = submit_service(uow, r.clock, r.actor, round_id)
     lines = ["已提交合法性审查。", *[f"注意：{f['message']}" for f in flagged]]
-    r.emit({"round_id": round_id, "review_id": review.id, "state": "legality_review", "warnings": flagged},
-           "\n".join(lines))
+    r.emit(
+        {"round_id": round_id, "review_id": review.id, "state": "legality_review", "warnings": flagged},
+        "\n".join(lines),
+    )
 
 
 def review(
@@ -62,8 +66,10 @@ def review(
         actor = Actor(reviewer, Role.reviewer)
         with r.uow() as uow:
             row = record_review(uow, r.clock, actor, round_id, approve=approve, reviewer=reviewer, opinion=opinion)
-    r.emit({"round_id": round_id, "review_id": row.id, "result": row.state},
-           "合法性审查：" + ("通过。" if approve else "退回修改。"))
+    r.emit(
+        {"round_id": round_id, "review_id": row.id, "result": row.state},
+        "合法性审查：" + ("通过。" if approve else "退回修改。"),
+    )
 
 
 def issue(
@@ -74,5 +80,7 @@ def issue(
     r = rt()
     with domain_errors(), r.uow() as uow:
         draft = issue_service(uow, r.clock, r.actor, round_id, doc_number)
-    r.emit({"round_id": round_id, "draft_id": draft.id, "doc_number": draft.issued_doc_number, "state": draft.state},
-           f"已印发：{draft.issued_doc_number}")
+    r.emit(
+        {"round_id": round_id, "draft_id": draft.id, "doc_number": draft.issued_doc_number, "state": draft.state},
+        f"已印发：{draft.issued_doc_number}",
+    )

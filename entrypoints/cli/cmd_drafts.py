@@ -27,10 +27,21 @@ def import_(
         parsed = parse_draft_file(file.name, read_file(file))
         office_id = r.office_id()
         with r.uow() as uow:
-            result = import_draft(uow, r.clock, r.actor, parsed, title=title, issuer=issuer, filename=file.name,
-                                  office_id=office_id, stage=stage)
-    r.emit({"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
-           f"文稿已导入：编号 {result.draft_id}，第 {result.version} 稿，重点任务 {result.tasks} 项。")
+            result = import_draft(
+                uow,
+                r.clock,
+                r.actor,
+                parsed,
+                title=title,
+                issuer=issuer,
+                filename=file.name,
+                office_id=office_id,
+                stage=stage,
+            )
+    r.emit(
+        {"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
+        f"文稿已导入：编号 {result.draft_id}，第 {result.version} 稿，重点任务 {result.tasks} 项。",
+    )
 
 
 @app.command("revise")
@@ -45,8 +56,10 @@ def revise(
         parsed = parse_draft_file(file.name, read_file(file))
         with r.uow() as uow:
             result = revise_draft(uow, r.clock, r.actor, draft, parsed, filename=file.name, note=note)
-    r.emit({"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
-           f"文稿 {result.draft_id} 已更新为第 {result.version} 稿，重点任务 {result.tasks} 项。")
+    r.emit(
+        {"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
+        f"文稿 {result.draft_id} 已更新为第 {result.version} 稿，重点任务 {result.tasks} 项。",
+    )
 
 
 @app.command("diff")

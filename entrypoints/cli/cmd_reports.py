@@ -37,8 +37,10 @@ def report(
             rendered = render_report(uow, round_id, kind, fmt, unit=unit)
     if output is not None:
         output.write_bytes(rendered.data)
-        r.emit({"output": str(output), "kind": kind, "format": rendered.format, "bytes": len(rendered.data)},
-               f"已生成 {output}")
+        r.emit(
+            {"output": str(output), "kind": kind, "format": rendered.format, "bytes": len(rendered.data)},
+            f"已生成 {output}",
+        )
         return
     if rendered.binary:
         raise_binary()
@@ -58,14 +60,21 @@ def verify_cmd() -> None:
     r = rt()
     with domain_errors(), r.uow() as uow:
         verdict = verify(uow)
-    data = {"ok": verdict.ok, "checked": verdict.checked, "first_bad_seq": verdict.first_bad_seq,
-            "problem": verdict.problem}
+    data = {
+        "ok": verdict.ok,
+        "checked": verdict.checked,
+        "first_bad_seq": verdict.first_bad_seq,
+        "problem": verdict.problem,
+    }
     if verdict.ok:
         r.emit(data, f"审计记录完整：共 {verdict.checked} 条，哈希链校验通过。")
         return
     if r.as_json:
-        typer.echo(json.dumps({"error": {"code": "AUDIT_CHAIN_BROKEN", "message": verdict.problem, **data}},
-                              ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {"error": {"code": "AUDIT_CHAIN_BROKEN", "message": verdict.problem, **data}}, ensure_ascii=False
+            )
+        )
     else:
         typer.echo(f"审计记录校验失败：第一条异常记录序号 {verdict.first_bad_seq}。{verdict.problem}", err=True)
     raise typer.Exit(3)

@@ -23,8 +23,11 @@ def _instant(text: str, what: str = "截止时间"):  # type: ignore[no-untyped-
     try:
         return parse_instant(text)
     except ValueError:
-        raise InvalidInput("DATETIME_INVALID", f"{what}“{text}”无法识别，请使用 ISO 8601 格式，例如 2023-02-18T10:00+08:00。",
-                           value=text) from None
+        raise InvalidInput(
+            "DATETIME_INVALID",
+            f"{what}“{text}”无法识别，请使用 ISO 8601 格式，例如 2023-02-18T10:00+08:00。",
+            value=text,
+        ) from None
 
 
 def resolve_deadline(deadline: str | None, workdays: int | None) -> tuple:  # type: ignore[type-arg]
@@ -61,15 +64,33 @@ def start(
         if not (all_units or category or unit):
             raise InvalidInput("RECIPIENTS_REQUIRED", "请用 --all-units、--category 或 --unit 指定征求对象。")
         at, warning = resolve_deadline(deadline, workdays)
-        cmd = StartRound(draft_id=draft, office_id=r.office_id(), doc_number=doc_number, deadline=at,
-                         contact=contact, phone=phone, unit_names=unit, categories=category, all_units=all_units,
-                         letter_date=date.fromisoformat(letter_date) if letter_date else None, basis=basis,
-                         deadline_warning=warning)
+        cmd = StartRound(
+            draft_id=draft,
+            office_id=r.office_id(),
+            doc_number=doc_number,
+            deadline=at,
+            contact=contact,
+            phone=phone,
+            unit_names=unit,
+            categories=category,
+            all_units=all_units,
+            letter_date=date.fromisoformat(letter_date) if letter_date else None,
+            basis=basis,
+            deadline_warning=warning,
+        )
         with r.uow() as uow:
             result = start_round(uow, r.clock, r.actor, cmd)
-    data = {"round_id": result.round_id, "deadline": iso_beijing(result.deadline), "recipients": result.recipients,
-            "without_address": result.without_address, "warnings": [warning] if warning else []}
-    lines = [f"已发起征求意见：轮次 {result.round_id}，截止 {iso_beijing(result.deadline)}，征求对象 {len(result.recipients)} 家。"]
+    data = {
+        "round_id": result.round_id,
+        "deadline": iso_beijing(result.deadline),
+        "recipients": result.recipients,
+        "without_address": result.without_address,
+        "warnings": [warning] if warning else [],
+    }
+    lines = [
+        f"已发起征求意见：轮次 {result.round_id}，截止 {iso_beijing(result.deadline)}，"
+        f"征求对象 {len(result.recipients)} 家。"
+    ]
     if result.without_address:
         lines.append("提醒：以下单位未登记邮箱或 webhook，需线下送达：" + "、".join(result.without_address))
     if warning:
@@ -83,8 +104,17 @@ def list_() -> None:
     r = rt()
     with domain_errors(), r.uow() as uow:
         rows = list_rounds(uow)
-    r.emit(rows, lambda: "\n".join(f"{x['round_id']:>4}  {x['doc_number']}  {x['state']}/{x['draft_state']}  "
-                                   f"截止 {x['deadline']}  {x['title']}" for x in rows) or "暂无轮次。")
+    r.emit(
+        rows,
+        lambda: (
+            "\n".join(
+                f"{x['round_id']:>4}  {x['doc_number']}  {x['state']}/{x['draft_state']}  "
+                f"截止 {x['deadline']}  {x['title']}"
+                for x in rows
+            )
+            or "暂无轮次。"
+        ),
+    )
 
 
 @app.command("deadline")
@@ -100,8 +130,10 @@ def deadline_(
         at, _ = resolve_deadline(deadline, workdays)
         with r.uow() as uow:
             row = change_deadline(uow, r.clock, r.actor, round_id, at, reason)
-    r.emit({"round_id": round_id, "deadline": iso_beijing(row.deadline)},
-           f"轮次 {round_id} 的截止时间已调整为 {iso_beijing(row.deadline)}。")
+    r.emit(
+        {"round_id": round_id, "deadline": iso_beijing(row.deadline)},
+        f"轮次 {round_id} 的截止时间已调整为 {iso_beijing(row.deadline)}。",
+    )
 
 
 def reply(
@@ -119,13 +151,21 @@ def reply(
         if no_comments == (comments is not None):
             raise InvalidInput("REPLY_KIND_REQUIRED", "请指定 --no-comments 或 --comments 之一。")
         items = parse_comments_json(read_file(comments)) if comments else []
-        cmd = SubmitReply(round_id=round_id, unit_name=unit, no_comments=no_comments, comments=items,
-                          channel=channel, received_at=_instant(received_at, "收到时间") if received_at else None,
-                          sealed=sealed)
+        cmd = SubmitReply(
+            round_id=round_id,
+            unit_name=unit,
+            no_comments=no_comments,
+            comments=items,
+            channel=channel,
+            received_at=_instant(received_at, "收到时间") if received_at else None,
+            sealed=sealed,
+        )
         with r.uow() as uow:
             result = submit_reply(uow, r.clock, r.actor, cmd)
-    r.emit({"reply_id": result.reply_id, "late": result.late, "revision": result.revision, "state": result.state},
-           f"回复已登记（第 {result.revision} 次）" + ("，已逾期，不计入采纳决定。" if result.late else "。"))
+    r.emit(
+        {"reply_id": result.reply_id, "late": result.late, "revision": result.revision, "state": result.state},
+        f"回复已登记（第 {result.revision} 次）" + ("，已逾期，不计入采纳决定。" if result.late else "。"),
+    )
 
 
 def admit(
@@ -144,8 +184,10 @@ def sweep() -> None:
     r = rt()
     with domain_errors():
         result = sweep_service(r.ready_engine(), r.clock)
-    r.emit({"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
-           f"已截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。")
+    r.emit(
+        {"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
+        f"已截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。",
+    )
 
 
 def status(round_id: int = typer.Option(..., "--round")) -> None:
@@ -166,7 +208,10 @@ def status(round_id: int = typer.Option(..., "--round")) -> None:
 
 def _human_status(data: dict) -> str:  # type: ignore[type-arg]
     rnd = data["round"]
-    lines = [f"{rnd['doc_number']}  {rnd['draft_title']}", f"状态：{rnd['draft_state_label']}  截止：{rnd['deadline_text']}"]
+    lines = [
+        f"{rnd['doc_number']}  {rnd['draft_title']}",
+        f"状态：{rnd['draft_state_label']}  截止：{rnd['deadline_text']}",
+    ]
     for a in data.get("next_actions", []):
         lines.append(f"下一步：{a['label']}  {a['at']}")
     lines.append("征求对象：")
@@ -175,7 +220,9 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
     if data["comments"]:
         lines.append("修改意见：")
         for c in data["comments"]:
-            lines.append(f"  [{c['id']}] {c['unit']} {c['target']}：{c['text'][:40]} → {c['decision_label'] or '待决定'}")
+            lines.append(
+                f"  [{c['id']}] {c['unit']} {c['target']}：{c['text'][:40]} → {c['decision_label'] or '待决定'}"
+            )
     for f in data.get("unapplied_adoptions", []):
         lines.append(f"  注意：{f['message']}")
     for d in data.get("deliveries", []):

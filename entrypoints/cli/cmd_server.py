@@ -23,8 +23,9 @@ def _relay_fn():  # type: ignore[no-untyped-def]
 
 def _scheduler() -> DeadlineScheduler:
     r = rt()
-    return DeadlineScheduler(r.ready_engine(), r.clock, SchedulerSettings.from_mapping(r.settings.section("scheduler")),
-                             relay=_relay_fn())
+    return DeadlineScheduler(
+        r.ready_engine(), r.clock, SchedulerSettings.from_mapping(r.settings.section("scheduler")), relay=_relay_fn()
+    )
 
 
 def serve(
@@ -58,8 +59,10 @@ def scheduler(once: bool = typer.Option(False, "--once", help="执行所有到�
         sched = _scheduler()
         if once:
             result = sched.run_once()
-            r.emit({"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
-                   f"已执行到期任务：截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。")
+            r.emit(
+                {"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
+                f"已执行到期任务：截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。",
+            )
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -26,8 +26,10 @@ def init() -> None:
                 office.reviewer_unit = r.settings.reviewer_unit
                 uow.directory.add(office)
                 uow.session.commit()
-    r.emit({"database": r.engine.url.render_as_string(hide_password=True), "office_id": office_id},
-           f"数据库已就绪：{r.engine.url.render_as_string(hide_password=True)}")
+    r.emit(
+        {"database": r.engine.url.render_as_string(hide_password=True), "office_id": office_id},
+        f"数据库已就绪：{r.engine.url.render_as_string(hide_password=True)}",
+    )
 
 
 def demo() -> None:
@@ -38,8 +40,10 @@ def demo() -> None:
     with domain_errors():
         upgrade(r.engine)
         result = load_demo(r.engine, r.settings)
-    r.emit({"round_id": result.round_id, "draft_id": result.draft_id},
-           f"演示数据已载入：轮次 {result.round_id}（孝安办函〔2023〕1号），文稿 {result.draft_id}。")
+    r.emit(
+        {"round_id": result.round_id, "draft_id": result.draft_id},
+        f"演示数据已载入：轮次 {result.round_id}（孝安办函〔2023〕1号），文稿 {result.draft_id}。",
+    )
 
 
 def workdays(
@@ -58,7 +62,12 @@ def workdays(
         calendar = WorkCalendar(CalendarConfig.from_mapping(r.settings.section("calendar")))
         result = calendar.add_workdays(start, add)
     r.emit(
-        {"from": start.isoformat(), "add": add, "date": result.end.isoformat(), "reasoning": result.reasoning_zh(),
-         "warnings": list(result.warnings)},
+        {
+            "from": start.isoformat(),
+            "add": add,
+            "date": result.end.isoformat(),
+            "reasoning": result.reasoning_zh(),
+            "warnings": list(result.warnings),
+        },
         lambda: "\n".join([result.end.isoformat(), *result.reasoning_zh(), *result.warnings]),
     )

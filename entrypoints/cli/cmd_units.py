@@ -23,8 +23,10 @@ def import_(file: Path = typer.Argument(..., help="CSV 或 XLSX 文件")) -> Non
         records = parse_units_file(file.name, _read(file))
         with r.uow() as uow:
             result = import_units(uow, r.clock, r.actor, records)
-    r.emit({"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-           f"导入完成：新增 {result.created} 家，更新 {result.updated} 家，未变 {result.unchanged} 家。")
+    r.emit(
+        {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        f"导入完成：新增 {result.created} 家，更新 {result.updated} 家，未变 {result.unchanged} 家。",
+    )
 
 
 @app.command("list")
@@ -33,13 +35,25 @@ def list_() -> None:
     r = rt()
     with domain_errors(), r.uow() as uow:
         units = [
-            {"id": u.id, "name": u.name, "category": u.category, "category_label": category_label(u.category),
-             "aliases": json.loads(u.aliases or "[]"), "contact": u.contact, "phone": u.phone, "email": u.email,
-             "webhook": u.webhook}
+            {
+                "id": u.id,
+                "name": u.name,
+                "category": u.category,
+                "category_label": category_label(u.category),
+                "aliases": json.loads(u.aliases or "[]"),
+                "contact": u.contact,
+                "phone": u.phone,
+                "email": u.email,
+                "webhook": u.webhook,
+            }
             for u in uow.directory.units()
         ]
-    r.emit({"units": units}, lambda: "\n".join(
-        f"{u['id']:>4}  {u['name']}  {u['category_label']}  {u['contact']} {u['phone']} {u['email']}" for u in units))
+    r.emit(
+        {"units": units},
+        lambda: "\n".join(
+            f"{u['id']:>4}  {u['name']}  {u['category_label']}  {u['contact']} {u['phone']} {u['email']}" for u in units
+        ),
+    )
 
 
 def _read(file: Path) -> bytes:

@@ -21,12 +21,17 @@ def add(
 ) -> None:
     """新增工作人员、审查人员或管理员账号（密码以 argon2 哈希保存）。"""
     r = rt()
-    secret = password or os.environ.get("CONSULTFLOW_PASSWORD") or typer.prompt("密码", hide_input=True,
-                                                                                confirmation_prompt=True)
+    secret = (
+        password
+        or os.environ.get("CONSULTFLOW_PASSWORD")
+        or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    )
     with domain_errors(), r.uow() as uow:
         user = add_user(uow, r.clock, r.actor, username=username, display_name=name, role=role, password=secret)
-    r.emit({"user_id": user.id, "username": user.username, "role": user.role},
-           f"已新增{ROLE_LABELS[user.role]}账号：{user.username}（{user.display_name}）")
+    r.emit(
+        {"user_id": user.id, "username": user.username, "role": user.role},
+        f"已新增{ROLE_LABELS[user.role]}账号：{user.username}（{user.display_name}）",
+    )
 
 
 @app.command("list")
@@ -34,6 +39,10 @@ def list_() -> None:
     """列出账号。"""
     r = rt()
     with domain_errors(), r.uow() as uow:
-        users = [{"id": u.id, "username": u.username, "name": u.display_name, "role": u.role, "active": u.active}
-                 for u in uow.accounts.users()]
-    r.emit({"users": users}, lambda: "\n".join(f"{u['username']}  {u['name']}  {ROLE_LABELS[u['role']]}" for u in users))
+        users = [
+            {"id": u.id, "username": u.username, "name": u.display_name, "role": u.role, "active": u.active}
+            for u in uow.accounts.users()
+        ]
+    r.emit(
+        {"users": users}, lambda: "\n".join(f"{u['username']}  {u['name']}  {ROLE_LABELS[u['role']]}" for u in users)
+    )

@@ -12,8 +12,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from entrypoints.web.deps import (SESSION_COOKIE, AnyUser, Forbidden, Reviewer, Staff, check_csrf, clock_of, new_uow,
-                                  settings_of)
+from entrypoints.web.deps import (
+    SESSION_COOKIE,
+    AnyUser,
+    Forbidden,
+    Reviewer,
+    Staff,
+    check_csrf,
+    clock_of,
+    new_uow,
+    settings_of,
+)
 from entrypoints.web.forms import DRAFT_SUFFIXES, UNIT_SUFFIXES, read_upload
 from entrypoints.web.pages_auth import set_session_cookie
 from workflow.errors import InvalidInput
@@ -123,8 +132,10 @@ def api_login(request: Request, response: Response, body: LoginBody) -> dict[str
         started = login(uow, clock_of(request), body.username, body.password)
         user = uow.accounts.user(started.user_id)
     set_session_cookie(request, response, started.token)
-    return {"csrf_token": started.csrf_token, "user": {"username": user.username if user else "",
-                                                       "role": user.role if user else ""}}
+    return {
+        "csrf_token": started.csrf_token,
+        "user": {"username": user.username if user else "", "role": user.role if user else ""},
+    }
 
 
 @router.delete("/session", tags=["会话"])
@@ -139,10 +150,22 @@ def api_logout(request: Request, user: AnyUser, x_csrf_token: Csrf = None) -> di
 def api_dashboard(request: Request, user: Staff) -> dict[str, Any]:
     with new_uow(request) as uow:
         data = dashboard(uow, clock_of(request))
-    return {"totals": data["totals"], "rounds": [
-        {"round_id": r["round"].id, "doc_number": r["round"].doc_number, "state": r["round"].state,
-         "draft_state": r["draft"].state if r["draft"] else None, "deadline": iso_beijing(r["round"].deadline),
-         "silent": r["silent"], "undecided": r["undecided"], "time_left": r["time_left_text"]} for r in data["rounds"]]}
+    return {
+        "totals": data["totals"],
+        "rounds": [
+            {
+                "round_id": r["round"].id,
+                "doc_number": r["round"].doc_number,
+                "state": r["round"].state,
+                "draft_state": r["draft"].state if r["draft"] else None,
+                "deadline": iso_beijing(r["round"].deadline),
+                "silent": r["silent"],
+                "undecided": r["undecided"],
+                "time_left": r["time_left_text"],
+            }
+            for r in data["rounds"]
+        ],
+    }
 
 
 @router.get("/rounds", tags=["征求意见"])
@@ -158,25 +181,46 @@ def api_round(request: Request, round_id: int, user: AnyUser) -> dict[str, Any]:
 
 
 @router.post("/drafts", tags=["文稿"])
-async def api_draft(request: Request, user: Staff, title: Annotated[str, Form()], issuer: Annotated[str, Form()],
-                    file: Annotated[UploadFile, File()], x_csrf_token: Csrf = None) -> dict[str, Any]:
+async def api_draft(
+    request: Request,
+    user: Staff,
+    title: Annotated[str, Form()],
+    issuer: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+    x_csrf_token: Csrf = None,
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
     with new_uow(request) as uow:
         office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
-        stored = import_draft(uow, clock_of(request), user.actor, parsed, title=title, issuer=issuer,
-                              filename=file.filename or "", office_id=office.id if office else None)
+        stored = import_draft(
+            uow,
+            clock_of(request),
+            user.actor,
+            parsed,
+            title=title,
+            issuer=issuer,
+            filename=file.filename or "",
+            office_id=office.id if office else None,
+        )
     return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
 
 
 @router.post("/drafts/{draft_id}/versions", tags=["文稿"])
-async def api_revise(request: Request, draft_id: int, user: Staff, file: Annotated[UploadFile, File()],
-                     note: Annotated[str, Form()] = "", x_csrf_token: Csrf = None) -> dict[str, Any]:
+async def api_revise(
+    request: Request,
+    draft_id: int,
+    user: Staff,
+    file: Annotated[UploadFile, File()],
+    note: Annotated[str, Form()] = "",
+    x_csrf_token: Csrf = None,
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
     with new_uow(request) as uow:
-        stored = revise_draft(uow, clock_of(request), user.actor, draft_id, parsed, filename=file.filename or "",
-                              note=note)
+        stored = revise_draft(
+            uow, clock_of(request), user.actor, draft_id, parsed, filename=file.filename or "", note=note
+        )
     return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
 
 
@@ -187,8 +231,15 @@ def api_workdays(request: Request, user: Staff, add: int, start: date | None = N
     calendar = WorkCalendar(CalendarConfig.from_mapping(settings_of(request).section("calendar")))
     begin = start or to_beijing(clock_of(request).now()).date()
     at, result = deadline_after_workdays(begin, add, calendar)
-    return {"from": begin.isoformat(), "add": add, "date": result.end.isoformat(), "deadline": iso_beijing(at),
-            "deadline_text": cn_datetime(at), "reasoning": result.reasoning_zh(), "warnings": list(result.warnings)}
+    return {
+        "from": begin.isoformat(),
+        "add": add,
+        "date": result.end.isoformat(),
+        "deadline": iso_beijing(at),
+        "deadline_text": cn_datetime(at),
+        "reasoning": result.reasoning_zh(),
+        "warnings": list(result.warnings),
+    }
 
 
 @router.post("/rounds", tags=["征求意见"], status_code=201)
@@ -204,18 +255,38 @@ def api_start(request: Request, user: Staff, body: StartBody, x_csrf_token: Csrf
         deadline = _instant(body.deadline or "")
     with new_uow(request) as uow:
         office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
-        started = start_round(uow, clock_of(request), user.actor, StartRound(
-            draft_id=body.draft_id, office_id=office.id if office and office.id else 0, doc_number=body.doc_number,
-            deadline=deadline, contact=body.contact, phone=body.phone, unit_names=body.units,
-            categories=body.categories, all_units=body.all_units, letter_date=body.letter_date, basis=body.basis,
-            requirements=body.requirements, deadline_warning=warning))
-    return {"round_id": started.round_id, "deadline": iso_beijing(started.deadline), "recipients": started.recipients,
-            "without_address": started.without_address}
+        started = start_round(
+            uow,
+            clock_of(request),
+            user.actor,
+            StartRound(
+                draft_id=body.draft_id,
+                office_id=office.id if office and office.id else 0,
+                doc_number=body.doc_number,
+                deadline=deadline,
+                contact=body.contact,
+                phone=body.phone,
+                unit_names=body.units,
+                categories=body.categories,
+                all_units=body.all_units,
+                letter_date=body.letter_date,
+                basis=body.basis,
+                requirements=body.requirements,
+                deadline_warning=warning,
+            ),
+        )
+    return {
+        "round_id": started.round_id,
+        "deadline": iso_beijing(started.deadline),
+        "recipients": started.recipients,
+        "without_address": started.without_address,
+    }
 
 
 @router.post("/rounds/{round_id}/deadline", tags=["征求意见"])
-def api_deadline(request: Request, round_id: int, user: Staff, body: DeadlineBody,
-                 x_csrf_token: Csrf = None) -> dict[str, Any]:
+def api_deadline(
+    request: Request, round_id: int, user: Staff, body: DeadlineBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
         row = change_deadline(uow, clock_of(request), user.actor, round_id, _instant(body.deadline), body.reason)
@@ -223,18 +294,32 @@ def api_deadline(request: Request, round_id: int, user: Staff, body: DeadlineBod
 
 
 @router.post("/rounds/{round_id}/replies", tags=["回复"], status_code=201)
-def api_reply(request: Request, round_id: int, user: Staff, body: ReplyBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+def api_reply(
+    request: Request, round_id: int, user: Staff, body: ReplyBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
-        stored = submit_reply(uow, clock_of(request), user.actor, SubmitReply(
-            round_id=round_id, unit_name=body.unit, no_comments=body.no_comments, comments=_comments(body.comments),
-            channel=body.channel, received_at=_instant(body.received_at) if body.received_at else None,
-            sealed=body.sealed))
+        stored = submit_reply(
+            uow,
+            clock_of(request),
+            user.actor,
+            SubmitReply(
+                round_id=round_id,
+                unit_name=body.unit,
+                no_comments=body.no_comments,
+                comments=_comments(body.comments),
+                channel=body.channel,
+                received_at=_instant(body.received_at) if body.received_at else None,
+                sealed=body.sealed,
+            ),
+        )
     return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
 
 
 @router.post("/replies/{reply_id}/admit", tags=["回复"])
-def api_admit(request: Request, reply_id: int, user: Staff, body: AdmitBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+def api_admit(
+    request: Request, reply_id: int, user: Staff, body: AdmitBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
         admit_late_reply(uow, clock_of(request), user.actor, reply_id, body.reason)
@@ -242,12 +327,17 @@ def api_admit(request: Request, reply_id: int, user: Staff, body: AdmitBody, x_c
 
 
 @router.post("/comments/{comment_id}/decision", tags=["采纳决定"])
-def api_decide(request: Request, comment_id: int, user: Staff, body: DecisionBody,
-               x_csrf_token: Csrf = None) -> dict[str, Any]:
+def api_decide(
+    request: Request, comment_id: int, user: Staff, body: DecisionBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
-        row = decision_service.decide(uow, clock_of(request), user.actor, decision_service.Decide(
-            comment_id, body.outcome, body.reason, body.change_task))
+        row = decision_service.decide(
+            uow,
+            clock_of(request),
+            user.actor,
+            decision_service.Decide(comment_id, body.outcome, body.reason, body.change_task),
+        )
     return {"comment_id": comment_id, "decision": row.outcome, "reason": row.reason}
 
 
@@ -260,17 +350,27 @@ def api_submit(request: Request, round_id: int, user: Staff, x_csrf_token: Csrf 
 
 
 @router.post("/rounds/{round_id}/review", tags=["合法性审查"])
-def api_review(request: Request, round_id: int, user: Reviewer, body: ReviewBody,
-               x_csrf_token: Csrf = None) -> dict[str, Any]:
+def api_review(
+    request: Request, round_id: int, user: Reviewer, body: ReviewBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
-        review = record_review(uow, clock_of(request), user.actor, round_id, approve=body.approve,
-                               reviewer=user.display_name, opinion=body.opinion)
+        review = record_review(
+            uow,
+            clock_of(request),
+            user.actor,
+            round_id,
+            approve=body.approve,
+            reviewer=user.display_name,
+            opinion=body.opinion,
+        )
     return {"round_id": round_id, "review_id": review.id, "result": review.state}
 
 
 @router.post("/rounds/{round_id}/issue", tags=["印发"])
-def api_issue(request: Request, round_id: int, user: Staff, body: IssueBody, x_csrf_token: Csrf = None) -> dict[str, Any]:
+def api_issue(
+    request: Request, round_id: int, user: Staff, body: IssueBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
         draft = issue(uow, clock_of(request), user.actor, round_id, body.doc_number)
@@ -293,8 +393,12 @@ def api_round_audit(request: Request, round_id: int, user: AnyUser) -> dict[str,
 def api_verify(request: Request, user: AnyUser) -> dict[str, Any]:
     with new_uow(request) as uow:
         verdict = verify(uow)
-    return {"ok": verdict.ok, "checked": verdict.checked, "first_bad_seq": verdict.first_bad_seq,
-            "problem": verdict.problem}
+    return {
+        "ok": verdict.ok,
+        "checked": verdict.checked,
+        "first_bad_seq": verdict.first_bad_seq,
+        "problem": verdict.problem,
+    }
 
 
 @router.get("/units", tags=["单位名录"])
@@ -302,14 +406,27 @@ def api_units(request: Request, user: AnyUser) -> dict[str, Any]:
     import json
 
     with new_uow(request) as uow:
-        return {"units": [{"id": u.id, "name": u.name, "category": u.category, "aliases": json.loads(u.aliases),
-                           "contact": u.contact, "phone": u.phone, "email": u.email, "webhook": u.webhook}
-                          for u in uow.directory.units()]}
+        return {
+            "units": [
+                {
+                    "id": u.id,
+                    "name": u.name,
+                    "category": u.category,
+                    "aliases": json.loads(u.aliases),
+                    "contact": u.contact,
+                    "phone": u.phone,
+                    "email": u.email,
+                    "webhook": u.webhook,
+                }
+                for u in uow.directory.units()
+            ]
+        }
 
 
 @router.post("/units/import", tags=["单位名录"])
-async def api_units_import(request: Request, user: Staff, file: Annotated[UploadFile, File()],
-                           x_csrf_token: Csrf = None) -> dict[str, Any]:
+async def api_units_import(
+    request: Request, user: Staff, file: Annotated[UploadFile, File()], x_csrf_token: Csrf = None
+) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     records = parse_units_file(file.filename or "", await read_upload(file, UNIT_SUFFIXES) or b"")
     with new_uow(request) as uow:
@@ -327,12 +444,21 @@ def api_link(request: Request, token: str) -> dict[str, Any]:
         recipient = uow.rounds.recipient_by_id(target.recipient_id)
         replies = uow.replies.for_recipient(target.recipient_id)
         comments = uow.replies.comments_of([r.id or 0 for r in replies])
-        return {"round_id": target.round_id, "writable": target.writable,
-                "state": recipient.state if recipient else None,
-                "replies": [{"revision": r.revision, "kind": r.kind, "late": r.late,
-                             "received_at": iso_beijing(r.received_at),
-                             "comments": [{"target": c.target, "text": c.text} for c in comments if c.reply_id == r.id]}
-                            for r in replies]}
+        return {
+            "round_id": target.round_id,
+            "writable": target.writable,
+            "state": recipient.state if recipient else None,
+            "replies": [
+                {
+                    "revision": r.revision,
+                    "kind": r.kind,
+                    "late": r.late,
+                    "received_at": iso_beijing(r.received_at),
+                    "comments": [{"target": c.target, "text": c.text} for c in comments if c.reply_id == r.id],
+                }
+                for r in replies
+            ],
+        }
 
 
 @router.post("/links/{token}/replies", tags=["单位回复"], status_code=201)
@@ -347,9 +473,17 @@ def api_link_reply(request: Request, token: str, body: LinkReplyBody) -> dict[st
     if not target.writable:
         raise Forbidden("LINK_READ_ONLY", "征求意见已截止，回复链接只能查看，不能再提交。")
     with new_uow(request) as uow:
-        stored = submit_reply(uow, clock_of(request), Actor(unit.name if unit else "回复单位", Role.unit), SubmitReply(
-            round_id=target.round_id, unit_id=target.unit_id, no_comments=body.no_comments,
-            comments=_comments(body.comments)))
+        stored = submit_reply(
+            uow,
+            clock_of(request),
+            Actor(unit.name if unit else "回复单位", Role.unit),
+            SubmitReply(
+                round_id=target.round_id,
+                unit_id=target.unit_id,
+                no_comments=body.no_comments,
+                comments=_comments(body.comments),
+            ),
+        )
     return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
 
 

@@ -38,8 +38,9 @@ def status_for(exc: DomainError) -> int:
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
-    app = FastAPI(title="consultflow 征求意见系统", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
-                  redoc_url=None)
+    app = FastAPI(
+        title="consultflow 征求意见系统", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None
+    )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.clock = clock or SystemClock()
@@ -60,7 +61,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"  # reply links carry a token in the URL
         response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+        )
         return response
 
     @app.exception_handler(DomainError)

@@ -21,7 +21,9 @@ async def read_upload(upload: UploadFile | None, suffixes: tuple[str, ...], *, r
         return None
     suffix = PurePath(upload.filename).suffix.lower()
     if suffix not in suffixes:
-        raise InvalidInput("UPLOAD_TYPE_INVALID", f"文件类型“{suffix or upload.filename}”不允许，仅支持：{'、'.join(suffixes)}。")
+        raise InvalidInput(
+            "UPLOAD_TYPE_INVALID", f"文件类型“{suffix or upload.filename}”不允许，仅支持：{'、'.join(suffixes)}。"
+        )
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InvalidInput("UPLOAD_TOO_LARGE", "上传文件不能超过 10 MB。")
@@ -33,11 +35,12 @@ async def read_upload(upload: UploadFile | None, suffixes: tuple[str, ...], *, r
 def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons: list[str]) -> list[CommentInput]:
     """Rows of the comment table; rows left entirely blank are ignored."""
     rows = []
-    for n in range(max(len(targets), len(texts))):
-        def at(values: list[str]) -> str:
-            return values[n].strip() if n < len(values) else ""
 
-        target, text, basis, reason = at(targets), at(texts), at(bases), at(reasons)
+    def at(values: list[str], n: int) -> str:
+        return values[n].strip() if n < len(values) else ""
+
+    for n in range(max(len(targets), len(texts))):
+        target, text, basis, reason = at(targets, n), at(texts, n), at(bases, n), at(reasons, n)
         if not (target or text or basis or reason):
             continue
         rows.append(CommentInput(target=target, text=text, basis=basis, reason=reason))

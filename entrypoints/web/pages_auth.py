@@ -23,8 +23,15 @@ def _safe_next(target: str) -> str:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_HOURS * 3600, httponly=True, samesite="strict",
-                        secure=request.app.state.secure_cookies, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.secure_cookies,
+        path="/",
+    )
 
 
 @router.get("/login")
@@ -32,15 +39,21 @@ def login_page(request: Request, next: str = "/") -> Response:
     if optional_user(request):
         return RedirectResponse(_safe_next(next), status_code=303)
     token = secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "user": None,
-                                                                   "login_csrf": token})
+    response = templates.TemplateResponse(
+        request, "login.html", {"next": _safe_next(next), "user": None, "login_csrf": token}
+    )
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=request.app.state.secure_cookies)
     return response
 
 
 @router.post("/login")
-def login_submit(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
-                 csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         raise Forbidden("CSRF_INVALID", "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。")
@@ -52,11 +65,15 @@ def login_submit(request: Request, username: Annotated[str, Form()], password: A
             started = login(uow, clock_of(request), username, password)
     except DomainError as exc:
         token = secrets.token_urlsafe(24)
-        response = templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "user": None,
-                                                                       "error": exc.message, "login_csrf": token},
-                                              status_code=401)
-        response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict",
-                            secure=request.app.state.secure_cookies)
+        response = templates.TemplateResponse(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "user": None, "error": exc.message, "login_csrf": token},
+            status_code=401,
+        )
+        response.set_cookie(
+            LOGIN_CSRF, token, httponly=True, samesite="strict", secure=request.app.state.secure_cookies
+        )
         return response
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(request, response, started.token)

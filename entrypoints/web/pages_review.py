@@ -34,9 +34,15 @@ def review_list(request: Request, user: Reviewer) -> Response:
             if not reviews:
                 continue
             draft = uow.drafts.get(rnd.draft_id)
-            items.append({"round_id": rnd.id, "doc_number": rnd.doc_number, "title": draft.title if draft else "",
-                          "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
-                          "requested_at": reviews[-1].requested_at})
+            items.append(
+                {
+                    "round_id": rnd.id,
+                    "doc_number": rnd.doc_number,
+                    "title": draft.title if draft else "",
+                    "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
+                    "requested_at": reviews[-1].requested_at,
+                }
+            )
     return templates.TemplateResponse(request, "review_list.html", {"user": user, "items": items})
 
 
@@ -48,17 +54,42 @@ def review_page(request: Request, round_id: int, user: Reviewer) -> Response:
         events = export_events(uow, round_id)
         package = body_of(render_html(official.review_package(uow, round_id)))
         pending = uow.rounds.pending_review(round_id) is not None
-    notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(request.query_params.get("ok", ""))
-    return templates.TemplateResponse(request, "review.html", {
-        "user": user, "s": status, "verdict": verdict, "events": events, "package_html": package,
-        "pending": pending, "notice": notice})
+    notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
+        request.query_params.get("ok", "")
+    )
+    return templates.TemplateResponse(
+        request,
+        "review.html",
+        {
+            "user": user,
+            "s": status,
+            "verdict": verdict,
+            "events": events,
+            "package_html": package,
+            "pending": pending,
+            "notice": notice,
+        },
+    )
 
 
 @router.post("/review/rounds/{round_id}")
-def review_submit(request: Request, round_id: int, user: Reviewer, csrf_token: Annotated[str, Form()],
-                  result: Annotated[str, Form()], opinion: Annotated[str, Form()] = "") -> Response:
+def review_submit(
+    request: Request,
+    round_id: int,
+    user: Reviewer,
+    csrf_token: Annotated[str, Form()],
+    result: Annotated[str, Form()],
+    opinion: Annotated[str, Form()] = "",
+) -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
-        review = record_review(uow, clock_of(request), user.actor, round_id, approve=result == "approve",
-                               reviewer=user.display_name, opinion=opinion)
+        review = record_review(
+            uow,
+            clock_of(request),
+            user.actor,
+            round_id,
+            approve=result == "approve",
+            reviewer=user.display_name,
+            opinion=opinion,
+        )
     return RedirectResponse(f"/review/rounds/{round_id}?ok={review.state}", status_code=303)

@@ -33,9 +33,16 @@ from workflow.timefmt import parse_instant, to_beijing
 
 router = APIRouter(include_in_schema=False)
 NOTICES = {
-    "round_started": "已发起征求意见，通知已进入发送队列。", "reply_saved": "回复已登记。", "deadline_changed": "截止时间已调整。",
-    "decided": "采纳决定已保存。", "submitted": "已提交合法性审查。", "revised": "修改稿已导入。", "issued": "已印发。",
-    "admitted": "逾期回复已纳入采纳决定。", "units_imported": "单位名录已导入。", "unit_saved": "单位信息已保存。",
+    "round_started": "已发起征求意见，通知已进入发送队列。",
+    "reply_saved": "回复已登记。",
+    "deadline_changed": "截止时间已调整。",
+    "decided": "采纳决定已保存。",
+    "submitted": "已提交合法性审查。",
+    "revised": "修改稿已导入。",
+    "issued": "已印发。",
+    "admitted": "逾期回复已纳入采纳决定。",
+    "units_imported": "单位名录已导入。",
+    "unit_saved": "单位信息已保存。",
     "draft_uploaded": "文稿已导入，请核对下方重点任务分工。",
 }
 
@@ -68,21 +75,43 @@ def new_round(request: Request, user: Staff, draft: int | None = None) -> Respon
             version = uow.drafts.version(chosen.id or 0, chosen.current_version)
             tasks = uow.drafts.tasks(version.id or 0) if version else []
         units = list(uow.directory.units())
-    return page(request, "round_new.html", user, drafts=drafts, chosen=chosen, tasks=tasks, units=units,
-                requirements=DEFAULT_REQUIREMENTS, today=to_beijing(clock_of(request).now()).date())
+    return page(
+        request,
+        "round_new.html",
+        user,
+        drafts=drafts,
+        chosen=chosen,
+        tasks=tasks,
+        units=units,
+        requirements=DEFAULT_REQUIREMENTS,
+        today=to_beijing(clock_of(request).now()).date(),
+    )
 
 
 @router.post("/drafts")
-async def upload_draft(request: Request, user: Staff, csrf_token: Annotated[str, Form()],
-                       title: Annotated[str, Form()], issuer: Annotated[str, Form()],
-                       file: Annotated[UploadFile, File()]) -> Response:
+async def upload_draft(
+    request: Request,
+    user: Staff,
+    csrf_token: Annotated[str, Form()],
+    title: Annotated[str, Form()],
+    issuer: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
     check_csrf(user, csrf_token)
     data = await read_upload(file, DRAFT_SUFFIXES)
     parsed = parse_draft_file(file.filename or "draft.txt", data or b"")
     with new_uow(request) as uow:
         office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
-        stored = import_draft(uow, clock_of(request), user.actor, parsed, title=title, issuer=issuer,
-                              filename=file.filename or "", office_id=office.id if office else None)
+        stored = import_draft(
+            uow,
+            clock_of(request),
+            user.actor,
+            parsed,
+            title=title,
+            issuer=issuer,
+            filename=file.filename or "",
+            office_id=office.id if office else None,
+        )
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
 
@@ -109,12 +138,19 @@ def _start_command(request: Request, form: dict[str, object], office_id: int) ->
         raise InvalidInput("DEADLINE_REQUIRED", "请填写截止时间或工作日数。")
     letter_date = str(form.get("letter_date") or "")
     return StartRound(
-        draft_id=int(str(form.get("draft_id") or 0)), office_id=office_id, doc_number=str(form.get("doc_number") or ""),
-        deadline=deadline, contact=str(form.get("contact") or ""), phone=str(form.get("phone") or ""),
+        draft_id=int(str(form.get("draft_id") or 0)),
+        office_id=office_id,
+        doc_number=str(form.get("doc_number") or ""),
+        deadline=deadline,
+        contact=str(form.get("contact") or ""),
+        phone=str(form.get("phone") or ""),
         unit_names=[str(x) for x in form.get("units", [])],  # type: ignore[union-attr]
         categories=[str(x) for x in form.get("categories", [])],  # type: ignore[union-attr]
-        letter_date=date.fromisoformat(letter_date) if letter_date else None, basis=str(form.get("basis") or ""),
-        requirements=str(form.get("requirements") or DEFAULT_REQUIREMENTS), deadline_warning=warning)
+        letter_date=date.fromisoformat(letter_date) if letter_date else None,
+        basis=str(form.get("basis") or ""),
+        requirements=str(form.get("requirements") or DEFAULT_REQUIREMENTS),
+        deadline_warning=warning,
+    )
 
 
 async def _form(request: Request) -> dict[str, object]:
@@ -140,12 +176,19 @@ async def preview_letter(request: Request, user: Staff) -> Response:
         units = list(uow.directory.units())
         categories = {parse_category(c).value for c in cmd.categories}
         categories |= {u.category for u in units if u.name in cmd.unit_names}
-    doc = letter_document(draft_title=draft.title if draft else "", office_name=office.name if office else "",
-                          office_short=office.short_name if office else "",
-                          doc_number=str(parse_doc_number(cmd.doc_number)), deadline=cmd.deadline,
-                          letter_date=cmd.letter_date or to_beijing(clock_of(request).now()).date(),
-                          contact=cmd.contact, phone=cmd.phone, basis=cmd.basis, requirements=cmd.requirements,
-                          categories=categories or {"member_unit"})
+    doc = letter_document(
+        draft_title=draft.title if draft else "",
+        office_name=office.name if office else "",
+        office_short=office.short_name if office else "",
+        doc_number=str(parse_doc_number(cmd.doc_number)),
+        deadline=cmd.deadline,
+        letter_date=cmd.letter_date or to_beijing(clock_of(request).now()).date(),
+        contact=cmd.contact,
+        phone=cmd.phone,
+        basis=cmd.basis,
+        requirements=cmd.requirements,
+        categories=categories or {"member_unit"},
+    )
     return Response(render_html(doc), media_type="text/html; charset=utf-8")
 
 
@@ -181,12 +224,28 @@ def round_page(request: Request, round_id: int, user: AnyUser, tab: str = "overv
         events = export_events(uow, round_id) if tab == "audit" else []
         flagged = unapplied_adoptions(uow, round_id)
     _ = comments
-    warning = "以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(
-        sorted({d["unit"] for d in sent if d["status"] == "undeliverable"})) if any(
-        d["status"] == "undeliverable" for d in sent) else None
-    return page(request, "round.html", user, s=status, replies=replies, by_reply=by_reply, attachments=attachments,
-                deliveries=sent, actions=actions, events=events, tab=tab, warning=warning, flagged=flagged,
-                now_local=to_beijing(clock_of(request).now()).strftime("%Y-%m-%dT%H:%M"))
+    warning = (
+        "以下单位未登记邮箱或 webhook，通知需线下送达："
+        + "、".join(sorted({d["unit"] for d in sent if d["status"] == "undeliverable"}))
+        if any(d["status"] == "undeliverable" for d in sent)
+        else None
+    )
+    return page(
+        request,
+        "round.html",
+        user,
+        s=status,
+        replies=replies,
+        by_reply=by_reply,
+        attachments=attachments,
+        deliveries=sent,
+        actions=actions,
+        events=events,
+        tab=tab,
+        warning=warning,
+        flagged=flagged,
+        now_local=to_beijing(clock_of(request).now()).strftime("%Y-%m-%dT%H:%M"),
+    )
 
 
 @router.post("/rounds/{round_id}/paper-reply")
@@ -200,18 +259,30 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
         attachment = ScanFile(scan.filename, scan.content_type or "", data)  # type: ignore[union-attr]
     received = str(raw.get("received_at") or "").strip()
     rows = comment_rows(raw.getlist("target"), raw.getlist("text"), raw.getlist("basis"), raw.getlist("reason"))  # type: ignore[arg-type]
-    cmd = SubmitReply(round_id=round_id, unit_name=str(raw.get("unit") or ""), no_comments=bool(raw.get("no_comments")),
-                      comments=[] if raw.get("no_comments") else rows, channel="paper",
-                      received_at=parse_instant(received) if received else None, sealed=bool(raw.get("sealed")),
-                      attachment=attachment)
+    cmd = SubmitReply(
+        round_id=round_id,
+        unit_name=str(raw.get("unit") or ""),
+        no_comments=bool(raw.get("no_comments")),
+        comments=[] if raw.get("no_comments") else rows,
+        channel="paper",
+        received_at=parse_instant(received) if received else None,
+        sealed=bool(raw.get("sealed")),
+        attachment=attachment,
+    )
     with new_uow(request) as uow:
         submit_reply(uow, clock_of(request), user.actor, cmd)
     return back(f"/rounds/{round_id}", "reply_saved")
 
 
 @router.post("/rounds/{round_id}/deadline")
-def move_deadline(request: Request, round_id: int, user: Staff, csrf_token: Annotated[str, Form()],
-                  deadline: Annotated[str, Form()], reason: Annotated[str, Form()] = "") -> Response:
+def move_deadline(
+    request: Request,
+    round_id: int,
+    user: Staff,
+    csrf_token: Annotated[str, Form()],
+    deadline: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
     check_csrf(user, csrf_token)
     try:
         at = parse_instant(deadline)
@@ -223,8 +294,14 @@ def move_deadline(request: Request, round_id: int, user: Staff, csrf_token: Anno
 
 
 @router.post("/rounds/{round_id}/admit/{reply_id}")
-def admit(request: Request, round_id: int, reply_id: int, user: Staff, csrf_token: Annotated[str, Form()],
-          reason: Annotated[str, Form()] = "") -> Response:
+def admit(
+    request: Request,
+    round_id: int,
+    reply_id: int,
+    user: Staff,
+    csrf_token: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
         admit_late_reply(uow, clock_of(request), user.actor, reply_id, reason)
@@ -255,8 +332,12 @@ async def decide(request: Request, round_id: int, user: Staff) -> Response:
         raise InvalidInput("COMMENTS_NOT_SELECTED", "请至少选择一条意见。")
     for comment_id in ids:
         with new_uow(request) as uow:
-            decision_service.decide(uow, clock_of(request), user.actor, decision_service.Decide(
-                comment_id, outcome, reason, int(change) if change.isdigit() else None))
+            decision_service.decide(
+                uow,
+                clock_of(request),
+                user.actor,
+                decision_service.Decide(comment_id, outcome, reason, int(change) if change.isdigit() else None),
+            )
     return back(f"/rounds/{round_id}/decisions", "decided")
 
 
@@ -269,8 +350,14 @@ def to_review(request: Request, round_id: int, user: Staff, csrf_token: Annotate
 
 
 @router.post("/rounds/{round_id}/revise")
-async def revise(request: Request, round_id: int, user: Staff, csrf_token: Annotated[str, Form()],
-                 file: Annotated[UploadFile, File()], note: Annotated[str, Form()] = "") -> Response:
+async def revise(
+    request: Request,
+    round_id: int,
+    user: Staff,
+    csrf_token: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
     check_csrf(user, csrf_token)
     data = await read_upload(file, DRAFT_SUFFIXES)
     parsed = parse_draft_file(file.filename or "draft.txt", data or b"")
@@ -283,17 +370,22 @@ async def revise(request: Request, round_id: int, user: Staff, csrf_token: Annot
 
 
 @router.post("/rounds/{round_id}/issue")
-def issue_page(request: Request, round_id: int, user: Staff, csrf_token: Annotated[str, Form()],
-               doc_number: Annotated[str, Form()]) -> Response:
+def issue_page(
+    request: Request, round_id: int, user: Staff, csrf_token: Annotated[str, Form()], doc_number: Annotated[str, Form()]
+) -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
         issue(uow, clock_of(request), user.actor, round_id, doc_number)
     return back(f"/rounds/{round_id}", "issued")
 
 
-MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
-         "json": "application/json", "zip": "application/zip"}
+MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+    "zip": "application/zip",
+}
 
 
 @router.get("/rounds/{round_id}/documents/{kind}.{fmt}")
@@ -302,8 +394,11 @@ def document(request: Request, round_id: int, kind: str, fmt: str, user: AnyUser
         rendered = render_report(uow, round_id, kind, fmt, unit=unit)
     filename = rendered.filename or f"{kind}.{rendered.format}"
     disposition = "inline" if rendered.format in ("html",) else "attachment"
-    return Response(rendered.data, media_type=MEDIA.get(rendered.format, "application/octet-stream"),
-                    headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"})
+    return Response(
+        rendered.data,
+        media_type=MEDIA.get(rendered.format, "application/octet-stream"),
+        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}"},
+    )
 
 
 @router.get("/attachments/{attachment_id}")
@@ -315,8 +410,11 @@ def attachment(request: Request, attachment_id: int, user: AnyUser) -> Response:
         if row is None:
             raise NotFound("ATTACHMENT_NOT_FOUND", "附件不存在。")
         data, name, ctype, digest = row.data, row.filename, row.content_type, row.sha256
-    return Response(data, media_type=ctype, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "X-Content-SHA256": digest})
+    return Response(
+        data,
+        media_type=ctype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "X-Content-SHA256": digest},
+    )
 
 
 @router.get("/units")
@@ -325,13 +423,19 @@ def units_page(request: Request, user: Staff) -> Response:
         units = list(uow.directory.units(active_only=False))
     import json
 
-    return page(request, "units.html", user, units=units, aliases={u.id: "；".join(json.loads(u.aliases or "[]"))
-                                                                    for u in units})
+    return page(
+        request,
+        "units.html",
+        user,
+        units=units,
+        aliases={u.id: "；".join(json.loads(u.aliases or "[]")) for u in units},
+    )
 
 
 @router.post("/units/import")
-async def units_import(request: Request, user: Staff, csrf_token: Annotated[str, Form()],
-                       file: Annotated[UploadFile, File()]) -> Response:
+async def units_import(
+    request: Request, user: Staff, csrf_token: Annotated[str, Form()], file: Annotated[UploadFile, File()]
+) -> Response:
     check_csrf(user, csrf_token)
     data = await read_upload(file, UNIT_SUFFIXES)
     records = parse_units_file(file.filename or "units.csv", data or b"")
@@ -341,14 +445,34 @@ async def units_import(request: Request, user: Staff, csrf_token: Annotated[str,
 
 
 @router.post("/units/{unit_id}")
-def unit_save(request: Request, unit_id: int, user: Staff, csrf_token: Annotated[str, Form()],
-              name: Annotated[str, Form()], category: Annotated[str, Form()], aliases: Annotated[str, Form()] = "",
-              contact: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
-              email: Annotated[str, Form()] = "", webhook: Annotated[str, Form()] = "") -> Response:
+def unit_save(
+    request: Request,
+    unit_id: int,
+    user: Staff,
+    csrf_token: Annotated[str, Form()],
+    name: Annotated[str, Form()],
+    category: Annotated[str, Form()],
+    aliases: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    webhook: Annotated[str, Form()] = "",
+) -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
-        update_unit(uow, clock_of(request), user.actor, unit_id, name=name, category=category, aliases=aliases,
-                    contact=contact, phone=phone, email=email, webhook=webhook)
+        update_unit(
+            uow,
+            clock_of(request),
+            user.actor,
+            unit_id,
+            name=name,
+            category=category,
+            aliases=aliases,
+            contact=contact,
+            phone=phone,
+            email=email,
+            webhook=webhook,
+        )
     return back("/units", "unit_saved")
 
 

@@ -48,10 +48,24 @@ def reply_page(request: Request, token: str, sent: int = 0) -> Response:
         comments: dict[int, list[object]] = {}
         for c in uow.replies.comments_of([r.id or 0 for r in replies]):
             comments.setdefault(c.reply_id, []).append(c)
-    return templates.TemplateResponse(request, "unit_reply.html", {
-        "user": None, "token": token, "csrf": link_csrf(request, token), "writable": target.writable, "round": rnd,
-        "draft": draft, "unit": unit, "recipient": recipient, "tasks": tasks, "replies": replies,
-        "comments": comments, "sent": bool(sent)})
+    return templates.TemplateResponse(
+        request,
+        "unit_reply.html",
+        {
+            "user": None,
+            "token": token,
+            "csrf": link_csrf(request, token),
+            "writable": target.writable,
+            "round": rnd,
+            "draft": draft,
+            "unit": unit,
+            "recipient": recipient,
+            "tasks": tasks,
+            "replies": replies,
+            "comments": comments,
+            "sent": bool(sent),
+        },
+    )
 
 
 @router.post("/r/{token}")
@@ -67,8 +81,13 @@ async def reply_submit(request: Request, token: str, csrf_token: Annotated[str, 
         raise Forbidden("LINK_READ_ONLY", "征求意见已截止，回复链接只能查看，不能再提交。逾期未回复，视为无意见。")
     no_comments = bool(raw.get("no_comments"))
     rows = comment_rows(raw.getlist("target"), raw.getlist("text"), raw.getlist("basis"), raw.getlist("reason"))  # type: ignore[arg-type]
-    cmd = SubmitReply(round_id=target.round_id, unit_id=target.unit_id, no_comments=no_comments,
-                      comments=[] if no_comments else rows, channel="web")
+    cmd = SubmitReply(
+        round_id=target.round_id,
+        unit_id=target.unit_id,
+        no_comments=no_comments,
+        comments=[] if no_comments else rows,
+        channel="web",
+    )
     with new_uow(request) as uow:
         submit_reply(uow, clock_of(request), Actor(unit.name if unit else "回复单位", Role.unit), cmd)
     return RedirectResponse(f"/r/{token}?sent=1", status_code=303)

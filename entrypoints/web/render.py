@@ -11,6 +11,7 @@ from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.round import ROUND_MACHINE
 from workflow.categories import CATEGORY_LABELS
+from workflow.reports.official import ACTION_LABELS, ROLE_LABELS
 from workflow.services.decisions import OUTCOME_LABELS, REASON_SNIPPETS
 from workflow.timefmt import cn_datetime, to_beijing
 
@@ -33,7 +34,13 @@ def _cn(value: datetime | str | None) -> str:
 
 templates.env.filters.update(bj=_bj, cn_datetime=_cn)
 templates.env.globals.update(
-    draft_label=DRAFT_MACHINE.label, recipient_label=RECIPIENT_MACHINE.label, round_label=ROUND_MACHINE.label,
-    category_labels=CATEGORY_LABELS, outcome_labels=OUTCOME_LABELS, reason_snippets=REASON_SNIPPETS,
+    draft_label=DRAFT_MACHINE.label,
+    recipient_label=RECIPIENT_MACHINE.label,
+    round_label=ROUND_MACHINE.label,
+    category_labels=CATEGORY_LABELS,
+    outcome_labels=OUTCOME_LABELS,
+    reason_snippets=REASON_SNIPPETS,
     channel_labels={"web": "网上", "paper": "纸质", "email": "邮件"},
+    action_labels=ACTION_LABELS,
+    role_labels=ROLE_LABELS,
 )

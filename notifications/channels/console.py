@@ -13,6 +13,12 @@ class ConsoleChannel:
     name = "console"
 
     def send(self, msg: OutgoingMessage) -> DeliveryResult:
-        log.info("message.console", key=msg.key, to=msg.address, subject=msg.subject, text=msg.text[:120],
-                 attachments=[a.filename for a in msg.attachments])
+        log.info(
+            "message.console",
+            key=msg.key,
+            to=msg.address,
+            subject=msg.subject,
+            text=msg.text[:120],
+            attachments=[a.filename for a in msg.attachments],
+        )
         return DeliveryResult(True, False, "logged")

@@ -11,11 +11,13 @@ import httpx
 from notifications.message import DeliveryResult
 
 
-def post_json(url: str, body: bytes, headers: Mapping[str, str], timeout: float,
-              check_errcode: bool = False) -> DeliveryResult:
+def post_json(
+    url: str, body: bytes, headers: Mapping[str, str], timeout: float, check_errcode: bool = False
+) -> DeliveryResult:
     try:
-        response = httpx.post(url, content=body, headers={"Content-Type": "application/json; charset=utf-8",
-                                                          **headers}, timeout=timeout)
+        response = httpx.post(
+            url, content=body, headers={"Content-Type": "application/json; charset=utf-8", **headers}, timeout=timeout
+        )
     except httpx.HTTPError as exc:
         return DeliveryResult(False, False, f"{type(exc).__name__}: {exc}")
     detail = f"HTTP {response.status_code} {response.text[:300]}"

@@ -1,11 +1,11 @@
 """Channels from config.toml ``[notifications]``::
 
-    [notifications]
-    enabled = ["email", "webhook", "wecom", "dingtalk", "console"]
-    console_only = false      # development: deliver every message to the log instead
-    [notifications.smtp]      # host, port, security (plain|starttls|ssl), username, password, sender, sender_name, timeout
-    [notifications.webhook]   # secret (HMAC key), timeout
-    [notifications.dingtalk]  # secret (robot signing), timeout
+[notifications]
+enabled = ["email", "webhook", "wecom", "dingtalk", "console"]
+console_only = false      # development: deliver every message to the log instead
+[notifications.smtp]      # host, port, security (plain|starttls|ssl), username, password, sender, sender_name, timeout
+[notifications.webhook]   # secret (HMAC key), timeout
+[notifications.dingtalk]  # secret (robot signing), timeout
 """
 
 from __future__ import annotations
@@ -31,11 +31,18 @@ def build_channels(section: Mapping[str, Any]) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     if "email" in enabled:
         smtp = dict(section.get("smtp", {}))
-        channels["email"] = SmtpChannel(SmtpSettings(
-            host=str(smtp.get("host", "127.0.0.1")), port=int(smtp.get("port", 25)),
-            sender=str(smtp.get("sender", "noreply@localhost")), security=str(smtp.get("security", "plain")),
-            username=smtp.get("username") or None, password=smtp.get("password") or None,
-            sender_name=str(smtp.get("sender_name", "")), timeout=float(smtp.get("timeout", 10))))
+        channels["email"] = SmtpChannel(
+            SmtpSettings(
+                host=str(smtp.get("host", "127.0.0.1")),
+                port=int(smtp.get("port", 25)),
+                sender=str(smtp.get("sender", "noreply@localhost")),
+                security=str(smtp.get("security", "plain")),
+                username=smtp.get("username") or None,
+                password=smtp.get("password") or None,
+                sender_name=str(smtp.get("sender_name", "")),
+                timeout=float(smtp.get("timeout", 10)),
+            )
+        )
     if "webhook" in enabled:
         hook = dict(section.get("webhook", {}))
         channels["webhook"] = WebhookChannel(str(hook.get("secret", "")), float(hook.get("timeout", 10)))

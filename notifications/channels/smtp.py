@@ -42,8 +42,9 @@ def build_email(settings: SmtpSettings, msg: OutgoingMessage) -> EmailMessage:
         email.add_alternative(msg.html, subtype="html", charset="utf-8")
     for attachment in msg.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
-        email.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
-                             filename=attachment.filename)
+        email.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.filename
+        )
     return email
 
 

@@ -28,7 +28,7 @@ class DraftRepo:
         self.session.flush()
 
     def add_tasks(self, version_id: int, tasks: Sequence[tuple[Task, Sequence[TaskItem]]]) -> None:
-        for task, items in tasks:
+        for task, _items in tasks:
             task.version_id = version_id
             self.session.add(task)
         self.session.flush()

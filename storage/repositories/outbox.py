@@ -27,9 +27,11 @@ class OutboxRepo:
         for start in range(0, len(rows), 2000):
             chunk = list(rows[start : start + 2000])
             if ins is None:
-                existing = set(self.session.execute(
-                    select(OutboxMessage.key).where(OutboxMessage.key.in_([r["key"] for r in chunk]))  # type: ignore[attr-defined]
-                ).scalars())
+                existing = set(
+                    self.session.execute(
+                        select(OutboxMessage.key).where(OutboxMessage.key.in_([r["key"] for r in chunk]))  # type: ignore[attr-defined]
+                    ).scalars()
+                )
                 chunk = [r for r in chunk if r["key"] not in existing]
                 if chunk:
                     self.session.connection().execute(insert(OutboxMessage), chunk)
@@ -73,20 +75,27 @@ class OutboxRepo:
         self.session.flush()
 
     def for_round(self, round_id: int) -> list[OutboxMessage]:
-        return list(self.session.execute(
-            select(OutboxMessage).where(OutboxMessage.round_id == round_id).order_by(OutboxMessage.id)  # type: ignore[arg-type]
-        ).scalars())
+        return list(
+            self.session.execute(
+                select(OutboxMessage).where(OutboxMessage.round_id == round_id).order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            ).scalars()
+        )
 
     def attempts(self, message_id: int) -> list[DeliveryAttempt]:
-        return list(self.session.execute(
-            select(DeliveryAttempt).where(DeliveryAttempt.message_id == message_id).order_by(DeliveryAttempt.id)  # type: ignore[arg-type]
-        ).scalars())
+        return list(
+            self.session.execute(
+                select(DeliveryAttempt).where(DeliveryAttempt.message_id == message_id).order_by(DeliveryAttempt.id)  # type: ignore[arg-type]
+            ).scalars()
+        )
 
     def failures(self) -> list[OutboxMessage]:
-        return list(self.session.execute(
-            select(OutboxMessage).where(OutboxMessage.status.in_(["failed", "dead", "undeliverable"]))  # type: ignore[attr-defined]
-            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
-        ).scalars())
+        return list(
+            self.session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.status.in_(["failed", "dead", "undeliverable"]))  # type: ignore[attr-defined]
+                .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            ).scalars()
+        )
 
     def requeue(self, message_id: int, now: datetime) -> bool:
         result = self.session.execute(

@@ -93,9 +93,7 @@ class ReplyRepo:
         """(comments in queue, undecided, rejected/partly adopted without a reason)."""
         rows = self.decision_queue(round_id)
         undecided = sum(1 for _, _, _, d in rows if d is None)
-        missing = sum(
-            1 for _, _, _, d in rows if d is not None and d.outcome != "adopted" and not d.reason.strip()
-        )
+        missing = sum(1 for _, _, _, d in rows if d is not None and d.outcome != "adopted" and not d.reason.strip())
         return len(rows), undecided, missing
 
     def decision(self, comment_id: int) -> Decision | None:

@@ -104,9 +104,7 @@ class RoundRepo:
             stmt = stmt.where(Recipient.state == state)
         return int(self.session.exec(stmt).one())
 
-    def mark_replied(
-        self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime
-    ) -> bool:
+    def mark_replied(self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime) -> bool:
         """Conditional update so a reply never overwrites a recipient the sweep already deemed."""
         result = self.session.execute(
             update(Recipient)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,8 +26,23 @@ def cli(tmp_path: Path, db_url: str) -> Cli:
 
 
 def _start(cli: Cli, *deadline: str) -> str:
-    started = cli.ok("round", "start", "--draft", "1", "--doc-number", "孝安办函〔2026〕9号", *deadline,
-                     "--unit", "交通局", "--unit", "住建局", "--contact", "赵健", "--phone", "18335877837")
+    started = cli.ok(
+        "round",
+        "start",
+        "--draft",
+        "1",
+        "--doc-number",
+        "孝安办函〔2026〕9号",
+        *deadline,
+        "--unit",
+        "交通局",
+        "--unit",
+        "住建局",
+        "--contact",
+        "赵健",
+        "--phone",
+        "18335877837",
+    )
     return str(started["round_id"])
 
 
@@ -44,8 +59,25 @@ def test_unknown_year_fails_clearly(cli: Cli, db_url: str) -> None:
     assert err["code"] == "CALENDAR_YEAR_UNKNOWN" and "2027" in err["message"]
     assert cli.error("workdays", "--from", "2026-09-30", "--add", "-1")["code"] == "WORKDAYS_INVALID"
     cli.clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
-    assert cli.error("round", "start", "--draft", "1", "--doc-number", "孝安办函〔2026〕9号", "--workdays", "5",
-                     "--unit", "交通局", "--contact", "赵健", "--phone", "1")["code"] == "CALENDAR_YEAR_UNKNOWN"
+    assert (
+        cli.error(
+            "round",
+            "start",
+            "--draft",
+            "1",
+            "--doc-number",
+            "孝安办函〔2026〕9号",
+            "--workdays",
+            "5",
+            "--unit",
+            "交通局",
+            "--contact",
+            "赵健",
+            "--phone",
+            "1",
+        )["code"]
+        == "CALENDAR_YEAR_UNKNOWN"
+    )
     assert table_counts(engine) == before
     engine.dispose()
 
@@ -55,13 +87,17 @@ def test_extend_and_bring_forward_then_closed_round_cannot_change(cli: Cli, db_u
     status = cli.ok("status", "--round", rid)
     assert [a["kind"] for a in status["next_actions"]] == ["reminder", "reminder", "deadline"]
     assert status["next_actions"][-1]["at"] == "2026-09-29T17:00:00+08:00"
-    assert cli.error("round", "deadline", "--round", rid, "--deadline", "2026-10-09T17:00", "--reason", " ")["code"] \
+    assert (
+        cli.error("round", "deadline", "--round", rid, "--deadline", "2026-10-09T17:00", "--reason", " ")["code"]
         == "DEADLINE_REASON_REQUIRED"
+    )
     changed = cli.ok("round", "deadline", "--round", rid, "--deadline", "2026-10-09T17:00", "--reason", "国庆假期顺延")
     assert changed["deadline"] == "2026-10-09T17:00:00+08:00"
     cli.ok("round", "deadline", "--round", rid, "--deadline", "2026-09-30T12:00", "--reason", "上级要求提前报送")
-    assert cli.error("round", "deadline", "--round", rid, "--deadline", "2026-09-01T12:00", "--reason", "x")["code"] \
+    assert (
+        cli.error("round", "deadline", "--round", rid, "--deadline", "2026-09-01T12:00", "--reason", "x")["code"]
         == "DEADLINE_IN_PAST"
+    )
     events = cli.ok("audit", "export", "--round", rid, "--format", "json")["events"]
     changes = [e["payload"] for e in events if e["action"] == "round.deadline_changed"]
     assert [c["direction"] for c in changes] == ["extended", "brought_forward"]

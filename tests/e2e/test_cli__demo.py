@@ -9,11 +9,43 @@ import pytest
 from tests.support.cli import Cli, write_config
 from workflow.clock import FixedClock
 
-SEED_DEEMED = ["发改局", "教科局", "工信局（商务局）", "人社局", "公安局", "民政局", "自然资源局（规划局）",
-               "吕梁生态环境孝义分局", "市水利局", "市林业局", "农业农村局", "市场监管局", "市卫体局", "市文旅局",
-               "市能源局", "气象局", "市交警大队"]
-SEED_TOWNSHIPS = ["兑镇镇", "阳泉曲镇", "西辛庄镇", "柱濮镇", "梧桐镇", "大孝堡镇", "高阳镇", "下堡镇", "驿马乡",
-                  "下栅乡", "杜村乡", "新义街道", "中阳楼街道", "崇文街道", "振兴街道", "胜溪湖办事处"]
+SEED_DEEMED = [
+    "发改局",
+    "教科局",
+    "工信局（商务局）",
+    "人社局",
+    "公安局",
+    "民政局",
+    "自然资源局（规划局）",
+    "吕梁生态环境孝义分局",
+    "市水利局",
+    "市林业局",
+    "农业农村局",
+    "市场监管局",
+    "市卫体局",
+    "市文旅局",
+    "市能源局",
+    "气象局",
+    "市交警大队",
+]
+SEED_TOWNSHIPS = [
+    "兑镇镇",
+    "阳泉曲镇",
+    "西辛庄镇",
+    "柱濮镇",
+    "梧桐镇",
+    "大孝堡镇",
+    "高阳镇",
+    "下堡镇",
+    "驿马乡",
+    "下栅乡",
+    "杜村乡",
+    "新义街道",
+    "中阳楼街道",
+    "崇文街道",
+    "振兴街道",
+    "胜溪湖办事处",
+]
 
 
 @pytest.fixture
@@ -45,7 +77,9 @@ def test_adoption_report_matches_the_seed_table(demo_cli: tuple[Cli, int]) -> No
     fire = comments[:4]
     assert fire[0]["text"].startswith("重点任务分工中序号 4、5 中“严格党政领导责任”")
     assert fire[3]["text"] == "序号 18 中“研判评估风险”中建议增加：建议单位采取购买服务的方式，进行消防安全风险评估。"
-    assert {c["decision_text"] for c in fire} == {"予以采纳，孝义市消防救援大队结合省消防救援总队年度重点工作中内容进行补充。"}
+    assert {c["decision_text"] for c in fire} == {
+        "予以采纳，孝义市消防救援大队结合省消防救援总队年度重点工作中内容进行补充。"
+    }
     assert comments[4]["text"] == "序号 8 中“交通运输”建议增加“进一步强化邮递行业安全监管”。"
     assert comments[4]["decision_text"] == "予以采纳"
     assert comments[5]["decision"] == "rejected"

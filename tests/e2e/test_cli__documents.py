@@ -27,7 +27,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, Path]:
     from datetime import UTC, datetime
 
     tmp = tmp_path_factory.mktemp("docs")
-    cli = Cli(write_config(tmp / "config.toml", f"sqlite:///{tmp / 'demo.db'}"), FixedClock(datetime(2026, 1, 5, tzinfo=UTC)))
+    cli = Cli(
+        write_config(tmp / "config.toml", f"sqlite:///{tmp / 'demo.db'}"), FixedClock(datetime(2026, 1, 5, tzinfo=UTC))
+    )
     cli.ok("demo")
     return cli, tmp
 
@@ -45,8 +47,9 @@ def test_every_document_is_an_a4_gbt9704_docx(demo, kind: str) -> None:  # type:
     document = Document(str(path))
     section = document.sections[0]
     assert abs(section.top_margin - Mm(37)) <= Mm(1) and abs(section.left_margin - Mm(28)) <= Mm(1)
-    assert {section.page_width, section.page_height} == {Mm(210), Mm(297)} or \
-        abs(max(section.page_width, section.page_height) - Mm(297)) < Mm(0.5)
+    assert {section.page_width, section.page_height} == {Mm(210), Mm(297)} or abs(
+        max(section.page_width, section.page_height) - Mm(297)
+    ) < Mm(0.5)
     body_runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
     assert body_runs and all(r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in body_runs)
     for fmt in ("html", "md", "json"):
@@ -99,13 +102,27 @@ def test_reply_forms_zip_and_single(demo) -> None:  # type: ignore[no-untyped-de
     form = Document(io.BytesIO(archive.read("回复表-交通运输局.docx")))
     text = "\n".join(p.text for p in form.paragraphs)
     assert "单位名称（盖章）：交通运输局" in text
-    assert [c.text for c in form.tables[0].rows[0].cells] == ["序号", "条目（如“序号8 消防”）", "修改意见", "依据", "理由"]
+    assert [c.text for c in form.tables[0].rows[0].cells] == [
+        "序号",
+        "条目（如“序号8 消防”）",
+        "修改意见",
+        "依据",
+        "理由",
+    ]
 
 
 def test_review_package_and_audit_report(demo) -> None:  # type: ignore[no-untyped-def]
     cli, out = demo
     package = _report(cli, out, "review-package", "md").read_text(encoding="utf-8")
-    for part in ("材料一", "材料二", "材料三", "材料四", "征求意见过程记录", "孝安办函〔2023〕1号", "逾期未回复，视为无意见"):
+    for part in (
+        "材料一",
+        "材料二",
+        "材料三",
+        "材料四",
+        "征求意见过程记录",
+        "孝安办函〔2023〕1号",
+        "逾期未回复，视为无意见",
+    ):
         assert part in package
     audit = _report(cli, out, "audit", "md").read_text(encoding="utf-8")
     assert "哈希链校验通过" in audit and "逾期未回复，视为无意见（历史导入）" in audit
@@ -127,16 +144,34 @@ def _soffice() -> str | None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("kind", "needle", "min_pages"), [("letter", "孝安办函〔2023〕1号", 1),
-                                                          ("adoption", "逾期未回复，视为无意见", 2),
-                                                          ("review-package", "征求意见过程记录", 5)])
+@pytest.mark.parametrize(
+    ("kind", "needle", "min_pages"),
+    [
+        ("letter", "孝安办函〔2023〕1号", 1),
+        ("adoption", "逾期未回复，视为无意见", 2),
+        ("review-package", "征求意见过程记录", 5),
+    ],
+)
 def test_libreoffice_round_trip(demo, tmp_path: Path, kind: str, needle: str, min_pages: int) -> None:  # type: ignore[no-untyped-def]
     soffice = _soffice()
     cli, out = demo
     docx = _report(cli, out, kind, "docx")
     profile = tmp_path / "profile"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / f"{kind}.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

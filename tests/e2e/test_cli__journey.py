@@ -44,31 +44,78 @@ def _comments(tmp_path: Path, name: str, items: list[dict[str, str]]) -> str:
 
 
 def test_whole_round(cli: Cli, clock: FixedClock, tmp_path: Path, db_url: str) -> None:
-    draft = cli.ok("draft", "import", str(DRAFT), "--title", "孝义市人民政府关于做好2023年安全生产工作的通知",
-                   "--issuer", "孝义市人民政府")
+    draft = cli.ok(
+        "draft",
+        "import",
+        str(DRAFT),
+        "--title",
+        "孝义市人民政府关于做好2023年安全生产工作的通知",
+        "--issuer",
+        "孝义市人民政府",
+    )
     assert draft["tasks"] == 29 and draft["version"] == 1
 
     deadline = (clock.now() + timedelta(days=2)).isoformat()
-    started = cli.ok("round", "start", "--draft", str(draft["draft_id"]), "--doc-number", "孝安办函〔2023〕1号",
-                     "--deadline", deadline, "--unit", "消防救援大队", "--unit", "交通局", "--unit", "住建局",
-                     "--unit", "市城管局", "--category", "乡镇（街道）", "--contact", "赵健", "--phone", "18335877837")
+    started = cli.ok(
+        "round",
+        "start",
+        "--draft",
+        str(draft["draft_id"]),
+        "--doc-number",
+        "孝安办函〔2023〕1号",
+        "--deadline",
+        deadline,
+        "--unit",
+        "消防救援大队",
+        "--unit",
+        "交通局",
+        "--unit",
+        "住建局",
+        "--unit",
+        "市城管局",
+        "--category",
+        "乡镇（街道）",
+        "--contact",
+        "赵健",
+        "--phone",
+        "18335877837",
+    )
     rid = str(started["round_id"])
     assert len(started["recipients"]) == 6
     assert started["without_address"] == ["住建局"]
 
     clock.advance(timedelta(hours=3))
-    first = _comments(tmp_path, "fire1.json", [
-        {"target": "序号4", "text": "建议增加：成立市消防安全专业委员会。", "basis": "省消防救援总队年度重点工作", "reason": "规范运行机制"},
-        {"target": "序号8 消防", "text": "建议增加养老院、幼儿园等传统高风险场所。", "basis": "", "reason": ""},
-    ])
+    first = _comments(
+        tmp_path,
+        "fire1.json",
+        [
+            {
+                "target": "序号4",
+                "text": "建议增加：成立市消防安全专业委员会。",
+                "basis": "省消防救援总队年度重点工作",
+                "reason": "规范运行机制",
+            },
+            {"target": "序号8 消防", "text": "建议增加养老院、幼儿园等传统高风险场所。", "basis": "", "reason": ""},
+        ],
+    )
     r1 = cli.ok("reply", "--round", rid, "--unit", "市消防救援大队", "--comments", first, "--channel", "paper")
     assert r1 == {"reply_id": r1["reply_id"], "late": False, "revision": 1, "state": "with_comments"}
-    cli.ok("reply", "--round", rid, "--unit", "交通运输局", "--comments",
-           _comments(tmp_path, "jt.json", [{"target": "序号8", "text": "建议增加“进一步强化邮递行业安全监管”。"}]))
+    cli.ok(
+        "reply",
+        "--round",
+        rid,
+        "--unit",
+        "交通运输局",
+        "--comments",
+        _comments(tmp_path, "jt.json", [{"target": "序号8", "text": "建议增加“进一步强化邮递行业安全监管”。"}]),
+    )
     cli.ok("reply", "--round", rid, "--unit", "城管局", "--no-comments")
     clock.advance(timedelta(hours=1))
-    revised = _comments(tmp_path, "fire2.json", [
-        {"target": "序号12", "text": "建议推动设立消防安全管理中心。", "basis": "", "reason": "夯实基层"}])
+    revised = _comments(
+        tmp_path,
+        "fire2.json",
+        [{"target": "序号12", "text": "建议推动设立消防安全管理中心。", "basis": "", "reason": "夯实基层"}],
+    )
     r2 = cli.ok("reply", "--round", rid, "--unit", "市消防救援大队", "--comments", revised)
     assert r2["revision"] == 2 and not r2["late"]
 
@@ -78,16 +125,26 @@ def test_whole_round(cli: Cli, clock: FixedClock, tmp_path: Path, db_url: str) -
     assert cli.ok("sweep") == {"enforced_rounds": 1, "deemed_no_objection": 3}
     assert cli.ok("sweep") == {"enforced_rounds": 0, "deemed_no_objection": 0}
 
-    late = cli.ok("reply", "--round", rid, "--unit", "兑镇镇", "--comments",
-                  _comments(tmp_path, "late.json", [{"target": "序号15", "text": "建议增加乡镇宣传专栏。"}]))
+    late = cli.ok(
+        "reply",
+        "--round",
+        rid,
+        "--unit",
+        "兑镇镇",
+        "--comments",
+        _comments(tmp_path, "late.json", [{"target": "序号15", "text": "建议增加乡镇宣传专栏。"}]),
+    )
     assert late["late"] is True
 
     status = cli.ok("status", "--round", rid)
     states = {r["unit"]: (r["state"], r["late"]) for r in status["recipients"]}
     assert states == {
-        "市消防救援大队": ("with_comments", False), "交通运输局": ("with_comments", False),
-        "住建局": ("deemed_no_objection", False), "市城管局": ("no_comments", False),
-        "兑镇镇": ("deemed_no_objection", True), "新义街道": ("deemed_no_objection", False),
+        "市消防救援大队": ("with_comments", False),
+        "交通运输局": ("with_comments", False),
+        "住建局": ("deemed_no_objection", False),
+        "市城管局": ("no_comments", False),
+        "兑镇镇": ("deemed_no_objection", True),
+        "新义街道": ("deemed_no_objection", False),
     }
     queue = status["comments"]
     assert [(c["unit"], c["target"]) for c in queue] == [("市消防救援大队", "序号12"), ("交通运输局", "序号8")]
@@ -106,13 +163,24 @@ def test_whole_round(cli: Cli, clock: FixedClock, tmp_path: Path, db_url: str) -
     cli.ok("decide", "--comment", str(transport), "--partly", "--reason", "部分内容已在序号5中体现。")
     cli.ok("decide", "--comment", str(township), "--reject", "--reason", "理由不充分或无依据，不予采纳。")
     cli.ok("submit-review", "--round", rid)
-    assert cli.error("reply", "--round", rid, "--unit", "新义街道", "--no-comments")["code"] == \
-        "ROUND_CLOSED_FOR_REPLIES"
+    assert (
+        cli.error("reply", "--round", rid, "--unit", "新义街道", "--no-comments")["code"] == "ROUND_CLOSED_FOR_REPLIES"
+    )
 
     clock.advance(timedelta(days=1))
-    assert cli.error("review", "--round", rid, "--return", "--reviewer", "市司法局")["code"] == \
-        "REVIEW_OPINION_REQUIRED"
-    cli.ok("review", "--round", rid, "--return", "--reviewer", "市司法局", "--opinion", "第16项引用法规名称不准确，请修改。")
+    assert (
+        cli.error("review", "--round", rid, "--return", "--reviewer", "市司法局")["code"] == "REVIEW_OPINION_REQUIRED"
+    )
+    cli.ok(
+        "review",
+        "--round",
+        rid,
+        "--return",
+        "--reviewer",
+        "市司法局",
+        "--opinion",
+        "第16项引用法规名称不准确，请修改。",
+    )
     assert cli.error("issue", "--round", rid, "--doc-number", "孝政发〔2023〕1号")["code"] == "TRANSITION_FORBIDDEN"
     revised_draft = cli.ok("draft", "revise", "--draft", str(draft["draft_id"]), str(DRAFT), "--note", "按审查意见修改")
     assert revised_draft["version"] == 2
@@ -126,8 +194,11 @@ def test_whole_round(cli: Cli, clock: FixedClock, tmp_path: Path, db_url: str) -
 
     table = cli.ok("report", "--round", rid, "--kind", "adoption", "--format", "json")
     assert [(g["reply_category"], g["unit_category"], g["count"]) for g in table["groups"]] == [
-        ("with_comments", "member_unit", 2), ("no_comments", "member_unit", 1),
-        ("deemed_no_objection", "member_unit", 1), ("deemed_no_objection", "township", 2)]
+        ("with_comments", "member_unit", 2),
+        ("no_comments", "member_unit", 1),
+        ("deemed_no_objection", "member_unit", 1),
+        ("deemed_no_objection", "township", 2),
+    ]
     assert table["legality_review"]["state"] == "approved"
 
     events = cli.ok("audit", "export", "--round", rid, "--format", "json")["events"]
@@ -159,12 +230,16 @@ def test_bad_input_is_refused_and_changes_nothing(cli: Cli, clock: FixedClock, t
     before = table_counts(engine)
     cases = [
         ([*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", deadline, "--unit", "不存在局"], "UNIT_UNKNOWN"),
-        ([*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", "2020-01-01T10:00", "--all-units"],
-         "DEADLINE_IN_PAST"),
+        (
+            [*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", "2020-01-01T10:00", "--all-units"],
+            "DEADLINE_IN_PAST",
+        ),
         ([*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", "明天上午", "--all-units"], "DATETIME_INVALID"),
         ([*base, "--doc-number", "孝安办函2023-1", "--deadline", deadline, "--all-units"], "DOC_NUMBER_INVALID"),
-        ([*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", deadline, "--workdays", "3", "--all-units"],
-         "DEADLINE_REQUIRED"),
+        (
+            [*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", deadline, "--workdays", "3", "--all-units"],
+            "DEADLINE_REQUIRED",
+        ),
         (["reply", "--round", "99", "--unit", "交通局", "--no-comments"], "ROUND_NOT_FOUND"),
         (["decide", "--comment", "1", "--adopt"], "COMMENT_NOT_FOUND"),
         (["submit-review", "--round", "5"], "ROUND_NOT_FOUND"),
@@ -200,8 +275,21 @@ def test_bad_input_is_refused_and_changes_nothing(cli: Cli, clock: FixedClock, t
     # A second draft may not reuse the document number of the office in the same year.
     other = cli.ok("draft", "import", str(DRAFT), "--title", "另一通知", "--issuer", "孝义市人民政府")
     before = table_counts(engine)
-    err = cli.error("round", "start", "--draft", str(other["draft_id"]), "--doc-number", "孝安办函［2023］1号",
-                    "--deadline", deadline, "--all-units", "--contact", "赵健", "--phone", "1")
+    err = cli.error(
+        "round",
+        "start",
+        "--draft",
+        str(other["draft_id"]),
+        "--doc-number",
+        "孝安办函［2023］1号",
+        "--deadline",
+        deadline,
+        "--all-units",
+        "--contact",
+        "赵健",
+        "--phone",
+        "1",
+    )
     assert err["code"] == "DOC_NUMBER_DUPLICATE"
     assert table_counts(engine) == before
     engine.dispose()
@@ -211,5 +299,6 @@ def test_human_errors_are_chinese_and_json_errors_have_codes(cli: Cli) -> None:
     human = cli("reply", "--round", "9", "--unit", "交通局", "--no-comments", json=False)
     assert human.exit_code == 1 and "征求意见轮次 9 不存在" in human.stderr
     machine = cli("reply", "--round", "9", "--unit", "交通局", "--no-comments")
-    assert machine.json == {"error": {"code": "ROUND_NOT_FOUND", "message": "征求意见轮次 9 不存在。",
-                                      "details": {"round_id": 9}}}
+    assert machine.json == {
+        "error": {"code": "ROUND_NOT_FOUND", "message": "征求意见轮次 9 不存在。", "details": {"round_id": 9}}
+    }

@@ -17,13 +17,44 @@ def test_diff_and_unapplied_adoptions(tmp_path: Path, clock: FixedClock) -> None
     (tmp_path / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
     cli.ok("units", "import", str(tmp_path / "units.csv"))
     cli.ok("draft", "import", str(DRAFT), "--title", "关于做好2023年安全生产工作的通知", "--issuer", "孝义市人民政府")
-    rid = str(cli.ok("round", "start", "--draft", "1", "--doc-number", "孝安办函〔2023〕1号", "--deadline",
-                     (clock.now() + timedelta(days=1)).isoformat(), "--unit", "交通局", "--unit", "消防救援大队",
-                     "--contact", "赵健", "--phone", "1")["round_id"])
-    cli.ok("reply", "--round", rid, "--unit", "交通局", "--comments", _comments(tmp_path, "a.json", [
-        {"target": "序号8 交通运输", "text": "建议增加“进一步强化邮递行业安全监管”。"}]))
-    cli.ok("reply", "--round", rid, "--unit", "消防救援大队", "--comments", _comments(tmp_path, "b.json", [
-        {"target": "序号18", "text": "建议采取购买服务方式进行消防安全风险评估。"}]))
+    rid = str(
+        cli.ok(
+            "round",
+            "start",
+            "--draft",
+            "1",
+            "--doc-number",
+            "孝安办函〔2023〕1号",
+            "--deadline",
+            (clock.now() + timedelta(days=1)).isoformat(),
+            "--unit",
+            "交通局",
+            "--unit",
+            "消防救援大队",
+            "--contact",
+            "赵健",
+            "--phone",
+            "1",
+        )["round_id"]
+    )
+    cli.ok(
+        "reply",
+        "--round",
+        rid,
+        "--unit",
+        "交通局",
+        "--comments",
+        _comments(tmp_path, "a.json", [{"target": "序号8 交通运输", "text": "建议增加“进一步强化邮递行业安全监管”。"}]),
+    )
+    cli.ok(
+        "reply",
+        "--round",
+        rid,
+        "--unit",
+        "消防救援大队",
+        "--comments",
+        _comments(tmp_path, "b.json", [{"target": "序号18", "text": "建议采取购买服务方式进行消防安全风险评估。"}]),
+    )
     clock.advance(timedelta(days=2))
     cli.ok("sweep")
     ids = {c["unit"]: c["id"] for c in cli.ok("status", "--round", rid)["comments"]}
@@ -54,4 +85,6 @@ def test_diff_and_unapplied_adoptions(tmp_path: Path, clock: FixedClock) -> None
     package = cli("report", "--round", rid, "--kind", "review-package", "--format", "md", json=False).stdout
     assert "需核对事项" in package and "序号18在修改稿中没有变化" in package
     assert cli.error("decide", "--comment", str(fire), "--adopt", "--change", "99")["code"] in (
-        "DECISION_NOT_ALLOWED", "CHANGE_TASK_UNKNOWN")
+        "DECISION_NOT_ALLOWED",
+        "CHANGE_TASK_UNKNOWN",
+    )

@@ -28,8 +28,9 @@ def live(tmp_path: Path, db_url: str) -> tuple[Engine, Path, int]:
     engine = make_engine(db_url)
     create_schema(engine)
     office = setup_office(engine, CLOCK, units=6)
-    config = write_config(tmp_path / "config.toml", db_url,
-                          "\n[scheduler]\nsweep_interval_seconds = 60\nresync_interval_seconds = 0.5\n")
+    config = write_config(
+        tmp_path / "config.toml", db_url, "\n[scheduler]\nsweep_interval_seconds = 60\nresync_interval_seconds = 0.5\n"
+    )
     yield engine, config, office
     engine.dispose()
 
@@ -87,18 +88,24 @@ def test_two_scheduler_processes_enforce_exactly_once(live, tmp_path: Path) -> N
     engine, config, office = live
     base = datetime.now(UTC) + timedelta(seconds=4)
     rounds = [new_round(engine, CLOCK, office, base + timedelta(milliseconds=150 * i), 10 + i) for i in range(8)]
-    with running("scheduler", "--config", str(config), log=tmp_path / "a.log"), \
-            running("scheduler", "--config", str(config), log=tmp_path / "b.log"):
+    with (
+        running("scheduler", "--config", str(config), log=tmp_path / "a.log"),
+        running("scheduler", "--config", str(config), log=tmp_path / "b.log"),
+    ):
+
         def all_closed() -> bool:
             with UnitOfWork(engine) as uow:
                 return not uow.rounds.open_rounds()
+
         assert wait_until(all_closed, timeout=20)
     deemed = _events(engine, "recipient.deemed_no_objection")
     assert len(deemed) == 8 * 6
     assert len({e.entity for e in deemed}) == len(deemed)  # one event per recipient
     assert sorted(e.round_id for e in _events(engine, "round.deadline_enforced")) == sorted(rounds)
     with UnitOfWork(engine) as uow:
-        pending = uow.session.exec(select(func.count()).select_from(Recipient).where(Recipient.state == "pending")).one()
+        pending = uow.session.exec(
+            select(func.count()).select_from(Recipient).where(Recipient.state == "pending")
+        ).one()
         assert pending == 0
         verdict = verify_chain(uow.session)
     assert verdict.ok, verdict

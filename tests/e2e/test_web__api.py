@@ -20,8 +20,14 @@ def world(engine: Engine, db_url: str, tmp_path: Path) -> WebWorld:
 
 def test_openapi_schema_lists_the_api(world: WebWorld) -> None:
     schema = world.client().get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/rounds", "/api/v1/rounds/{round_id}/replies", "/api/v1/comments/{comment_id}/decision",
-                 "/api/v1/rounds/{round_id}/review", "/api/v1/links/{token}/replies", "/api/v1/audit/verify"):
+    for path in (
+        "/api/v1/rounds",
+        "/api/v1/rounds/{round_id}/replies",
+        "/api/v1/comments/{comment_id}/decision",
+        "/api/v1/rounds/{round_id}/review",
+        "/api/v1/links/{token}/replies",
+        "/api/v1/audit/verify",
+    ):
         assert path in schema["paths"], path
 
 
@@ -35,26 +41,58 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
     assert days["date"] == "2026-10-10" and days["deadline_text"] == "2026年10月10日17时"
     assert staff.get("/api/v1/workdays", params={"add": 0}).json()["error"]["code"] == "WORKDAYS_INVALID"
 
-    draft = staff.post("/api/v1/drafts", data={"title": "第二份通知", "issuer": "孝义市人民政府"},
-                       files={"file": ("draft.txt", DRAFT_TEXT.encode(), "text/plain")}, headers=h)
+    draft = staff.post(
+        "/api/v1/drafts",
+        data={"title": "第二份通知", "issuer": "孝义市人民政府"},
+        files={"file": ("draft.txt", DRAFT_TEXT.encode(), "text/plain")},
+        headers=h,
+    )
     assert draft.status_code == 200 and draft.json()["tasks"] == 29
-    started = staff.post("/api/v1/rounds", headers=h, json={
-        "draft_id": draft.json()["draft_id"], "doc_number": "孝安办函〔2026〕2号", "workdays": 5,
-        "categories": ["市安委会成员单位"], "contact": "赵健", "phone": "18335877837"})
+    started = staff.post(
+        "/api/v1/rounds",
+        headers=h,
+        json={
+            "draft_id": draft.json()["draft_id"],
+            "doc_number": "孝安办函〔2026〕2号",
+            "workdays": 5,
+            "categories": ["市安委会成员单位"],
+            "contact": "赵健",
+            "phone": "18335877837",
+        },
+    )
     assert started.status_code == 201 and len(started.json()["recipients"]) == 4
-    dup = staff.post("/api/v1/rounds", headers=h, json={
-        "draft_id": draft.json()["draft_id"], "doc_number": "孝安办函〔2026〕2号", "deadline": "2026-03-20T17:00",
-        "all_units": True, "contact": "赵健", "phone": "1"})
+    dup = staff.post(
+        "/api/v1/rounds",
+        headers=h,
+        json={
+            "draft_id": draft.json()["draft_id"],
+            "doc_number": "孝安办函〔2026〕2号",
+            "deadline": "2026-03-20T17:00",
+            "all_units": True,
+            "contact": "赵健",
+            "phone": "1",
+        },
+    )
     assert dup.status_code == 409 and dup.json()["error"]["code"] in ("DOC_NUMBER_DUPLICATE", "TRANSITION_FORBIDDEN")
 
     rid = world.round_id
-    moved = staff.post(f"/api/v1/rounds/{rid}/deadline", headers=h,
-                       json={"deadline": "2026-03-05T10:00", "reason": "延长一天"})
+    moved = staff.post(
+        f"/api/v1/rounds/{rid}/deadline", headers=h, json={"deadline": "2026-03-05T10:00", "reason": "延长一天"}
+    )
     assert moved.json()["deadline"] == "2026-03-05T10:00:00+08:00"
     world.deadline = world.deadline + timedelta(days=1)
-    reply = staff.post(f"/api/v1/rounds/{rid}/replies", headers=h, json={
-        "unit": "测试单位001", "channel": "paper", "sealed": True,
-        "comments": [{"target": "序号8", "text": "建议增加邮递行业安全监管。", "basis": "上级文件", "reason": "职责调整"}]})
+    reply = staff.post(
+        f"/api/v1/rounds/{rid}/replies",
+        headers=h,
+        json={
+            "unit": "测试单位001",
+            "channel": "paper",
+            "sealed": True,
+            "comments": [
+                {"target": "序号8", "text": "建议增加邮递行业安全监管。", "basis": "上级文件", "reason": "职责调整"}
+            ],
+        },
+    )
     assert reply.status_code == 201 and reply.json()["late"] is False
     bad = staff.post(f"/api/v1/rounds/{rid}/replies", headers=h, json={"unit": "不存在", "no_comments": True})
     assert bad.status_code == 404 and bad.json()["error"]["code"] == "UNIT_UNKNOWN"
@@ -69,11 +107,18 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
     assert sweep(world.engine, world.clock).enforced_rounds >= 1
     assert staff.get("/api/v1/rounds").status_code == 401  # sessions expire after 8 hours
     h = {"X-CSRF-Token": login(staff, "zhaojian")}
-    late = staff.post(f"/api/v1/rounds/{rid}/replies", headers=h, json={
-        "unit": "测试单位003", "comments": [{"target": "序号1", "text": "逾期意见"}]})
+    late = staff.post(
+        f"/api/v1/rounds/{rid}/replies",
+        headers=h,
+        json={"unit": "测试单位003", "comments": [{"target": "序号1", "text": "逾期意见"}]},
+    )
     assert late.json()["late"] is True
-    assert staff.post(f"/api/v1/replies/{late.json()['reply_id']}/admit", headers=h,
-                      json={"reason": "经批准纳入"}).json()["admitted"] is True
+    assert (
+        staff.post(f"/api/v1/replies/{late.json()['reply_id']}/admit", headers=h, json={"reason": "经批准纳入"}).json()[
+            "admitted"
+        ]
+        is True
+    )
     status = staff.get(f"/api/v1/rounds/{rid}").json()
     ids = [c["id"] for c in status["comments"]]
     assert len(ids) == 2
@@ -81,22 +126,35 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
     no_reason = staff.post(f"/api/v1/comments/{ids[1]}/decision", headers=h, json={"outcome": "rejected"})
     assert no_reason.status_code == 422 and no_reason.json()["error"]["code"] == "DECISION_REASON_REQUIRED"
     staff.post(f"/api/v1/comments/{ids[0]}/decision", headers=h, json={"outcome": "adopted", "change_task": 8})
-    staff.post(f"/api/v1/comments/{ids[1]}/decision", headers=h,
-               json={"outcome": "rejected", "reason": "理由不充分或无依据，不予采纳。"})
+    staff.post(
+        f"/api/v1/comments/{ids[1]}/decision",
+        headers=h,
+        json={"outcome": "rejected", "reason": "理由不充分或无依据，不予采纳。"},
+    )
     assert staff.post(f"/api/v1/rounds/{rid}/submit-review", headers=h).json()["state"] == "legality_review"
 
     reviewer = world.client()
     rh = {"X-CSRF-Token": login(reviewer, "sfj")}
-    assert reviewer.post(f"/api/v1/comments/{ids[0]}/decision", headers=rh,
-                         json={"outcome": "rejected", "reason": "x"}).status_code == 403
-    returned = reviewer.post(f"/api/v1/rounds/{rid}/review", headers=rh, json={"approve": False, "opinion": "请修改第8项"})
+    assert (
+        reviewer.post(
+            f"/api/v1/comments/{ids[0]}/decision", headers=rh, json={"outcome": "rejected", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    returned = reviewer.post(
+        f"/api/v1/rounds/{rid}/review", headers=rh, json={"approve": False, "opinion": "请修改第8项"}
+    )
     assert returned.json()["result"] == "returned"
-    revised = staff.post(f"/api/v1/drafts/{status['round']['draft_id']}/versions", headers=h,
-                         files={"file": ("v2.txt", DRAFT_TEXT.encode(), "text/plain")})
+    revised = staff.post(
+        f"/api/v1/drafts/{status['round']['draft_id']}/versions",
+        headers=h,
+        files={"file": ("v2.txt", DRAFT_TEXT.encode(), "text/plain")},
+    )
     assert revised.json()["version"] == 2
     staff.post(f"/api/v1/rounds/{rid}/submit-review", headers=h)
-    assert reviewer.post(f"/api/v1/rounds/{rid}/review", headers=rh, json={"approve": True}).json()["result"] == \
-        "approved"
+    assert (
+        reviewer.post(f"/api/v1/rounds/{rid}/review", headers=rh, json={"approve": True}).json()["result"] == "approved"
+    )
     issued = staff.post(f"/api/v1/rounds/{rid}/issue", headers=h, json={"doc_number": "孝政发〔2026〕3号"})
     assert issued.json() == {"round_id": rid, "doc_number": "孝政发〔2026〕3号", "state": "issued"}
     adoption = staff.get(f"/api/v1/rounds/{rid}/adoption").json()
@@ -107,8 +165,12 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
     units = staff.get("/api/v1/units").json()["units"]
     assert len(units) == 4
     csv = "名称,类别,邮箱\n新单位,乡镇（街道）,x@xiaoyi.example.cn\n".encode()
-    assert staff.post("/api/v1/units/import", headers=h, files={"file": ("u.csv", io.BytesIO(csv), "text/csv")}).json()[
-        "created"] == 1
+    assert (
+        staff.post("/api/v1/units/import", headers=h, files={"file": ("u.csv", io.BytesIO(csv), "text/csv")}).json()[
+            "created"
+        ]
+        == 1
+    )
     bad_type = staff.post("/api/v1/units/import", headers=h, files={"file": ("u.exe", b"MZ", "application/x-msdos")})
     assert bad_type.status_code == 422 and bad_type.json()["error"]["code"] == "UPLOAD_TYPE_INVALID"
     assert staff.delete("/api/v1/session", headers=h).json() == {"ok": True}
@@ -118,7 +180,10 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
 def test_login_errors_and_rate_limit(world: WebWorld) -> None:
     client = world.client()
     wrong = client.post("/api/v1/session", json={"username": "zhaojian", "password": "wrong-password"})
-    assert wrong.status_code == 422 and wrong.json()["error"] == {"code": "LOGIN_FAILED", "message": "用户名或密码错误。"}
+    assert wrong.status_code == 422 and wrong.json()["error"] == {
+        "code": "LOGIN_FAILED",
+        "message": "用户名或密码错误。",
+    }
     for _ in range(12):
         last = client.post("/api/v1/session", json={"username": "zhaojian", "password": "wrong-password"})
     assert last.status_code == 403 and last.json()["error"]["code"] == "RATE_LIMITED"

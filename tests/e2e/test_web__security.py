@@ -15,11 +15,33 @@ from storage.uow import UnitOfWork
 from tests.support.cli import table_counts
 from tests.support.web import PASSWORD, WebWorld, build_world, login
 
-STAFF_PAGES = ["/", "/rounds/new", "/rounds/1", "/rounds/1/decisions", "/units", "/rounds/1/documents/letter.docx",
-               "/review", "/review/rounds/1", "/attachments/1"]
-STAFF_POSTS = ["/drafts", "/rounds", "/rounds/preview", "/rounds/1/paper-reply", "/rounds/1/deadline",
-               "/rounds/1/decisions", "/rounds/1/submit-review", "/rounds/1/revise", "/rounds/1/issue", "/units/import",
-               "/units/1", "/review/rounds/1", "/rounds/1/admit/1", "/logout"]
+STAFF_PAGES = [
+    "/",
+    "/rounds/new",
+    "/rounds/1",
+    "/rounds/1/decisions",
+    "/units",
+    "/rounds/1/documents/letter.docx",
+    "/review",
+    "/review/rounds/1",
+    "/attachments/1",
+]
+STAFF_POSTS = [
+    "/drafts",
+    "/rounds",
+    "/rounds/preview",
+    "/rounds/1/paper-reply",
+    "/rounds/1/deadline",
+    "/rounds/1/decisions",
+    "/rounds/1/submit-review",
+    "/rounds/1/revise",
+    "/rounds/1/issue",
+    "/units/import",
+    "/units/1",
+    "/review/rounds/1",
+    "/rounds/1/admit/1",
+    "/logout",
+]
 
 
 @pytest.fixture
@@ -30,8 +52,7 @@ def world(sqlite_engine: Engine, tmp_path: Path) -> WebWorld:
 def _page_login(client, username: str) -> None:  # type: ignore[no-untyped-def]
     form = client.get("/login")
     csrf = form.cookies.get("cf_login_csrf") or client.cookies.get("cf_login_csrf")
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf,
-                                           "next": "/"})
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf, "next": "/"})
     assert response.status_code == 303, response.text
 
 
@@ -60,8 +81,9 @@ def test_login_form_needs_its_csrf_token_and_sets_a_strict_httponly_cookie(world
 
 
 def test_session_cookie_is_secure_on_https(sqlite_engine: Engine, tmp_path: Path) -> None:
-    world = build_world(sqlite_engine, f"sqlite:///{tmp_path / 'unit.db'}", tmp_path,
-                        base_url="https://zqyj.xiaoyi.example.cn")
+    world = build_world(
+        sqlite_engine, f"sqlite:///{tmp_path / 'unit.db'}", tmp_path, base_url="https://zqyj.xiaoyi.example.cn"
+    )
     response = world.client().post("/api/v1/session", json={"username": "zhaojian", "password": PASSWORD})
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
@@ -74,17 +96,21 @@ def test_form_without_csrf_is_refused_and_changes_nothing(world: WebWorld) -> No
     for data in ({}, {"csrf_token": "forged"}):
         response = client.post("/rounds/1/deadline", data={"deadline": "2026-03-10T10:00", "reason": "延期", **data})
         assert response.status_code in (403, 422)
-    assert client.post("/api/v1/rounds/1/deadline", json={"deadline": "2026-03-10T10:00", "reason": "延期"}).status_code \
+    assert (
+        client.post("/api/v1/rounds/1/deadline", json={"deadline": "2026-03-10T10:00", "reason": "延期"}).status_code
         == 403
+    )
     assert table_counts(world.engine) == before
 
 
 def test_reviewer_cannot_decide_or_change_replies(world: WebWorld) -> None:
     client = world.client()
     csrf = login(client, "sfj")
-    for path, data in (("/rounds/1/decisions", {"comment_id": "1", "outcome": "adopted"}),
-                       ("/rounds/1/paper-reply", {"unit": "测试单位001", "no_comments": "1"}),
-                       ("/rounds/1/deadline", {"deadline": "2026-03-10T10:00", "reason": "x"})):
+    for path, data in (
+        ("/rounds/1/decisions", {"comment_id": "1", "outcome": "adopted"}),
+        ("/rounds/1/paper-reply", {"unit": "测试单位001", "no_comments": "1"}),
+        ("/rounds/1/deadline", {"deadline": "2026-03-10T10:00", "reason": "x"}),
+    ):
         response = client.post(path, data={"csrf_token": csrf, **data})
         assert response.status_code == 403, path
         assert "无权" in response.text
@@ -140,18 +166,29 @@ def test_script_in_a_comment_is_text_in_the_page_and_in_the_docx(world: WebWorld
 def test_uploads_are_limited_in_type_and_size(world: WebWorld) -> None:
     client = world.client()
     csrf = login(client, "zhaojian")
-    wrong = client.post("/drafts", data={"csrf_token": csrf, "title": "x", "issuer": "y"},
-                        files={"file": ("evil.exe", b"MZ", "application/octet-stream")})
+    wrong = client.post(
+        "/drafts",
+        data={"csrf_token": csrf, "title": "x", "issuer": "y"},
+        files={"file": ("evil.exe", b"MZ", "application/octet-stream")},
+    )
     assert wrong.status_code == 422 and "不允许" in wrong.text
-    huge = client.post("/drafts", data={"csrf_token": csrf, "title": "x", "issuer": "y"},
-                       files={"file": ("big.txt", b"x" * (13 * 1024 * 1024), "text/plain")})
+    huge = client.post(
+        "/drafts",
+        data={"csrf_token": csrf, "title": "x", "issuer": "y"},
+        files={"file": ("big.txt", b"x" * (13 * 1024 * 1024), "text/plain")},
+    )
     assert huge.status_code == 413
-    scan = client.post("/rounds/1/paper-reply", data={"csrf_token": csrf, "unit": "测试单位001", "no_comments": "1"},
-                       files={"scan": ("scan.exe", b"MZ", "application/x-msdownload")})
+    scan = client.post(
+        "/rounds/1/paper-reply",
+        data={"csrf_token": csrf, "unit": "测试单位001", "no_comments": "1"},
+        files={"scan": ("scan.exe", b"MZ", "application/x-msdownload")},
+    )
     assert scan.status_code == 422 and "PDF、JPG 或 PNG" in scan.text
-    ok = client.post("/rounds/1/paper-reply", data={"csrf_token": csrf, "unit": "测试单位001", "no_comments": "1",
-                                                    "sealed": "1"},
-                     files={"scan": ("回复表.pdf", b"%PDF-1.4 sealed form", "application/pdf")})
+    ok = client.post(
+        "/rounds/1/paper-reply",
+        data={"csrf_token": csrf, "unit": "测试单位001", "no_comments": "1", "sealed": "1"},
+        files={"scan": ("回复表.pdf", b"%PDF-1.4 sealed form", "application/pdf")},
+    )
     assert ok.status_code == 303
     with UnitOfWork(world.engine) as uow:
         [(reply, _)] = uow.replies.for_round(1)
@@ -159,5 +196,7 @@ def test_uploads_are_limited_in_type_and_size(world: WebWorld) -> None:
 
         assert reply.attachment_sha256 == hashlib.sha256(b"%PDF-1.4 sealed form").hexdigest() and reply.sealed
     download = client.get("/attachments/1")
-    assert download.content == b"%PDF-1.4 sealed form" and download.headers["x-content-sha256"] == reply.attachment_sha256
+    assert (
+        download.content == b"%PDF-1.4 sealed form" and download.headers["x-content-sha256"] == reply.attachment_sha256
+    )
     _ = make_engine

@@ -15,18 +15,37 @@ from tests.support.http_server import http_server
 from tests.support.processes import free_port
 from tests.support.smtp_server import smtp_server
 
-MSG = OutgoingMessage(key="solicitation:1:2::jt@x.cn", channel="email", address="jt@x.cn",
-                      subject="【征求意见】关于对《通知（代拟稿）》征求意见的函", text="交通运输局：现征求你单位意见。",
-                      html="<p>交通运输局：现征求你单位意见。</p>", markdown="**交通运输局**",
-                      attachments=(Attachment("截止时间.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
-                                   Attachment("征求意见函.docx", "application/vnd.openxmlformats-officedocument"
-                                              ".wordprocessingml.document", b"PK\x03\x04docx")),
-                      payload={"kind": "solicitation"})
+MSG = OutgoingMessage(
+    key="solicitation:1:2::jt@x.cn",
+    channel="email",
+    address="jt@x.cn",
+    subject="【征求意见】关于对《通知（代拟稿）》征求意见的函",
+    text="交通运输局：现征求你单位意见。",
+    html="<p>交通运输局：现征求你单位意见。</p>",
+    markdown="**交通运输局**",
+    attachments=(
+        Attachment("截止时间.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+        Attachment(
+            "征求意见函.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04docx",
+        ),
+    ),
+    payload={"kind": "solicitation"},
+)
 
 
 def _smtp(port: int, **kw: object) -> SmtpChannel:
-    return SmtpChannel(SmtpSettings(host="127.0.0.1", port=port, sender="ajw@xiaoyi.example.cn",
-                                    sender_name="孝义市安全生产委员会办公室", timeout=5, **kw))  # type: ignore[arg-type]
+    return SmtpChannel(
+        SmtpSettings(
+            host="127.0.0.1",
+            port=port,
+            sender="ajw@xiaoyi.example.cn",
+            sender_name="孝义市安全生产委员会办公室",
+            timeout=5,
+            **kw,
+        )
+    )  # type: ignore[arg-type]
 
 
 def test_smtp_delivers_multipart_with_attachments() -> None:
@@ -71,8 +90,9 @@ def test_starttls_not_offered_is_a_clear_failure() -> None:
 
 def test_signed_webhook() -> None:
     with http_server() as (url, recorder):
-        result = WebhookChannel("s3cret").send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/hook",
-                                                                  "channel": "webhook"}))
+        result = WebhookChannel("s3cret").send(
+            OutgoingMessage(**{**MSG.__dict__, "address": url + "/hook", "channel": "webhook"})
+        )
     assert result.ok
     [request] = recorder.requests
     expected = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
@@ -95,8 +115,14 @@ def test_webhook_failures_are_classified() -> None:
 
 def test_wecom_and_dingtalk_robot_formats() -> None:
     with http_server() as (url, recorder):
-        assert WeComChannel().send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/cgi-bin/webhook/send?key=k"})).ok
-        assert DingTalkChannel("SEC").send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/robot/send?access_token=t"})).ok
+        assert (
+            WeComChannel().send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/cgi-bin/webhook/send?key=k"})).ok
+        )
+        assert (
+            DingTalkChannel("SEC")
+            .send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/robot/send?access_token=t"}))
+            .ok
+        )
         recorder.answer = b'{"errcode":310000,"errmsg":"sign not match"}'
         refused = DingTalkChannel("SEC").send(OutgoingMessage(**{**MSG.__dict__, "address": url + "/robot/send"}))
     wecom, ding, _ = recorder.requests

@@ -19,8 +19,8 @@ from tests.support.scenario import STAFF, new_round, setup_office
 from tests.support.smtp_server import SmtpServer
 from workflow.clock import FixedClock
 from workflow.config import load_settings
-from workflow.scheduler import SchedulerSettings, queue_due_reminders
 from workflow.schedule_plan import plan_round
+from workflow.scheduler import SchedulerSettings, queue_due_reminders
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
@@ -33,14 +33,20 @@ T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 def world(engine: Engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = FixedClock(T0)
     office = setup_office(engine, clock, units=4)
-    settings = load_settings(write_config(tmp_path / "config.toml", db_url,
-                                          '\n[server]\nbase_url = "https://zqyj.xiaoyi.example.cn"\n'))
+    settings = load_settings(
+        write_config(tmp_path / "config.toml", db_url, '\n[server]\nbase_url = "https://zqyj.xiaoyi.example.cn"\n')
+    )
     server = SmtpServer()
 
     def relay(policy: RelayPolicy | None = None) -> Relay:
         channel = SmtpChannel(SmtpSettings("127.0.0.1", server.port, "ajw@xiaoyi.example.cn", timeout=3))
-        return Relay(engine, clock, {"email": channel}, Composer(settings, clock),
-                     policy or RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60))
+        return Relay(
+            engine,
+            clock,
+            {"email": channel},
+            Composer(settings, clock),
+            policy or RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60),
+        )
 
     yield engine, clock, office, server, relay
     server.stop()
@@ -151,9 +157,19 @@ def test_adoption_feedback_carries_only_the_units_own_comments(world) -> None:  
     comments = {}
     for n, unit in ((1, "测试单位001"), (2, "测试单位002")):
         with UnitOfWork(engine) as uow:
-            comments[unit] = submit_reply(uow, clock, STAFF, SubmitReply(
-                round_id=rid, unit_name=unit, comments=[CommentInput(f"序号{n}", f"{unit}的第一条意见"),
-                                                        CommentInput(f"序号{n + 2}", f"{unit}的第二条意见")])).comment_ids
+            comments[unit] = submit_reply(
+                uow,
+                clock,
+                STAFF,
+                SubmitReply(
+                    round_id=rid,
+                    unit_name=unit,
+                    comments=[
+                        CommentInput(f"序号{n}", f"{unit}的第一条意见"),
+                        CommentInput(f"序号{n + 2}", f"{unit}的第二条意见"),
+                    ],
+                ),
+            ).comment_ids
     clock.advance(timedelta(days=1))
     sweep(engine, clock)
     for unit, ids in comments.items():
@@ -163,8 +179,11 @@ def test_adoption_feedback_carries_only_the_units_own_comments(world) -> None:  
     with UnitOfWork(engine) as uow:
         submit_review(uow, clock, STAFF, rid)
     relay().run_once()
-    feedback = {r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content() for r in server.received
-                if r.message["Subject"].startswith("【采纳情况反馈】")}
+    feedback = {
+        r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content()
+        for r in server.received
+        if r.message["Subject"].startswith("【采纳情况反馈】")
+    }
     assert set(feedback) == {"unit1@xiaoyi.example.cn", "unit2@xiaoyi.example.cn"}
     assert "测试单位001的第一条意见" in feedback["unit1@xiaoyi.example.cn"]
     assert "测试单位002" not in feedback["unit1@xiaoyi.example.cn"]

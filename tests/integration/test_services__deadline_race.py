@@ -38,8 +38,12 @@ def test_replies_racing_the_sweep(engine: Engine) -> None:
         while not stop.is_set():
             unit = f"测试单位{rng.randint(1, UNITS):03d}"
             with_comments = rng.random() < 0.5
-            cmd = SubmitReply(round_id=rid, unit_name=unit, no_comments=not with_comments,
-                              comments=[CommentInput("序号3", f"线程{worker}的意见")] if with_comments else [])
+            cmd = SubmitReply(
+                round_id=rid,
+                unit_name=unit,
+                no_comments=not with_comments,
+                comments=[CommentInput("序号3", f"线程{worker}的意见")] if with_comments else [],
+            )
             try:
                 with UnitOfWork(engine) as uow:
                     result = submit_reply(uow, CLOCK, STAFF, cmd)
@@ -75,7 +79,7 @@ def test_replies_racing_the_sweep(engine: Engine) -> None:
             assert (stored.received_at < deadline) == (not late)
             if recipients[unit].state == "deemed_no_objection":
                 assert late, f"{unit} was deemed but has an on-time reply"
-        for unit, rec in recipients.items():
+        for rec in recipients.values():
             on_time = [r for r in replies.values() if r.recipient_id == rec.id and not r.late]
             if rec.state != "deemed_no_objection":
                 assert on_time and on_time[-1].kind == rec.state  # the last on-time revision counts

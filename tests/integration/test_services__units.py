@@ -20,12 +20,16 @@ STAFF = Actor("赵健", Role.staff)
 
 
 def test_create_then_update_with_audit(engine: Engine, clock: FixedClock) -> None:
-    first = [UnitRecord("交通运输局", "市安委会成员单位", ("交通局",), "李科", "1", "jt@x.cn", ""),
-             UnitRecord("兑镇镇", "乡镇（街道）")]
+    first = [
+        UnitRecord("交通运输局", "市安委会成员单位", ("交通局",), "李科", "1", "jt@x.cn", ""),
+        UnitRecord("兑镇镇", "乡镇（街道）"),
+    ]
     with UnitOfWork(engine) as uow:
         assert import_units(uow, clock, STAFF, first).created == 2
-    second = [UnitRecord("交通运输局", "市安委会成员单位", ("交通局", "市交通局"), "王科", "1", "jt@x.cn", ""),
-              UnitRecord("兑镇镇", "乡镇（街道）")]
+    second = [
+        UnitRecord("交通运输局", "市安委会成员单位", ("交通局", "市交通局"), "王科", "1", "jt@x.cn", ""),
+        UnitRecord("兑镇镇", "乡镇（街道）"),
+    ]
     with UnitOfWork(engine) as uow:
         result = import_units(uow, clock, STAFF, second)
         assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
@@ -48,8 +52,7 @@ def test_create_then_update_with_audit(engine: Engine, clock: FixedClock) -> Non
         ([UnitRecord("甲", "市直部门", ("同名",)), UnitRecord("乙", "市直部门", ("同名",))], "UNITS_ALIAS_CONFLICT"),
     ],
 )
-def test_refused_imports_write_nothing(engine: Engine, clock: FixedClock, records: list[UnitRecord],
-                                       code: str) -> None:
+def test_refused_imports_write_nothing(engine: Engine, clock: FixedClock, records: list[UnitRecord], code: str) -> None:
     before = table_counts(engine)
     with pytest.raises(DomainError) as err, UnitOfWork(engine) as uow:
         import_units(uow, clock, STAFF, [UnitRecord("先导单位", "市直部门"), *records])

@@ -15,8 +15,16 @@ T0 = datetime(2023, 2, 17, 1, 0, tzinfo=UTC)
 def _append(engine: Engine, n: int) -> None:
     for i in range(n):
         with UnitOfWork(engine) as uow:
-            uow.audit.record(PendingEvent(at=T0 + timedelta(minutes=i), actor="赵健", role="staff",
-                                          action="test.event", entity=f"thing:{i}", payload={"i": i, "文字": "中文"}))
+            uow.audit.record(
+                PendingEvent(
+                    at=T0 + timedelta(minutes=i),
+                    actor="赵健",
+                    role="staff",
+                    action="test.event",
+                    entity=f"thing:{i}",
+                    payload={"i": i, "文字": "中文"},
+                )
+            )
             uow.commit()
 
 

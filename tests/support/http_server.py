@@ -34,7 +34,7 @@ def http_server() -> Iterator[tuple[str, Recorder]]:
     recorder = Recorder()
 
     class Handle(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             recorder.requests.append(Request(self.path, dict(self.headers.items()), self.rfile.read(length)))
             self.send_response(recorder.status)

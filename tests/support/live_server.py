@@ -23,8 +23,9 @@ def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[st
     app = create_app(settings, engine=engine, clock=clock)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
-    scheduler = DeadlineScheduler(engine, clock, SchedulerSettings(sweep_interval_seconds=0.5,
-                                                                   resync_interval_seconds=0.5, reminder_hours=[]))
+    scheduler = DeadlineScheduler(
+        engine, clock, SchedulerSettings(sweep_interval_seconds=0.5, resync_interval_seconds=0.5, reminder_hours=[])
+    )
     thread.start()
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/healthz")

@@ -30,8 +30,9 @@ def cli_command(*args: str) -> list[str]:
 def running(*args: str, log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """Start a consultflow process; stop it (SIGTERM, then kill) when the block ends."""
     handle = log.open("ab")
-    proc = subprocess.Popen(cli_command(*args), cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        cli_command(*args), cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
     try:
         yield proc
     finally:

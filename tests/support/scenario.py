@@ -24,19 +24,49 @@ _PARSED = parse_draft_text(DRAFT_TEXT)
 def setup_office(engine: Engine, clock: Clock, units: int = 5, *, with_email: bool = True) -> int:
     with UnitOfWork(engine) as uow:
         office_id = ensure_office(uow, clock, STAFF, "孝义市安全生产委员会办公室", "市安委办")
-    records = [UnitRecord(f"测试单位{i:03d}", "市安委会成员单位", (), f"联系人{i}", f"0358-{i:07d}",
-                          f"unit{i}@xiaoyi.example.cn" if with_email else "") for i in range(1, units + 1)]
+    records = [
+        UnitRecord(
+            f"测试单位{i:03d}",
+            "市安委会成员单位",
+            (),
+            f"联系人{i}",
+            f"0358-{i:07d}",
+            f"unit{i}@xiaoyi.example.cn" if with_email else "",
+        )
+        for i in range(1, units + 1)
+    ]
     with UnitOfWork(engine) as uow:
         import_units(uow, clock, STAFF, records)
     return office_id
 
 
-def new_round(engine: Engine, clock: Clock, office_id: int, deadline: datetime, serial: int,
-              units: list[str] | None = None) -> int:
+def new_round(
+    engine: Engine, clock: Clock, office_id: int, deadline: datetime, serial: int, units: list[str] | None = None
+) -> int:
     with UnitOfWork(engine) as uow:
-        draft = import_draft(uow, clock, STAFF, _PARSED, title=f"测试文稿{serial}", issuer="孝义市人民政府",
-                             filename="draft.txt", office_id=office_id)
+        draft = import_draft(
+            uow,
+            clock,
+            STAFF,
+            _PARSED,
+            title=f"测试文稿{serial}",
+            issuer="孝义市人民政府",
+            filename="draft.txt",
+            office_id=office_id,
+        )
     with UnitOfWork(engine) as uow:
-        return start_round(uow, clock, STAFF, StartRound(
-            draft_id=draft.draft_id, office_id=office_id, doc_number=f"孝安办函〔2026〕{serial}号", deadline=deadline,
-            contact="赵健", phone="18335877837", unit_names=units or [], all_units=units is None)).round_id
+        return start_round(
+            uow,
+            clock,
+            STAFF,
+            StartRound(
+                draft_id=draft.draft_id,
+                office_id=office_id,
+                doc_number=f"孝安办函〔2026〕{serial}号",
+                deadline=deadline,
+                contact="赵健",
+                phone="18335877837",
+                unit_names=units or [],
+                all_units=units is None,
+            ),
+        ).round_id

@@ -45,14 +45,20 @@ class WebWorld:
 def build_world(engine: Engine, db_url: str, tmp: Path, base_url: str = "http://testserver") -> WebWorld:
     clock = FixedClock(T0)
     office = setup_office(engine, clock, units=4)
-    for username, name, role in (("zhaojian", "赵健", "staff"), ("sfj", "司法局审查员", "reviewer"),
-                                 ("admin", "管理员", "admin")):
+    for username, name, role in (
+        ("zhaojian", "赵健", "staff"),
+        ("sfj", "司法局审查员", "reviewer"),
+        ("admin", "管理员", "admin"),
+    ):
         with UnitOfWork(engine) as uow:
             add_user(uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD)
     deadline = T0 + timedelta(days=2)
     rid = new_round(engine, clock, office, deadline, 1)
-    settings = load_settings(write_config(tmp / "config.toml", db_url,
-                                          f'\n[security]\nsecret_key = "{SECRET}"\n[server]\nbase_url = "{base_url}"\n'))
+    settings = load_settings(
+        write_config(
+            tmp / "config.toml", db_url, f'\n[security]\nsecret_key = "{SECRET}"\n[server]\nbase_url = "{base_url}"\n'
+        )
+    )
     return WebWorld(engine, clock, create_app(settings, engine=engine, clock=clock), rid, deadline)
 
 

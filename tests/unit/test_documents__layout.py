@@ -18,13 +18,27 @@ from documents.model import Cell, Heading, OfficialDocument, Paragraph, Table, n
 
 DOC = OfficialDocument(
     title="关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函",
-    issuer_mark="孝义市安全生产委员会办公室", doc_number="孝安办函〔2023〕1号",
+    issuer_mark="孝义市安全生产委员会办公室",
+    doc_number="孝安办函〔2023〕1号",
     addressee="各乡镇人民政府、街道办事处，市安委会各有关成员单位：",
-    blocks=(Heading("一、总体要求", 1), Heading("（一）工作目标", 2), Paragraph("修改意见要有依据、理由充分。<script>alert(1)</script>"),
-            Table(("回复意见类别", "单位", "意见"),
-                  ((Cell("有修改意见", row_span=2), "交通运输局", "增加|邮递"), (None, "住建局", "不予采纳"),
-                   ("无修改意见", "市城管局", "")), (30, 40, 86))),
-    signature="孝义市安全生产委员会办公室", date=date(2023, 2, 17), attachments=("代拟稿", "重点任务分工"))
+    blocks=(
+        Heading("一、总体要求", 1),
+        Heading("（一）工作目标", 2),
+        Paragraph("修改意见要有依据、理由充分。<script>alert(1)</script>"),
+        Table(
+            ("回复意见类别", "单位", "意见"),
+            (
+                (Cell("有修改意见", row_span=2), "交通运输局", "增加|邮递"),
+                (None, "住建局", "不予采纳"),
+                ("无修改意见", "市城管局", ""),
+            ),
+            (30, 40, 86),
+        ),
+    ),
+    signature="孝义市安全生产委员会办公室",
+    date=date(2023, 2, 17),
+    attachments=("代拟稿", "重点任务分工"),
+)
 
 
 @pytest.fixture(scope="module")

@@ -48,16 +48,28 @@ def test_a_template_with_a_missing_field_fails_at_start_up(tmp_path: Path) -> No
     assert err.value.code == "TEMPLATE_INVALID" and "reminder.txt.j2" in err.value.message
 
 
-@pytest.mark.parametrize(("delta", "text"), [(timedelta(days=1, hours=2), "1天2小时"), (timedelta(hours=2), "2小时"),
-                                             (timedelta(minutes=30), "30分钟"), (timedelta(seconds=20), "不到1分钟")])
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(days=1, hours=2), "1天2小时"),
+        (timedelta(hours=2), "2小时"),
+        (timedelta(minutes=30), "30分钟"),
+        (timedelta(seconds=20), "不到1分钟"),
+    ],
+)
 def test_cn_duration(delta: timedelta, text: str) -> None:
     assert cn_duration(delta) == text
 
 
 def test_ics_is_valid_and_folded() -> None:
     ctx = sample_context("solicitation")
-    data = deadline_ics("uid-1@consultflow", "征求意见截止：" + "很长的标题" * 20, ctx["round"]["deadline"], "说明",
-                        ctx["round"]["deadline"])
+    data = deadline_ics(
+        "uid-1@consultflow",
+        "征求意见截止：" + "很长的标题" * 20,
+        ctx["round"]["deadline"],
+        "说明",
+        ctx["round"]["deadline"],
+    )
     text = data.decode("utf-8")
     assert text.startswith("BEGIN:VCALENDAR\r\n") and "DTSTART:20230218T020000Z" in text
     assert "TRIGGER:-P1D" in text

@@ -44,8 +44,20 @@ def test_packaged_draft_parses_the_same(parsed) -> None:  # type: ignore[no-unty
 
 def test_sector_paragraphs_and_sub_items(parsed) -> None:  # type: ignore[no-untyped-def]
     assert [i.label for i in parsed.task(8).items] == [
-        "煤矿", "非煤矿山", "危险化学品", "冶金工贸", "交通运输", "建筑施工", "经营性自建房", "燃气", "消防",
-        "特种设备", "文化旅游", "矿产资源", "其它"]
+        "煤矿",
+        "非煤矿山",
+        "危险化学品",
+        "冶金工贸",
+        "交通运输",
+        "建筑施工",
+        "经营性自建房",
+        "燃气",
+        "消防",
+        "特种设备",
+        "文化旅游",
+        "矿产资源",
+        "其它",
+    ]
     assert [i.label for i in parsed.task(10).items] == ["森林火灾", "水旱灾害", "地震灾害", "地质灾害", "气象灾害"]
     assert [i.label for i in parsed.task(4).items] == ["(1)", "(2)", "(3)", "(4)"]
     assert [i.label for i in parsed.task(15).items] == ["(1)", ""]
@@ -58,7 +70,9 @@ def test_page_break_continuations_are_joined(parsed) -> None:  # type: ignore[no
     assert item.content.endswith("每月至少两次深入基层或企业,检查指导安全生产工作。")
     assert item.responsible == "市直有关部门"
     fire = parsed.task(8).items[8]
-    assert fire.content.endswith("占用堵塞消防车通道等突出问题。分批分类完成全市高层公共建筑消防安全评估和高层民用建筑消防安全管理达标建设任务。")
+    assert fire.content.endswith(
+        "占用堵塞消防车通道等突出问题。分批分类完成全市高层公共建筑消防安全评估和高层民用建筑消防安全管理达标建设任务。"
+    )
     assert "市市场监管局、市交通局等部门" in fire.responsible
     assert fire.responsible.endswith("各有关乡镇（街道）配合")
     assert parsed.task(8).items[1].content.endswith("管理经营“五统一”。")
@@ -67,8 +81,15 @@ def test_page_break_continuations_are_joined(parsed) -> None:  # type: ignore[no
 
 def test_parts_of_the_body(parsed) -> None:  # type: ignore[no-untyped-def]
     assert [(p.ordinal, p.task_numbers[0], p.task_numbers[-1]) for p in parsed.parts] == [
-        ("一", 1, 3), ("二", 4, 7), ("三", 8, 8), ("四", 9, 11), ("五", 12, 15), ("六", 16, 20), ("七", 21, 25),
-        ("八", 26, 29)]
+        ("一", 1, 3),
+        ("二", 4, 7),
+        ("三", 8, 8),
+        ("四", 9, 11),
+        ("五", 12, 15),
+        ("六", 16, 20),
+        ("七", 21, 25),
+        ("八", 26, 29),
+    ]
     assert parsed.parts[0].heading == "提高政治站位，树牢安全发展理念"
 
 
@@ -81,7 +102,11 @@ def test_reply_form_does_not_leak_into_the_table(parsed) -> None:  # type: ignor
     [
         ("", "DRAFT_EMPTY", None),
         ("标题\n正文\n", "DRAFT_TABLE_UNPARSEABLE", 0),
-        ("序号\t任务\t主要内容\t责任单位\n1\t甲\t(1) 内容\t单位\n3\t乙\t(1) 内容\t单位\n", "DRAFT_TABLE_UNPARSEABLE", 3),
+        (
+            "序号\t任务\t主要内容\t责任单位\n1\t甲\t(1) 内容\t单位\n3\t乙\t(1) 内容\t单位\n",
+            "DRAFT_TABLE_UNPARSEABLE",
+            3,
+        ),
         ("序号\t任务\t主要内容\t责任单位\n一\t甲\t(1) 内容\t单位\n", "DRAFT_TABLE_UNPARSEABLE", 2),
     ],
 )
@@ -115,8 +140,11 @@ def test_markdown_pipe_table() -> None:
     assert draft.title == "关于做好2023年安全生产工作的通知"
     assert [t.title for t in draft.tasks] == ["加强理论学习", "强化目标责任落实"]
     items = draft.task(2).items
-    assert [(i.label, i.responsible) for i in items] == [("(1)", "各乡镇(街道)"), ("(2)", "市公安局交警大队"),
-                                                          ("消防", "市消防救援大队")]
+    assert [(i.label, i.responsible) for i in items] == [
+        ("(1)", "各乡镇(街道)"),
+        ("(2)", "市公安局交警大队"),
+        ("消防", "市消防救援大队"),
+    ]
     assert items[1].content == "道路交通领域事故明显下降 | 工矿商贸“零死亡”"
     assert draft.parts[0].task_numbers == (1, 2)
 

@@ -10,18 +10,24 @@ from openpyxl import Workbook
 from workflow.errors import InvalidInput
 from workflow.parsing.units_file import UnitRecord, parse_units_file
 
-CHINESE = "名称,类别,别名,联系人,电话,邮箱,webhook\n交通运输局,市安委会成员单位,交通局；市交通局;交通运输,李科,0358-1,jt@x.cn,\n"
+CHINESE = (
+    "名称,类别,别名,联系人,电话,邮箱,webhook\n"
+    "交通运输局,市安委会成员单位,交通局；市交通局;交通运输,李科,0358-1,jt@x.cn,\n"
+)
 
 
 def test_chinese_headers_and_both_alias_separators() -> None:
     [unit] = parse_units_file("units.csv", CHINESE.encode("utf-8"))
-    assert unit == UnitRecord("交通运输局", "市安委会成员单位", ("交通局", "市交通局", "交通运输"), "李科", "0358-1", "jt@x.cn", "")
+    assert unit == UnitRecord(
+        "交通运输局", "市安委会成员单位", ("交通局", "市交通局", "交通运输"), "李科", "0358-1", "jt@x.cn", ""
+    )
 
 
 def test_english_headers_in_any_order_with_optional_columns_missing() -> None:
     text = "category,name,email\n乡镇（街道）,兑镇镇,dzz@x.cn\n"
     assert parse_units_file("u.csv", text.encode("gb18030")) == [
-        UnitRecord("兑镇镇", "乡镇（街道）", (), "", "", "dzz@x.cn", "")]
+        UnitRecord("兑镇镇", "乡镇（街道）", (), "", "", "dzz@x.cn", "")
+    ]
 
 
 def test_xlsx() -> None:

@@ -16,10 +16,18 @@ from workflow.errors import Conflict
 NOW = datetime(2023, 2, 18, 2, 0, tzinfo=UTC)
 
 # Contexts in which every guard holds, so only the table decides.
-DRAFT_OK = DraftContext(now=NOW, deadline=NOW, recipient_count=3, undecided_comments=0, reasons_missing=0,
-                        has_closed_round=True, review_approved=True)
-DRAFT_OK_FUTURE = DraftContext(now=NOW, deadline=NOW + timedelta(days=1), recipient_count=3,
-                               has_closed_round=True, review_approved=True)
+DRAFT_OK = DraftContext(
+    now=NOW,
+    deadline=NOW,
+    recipient_count=3,
+    undecided_comments=0,
+    reasons_missing=0,
+    has_closed_round=True,
+    review_approved=True,
+)
+DRAFT_OK_FUTURE = DraftContext(
+    now=NOW, deadline=NOW + timedelta(days=1), recipient_count=3, has_closed_round=True, review_approved=True
+)
 
 DRAFT_ALLOWED = {
     ("drafting", "start_round"): "soliciting",
@@ -32,11 +40,21 @@ DRAFT_ALLOWED = {
     ("drafting", "revise"): "drafting",
     ("deciding", "revise"): "deciding",
     ("approved", "issue"): "issued",
-    **{(s, "withdraw"): "withdrawn" for s in
-       ("drafting", "soliciting", "deciding", "legality_review", "approved", "returned")},
+    **{
+        (s, "withdraw"): "withdrawn"
+        for s in ("drafting", "soliciting", "deciding", "legality_review", "approved", "returned")
+    },
 }
-DRAFT_TRIGGERS = ["start_round", "close_solicitation", "submit_review", "approve", "return_for_revision", "revise",
-                  "issue", "withdraw"]
+DRAFT_TRIGGERS = [
+    "start_round",
+    "close_solicitation",
+    "submit_review",
+    "approve",
+    "return_for_revision",
+    "revise",
+    "issue",
+    "withdraw",
+]
 
 
 def _draft_ctx(trigger: str) -> DraftContext:
@@ -101,12 +119,20 @@ def test_round_table(state: str, trigger: str) -> None:
 @pytest.mark.parametrize(
     ("trigger", "state", "ctx", "code"),
     [
-        ("start_round", "drafting", DraftContext(now=NOW, deadline=NOW + timedelta(days=1), recipient_count=0),
-         "ROUND_NO_RECIPIENTS"),
+        (
+            "start_round",
+            "drafting",
+            DraftContext(now=NOW, deadline=NOW + timedelta(days=1), recipient_count=0),
+            "ROUND_NO_RECIPIENTS",
+        ),
         ("start_round", "drafting", DraftContext(now=NOW, deadline=NOW, recipient_count=2), "DEADLINE_IN_PAST"),
         ("start_round", "drafting", DraftContext(now=NOW, deadline=None, recipient_count=2), "DEADLINE_IN_PAST"),
-        ("close_solicitation", "soliciting", DraftContext(now=NOW, deadline=NOW + timedelta(seconds=1)),
-         "DEADLINE_NOT_REACHED"),
+        (
+            "close_solicitation",
+            "soliciting",
+            DraftContext(now=NOW, deadline=NOW + timedelta(seconds=1)),
+            "DEADLINE_NOT_REACHED",
+        ),
         ("submit_review", "deciding", DraftContext(now=NOW, undecided_comments=1), "COMMENTS_UNDECIDED"),
         ("submit_review", "deciding", DraftContext(now=NOW, reasons_missing=2), "DECISION_REASON_MISSING"),
         ("submit_review", "drafting", DraftContext(now=NOW, has_closed_round=False), "ROUND_NOT_CLOSED"),
@@ -129,12 +155,14 @@ def test_deadline_guard_is_inclusive_at_the_instant() -> None:
 
 def test_round_deadline_cannot_move_into_the_past_or_after_it_passed() -> None:
     with pytest.raises(Conflict) as err:
-        ROUND_MACHINE.fire("open", "change_deadline",
-                           RoundContext(now=NOW, deadline=NOW + timedelta(hours=1), new_deadline=NOW))
+        ROUND_MACHINE.fire(
+            "open", "change_deadline", RoundContext(now=NOW, deadline=NOW + timedelta(hours=1), new_deadline=NOW)
+        )
     assert err.value.code == "DEADLINE_IN_PAST"
     with pytest.raises(Conflict) as err:
-        ROUND_MACHINE.fire("open", "change_deadline",
-                           RoundContext(now=NOW, deadline=NOW, new_deadline=NOW + timedelta(days=1)))
+        ROUND_MACHINE.fire(
+            "open", "change_deadline", RoundContext(now=NOW, deadline=NOW, new_deadline=NOW + timedelta(days=1))
+        )
     assert err.value.code == "DEADLINE_PASSED"
 
 

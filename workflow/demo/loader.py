@@ -34,33 +34,61 @@ BASIS = "根据省政府《关于做好2023年安全生产工作的通知》（�
 FIRE_REASON = "孝义市消防救援大队结合省消防救援总队年度重点工作中内容进行补充。"
 
 FIRE_COMMENTS = [
-    ("序号4、5", "重点任务分工中序号 4、5 中“严格党政领导责任”、“落实部门监管责任”建议增加：成立市消防安全专业委员会，"
-     "出台市级消防安全专业委员会工作规则，规范运行机制和工作流程。实体化运行市、乡镇街道两级消防安全议事协调机构，"
-     "健全完善会商研判、信息共享、联合治理、隐患通报、移交查办等制度，综合运用考核巡查、挂牌督办、约谈警示、调查处理等"
-     "监管方法手段，实施宏观指导、综合协调和监督检查，严格落实消防安全综合监管职能。充分发挥消防安全议事协调机构作用，"
-     "细化成员单位职责清单，定期通报火灾警情信息和突出问题、发送风险提示、召开联席会议，协调相关行业部门厘清新业态新风险"
-     "消防安全监管责任，年内，各级举办一次成员单位联络员业务培训班。推动《“三必管”实施细则》落实，会同行业部门开展本系统"
-     "本行业突出消防安全问题排查治理，深化教育、民政、文旅、卫健、文物等重点行业部门消防安全标准化管理达标建设，"
-     "适时联合行业系统联合召开现场会。"),
-    ("序号8 消防", "序号 8 中“消防”除提到的场所外建议增加：煤矿等危化企业除矿井地下部分以外建筑、养老院、幼儿园、托儿所等"
-     "传统高风险场所，老旧小区、城中村、沿街商铺、群租房、“三合一”等老旧场所，以及私人影院、剧本娱乐经营场所等新业态新风险，"
-     "协调有关部门建立电气焊作业全链条监管机制，严厉打击违规电气焊引发火灾的突出问题。扎实推进电动自行车、消防生命通道、"
-     "彩钢板建筑、电气消防安全等方面联合监管长效机制落地落实。"),
-    ("序号12", "序号 12 中“推进基层基础建设”建议增加：采取单独设立、消防与应急融合、依托现有机构加挂牌子等模式，推动市乡镇街道"
-     "设立事业编制消防安全管理中心。年内，实现全市乡镇、街道“一委一办一所”建设 100%全覆盖。完善乡镇（街道）、村（社区）"
-     "综治中心消防安全管理工作内容和标准，开展基层网格员消防巡查检查和消防宣传工作培训内容，夯实“全科网格”消防管理。结合实际，"
-     "指导乡镇（街道）开展赋权或授权、委托消防事项执法，年内，办理一批消防行政处罚案件。深化防消联勤，推动消防救援站结合熟悉"
-     "演练开展防火工作，政府专职队对辖区所有的合用场所、沿街商铺、“九小”场所、群租房、住宅小区开展防火巡查和消防宣传教育提示，"
-     "强化业务指导和督导考核。落实“警消联动”机制、指导公安派出所开展消防监督检查和消防宣传教育，并将消防工作纳入公安派出所"
-     "治安巡防、社区排查等工作。"),
+    (
+        "序号4、5",
+        "重点任务分工中序号 4、5 中“严格党政领导责任”、“落实部门监管责任”建议增加：成立市消防安全专业委员会，"
+        "出台市级消防安全专业委员会工作规则，规范运行机制和工作流程。实体化运行市、乡镇街道两级消防安全议事协调机构，"
+        "健全完善会商研判、信息共享、联合治理、隐患通报、移交查办等制度，综合运用考核巡查、挂牌督办、约谈警示、调查处理等"
+        "监管方法手段，实施宏观指导、综合协调和监督检查，严格落实消防安全综合监管职能。充分发挥消防安全议事协调机构作用，"
+        "细化成员单位职责清单，定期通报火灾警情信息和突出问题、发送风险提示、召开联席会议，协调相关行业部门厘清新业态新风险"
+        "消防安全监管责任，年内，各级举办一次成员单位联络员业务培训班。推动《“三必管”实施细则》落实，会同行业部门开展本系统"
+        "本行业突出消防安全问题排查治理，深化教育、民政、文旅、卫健、文物等重点行业部门消防安全标准化管理达标建设，"
+        "适时联合行业系统联合召开现场会。",
+    ),
+    (
+        "序号8 消防",
+        "序号 8 中“消防”除提到的场所外建议增加：煤矿等危化企业除矿井地下部分以外建筑、养老院、幼儿园、托儿所等"
+        "传统高风险场所，老旧小区、城中村、沿街商铺、群租房、“三合一”等老旧场所，以及私人影院、剧本娱乐经营场所等新业态新风险，"
+        "协调有关部门建立电气焊作业全链条监管机制，严厉打击违规电气焊引发火灾的突出问题。扎实推进电动自行车、消防生命通道、"
+        "彩钢板建筑、电气消防安全等方面联合监管长效机制落地落实。",
+    ),
+    (
+        "序号12",
+        "序号 12 中“推进基层基础建设”建议增加：采取单独设立、消防与应急融合、依托现有机构加挂牌子等模式，推动市乡镇街道"
+        "设立事业编制消防安全管理中心。年内，实现全市乡镇、街道“一委一办一所”建设 100%全覆盖。"
+        "完善乡镇（街道）、村（社区）"
+        "综治中心消防安全管理工作内容和标准，开展基层网格员消防巡查检查和消防宣传工作培训内容，夯实“全科网格”消防管理。结合实际，"
+        "指导乡镇（街道）开展赋权或授权、委托消防事项执法，年内，办理一批消防行政处罚案件。深化防消联勤，推动消防救援站结合熟悉"
+        "演练开展防火工作，政府专职队对辖区所有的合用场所、沿街商铺、“九小”场所、群租房、住宅小区开展防火巡查和消防宣传教育提示，"
+        "强化业务指导和督导考核。落实“警消联动”机制、指导公安派出所开展消防监督检查和消防宣传教育，并将消防工作纳入公安派出所"
+        "治安巡防、社区排查等工作。",
+    ),
     ("序号18", "序号 18 中“研判评估风险”中建议增加：建议单位采取购买服务的方式，进行消防安全风险评估。"),
 ]
 TRANSPORT_COMMENT = ("序号8 交通运输", "序号 8 中“交通运输”建议增加“进一步强化邮递行业安全监管”。")
-HOUSING_COMMENT = ("序号8 消防", "序号 8 中“消防”中的“多合一”等低设防区域以及剧本娱乐经营场所建议修改为“多合一”等低设防区域"
-                   "以及剧院娱乐经营场所。")
+HOUSING_COMMENT = (
+    "序号8 消防",
+    "序号 8 中“消防”中的“多合一”等低设防区域以及剧本娱乐经营场所建议修改为“多合一”等低设防区域以及剧院娱乐经营场所。",
+)
 HOUSING_REASON = "原文件中所述“剧本娱乐经营场所”是正确的，和剧院式两个概念。"
-TOWNSHIPS_NO_COMMENTS = ["兑镇镇", "阳泉曲镇", "西辛庄镇", "柱濮镇", "梧桐镇", "大孝堡镇", "高阳镇", "下堡镇", "驿马乡",
-                         "下栅乡", "杜村乡", "新义街道", "中阳楼街道", "崇文街道", "振兴街道", "胜溪湖办事处"]
+TOWNSHIPS_NO_COMMENTS = [
+    "兑镇镇",
+    "阳泉曲镇",
+    "西辛庄镇",
+    "柱濮镇",
+    "梧桐镇",
+    "大孝堡镇",
+    "高阳镇",
+    "下堡镇",
+    "驿马乡",
+    "下栅乡",
+    "杜村乡",
+    "新义街道",
+    "中阳楼街道",
+    "崇文街道",
+    "振兴街道",
+    "胜溪湖办事处",
+]
 
 
 @dataclass(frozen=True)
@@ -88,21 +116,48 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
         import_units(uow, clock, staff, demo_units())
     text = resources.files("workflow.demo").joinpath("data/draft_2023_safety.txt").read_text(encoding="utf-8")
     with UnitOfWork(engine, importing=True) as uow:
-        draft = import_draft(uow, clock, staff, parse_draft_text(text), title=DRAFT_TITLE, issuer="孝义市人民政府",
-                             filename="孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）.txt", office_id=office_id)
+        draft = import_draft(
+            uow,
+            clock,
+            staff,
+            parse_draft_text(text),
+            title=DRAFT_TITLE,
+            issuer="孝义市人民政府",
+            filename="孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）.txt",
+            office_id=office_id,
+        )
     clock.set(_at(17, 9))
     members = [u.name for u in demo_units() if u.category == "市安委会成员单位"]
     with UnitOfWork(engine, importing=True) as uow:
-        started = start_round(uow, clock, staff, StartRound(
-            draft_id=draft.draft_id, office_id=office_id, doc_number=DOC_NUMBER, deadline=_at(18, 10),
-            contact="赵健", phone="18335877837", unit_names=members + TOWNSHIPS_NO_COMMENTS,
-            letter_date=date(2023, 2, 17), basis=BASIS))
+        started = start_round(
+            uow,
+            clock,
+            staff,
+            StartRound(
+                draft_id=draft.draft_id,
+                office_id=office_id,
+                doc_number=DOC_NUMBER,
+                deadline=_at(18, 10),
+                contact="赵健",
+                phone="18335877837",
+                unit_names=members + TOWNSHIPS_NO_COMMENTS,
+                letter_date=date(2023, 2, 17),
+                basis=BASIS,
+            ),
+        )
     rid = started.round_id
 
     def reply(unit: str, at: datetime, comments: list[tuple[str, str]] | None) -> list[int]:
         clock.set(at)
-        cmd = SubmitReply(round_id=rid, unit_name=unit, no_comments=not comments, channel="paper", sealed=True,
-                          comments=[CommentInput(target=t, text=x) for t, x in comments or []], received_at=at)
+        cmd = SubmitReply(
+            round_id=rid,
+            unit_name=unit,
+            no_comments=not comments,
+            channel="paper",
+            sealed=True,
+            comments=[CommentInput(target=t, text=x) for t, x in comments or []],
+            received_at=at,
+        )
         with UnitOfWork(engine, importing=True) as uow:
             return submit_reply(uow, clock, Actor("赵健", Role.staff), cmd).comment_ids
 
@@ -125,6 +180,5 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
         submit_review(uow, clock, staff, rid)
     clock.set(_at(23, 16))
     with UnitOfWork(engine, importing=True) as uow:
-        record_review(uow, clock, Actor("市司法局", Role.reviewer), rid, approve=True, reviewer="市司法局",
-                      opinion="")
+        record_review(uow, clock, Actor("市司法局", Role.reviewer), rid, approve=True, reviewer="市司法局", opinion="")
     return DemoLoaded(rid, draft.draft_id)

@@ -47,8 +47,10 @@ def parse_draft_docx(data: bytes) -> ParsedDraft:
                 continue
             tcs = [c._tc for c in distinct[:2]]
             # A merged cell is the same element in each row; a flattened merge repeats the text.
-            same_number = bool(previous) and tcs[0] is previous[0] or clean(texts[0]) == last_texts[0] != ""
-            same_title = bool(previous) and tcs[1] is previous[1] or (same_number and clean(texts[1]) == last_texts[1])
+            same_number = (bool(previous) and tcs[0] is previous[0]) or clean(texts[0]) == last_texts[0] != ""
+            same_title = (bool(previous) and tcs[1] is previous[1]) or (
+                same_number and clean(texts[1]) == last_texts[1]
+            )
             number = "" if same_number else texts[0]
             title = "" if same_title else texts[1]
             previous = tcs
@@ -56,7 +58,9 @@ def parse_draft_docx(data: bytes) -> ParsedDraft:
                 last_texts = (clean(texts[0]), clean(texts[1]))
             builder.add_row(number, title, texts[2], "".join(texts[3:]), line=row_no)
     if not found:
-        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "Word 文件中没有表头为“序号 任务 主要内容 责任单位”的表格。", line=0)
+        raise InvalidInput(
+            "DRAFT_TABLE_UNPARSEABLE", "Word 文件中没有表头为“序号 任务 主要内容 责任单位”的表格。", line=0
+        )
     if builder.empty:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "重点任务分工表中没有任务行。", line=0)
     while body and body[-1] in ("重点任务分工",):

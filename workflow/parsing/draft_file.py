@@ -29,5 +29,8 @@ def parse_draft_file(filename: str, data: bytes) -> ParsedDraft:
         return parse_draft_markdown(decode_text(data))
     if suffix == ".docx":
         return parse_draft_docx(data)
-    raise InvalidInput("DRAFT_FORMAT_UNSUPPORTED", f"不支持的文稿格式“{suffix or filename}”，仅支持 .txt、.md、.docx。",
-                       filename=filename)
+    raise InvalidInput(
+        "DRAFT_FORMAT_UNSUPPORTED",
+        f"不支持的文稿格式“{suffix or filename}”，仅支持 .txt、.md、.docx。",
+        filename=filename,
+    )

@@ -45,15 +45,18 @@ def parse_draft_markdown(text: str) -> ParsedDraft:
             if not in_table:
                 continue
             if len(cells) < 4:
-                raise InvalidInput("DRAFT_TABLE_UNPARSEABLE",
-                                   f"重点任务分工表第{n}行只有{len(cells)}列，应为4列。", line=n)
+                raise InvalidInput(
+                    "DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表第{n}行只有{len(cells)}列，应为4列。", line=n
+                )
             builder.add_row(cells[0], cells[1], cells[2], "".join(cells[3:]), line=n)
             continue
         in_table = False
         if line and not found_header:
             body.append(line.lstrip("#").strip() if line.startswith("#") else line)
     if not found_header:
-        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "没有找到表头为“序号|任务|主要内容|责任单位”的重点任务分工表。", line=0)
+        raise InvalidInput(
+            "DRAFT_TABLE_UNPARSEABLE", "没有找到表头为“序号|任务|主要内容|责任单位”的重点任务分工表。", line=0
+        )
     if builder.empty:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "重点任务分工表中没有任务行。", line=0)
     while body and body[-1] in ("重点任务分工",):

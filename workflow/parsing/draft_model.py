@@ -24,8 +24,9 @@ class Task:
 
     def content_hash(self) -> str:
         """Equal hashes mean the wording did not change between versions."""
-        material = json.dumps([self.title, [[i.label, i.content, i.responsible] for i in self.items]],
-                              ensure_ascii=False)
+        material = json.dumps(
+            [self.title, [[i.label, i.content, i.responsible] for i in self.items]], ensure_ascii=False
+        )
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

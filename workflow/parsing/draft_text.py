@@ -49,8 +49,11 @@ def parse_draft_text(text: str) -> ParsedDraft:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start = _table_start(lines)
     if start is None:
-        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE",
-                           "没有找到重点任务分工表：应有一行以制表符分隔的表头“序号 任务 主要内容 责任单位”。", line=0)
+        raise InvalidInput(
+            "DRAFT_TABLE_UNPARSEABLE",
+            "没有找到重点任务分工表：应有一行以制表符分隔的表头“序号 任务 主要内容 责任单位”。",
+            line=0,
+        )
     builder = TaskTableBuilder()
     after_header = False
     for n in range(start, len(lines)):
@@ -72,6 +75,8 @@ def parse_draft_text(text: str) -> ParsedDraft:
         builder.add_row(cells[0], cells[1], cells[2], cells[3], line=n + 1, continuation=after_header)
         after_header = False
     if builder.empty:
-        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表（第{start + 1}行起）中没有任务行。", line=start + 1)
+        raise InvalidInput(
+            "DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表（第{start + 1}行起）中没有任务行。", line=start + 1
+        )
     body = _body_lines(lines, start)
     return ParsedDraft(title=find_title(body), body=tuple(body), parts=find_parts(body), tasks=builder.build())

@@ -28,10 +28,10 @@ def split_label(content: str) -> tuple[str, str]:
     """("(1)", rest) / ("消防", rest) / ("", content)."""
     match = _NUMBERED.match(content)
     if match:
-        return f"({int(match.group(1))})", content[match.end():].strip()
+        return f"({int(match.group(1))})", content[match.end() :].strip()
     match = _SECTOR.match(content)
     if match:
-        return match.group(1), content[match.end():].strip()
+        return match.group(1), content[match.end() :].strip()
     return "", content
 
 
@@ -55,22 +55,26 @@ class TaskTableBuilder:
         self.source = source
         self._tasks: list[_Draft] = []
 
-    def add_row(self, number: str, title: str, content: str, responsible: str, *, line: int,
-                continuation: bool = False) -> None:
+    def add_row(
+        self, number: str, title: str, content: str, responsible: str, *, line: int, continuation: bool = False
+    ) -> None:
         number, title = clean(number), clean(title)
         content, responsible = clean(content), clean(responsible)
         if number:
             if not number.isdigit():
-                raise InvalidInput("DRAFT_TABLE_UNPARSEABLE",
-                                   f"重点任务分工表第{line}行：序号“{number}”不是数字。", line=line)
+                raise InvalidInput(
+                    "DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表第{line}行：序号“{number}”不是数字。", line=line
+                )
             expected = (self._tasks[-1].number + 1) if self._tasks else 1
             if int(number) != expected:
-                raise InvalidInput("DRAFT_TABLE_UNPARSEABLE",
-                                   f"重点任务分工表第{line}行：序号应为{expected}，实为{number}。", line=line)
+                raise InvalidInput(
+                    "DRAFT_TABLE_UNPARSEABLE",
+                    f"重点任务分工表第{line}行：序号应为{expected}，实为{number}。",
+                    line=line,
+                )
             self._tasks.append(_Draft(int(number), title))
         elif not self._tasks:
-            raise InvalidInput("DRAFT_TABLE_UNPARSEABLE",
-                               f"重点任务分工表第{line}行：第一行缺少序号。", line=line)
+            raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表第{line}行：第一行缺少序号。", line=line)
         elif title:
             self._tasks[-1].title += title
         task = self._tasks[-1]
@@ -90,9 +94,7 @@ class TaskTableBuilder:
             self._tasks[-1].items[-1][1] += clean(text)
 
     def build(self) -> tuple[Task, ...]:
-        return tuple(
-            Task(t.number, t.title, tuple(TaskItem(a, b, c) for a, b, c in t.items)) for t in self._tasks
-        )
+        return tuple(Task(t.number, t.title, tuple(TaskItem(a, b, c) for a, b, c in t.items)) for t in self._tasks)
 
     @property
     def empty(self) -> bool:

@@ -13,12 +13,26 @@ from workflow.errors import InvalidInput
 from workflow.parsing.draft_file import decode_text
 
 _HEADERS = {
-    "name": "name", "名称": "name", "单位名称": "name", "单位": "name",
-    "category": "category", "类别": "category", "单位类别": "category",
-    "aliases": "aliases", "别名": "aliases", "简称": "aliases",
-    "contact": "contact", "联系人": "contact",
-    "phone": "phone", "电话": "phone", "联系电话": "phone",
-    "email": "email", "邮箱": "email", "邮件": "email", "电子邮箱": "email", "e-mail": "email",
+    "name": "name",
+    "名称": "name",
+    "单位名称": "name",
+    "单位": "name",
+    "category": "category",
+    "类别": "category",
+    "单位类别": "category",
+    "aliases": "aliases",
+    "别名": "aliases",
+    "简称": "aliases",
+    "contact": "contact",
+    "联系人": "contact",
+    "phone": "phone",
+    "电话": "phone",
+    "联系电话": "phone",
+    "email": "email",
+    "邮箱": "email",
+    "邮件": "email",
+    "电子邮箱": "email",
+    "e-mail": "email",
     "webhook": "webhook",
 }
 _ALIAS_SPLIT = re.compile(r"[;；、]")
@@ -57,7 +71,9 @@ def parse_units_file(filename: str, data: bytes) -> list[UnitRecord]:
     elif suffix == ".xlsx":
         rows = _rows_xlsx(data)
     else:
-        raise InvalidInput("UNITS_FORMAT_UNSUPPORTED", f"不支持的单位名录格式“{suffix or filename}”，仅支持 .csv、.xlsx。")
+        raise InvalidInput(
+            "UNITS_FORMAT_UNSUPPORTED", f"不支持的单位名录格式“{suffix or filename}”，仅支持 .csv、.xlsx。"
+        )
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise InvalidInput("UNITS_EMPTY", "单位名录文件是空的。")
@@ -65,8 +81,11 @@ def parse_units_file(filename: str, data: bytes) -> list[UnitRecord]:
     for header in rows[0]:
         key = _HEADERS.get(header.strip().lower()) or _HEADERS.get(header.strip())
         if key is None:
-            raise InvalidInput("UNITS_HEADER_INVALID", f"无法识别的表头“{header}”。可用表头：名称,类别,别名,联系人,电话,邮箱,webhook。",
-                               column=header)
+            raise InvalidInput(
+                "UNITS_HEADER_INVALID",
+                f"无法识别的表头“{header}”。可用表头：名称,类别,别名,联系人,电话,邮箱,webhook。",
+                column=header,
+            )
         columns.append(key)
     if "name" not in columns:
         raise InvalidInput("UNITS_HEADER_INVALID", "单位名录缺少“名称”（name）列。")
@@ -81,7 +100,15 @@ def parse_units_file(filename: str, data: bytes) -> list[UnitRecord]:
             raise InvalidInput("UNITS_DUPLICATE", f"第{n}行：单位“{name}”重复出现。", row=n)
         seen.add(name)
         aliases = tuple(a.strip() for a in _ALIAS_SPLIT.split(values.get("aliases", "")) if a.strip())
-        records.append(UnitRecord(name=name, category=values.get("category", ""), aliases=aliases,
-                                  contact=values.get("contact", ""), phone=values.get("phone", ""),
-                                  email=values.get("email", ""), webhook=values.get("webhook", "")))
+        records.append(
+            UnitRecord(
+                name=name,
+                category=values.get("category", ""),
+                aliases=aliases,
+                contact=values.get("contact", ""),
+                phone=values.get("phone", ""),
+                email=values.get("email", ""),
+                webhook=values.get("webhook", ""),
+            )
+        )
     return records

@@ -29,17 +29,19 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     queue = uow.replies.decision_queue(round_id)
     comments_by_unit: dict[int, list[dict[str, Any]]] = {}
     for c, _r, u, d in queue:
-        comments_by_unit.setdefault(u.id or 0, []).append({
-            "comment_id": c.id,
-            "unit": u.name,
-            "target": c.target,
-            "text": c.text,
-            "decision": d.outcome if d else None,
-            "decision_label": OUTCOME_LABELS.get(d.outcome) if d else None,
-            "reason": d.reason if d else "",
-            "decision_text": decision_text(d.outcome if d else None, d.reason if d else ""),
-            "change_task": d.change_task_number if d else None,
-        })
+        comments_by_unit.setdefault(u.id or 0, []).append(
+            {
+                "comment_id": c.id,
+                "unit": u.name,
+                "target": c.target,
+                "text": c.text,
+                "decision": d.outcome if d else None,
+                "decision_label": OUTCOME_LABELS.get(d.outcome) if d else None,
+                "reason": d.reason if d else "",
+                "decision_text": decision_text(d.outcome if d else None, d.reason if d else ""),
+                "change_task": d.change_task_number if d else None,
+            }
+        )
     buckets: dict[tuple[str, str], list[Any]] = {}
     for rec, unit in uow.rounds.recipients(round_id):
         if rec.state == "pending":
@@ -53,16 +55,18 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
             if not units:
                 continue
             comments = [c for u in units for c in comments_by_unit.get(u.id or 0, [])]
-            groups.append({
-                "reply_category": reply_category,
-                "reply_category_label": REPLY_CATEGORY_LABELS[reply_category],
-                "unit_category": category,
-                "unit_category_label": category_label(category),
-                "count": len(units),
-                "count_text": f"{len(units)}家",
-                "units": [u.name for u in units],
-                "comments": comments,
-            })
+            groups.append(
+                {
+                    "reply_category": reply_category,
+                    "reply_category_label": REPLY_CATEGORY_LABELS[reply_category],
+                    "unit_category": category,
+                    "unit_category_label": category_label(category),
+                    "count": len(units),
+                    "count_text": f"{len(units)}家",
+                    "units": [u.name for u in units],
+                    "comments": comments,
+                }
+            )
     reviews = uow.rounds.reviews(round_id)
     office = uow.directory.office(rnd.office_id)
     last = reviews[-1] if reviews else None

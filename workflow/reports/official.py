@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from documents.model import (AttachmentHeading, Cell, Heading, KeyValue, OfficialDocument, Paragraph, SealBox, Table)
+from documents.model import AttachmentHeading, Cell, Heading, KeyValue, OfficialDocument, Paragraph, SealBox, Table
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER
 from workflow.errors import NotFound
@@ -28,14 +28,31 @@ ADDRESSEES = {
     "other": "各有关单位",
 }
 ACTION_LABELS = {
-    "office.created": "登记发文机关", "unit.created": "新增单位", "unit.updated": "修改单位信息",
-    "draft.imported": "导入文稿", "draft.revised": "修改文稿", "round.started": "发起征求意见",
-    "draft.soliciting": "文稿进入征求意见", "reply.submitted": "收到回复", "reply.late": "收到逾期回复",
-    "reply.late_admitted": "纳入逾期回复", "round.deadline_changed": "调整截止时间",
-    "recipient.deemed_no_objection": "逾期未回复，视为无意见", "round.deadline_enforced": "征求意见截止",
-    "draft.deciding": "进入采纳决定", "comment.decided": "作出采纳决定", "review.requested": "提交合法性审查",
-    "review.approved": "合法性审查通过", "review.returned": "合法性审查退回", "draft.issued": "印发",
-    "round.reminders_queued": "发送截止提醒", "message.requeued": "重新发送消息", "link.revoked": "撤销回复链接",
+    "office.created": "登记发文机关",
+    "unit.created": "新增单位",
+    "unit.updated": "修改单位信息",
+    "draft.imported": "导入文稿",
+    "draft.revised": "修改文稿",
+    "round.started": "发起征求意见",
+    "draft.soliciting": "文稿进入征求意见",
+    "reply.submitted": "收到回复",
+    "reply.late": "收到逾期回复",
+    "reply.late_admitted": "纳入逾期回复",
+    "round.deadline_changed": "调整截止时间",
+    "recipient.deemed_no_objection": "逾期未回复，视为无意见",
+    "round.deadline_enforced": "征求意见截止",
+    "draft.deciding": "进入采纳决定",
+    "comment.decided": "作出采纳决定",
+    "review.requested": "提交合法性审查",
+    "review.approved": "合法性审查通过",
+    "review.returned": "合法性审查退回",
+    "draft.issued": "印发",
+    "round.reminders_queued": "发送截止提醒",
+    "message.requeued": "重新发送消息",
+    "link.revoked": "撤销回复链接",
+    "user.created": "新增账号",
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
 }
 ROLE_LABELS = {"staff": "工作人员", "reviewer": "审查人员", "admin": "管理员", "unit": "回复单位", "system": "系统"}
 
@@ -72,40 +89,75 @@ def _task_table(uow: UnitOfWork, version_id: int, caption: str | None = None) ->
             content = f"{label}{item.content}" if item is not None else ""
             responsible = item.responsible if item is not None else ""
             if n == 0:
-                rows.append((Cell(str(task.number), row_span=span), Cell(task.title, row_span=span), content,
-                             responsible))
+                rows.append(
+                    (Cell(str(task.number), row_span=span), Cell(task.title, row_span=span), content, responsible)
+                )
             else:
                 rows.append((None, None, content, responsible))
     return Table(("序号", "任务", "主要内容", "责任单位"), tuple(rows), (14, 28, 80, 34), caption)
 
 
-def letter_document(*, draft_title: str, office_name: str, office_short: str, doc_number: str,
-                    deadline: Any, letter_date: Any, contact: str, phone: str, basis: str, requirements: str,
-                    categories: set[str]) -> OfficialDocument:
+def letter_document(
+    *,
+    draft_title: str,
+    office_name: str,
+    office_short: str,
+    doc_number: str,
+    deadline: Any,
+    letter_date: Any,
+    contact: str,
+    phone: str,
+    basis: str,
+    requirements: str,
+    categories: set[str],
+) -> OfficialDocument:
     """The 征求意见函; also used to preview a letter before the round exists."""
     addressee = "，".join(ADDRESSEES[k] for k in CATEGORY_ORDER if k in categories) + "："
     short = office_short or office_name
     blocks = [
-        Paragraph(f"{basis + '，' if basis else ''}{short}起草了《{draft_title}（代拟稿）》（附件1），现征求你单位意见。"
-                  f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"),
-        Paragraph(f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
-                  "逾期未回复视为无意见。"),
+        Paragraph(
+            f"{basis + '，' if basis else ''}{short}起草了《{draft_title}（代拟稿）》（附件1），现征求你单位意见。"
+            f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"
+        ),
+        Paragraph(
+            f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
+            "逾期未回复视为无意见。"
+        ),
         Paragraph(f"联系人：{contact}，电话：{phone}"),
     ]
     return OfficialDocument(
-        title=letter_title(draft_title), blocks=tuple(blocks), issuer_mark=office_name, doc_number=doc_number,
-        addressee=addressee, signature=office_name, date=letter_date,
-        attachments=(f"{draft_title}（代拟稿）", f"{draft_title}（重点任务分工）", f"《{draft_title}（代拟稿）》征求意见回复表"),
-        kind_label="征求意见函")
+        title=letter_title(draft_title),
+        blocks=tuple(blocks),
+        issuer_mark=office_name,
+        doc_number=doc_number,
+        addressee=addressee,
+        signature=office_name,
+        date=letter_date,
+        attachments=(
+            f"{draft_title}（代拟稿）",
+            f"{draft_title}（重点任务分工）",
+            f"《{draft_title}（代拟稿）》征求意见回复表",
+        ),
+        kind_label="征求意见函",
+    )
 
 
 def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     c = _context(uow, round_id)
     rnd, office = c["round"], c["office"]
-    return letter_document(draft_title=c["draft"].title, office_name=office.name, office_short=office.short_name,
-                           doc_number=rnd.doc_number, deadline=rnd.deadline, letter_date=rnd.letter_date,
-                           contact=rnd.contact, phone=rnd.phone, basis=rnd.basis, requirements=rnd.requirements,
-                           categories={u.category for _, u in c["recipients"]})
+    return letter_document(
+        draft_title=c["draft"].title,
+        office_name=office.name,
+        office_short=office.short_name,
+        doc_number=rnd.doc_number,
+        deadline=rnd.deadline,
+        letter_date=rnd.letter_date,
+        contact=rnd.contact,
+        phone=rnd.phone,
+        basis=rnd.basis,
+        requirements=rnd.requirements,
+        categories={u.category for _, u in c["recipients"]},
+    )
 
 
 def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> OfficialDocument:
@@ -117,11 +169,16 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
     rows = tuple((str(n), "", "", "", "") for n in range(1, 7))
     blocks = (
         KeyValue((("单位名称（盖章）", unit.name if unit else "　" * 8),)),
-        KeyValue((("联系人", (unit.contact if unit else "") or "　" * 4), ("电话", (unit.phone if unit else "") or "　" * 6))),
+        KeyValue(
+            (("联系人", (unit.contact if unit else "") or "　" * 4), ("电话", (unit.phone if unit else "") or "　" * 6))
+        ),
         Table(("序号", "条目（如“序号8 消防”）", "修改意见", "依据", "理由"), rows, (12, 30, 58, 28, 28)),
         Paragraph("如无修改意见，请在此注明“无修改意见”：＿＿＿＿＿＿＿＿", indent_first_line=False),
-        Paragraph(f"请于{cn_datetime(rnd.deadline)}前反馈。修改意见要有依据、理由充分，理由不充分或无依据的不予采纳；"
-                  "逾期未回复视为无意见。", indent_first_line=False),
+        Paragraph(
+            f"请于{cn_datetime(rnd.deadline)}前反馈。修改意见要有依据、理由充分，理由不充分或无依据的不予采纳；"
+            "逾期未回复视为无意见。",
+            indent_first_line=False,
+        ),
         SealBox("（单位盖章）　　年　　月　　日"),
     )
     return OfficialDocument(title=f"《{draft.title}（代拟稿）》征求意见回复表", blocks=blocks, kind_label="回复表")
@@ -145,32 +202,55 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
                     text = comment["decision_text"]
                     if comment["change_task"]:
                         text += f"（已在修改稿序号{comment['change_task']}中落实）"
-                    rows.append((Cell(group["reply_category_label"], row_span=span) if first else None,
-                                 Cell(count, row_span=span) if first else None,
-                                 Cell(unit, row_span=len(comments)) if n == 0 else None,
-                                 comment["text"], text))
+                    rows.append(
+                        (
+                            Cell(group["reply_category_label"], row_span=span) if first else None,
+                            Cell(count, row_span=span) if first else None,
+                            Cell(unit, row_span=len(comments)) if n == 0 else None,
+                            comment["text"],
+                            text,
+                        )
+                    )
                     first = False
             continue
-        verdict = DEEMED_TEXT if group["reply_category"] == "deemed_no_objection" else (
-            "——" if group["count"] > 1 else "")
+        verdict = (
+            DEEMED_TEXT if group["reply_category"] == "deemed_no_objection" else ("——" if group["count"] > 1 else "")
+        )
         rows.append((group["reply_category_label"], count, "、".join(group["units"]), "", verdict))
     legality = data["legality_review"]
-    rows.append(("合法性审查", "", legality["reviewer"], legality["opinion"],
-                 {"approved": "审查通过", "returned": "退回修改", "pending": "审查中"}.get(legality["state"], "")))
-    table = Table(("回复意见类别", "回复单位类别", "乡镇（街道）、部门", "修改意见", "采纳情况及理由"), tuple(rows),
-                  (26, 32, 40, 90, 55))
-    return OfficialDocument(title=data["title"], blocks=(table,), landscape=True, kind_label="采纳情况表",
-                            signature=None)
+    rows.append(
+        (
+            "合法性审查",
+            "",
+            legality["reviewer"],
+            legality["opinion"],
+            {"approved": "审查通过", "returned": "退回修改", "pending": "审查中"}.get(legality["state"], ""),
+        )
+    )
+    table = Table(
+        ("回复意见类别", "回复单位类别", "乡镇（街道）、部门", "修改意见", "采纳情况及理由"),
+        tuple(rows),
+        (26, 32, 40, 90, 55),
+    )
+    return OfficialDocument(
+        title=data["title"], blocks=(table,), landscape=True, kind_label="采纳情况表", signature=None
+    )
 
 
 def _outcome(uow: UnitOfWork, round_id: int) -> dict[str, int]:
     states = [r.state for r, _ in uow.rounds.recipients(round_id)]
     outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(round_id)]
-    return {"asked": len(states), "replied": states.count("with_comments") + states.count("no_comments"),
-            "with_comments": states.count("with_comments"), "no_comments": states.count("no_comments"),
-            "deemed": states.count("deemed_no_objection"), "comments": len(outcomes),
-            "adopted": outcomes.count("adopted"), "partly": outcomes.count("partly_adopted"),
-            "rejected": outcomes.count("rejected")}
+    return {
+        "asked": len(states),
+        "replied": states.count("with_comments") + states.count("no_comments"),
+        "with_comments": states.count("with_comments"),
+        "no_comments": states.count("no_comments"),
+        "deemed": states.count("deemed_no_objection"),
+        "comments": len(outcomes),
+        "adopted": outcomes.count("adopted"),
+        "partly": outcomes.count("partly_adopted"),
+        "rejected": outcomes.count("rejected"),
+    }
 
 
 def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
@@ -180,11 +260,18 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     tasks = uow.drafts.tasks(version.id or 0) if version else []
     todo = "（请补充。）"
     blocks: list[Any] = [
-        Paragraph(f"{rnd.basis + '，' if rnd.basis else ''}结合工作实际，{office.short_name or office.name}组织起草了"
-                  f"《{draft.title}》。现将有关情况说明如下："),
-        Heading("第一部分：总体思路", 1), Paragraph(todo),
-        Heading(f"第二部分：工作任务（共{cn_number(len(parts))}大项{len(tasks)}小项）" if parts else
-                f"第二部分：工作任务（共{len(tasks)}项）", 1),
+        Paragraph(
+            f"{rnd.basis + '，' if rnd.basis else ''}结合工作实际，{office.short_name or office.name}组织起草了"
+            f"《{draft.title}》。现将有关情况说明如下："
+        ),
+        Heading("第一部分：总体思路", 1),
+        Paragraph(todo),
+        Heading(
+            f"第二部分：工作任务（共{cn_number(len(parts))}大项{len(tasks)}小项）"
+            if parts
+            else f"第二部分：工作任务（共{len(tasks)}项）",
+            1,
+        ),
     ]
     for n, part in enumerate(parts, 1):
         numbers = part["task_numbers"]
@@ -193,14 +280,17 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     o = _outcome(uow, round_id)
     blocks += [
         Heading("第三部分：征求意见情况", 1),
-        Paragraph(f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发《{letter_title(draft.title)}》"
-                  f"（{rnd.doc_number}），共征求{o['asked']}家单位意见，截至{cn_datetime(rnd.deadline)}，"
-                  f"{o['replied']}家单位回复（有修改意见{o['with_comments']}家，无修改意见{o['no_comments']}家），"
-                  f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
-                  f"部分采纳{o['partly']}条，不予采纳{o['rejected']}条。"),
+        Paragraph(
+            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发《{letter_title(draft.title)}》"
+            f"（{rnd.doc_number}），共征求{o['asked']}家单位意见，截至{cn_datetime(rnd.deadline)}，"
+            f"{o['replied']}家单位回复（有修改意见{o['with_comments']}家，无修改意见{o['no_comments']}家），"
+            f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
+            f"部分采纳{o['partly']}条，不予采纳{o['rejected']}条。"
+        ),
     ]
-    return OfficialDocument(title=f"关于《{draft.title}》的起草说明", blocks=tuple(blocks), signature=office.name,
-                            kind_label="起草说明")
+    return OfficialDocument(
+        title=f"关于《{draft.title}》的起草说明", blocks=tuple(blocks), signature=office.name, kind_label="起草说明"
+    )
 
 
 def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
@@ -209,21 +299,37 @@ def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
     rnd = c["round"]
     rows: list[tuple[str, ...]] = []
     for rec, unit in c["recipients"]:
-        state = {"with_comments": "有修改意见", "no_comments": "无修改意见",
-                 "deemed_no_objection": "逾期未回复，视为无意见", "pending": "待回复"}[rec.state]
+        state = {
+            "with_comments": "有修改意见",
+            "no_comments": "无修改意见",
+            "deemed_no_objection": "逾期未回复，视为无意见",
+            "pending": "待回复",
+        }[rec.state]
         when = cn_datetime(rec.replied_at) if rec.replied_at else (cn_datetime(rec.deemed_at) if rec.deemed_at else "")
         rows.append((unit.name, state, when, "是" if rec.late else ""))
-    decisions = [(u.name, cm.target, cm.text, d.outcome if d else "", d.reason if d else "")
-                 for cm, _r, u, d in uow.replies.decision_queue(round_id)]
+    decisions = [
+        (u.name, cm.target, cm.text, d.outcome if d else "", d.reason if d else "")
+        for cm, _r, u, d in uow.replies.decision_queue(round_id)
+    ]
     from workflow.services.decisions import decision_text
 
     return [
-        Paragraph(f"{cn_datetime(rnd.created_at)}发起征求意见（{rnd.doc_number}），截止时间{cn_datetime(rnd.deadline)}"
-                  + (f"，于{cn_datetime(rnd.enforced_at)}截止。" if rnd.enforced_at else "。")),
-        Table(("单位", "回复情况", "回复（或截止）时间", "另有逾期回复"), tuple(rows), (50, 50, 40, 26), "征求对象及回复情况"),
-        Table(("单位", "条目", "修改意见", "采纳情况及理由"),
-              tuple((u, t, x, decision_text(o or None, r)) for u, t, x, o, r in decisions), (30, 24, 70, 42),
-              "采纳决定"),
+        Paragraph(
+            f"{cn_datetime(rnd.created_at)}发起征求意见（{rnd.doc_number}），截止时间{cn_datetime(rnd.deadline)}"
+            + (f"，于{cn_datetime(rnd.enforced_at)}截止。" if rnd.enforced_at else "。")
+        ),
+        Table(
+            ("单位", "回复情况", "回复（或截止）时间", "另有逾期回复"),
+            tuple(rows),
+            (50, 50, 40, 26),
+            "征求对象及回复情况",
+        ),
+        Table(
+            ("单位", "条目", "修改意见", "采纳情况及理由"),
+            tuple((u, t, x, decision_text(o or None, r)) for u, t, x, o, r in decisions),
+            (30, 24, 70, 42),
+            "采纳决定",
+        ),
     ]
 
 
@@ -243,30 +349,50 @@ def review_package(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     adoption_doc = adoption(uow, round_id)
     blocks += [AttachmentHeading("材料二", adoption_doc.title), *adoption_doc.blocks]
     letter_doc = letter(uow, round_id)
-    blocks += [AttachmentHeading("材料三", f"{letter_doc.title}（{rnd.doc_number}）"),
-               Paragraph(letter_doc.addressee or "", indent_first_line=False), *letter_doc.blocks]
+    blocks += [
+        AttachmentHeading("材料三", f"{letter_doc.title}（{rnd.doc_number}）"),
+        Paragraph(letter_doc.addressee or "", indent_first_line=False),
+        *letter_doc.blocks,
+    ]
     blocks += [AttachmentHeading("材料四", "征求意见过程记录"), *audit_summary(uow, round_id)]
     if flagged:
         blocks += [Heading("需核对事项", 2), *[Paragraph(f["message"]) for f in flagged]]
-    return OfficialDocument(title=f"《{draft.title}》合法性审查送审材料", blocks=tuple(blocks),
-                            signature=c["office"].name, kind_label="送审材料")
+    return OfficialDocument(
+        title=f"《{draft.title}》合法性审查送审材料",
+        blocks=tuple(blocks),
+        signature=c["office"].name,
+        kind_label="送审材料",
+    )
 
 
 def audit_report(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     c = _context(uow, round_id)
     verdict = verify(uow)
     events = export_events(uow, round_id)
-    result = (f"哈希链校验通过（全部 {verdict.checked} 条记录完整）。" if verdict.ok
-              else f"哈希链校验未通过：第一条异常记录序号 {verdict.first_bad_seq}。{verdict.problem}")
+    result = (
+        f"哈希链校验通过（全部 {verdict.checked} 条记录完整）。"
+        if verdict.ok
+        else f"哈希链校验未通过：第一条异常记录序号 {verdict.first_bad_seq}。{verdict.problem}"
+    )
     rows = tuple(
-        (str(e["seq"]), to_beijing_text(e["at"]), f"{e['actor']}（{ROLE_LABELS.get(e['role'], e['role'])}）",
-         ACTION_LABELS.get(e["action"], e["action"]) + ("（历史导入）" if e["imported"] else ""),
-         e["entity"], f"{e['from_state'] or ''}→{e['to_state'] or ''}" if e["to_state"] else "", e["hash"][:12])
-        for e in events)
-    blocks = (Paragraph(f"征求意见：{c['round'].doc_number}　校验结果：{result}"),
-              Table(("序号", "时间", "操作人", "操作", "对象", "状态变化", "哈希"), rows, (12, 34, 36, 40, 30, 50, 28)))
-    return OfficialDocument(title=f"《{c['draft'].title}》征求意见审计记录", blocks=blocks, landscape=True,
-                            kind_label="审计记录")
+        (
+            str(e["seq"]),
+            to_beijing_text(e["at"]),
+            f"{e['actor']}（{ROLE_LABELS.get(e['role'], e['role'])}）",
+            ACTION_LABELS.get(e["action"], e["action"]) + ("（历史导入）" if e["imported"] else ""),
+            e["entity"],
+            f"{e['from_state'] or ''}→{e['to_state'] or ''}" if e["to_state"] else "",
+            e["hash"][:12],
+        )
+        for e in events
+    )
+    blocks = (
+        Paragraph(f"征求意见：{c['round'].doc_number}　校验结果：{result}"),
+        Table(("序号", "时间", "操作人", "操作", "对象", "状态变化", "哈希"), rows, (12, 34, 36, 40, 30, 50, 28)),
+    )
+    return OfficialDocument(
+        title=f"《{c['draft'].title}》征求意见审计记录", blocks=blocks, landscape=True, kind_label="审计记录"
+    )
 
 
 def to_beijing_text(iso: str) -> str:

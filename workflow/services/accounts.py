@@ -28,8 +28,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_user(uow: UnitOfWork, clock: Clock, actor: Actor, *, username: str, display_name: str, role: str,
-             password: str) -> User:
+def add_user(
+    uow: UnitOfWork, clock: Clock, actor: Actor, *, username: str, display_name: str, role: str, password: str
+) -> User:
     if role not in ROLES:
         raise InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。")
     if not username.strip() or not display_name.strip():
@@ -38,8 +39,13 @@ def add_user(uow: UnitOfWork, clock: Clock, actor: Actor, *, username: str, disp
         raise InvalidInput("PASSWORD_TOO_SHORT", "密码至少需要10个字符。")
     if uow.accounts.by_username(username.strip()):
         raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。")
-    user = User(username=username.strip(), display_name=display_name.strip(), role=role,
-                password_hash=_HASHER.hash(password), created_at=clock.now())
+    user = User(
+        username=username.strip(),
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=_HASHER.hash(password),
+        created_at=clock.now(),
+    )
     uow.accounts.add(user)
     record(uow, actor, clock.now(), "user.created", f"user:{user.id}", username=user.username, role=role)
     uow.commit()
@@ -67,8 +73,15 @@ def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> Sessio
         uow.commit()
         raise InvalidInput("LOGIN_FAILED", "用户名或密码错误。")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    uow.accounts.add(WebSession(token_hash=_hash(token), user_id=user.id or 0, csrf_token=csrf, created_at=now,
-                                expires_at=now + timedelta(hours=SESSION_HOURS)))
+    uow.accounts.add(
+        WebSession(
+            token_hash=_hash(token),
+            user_id=user.id or 0,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + timedelta(hours=SESSION_HOURS),
+        )
+    )
     record(uow, Actor(user.display_name, Role(user.role)), now, "auth.login", f"user:{user.id}")
     uow.commit()
     return SessionStarted(token, csrf, user.id or 0)

@@ -11,8 +11,20 @@ from storage.audit import ChainVerdict, iter_events, verify_chain
 from storage.uow import UnitOfWork
 from workflow.timefmt import iso_beijing
 
-FIELDS = ("seq", "at", "actor", "role", "action", "entity", "from_state", "to_state", "payload", "imported",
-          "prev_hash", "hash")
+FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "action",
+    "entity",
+    "from_state",
+    "to_state",
+    "payload",
+    "imported",
+    "prev_hash",
+    "hash",
+)
 
 
 def verify(uow: UnitOfWork) -> ChainVerdict:
@@ -22,21 +34,23 @@ def verify(uow: UnitOfWork) -> ChainVerdict:
 def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str, Any]]:
     out = []
     for ev in iter_events(uow.session, round_id=round_id):
-        out.append({
-            "seq": ev.seq,
-            "at": iso_beijing(ev.at),
-            "actor": ev.actor,
-            "role": ev.role,
-            "action": ev.action,
-            "entity": ev.entity,
-            "round_id": ev.round_id,
-            "from_state": ev.from_state,
-            "to_state": ev.to_state,
-            "payload": json.loads(ev.payload or "{}"),
-            "imported": ev.imported,
-            "prev_hash": ev.prev_hash,
-            "hash": ev.hash,
-        })
+        out.append(
+            {
+                "seq": ev.seq,
+                "at": iso_beijing(ev.at),
+                "actor": ev.actor,
+                "role": ev.role,
+                "action": ev.action,
+                "entity": ev.entity,
+                "round_id": ev.round_id,
+                "from_state": ev.from_state,
+                "to_state": ev.to_state,
+                "payload": json.loads(ev.payload or "{}"),
+                "imported": ev.imported,
+                "prev_hash": ev.prev_hash,
+                "hash": ev.hash,
+            }
+        )
     return out
 
 

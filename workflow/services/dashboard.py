@@ -19,16 +19,24 @@ def dashboard(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
         queue = uow.replies.decision_queue(rnd.id or 0)
         undecided = sum(1 for *_x, d in queue if d is None)
         left = rnd.deadline - now
-        rounds.append({
-            "round": rnd, "draft": draft, "recipients": len(recipients), "silent": silent,
-            "comments": len(queue), "undecided": undecided,
-            "time_left": left if rnd.state == "open" else None,
-            "time_left_text": _left(left) if rnd.state == "open" else "",
-        })
+        rounds.append(
+            {
+                "round": rnd,
+                "draft": draft,
+                "recipients": len(recipients),
+                "silent": silent,
+                "comments": len(queue),
+                "undecided": undecided,
+                "time_left": left if rnd.state == "open" else None,
+                "time_left_text": _left(left) if rnd.state == "open" else "",
+            }
+        )
         totals["open"] += rnd.state == "open"
         totals["silent"] += silent if rnd.state == "open" else 0
         totals["undecided"] += undecided if draft and draft.state in ("deciding", "drafting") else 0
-        totals["in_review"] += bool(draft and draft.state == "legality_review" and uow.rounds.pending_review(rnd.id or 0))
+        totals["in_review"] += bool(
+            draft and draft.state == "legality_review" and uow.rounds.pending_review(rnd.id or 0)
+        )
     return {"rounds": rounds, "totals": totals}
 
 

@@ -31,33 +31,61 @@ class SweepResult:
     round_ids: tuple[int, ...] = ()
 
 
-def _events_for_batch(uow: UnitOfWork, actor: Actor, now: datetime, closed: list[tuple[int, int, datetime]],
-                      deemed: list[tuple[int, int, int]]) -> None:
+def _events_for_batch(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    closed: list[tuple[int, int, datetime]],
+    deemed: list[tuple[int, int, int]],
+) -> None:
     deadlines = {rid: deadline for rid, _, deadline in closed}
-    # One validation per kind of step, not per row: the rules are the machines'.
-    for rid, _, deadline in closed:
-        ROUND_MACHINE.fire("open", "close", RoundContext(now=now, deadline=deadline))
+    # One validation per kind of step, not per row: every closed round was overdue (the SQL said
+    # deadline <= now), so checking the latest deadline checks them all.
+    ROUND_MACHINE.fire("open", "close", RoundContext(now=now, deadline=max(deadlines.values())))
     if deemed:
-        RECIPIENT_MACHINE.fire("pending", "deem_no_objection",
-                               RecipientContext(now=now, deadline=min(deadlines.values())))
+        RECIPIENT_MACHINE.fire(
+            "pending", "deem_no_objection", RecipientContext(now=now, deadline=min(deadlines.values()))
+        )
     # Canonical payload {"deadline", "enforced_at", "unit_id"} (sorted keys), built per round once.
-    heads = {rid: canonical_payload({"deadline": d.isoformat(), "enforced_at": now.isoformat()})[:-1]
-             for rid, d in deadlines.items()}
+    heads = {
+        rid: canonical_payload({"deadline": d.isoformat(), "enforced_at": now.isoformat()})[:-1]
+        for rid, d in deadlines.items()
+    }
     uow.audit.record_many(
-        PendingEvent(at=now, actor=actor.name, role=actor.role.value, action="recipient.deemed_no_objection",
-                     entity=f"recipient:{rec_id}", round_id=rid, from_state="pending",
-                     to_state="deemed_no_objection", payload_json=f'{heads[rid]},"unit_id":{unit_id}}}')
+        PendingEvent(
+            at=now,
+            actor=actor.name,
+            role=actor.role.value,
+            action="recipient.deemed_no_objection",
+            entity=f"recipient:{rec_id}",
+            round_id=rid,
+            from_state="pending",
+            to_state="deemed_no_objection",
+            payload_json=f'{heads[rid]},"unit_id":{unit_id}}}',
+        )
         for rec_id, rid, unit_id in deemed
     )
     counts: dict[int, int] = {}
     for _, rid, _ in deemed:
         counts[rid] = counts.get(rid, 0) + 1
     for rid, _, deadline in closed:
-        uow.audit.record(PendingEvent(
-            at=now, actor=actor.name, role=actor.role.value, action="round.deadline_enforced",
-            entity=f"round:{rid}", round_id=rid, from_state="open", to_state="closed",
-            payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat(),
-                     "deemed_no_objection": counts.get(rid, 0)}))
+        uow.audit.record(
+            PendingEvent(
+                at=now,
+                actor=actor.name,
+                role=actor.role.value,
+                action="round.deadline_enforced",
+                entity=f"round:{rid}",
+                round_id=rid,
+                from_state="open",
+                to_state="closed",
+                payload={
+                    "deadline": deadline.isoformat(),
+                    "enforced_at": now.isoformat(),
+                    "deemed_no_objection": counts.get(rid, 0),
+                },
+            )
+        )
 
 
 def _move_drafts(uow: UnitOfWork, actor: Actor, now: datetime, closed: list[tuple[int, int, datetime]]) -> None:
@@ -65,20 +93,36 @@ def _move_drafts(uow: UnitOfWork, actor: Actor, now: datetime, closed: list[tupl
 
     A draft no longer soliciting (withdrawn meanwhile) keeps its state; its round still closes.
     """
-    dest = DRAFT_MACHINE.fire("soliciting", "close_solicitation",
-                              DraftContext(now=now, deadline=max(d for _, _, d in closed)))
+    dest = DRAFT_MACHINE.fire(
+        "soliciting", "close_solicitation", DraftContext(now=now, deadline=max(d for _, _, d in closed))
+    )
     moved = set(uow.drafts.set_states([draft_id for _, draft_id, _ in closed], "soliciting", dest))
     uow.audit.record_many(
-        PendingEvent(at=now, actor=actor.name, role=actor.role.value, action="draft.deciding",
-                     entity=f"draft:{draft_id}", round_id=rid, from_state="soliciting", to_state=dest,
-                     payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat()})
+        PendingEvent(
+            at=now,
+            actor=actor.name,
+            role=actor.role.value,
+            action="draft.deciding",
+            entity=f"draft:{draft_id}",
+            round_id=rid,
+            from_state="soliciting",
+            to_state=dest,
+            payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat()},
+        )
         for rid, draft_id, deadline in closed
         if draft_id in moved
     )
 
 
-def enforce_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 500, round_ids: list[int] | None = None,
-                  actor: Actor = SYSTEM, notify: bool = True) -> SweepResult:
+def enforce_batch(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    batch: int = 500,
+    round_ids: list[int] | None = None,
+    actor: Actor = SYSTEM,
+    notify: bool = True,
+) -> SweepResult:
     """Enforce up to ``batch`` overdue rounds in this transaction and commit."""
     now = clock.now()
     ids = round_ids if round_ids is not None else uow.rounds.claim_overdue(now, batch)
@@ -98,8 +142,14 @@ def enforce_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 500, round_ids:
     return SweepResult(len(closed), len(deemed), tuple(closed_ids))
 
 
-def sweep(engine: Engine, clock: Clock, *, batch: int = 500, notify: bool = True,
-          uow_factory: Callable[[Engine], UnitOfWork] = UnitOfWork) -> SweepResult:
+def sweep(
+    engine: Engine,
+    clock: Clock,
+    *,
+    batch: int = 500,
+    notify: bool = True,
+    uow_factory: Callable[[Engine], UnitOfWork] = UnitOfWork,
+) -> SweepResult:
     """Enforce every overdue round, a batch per transaction, until none is left."""
     rounds = deemed = 0
     ids: list[int] = []

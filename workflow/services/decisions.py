@@ -45,19 +45,20 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
         raise InvalidInput("DECISION_OUTCOME_INVALID", f"采纳结论“{cmd.outcome}”无效。") from None
     reason = cmd.reason.strip()
     if outcome is not Outcome.adopted and not reason:
-        raise InvalidInput("DECISION_REASON_REQUIRED",
-                           f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", comment_id=cmd.comment_id)
+        raise InvalidInput(
+            "DECISION_REASON_REQUIRED", f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", comment_id=cmd.comment_id
+        )
     comment = uow.replies.comment(cmd.comment_id)
     if comment is None:
         raise NotFound("COMMENT_NOT_FOUND", f"修改意见 {cmd.comment_id} 不存在。", comment_id=cmd.comment_id)
     if not uow.replies.in_queue(comment.id or 0):
-        raise Conflict("COMMENT_NOT_IN_QUEUE",
-                       "该意见不在待决定范围内（已被后续修改稿替代，或为未纳入的逾期回复）。")
+        raise Conflict("COMMENT_NOT_IN_QUEUE", "该意见不在待决定范围内（已被后续修改稿替代，或为未纳入的逾期回复）。")
     rnd = load_round(uow, comment.round_id)
     draft = load_draft(uow, rnd.draft_id, for_update=True)
     if draft.state not in _DECIDABLE_DRAFT_STATES or rnd.state != "closed":
-        raise Conflict("DECISION_NOT_ALLOWED", "只有在征求意见截止后、提交合法性审查前才能作出采纳决定。",
-                       draft_state=draft.state)
+        raise Conflict(
+            "DECISION_NOT_ALLOWED", "只有在征求意见截止后、提交合法性审查前才能作出采纳决定。", draft_state=draft.state
+        )
     if cmd.change_task is not None:
         version = uow.drafts.version(draft.id or 0, draft.current_version)
         if version is None or cmd.change_task not in uow.drafts.task_numbers(version.id or 0):
@@ -72,9 +73,19 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
     row.decided_by = actor.name
     row.decided_at = now
     uow.replies.add(row)
-    record(uow, actor, now, "comment.decided", f"comment:{comment.id}", round_id=rnd.id,
-           from_state=before, to_state=outcome.value, reason=reason, change_task=cmd.change_task,
-           target=comment.target)
+    record(
+        uow,
+        actor,
+        now,
+        "comment.decided",
+        f"comment:{comment.id}",
+        round_id=rnd.id,
+        from_state=before,
+        to_state=outcome.value,
+        reason=reason,
+        change_task=cmd.change_task,
+        target=comment.target,
+    )
     uow.commit()
     return row
 

@@ -7,6 +7,17 @@ from typing import Any
 from storage.uow import UnitOfWork
 from workflow.timefmt import iso_beijing
 
+KIND_LABELS = {
+    "solicitation": "征求意见通知",
+    "reminder": "截止提醒",
+    "deadline_changed": "截止时间调整",
+    "deadline_passed": "逾期通知",
+    "reply_receipt": "回执",
+    "adoption_feedback": "采纳情况反馈",
+    "review_request": "审查申请",
+    "review_result": "审查结果",
+    "issued": "印发通知",
+}
 STATUS_LABELS = {
     "pending": "待发送",
     "sending": "发送中",
@@ -23,6 +34,7 @@ def deliveries(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
         {
             "id": m.id,
             "kind": m.kind,
+            "kind_label": KIND_LABELS.get(m.kind, m.kind),
             "recipient_id": m.recipient_id,
             "unit": units.get(m.unit_id, "") if m.unit_id else "",
             "channel": m.channel,

@@ -30,8 +30,9 @@ def task_hash(title: str, items: list[tuple[str, str, str]]) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def _store_version(uow: UnitOfWork, draft: Draft, version: int, parsed: ParsedDraft, filename: str,
-                   stage: str, note: str, now: Any) -> DraftVersion:
+def _store_version(
+    uow: UnitOfWork, draft: Draft, version: int, parsed: ParsedDraft, filename: str, stage: str, note: str, now: Any
+) -> DraftVersion:
     row = DraftVersion(
         draft_id=draft.id or 0,
         version=version,
@@ -67,8 +68,18 @@ def _check_stage(stage: str) -> str:
         raise InvalidInput("DRAFT_STAGE_INVALID", f"文稿阶段“{stage}”无效。", stage=stage) from None
 
 
-def import_draft(uow: UnitOfWork, clock: Clock, actor: Actor, parsed: ParsedDraft, *, title: str, issuer: str,
-                 filename: str, office_id: int | None = None, stage: str = "proposed") -> DraftStored:
+def import_draft(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    parsed: ParsedDraft,
+    *,
+    title: str,
+    issuer: str,
+    filename: str,
+    office_id: int | None = None,
+    stage: str = "proposed",
+) -> DraftStored:
     """Store a new draft at version 1 in the drafting state."""
     if not title.strip():
         raise InvalidInput("DRAFT_TITLE_REQUIRED", "请填写文稿标题。")
@@ -77,18 +88,44 @@ def import_draft(uow: UnitOfWork, clock: Clock, actor: Actor, parsed: ParsedDraf
     if not parsed.tasks:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
     now = clock.now()
-    draft = Draft(office_id=office_id, title=title.strip(), issuer=issuer.strip(), state="drafting",
-                  current_version=1, created_at=now)
+    draft = Draft(
+        office_id=office_id,
+        title=title.strip(),
+        issuer=issuer.strip(),
+        state="drafting",
+        current_version=1,
+        created_at=now,
+    )
     uow.drafts.add(draft)
     _store_version(uow, draft, 1, parsed, filename, _check_stage(stage), "", now)
-    record(uow, actor, now, "draft.imported", f"draft:{draft.id}", to_state="drafting", title=draft.title,
-           issuer=draft.issuer, version=1, tasks=len(parsed.tasks), source=filename)
+    record(
+        uow,
+        actor,
+        now,
+        "draft.imported",
+        f"draft:{draft.id}",
+        to_state="drafting",
+        title=draft.title,
+        issuer=draft.issuer,
+        version=1,
+        tasks=len(parsed.tasks),
+        source=filename,
+    )
     uow.commit()
     return DraftStored(draft.id or 0, 1, len(parsed.tasks))
 
 
-def revise_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, parsed: ParsedDraft, *,
-                 filename: str, note: str = "", stage: str | None = None) -> DraftStored:
+def revise_draft(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    draft_id: int,
+    parsed: ParsedDraft,
+    *,
+    filename: str,
+    note: str = "",
+    stage: str | None = None,
+) -> DraftStored:
     """A new version: after a return (goes back to drafting) or while deciding (carrying out comments)."""
     draft = load_draft(uow, draft_id, for_update=True)
     now = clock.now()
@@ -97,13 +134,32 @@ def revise_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, par
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
     previous = uow.drafts.version(draft_id, draft.current_version)
     version = draft.current_version + 1
-    _store_version(uow, draft, version, parsed, filename,
-                   _check_stage(stage or (previous.stage if previous else "proposed")), note, now)
+    _store_version(
+        uow,
+        draft,
+        version,
+        parsed,
+        filename,
+        _check_stage(stage or (previous.stage if previous else "proposed")),
+        note,
+        now,
+    )
     source = draft.state
     draft.state = dest
     draft.current_version = version
     uow.drafts.add(draft)
-    record(uow, actor, now, "draft.revised", f"draft:{draft.id}", from_state=source, to_state=dest,
-           version=version, tasks=len(parsed.tasks), source=filename, note=note)
+    record(
+        uow,
+        actor,
+        now,
+        "draft.revised",
+        f"draft:{draft.id}",
+        from_state=source,
+        to_state=dest,
+        version=version,
+        tasks=len(parsed.tasks),
+        source=filename,
+        note=note,
+    )
     uow.commit()
     return DraftStored(draft_id, version, len(parsed.tasks))

@@ -28,8 +28,18 @@ def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number
     if version is not None:
         version.stage = "final"
         uow.drafts.add(version)
-    record(uow, actor, now, "draft.issued", f"draft:{draft.id}", round_id=round_id, from_state=source,
-           to_state=dest, doc_number=str(number), version=draft.current_version)
+    record(
+        uow,
+        actor,
+        now,
+        "draft.issued",
+        f"draft:{draft.id}",
+        round_id=round_id,
+        from_state=source,
+        to_state=dest,
+        doc_number=str(number),
+        version=draft.current_version,
+    )
     from workflow.services.messages import queue_for_round
 
     queue_for_round(uow, round_id, "issued", doc_number=str(number))

@@ -69,6 +69,12 @@ def revoke_link(uow: UnitOfWork, clock: Clock, actor: Actor, recipient_id: int) 
     row.revoked = True
     uow.links.add(row)
     recipient = uow.rounds.recipient_by_id(recipient_id)
-    record(uow, actor, clock.now(), "link.revoked", f"recipient:{recipient_id}",
-           round_id=recipient.round_id if recipient else None)
+    record(
+        uow,
+        actor,
+        clock.now(),
+        "link.revoked",
+        f"recipient:{recipient_id}",
+        round_id=recipient.round_id if recipient else None,
+    )
     uow.commit()

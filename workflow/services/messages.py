@@ -24,8 +24,17 @@ def _route(address: str) -> str:
     return channel_for_address(address)
 
 
-def _row(kind: str, key: str, now: datetime, *, round_id: int | None, recipient_id: int | None,
-         unit_id: int | None, address: str, context: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    kind: str,
+    key: str,
+    now: datetime,
+    *,
+    round_id: int | None,
+    recipient_id: int | None,
+    unit_id: int | None,
+    address: str,
+    context: dict[str, Any],
+) -> dict[str, Any]:
     channel = _route(address) if address else "none"
     return {
         "key": key,
@@ -44,8 +53,14 @@ def _row(kind: str, key: str, now: datetime, *, round_id: int | None, recipient_
     }
 
 
-def rows_for_recipients(kind: str, round_id: int, targets: Sequence[tuple[int, int, str, str]], now: datetime,
-                        suffix: str = "", **extra: Any) -> list[dict[str, Any]]:
+def rows_for_recipients(
+    kind: str,
+    round_id: int,
+    targets: Sequence[tuple[int, int, str, str]],
+    now: datetime,
+    suffix: str = "",
+    **extra: Any,
+) -> list[dict[str, Any]]:
     """targets: (recipient_id, unit_id, email, webhook)."""
     rows = []
     for rec_id, unit_id, email, webhook in targets:
@@ -53,8 +68,18 @@ def rows_for_recipients(kind: str, round_id: int, targets: Sequence[tuple[int, i
         addresses = [a for a in (email, webhook) if a] or [""]
         for address in addresses:
             key = f"{kind}:{round_id}:{rec_id}:{suffix}:{address or 'none'}"
-            rows.append(_row(kind, key, now, round_id=round_id, recipient_id=rec_id, unit_id=unit_id,
-                             address=address, context=context))
+            rows.append(
+                _row(
+                    kind,
+                    key,
+                    now,
+                    round_id=round_id,
+                    recipient_id=rec_id,
+                    unit_id=unit_id,
+                    address=address,
+                    context=context,
+                )
+            )
     return rows
 
 
@@ -69,8 +94,7 @@ def _targets(pairs: Sequence[tuple[Recipient, Unit]]) -> list[tuple[int, int, st
     return [(r.id or 0, u.id or 0, u.email, u.webhook) for r, u in pairs]
 
 
-def queue_for_round(uow: UnitOfWork, round_id: int, kind: str, *, only_pending: bool = False,
-                    **extra: Any) -> int:
+def queue_for_round(uow: UnitOfWork, round_id: int, kind: str, *, only_pending: bool = False, **extra: Any) -> int:
     if uow.importing:
         return 0  # imported history: those notices went out long ago, on paper
     pairs = uow.rounds.recipients(round_id)
@@ -91,8 +115,9 @@ def queue_for_recipient(uow: UnitOfWork, round_id: int, recipient_id: int, kind:
 def queue_reminders(uow: UnitOfWork, round_id: int, offset_label: str, now: datetime) -> int:
     """Reminders to units still silent; the key carries the offset so each goes out once."""
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.state == "pending"]
-    return uow.outbox.enqueue(rows_for_recipients("reminder", round_id, _targets(pairs), now, offset_label,
-                                                  offset=offset_label))
+    return uow.outbox.enqueue(
+        rows_for_recipients("reminder", round_id, _targets(pairs), now, offset_label, offset=offset_label)
+    )
 
 
 def queue_deadline_passed(uow: UnitOfWork, deemed: Sequence[tuple[int, int, int]]) -> int:
@@ -126,8 +151,18 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
             address = ""
     context = {"round_id": round_id, "review_id": review_id}
     key = f"{kind}:{round_id}:{review_id}:{address or 'none'}"
-    return [_row(kind, key, _now(uow), round_id=round_id, recipient_id=None, unit_id=unit_id, address=address,
-                 context=context)]
+    return [
+        _row(
+            kind,
+            key,
+            _now(uow),
+            round_id=round_id,
+            recipient_id=None,
+            unit_id=unit_id,
+            address=address,
+            context=context,
+        )
+    ]
 
 
 def queue_review_request(uow: UnitOfWork, round_id: int, review_id: int) -> int:
@@ -137,8 +172,9 @@ def queue_review_request(uow: UnitOfWork, round_id: int, review_id: int) -> int:
     rows = _office_row(uow, "review_request", round_id, review_id, to_reviewer=True)
     commenting = {r.recipient_id for _, r, _, _ in uow.replies.decision_queue(round_id)}
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id in commenting]
-    rows += rows_for_recipients("adoption_feedback", round_id, _targets(pairs), _now(uow), str(review_id),
-                                review_id=review_id)
+    rows += rows_for_recipients(
+        "adoption_feedback", round_id, _targets(pairs), _now(uow), str(review_id), review_id=review_id
+    )
     return uow.outbox.enqueue(rows)
 
 

@@ -89,20 +89,21 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         {"review_id": v.id, "state": v.state, "reviewer": v.reviewer, "opinion": v.opinion, "version": v.version}
         for v in uow.rounds.reviews(round_id)
     ]
-    return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late,
-            "reviews": reviews}
+    return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late, "reviews": reviews}
 
 
 def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
     out = []
     for rnd in uow.rounds.all():
         draft = uow.drafts.get(rnd.draft_id)
-        out.append({
-            "round_id": rnd.id,
-            "doc_number": rnd.doc_number,
-            "state": rnd.state,
-            "draft_state": draft.state if draft else None,
-            "deadline": iso_beijing(rnd.deadline),
-            "title": draft.title if draft else "",
-        })
+        out.append(
+            {
+                "round_id": rnd.id,
+                "doc_number": rnd.doc_number,
+                "state": rnd.state,
+                "draft_state": draft.state if draft else None,
+                "deadline": iso_beijing(rnd.deadline),
+                "title": draft.title if draft else "",
+            }
+        )
     return out

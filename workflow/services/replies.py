@@ -84,8 +84,9 @@ def parse_comments_json(raw: bytes | str) -> list[CommentInput]:
             raise InvalidInput("COMMENTS_MALFORMED", f"第{n}条修改意见应为 JSON 对象。", index=n)
         unknown = set(item) - {"target", "text", "basis", "reason"}
         if unknown:
-            raise InvalidInput("COMMENTS_MALFORMED", f"第{n}条修改意见含有未知字段：{'、'.join(sorted(unknown))}。",
-                               index=n)
+            raise InvalidInput(
+                "COMMENTS_MALFORMED", f"第{n}条修改意见含有未知字段：{'、'.join(sorted(unknown))}。", index=n
+            )
         values = {k: item.get(k, "") for k in ("target", "text", "basis", "reason")}
         if not all(isinstance(v, str) for v in values.values()):
             raise InvalidInput("COMMENTS_MALFORMED", f"第{n}条修改意见的字段必须是文本。", index=n)
@@ -103,8 +104,12 @@ def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int])
         match = _TASK_NUMBER.search(c.target or "")
         number = int(match.group(1)) if match else None
         if number is not None and number not in task_numbers:
-            raise InvalidInput("COMMENT_TARGET_UNKNOWN", f"第{n}条修改意见指向的序号{number}在重点任务分工中不存在。",
-                               index=n, target=c.target)
+            raise InvalidInput(
+                "COMMENT_TARGET_UNKNOWN",
+                f"第{n}条修改意见指向的序号{number}在重点任务分工中不存在。",
+                index=n,
+                target=c.target,
+            )
         numbers.append(number)
     return numbers
 
@@ -142,50 +147,95 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     numbers = _validate_comments(cmd.comments, uow.drafts.task_numbers(version.id or 0) if version else set())
     kind = "no_comments" if cmd.no_comments else "with_comments"
     trigger = "reply_no_comments" if cmd.no_comments else "reply_with_comments"
-    on_time = (
-        rnd.state == "open"
-        and received_at < rnd.deadline
-        and RECIPIENT_MACHINE.allows(recipient.state, trigger)
-    )
+    on_time = rnd.state == "open" and received_at < rnd.deadline and RECIPIENT_MACHINE.allows(recipient.state, trigger)
     dest = recipient.state
     if on_time:
-        dest = RECIPIENT_MACHINE.fire(recipient.state, trigger,
-                                      RecipientContext(now=received_at, deadline=rnd.deadline))
+        dest = RECIPIENT_MACHINE.fire(
+            recipient.state, trigger, RecipientContext(now=received_at, deadline=rnd.deadline)
+        )
         # Conditional update: if a sweep deemed this recipient meanwhile, the reply is late.
-        on_time = uow.rounds.mark_replied(recipient.id or 0, [s.value for s in RecipientState
-                                                               if RECIPIENT_MACHINE.allows(s, trigger)],
-                                          dest, received_at)
+        on_time = uow.rounds.mark_replied(
+            recipient.id or 0,
+            [s.value for s in RecipientState if RECIPIENT_MACHINE.allows(s, trigger)],
+            dest,
+            received_at,
+        )
     if not on_time and draft.state not in _OPEN_FOR_LATE and not (rnd.state == "open"):
-        raise Conflict("ROUND_CLOSED_FOR_REPLIES",
-                       "该文稿已进入合法性审查或后续环节，不再接收回复。", draft_state=draft.state)
+        raise Conflict(
+            "ROUND_CLOSED_FOR_REPLIES", "该文稿已进入合法性审查或后续环节，不再接收回复。", draft_state=draft.state
+        )
     revision = uow.replies.next_revision(recipient.id or 0)
-    reply = Reply(recipient_id=recipient.id or 0, round_id=rnd.id or 0, revision=revision, kind=kind,
-                  channel=cmd.channel, received_at=received_at, recorded_at=now, recorded_by=actor.name,
-                  sealed=cmd.sealed, late=not on_time, attachment_name=cmd.attachment_name,
-                  attachment_sha256=cmd.attachment_sha256)
+    reply = Reply(
+        recipient_id=recipient.id or 0,
+        round_id=rnd.id or 0,
+        revision=revision,
+        kind=kind,
+        channel=cmd.channel,
+        received_at=received_at,
+        recorded_at=now,
+        recorded_by=actor.name,
+        sealed=cmd.sealed,
+        late=not on_time,
+        attachment_name=cmd.attachment_name,
+        attachment_sha256=cmd.attachment_sha256,
+    )
     uow.replies.add(reply)
     if cmd.attachment is not None:
         _store_scan(uow, reply, cmd.attachment)
     comment_ids = []
     for seq, (c, number) in enumerate(zip(cmd.comments, numbers, strict=True), 1):
-        row = Comment(reply_id=reply.id or 0, round_id=rnd.id or 0, seq=seq, target=c.target, task_number=number,
-                      text=c.text, basis=c.basis, reason=c.reason)
+        row = Comment(
+            reply_id=reply.id or 0,
+            round_id=rnd.id or 0,
+            seq=seq,
+            target=c.target,
+            task_number=number,
+            text=c.text,
+            basis=c.basis,
+            reason=c.reason,
+        )
         uow.replies.add(row)
         comment_ids.append(row.id or 0)
     entity = f"recipient:{recipient.id}"
-    payload: dict[str, Any] = {"unit": unit.name, "reply_id": reply.id, "revision": revision, "kind": kind,  # type: ignore[union-attr]
-                               "channel": cmd.channel, "received_at": received_at.isoformat(),
-                               "comments": len(comment_ids), "sealed": cmd.sealed}
+    payload: dict[str, Any] = {
+        "unit": unit.name,
+        "reply_id": reply.id,
+        "revision": revision,
+        "kind": kind,  # type: ignore[union-attr]
+        "channel": cmd.channel,
+        "received_at": received_at.isoformat(),
+        "comments": len(comment_ids),
+        "sealed": cmd.sealed,
+    }
     if reply.attachment_sha256:
         payload["attachment_sha256"] = reply.attachment_sha256
     if on_time:
         uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
-        record(uow, actor, now, "reply.submitted", entity, round_id=rnd.id, from_state=recipient.state,
-               to_state=dest, **payload)
+        record(
+            uow,
+            actor,
+            now,
+            "reply.submitted",
+            entity,
+            round_id=rnd.id,
+            from_state=recipient.state,
+            to_state=dest,
+            **payload,
+        )
     else:
         uow.rounds.mark_late(recipient.id or 0)
-        record(uow, actor, now, "reply.late", entity, round_id=rnd.id, from_state=recipient.state,
-               to_state=recipient.state, deadline=rnd.deadline.isoformat(), **payload)
+        record(
+            uow,
+            actor,
+            now,
+            "reply.late",
+            entity,
+            round_id=rnd.id,
+            from_state=recipient.state,
+            to_state=recipient.state,
+            deadline=rnd.deadline.isoformat(),
+            **payload,
+        )
     from workflow.services.messages import queue_for_recipient
 
     queue_for_recipient(uow, rnd.id or 0, recipient.id or 0, "reply_receipt", reply_id=reply.id)
@@ -205,9 +255,16 @@ def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
     digest = hashlib.sha256(scan.data).hexdigest()
     reply.attachment_name, reply.attachment_sha256 = scan.filename[:200], digest
     uow.replies.add(reply)
-    uow.accounts.add(ReplyAttachment(reply_id=reply.id or 0, filename=scan.filename[:200],
-                                     content_type=scan.content_type, sha256=digest, size=len(scan.data),
-                                     data=scan.data))
+    uow.accounts.add(
+        ReplyAttachment(
+            reply_id=reply.id or 0,
+            filename=scan.filename[:200],
+            content_type=scan.content_type,
+            sha256=digest,
+            size=len(scan.data),
+            data=scan.data,
+        )
+    )
 
 
 def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int, reason: str) -> Reply:
@@ -227,7 +284,15 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
         raise Conflict("ROUND_CLOSED_FOR_REPLIES", "只有在采纳决定阶段才能纳入逾期回复。")
     reply.admitted = True
     uow.replies.add(reply)
-    record(uow, actor, clock.now(), "reply.late_admitted", f"reply:{reply.id}", round_id=rnd.id,
-           reason=reason.strip(), recipient_id=reply.recipient_id)
+    record(
+        uow,
+        actor,
+        clock.now(),
+        "reply.late_admitted",
+        f"reply:{reply.id}",
+        round_id=rnd.id,
+        reason=reason.strip(),
+        recipient_id=reply.recipient_id,
+    )
     uow.commit()
     return reply

@@ -24,8 +24,9 @@ def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) ->
     if _latest_round_id(uow, draft.id or 0) != rnd.id:
         raise Conflict("ROUND_SUPERSEDED", "该文稿已发起新的征求意见轮次，请针对最新轮次提交审查。")
     _, undecided, missing = uow.replies.queue_counts(round_id)
-    ctx = DraftContext(now=now, undecided_comments=undecided, reasons_missing=missing,
-                       has_closed_round=rnd.state == "closed")
+    ctx = DraftContext(
+        now=now, undecided_comments=undecided, reasons_missing=missing, has_closed_round=rnd.state == "closed"
+    )
     dest = DRAFT_MACHINE.fire(draft.state, "submit_review", ctx)
     source = draft.state
     draft.state = dest
@@ -34,11 +35,22 @@ def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) ->
     if version is not None:
         version.stage = "for_review"
         uow.drafts.add(version)
-    review = LegalityReview(round_id=round_id, draft_id=draft.id or 0, version=draft.current_version,
-                            state="pending", requested_at=now)
+    review = LegalityReview(
+        round_id=round_id, draft_id=draft.id or 0, version=draft.current_version, state="pending", requested_at=now
+    )
     uow.rounds.add(review)
-    record(uow, actor, now, "review.requested", f"draft:{draft.id}", round_id=round_id, from_state=source,
-           to_state=dest, version=draft.current_version, review_id=review.id)
+    record(
+        uow,
+        actor,
+        now,
+        "review.requested",
+        f"draft:{draft.id}",
+        round_id=round_id,
+        from_state=source,
+        to_state=dest,
+        version=draft.current_version,
+        review_id=review.id,
+    )
     from workflow.services.messages import queue_review_request
 
     queue_review_request(uow, round_id, review.id or 0)
@@ -46,8 +58,9 @@ def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) ->
     return review
 
 
-def record_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, *, approve: bool,
-                  reviewer: str, opinion: str) -> LegalityReview:
+def record_review(
+    uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, *, approve: bool, reviewer: str, opinion: str
+) -> LegalityReview:
     """The justice bureau approves, or returns the draft with its opinion."""
     if not reviewer.strip():
         raise InvalidInput("REVIEWER_REQUIRED", "请填写审查机关或审查人。")
@@ -69,9 +82,20 @@ def record_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, *,
     review.opinion = opinion.strip()
     review.decided_at = now
     uow.rounds.add(review)
-    record(uow, actor, now, "review.approved" if approve else "review.returned", f"draft:{draft.id}",
-           round_id=round_id, from_state=source, to_state=dest, reviewer=review.reviewer,
-           opinion=review.opinion, version=review.version, review_id=review.id)
+    record(
+        uow,
+        actor,
+        now,
+        "review.approved" if approve else "review.returned",
+        f"draft:{draft.id}",
+        round_id=round_id,
+        from_state=source,
+        to_state=dest,
+        reviewer=review.reviewer,
+        opinion=review.opinion,
+        version=review.version,
+        review_id=review.id,
+    )
     from workflow.services.messages import queue_review_result
 
     queue_review_result(uow, round_id, review.id or 0)

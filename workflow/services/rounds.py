@@ -20,8 +20,7 @@ from workflow.timefmt import to_beijing
 from workflow.unit_names import resolve_units
 
 DEFAULT_REQUIREMENTS = (
-    "修改意见要有依据、理由充分，并安排专人负责意见修改对接工作。理由不充分或无依据的不予采纳。"
-    "逾期未回复视为无意见。"
+    "修改意见要有依据、理由充分，并安排专人负责意见修改对接工作。理由不充分或无依据的不予采纳。逾期未回复视为无意见。"
 )
 
 
@@ -66,10 +65,7 @@ def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]
         if unit.id is not None:
             chosen[unit.id] = unit
     by_id = {u.id: u for u in units}
-    return [
-        (uid, by_id[uid].name, bool(by_id[uid].email or by_id[uid].webhook))
-        for uid in sorted(chosen)
-    ]
+    return [(uid, by_id[uid].name, bool(by_id[uid].email or by_id[uid].webhook)) for uid in sorted(chosen)]
 
 
 def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) -> RoundStarted:
@@ -111,32 +107,57 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) ->
     draft.state = dest
     uow.drafts.add(draft)
     names = [name for _, name, _ in picked]
-    record(uow, actor, now, "round.started", f"round:{round_id}", round_id=round_id, to_state="open",
-           doc_number=str(number), draft_id=draft.id, version=draft.current_version,
-           deadline=cmd.deadline.isoformat(), letter_date=letter_date.isoformat(), recipients=names,
-           contact=row.contact, phone=row.phone)
-    record(uow, actor, now, "draft.soliciting", f"draft:{draft.id}", round_id=round_id,
-           from_state=source, to_state=dest)
+    record(
+        uow,
+        actor,
+        now,
+        "round.started",
+        f"round:{round_id}",
+        round_id=round_id,
+        to_state="open",
+        doc_number=str(number),
+        draft_id=draft.id,
+        version=draft.current_version,
+        deadline=cmd.deadline.isoformat(),
+        letter_date=letter_date.isoformat(),
+        recipients=names,
+        contact=row.contact,
+        phone=row.phone,
+    )
+    record(
+        uow, actor, now, "draft.soliciting", f"draft:{draft.id}", round_id=round_id, from_state=source, to_state=dest
+    )
     _notify_round_started(uow, round_id)
     uow.commit()
     return RoundStarted(round_id, cmd.deadline, names, [name for _, name, ok in picked if not ok])
 
 
-def change_deadline(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, new_deadline: datetime,
-                    reason: str) -> Round:
+def change_deadline(
+    uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, new_deadline: datetime, reason: str
+) -> Round:
     """延期 or bring forward an open round's deadline; recipients still silent are told."""
     if not reason.strip():
         raise InvalidInput("DEADLINE_REASON_REQUIRED", "调整截止时间必须说明理由。")
     now = clock.now()
     row = load_round(uow, round_id, for_update=True)
-    ROUND_MACHINE.fire(row.state, "change_deadline", RoundContext(now=now, deadline=row.deadline,
-                                                                 new_deadline=new_deadline))
+    ROUND_MACHINE.fire(
+        row.state, "change_deadline", RoundContext(now=now, deadline=row.deadline, new_deadline=new_deadline)
+    )
     old = row.deadline
     row.deadline = new_deadline
     uow.rounds.add(row)
-    record(uow, actor, now, "round.deadline_changed", f"round:{round_id}", round_id=round_id,
-           old_deadline=old.isoformat(), new_deadline=new_deadline.isoformat(), reason=reason.strip(),
-           direction="extended" if new_deadline > old else "brought_forward")
+    record(
+        uow,
+        actor,
+        now,
+        "round.deadline_changed",
+        f"round:{round_id}",
+        round_id=round_id,
+        old_deadline=old.isoformat(),
+        new_deadline=new_deadline.isoformat(),
+        reason=reason.strip(),
+        direction="extended" if new_deadline > old else "brought_forward",
+    )
     _notify_deadline_changed(uow, round_id, old, reason.strip())
     uow.commit()
     return row

@@ -119,8 +119,9 @@ def update_unit(uow: UnitOfWork, clock: Clock, actor: Actor, unit_id: int, **fie
     if "aliases" in values:
         import re
 
-        values["aliases"] = json.dumps([a.strip() for a in re.split(r"[;；、]", values["aliases"]) if a.strip()],
-                                       ensure_ascii=False)
+        values["aliases"] = json.dumps(
+            [a.strip() for a in re.split(r"[;；、]", values["aliases"]) if a.strip()], ensure_ascii=False
+        )
     from notifications.addresses import validate_email, validate_webhook_url
 
     if values.get("email"):

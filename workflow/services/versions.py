@@ -27,10 +27,15 @@ class TaskChange:
 def _snapshot(uow: UnitOfWork, draft_id: int, version: int) -> dict[int, tuple[str, str, list[str]]]:
     row = uow.drafts.version(draft_id, version)
     if row is None:
-        raise NotFound("VERSION_NOT_FOUND", f"文稿 {draft_id} 没有第 {version} 稿。", draft_id=draft_id, version=version)
+        raise NotFound(
+            "VERSION_NOT_FOUND", f"文稿 {draft_id} 没有第 {version} 稿。", draft_id=draft_id, version=version
+        )
     return {
-        t.number: (t.content_hash, t.title, [f"{i.label}{'：' if i.label and not i.label.startswith('(') else ''}"
-                                              f"{i.content}" for i in items])
+        t.number: (
+            t.content_hash,
+            t.title,
+            [f"{i.label}{'：' if i.label and not i.label.startswith('(') else ''}{i.content}" for i in items],
+        )
         for t, items in uow.drafts.tasks(row.id or 0)
     }
 
@@ -45,8 +50,9 @@ def diff_versions(uow: UnitOfWork, draft_id: int, from_version: int, to_version:
         if b and a and b[0] == a[0]:
             continue
         kind = "added" if b is None else "removed" if a is None else "changed"
-        changes.append(TaskChange(number, kind, b[1] if b else "", a[1] if a else "", b[2] if b else [],
-                                  a[2] if a else []))
+        changes.append(
+            TaskChange(number, kind, b[1] if b else "", a[1] if a else "", b[2] if b else [], a[2] if a else [])
+        )
     return changes
 
 
@@ -57,16 +63,26 @@ def unapplied_adoptions(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
     """
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
-    changed = {c.number for c in diff_versions(uow, draft.id or 0, rnd.version, draft.current_version)} \
-        if draft.current_version != rnd.version else set()
+    changed = (
+        {c.number for c in diff_versions(uow, draft.id or 0, rnd.version, draft.current_version)}
+        if draft.current_version != rnd.version
+        else set()
+    )
     flagged = []
     for comment, _reply, unit, decision in uow.replies.decision_queue(round_id):
         if decision is None or decision.outcome == "rejected":
             continue
         task = decision.change_task_number or comment.task_number
         if task is None or task not in changed:
-            flagged.append({"comment_id": comment.id, "unit": unit.name, "target": comment.target, "task": task,
-                            "decision": decision.outcome,
-                            "message": f"{unit.name}的意见（{comment.target or '未指明条目'}）已采纳，"
-                                       f"但{'序号' + str(task) if task else '相关条目'}在修改稿中没有变化。"})
+            flagged.append(
+                {
+                    "comment_id": comment.id,
+                    "unit": unit.name,
+                    "target": comment.target,
+                    "task": task,
+                    "decision": decision.outcome,
+                    "message": f"{unit.name}的意见（{comment.target or '未指明条目'}）已采纳，"
+                    f"但{'序号' + str(task) if task else '相关条目'}在修改稿中没有变化。",
+                }
+            )
     return flagged
