@@ -25,7 +25,7 @@ lint: setup
 ## The whole suite: lint, unit, integration (SQLite and PostgreSQL), CLI, HTTP and browser tests.
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run

@@ -55,7 +55,7 @@ class Runtime:
 
     def office_id(self) -> int:
         with self.uow() as uow:
-            office = uow.directory.office_by_name(self.settings.office_name) or uow.directory.first_office()
+            office = uow.directory.configured_office(self.settings.office_name)
             if office is None or office.id is None:
                 raise DomainError("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
             return office.id

@@ -21,6 +21,7 @@ from entrypoints.web.deps import (
     check_csrf,
     clock_of,
     new_uow,
+    office_id_of,
     settings_of,
 )
 from entrypoints.web.forms import DRAFT_SUFFIXES, UNIT_SUFFIXES, read_upload
@@ -192,7 +193,6 @@ async def api_draft(
     check_csrf(user, x_csrf_token)
     parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
     with new_uow(request) as uow:
-        office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
         stored = import_draft(
             uow,
             clock_of(request),
@@ -201,7 +201,7 @@ async def api_draft(
             title=title,
             issuer=issuer,
             filename=file.filename or "",
-            office_id=office.id if office else None,
+            office_id=office_id_of(request, uow) or None,
         )
     return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
 
@@ -254,14 +254,13 @@ def api_start(request: Request, user: Staff, body: StartBody, x_csrf_token: Csrf
     else:
         deadline = _instant(body.deadline or "")
     with new_uow(request) as uow:
-        office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
         started = start_round(
             uow,
             clock_of(request),
             user.actor,
             StartRound(
                 draft_id=body.draft_id,
-                office_id=office.id if office and office.id else 0,
+                office_id=office_id_of(request, uow),
                 doc_number=body.doc_number,
                 deadline=deadline,
                 contact=body.contact,

@@ -37,6 +37,12 @@ def new_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.engine)
 
 
+def office_id_of(request: Request, uow: UnitOfWork) -> int:
+    """The issuing office of this deployment; 0 (refused by the services) when none exists yet."""
+    office = uow.directory.configured_office(settings_of(request).office_name)
+    return office.id if office and office.id else 0
+
+
 def optional_user(request: Request) -> CurrentUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:

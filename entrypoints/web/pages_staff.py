@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import AnyUser, Staff, check_csrf, clock_of, new_uow, settings_of
+from entrypoints.web.deps import AnyUser, Staff, check_csrf, clock_of, new_uow, office_id_of, settings_of
 from entrypoints.web.forms import DRAFT_SUFFIXES, UNIT_SUFFIXES, comment_rows, read_upload
 from entrypoints.web.render import templates
 from workflow.errors import InvalidInput
@@ -101,7 +101,6 @@ async def upload_draft(
     data = await read_upload(file, DRAFT_SUFFIXES)
     parsed = parse_draft_file(file.filename or "draft.txt", data or b"")
     with new_uow(request) as uow:
-        office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
         stored = import_draft(
             uow,
             clock_of(request),
@@ -110,7 +109,7 @@ async def upload_draft(
             title=title,
             issuer=issuer,
             filename=file.filename or "",
-            office_id=office.id if office else None,
+            office_id=office_id_of(request, uow) or None,
         )
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
@@ -170,8 +169,8 @@ async def preview_letter(request: Request, user: Staff) -> Response:
     from workflow.doc_number import parse_doc_number
 
     with new_uow(request) as uow:
-        office = uow.directory.first_office()
-        cmd = _start_command(request, form, office.id if office else 0)
+        office = uow.directory.configured_office(settings_of(request).office_name)
+        cmd = _start_command(request, form, office_id_of(request, uow))
         draft = uow.drafts.get(cmd.draft_id)
         units = list(uow.directory.units())
         categories = {parse_category(c).value for c in cmd.categories}
@@ -197,8 +196,7 @@ async def create_round(request: Request, user: Staff) -> Response:
     form = await _form(request)
     check_csrf(user, str(form.get("csrf_token") or ""))
     with new_uow(request) as uow:
-        office = uow.directory.office_by_name(settings_of(request).office_name) or uow.directory.first_office()
-        cmd = _start_command(request, form, office.id if office else 0)
+        cmd = _start_command(request, form, office_id_of(request, uow))
     with new_uow(request) as uow:
         started = start_round(uow, clock_of(request), user.actor, cmd)
     url = f"/rounds/{started.round_id}"
