@@ -76,7 +76,7 @@ def bench_latency(workdir: Path, rounds: int, spread_seconds: float) -> dict[str
                 Round.__table__.update()
                 .where(Round.__table__.c.id == i)
                 .values(  # type: ignore[attr-defined]
-                    deadline=(start + timedelta(seconds=spread_seconds * i / rounds)).replace(tzinfo=None)
+                    deadline=start + timedelta(seconds=spread_seconds * i / rounds)
                 )
             )
     scheduler = DeadlineScheduler(
@@ -96,9 +96,9 @@ def bench_latency(workdir: Path, rounds: int, spread_seconds: float) -> dict[str
         scheduler.shutdown()
     with UnitOfWork(engine) as uow:
         rows = [(r.deadline, r.enforced_at) for r in uow.rounds.all()]
-        pending = uow.session.exec(
+        pending = uow.session.execute(
             select(func.count()).select_from(Recipient).where(Recipient.state == "pending")
-        ).one()
+        ).scalar_one()
     engine.dispose()
     lags = sorted((e - d).total_seconds() for d, e in rows if e is not None)
     assert len(lags) == rounds and pending == 0, "every round must be enforced"
