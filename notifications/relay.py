@@ -159,6 +159,12 @@ def build_relay(engine: Engine, clock: Clock, settings: object) -> Relay:
     extra = section.get("template_dir")
     renderer = MessageRenderer(settings.path.parent / str(extra) if extra else None)
     renderer.validate_all()
+    from workflow.reports.attachments import notice_attachments
+
     return Relay(
-        engine, clock, build_channels(section), Composer(settings, clock, renderer), RelayPolicy.from_mapping(section)
+        engine,
+        clock,
+        build_channels(section),
+        Composer(settings, clock, renderer, notice_attachments),
+        RelayPolicy.from_mapping(section),
     )

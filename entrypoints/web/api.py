@@ -315,6 +315,21 @@ def api_reply(
     return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
 
 
+@router.post("/rounds/{round_id}/recipients/{recipient_id}/revoke-link", tags=["单位回复"])
+def api_revoke(
+    request: Request, round_id: int, recipient_id: int, user: Staff, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
+    from workflow.services.links import revoke_link
+
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        recipient = uow.rounds.recipient_by_id(recipient_id)
+        if recipient is None or recipient.round_id != round_id:
+            raise InvalidInput("LINK_NOT_FOUND", "该单位不是本轮的征求对象。")
+        revoke_link(uow, clock_of(request), user.actor, recipient_id)
+    return {"recipient_id": recipient_id, "revoked": True}
+
+
 @router.post("/replies/{reply_id}/admit", tags=["回复"])
 def api_admit(
     request: Request, reply_id: int, user: Staff, body: AdmitBody, x_csrf_token: Csrf = None

@@ -44,6 +44,7 @@ NOTICES = {
     "units_imported": "单位名录已导入。",
     "unit_saved": "单位信息已保存。",
     "draft_uploaded": "文稿已导入，请核对下方重点任务分工。",
+    "link_revoked": "原回复链接已撤销，新的链接已随通知重新发送。",
 }
 
 
@@ -304,6 +305,21 @@ def admit(
     with new_uow(request) as uow:
         admit_late_reply(uow, clock_of(request), user.actor, reply_id, reason)
     return back(f"/rounds/{round_id}", "admitted")
+
+
+@router.post("/rounds/{round_id}/links/{recipient_id}/revoke")
+def revoke(
+    request: Request, round_id: int, recipient_id: int, user: Staff, csrf_token: Annotated[str, Form()]
+) -> Response:
+    from workflow.services.links import revoke_link
+
+    check_csrf(user, csrf_token)
+    with new_uow(request) as uow:
+        recipient = uow.rounds.recipient_by_id(recipient_id)
+        if recipient is None or recipient.round_id != round_id:
+            raise InvalidInput("LINK_NOT_FOUND", "该单位不是本轮的征求对象。")
+        revoke_link(uow, clock_of(request), user.actor, recipient_id)
+    return back(f"/rounds/{round_id}", "link_revoked")
 
 
 @router.get("/rounds/{round_id}/decisions")

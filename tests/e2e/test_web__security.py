@@ -200,3 +200,32 @@ def test_uploads_are_limited_in_type_and_size(world: WebWorld) -> None:
         download.content == b"%PDF-1.4 sealed form" and download.headers["x-content-sha256"] == reply.attachment_sha256
     )
     _ = make_engine
+
+
+def test_a_revoked_link_stops_working_and_a_new_one_is_sent(world: WebWorld) -> None:
+    client = world.client()
+    old = world.token("测试单位001")
+    assert client.get(f"/r/{old}").status_code == 200
+    csrf = login(client, "zhaojian")
+    with UnitOfWork(world.engine) as uow:
+        rec = next(r for r, u in uow.rounds.recipients(world.round_id) if u.name == "测试单位001")
+    response = client.post(f"/rounds/{world.round_id}/links/{rec.id}/revoke", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert client.get(f"/r/{old}").status_code == 404
+    new = world.token("测试单位001")
+    assert new != old and client.get(f"/r/{new}").status_code == 200
+    with UnitOfWork(world.engine) as uow:
+        kinds = [m.kind for m in uow.outbox.for_round(world.round_id) if m.recipient_id == rec.id]
+    assert kinds == ["solicitation", "solicitation"]
+    reviewer = world.client()
+    rcsrf = login(reviewer, "sfj")
+    assert (
+        reviewer.post(f"/rounds/{world.round_id}/links/{rec.id}/revoke", data={"csrf_token": rcsrf}).status_code == 403
+    )
+
+
+def test_link_endpoints_are_rate_limited(world: WebWorld) -> None:
+    client = world.client()
+    token = world.token("测试单位002")
+    codes = [client.get(f"/r/{token}").status_code for _ in range(65)]
+    assert codes[0] == 200 and codes[-1] == 403

@@ -3,6 +3,7 @@ server, retried with backoff, never lost, reminders once, feedback only about on
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.support.scenario import STAFF, new_round, setup_office
 from tests.support.smtp_server import SmtpServer
 from workflow.clock import FixedClock
 from workflow.config import load_settings
+from workflow.reports.attachments import notice_attachments
 from workflow.schedule_plan import plan_round
 from workflow.scheduler import SchedulerSettings, queue_due_reminders
 from workflow.services.deadlines import sweep
@@ -44,12 +46,17 @@ def world(engine: Engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyp
             engine,
             clock,
             {"email": channel},
-            Composer(settings, clock),
+            Composer(settings, clock, attachments=notice_attachments),
             policy or RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60),
         )
 
     yield engine, clock, office, server, relay
     server.stop()
+
+
+def _unit_of(message) -> str:  # type: ignore[no-untyped-def]
+    """测试单位00N from the address unitN@…"""
+    return f"测试单位{int(message['To'].split('@')[0].removeprefix('unit')):03d}"
 
 
 def _statuses(engine: Engine, round_id: int) -> Counter[str]:
@@ -77,7 +84,14 @@ def test_smtp_down_then_up_every_message_arrives_exactly_once(world) -> None:  #
     body = notice.get_body(("plain",)).get_content()
     assert "请于2026年3月5日9时前反馈修改意见" in body and "逾期未回复视为无意见" in body
     assert "https://zqyj.xiaoyi.example.cn/r/" in body
-    assert any(p.get_filename() == "截止时间.ics" for p in notice.iter_attachments())
+    files = {p.get_filename(): p.get_content() for p in notice.iter_attachments()}
+    assert set(files) == {"截止时间.ics", "孝安办函〔2026〕1号.docx", f"征求意见回复表（{_unit_of(notice)}）.docx"}
+    from docx import Document
+
+    form = Document(io.BytesIO(files[f"征求意见回复表（{_unit_of(notice)}）.docx"]))
+    assert f"单位名称（盖章）：{_unit_of(notice)}" in "\n".join(p.text for p in form.paragraphs)
+    letter = Document(io.BytesIO(files["孝安办函〔2026〕1号.docx"]))
+    assert "逾期未回复视为无意见" in "\n".join(p.text for p in letter.paragraphs)
     with UnitOfWork(engine) as uow:
         msg = uow.outbox.for_round(rid)[0]
         attempts = uow.outbox.attempts(msg.id or 0)

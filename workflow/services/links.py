@@ -62,19 +62,22 @@ def resolve_link(uow: UnitOfWork, clock: Clock, token: str) -> LinkTarget:
     return LinkTarget(recipient.id or 0, recipient.round_id, recipient.unit_id, writable)
 
 
-def revoke_link(uow: UnitOfWork, clock: Clock, actor: Actor, recipient_id: int) -> None:
+def revoke_link(uow: UnitOfWork, clock: Clock, actor: Actor, recipient_id: int, *, reissue: bool = True) -> None:
+    """Kill the unit's current link (e.g. forwarded to the wrong person); by default a fresh notice
+    with a new link is queued in the same transaction, so the unit can still reply."""
     row = uow.links.for_recipient(recipient_id)
-    if row is None:
+    recipient = uow.rounds.recipient_by_id(recipient_id)
+    if row is None or recipient is None:
         raise NotFound("LINK_NOT_FOUND", "该单位尚无回复链接。")
+    now = clock.now()
     row.revoked = True
     uow.links.add(row)
-    recipient = uow.rounds.recipient_by_id(recipient_id)
-    record(
-        uow,
-        actor,
-        clock.now(),
-        "link.revoked",
-        f"recipient:{recipient_id}",
-        round_id=recipient.round_id if recipient else None,
-    )
+    record(uow, actor, now, "link.revoked", f"recipient:{recipient_id}", round_id=recipient.round_id, reissued=reissue)
+    rnd = uow.rounds.get(recipient.round_id)
+    if reissue and rnd is not None and rnd.state == "open":
+        from workflow.services.messages import queue_for_recipient
+
+        queue_for_recipient(
+            uow, recipient.round_id, recipient_id, "solicitation", key_suffix=f"relink-{now.isoformat()}"
+        )
     uow.commit()

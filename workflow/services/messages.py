@@ -108,7 +108,7 @@ def queue_for_recipient(uow: UnitOfWork, round_id: int, recipient_id: int, kind:
     if uow.importing:
         return 0
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id == recipient_id]
-    suffix = str(extra.get("reply_id", ""))
+    suffix = str(extra.pop("key_suffix", "") or extra.get("reply_id", ""))
     return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), _now(uow), suffix, **extra))
 
 
