@@ -190,20 +190,40 @@ def sweep() -> None:
     )
 
 
-def status(round_id: int = typer.Option(..., "--round")) -> None:
-    """查看一轮征求意见的状态。"""
+def status(round_id: int | None = typer.Option(None, "--round", help="不填则列出所有进行中的轮次及其下一步")) -> None:
+    """查看一轮征求意见的状态；不指定轮次时列出进行中的轮次和调度器的下一步动作。"""
+    from workflow.services.delivery_view import deliveries
+    from workflow.services.schedule_view import next_actions
+    from workflow.services.versions import unapplied_adoptions
+
     r = rt()
     with domain_errors(), r.uow() as uow:
+        if round_id is None:
+            rounds = [
+                {**row, "next_actions": next_actions(uow, r.clock, r.settings, row["round_id"])}
+                for row in list_rounds(uow)
+                if row["state"] == "open"
+            ]
+            r.emit({"open_rounds": rounds}, lambda: _human_open(rounds))
+            return
         data = round_status(uow, round_id)
-        from workflow.services.schedule_view import next_actions
-
         data["next_actions"] = next_actions(uow, r.clock, r.settings, round_id)
-        from workflow.services.delivery_view import deliveries
-        from workflow.services.versions import unapplied_adoptions
-
         data["deliveries"] = deliveries(uow, round_id)
         data["unapplied_adoptions"] = unapplied_adoptions(uow, round_id)
     r.emit(data, lambda: _human_status(data))
+
+
+def _human_open(rounds: list[dict]) -> str:  # type: ignore[type-arg]
+    if not rounds:
+        return "没有进行中的征求意见轮次。"
+    lines = []
+    for row in rounds:
+        following = row["next_actions"][0] if row["next_actions"] else None
+        lines.append(
+            f"{row['doc_number']}  截止 {row['deadline']}"
+            + (f"  下一步：{following['label']}（{following['at']}）" if following else "")
+        )
+    return "\n".join(lines)
 
 
 def _human_status(data: dict) -> str:  # type: ignore[type-arg]

@@ -87,6 +87,9 @@ def test_extend_and_bring_forward_then_closed_round_cannot_change(cli: Cli, db_u
     status = cli.ok("status", "--round", rid)
     assert [a["kind"] for a in status["next_actions"]] == ["reminder", "reminder", "deadline"]
     assert status["next_actions"][-1]["at"] == "2026-09-29T17:00:00+08:00"
+    overview = cli.ok("status")["open_rounds"]
+    assert [(o["doc_number"], o["next_actions"][0]["kind"]) for o in overview] == [("孝安办函〔2026〕9号", "reminder")]
+    assert "下一步：截止前24小时提醒未回复单位" in cli("status", json=False).stdout
     assert (
         cli.error("round", "deadline", "--round", rid, "--deadline", "2026-10-09T17:00", "--reason", " ")["code"]
         == "DEADLINE_REASON_REQUIRED"
