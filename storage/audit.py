@@ -60,6 +60,20 @@ def event_hash(
     )
 
 
+def _seg(value: str) -> str:
+    return f"{len(value)}:{value};"
+
+
+@lru_cache(maxsize=4096)
+def _constant_parts(
+    at: str, actor: str, role: str, action: str, from_state: str | None, to_state: str | None, imported: bool
+) -> tuple[str, str, str]:
+    """The fields a bulk append shares across events, encoded once (same bytes as field by field)."""
+    f = "\x00" if from_state is None else from_state
+    t = "\x00" if to_state is None else to_state
+    return _seg(at) + _seg(actor) + _seg(role) + _seg(action), _seg(f) + _seg(t), "1:1;" if imported else "1:0;"
+
+
 def _hash(
     seq: int,
     at: str,
@@ -75,14 +89,11 @@ def _hash(
     prev_hash: str,
 ) -> str:
     # Length-prefixed fields: unambiguous whatever the text contains, and cheap to build.
+    head, states, flag = _constant_parts(at, actor, role, action, from_state, to_state, imported)
     s = str(seq)
     r = "" if round_id is None else str(round_id)
-    f = "\x00" if from_state is None else from_state
-    t = "\x00" if to_state is None else to_state
     material = (
-        f"{len(s)}:{s};{len(at)}:{at};{len(actor)}:{actor};{len(role)}:{role};{len(action)}:{action};"
-        f"{len(entity)}:{entity};{len(r)}:{r};{len(f)}:{f};{len(t)}:{t};{len(payload)}:{payload};"
-        f"{'1:1' if imported else '1:0'};64:{prev_hash};"
+        f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev_hash};"
     )
     return sha256(material.encode()).hexdigest()
 
@@ -107,27 +118,53 @@ class PendingEvent:
     payload_json: str | None = None
 
 
+Row = tuple[datetime, str, str, str, str, "int | None", "str | None", "str | None", str, bool]
+
+
 class AuditLog:
-    """Buffers events for one transaction and chains them onto the head at flush."""
+    """Buffers events for one transaction and chains them onto the head at flush.
+
+    Events are kept as plain tuples (at, actor, role, action, entity, round_id, from_state,
+    to_state, payload_json, imported): a deadline sweep records hundreds of thousands at once.
+    """
 
     def __init__(self, session: Session, *, imported: bool = False) -> None:
         self._session = session
-        self._pending: list[PendingEvent] = []
+        self._pending: list[Row] = []
         self._imported = imported
 
     def record(self, event: PendingEvent) -> None:
         """Buffer one event; in an import transaction every event is marked imported."""
-        if self._imported:
-            event.imported = True
-        self._pending.append(event)
+        payload = event.payload_json if event.payload_json is not None else canonical_payload(event.payload)
+        self._pending.append(
+            (
+                event.at,
+                event.actor,
+                event.role,
+                event.action,
+                event.entity,
+                event.round_id,
+                event.from_state,
+                event.to_state,
+                payload,
+                event.imported or self._imported,
+            )
+        )
 
     def record_many(self, events: Iterable[PendingEvent]) -> None:
         for event in events:
             self.record(event)
 
+    def record_rows(self, rows: Iterable[Row]) -> None:
+        """Bulk path: rows already in the internal shape, with canonical payload strings."""
+        if self._imported:
+            rows = ((*r[:9], True) for r in rows)  # type: ignore[assignment]
+        self._pending.extend(rows)
+
     @property
-    def pending(self) -> list[PendingEvent]:
-        return list(self._pending)
+    def last_at(self) -> datetime | None:
+        """When the latest buffered event happened (messages queued with it share that time)."""
+        return self._pending[-1][0] if self._pending else None
 
     def flush(self) -> int:
         """Append the buffered events (called by the unit of work right before commit)."""
@@ -140,37 +177,31 @@ class AuditLog:
             seq, prev = 0, GENESIS_HASH
         else:
             seq, prev = head.seq, head.hash or GENESIS_HASH
+        dialect = session.connection().dialect.name
+        stamps: dict[datetime, Any] = {}
         rows: list[tuple[Any, ...]] = []
-        for ev in self._pending:
+        append = rows.append
+        for at, actor, role, action, entity, round_id, from_state, to_state, payload, imported in self._pending:
             seq += 1
-            payload = ev.payload_json if ev.payload_json is not None else canonical_payload(ev.payload)
             digest = _hash(
-                seq,
-                _iso(ev.at),
-                ev.actor,
-                ev.role,
-                ev.action,
-                ev.entity,
-                ev.round_id,
-                ev.from_state,
-                ev.to_state,
-                payload,
-                ev.imported,
-                prev,
+                seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev
             )
-            rows.append(
+            stamp = stamps.get(at)
+            if stamp is None:
+                stamp = stamps[at] = _db_stamp(dialect, at)
+            append(
                 (
                     seq,
-                    ev.at,
-                    ev.actor,
-                    ev.role,
-                    ev.action,
-                    ev.entity,
-                    ev.round_id,
-                    ev.from_state,
-                    ev.to_state,
+                    stamp,
+                    actor,
+                    role,
+                    action,
+                    entity,
+                    round_id,
+                    from_state,
+                    to_state,
                     payload,
-                    ev.imported,
+                    imported,
                     prev,
                     digest,
                 )
@@ -200,27 +231,24 @@ _COLUMNS = (
 )
 
 
+def _db_stamp(dialect: str, at: datetime) -> Any:
+    """An instant as UTCDateTime stores it: naive UTC (text on SQLite)."""
+    naive = at.astimezone(UTC).replace(tzinfo=None)
+    return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else naive
+
+
 def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
     """Plain executemany: a sweep appends hundreds of thousands of events, and per-row ORM or
-    type processing would dominate its cost. Instants are written as naive UTC like UTCDateTime."""
+    type processing would dominate its cost. ``at`` is already in its stored form (see _db_stamp)."""
     conn = session.connection()
-    dialect = conn.dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        conn.execute(AuditEvent.__table__.insert(), [dict(zip(_COLUMNS, r, strict=True)) for r in rows])  # type: ignore[attr-defined]
-        return
-    mark = "?" if dialect == "sqlite" else "%s"
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     sql = f"INSERT INTO auditevent ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
-    stamps: dict[datetime, Any] = {}
-
-    def stamp(at: datetime) -> Any:
-        if at not in stamps:
-            naive = at.astimezone(UTC).replace(tzinfo=None)
-            stamps[at] = naive.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else naive
-        return stamps[at]
-
-    values = [(r[0], stamp(r[1]), *r[2:]) for r in rows]
-    for start in range(0, len(values), 10000):
-        conn.exec_driver_sql(sql, values[start : start + 10000])
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[start : start + 10000])
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
@@ -119,18 +119,32 @@ class RoundRepo:
     def deem_pending(self, round_ids: Sequence[int], now: datetime) -> list[tuple[int, int, int]]:
         """Set every pending recipient of these rounds to deemed_no_objection.
 
-        Returns (recipient_id, round_id, unit_id) of exactly the rows this call changed.
+        Returns (recipient_id, round_id, unit_id) of exactly the rows this call changed. Plain SQL with
+        RETURNING: a sweep may change a million rows, and per-row result processing would dominate.
         """
         if not round_ids:
             return []
-        table = Recipient.__table__  # type: ignore[attr-defined]
-        result = self.session.connection().execute(
-            update(table)
-            .where(table.c.round_id.in_(list(round_ids)), table.c.state == "pending")
-            .values(state="deemed_no_objection", deemed_at=now)
-            .returning(table.c.id, table.c.round_id, table.c.unit_id)
-        )
-        return [(int(a), int(b), int(c)) for a, b, c in result.all()]
+        conn = self.session.connection()
+        sqlite = conn.dialect.name == "sqlite"
+        mark = "?" if sqlite else "%s"
+        stamp = now.astimezone(UTC).replace(tzinfo=None)
+        rows: list[tuple[int, int, int]] = []
+        ids = list(round_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = (
+                f"UPDATE recipient SET state = 'deemed_no_objection', deemed_at = {mark} "
+                f"WHERE state = 'pending' AND round_id IN ({', '.join([mark] * len(chunk))}) "
+                "RETURNING id, round_id, unit_id"
+            )
+            when = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql, (when, *chunk))
+                rows.extend(cursor.fetchall())
+            finally:
+                cursor.close()
+        return rows
 
     # -- legality reviews -----------------------------------------------------------------
     def reviews(self, round_id: int) -> Sequence[LegalityReview]:

@@ -51,17 +51,19 @@ def _events_for_batch(
         rid: canonical_payload({"deadline": d.isoformat(), "enforced_at": now.isoformat()})[:-1]
         for rid, d in deadlines.items()
     }
-    uow.audit.record_many(
-        PendingEvent(
-            at=now,
-            actor=actor.name,
-            role=actor.role.value,
-            action="recipient.deemed_no_objection",
-            entity=f"recipient:{rec_id}",
-            round_id=rid,
-            from_state="pending",
-            to_state="deemed_no_objection",
-            payload_json=f'{heads[rid]},"unit_id":{unit_id}}}',
+    name, role = actor.name, actor.role.value
+    uow.audit.record_rows(
+        (
+            now,
+            name,
+            role,
+            "recipient.deemed_no_objection",
+            f"recipient:{rec_id}",
+            rid,
+            "pending",
+            "deemed_no_objection",
+            f'{heads[rid]},"unit_id":{unit_id}}}',
+            False,
         )
         for rec_id, rid, unit_id in deemed
     )

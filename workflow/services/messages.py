@@ -84,9 +84,9 @@ def rows_for_recipients(
 
 
 def _now(uow: UnitOfWork) -> datetime:
-    pending = uow.audit.pending
-    if pending:
-        return pending[-1].at
+    at = uow.audit.last_at
+    if at is not None:
+        return at
     raise RuntimeError("queue a message only alongside the audit event of its cause")
 
 
