@@ -136,7 +136,7 @@ def write_results(plain: dict[str, float], notified: dict[str, float], latency: 
         f"""# Benchmark results
 
 Latest run: {when} on {platform.machine()} ({platform.python_implementation()} {platform.python_version()}),
-SQLite file database (WAL), `make bench` (scale {scale}).
+SQLite file database (WAL), 2-core VM; single runs vary by about ±10%. `make bench` (scale {scale}).
 
 ## Deadline sweep throughput
 
