@@ -41,6 +41,7 @@ def build_channels(section: Mapping[str, Any]) -> dict[str, Channel]:
                 password=smtp.get("password") or None,
                 sender_name=str(smtp.get("sender_name", "")),
                 timeout=float(smtp.get("timeout", 10)),
+                ca_file=smtp.get("ca_file") or None,
             )
         )
     if "webhook" in enabled:

@@ -26,6 +26,7 @@ class SmtpSettings:
     password: str | None = None
     sender_name: str = ""
     timeout: float = 10.0
+    ca_file: str | None = None  # an office's internal CA, for STARTTLS/SSL to its own mail server
 
 
 def build_email(settings: SmtpSettings, msg: OutgoingMessage) -> EmailMessage:
@@ -54,17 +55,20 @@ class SmtpChannel:
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
 
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.settings.ca_file)
+
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._tls())
         client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         if s.security == "starttls":
             client.ehlo()
             if not client.has_extn("starttls"):
                 client.quit()
                 raise smtplib.SMTPNotSupportedError("服务器不支持 STARTTLS")
-            client.starttls(context=ssl.create_default_context())
+            client.starttls(context=self._tls())
         return client
 
     def send(self, msg: OutgoingMessage) -> DeliveryResult:

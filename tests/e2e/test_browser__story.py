@@ -105,6 +105,10 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         staff.fill("#doc_number", "孝安办函〔2026〕1号")
         for n in (1, 2, 3):
             staff.check(f"input[name=units][value='测试单位00{n}']")
+        staff.fill("#workdays", "3")  # the computed date appears at once, with the reasoning
+        staff.wait_for_selector("#workdays-result.ok")
+        assert "截止时间：2026年3月5日17时" in staff.locator("#workdays-result").inner_text()
+        staff.fill("#workdays", "")
         deadline = to_beijing(clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
         staff.fill("#deadline", deadline)
         staff.fill("#contact", "赵健")

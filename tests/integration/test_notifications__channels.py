@@ -133,3 +133,35 @@ def test_wecom_and_dingtalk_robot_formats() -> None:
     expected = base64.b64encode(hmac.new(b"SEC", f"{ts}\nSEC".encode(), hashlib.sha256).digest()).decode()
     assert unquote_plus(query["sign"][0]) == expected or query["sign"][0] == expected
     assert not refused.ok and refused.permanent and "310000" in refused.detail
+
+
+def test_starttls_with_login(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.smtp_server import SmtpServer, self_signed
+
+    context, cert = self_signed(tmp_path)
+    server = SmtpServer(starttls=context, logins={"ajw": "s3cret-pass"})
+    server.start()
+    try:
+        ok = _smtp(server.port, security="starttls", username="ajw", password="s3cret-pass", ca_file=str(cert)).send(
+            MSG
+        )
+        untrusted = _smtp(server.port, security="starttls", username="ajw", password="s3cret-pass").send(MSG)
+    finally:
+        server.stop()
+    assert ok.ok, ok.detail
+    assert not untrusted.ok and "CERTIFICATE_VERIFY_FAILED" in untrusted.detail
+    assert len(server.received) == 1
+
+
+def test_implicit_ssl(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.smtp_server import SmtpServer, self_signed
+
+    context, cert = self_signed(tmp_path)
+    server = SmtpServer(implicit_tls=context)
+    server.start()
+    try:
+        result = _smtp(server.port, security="ssl", ca_file=str(cert)).send(MSG)
+    finally:
+        server.stop()
+    assert result.ok, result.detail
+    assert server.received[0].message["Subject"] == MSG.subject

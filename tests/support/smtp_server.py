@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import email
+import ssl
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
@@ -39,17 +42,54 @@ class Handler:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None) -> None:
+    """``starttls``/``implicit_tls`` take an SSLContext with the server's certificate; ``logins`` maps
+    user names to passwords and makes AUTH required."""
+
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        starttls: ssl.SSLContext | None = None,
+        implicit_tls: ssl.SSLContext | None = None,
+        logins: dict[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.handler = Handler()
         self._controller: Controller | None = None
+        self._starttls, self._implicit, self._logins = starttls, implicit_tls, logins
 
     @property
     def received(self) -> list[Received]:
         return self.handler.received
 
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and self._logins is not None
+            and self._logins.get(auth_data.login.decode()) == auth_data.password.decode()
+        )
+        return AuthResult(success=ok)
+
     def start(self) -> None:
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        kwargs: dict[str, object] = {}
+        if self._starttls is not None:
+            kwargs.update(tls_context=self._starttls, require_starttls=True)
+        if self._logins is not None:
+            kwargs.update(
+                authenticator=self._authenticate,
+                auth_required=True,
+                auth_require_tls=self._starttls is not None or self._implicit is not None,
+            )
+        self._controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            ssl_context=self._implicit,
+            server_hostname="localhost",
+            **kwargs,
+        )
         self._controller.start()
 
     def stop(self) -> None:
@@ -66,3 +106,34 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+def self_signed(tmp: Path) -> tuple[ssl.SSLContext, Path]:
+    """A certificate for 127.0.0.1/localhost made with openssl; returns the server context and the
+    certificate file the client trusts (as an office would trust its internal CA)."""
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    return context, cert
