@@ -34,7 +34,7 @@ def _chromium() -> str:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Debian chromium is required in CI (/usr/bin/chromium)")
-        pytest.skip("chromium not installed at /usr/bin/chromium")
+        pytest.skip(reason="chromium not installed at /usr/bin/chromium")
     return CHROMIUM
 
 

@@ -139,7 +139,7 @@ def _soffice() -> str | None:
     if found is None and os.environ.get("CI"):
         pytest.fail("LibreOffice (soffice) is required in CI")
     if found is None:
-        pytest.skip("libreoffice not installed")
+        pytest.skip(reason="libreoffice not installed")
     return found
 
 

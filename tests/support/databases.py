@@ -32,7 +32,7 @@ def require_pg() -> None:
         return
     if os.environ.get("CI"):
         pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_URL}")
-    pytest.skip(f"postgres not reachable at {PG_URL}")
+    pytest.skip(reason=f"postgres not reachable at {PG_URL}")
 
 
 @contextmanager
