@@ -187,3 +187,18 @@ def test_login_errors_and_rate_limit(world: WebWorld) -> None:
     for _ in range(12):
         last = client.post("/api/v1/session", json={"username": "zhaojian", "password": "wrong-password"})
     assert last.status_code == 403 and last.json()["error"]["code"] == "RATE_LIMITED"
+
+
+def test_revoking_a_link_through_the_api(world: WebWorld) -> None:
+    staff = world.client()
+    h = {"X-CSRF-Token": login(staff, "zhaojian")}
+    token = world.token("测试单位004")
+    assert staff.get(f"/api/v1/links/{token}").json()["writable"] is True
+    status = staff.get(f"/api/v1/rounds/{world.round_id}").json()
+    rec = next(r["recipient_id"] for r in status["recipients"] if r["unit"] == "测试单位004")
+    done = staff.post(f"/api/v1/rounds/{world.round_id}/recipients/{rec}/revoke-link", headers=h)
+    assert done.json() == {"recipient_id": rec, "revoked": True}
+    gone = staff.get(f"/api/v1/links/{token}")
+    assert gone.status_code == 404 and gone.json()["error"]["code"] == "LINK_INVALID"
+    wrong_round = staff.post(f"/api/v1/rounds/999/recipients/{rec}/revoke-link", headers=h)
+    assert wrong_round.status_code == 422 and wrong_round.json()["error"]["code"] == "LINK_NOT_FOUND"
