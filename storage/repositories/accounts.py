@@ -33,6 +33,10 @@ class AccountRepo:
             select(WebSession).where(WebSession.token_hash == token_hash, WebSession.expires_at > now)
         ).first()
 
+    def purge_expired(self, user_id: int, now: datetime) -> None:
+        """Expired sessions of a user are removed when they sign in again, so the table stays small."""
+        self.session.execute(delete(WebSession).where(WebSession.user_id == user_id, WebSession.expires_at <= now))  # type: ignore[arg-type]
+
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSession).where(WebSession.token_hash == token_hash))  # type: ignore[arg-type]
 

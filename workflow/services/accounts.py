@@ -72,6 +72,7 @@ def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> Sessio
         record(uow, Actor(username[:50] or "（空）", Role.staff), now, "auth.login_failed", f"user:{username[:50]}")
         uow.commit()
         raise InvalidInput("LOGIN_FAILED", "用户名或密码错误。")
+    uow.accounts.purge_expired(user.id or 0, now)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     uow.accounts.add(
         WebSession(
