@@ -8,8 +8,7 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.parsing.draft_file import parse_draft_file
-from workflow.services.drafts import import_draft, revise_draft
+from workflow.services.drafts import import_draft_file, revise_draft_file
 
 app = typer.Typer(help="文稿", no_args_is_help=True)
 
@@ -24,17 +23,16 @@ def import_(
     """导入文稿及其重点任务分工表。"""
     r = rt()
     with domain_errors():
-        parsed = parse_draft_file(file.name, read_file(file))
         office_id = r.office_id()
         with r.uow() as uow:
-            result = import_draft(
+            result = import_draft_file(
                 uow,
                 r.clock,
                 r.actor,
-                parsed,
+                file.name,
+                read_file(file),
                 title=title,
                 issuer=issuer,
-                filename=file.name,
                 office_id=office_id,
                 stage=stage,
             )
@@ -52,10 +50,8 @@ def revise(
 ) -> None:
     """导入文稿的新一稿。"""
     r = rt()
-    with domain_errors():
-        parsed = parse_draft_file(file.name, read_file(file))
-        with r.uow() as uow:
-            result = revise_draft(uow, r.clock, r.actor, draft, parsed, filename=file.name, note=note)
+    with domain_errors(), r.uow() as uow:
+        result = revise_draft_file(uow, r.clock, r.actor, draft, file.name, read_file(file), note=note)
     r.emit(
         {"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
         f"文稿 {result.draft_id} 已更新为第 {result.version} 稿，重点任务 {result.tasks} 项。",

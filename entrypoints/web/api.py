@@ -24,17 +24,15 @@ from entrypoints.web.deps import (
     office_id_of,
     settings_of,
 )
-from entrypoints.web.forms import DRAFT_SUFFIXES, UNIT_SUFFIXES, read_upload
+from entrypoints.web.forms import UNIT_SUFFIXES, read_upload, store_uploaded_draft, store_uploaded_revision
 from entrypoints.web.pages_auth import set_session_cookie
 from workflow.errors import InvalidInput
-from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.units_file import parse_units_file
 from workflow.reports.adoption import adoption_table
 from workflow.services import decisions as decision_service
 from workflow.services.accounts import CurrentUser, login, logout
 from workflow.services.audit import export_events, verify
 from workflow.services.dashboard import dashboard
-from workflow.services.drafts import import_draft, revise_draft
 from workflow.services.issuance import issue
 from workflow.services.links import resolve_link
 from workflow.services.queries import list_rounds, round_status
@@ -191,18 +189,7 @@ async def api_draft(
     x_csrf_token: Csrf = None,
 ) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
-    parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
-    with new_uow(request) as uow:
-        stored = import_draft(
-            uow,
-            clock_of(request),
-            user.actor,
-            parsed,
-            title=title,
-            issuer=issuer,
-            filename=file.filename or "",
-            office_id=office_id_of(request, uow) or None,
-        )
+    stored = await store_uploaded_draft(request, user, file, title=title, issuer=issuer)
     return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
 
 
@@ -216,11 +203,7 @@ async def api_revise(
     x_csrf_token: Csrf = None,
 ) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
-    parsed = parse_draft_file(file.filename or "", await read_upload(file, DRAFT_SUFFIXES) or b"")
-    with new_uow(request) as uow:
-        stored = revise_draft(
-            uow, clock_of(request), user.actor, draft_id, parsed, filename=file.filename or "", note=note
-        )
+    stored = await store_uploaded_revision(request, user, file, draft_id=draft_id, note=note)
     return {"draft_id": stored.draft_id, "version": stored.version, "tasks": stored.tasks}
 
 

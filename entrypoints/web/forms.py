@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from fastapi import UploadFile
+from fastapi import Request, UploadFile
 
 from workflow.errors import InvalidInput
+from workflow.services.accounts import CurrentUser
+from workflow.services.drafts import DraftStored, import_draft_file, revise_draft_file
 from workflow.services.replies import CommentInput
 
 DRAFT_SUFFIXES = (".docx", ".md", ".txt")
@@ -45,3 +47,35 @@ def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons
             continue
         rows.append(CommentInput(target=target, text=text, basis=basis, reason=reason))
     return rows
+
+
+async def store_uploaded_draft(
+    request: Request, user: CurrentUser, upload: UploadFile, *, title: str, issuer: str
+) -> DraftStored:
+    """Upload → parse → new draft; shared by the page and the API."""
+    from entrypoints.web.deps import clock_of, new_uow, office_id_of
+
+    data = await read_upload(upload, DRAFT_SUFFIXES) or b""
+    with new_uow(request) as uow:
+        return import_draft_file(
+            uow,
+            clock_of(request),
+            user.actor,
+            upload.filename or "draft.txt",
+            data,
+            title=title,
+            issuer=issuer,
+            office_id=office_id_of(request, uow) or None,
+        )
+
+
+async def store_uploaded_revision(
+    request: Request, user: CurrentUser, upload: UploadFile, *, draft_id: int, note: str
+) -> DraftStored:
+    from entrypoints.web.deps import clock_of, new_uow
+
+    data = await read_upload(upload, DRAFT_SUFFIXES) or b""
+    with new_uow(request) as uow:
+        return revise_draft_file(
+            uow, clock_of(request), user.actor, draft_id, upload.filename or "draft.txt", data, note=note
+        )

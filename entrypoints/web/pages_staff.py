@@ -10,17 +10,21 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from entrypoints.web.deps import AnyUser, Staff, check_csrf, clock_of, new_uow, office_id_of, settings_of
-from entrypoints.web.forms import DRAFT_SUFFIXES, UNIT_SUFFIXES, comment_rows, read_upload
+from entrypoints.web.forms import (
+    UNIT_SUFFIXES,
+    comment_rows,
+    read_upload,
+    store_uploaded_draft,
+    store_uploaded_revision,
+)
 from entrypoints.web.render import templates
 from workflow.errors import InvalidInput
-from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.units_file import parse_units_file
 from workflow.reports.official import letter_document
 from workflow.reports.render import render_report
 from workflow.services import decisions as decision_service
 from workflow.services.dashboard import dashboard
 from workflow.services.delivery_view import deliveries
-from workflow.services.drafts import import_draft, revise_draft
 from workflow.services.issuance import issue
 from workflow.services.queries import round_status
 from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply
@@ -99,19 +103,7 @@ async def upload_draft(
     file: Annotated[UploadFile, File()],
 ) -> Response:
     check_csrf(user, csrf_token)
-    data = await read_upload(file, DRAFT_SUFFIXES)
-    parsed = parse_draft_file(file.filename or "draft.txt", data or b"")
-    with new_uow(request) as uow:
-        stored = import_draft(
-            uow,
-            clock_of(request),
-            user.actor,
-            parsed,
-            title=title,
-            issuer=issuer,
-            filename=file.filename or "",
-            office_id=office_id_of(request, uow) or None,
-        )
+    stored = await store_uploaded_draft(request, user, file, title=title, issuer=issuer)
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
 
@@ -373,13 +365,10 @@ async def revise(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    data = await read_upload(file, DRAFT_SUFFIXES)
-    parsed = parse_draft_file(file.filename or "draft.txt", data or b"")
     with new_uow(request) as uow:
         rnd = uow.rounds.get(round_id)
         draft_id = rnd.draft_id if rnd else 0
-    with new_uow(request) as uow:
-        revise_draft(uow, clock_of(request), user.actor, draft_id, parsed, filename=file.filename or "", note=note)
+    await store_uploaded_revision(request, user, file, draft_id=draft_id, note=note)
     return back(f"/rounds/{round_id}", "revised")
 
 

@@ -163,3 +163,20 @@ def revise_draft(
     )
     uow.commit()
     return DraftStored(draft_id, version, len(parsed.tasks))
+
+
+def import_draft_file(
+    uow: UnitOfWork, clock: Clock, actor: Actor, filename: str, data: bytes, **fields: Any
+) -> DraftStored:
+    """Parse an uploaded .txt/.md/.docx and store it as a new draft (the CLI, pages and API all come here)."""
+    from workflow.parsing.draft_file import parse_draft_file
+
+    return import_draft(uow, clock, actor, parse_draft_file(filename, data), filename=filename, **fields)
+
+
+def revise_draft_file(
+    uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, filename: str, data: bytes, note: str = ""
+) -> DraftStored:
+    from workflow.parsing.draft_file import parse_draft_file
+
+    return revise_draft(uow, clock, actor, draft_id, parse_draft_file(filename, data), filename=filename, note=note)
