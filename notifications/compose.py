@@ -178,5 +178,8 @@ class Composer:
             "version": review.version if review else 0,
         }
 
+    def _ctx_withdrawn(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:
+        ctx["reason"] = stored.get("reason", "")
+
     def _ctx_issued(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:
         ctx["issued_doc_number"] = stored.get("doc_number", "")

@@ -35,6 +35,7 @@ KINDS = (
     "review_request",
     "review_result",
     "issued",
+    "withdrawn",
 )
 FORMATS = ("subject", "txt", "html", "md")
 
@@ -145,5 +146,6 @@ def sample_context(kind: str) -> dict[str, Any]:
         },
         "review_result": {"review": {"approved": True, "reviewer": "市司法局", "opinion": "", "version": 1}},
         "issued": {"issued_doc_number": "孝政发〔2023〕1号"},
+        "withdrawn": {"reason": "上级文件调整，另行起草"},
     }
     return {**base, **extra.get(kind, {})}

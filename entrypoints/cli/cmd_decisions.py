@@ -84,3 +84,16 @@ def issue(
         {"round_id": round_id, "draft_id": draft.id, "doc_number": draft.issued_doc_number, "state": draft.state},
         f"已印发：{draft.issued_doc_number}",
     )
+
+
+def withdraw(
+    round_id: int = typer.Option(..., "--round"),
+    reason: str = typer.Option(..., "--reason", help="撤回理由"),
+) -> None:
+    """撤回文稿（印发前任何阶段）；进行中的征求意见随之撤回并通知各单位。"""
+    from workflow.services.withdrawal import withdraw as withdraw_service
+
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        draft = withdraw_service(uow, r.clock, r.actor, round_id, reason)
+    r.emit({"round_id": round_id, "draft_id": draft.id, "state": draft.state}, "文稿已撤回。")

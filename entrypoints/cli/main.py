@@ -30,6 +30,7 @@ app.command("decide")(cmd_decisions.decide)
 app.command("submit-review")(cmd_decisions.submit_review)
 app.command("review")(cmd_decisions.review)
 app.command("issue")(cmd_decisions.issue)
+app.command("withdraw")(cmd_decisions.withdraw)
 app.command("report")(cmd_reports.report)
 app.add_typer(cmd_reports.audit_app, name="audit")
 

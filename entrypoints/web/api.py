@@ -374,6 +374,22 @@ def api_issue(
     return {"round_id": round_id, "doc_number": draft.issued_doc_number, "state": draft.state}
 
 
+class WithdrawBody(BaseModel):
+    reason: str
+
+
+@router.post("/rounds/{round_id}/withdraw", tags=["征求意见"])
+def api_withdraw(
+    request: Request, round_id: int, user: Staff, body: WithdrawBody, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
+    from workflow.services.withdrawal import withdraw
+
+    check_csrf(user, x_csrf_token)
+    with new_uow(request) as uow:
+        draft = withdraw(uow, clock_of(request), user.actor, round_id, body.reason)
+    return {"round_id": round_id, "state": draft.state}
+
+
 @router.get("/rounds/{round_id}/adoption", tags=["文书"])
 def api_adoption(request: Request, round_id: int, user: AnyUser) -> dict[str, Any]:
     with new_uow(request) as uow:

@@ -49,6 +49,7 @@ NOTICES = {
     "unit_saved": "单位信息已保存。",
     "draft_uploaded": "文稿已导入，请核对下方重点任务分工。",
     "link_revoked": "原回复链接已撤销，新的链接已随通知重新发送。",
+    "withdrawn": "文稿已撤回。",
 }
 
 
@@ -370,6 +371,22 @@ async def revise(
         draft_id = rnd.draft_id if rnd else 0
     await store_uploaded_revision(request, user, file, draft_id=draft_id, note=note)
     return back(f"/rounds/{round_id}", "revised")
+
+
+@router.post("/rounds/{round_id}/withdraw")
+def withdraw_page(
+    request: Request,
+    round_id: int,
+    user: Staff,
+    csrf_token: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    from workflow.services.withdrawal import withdraw
+
+    check_csrf(user, csrf_token)
+    with new_uow(request) as uow:
+        withdraw(uow, clock_of(request), user.actor, round_id, reason)
+    return back(f"/rounds/{round_id}", "withdrawn")
 
 
 @router.post("/rounds/{round_id}/issue")

@@ -126,3 +126,22 @@ def test_scheduler_once_sends_due_reminders_once(cli: Cli) -> None:
     deliveries = cli.ok("status", "--round", rid)["deliveries"]
     assert sorted(d["kind"] for d in deliveries) == ["reminder", "reminder", "solicitation", "solicitation"]
     assert [d["status"] for d in deliveries if d["unit"] == "交通运输局"] == ["sent", "sent"]  # console channel
+
+
+def test_withdrawing_a_draft_closes_its_round_without_deeming_anyone(cli: Cli, db_url: str) -> None:
+    rid = _start(cli, "--deadline", "2026-09-29T17:00")
+    engine = make_engine(db_url)
+    before = table_counts(engine)
+    assert cli.error("withdraw", "--round", rid, "--reason", " ")["code"] == "WITHDRAW_REASON_REQUIRED"
+    assert table_counts(engine) == before
+    engine.dispose()
+    assert cli.ok("withdraw", "--round", rid, "--reason", "上级文件调整，另行起草")["state"] == "withdrawn"
+    status = cli.ok("status", "--round", rid)
+    assert status["round"]["state"] == "withdrawn" and status["round"]["draft_state"] == "withdrawn"
+    assert [d["kind"] for d in status["deliveries"]].count("withdrawn") == 2
+    assert cli.error("reply", "--round", rid, "--unit", "交通局", "--no-comments")["code"] == "ROUND_CLOSED_FOR_REPLIES"
+    cli.clock.set(datetime(2026, 9, 30, 4, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert cli.ok("sweep") == {"enforced_rounds": 0, "deemed_no_objection": 0}
+    assert {r["state"] for r in cli.ok("status", "--round", rid)["recipients"]} == {"pending"}
+    assert cli.error("withdraw", "--round", rid, "--reason", "再撤一次")["code"] == "TRANSITION_FORBIDDEN"
+    assert cli.ok("audit", "verify")["ok"] is True

@@ -202,3 +202,14 @@ def test_revoking_a_link_through_the_api(world: WebWorld) -> None:
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "LINK_INVALID"
     wrong_round = staff.post(f"/api/v1/rounds/999/recipients/{rec}/revoke-link", headers=h)
     assert wrong_round.status_code == 422 and wrong_round.json()["error"]["code"] == "LINK_NOT_FOUND"
+
+
+def test_withdraw_through_the_api(world: WebWorld) -> None:
+    staff = world.client()
+    h = {"X-CSRF-Token": login(staff, "zhaojian")}
+    empty = staff.post(f"/api/v1/rounds/{world.round_id}/withdraw", headers=h, json={"reason": ""})
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "WITHDRAW_REASON_REQUIRED"
+    done = staff.post(f"/api/v1/rounds/{world.round_id}/withdraw", headers=h, json={"reason": "另行起草"})
+    assert done.json() == {"round_id": world.round_id, "state": "withdrawn"}
+    again = staff.post(f"/api/v1/rounds/{world.round_id}/withdraw", headers=h, json={"reason": "另行起草"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "TRANSITION_FORBIDDEN"

@@ -36,6 +36,7 @@ STAFF_POSTS = [
     "/rounds/1/submit-review",
     "/rounds/1/revise",
     "/rounds/1/issue",
+    "/rounds/1/withdraw",
     "/units/import",
     "/units/1",
     "/review/rounds/1",

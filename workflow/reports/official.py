@@ -51,6 +51,8 @@ ACTION_LABELS = {
     "message.requeued": "重新发送消息",
     "link.revoked": "撤销回复链接",
     "user.created": "新增账号",
+    "draft.withdrawn": "撤回文稿",
+    "round.withdrawn": "撤回征求意见",
     "auth.login": "登录",
     "auth.login_failed": "登录失败",
 }

@@ -17,6 +17,7 @@ KIND_LABELS = {
     "review_request": "审查申请",
     "review_result": "审查结果",
     "issued": "印发通知",
+    "withdrawn": "撤回通知",
 }
 STATUS_LABELS = {
     "pending": "待发送",

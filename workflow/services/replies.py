@@ -162,7 +162,9 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         )
     if not on_time and draft.state not in _OPEN_FOR_LATE and not (rnd.state == "open"):
         raise Conflict(
-            "ROUND_CLOSED_FOR_REPLIES", "该文稿已进入合法性审查或后续环节，不再接收回复。", draft_state=draft.state
+            "ROUND_CLOSED_FOR_REPLIES",
+            "该轮征求意见已结束（文稿已进入合法性审查、已印发或已撤回），不再接收回复。",
+            draft_state=draft.state,
         )
     revision = uow.replies.next_revision(recipient.id or 0)
     reply = Reply(
