@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
@@ -40,6 +40,29 @@ class OutboxRepo:
                 stmt = ins(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
                 total += len(self.session.connection().execute(stmt, chunk).all())
         return total
+
+    def enqueue_rows(self, rows: Sequence[tuple[Any, ...]], now: datetime) -> int:
+        """Bulk path (key, kind, round_id, recipient_id, unit_id, channel, address, context, status,
+        last_error): plain executemany with ON CONFLICT DO NOTHING; returns how many rows were offered."""
+        if not rows:
+            return 0
+        conn = self.session.connection()
+        sqlite = conn.dialect.name == "sqlite"
+        mark = "?" if sqlite else "%s"
+        stamp = now.astimezone(UTC).replace(tzinfo=None)
+        when = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
+        sql = (
+            "INSERT INTO outboxmessage (key, kind, round_id, recipient_id, unit_id, channel, address, context, status, "
+            f"last_error, attempts, next_attempt_at, created_at, claimed_by) VALUES ({', '.join([mark] * 14)}) "
+            "ON CONFLICT (key) DO NOTHING"
+        )
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for start in range(0, len(rows), 10000):
+                cursor.executemany(sql, [(*r, 0, when, when, "") for r in rows[start : start + 10000]])
+        finally:
+            cursor.close()
+        return len(rows)
 
     def claim(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[OutboxMessage]:
         """Take due messages for one relay: pending/failed ones whose retry time came, or whose

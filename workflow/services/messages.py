@@ -121,17 +121,34 @@ def queue_reminders(uow: UnitOfWork, round_id: int, offset_label: str, now: date
 
 
 def queue_deadline_passed(uow: UnitOfWork, deemed: Sequence[tuple[int, int, int]]) -> int:
-    """逾期未回复，视为无意见 notices for the recipients a sweep just deemed (set-wise)."""
+    """逾期未回复，视为无意见 notices for the recipients a sweep just deemed.
+
+    Built as plain rows and inserted set-wise: a sweep may deem a million recipients at once.
+    """
     if not deemed or uow.importing:
         return 0
     units = uow.directory.units_by_ids(sorted({u for _, _, u in deemed}))
+    routes = {uid: [(a, _route(a)) for a in (u.email, u.webhook) if a] for uid, u in units.items()}
     now = _now(uow)
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for rec_id, rid, unit_id in deemed:
-        unit = units.get(unit_id)
-        email, webhook = (unit.email, unit.webhook) if unit else ("", "")
-        rows.extend(rows_for_recipients("deadline_passed", rid, [(rec_id, unit_id, email, webhook)], now))
-    return uow.outbox.enqueue(rows)
+        context = f'{{"round_id":{rid},"recipient_id":{rec_id},"unit_id":{unit_id}}}'
+        for address, channel in routes.get(unit_id) or [("", "none")]:
+            rows.append(
+                (
+                    f"deadline_passed:{rid}:{rec_id}::{address or 'none'}",
+                    "deadline_passed",
+                    rid,
+                    rec_id,
+                    unit_id,
+                    channel,
+                    address,
+                    context,
+                    "pending" if address else "undeliverable",
+                    "" if address else NO_ADDRESS,
+                )
+            )
+    return uow.outbox.enqueue_rows(rows, now)
 
 
 def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_reviewer: bool) -> list[dict[str, Any]]:
