@@ -235,8 +235,16 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
     for a in data.get("next_actions", []):
         lines.append(f"下一步：{a['label']}  {a['at']}")
     lines.append("征求对象：")
+    sent: dict[int, list[str]] = {}
+    for d in data.get("deliveries", []):
+        when = f" {d['sent_at'][:16]}" if d.get("sent_at") else ""
+        sent.setdefault(d["recipient_id"], []).append(f"{d['kind_label']}{d['status_label']}{when}")
     for x in data["recipients"]:
-        lines.append(f"  {x['unit']}  {x['state_label']}{'（有逾期回复）' if x['late'] else ''}")
+        messages = "；".join(sent.get(x["recipient_id"], []))
+        lines.append(
+            f"  {x['unit']}  {x['state_label']}{'（有逾期回复）' if x['late'] else ''}"
+            + (f"  消息：{messages}" if messages else "")
+        )
     if data["comments"]:
         lines.append("修改意见：")
         for c in data["comments"]:
@@ -246,6 +254,9 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
     for f in data.get("unapplied_adoptions", []):
         lines.append(f"  注意：{f['message']}")
     for d in data.get("deliveries", []):
-        if d["status"] != "sent":
-            lines.append(f"  消息 {d['id']} {d['kind']} → {d['unit']} {d['status']} {d['last_error']}")
+        if d["status"] not in ("sent", "pending", "sending"):
+            lines.append(
+                f"  消息 {d['id']}（{d['kind_label']} → {d['unit'] or d['address']}）"
+                f"{d['status_label']}：{d['last_error']}"
+            )
     return "\n".join(lines)

@@ -145,3 +145,15 @@ def test_withdrawing_a_draft_closes_its_round_without_deeming_anyone(cli: Cli, d
     assert {r["state"] for r in cli.ok("status", "--round", rid)["recipients"]} == {"pending"}
     assert cli.error("withdraw", "--round", rid, "--reason", "再撤一次")["code"] == "TRANSITION_FORBIDDEN"
     assert cli.ok("audit", "verify")["ok"] is True
+
+
+def test_human_status_shows_what_was_sent_per_unit(cli: Cli) -> None:
+    rid = _start(cli, "--deadline", "2026-09-29T17:00")
+    cli.ok("reply", "--round", rid, "--unit", "交通局", "--no-comments", "--channel", "email")
+    cli.ok("scheduler", "--once")  # runs the relay too (console channel in tests)
+    text = cli("status", "--round", rid, json=False).stdout
+    assert "交通运输局  无修改意见  消息：征求意见通知已送达" in text
+    assert "住建局  待回复  消息：征求意见通知无法发送" in text
+    assert "单位未登记邮箱或 webhook 地址" in text
+    data = cli.ok("status", "--round", rid)
+    assert {r["unit"]: r["channel"] for r in data["recipients"]} == {"交通运输局": "email", "住建局": None}

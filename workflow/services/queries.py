@@ -39,6 +39,10 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
 def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     """The round, each recipient's state, the decision queue and late replies."""
     summary = round_summary(uow, round_id)
+    channels: dict[int, str] = {}
+    for reply, _unit in uow.replies.for_round(round_id):
+        if not reply.late:
+            channels[reply.recipient_id] = reply.channel  # the last on-time revision wins
     recipients = [
         {
             "recipient_id": rec.id,
@@ -50,6 +54,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
             "late": rec.late,
             "replied_at": iso_beijing(rec.replied_at) if rec.replied_at else None,
             "revisions": rec.revisions,
+            "channel": channels.get(rec.id or 0),
         }
         for rec, unit in uow.rounds.recipients(round_id)
     ]
