@@ -30,7 +30,7 @@ from workflow.errors import InvalidInput
 from workflow.parsing.units_file import parse_units_file
 from workflow.reports.adoption import adoption_table
 from workflow.services import decisions as decision_service
-from workflow.services.accounts import CurrentUser, login, logout
+from workflow.services.accounts import login, logout
 from workflow.services.audit import export_events, verify
 from workflow.services.dashboard import dashboard
 from workflow.services.issuance import issue
@@ -498,6 +498,3 @@ def api_link_reply(request: Request, token: str, body: LinkReplyBody) -> dict[st
             ),
         )
     return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
-
-
-_ = CurrentUser

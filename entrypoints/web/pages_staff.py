@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -206,7 +206,6 @@ def round_page(request: Request, round_id: int, user: AnyUser, tab: str = "overv
     with new_uow(request) as uow:
         status = round_status(uow, round_id)
         replies = uow.replies.for_round(round_id)
-        comments = {c.reply_id: [] for c in []}
         by_reply: dict[int, list[object]] = {}
         for comment in uow.replies.comments_of([r.id or 0 for r, _ in replies]):
             by_reply.setdefault(comment.reply_id, []).append(comment)
@@ -215,7 +214,6 @@ def round_page(request: Request, round_id: int, user: AnyUser, tab: str = "overv
         actions = next_actions(uow, clock_of(request), settings_of(request), round_id)
         events = export_events(uow, round_id) if tab == "audit" else []
         flagged = unapplied_adoptions(uow, round_id)
-    _ = comments
     warning = (
         "以下单位未登记邮箱或 webhook，通知需线下送达："
         + "、".join(sorted({d["unit"] for d in sent if d["status"] == "undeliverable"}))
@@ -494,6 +492,3 @@ def unit_save(
             webhook=webhook,
         )
     return back("/units", "unit_saved")
-
-
-_ = datetime

@@ -10,7 +10,6 @@ import pytest
 from docx import Document
 from sqlalchemy import Engine
 
-from storage.db import make_engine
 from storage.uow import UnitOfWork
 from tests.support.cli import table_counts
 from tests.support.web import PASSWORD, WebWorld, build_world, login
@@ -200,7 +199,6 @@ def test_uploads_are_limited_in_type_and_size(world: WebWorld) -> None:
     assert (
         download.content == b"%PDF-1.4 sealed form" and download.headers["x-content-sha256"] == reply.attachment_sha256
     )
-    _ = make_engine
 
 
 def test_a_revoked_link_stops_working_and_a_new_one_is_sent(world: WebWorld) -> None:
