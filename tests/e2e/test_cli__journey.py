@@ -247,6 +247,14 @@ def test_bad_input_is_refused_and_changes_nothing(cli: Cli, clock: FixedClock, t
     ]
     for args, code in cases:
         assert cli.error(*args)["code"] == code, args
+    broken_table = tmp_path / "bad.txt"
+    broken_table.write_text(
+        "关于做好安全生产工作的通知\n\n序号\t任务\t主要内容\t责任单位\n1\t甲\t(1) 内容\t单位\n3\t乙\t(1) 内容\t单位\n",
+        encoding="utf-8",
+    )
+    err = cli.error("draft", "import", str(broken_table), "--title", "通知", "--issuer", "孝义市人民政府")
+    assert err["code"] == "DRAFT_TABLE_UNPARSEABLE" and err["details"]["line"] == 5 and "第5行" in err["message"]
+    assert cli.error("units", "import", str(broken_table))["code"] == "UNITS_FORMAT_UNSUPPORTED"
     assert table_counts(engine) == before
 
     started = cli.ok(*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", deadline, "--all-units")
