@@ -10,8 +10,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
-from pydantic import BaseModel, Field
 
+from entrypoints.web.api_bodies import (
+    AdmitBody,
+    DeadlineBody,
+    DecisionBody,
+    IssueBody,
+    LinkReplyBody,
+    LoginBody,
+    ReplyBody,
+    ReviewBody,
+    StartBody,
+    WithdrawBody,
+    comment_inputs,
+)
 from entrypoints.web.deps import (
     SESSION_COOKIE,
     AnyUser,
@@ -36,9 +48,9 @@ from workflow.services.dashboard import dashboard
 from workflow.services.issuance import issue
 from workflow.services.links import resolve_link
 from workflow.services.queries import list_rounds, round_status
-from workflow.services.replies import CommentInput, SubmitReply, admit_late_reply, submit_reply
+from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply
 from workflow.services.review import record_review, submit_review
-from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, change_deadline, start_round
+from workflow.services.rounds import StartRound, change_deadline, start_round
 from workflow.services.units import import_units
 from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, to_beijing
 
@@ -51,75 +63,6 @@ def _instant(text: str) -> Any:
         return parse_instant(text)
     except ValueError:
         raise InvalidInput("DATETIME_INVALID", f"时间“{text}”无法识别，请使用 ISO 8601 格式。") from None
-
-
-class LoginBody(BaseModel):
-    username: str
-    password: str
-
-
-class CommentBody(BaseModel):
-    target: str = ""
-    text: str
-    basis: str = ""
-    reason: str = ""
-
-
-class StartBody(BaseModel):
-    draft_id: int
-    doc_number: str
-    deadline: str | None = None
-    workdays: int | None = None
-    units: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
-    all_units: bool = False
-    contact: str
-    phone: str
-    letter_date: date | None = None
-    basis: str = ""
-    requirements: str = DEFAULT_REQUIREMENTS
-
-
-class ReplyBody(BaseModel):
-    unit: str
-    no_comments: bool = False
-    comments: list[CommentBody] = Field(default_factory=list)
-    channel: str = "web"
-    received_at: str | None = None
-    sealed: bool = False
-
-
-class LinkReplyBody(BaseModel):
-    no_comments: bool = False
-    comments: list[CommentBody] = Field(default_factory=list)
-
-
-class DeadlineBody(BaseModel):
-    deadline: str
-    reason: str
-
-
-class DecisionBody(BaseModel):
-    outcome: str
-    reason: str = ""
-    change_task: int | None = None
-
-
-class ReviewBody(BaseModel):
-    approve: bool
-    opinion: str = ""
-
-
-class IssueBody(BaseModel):
-    doc_number: str
-
-
-class AdmitBody(BaseModel):
-    reason: str
-
-
-def _comments(items: list[CommentBody]) -> list[CommentInput]:
-    return [CommentInput(c.target, c.text, c.basis, c.reason) for c in items]
 
 
 @router.post("/session", tags=["会话"])
@@ -289,7 +232,7 @@ def api_reply(
                 round_id=round_id,
                 unit_name=body.unit,
                 no_comments=body.no_comments,
-                comments=_comments(body.comments),
+                comments=comment_inputs(body.comments),
                 channel=body.channel,
                 received_at=_instant(body.received_at) if body.received_at else None,
                 sealed=body.sealed,
@@ -372,10 +315,6 @@ def api_issue(
     with new_uow(request) as uow:
         draft = issue(uow, clock_of(request), user.actor, round_id, body.doc_number)
     return {"round_id": round_id, "doc_number": draft.issued_doc_number, "state": draft.state}
-
-
-class WithdrawBody(BaseModel):
-    reason: str
 
 
 @router.post("/rounds/{round_id}/withdraw", tags=["征求意见"])
@@ -494,7 +433,7 @@ def api_link_reply(request: Request, token: str, body: LinkReplyBody) -> dict[st
                 round_id=target.round_id,
                 unit_id=target.unit_id,
                 no_comments=body.no_comments,
-                comments=_comments(body.comments),
+                comments=comment_inputs(body.comments),
             ),
         )
     return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}

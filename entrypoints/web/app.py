@@ -10,7 +10,17 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from entrypoints.web import api, pages_auth, pages_review, pages_staff, pages_unit
+from entrypoints.web import (
+    api,
+    pages_auth,
+    pages_decisions,
+    pages_files,
+    pages_review,
+    pages_round,
+    pages_start,
+    pages_unit,
+    pages_units,
+)
 from entrypoints.web.deps import AuthRequired, Forbidden
 from entrypoints.web.ratelimit import RateLimiter
 from entrypoints.web.render import templates
@@ -78,7 +88,16 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (pages_auth, pages_staff, pages_review, pages_unit):
+    for module in (
+        pages_auth,
+        pages_start,
+        pages_round,
+        pages_decisions,
+        pages_files,
+        pages_units,
+        pages_review,
+        pages_unit,
+    ):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api/v1")
     return app

@@ -1,0 +1,83 @@
+"""Request bodies of the JSON API (validated by pydantic before any service runs)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from workflow.services.replies import CommentInput
+from workflow.services.rounds import DEFAULT_REQUIREMENTS
+
+
+class LoginBody(BaseModel):
+    username: str
+    password: str
+
+
+class CommentBody(BaseModel):
+    target: str = ""
+    text: str
+    basis: str = ""
+    reason: str = ""
+
+
+class StartBody(BaseModel):
+    draft_id: int
+    doc_number: str
+    deadline: str | None = None
+    workdays: int | None = None
+    units: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    all_units: bool = False
+    contact: str
+    phone: str
+    letter_date: date | None = None
+    basis: str = ""
+    requirements: str = DEFAULT_REQUIREMENTS
+
+
+class ReplyBody(BaseModel):
+    unit: str
+    no_comments: bool = False
+    comments: list[CommentBody] = Field(default_factory=list)
+    channel: str = "web"
+    received_at: str | None = None
+    sealed: bool = False
+
+
+class LinkReplyBody(BaseModel):
+    no_comments: bool = False
+    comments: list[CommentBody] = Field(default_factory=list)
+
+
+class DeadlineBody(BaseModel):
+    deadline: str
+    reason: str
+
+
+class DecisionBody(BaseModel):
+    outcome: str
+    reason: str = ""
+    change_task: int | None = None
+
+
+class ReviewBody(BaseModel):
+    approve: bool
+    opinion: str = ""
+
+
+class IssueBody(BaseModel):
+    doc_number: str
+
+
+class AdmitBody(BaseModel):
+    reason: str
+
+
+def comment_inputs(items: list[CommentBody]) -> list[CommentInput]:
+    return [CommentInput(c.target, c.text, c.basis, c.reason) for c in items]
+
+
+class WithdrawBody(BaseModel):
+    reason: str

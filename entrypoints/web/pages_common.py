@@ -1,0 +1,33 @@
+"""Shared bits of the staff pages: the notices after a redirect, rendering a page."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from entrypoints.web.render import templates
+
+NOTICES = {
+    "round_started": "已发起征求意见，通知已进入发送队列。",
+    "reply_saved": "回复已登记。",
+    "deadline_changed": "截止时间已调整。",
+    "decided": "采纳决定已保存。",
+    "submitted": "已提交合法性审查。",
+    "revised": "修改稿已导入。",
+    "issued": "已印发。",
+    "admitted": "逾期回复已纳入采纳决定。",
+    "units_imported": "单位名录已导入。",
+    "unit_saved": "单位信息已保存。",
+    "draft_uploaded": "文稿已导入，请核对下方重点任务分工。",
+    "link_revoked": "原回复链接已撤销，新的链接已随通知重新发送。",
+    "withdrawn": "文稿已撤回。",
+}
+
+
+def page(request: Request, name: str, user: object, **context: object) -> Response:
+    notice = NOTICES.get(request.query_params.get("ok", ""))
+    return templates.TemplateResponse(request, name, {"user": user, "notice": notice, **context})
+
+
+def back(url: str, ok: str) -> Response:
+    return RedirectResponse(f"{url}{'&' if '?' in url else '?'}ok={ok}", status_code=303)
