@@ -304,3 +304,13 @@ class ReplyAttachment(SQLModel, table=True):
     sha256: str
     size: int
     data: bytes
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """Hits per client key and fixed window, shared by every server process (keys are stored hashed)."""
+
+    __tablename__ = "rate_limit_counter"
+    bucket: str = Field(primary_key=True)
+    key_hash: str = Field(primary_key=True)
+    window_start: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True, index=True))
+    hits: int = 0

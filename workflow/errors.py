@@ -35,3 +35,7 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     """The request itself is malformed."""
+
+
+class TooManyRequests(DomainError):
+    """The client exceeded a rate limit; it may try again after the window passes."""

@@ -32,6 +32,7 @@ from entrypoints.web.deps import (
     Staff,
     check_csrf,
     clock_of,
+    limit_rate,
     new_uow,
     office_id_of,
     settings_of,
@@ -67,9 +68,7 @@ def _instant(text: str) -> Any:
 
 @router.post("/session", tags=["会话"])
 def api_login(request: Request, response: Response, body: LoginBody) -> dict[str, Any]:
-    client = request.client.host if request.client else "?"
-    if not request.app.state.login_limiter.allow(f"{client}:{body.username}"):
-        raise Forbidden("RATE_LIMITED", "登录尝试过于频繁，请稍后再试。")
+    limit_rate(request, request.app.state.login_rule, body.username)
     with new_uow(request) as uow:
         started = login(uow, clock_of(request), body.username, body.password)
         user = uow.accounts.user(started.user_id)

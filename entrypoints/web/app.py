@@ -22,12 +22,12 @@ from entrypoints.web import (
     pages_units,
 )
 from entrypoints.web.deps import AuthRequired, Forbidden
-from entrypoints.web.ratelimit import RateLimiter
 from entrypoints.web.render import templates
 from storage.db import make_engine
 from workflow.clock import Clock, SystemClock
 from workflow.config import Settings
-from workflow.errors import Conflict, DomainError, InvalidInput, NotFound
+from workflow.errors import Conflict, DomainError, InvalidInput, NotFound, TooManyRequests
+from workflow.services.ratelimit import RateRule
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 12 * 1024 * 1024
@@ -44,6 +44,8 @@ def status_for(exc: DomainError) -> int:
         return 409
     if isinstance(exc, InvalidInput):
         return 422
+    if isinstance(exc, TooManyRequests):
+        return 429
     return 400
 
 
@@ -55,8 +57,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.clock = clock or SystemClock()
     security = settings.section("security")
-    app.state.login_limiter = RateLimiter(int(security.get("login_attempts_per_minute", 10)), 60)
-    app.state.link_limiter = RateLimiter(int(security.get("link_requests_per_minute", 60)), 60)
+    app.state.login_rule = RateRule(
+        "login", int(security.get("login_attempts_per_minute", 10)), "登录尝试过于频繁，请稍后再试。"
+    )
+    app.state.link_rule = RateRule(
+        "reply_link", int(security.get("link_requests_per_minute", 60)), "访问过于频繁，请稍后再试。"
+    )
     app.state.secret = str(security.get("secret_key", "consultflow-development-secret"))
     app.state.secure_cookies = settings.base_url.startswith("https://")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

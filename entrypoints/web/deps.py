@@ -11,8 +11,9 @@ from fastapi import Depends, Request
 from storage.uow import UnitOfWork
 from workflow.clock import Clock
 from workflow.config import Settings
-from workflow.errors import DomainError
+from workflow.errors import DomainError, TooManyRequests
 from workflow.services.accounts import CurrentUser, current_user
+from workflow.services.ratelimit import RateRule, count_hit
 
 SESSION_COOKIE = "cf_session"
 
@@ -78,3 +79,13 @@ def check_csrf(user: CurrentUser, submitted: str | None) -> None:
 Staff = Annotated[CurrentUser, Depends(roles("staff", "admin"))]
 Reviewer = Annotated[CurrentUser, Depends(roles("reviewer", "admin"))]
 AnyUser = Annotated[CurrentUser, Depends(roles("staff", "reviewer", "admin"))]
+
+
+def limit_rate(request: Request, rule: RateRule, key: str) -> None:
+    """Count this request in its own transaction (kept even when refused), then refuse if over the limit."""
+    client = request.client.host if request.client else "?"
+    with new_uow(request) as uow:
+        allowed = count_hit(uow, clock_of(request), rule, f"{client}:{key}")
+        uow.commit()
+    if not allowed:
+        raise TooManyRequests("RATE_LIMITED", rule.message)

@@ -9,7 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import SESSION_COOKIE, AnyUser, Forbidden, check_csrf, clock_of, new_uow, optional_user
+from entrypoints.web.deps import (
+    SESSION_COOKIE,
+    AnyUser,
+    Forbidden,
+    check_csrf,
+    clock_of,
+    limit_rate,
+    new_uow,
+    optional_user,
+)
 from entrypoints.web.render import templates
 from workflow.errors import DomainError
 from workflow.services.accounts import SESSION_HOURS, login, logout
@@ -57,9 +66,7 @@ def login_submit(
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         raise Forbidden("CSRF_INVALID", "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。")
-    client = request.client.host if request.client else "?"
-    if not request.app.state.login_limiter.allow(f"{client}:{username}"):
-        raise Forbidden("RATE_LIMITED", "登录尝试过于频繁，请稍后再试。")
+    limit_rate(request, request.app.state.login_rule, username)
     try:
         with new_uow(request) as uow:
             started = login(uow, clock_of(request), username, password)

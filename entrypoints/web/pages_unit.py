@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import Forbidden, clock_of, new_uow
+from entrypoints.web.deps import Forbidden, clock_of, limit_rate, new_uow
 from entrypoints.web.forms import comment_rows
 from entrypoints.web.render import templates
 from workflow.actors import Actor, Role
@@ -28,9 +28,7 @@ def link_csrf(request: Request, token: str) -> str:
 
 
 def _limit(request: Request, token: str) -> None:
-    client = request.client.host if request.client else "?"
-    if not request.app.state.link_limiter.allow(f"{client}:{token[:12]}"):
-        raise Forbidden("RATE_LIMITED", "访问过于频繁，请稍后再试。")
+    limit_rate(request, request.app.state.link_rule, token)
 
 
 @router.get("/r/{token}")

@@ -14,7 +14,7 @@ from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.scenario import STAFF, new_round, setup_office
 from workflow.clock import FixedClock
-from workflow.config import load_settings
+from workflow.config import Settings, load_settings
 from workflow.services.accounts import add_user
 from workflow.services.links import link_token
 
@@ -30,9 +30,15 @@ class WebWorld:
     app: object
     round_id: int
     deadline: datetime
+    settings: Settings
 
     def client(self) -> TestClient:
         return TestClient(self.app, base_url="http://testserver", follow_redirects=False)  # type: ignore[arg-type]
+
+    def another_process(self) -> TestClient:
+        """A client of a second app instance on the same database, as a second server process would be."""
+        app = create_app(self.settings, engine=self.engine, clock=self.clock)
+        return TestClient(app, base_url="http://testserver", follow_redirects=False)
 
     def token(self, unit: str) -> str:
         with UnitOfWork(self.engine) as uow:
@@ -59,7 +65,7 @@ def build_world(engine: Engine, db_url: str, tmp: Path, base_url: str = "http://
             tmp / "config.toml", db_url, f'\n[security]\nsecret_key = "{SECRET}"\n[server]\nbase_url = "{base_url}"\n'
         )
     )
-    return WebWorld(engine, clock, create_app(settings, engine=engine, clock=clock), rid, deadline)
+    return WebWorld(engine, clock, create_app(settings, engine=engine, clock=clock), rid, deadline, settings)
 
 
 def login(client: TestClient, username: str) -> str:
