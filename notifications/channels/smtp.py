@@ -85,6 +85,15 @@ class SmtpChannel:
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             return DeliveryResult(False, 500 <= code < 600, f"{code} {text!r}")
+        except smtplib.SMTPAuthenticationError as exc:
+            # Every message fails the same way until the account is fixed: say so plainly, and keep
+            # retrying with backoff (not permanent), so mail flows again once an admin corrects it.
+            log.error("smtp.login_refused", host=s.host, port=s.port, username=s.username, code=exc.smtp_code)
+            return DeliveryResult(
+                False,
+                False,
+                f"SMTP 登录失败，请检查 [notifications.smtp] 的用户名和密码：{exc.smtp_code} {exc.smtp_error!r}",
+            )
         except smtplib.SMTPResponseException as exc:
             return DeliveryResult(False, 500 <= exc.smtp_code < 600, f"{exc.smtp_code} {exc.smtp_error!r}")
         except smtplib.SMTPNotSupportedError as exc:

@@ -153,6 +153,21 @@ def test_starttls_with_login(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert len(server.received) == 1
 
 
+def test_wrong_smtp_password_is_a_clear_retryable_failure(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.smtp_server import SmtpServer, self_signed
+
+    context, cert = self_signed(tmp_path)
+    server = SmtpServer(starttls=context, logins={"ajw": "s3cret-pass"})
+    server.start()
+    try:
+        result = _smtp(server.port, security="starttls", username="ajw", password="wrong", ca_file=str(cert)).send(MSG)
+    finally:
+        server.stop()
+    assert not result.ok and not result.permanent
+    assert "SMTP 登录失败" in result.detail and "535" in result.detail
+    assert server.received == []
+
+
 def test_implicit_ssl(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.support.smtp_server import SmtpServer, self_signed
 

@@ -212,3 +212,42 @@ def test_unit_without_address_is_visible_not_silently_dropped(engine: Engine) ->
     office = setup_office(engine, clock, units=2, with_email=False)
     rid = new_round(engine, clock, office, T0 + timedelta(days=1), 6)
     assert _statuses(engine, rid) == {"undeliverable": 2}
+
+
+def test_wrong_smtp_password_keeps_messages_until_the_account_is_fixed(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, _, _ = world
+    from tests.support.smtp_server import self_signed
+
+    context, cert = self_signed(tmp_path)
+    server = SmtpServer(starttls=context, logins={"ajw": "s3cret-pass"})
+    server.start()
+    settings = load_settings(write_config(tmp_path / "login.toml", "sqlite://", ""))
+
+    def relay(password: str) -> Relay:
+        channel = SmtpChannel(
+            SmtpSettings(
+                "127.0.0.1",
+                server.port,
+                "ajw@xiaoyi.example.cn",
+                timeout=3,
+                security="starttls",
+                ca_file=str(cert),
+                username="ajw",
+                password=password,
+            )
+        )
+        policy = RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60)
+        return Relay(engine, clock, {"email": channel}, Composer(settings, clock), policy)
+
+    try:
+        rid = new_round(engine, clock, office, T0 + timedelta(days=3), 4)
+        assert relay("wrong").run_once().failed == 4
+        assert _statuses(engine, rid) == {"failed": 4}, "retried later, not given up"
+        with UnitOfWork(engine) as uow:
+            attempt = uow.outbox.attempts(uow.outbox.for_round(rid)[0].id or 0)[0]
+        assert "SMTP 登录失败" in attempt.detail and "535" in attempt.detail
+        clock.advance(timedelta(seconds=31))
+        assert relay("s3cret-pass").run_once().sent == 4
+    finally:
+        server.stop()
+    assert _statuses(engine, rid) == {"sent": 4} and len(server.received) == 4

@@ -70,7 +70,7 @@ class SmtpServer:
             and self._logins is not None
             and self._logins.get(auth_data.login.decode()) == auth_data.password.decode()
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
 
     def start(self) -> None:
         kwargs: dict[str, object] = {}
