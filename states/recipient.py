@@ -1,6 +1,8 @@
 """A unit asked in a round: pending until it replies or the deadline deems it to agree.
 
-A unit may revise its reply until the deadline; the last revision counts.
+A unit may revise its reply until the deadline; the last revision counts. What decides is when a
+reply was *received*: a sealed paper form that arrived before the deadline but is registered by
+staff after the sweep corrects deemed_no_objection, since the unit did reply in time.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class RecipientState(StrEnum):
 
 @dataclass(frozen=True)
 class RecipientContext:
-    now: datetime
+    now: datetime  # for a reply: when it was received; for the sweep: when it runs
     deadline: datetime
 
 
@@ -36,7 +38,7 @@ def deadline_reached(ctx: RecipientContext) -> bool:
 
 
 S = RecipientState
-_MAY_REPLY = (S.pending, S.with_comments, S.no_comments)
+_MAY_REPLY = (S.pending, S.with_comments, S.no_comments, S.deemed_no_objection)
 
 RECIPIENT_MACHINE = StateMachine(
     name="recipient",

@@ -39,6 +39,12 @@ class RoundRepo:
             select(Round).where(Round.draft_id == draft_id).order_by(Round.id)  # type: ignore[arg-type]
         ).all()
 
+    def latest_id_for_draft(self, draft_id: int) -> int | None:
+        """The draft's newest round: the only one whose comments may still be decided or submitted."""
+        return self.session.exec(
+            select(Round.id).where(Round.draft_id == draft_id).order_by(Round.id.desc()).limit(1)  # type: ignore[union-attr]
+        ).first()
+
     def open_rounds(self) -> Sequence[Round]:
         return self.session.exec(
             select(Round).where(Round.state == "open").order_by(Round.deadline)  # type: ignore[arg-type]

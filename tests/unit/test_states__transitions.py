@@ -76,7 +76,7 @@ def test_draft_table(state: str, trigger: str) -> None:
 
 RECIPIENT_ALLOWED = {
     (s, t): d
-    for s in ("pending", "with_comments", "no_comments")
+    for s in ("pending", "with_comments", "no_comments", "deemed_no_objection")  # received before the deadline
     for t, d in (("reply_with_comments", "with_comments"), ("reply_no_comments", "no_comments"))
 }
 RECIPIENT_ALLOWED[("pending", "deem_no_objection")] = "deemed_no_objection"

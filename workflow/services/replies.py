@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
-from storage.models import Comment, Reply
+from storage.models import Comment, Draft, Reply, Round
 from storage.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.clock import Clock
@@ -19,7 +19,6 @@ from workflow.services._common import load_draft, load_round, record
 from workflow.unit_names import resolve_unit
 
 CHANNELS = ("web", "paper", "email")
-_OPEN_FOR_LATE = ("deciding",)
 _TASK_NUMBER = re.compile(r"(\d{1,3})")
 
 
@@ -114,6 +113,11 @@ def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int])
     return numbers
 
 
+def _deciding_on(uow: UnitOfWork, draft: Draft, rnd: Round) -> bool:
+    """Staff are deciding on this round's comments: the draft is at that stage and no later round exists."""
+    return draft.state == "deciding" and uow.rounds.latest_id_for_draft(draft.id or 0) == rnd.id
+
+
 def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) -> ReplyStored:
     """Store a reply revision. On time: the recipient moves. Late: stored and flagged only.
 
@@ -147,8 +151,17 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     numbers = _validate_comments(cmd.comments, uow.drafts.task_numbers(version.id or 0) if version else set())
     kind = "no_comments" if cmd.no_comments else "with_comments"
     trigger = "reply_no_comments" if cmd.no_comments else "reply_with_comments"
-    on_time = rnd.state == "open" and received_at < rnd.deadline and RECIPIENT_MACHINE.allows(recipient.state, trigger)
-    dest = recipient.state
+    if rnd.state != "open" and not _deciding_on(uow, draft, rnd):
+        raise Conflict(
+            "ROUND_CLOSED_FOR_REPLIES",
+            "该轮征求意见已结束（文稿已进入合法性审查、已印发或已撤回），不再接收回复。",
+            draft_state=draft.state,
+        )
+    # Judged by when the reply was received: a paper form that arrived in time but is registered
+    # after the sweep still counts (the transition from deemed_no_objection is guarded the same way).
+    on_time = received_at < rnd.deadline and RECIPIENT_MACHINE.allows(recipient.state, trigger)
+    registered_after_sweep = on_time and recipient.state == RecipientState.deemed_no_objection
+    source = dest = recipient.state  # the conditional update below also refreshes the loaded row
     if on_time:
         dest = RECIPIENT_MACHINE.fire(
             recipient.state, trigger, RecipientContext(now=received_at, deadline=rnd.deadline)
@@ -159,12 +172,6 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             [s.value for s in RecipientState if RECIPIENT_MACHINE.allows(s, trigger)],
             dest,
             received_at,
-        )
-    if not on_time and draft.state not in _OPEN_FOR_LATE and not (rnd.state == "open"):
-        raise Conflict(
-            "ROUND_CLOSED_FOR_REPLIES",
-            "该轮征求意见已结束（文稿已进入合法性审查、已印发或已撤回），不再接收回复。",
-            draft_state=draft.state,
         )
     revision = uow.replies.next_revision(recipient.id or 0)
     reply = Reply(
@@ -211,6 +218,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     }
     if reply.attachment_sha256:
         payload["attachment_sha256"] = reply.attachment_sha256
+    if registered_after_sweep:
+        payload["registered_after_deadline"] = rnd.deadline.isoformat()
     if on_time:
         uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
         record(
@@ -220,7 +229,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             "reply.submitted",
             entity,
             round_id=rnd.id,
-            from_state=recipient.state,
+            from_state=source,
             to_state=dest,
             **payload,
         )
@@ -233,8 +242,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             "reply.late",
             entity,
             round_id=rnd.id,
-            from_state=recipient.state,
-            to_state=recipient.state,
+            from_state=source,
+            to_state=source,
             deadline=rnd.deadline.isoformat(),
             **payload,
         )
@@ -282,8 +291,8 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
         raise Conflict("REPLY_ALREADY_ADMITTED", "该逾期回复已纳入采纳决定。")
     rnd = load_round(uow, reply.round_id)
     draft = load_draft(uow, rnd.draft_id)
-    if draft.state not in _OPEN_FOR_LATE:
-        raise Conflict("ROUND_CLOSED_FOR_REPLIES", "只有在采纳决定阶段才能纳入逾期回复。")
+    if not _deciding_on(uow, draft, rnd):
+        raise Conflict("ROUND_CLOSED_FOR_REPLIES", "只有在本轮的采纳决定阶段才能纳入逾期回复。")
     reply.admitted = True
     uow.replies.add(reply)
     record(

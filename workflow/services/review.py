@@ -11,17 +11,12 @@ from workflow.errors import Conflict, InvalidInput
 from workflow.services._common import load_draft, load_round, record
 
 
-def _latest_round_id(uow: UnitOfWork, draft_id: int) -> int | None:
-    rounds = uow.rounds.for_draft(draft_id)
-    return rounds[-1].id if rounds else None
-
-
 def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) -> LegalityReview:
     """Every on-time comment decided and every non-adoption reasoned, or nothing happens."""
     now = clock.now()
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id, for_update=True)
-    if _latest_round_id(uow, draft.id or 0) != rnd.id:
+    if uow.rounds.latest_id_for_draft(draft.id or 0) != rnd.id:
         raise Conflict("ROUND_SUPERSEDED", "该文稿已发起新的征求意见轮次，请针对最新轮次提交审查。")
     _, undecided, missing = uow.replies.queue_counts(round_id)
     ctx = DraftContext(
