@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, insert
 
-from storage.models import Draft, Office, Recipient, Round, Unit
+from storage.models import Comment, Draft, Office, Recipient, Reply, Round, Unit
 
 
 def load_overdue(
@@ -88,3 +88,55 @@ def load_overdue(
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def add_replies(engine: Engine, repliers_per_round: int, comments_per_reply: int, at: datetime) -> None:
+    """Give the first recipients of each round an on-time reply with comments, for the dashboard benchmark."""
+    with engine.begin() as conn:
+        recipients = conn.execute(
+            Recipient.__table__.select().where(Recipient.__table__.c.unit_id <= repliers_per_round)  # type: ignore[attr-defined]
+        ).all()
+        conn.execute(
+            insert(Reply),
+            [
+                {
+                    "id": r.id,
+                    "recipient_id": r.id,
+                    "round_id": r.round_id,
+                    "revision": 1,
+                    "kind": "with_comments",
+                    "channel": "web",
+                    "received_at": at,
+                    "recorded_at": at,
+                    "recorded_by": "",
+                    "sealed": False,
+                    "late": False,
+                    "superseded": False,
+                    "admitted": False,
+                    "attachment_name": "",
+                    "attachment_sha256": "",
+                }
+                for r in recipients
+            ],
+        )
+        conn.execute(
+            insert(Comment),
+            [
+                {
+                    "reply_id": r.id,
+                    "round_id": r.round_id,
+                    "seq": n,
+                    "target": f"第{n}项",
+                    "text": "意见",
+                    "basis": "",
+                    "reason": "",
+                }
+                for r in recipients
+                for n in range(1, comments_per_reply + 1)
+            ],
+        )
+        conn.execute(
+            Recipient.__table__.update()  # type: ignore[attr-defined]
+            .where(Recipient.__table__.c.unit_id <= repliers_per_round)  # type: ignore[attr-defined]
+            .values(state="with_comments", revisions=1)
+        )

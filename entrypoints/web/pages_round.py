@@ -13,7 +13,7 @@ from entrypoints.web.forms import (
     store_uploaded_revision,
 )
 from entrypoints.web.pages_common import back, page
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, NotFound
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
 from workflow.services.queries import round_status
@@ -121,6 +121,9 @@ def admit(
 ) -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
+        reply = uow.replies.get(reply_id)
+        if reply is None or reply.round_id != round_id:
+            raise NotFound("REPLY_NOT_FOUND", f"本轮没有编号为 {reply_id} 的回复。", reply_id=reply_id)
         admit_late_reply(uow, clock_of(request), user.actor, reply_id, reason)
     return back(f"/rounds/{round_id}", "admitted")
 

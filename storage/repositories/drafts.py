@@ -14,6 +14,12 @@ class DraftRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def by_ids(self, draft_ids: Sequence[int]) -> dict[int, Draft]:
+        if not draft_ids:
+            return {}
+        rows = self.session.exec(select(Draft).where(Draft.id.in_(list(draft_ids)))).all()  # type: ignore[union-attr]
+        return {d.id or 0: d for d in rows}
+
     def get(self, draft_id: int, *, for_update: bool = False) -> Draft | None:
         stmt = select(Draft).where(Draft.id == draft_id)
         if for_update:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Comment, Decision, Recipient, Reply, Unit
@@ -88,6 +88,19 @@ class ReplyRepo:
             .where(or_(Reply.late == False, Reply.admitted == True))  # noqa: E712
         ).first()
         return row is not None
+
+    def queue_tallies(self) -> dict[int, tuple[int, int]]:
+        """Per round: (comments in the decision queue, undecided), in one grouped query for the dashboard."""
+        undecided = func.sum(case((Decision.id.is_(None), 1), else_=0))  # type: ignore[union-attr]
+        rows = self.session.exec(
+            select(Reply.round_id, func.count(Comment.id), undecided)  # type: ignore[arg-type]
+            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
+            .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
+            .where(Reply.superseded == False)  # noqa: E712
+            .where(or_(Reply.late == False, Reply.admitted == True))  # noqa: E712
+            .group_by(Reply.round_id)
+        ).all()
+        return {rid: (int(total), int(open_ or 0)) for rid, total, open_ in rows}
 
     def queue_counts(self, round_id: int) -> tuple[int, int, int]:
         """(comments in queue, undecided, rejected/partly adopted without a reason)."""

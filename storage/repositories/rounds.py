@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import case, func, insert, update
 from sqlmodel import Session, select
 
 from storage.models import LegalityReview, Recipient, Round, Unit
@@ -104,6 +104,14 @@ class RoundRepo:
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
         return self.session.get(Recipient, recipient_id)
 
+    def recipient_tallies(self) -> dict[int, tuple[int, int]]:
+        """Per round: (recipients, still pending), in one grouped query for the dashboard."""
+        pending = func.sum(case((Recipient.state == "pending", 1), else_=0))
+        rows = self.session.exec(
+            select(Recipient.round_id, func.count(Recipient.id), pending).group_by(Recipient.round_id)  # type: ignore[arg-type]
+        ).all()
+        return {rid: (int(total), int(waiting or 0)) for rid, total, waiting in rows}
+
     def count_recipients(self, round_id: int, state: str | None = None) -> int:
         stmt = select(func.count()).select_from(Recipient).where(Recipient.round_id == round_id)
         if state is not None:
@@ -157,6 +165,10 @@ class RoundRepo:
         return self.session.exec(
             select(LegalityReview).where(LegalityReview.round_id == round_id).order_by(LegalityReview.id)  # type: ignore[arg-type]
         ).all()
+
+    def pending_review_round_ids(self) -> set[int]:
+        rows = self.session.exec(select(LegalityReview.round_id).where(LegalityReview.state == "pending")).all()
+        return set(rows)
 
     def pending_review(self, round_id: int) -> LegalityReview | None:
         return self.session.exec(

@@ -113,6 +113,10 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
         json={"unit": "测试单位003", "comments": [{"target": "序号1", "text": "逾期意见"}]},
     )
     assert late.json()["late"] is True
+    elsewhere = staff.post(
+        f"/rounds/{rid + 1}/admit/{late.json()['reply_id']}", data={"csrf_token": h["X-CSRF-Token"], "reason": "误操作"}
+    )
+    assert elsewhere.status_code == 404, "a reply is admitted only from its own round's page"
     assert (
         staff.post(f"/api/v1/replies/{late.json()['reply_id']}/admit", headers=h, json={"reason": "经批准纳入"}).json()[
             "admitted"

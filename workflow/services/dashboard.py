@@ -9,34 +9,38 @@ from workflow.clock import Clock
 
 
 def dashboard(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
+    """A handful of grouped queries whatever the number of rounds (not a few per round)."""
     now = clock.now()
     rounds = []
     totals = {"open": 0, "silent": 0, "undecided": 0, "in_review": 0}
-    for rnd in reversed(list(uow.rounds.all())):
-        draft = uow.drafts.get(rnd.draft_id)
-        recipients = uow.rounds.recipients(rnd.id or 0)
-        silent = sum(1 for r, _ in recipients if r.state == "pending")
-        queue = uow.replies.decision_queue(rnd.id or 0)
-        undecided = sum(1 for *_x, d in queue if d is None)
+    all_rounds = list(uow.rounds.all())
+    drafts = uow.drafts.by_ids(sorted({r.draft_id for r in all_rounds}))
+    recipients = uow.rounds.recipient_tallies()
+    queues = uow.replies.queue_tallies()
+    in_review = uow.rounds.pending_review_round_ids()
+    for rnd in reversed(all_rounds):
+        rid = rnd.id or 0
+        draft = drafts.get(rnd.draft_id)
+        total, silent = recipients.get(rid, (0, 0))
+        comments, undecided = queues.get(rid, (0, 0))
+        is_open = rnd.state == "open"
         left = rnd.deadline - now
         rounds.append(
             {
                 "round": rnd,
                 "draft": draft,
-                "recipients": len(recipients),
+                "recipients": total,
                 "silent": silent,
-                "comments": len(queue),
+                "comments": comments,
                 "undecided": undecided,
-                "time_left": left if rnd.state == "open" else None,
-                "time_left_text": _left(left) if rnd.state == "open" else "",
+                "time_left": left if is_open else None,
+                "time_left_text": _left(left) if is_open else "",
             }
         )
-        totals["open"] += rnd.state == "open"
-        totals["silent"] += silent if rnd.state == "open" else 0
+        totals["open"] += is_open
+        totals["silent"] += silent if is_open else 0
         totals["undecided"] += undecided if draft and draft.state in ("deciding", "drafting") else 0
-        totals["in_review"] += bool(
-            draft and draft.state == "legality_review" and uow.rounds.pending_review(rnd.id or 0)
-        )
+        totals["in_review"] += bool(draft and draft.state == "legality_review" and rid in in_review)
     return {"rounds": rounds, "totals": totals}
 
 

@@ -1,0 +1,71 @@
+"""The dashboard's figures, from grouped queries, against rounds in every stage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from storage.uow import UnitOfWork
+from tests.support.scenario import STAFF, new_round, setup_office
+from workflow.clock import FixedClock
+from workflow.services.dashboard import dashboard
+from workflow.services.deadlines import sweep
+from workflow.services.decisions import Decide, decide
+from workflow.services.replies import CommentInput, SubmitReply, submit_reply
+from workflow.services.review import submit_review
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def _reply(engine: Engine, clock: FixedClock, rid: int, unit: str, comments: int) -> list[int]:
+    cmd = SubmitReply(
+        round_id=rid,
+        unit_name=unit,
+        no_comments=comments == 0,
+        comments=[CommentInput(f"第{n}项", f"意见{n}") for n in range(1, comments + 1)],
+    )
+    with UnitOfWork(engine) as uow:
+        return submit_reply(uow, clock, STAFF, cmd).comment_ids
+
+
+def _decide_all(engine: Engine, clock: FixedClock, ids: list[int]) -> None:
+    for cid in ids:
+        with UnitOfWork(engine) as uow:
+            decide(uow, clock, STAFF, Decide(cid, "adopted"))
+
+
+def test_dashboard_figures(engine: Engine) -> None:
+    clock = FixedClock(T0)
+    office = setup_office(engine, clock, units=4)
+    open_round = new_round(engine, clock, office, T0 + timedelta(days=3), 1)
+    deciding = new_round(engine, clock, office, T0 + timedelta(days=1), 2)
+    reviewed = new_round(engine, clock, office, T0 + timedelta(days=1), 3)
+    clock.advance(timedelta(hours=1))
+    _reply(engine, clock, open_round, "测试单位001", 2)
+    _reply(engine, clock, open_round, "测试单位002", 0)
+    first = _reply(engine, clock, deciding, "测试单位001", 1)
+    _reply(engine, clock, deciding, "测试单位002", 2)
+    _reply(engine, clock, deciding, "测试单位002", 1)  # the revision replaces the two comments
+    to_review = _reply(engine, clock, reviewed, "测试单位003", 2)
+    clock.advance(timedelta(days=1))
+    sweep(engine, clock)
+    _reply(engine, clock, deciding, "测试单位003", 3)  # late: not in the queue unless admitted
+    _decide_all(engine, clock, first + to_review)
+    with UnitOfWork(engine) as uow:
+        submit_review(uow, clock, STAFF, reviewed)
+
+    with UnitOfWork(engine) as uow:
+        board = dashboard(uow, clock)
+    rows = {r["round"].id: r for r in board["rounds"]}
+    figures = {
+        rid: (r["recipients"], r["silent"], r["comments"], r["undecided"], r["round"].state) for rid, r in rows.items()
+    }
+    assert figures == {
+        open_round: (4, 2, 2, 2, "open"),
+        deciding: (4, 0, 2, 1, "closed"),
+        reviewed: (4, 0, 2, 0, "closed"),
+    }
+    assert [r["round"].id for r in board["rounds"]] == [reviewed, deciding, open_round], "newest first"
+    assert rows[open_round]["time_left_text"] and rows[deciding]["time_left"] is None
+    assert board["totals"] == {"open": 1, "silent": 2, "undecided": 1, "in_review": 1}
