@@ -75,6 +75,10 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
         data = await scan.read(10 * 1024 * 1024 + 1)  # type: ignore[union-attr]
         attachment = ScanFile(scan.filename, scan.content_type or "", data)  # type: ignore[union-attr]
     received = str(raw.get("received_at") or "").strip()
+    try:
+        received_at = parse_instant(received) if received else None
+    except ValueError:
+        raise InvalidInput("DATETIME_INVALID", "收到时间格式不正确。") from None
     rows = comment_rows(raw.getlist("target"), raw.getlist("text"), raw.getlist("basis"), raw.getlist("reason"))  # type: ignore[arg-type]
     cmd = SubmitReply(
         round_id=round_id,
@@ -82,7 +86,7 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
         no_comments=bool(raw.get("no_comments")),
         comments=[] if raw.get("no_comments") else rows,
         channel="paper",
-        received_at=parse_instant(received) if received else None,
+        received_at=received_at,
         sealed=bool(raw.get("sealed")),
         attachment=attachment,
     )

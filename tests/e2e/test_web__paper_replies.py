@@ -1,0 +1,61 @@
+"""Registering sealed paper forms on the round page, before and after the deadline sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from storage.uow import UnitOfWork
+from tests.support.web import WebWorld, build_world, login
+from workflow.services.deadlines import sweep
+from workflow.services.queries import round_status
+from workflow.timefmt import to_beijing
+
+
+@pytest.fixture
+def world(sqlite_engine: Engine, tmp_path: Path) -> WebWorld:
+    return build_world(sqlite_engine, f"sqlite:///{tmp_path / 'unit.db'}", tmp_path)
+
+
+def _local(world: WebWorld, minutes_from_deadline: int) -> str:
+    """What the datetime-local field sends: Beijing wall time without a zone."""
+    return to_beijing(world.deadline + timedelta(minutes=minutes_from_deadline)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_paper_forms_after_the_sweep(world: WebWorld) -> None:
+    world.clock.set(world.deadline + timedelta(hours=2))
+    sweep(world.engine, world.clock)
+    client = world.client()
+    csrf = login(client, "zhaojian")
+    page = client.get(f"/rounds/{world.round_id}")
+    assert "登记纸质回复" in page.text and "收到时间早于截止时间的回复按时计入" in page.text
+    assert "调整截止时间" not in page.text
+
+    def post(unit: str, received_at: str) -> object:
+        return client.post(
+            f"/rounds/{world.round_id}/paper-reply",
+            data={
+                "csrf_token": csrf,
+                "unit": unit,
+                "received_at": received_at,
+                "sealed": "1",
+                "target": ["第2项", "", ""],
+                "text": ["建议明确牵头单位。", "", ""],
+                "basis": ["", "", ""],
+                "reason": ["", "", ""],
+            },
+        )
+
+    bad = post("测试单位001", "昨天上午")
+    assert bad.status_code == 422 and "收到时间格式不正确" in bad.text  # type: ignore[attr-defined]
+    assert post("测试单位001", _local(world, -30)).status_code == 303  # type: ignore[attr-defined]
+    assert post("测试单位002", _local(world, 30)).status_code == 303  # type: ignore[attr-defined]
+    with UnitOfWork(world.engine) as uow:
+        status = round_status(uow, world.round_id)
+    states = {r["unit"]: (r["state"], r["late"]) for r in status["recipients"]}
+    assert states["测试单位001"] == ("with_comments", False)
+    assert states["测试单位002"] == ("deemed_no_objection", True)
+    assert [c["unit"] for c in status["comments"]] == ["测试单位001"]
