@@ -120,7 +120,8 @@ class DeadlineScheduler:
                 continue
             self._remove_jobs(round_id)
             self._known[round_id] = deadline
-            for action in plan_round(deadline, now, self.settings.reminder_hours):
+            actions = plan_round(deadline, now, self.settings.reminder_hours)
+            for action in actions:
                 if action.kind == "deadline":
                     self._scheduler.add_job(
                         self._enforce,
@@ -143,7 +144,7 @@ class DeadlineScheduler:
                 "round.scheduled",
                 round_id=round_id,
                 deadline=deadline.isoformat(),
-                actions=[(a.kind, a.at.isoformat()) for a in plan_round(deadline, now, self.settings.reminder_hours)],
+                actions=[(a.kind, a.at.isoformat()) for a in actions],
             )
 
     def _remove_jobs(self, round_id: int) -> None:
