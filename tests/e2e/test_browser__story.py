@@ -61,6 +61,13 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
+def _office_screen(browser):  # type: ignore[no-untyped-def]
+    """A page as an office PC shows it: 1366×768, Chinese locale, Beijing time."""
+    return browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    ).new_page()
+
+
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -91,7 +98,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         shutil.rmtree(ARTIFACTS)
 
     with live_server(settings, engine, clock) as url:
-        staff = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        staff = _office_screen(browser)
         _login(staff, url, "zhaojian")
         assert staff.locator("h1").first.inner_text() == "工作台"
         _shot(staff, "01-dashboard")
@@ -123,7 +130,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
             recipients = {u.name: r.id for r, u in uow.rounds.recipients(1)}
             tokens = {name: link_token(uow, clock, SECRET, rid or 0) for name, rid in recipients.items()}
             uow.commit()
-        unit = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        unit = _office_screen(browser)
         unit.goto(f"{url}/r/{tokens['测试单位001']}")
         assert unit.locator("[data-testid=unit-name]").inner_text() == "测试单位001"
         unit.select_option("select[name=target] >> nth=0", "序号8")
@@ -135,7 +142,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         assert "回执" in unit.locator("[data-testid=receipt]").inner_text()
         assert "共2条修改意见" in unit.content()
         _shot(unit, "04-unit-reply")
-        other = browser.new_context().new_page()
+        other = _office_screen(browser)
         other.goto(f"{url}/r/{tokens['测试单位002']}")
         other.check("#no-comments")
         other.click("#send-reply")
@@ -173,7 +180,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         staff.click("#submit-review")
         assert "已提交合法性审查" in staff.content()
 
-        reviewer = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        reviewer = _office_screen(browser)
         _login(reviewer, url, "sfj")
         reviewer.goto(f"{url}/review/rounds/1")
         assert "哈希链校验通过" in reviewer.locator("[data-testid=audit-ok]").inner_text()
