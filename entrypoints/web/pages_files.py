@@ -18,6 +18,7 @@ MEDIA = {
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
     "zip": "application/zip",
 }
 

@@ -224,3 +224,24 @@ def test_withdraw_through_the_api(world: WebWorld) -> None:
     assert done.json() == {"round_id": world.round_id, "state": "withdrawn"}
     again = staff.post(f"/api/v1/rounds/{world.round_id}/withdraw", headers=h, json={"reason": "另行起草"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "TRANSITION_FORBIDDEN"
+
+
+def test_reviewer_exports_the_audit_trail_with_its_hashes(world: WebWorld) -> None:
+    import csv
+    import io
+
+    reviewer = world.client()
+    login(reviewer, "sfj")
+    assert "/rounds/1/documents/audit.csv" in reviewer.get("/review/rounds/1").text
+    response = reviewer.get("/rounds/1/documents/audit.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf"), "a BOM, so Excel and WPS read the Chinese text"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    events = reviewer.get("/api/v1/rounds/1/audit").json()["events"]
+    assert [(r["seq"], r["action"], r["hash"]) for r in rows] == [
+        (str(e["seq"]), e["action"], e["hash"]) for e in events
+    ]
+    assert rows and all(len(r["hash"]) == 64 and len(r["prev_hash"]) == 64 for r in rows)
+    assert any(r["action"] == "round.started" and "孝安办函" in r["payload"] for r in rows)
+    wrong = reviewer.get("/rounds/1/documents/letter.csv")
+    assert wrong.status_code == 422

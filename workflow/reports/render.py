@@ -16,7 +16,7 @@ from storage.uow import UnitOfWork
 from workflow.errors import InvalidInput
 from workflow.reports import official
 from workflow.reports.adoption import adoption_table
-from workflow.services.audit import export_events, verify
+from workflow.services.audit import events_csv, export_events, verify
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,9 @@ def _one(doc: OfficialDocument, fmt: str) -> Rendered:
 
 
 def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None) -> Rendered:
+    if fmt == "csv" and kind == "audit":
+        # With a BOM, so Excel and WPS open the Chinese text correctly; the hashes let anyone re-verify.
+        return Rendered(events_csv(export_events(uow, round_id)).encode("utf-8-sig"), "csv", filename="审计记录.csv")
     if fmt not in ("json", "md", "html", "docx"):
         raise InvalidInput("REPORT_FORMAT_INVALID", f"格式“{fmt}”无效。")
     if fmt == "json":
