@@ -54,10 +54,21 @@ def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str
     return out
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def events_csv(events: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(FIELDS), extrasaction="ignore")
     writer.writeheader()
     for ev in events:
-        writer.writerow({**ev, "payload": json.dumps(ev["payload"], ensure_ascii=False)})
+        row = {**ev, "payload": json.dumps(ev["payload"], ensure_ascii=False)}
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()
