@@ -61,7 +61,7 @@ def test_letter_content(demo) -> None:  # type: ignore[no-untyped-def]
     text = "\n".join(p.text for p in Document(str(_report(cli, out, "letter", "docx"))).paragraphs)
     assert "孝安办函〔2023〕1号" in text
     assert "关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函" in text
-    assert "修改意见请于2023年2月18日10时前加盖公章书面反馈" in text and "逾期未回复视为无意见" in text
+    assert "修改意见请于2023年2月18日10时前加盖公章书面反馈" in text and text.count("逾期未回复视为无意见") == 1
     assert "联系人：赵健，电话：18335877837" in text and "2023年2月17日" in text
     assert "附件：1. 孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）" in text
 

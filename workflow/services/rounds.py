@@ -19,9 +19,8 @@ from workflow.services._common import load_draft, load_round, record
 from workflow.timefmt import to_beijing
 from workflow.unit_names import resolve_units
 
-DEFAULT_REQUIREMENTS = (
-    "修改意见要有依据、理由充分，并安排专人负责意见修改对接工作。理由不充分或无依据的不予采纳。逾期未回复视为无意见。"
-)
+# The letter and the notice state 逾期未回复视为无意见 themselves, right after the deadline, as the seed does.
+DEFAULT_REQUIREMENTS = "修改意见要有依据、理由充分，并安排专人负责意见修改对接工作。理由不充分或无依据的不予采纳。"
 
 
 @dataclass(frozen=True)
