@@ -1,4 +1,9 @@
-"""Generic signed JSON webhook: HMAC-SHA256 of the raw body in ``X-Consultflow-Signature``."""
+"""Generic signed JSON webhook.
+
+``X-Consultflow-Signature: sha256=<hex>`` is HMAC-SHA256 over ``<X-Consultflow-Timestamp>.<raw body>``:
+signing the timestamp too lets a receiver reject a captured request replayed later, and
+``Idempotency-Key`` (also ``key`` in the body) lets it drop a re-delivery after a relay crash.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from notifications.channels.http_post import dumps, post_json
 from notifications.message import DeliveryResult, OutgoingMessage
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    signed = timestamp.encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
 
 
 class WebhookChannel:
@@ -23,9 +29,10 @@ class WebhookChannel:
 
     def send(self, msg: OutgoingMessage) -> DeliveryResult:
         body = dumps({"key": msg.key, "subject": msg.subject, "text": msg.text, "payload": dict(msg.payload or {})})
+        timestamp = str(int(time.time()))
         headers = {
-            "X-Consultflow-Signature": sign(self.secret, body),
-            "X-Consultflow-Timestamp": str(int(time.time())),
+            "X-Consultflow-Signature": sign(self.secret, timestamp, body),
+            "X-Consultflow-Timestamp": timestamp,
             "Idempotency-Key": msg.key,
         }
         return post_json(msg.address, body, headers, self.timeout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import time
 from urllib.parse import parse_qs, unquote_plus, urlparse
 
 from notifications.channels.robots import DingTalkChannel, WeComChannel
@@ -95,8 +96,13 @@ def test_signed_webhook() -> None:
         )
     assert result.ok
     [request] = recorder.requests
-    expected = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
+    timestamp = request.headers["X-Consultflow-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    signed = timestamp.encode() + b"." + request.body
+    expected = "sha256=" + hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
     assert request.headers["X-Consultflow-Signature"] == expected
+    unsigned_time = "sha256=" + hmac.new(b"s3cret", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["X-Consultflow-Signature"] != unsigned_time, "the timestamp is covered too"
     assert request.headers["Idempotency-Key"] == MSG.key
     assert request.json["subject"] == MSG.subject and request.json["payload"] == {"kind": "solicitation"}
 
