@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from workflow.errors import Conflict, NotFound
 
 
 class NamedUnit(Protocol):
-    id: int | None
-    name: str
-    aliases: str
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> str: ...
+
+
+U = TypeVar("U", bound=NamedUnit)
 
 
 def _variants(name: str) -> set[str]:
@@ -33,7 +39,7 @@ def unit_aliases(unit: NamedUnit) -> list[str]:
         return []
 
 
-def resolve_unit(name: str, units: Sequence[NamedUnit]) -> NamedUnit:
+def resolve_unit(name: str, units: Sequence[U]) -> U:
     """One unit for one typed name, or a clear error naming the candidates."""
     wanted = name.strip()
     exact = [u for u in units if u.name == wanted]
@@ -59,8 +65,8 @@ def resolve_unit(name: str, units: Sequence[NamedUnit]) -> NamedUnit:
     raise Conflict("UNIT_AMBIGUOUS", f"单位“{wanted}”不唯一，可能是：{names}。请写出全称。", unit=wanted)
 
 
-def resolve_units(names: Iterable[str], units: Sequence[NamedUnit]) -> list[NamedUnit]:
-    seen: dict[int | None, NamedUnit] = {}
+def resolve_units(names: Iterable[str], units: Sequence[U]) -> list[U]:
+    seen: dict[int | None, U] = {}
     for name in names:
         if name.strip():
             unit = resolve_unit(name, units)

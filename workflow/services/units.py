@@ -17,13 +17,22 @@ from workflow.services._common import record
 
 
 class UnitRecordLike(Protocol):
-    name: str
-    category: str
-    aliases: tuple[str, ...]
-    contact: str
-    phone: str
-    email: str
-    webhook: str
+    """A row to import (from a file, a form or the demo); read-only, so frozen dataclasses qualify."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def contact(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def webhook(self) -> str: ...
 
 
 @dataclass(frozen=True)
