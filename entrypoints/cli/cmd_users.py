@@ -1,4 +1,4 @@
-"""users add / list."""
+"""users add / disable / enable / password / list."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.accounts import ROLE_LABELS, add_user
+from workflow.services.accounts import ROLE_LABELS, add_user, reset_password, set_active
 
 app = typer.Typer(help="用户账号", no_args_is_help=True)
 
@@ -21,17 +21,52 @@ def add(
 ) -> None:
     """新增工作人员、审查人员或管理员账号（密码以 argon2 哈希保存）。"""
     r = rt()
-    secret = (
-        password
-        or os.environ.get("CONSULTFLOW_PASSWORD")
-        or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
-    )
+    secret = _password(password)
     with domain_errors(), r.uow() as uow:
         user = add_user(uow, r.clock, r.actor, username=username, display_name=name, role=role, password=secret)
     r.emit(
         {"user_id": user.id, "username": user.username, "role": user.role},
         f"已新增{ROLE_LABELS[user.role]}账号：{user.username}（{user.display_name}）",
     )
+
+
+def _password(given: str | None) -> str:
+    return (
+        given
+        or os.environ.get("CONSULTFLOW_PASSWORD")
+        or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    )
+
+
+@app.command("disable")
+def disable(username: str = typer.Option(..., "--username")) -> None:
+    """停用账号（如人员调离）：不能再登录，已登录的会话立即失效。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        user = set_active(uow, r.clock, r.actor, username, active=False)
+    r.emit({"username": user.username, "active": False}, f"已停用账号：{user.username}（{user.display_name}）")
+
+
+@app.command("enable")
+def enable(username: str = typer.Option(..., "--username")) -> None:
+    """重新启用账号。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        user = set_active(uow, r.clock, r.actor, username, active=True)
+    r.emit({"username": user.username, "active": True}, f"已启用账号：{user.username}（{user.display_name}）")
+
+
+@app.command("password")
+def password_(
+    username: str = typer.Option(..., "--username"),
+    password: str | None = typer.Option(None, "--password", help="不填则读取 CONSULTFLOW_PASSWORD 或提示输入"),
+) -> None:
+    """重置密码；该账号所有已登录的会话随之失效。"""
+    r = rt()
+    secret = _password(password)
+    with domain_errors(), r.uow() as uow:
+        user = reset_password(uow, r.clock, r.actor, username, secret)
+    r.emit({"username": user.username, "password_reset": True}, f"已重置密码：{user.username}（{user.display_name}）")
 
 
 @app.command("list")
@@ -44,5 +79,9 @@ def list_() -> None:
             for u in uow.accounts.users()
         ]
     r.emit(
-        {"users": users}, lambda: "\n".join(f"{u['username']}  {u['name']}  {ROLE_LABELS[u['role']]}" for u in users)
+        {"users": users},
+        lambda: "\n".join(
+            f"{u['username']}  {u['name']}  {ROLE_LABELS[str(u['role'])]}{'' if u['active'] else '  （已停用）'}"
+            for u in users
+        ),
     )

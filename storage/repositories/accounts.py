@@ -37,6 +37,11 @@ class AccountRepo:
         """Expired sessions of a user are removed when they sign in again, so the table stays small."""
         self.session.execute(delete(WebSession).where(WebSession.user_id == user_id, WebSession.expires_at <= now))  # type: ignore[arg-type]
 
+    def end_sessions_of(self, user_id: int) -> int:
+        """Sign a user out everywhere (account disabled or password reset)."""
+        result = self.session.execute(delete(WebSession).where(WebSession.user_id == user_id))  # type: ignore[arg-type]
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSession).where(WebSession.token_hash == token_hash))  # type: ignore[arg-type]
 

@@ -28,6 +28,21 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+MIN_PASSWORD = 10
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("PASSWORD_TOO_SHORT", f"密码至少需要{MIN_PASSWORD}个字符。")
+
+
+def _load_user(uow: UnitOfWork, username: str) -> User:
+    user = uow.accounts.by_username(username.strip())
+    if user is None:
+        raise NotFound("USER_UNKNOWN", f"用户名“{username}”不存在。", username=username)
+    return user
+
+
 def add_user(
     uow: UnitOfWork, clock: Clock, actor: Actor, *, username: str, display_name: str, role: str, password: str
 ) -> User:
@@ -35,8 +50,7 @@ def add_user(
         raise InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。")
     if not username.strip() or not display_name.strip():
         raise InvalidInput("USER_FIELDS_REQUIRED", "请填写用户名和姓名。")
-    if len(password) < 10:
-        raise InvalidInput("PASSWORD_TOO_SHORT", "密码至少需要10个字符。")
+    _check_password(password)
     if uow.accounts.by_username(username.strip()):
         raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。")
     user = User(
@@ -48,6 +62,34 @@ def add_user(
     )
     uow.accounts.add(user)
     record(uow, actor, clock.now(), "user.created", f"user:{user.id}", username=user.username, role=role)
+    uow.commit()
+    return user
+
+
+def set_active(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, *, active: bool) -> User:
+    """Disable an account (someone left the office) or enable it again; disabling signs it out everywhere."""
+    user = _load_user(uow, username)
+    if user.active == active:
+        raise Conflict("USER_STATE_UNCHANGED", f"账号“{user.username}”已经是{'启用' if active else '停用'}状态。")
+    user.active = active
+    uow.accounts.add(user)
+    ended = 0 if active else uow.accounts.end_sessions_of(user.id or 0)
+    action = "user.enabled" if active else "user.disabled"
+    record(uow, actor, clock.now(), action, f"user:{user.id}", username=user.username, sessions_ended=ended)
+    uow.commit()
+    return user
+
+
+def reset_password(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, password: str) -> User:
+    """Set a new password; every open session of the account ends, so a leaked session dies with the old one."""
+    _check_password(password)
+    user = _load_user(uow, username)
+    user.password_hash = _HASHER.hash(password)
+    uow.accounts.add(user)
+    ended = uow.accounts.end_sessions_of(user.id or 0)
+    record(
+        uow, actor, clock.now(), "user.password_reset", f"user:{user.id}", username=user.username, sessions_ended=ended
+    )
     uow.commit()
     return user
 
