@@ -32,8 +32,13 @@ class OutgoingMessage:
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    """ok, or not; ``permanent`` failures are not retried; ``detail`` is the provider's answer."""
+    """ok, or not; ``permanent`` failures are not retried; ``detail`` is the provider's answer.
+
+    ``channel_down`` says the failure is the channel's, not this message's (mail server unreachable,
+    login refused): every other message on it would fail the same way right now.
+    """
 
     ok: bool
     permanent: bool
     detail: str
+    channel_down: bool = False

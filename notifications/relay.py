@@ -127,24 +127,38 @@ class Relay:
         )
 
     def run_once(self) -> RelayResult:
-        """Send everything due now (one batch at a time) and report how it went."""
+        """Send everything due now (one batch at a time) and report how it went.
+
+        Once a channel reports itself down (mail server unreachable, login refused), its other
+        messages in this run are not tried: each would wait for the same timeout. They are recorded
+        with the same failure and back off like it, so they go out together once it is back.
+        """
         sent = failed = 0
-        while True:
-            ids = self._claim()
-            if not ids:
-                return RelayResult(sent, failed)
-            for message_id in ids:
-                msg, channel = self._prepare(message_id)
-                result = (
-                    self._send(msg, channel)
-                    if msg is not None
-                    else DeliveryResult(ok=False, permanent=True, detail=channel)
-                )
-                self._record(message_id, result)
-                sent += result.ok
-                failed += not result.ok
-            if len(ids) < self.policy.batch:
-                return RelayResult(sent, failed)
+        down: dict[str, DeliveryResult] = {}
+        try:
+            while True:
+                ids = self._claim()
+                for message_id in ids:
+                    msg, channel = self._prepare(message_id)
+                    if msg is None:
+                        result = DeliveryResult(ok=False, permanent=True, detail=channel)
+                    elif channel in down:
+                        first = down[channel]
+                        result = DeliveryResult(False, first.permanent, f"本轮未发送，发送渠道不可用：{first.detail}")
+                    else:
+                        result = self._send(msg, channel)
+                        if result.channel_down:
+                            down[channel] = result
+                    self._record(message_id, result)
+                    sent += result.ok
+                    failed += not result.ok
+                if len(ids) < self.policy.batch:
+                    return RelayResult(sent, failed)
+        finally:
+            for channel in self.channels.values():
+                close = getattr(channel, "close", None)
+                if close is not None:
+                    close()
 
 
 def build_relay(engine: Engine, clock: Clock, settings: object) -> Relay:

@@ -1,4 +1,8 @@
-"""The channel interface: never raises for delivery problems, always answers a DeliveryResult."""
+"""The channel interface: never raises for delivery problems, always answers a DeliveryResult.
+
+A channel that keeps something open between sends (the SMTP connection) also has ``close()``,
+which the relay calls after each run.
+"""
 
 from __future__ import annotations
 

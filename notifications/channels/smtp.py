@@ -50,10 +50,16 @@ def build_email(settings: SmtpSettings, msg: OutgoingMessage) -> EmailMessage:
 
 
 class SmtpChannel:
+    """One connection (and login) serves every message of a relay run; ``close()`` ends it.
+
+    Office mail servers limit connections per minute, so a round start to 40 units must not open 40.
+    """
+
     name = "email"
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
+        self._client: smtplib.SMTP | None = None
 
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.settings.ca_file)
@@ -61,43 +67,77 @@ class SmtpChannel:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._tls())
-        client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        if s.security == "starttls":
-            client.ehlo()
-            if not client.has_extn("starttls"):
-                client.quit()
-                raise smtplib.SMTPNotSupportedError("服务器不支持 STARTTLS")
-            client.starttls(context=self._tls())
+            client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._tls())
+        else:
+            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            if s.security == "starttls":
+                client.ehlo()
+                if not client.has_extn("starttls"):
+                    raise smtplib.SMTPNotSupportedError("服务器不支持 STARTTLS")
+                client.starttls(context=self._tls())
+            if s.username:
+                client.login(s.username, s.password or "")
+        except BaseException:
+            _quietly_close(client)
+            raise
         return client
+
+    def _deliver(self, email: EmailMessage, address: str) -> dict[str, tuple[int, bytes]]:
+        reused = self._client is not None
+        if self._client is None:
+            self._client = self._connect()
+        try:
+            return self._client.send_message(email, from_addr=self.settings.sender, to_addrs=[address])
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            # The server dropped a connection kept from the previous message: once more, on a new one.
+            self._client = self._connect()
+            return self._client.send_message(email, from_addr=self.settings.sender, to_addrs=[address])
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            _quietly_close(client)
 
     def send(self, msg: OutgoingMessage) -> DeliveryResult:
         s = self.settings
         try:
-            with self._connect() as client:
-                if s.username:
-                    client.login(s.username, s.password or "")
-                refused = client.send_message(build_email(s, msg), from_addr=s.sender, to_addrs=[msg.address])
+            refused = self._deliver(build_email(s, msg), msg.address)
             if refused:
                 code, text = next(iter(refused.values()))
                 return DeliveryResult(False, 500 <= code < 600, f"{code} {text!r}")
             return DeliveryResult(True, False, "250 accepted")
-        except smtplib.SMTPRecipientsRefused as exc:
+        except smtplib.SMTPRecipientsRefused as exc:  # this address only; the connection stays usable
             code, text = next(iter(exc.recipients.values()))
             return DeliveryResult(False, 500 <= code < 600, f"{code} {text!r}")
         except smtplib.SMTPAuthenticationError as exc:
             # Every message fails the same way until the account is fixed: say so plainly, and keep
             # retrying with backoff (not permanent), so mail flows again once an admin corrects it.
+            self.close()
             log.error("smtp.login_refused", host=s.host, port=s.port, username=s.username, code=exc.smtp_code)
             return DeliveryResult(
                 False,
                 False,
                 f"SMTP 登录失败，请检查 [notifications.smtp] 的用户名和密码：{exc.smtp_code} {exc.smtp_error!r}",
+                channel_down=True,
             )
         except smtplib.SMTPResponseException as exc:
+            self.close()
             return DeliveryResult(False, 500 <= exc.smtp_code < 600, f"{exc.smtp_code} {exc.smtp_error!r}")
         except smtplib.SMTPNotSupportedError as exc:
-            return DeliveryResult(False, True, f"SMTP: {exc}")
+            self.close()
+            return DeliveryResult(False, True, f"SMTP: {exc}", channel_down=True)
         except (OSError, smtplib.SMTPException) as exc:
+            self.close()
             log.warning("smtp.unreachable", host=s.host, port=s.port, error=str(exc))
-            return DeliveryResult(False, False, f"{type(exc).__name__}: {exc}")
+            return DeliveryResult(False, False, f"{type(exc).__name__}: {exc}", channel_down=True)
+
+
+def _quietly_close(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()

@@ -186,3 +186,25 @@ def test_implicit_ssl(tmp_path) -> None:  # type: ignore[no-untyped-def]
         server.stop()
     assert result.ok, result.detail
     assert server.received[0].message["Subject"] == MSG.subject
+
+
+def test_a_kept_connection_the_server_dropped_is_replaced() -> None:
+    from tests.support.smtp_server import SmtpServer
+
+    first = SmtpServer()
+    first.start()
+    channel = _smtp(first.port)
+    try:
+        assert channel.send(MSG).ok
+        first.stop()  # the server goes away between two messages of one run (restart, idle timeout)
+        second = SmtpServer(first.port)
+        second.start()
+        try:
+            again = channel.send(MSG)
+        finally:
+            channel.close()
+            second.stop()
+    finally:
+        first.stop()
+    assert again.ok, again.detail
+    assert len(first.received) == 1 and len(second.received) == 1

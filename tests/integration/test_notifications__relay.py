@@ -251,3 +251,31 @@ def test_wrong_smtp_password_keeps_messages_until_the_account_is_fixed(world, tm
     finally:
         server.stop()
     assert _statuses(engine, rid) == {"sent": 4} and len(server.received) == 4
+
+
+def test_one_smtp_connection_per_run(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    server.start()
+    rid = new_round(engine, clock, office, T0 + timedelta(days=3), 5)
+    assert relay().run_once().sent == 4
+    assert len(server.received) == 4 and len({r.connection for r in server.received}) == 1
+    assert _statuses(engine, rid) == {"sent": 4}
+
+
+def test_a_hung_mail_server_is_tried_once_per_run_not_once_per_message(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.smtp_server import silent_server
+
+    engine, clock, office, _, _ = world
+    settings = load_settings(write_config(tmp_path / "hung.toml", "sqlite://"))
+    with silent_server() as (port, accepted):
+        channel = SmtpChannel(SmtpSettings("127.0.0.1", port, "ajw@xiaoyi.example.cn", timeout=1))
+        policy = RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60)
+        rid = new_round(engine, clock, office, T0 + timedelta(days=3), 6)
+        result = Relay(engine, clock, {"email": channel}, Composer(settings, clock), policy).run_once()
+        assert (result.sent, result.failed) == (0, 4)
+        assert len(accepted) == 1, "the other three were not tried against the same hung server"
+    assert _statuses(engine, rid) == {"failed": 4}, "all four back off and are retried later"
+    with UnitOfWork(engine) as uow:
+        details = [uow.outbox.attempts(m.id or 0)[0].detail for m in uow.outbox.for_round(rid)]
+    assert "timed out" in details[0]
+    assert all(d.startswith("本轮未发送，发送渠道不可用：") and "timed out" in d for d in details[1:])

@@ -22,6 +22,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    connection: int = 0  # which SMTP connection carried it (same number = same connection)
 
 
 @dataclass
@@ -37,7 +38,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         msg = email.message_from_bytes(envelope.content, policy=default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+        connection = id(session)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg, connection))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
 
@@ -137,3 +139,31 @@ def self_signed(tmp: Path) -> tuple[ssl.SSLContext, Path]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert), str(key))
     return context, cert
+
+
+@contextmanager
+def silent_server() -> Iterator[tuple[int, list[object]]]:
+    """A host that accepts TCP connections and never answers (a firewall black hole, a hung server)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[object] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1], accepted
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()  # type: ignore[attr-defined]
