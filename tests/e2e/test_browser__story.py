@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -73,6 +74,14 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def _printed(page, name: str) -> str:  # type: ignore[no-untyped-def]
+    """Print the page as the office would (A4, print stylesheet), keep the PDF, return its text."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / f"{name}.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
 def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/login")
     page.fill("#username", username)
@@ -125,6 +134,10 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         assert "已发起征求意见" in staff.content()
         assert staff.locator("[data-testid=recipients] tbody tr").count() == 3
         _shot(staff, "03-round")
+        printed = _printed(staff, "03-round-printed")
+        assert "征求对象" in printed and "测试单位003" in printed and "孝安办函〔2026〕1号" in printed
+        assert "登记纸质回复" not in printed and "退出" not in printed, "forms and navigation are not printed"
+        assert "已发起征求意见" not in printed, "nor the notice about the last action"
 
         with UnitOfWork(engine) as uow:
             recipients = {u.name: r.id for r, u in uow.rounds.recipients(1)}
