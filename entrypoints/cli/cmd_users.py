@@ -38,22 +38,24 @@ def _password(given: str | None) -> str:
     )
 
 
+def _set_active(username: str, active: bool) -> None:
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        user = set_active(uow, r.clock, r.actor, username, active=active)
+    verb = "启用" if active else "停用"
+    r.emit({"username": user.username, "active": active}, f"已{verb}账号：{user.username}（{user.display_name}）")
+
+
 @app.command("disable")
 def disable(username: str = typer.Option(..., "--username")) -> None:
     """停用账号（如人员调离）：不能再登录，已登录的会话立即失效。"""
-    r = rt()
-    with domain_errors(), r.uow() as uow:
-        user = set_active(uow, r.clock, r.actor, username, active=False)
-    r.emit({"username": user.username, "active": False}, f"已停用账号：{user.username}（{user.display_name}）")
+    _set_active(username, active=False)
 
 
 @app.command("enable")
 def enable(username: str = typer.Option(..., "--username")) -> None:
     """重新启用账号。"""
-    r = rt()
-    with domain_errors(), r.uow() as uow:
-        user = set_active(uow, r.clock, r.actor, username, active=True)
-    r.emit({"username": user.username, "active": True}, f"已启用账号：{user.username}（{user.display_name}）")
+    _set_active(username, active=True)
 
 
 @app.command("password")
