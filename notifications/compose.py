@@ -37,7 +37,7 @@ class Composer:
         self.clock = clock
         self.renderer = renderer or MessageRenderer()
         self.attachments = attachments
-        self.secret = str(settings.section("security").get("secret_key", "consultflow-development-secret"))
+        self.secret = settings.secret_key
 
     def __call__(self, uow: UnitOfWork, row: OutboxMessage) -> OutgoingMessage:
         ctx = self.context(uow, row)

@@ -4,6 +4,7 @@ now, demo accounts, then the web server with the scheduler. Prints the URL and t
 from __future__ import annotations
 
 import argparse
+import secrets
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,8 @@ def write_config(database: Path, port: int) -> Path:
     text = text.replace('url = "sqlite:///var/consultflow.db"', f'url = "sqlite:///{database.resolve()}"')
     text = text.replace("port = 8000", f"port = {port}").replace("127.0.0.1:8000", f"127.0.0.1:{port}")
     text = text.replace('enabled = ["email", "webhook", "console"]', 'enabled = ["console"]\nconsole_only = true')
+    secret = secrets.token_urlsafe(48)  # a fresh key per demo: nothing forgeable, no weak-key warning
+    text = text.replace('secret_key = "change-me-in-production"', f'secret_key = "{secret}"')
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -86,7 +89,7 @@ def prepare(database: Path, port: int) -> Path:
                 unit_names=[u.name for u in demo_units() if u.category == "市安委会成员单位"][:8],
             ),
         )
-    secret = str(settings.section("security").get("secret_key", "consultflow-development-secret"))
+    secret = settings.secret_key
     with UnitOfWork(engine) as uow:
         recipient = uow.rounds.recipients(started.round_id)[0]
         token = link_token(uow, clock, secret, recipient[0].id or 0)

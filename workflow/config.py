@@ -15,6 +15,9 @@ from typing import Any
 from workflow.errors import InvalidInput
 
 DEFAULT_CONFIG = Path("config.toml")
+DEVELOPMENT_SECRET = "consultflow-development-secret"
+PLACEHOLDER_SECRETS = frozenset({DEVELOPMENT_SECRET, "change-me-in-production", "change-me", ""})
+MIN_SECRET_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,28 @@ class Settings:
     def section(self, name: str) -> dict[str, Any]:
         value = self.raw.get(name, {})
         return value if isinstance(value, dict) else {}
+
+    @property
+    def secret_key(self) -> str:
+        """Reply links are HMAC(secret_key, nonce); ``CONSULTFLOW_SECRET_KEY`` keeps it out of the file."""
+        return os.environ.get("CONSULTFLOW_SECRET_KEY") or str(
+            self.section("security").get("secret_key", DEVELOPMENT_SECRET)
+        )
+
+    def check_secret_key(self) -> str | None:
+        """Refuse a placeholder or short key where the site is public (https); else say what is weak."""
+        key = self.secret_key
+        weak = key in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH
+        if not weak:
+            return None
+        message = (
+            f"config.toml [security] secret_key 仍为示例值或少于{MIN_SECRET_LENGTH}个字符，回复链接可能被伪造。"
+            '请设置随机密钥（可用 python3 -c "import secrets; print(secrets.token_urlsafe(48))" 生成），'
+            "或通过环境变量 CONSULTFLOW_SECRET_KEY 提供。"
+        )
+        if self.base_url.startswith("https://"):
+            raise InvalidInput("SECRET_KEY_WEAK", message)
+        return message
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:

@@ -5,12 +5,20 @@ from __future__ import annotations
 import signal
 import threading
 
+import structlog
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 
 notify_app = typer.Typer(help="消息发送", no_args_is_help=True)
+
+
+def _check_secret_key() -> None:
+    """Links sent from here must not be forgeable: a weak key stops a public (https) site, else warns."""
+    warning = rt().settings.check_secret_key()
+    if warning:
+        structlog.get_logger("consultflow.security").warning("security.weak_secret_key", message=warning)
 
 
 def _relay_fn():  # type: ignore[no-untyped-def]
@@ -40,6 +48,7 @@ def serve(
 
     r = rt()
     with domain_errors():
+        _check_secret_key()
         r.ready_engine()
         scheduler = None if no_scheduler else _scheduler()
         app = create_app(r.settings, engine=r.engine, clock=r.clock)
@@ -56,6 +65,7 @@ def scheduler(once: bool = typer.Option(False, "--once", help="执行所有到�
     """单独运行截止时间调度器。"""
     r = rt()
     with domain_errors():
+        _check_secret_key()
         sched = _scheduler()
         if once:
             result = sched.run_once()
@@ -79,6 +89,7 @@ def notify_once() -> None:
     """发送所有到期的待发消息后退出。"""
     r = rt()
     with domain_errors():
+        _check_secret_key()
         r.ready_engine()
         result = _relay_fn()()
     r.emit({"sent": result.sent, "failed": result.failed}, f"已发送 {result.sent} 条，失败 {result.failed} 条。")

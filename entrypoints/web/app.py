@@ -63,7 +63,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.state.link_rule = RateRule(
         "reply_link", int(security.get("link_requests_per_minute", 60)), "访问过于频繁，请稍后再试。"
     )
-    app.state.secret = str(security.get("secret_key", "consultflow-development-secret"))
+    app.state.secret = settings.secret_key
     app.state.secure_cookies = settings.base_url.startswith("https://")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

@@ -1,0 +1,44 @@
+"""A public (https) site does not start with a placeholder or short secret_key; a local one warns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import Cli, write_config
+from workflow.clock import FixedClock
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+STRONG = "k3Jx9-0vQm2Lw8sT4yZb7NcRf1HdGp6Ue5Ai"
+
+
+def _cli(tmp_path: Path, db_url: str, base_url: str, secret: str) -> Cli:
+    extra = f'\n[server]\nbase_url = "{base_url}"\n[security]\nsecret_key = "{secret}"\n'
+    cli = Cli(write_config(tmp_path / "config.toml", db_url, extra), FixedClock(NOW))
+    cli.ok("init")
+    return cli
+
+
+@pytest.mark.parametrize("secret", ["change-me-in-production", "short-but-not-placeholder"])
+def test_public_site_refuses_a_weak_key(tmp_path: Path, db_url: str, secret: str) -> None:
+    cli = _cli(tmp_path, db_url, "https://zqyj.xiaoyi.example.cn", secret)
+    error = cli.error("scheduler", "--once")
+    assert error["code"] == "SECRET_KEY_WEAK" and "secret_key" in error["message"]
+    assert cli.error("notify", "once")["code"] == "SECRET_KEY_WEAK"
+    plain = cli("scheduler", "--once", json=False)
+    assert plain.exit_code != 0 and "回复链接可能被伪造" in plain.stderr
+
+
+def test_strong_key_from_the_environment(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli = _cli(tmp_path, db_url, "https://zqyj.xiaoyi.example.cn", "change-me-in-production")
+    monkeypatch.setenv("CONSULTFLOW_SECRET_KEY", STRONG)
+    assert cli.ok("scheduler", "--once") == {"enforced_rounds": 0, "deemed_no_objection": 0}
+
+
+def test_local_site_only_warns(tmp_path: Path, db_url: str) -> None:
+    cli = _cli(tmp_path, db_url, "http://127.0.0.1:8000", "change-me-in-production")
+    result = cli("scheduler", "--once")
+    assert result.exit_code == 0 and result.json["enforced_rounds"] == 0
+    assert "security.weak_secret_key" in result.stderr and "回复链接可能被伪造" in result.stderr
