@@ -1,4 +1,4 @@
-"""A public (https) site does not start with a placeholder or short secret_key; a local one warns."""
+"""What the long-running commands check before they start: the secret key and the notification settings."""
 
 from __future__ import annotations
 
@@ -42,3 +42,21 @@ def test_local_site_only_warns(tmp_path: Path, db_url: str) -> None:
     result = cli("scheduler", "--once")
     assert result.exit_code == 0 and result.json["enforced_rounds"] == 0
     assert "security.weak_secret_key" in result.stderr and "回复链接可能被伪造" in result.stderr
+
+
+def test_a_mistyped_mail_setting_stops_the_relay_before_it_sends(tmp_path: Path, db_url: str) -> None:
+    extra = (
+        f'\n[security]\nsecret_key = "{STRONG}"\n'
+        '[notifications.smtp]\nhost = "mail.xiaoyi.gov.cn"\nsecurity = "tls"\nsender = "ajw@xiaoyi.gov.cn"\n'
+    )
+    config = write_config(tmp_path / "config.toml", db_url, extra).read_text("utf-8")
+    config = config.replace('enabled = ["console"]\nconsole_only = true', 'enabled = ["email"]')
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    cli = Cli(tmp_path / "config.toml", FixedClock(NOW))
+    cli.ok("init")
+    error = cli.error("notify", "once")
+    assert error["code"] == "NOTIFY_CONFIG_INVALID"
+    assert (
+        error["message"]
+        == "config.toml [notifications.smtp] 配置错误：security 应为 plain、starttls 或 ssl，收到“tls”。"
+    )
