@@ -59,6 +59,7 @@ def unit_save(
     phone: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     webhook: Annotated[str, Form()] = "",
+    active: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
@@ -67,6 +68,7 @@ def unit_save(
             clock_of(request),
             user.actor,
             unit_id,
+            active=bool(active),
             name=name,
             category=category,
             aliases=aliases,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
-from storage.models import Round
+from storage.models import Round, Unit
 from storage.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.categories import parse_category
@@ -17,7 +17,7 @@ from workflow.doc_number import parse_doc_number
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
 from workflow.timefmt import to_beijing
-from workflow.unit_names import resolve_units
+from workflow.unit_names import resolve_unit, resolve_units
 
 # The letter and the notice state 逾期未回复视为无意见 themselves, right after the deadline, as the seed does.
 DEFAULT_REQUIREMENTS = "修改意见要有依据、理由充分，并安排专人负责意见修改对接工作。理由不充分或无依据的不予采纳。"
@@ -60,11 +60,26 @@ def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]
         if not matching:
             raise NotFound("UNIT_CATEGORY_EMPTY", f"单位名录中没有类别为“{text}”的单位。", category=text)
         chosen.update({u.id: u for u in matching if u.id is not None})
-    for unit in resolve_units(cmd.unit_names, units):
+    for unit in _resolve_active(uow, cmd.unit_names, units):
         if unit.id is not None:
             chosen[unit.id] = unit
     by_id = {u.id: u for u in units}
     return [(uid, by_id[uid].name, bool(by_id[uid].email or by_id[uid].webhook)) for uid in sorted(chosen)]
+
+
+def _resolve_active(uow: UnitOfWork, names: list[str], active: list[Unit]) -> list[Unit]:
+    """Named units among the active ones; a name that only a disabled unit answers to says so."""
+    try:
+        return resolve_units(names, active)
+    except NotFound as exc:
+        name = str(exc.details.get("unit", ""))
+        try:
+            retired = resolve_unit(name, uow.directory.units(active_only=False))
+        except (NotFound, Conflict):
+            raise exc from None
+        raise InvalidInput(
+            "UNIT_INACTIVE", f"单位“{retired.name}”已停用，不能作为征求对象。", unit=retired.name
+        ) from None
 
 
 def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) -> RoundStarted:

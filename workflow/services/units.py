@@ -113,8 +113,15 @@ def ensure_office(uow: UnitOfWork, clock: Clock, actor: Actor, name: str, short_
     return office.id
 
 
-def update_unit(uow: UnitOfWork, clock: Clock, actor: Actor, unit_id: int, **fields: str) -> Unit:
-    """Edit one unit of the directory (from the web page); audited with what changed."""
+def update_unit(
+    uow: UnitOfWork, clock: Clock, actor: Actor, unit_id: int, *, active: bool | None = None, **fields: str
+) -> Unit:
+    """Edit one unit of the directory (from the web page); audited with what changed.
+
+    A renamed unit keeps its old name as an alias (机构改革: 安监局 → 应急管理局), so replies and
+    commands that use the old name still find it. A disabled unit stays in old rounds but is not
+    offered for new ones.
+    """
     from workflow.errors import NotFound
 
     unit = uow.directory.unit(unit_id)
@@ -139,7 +146,13 @@ def update_unit(uow: UnitOfWork, clock: Clock, actor: Actor, unit_id: int, **fie
         values["webhook"] = validate_webhook_url(values["webhook"])
     if values.get("name") and values["name"] != unit.name and uow.directory.unit_by_name(values["name"]):
         raise InvalidInput("UNITS_DUPLICATE", f"单位“{values['name']}”已存在。")
-    changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
+    if values.get("name") and values["name"] != unit.name:
+        kept = json.loads(values.get("aliases", unit.aliases) or "[]")
+        if unit.name not in kept:
+            values["aliases"] = json.dumps([*kept, unit.name], ensure_ascii=False)
+    changed: dict[str, object] = {k: v for k, v in values.items() if getattr(unit, k) != v}
+    if active is not None and active != unit.active:
+        changed["active"] = active
     for key, value in changed.items():
         setattr(unit, key, value)
     uow.directory.add(unit)
