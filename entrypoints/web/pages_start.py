@@ -89,7 +89,11 @@ def _start_command(request: Request, form: dict[str, object], office_id: int) ->
             raise InvalidInput("DATETIME_INVALID", "截止时间格式不正确。") from None
     else:
         raise InvalidInput("DEADLINE_REQUIRED", "请填写截止时间或工作日数。")
-    letter_date = str(form.get("letter_date") or "")
+    letter_text = str(form.get("letter_date") or "").strip()
+    try:
+        letter_date = date.fromisoformat(letter_text) if letter_text else None
+    except ValueError:
+        raise InvalidInput("DATE_INVALID", f"成文日期“{letter_text}”格式不正确。") from None
     return StartRound(
         draft_id=int(str(form.get("draft_id") or 0)),
         office_id=office_id,
@@ -99,7 +103,7 @@ def _start_command(request: Request, form: dict[str, object], office_id: int) ->
         phone=str(form.get("phone") or ""),
         unit_names=[str(x) for x in form.get("units", [])],  # type: ignore[union-attr]
         categories=[str(x) for x in form.get("categories", [])],  # type: ignore[union-attr]
-        letter_date=date.fromisoformat(letter_date) if letter_date else None,
+        letter_date=letter_date,
         basis=str(form.get("basis") or ""),
         requirements=str(form.get("requirements") or DEFAULT_REQUIREMENTS),
         deadline_warning=warning,
