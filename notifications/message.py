@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,11 @@ class OutgoingMessage:
     markdown: str | None = None
     attachments: tuple[Attachment, ...] = ()
     payload: Mapping[str, Any] | None = None
+
+    @property
+    def header_key(self) -> str:
+        """The key as it may appear in a mail or HTTP header (ASCII only), stable for the same key."""
+        return self.key if self.key.isascii() else "h" + hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ class WeComChannel:
 
     def send(self, msg: OutgoingMessage) -> DeliveryResult:
         body = dumps({"msgtype": "markdown", "markdown": {"content": msg.markdown or msg.text}})
-        return post_json(msg.address, body, {"Idempotency-Key": msg.key}, self.timeout, check_errcode=True)
+        return post_json(msg.address, body, {"Idempotency-Key": msg.header_key}, self.timeout, check_errcode=True)
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -42,4 +42,4 @@ class DingTalkChannel:
             ts = int(time.time() * 1000)
             url += ("&" if "?" in url else "?") + f"timestamp={ts}&sign={dingtalk_sign(self.secret, ts)}"
         body = dumps({"msgtype": "markdown", "markdown": {"title": msg.subject, "text": msg.markdown or msg.text}})
-        return post_json(url, body, {"Idempotency-Key": msg.key}, self.timeout, check_errcode=True)
+        return post_json(url, body, {"Idempotency-Key": msg.header_key}, self.timeout, check_errcode=True)

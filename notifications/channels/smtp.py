@@ -36,8 +36,8 @@ def build_email(settings: SmtpSettings, msg: OutgoingMessage) -> EmailMessage:
     email["To"] = msg.address
     email["Subject"] = msg.subject
     email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = f"<{msg.key.replace(':', '.').replace('@', '.')}@consultflow>"
-    email["X-Consultflow-Key"] = msg.key
+    email["Message-ID"] = f"<{msg.header_key.replace(':', '.').replace('@', '.')}@consultflow>"
+    email["X-Consultflow-Key"] = msg.header_key
     email.set_content(msg.text, charset="utf-8")
     if msg.html:
         email.add_alternative(msg.html, subtype="html", charset="utf-8")

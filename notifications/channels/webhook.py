@@ -33,6 +33,6 @@ class WebhookChannel:
         headers = {
             "X-Consultflow-Signature": sign(self.secret, timestamp, body),
             "X-Consultflow-Timestamp": timestamp,
-            "Idempotency-Key": msg.key,
+            "Idempotency-Key": msg.header_key,
         }
         return post_json(msg.address, body, headers, self.timeout)

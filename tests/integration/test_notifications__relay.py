@@ -279,3 +279,47 @@ def test_a_hung_mail_server_is_tried_once_per_run_not_once_per_message(world, tm
         details = [uow.outbox.attempts(m.id or 0)[0].detail for m in uow.outbox.for_round(rid)]
     assert "timed out" in details[0]
     assert all(d.startswith("本轮未发送，发送渠道不可用：") and "timed out" in d for d in details[1:])
+
+
+def test_review_request_result_and_issuance_notices(world) -> None:  # type: ignore[no-untyped-def]
+    from workflow.parsing.units_file import UnitRecord
+    from workflow.services.issuance import issue
+    from workflow.services.review import record_review
+    from workflow.services.units import import_units
+
+    engine, clock, office, server, relay = world
+    server.start()
+    with UnitOfWork(engine) as uow:
+        import_units(
+            uow, clock, STAFF, [UnitRecord("市司法局", "市直部门", ("司法局",), "周股长", "", "sfj@xiaoyi.example.cn")]
+        )
+    rid = new_round(engine, clock, office, T0 + timedelta(days=1), 7, units=["测试单位001", "测试单位002"])
+    with UnitOfWork(engine) as uow:
+        [cid] = submit_reply(
+            uow,
+            clock,
+            STAFF,
+            SubmitReply(round_id=rid, unit_name="测试单位001", comments=[CommentInput("序号3", "意见")]),
+        ).comment_ids
+    clock.advance(timedelta(days=1))
+    sweep(engine, clock)
+    with UnitOfWork(engine) as uow:
+        decide(uow, clock, STAFF, Decide(cid, "partly_adopted", "部分内容已在序号3中体现。"))
+    with UnitOfWork(engine) as uow:
+        submit_review(uow, clock, STAFF, rid)
+    with UnitOfWork(engine) as uow:
+        record_review(uow, clock, STAFF, rid, approve=True, reviewer="市司法局", opinion="符合法律法规规定。")
+    with UnitOfWork(engine) as uow:
+        issue(uow, clock, STAFF, rid, "孝政发〔2026〕7号")
+    relay().run_once()
+    assert _statuses(engine, rid)["sent"] >= 6 and "dead" not in _statuses(engine, rid)
+    by_subject = {
+        r.message["Subject"]: (r.rcpt_tos[0], r.message.get_body(("plain",)).get_content()) for r in server.received
+    }
+    [request] = [v for k, v in by_subject.items() if k.startswith("【合法性审查】")]
+    assert request[0] == "sfj@xiaoyi.example.cn"
+    assert "征求2家单位，有修改意见1家，无修改意见0家，逾期未回复视为无意见1家" in request[1]
+    assert "共收到修改意见1条，予以采纳0条，部分采纳1条，不予采纳0条" in request[1]
+    assert "https://zqyj.xiaoyi.example.cn/review/rounds/" in request[1]
+    issued = [v for k, v in by_subject.items() if "孝政发〔2026〕7号" in k or "孝政发〔2026〕7号" in v[1]]
+    assert issued, "the issuance notice names the issued document number"

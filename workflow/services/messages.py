@@ -7,6 +7,7 @@ notice is never queued twice for the same recipient and address.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,6 +23,16 @@ def _route(address: str) -> str:
     from notifications.routing import channel_for_address
 
     return channel_for_address(address)
+
+
+def message_key(*parts: object) -> str:
+    """The idempotency key, ASCII only: it travels in Message-ID and HTTP headers, which allow no
+    Chinese. A part such as a document number (孝政发〔2026〕7号) is replaced by a short hash of it."""
+    out = []
+    for part in parts:
+        text = str(part)
+        out.append(text if text.isascii() else "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    return ":".join(out)
 
 
 def _row(
@@ -67,7 +78,7 @@ def rows_for_recipients(
         context = {"round_id": round_id, "recipient_id": rec_id, "unit_id": unit_id, **extra}
         addresses = [a for a in (email, webhook) if a] or [""]
         for address in addresses:
-            key = f"{kind}:{round_id}:{rec_id}:{suffix}:{address or 'none'}"
+            key = message_key(kind, round_id, rec_id, suffix, address or "none")
             rows.append(
                 _row(
                     kind,
@@ -167,7 +178,7 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
         except DomainError:
             address = ""
     context = {"round_id": round_id, "review_id": review_id}
-    key = f"{kind}:{round_id}:{review_id}:{address or 'none'}"
+    key = message_key(kind, round_id, review_id, address or "none")
     return [
         _row(
             kind,
