@@ -323,3 +323,42 @@ def test_review_request_result_and_issuance_notices(world) -> None:  # type: ign
     assert "https://zqyj.xiaoyi.example.cn/review/rounds/" in request[1]
     issued = [v for k, v in by_subject.items() if "孝政发〔2026〕7号" in k or "孝政发〔2026〕7号" in v[1]]
     assert issued, "the issuance notice names the issued document number"
+
+
+def test_units_with_webhooks_get_signed_json_and_email_both(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+    import hmac
+
+    from notifications.channels.webhook import WebhookChannel
+    from tests.support.http_server import http_server
+    from workflow.parsing.units_file import UnitRecord
+    from workflow.services.units import import_units
+
+    engine, clock, office, server, _ = world
+    server.start()
+    settings = load_settings(write_config(tmp_path / "hooks.toml", "sqlite://"))
+    with http_server() as (url, recorder):
+        with UnitOfWork(engine) as uow:
+            import_units(
+                uow,
+                clock,
+                STAFF,
+                [
+                    UnitRecord("兑镇镇", "乡镇（街道）", (), "王", "", "", f"{url}/hooks/duizhen"),
+                    UnitRecord("梧桐镇", "乡镇（街道）", (), "李", "", "wt@xiaoyi.example.cn", f"{url}/hooks/wutong"),
+                ],
+            )
+        rid = new_round(engine, clock, office, T0 + timedelta(days=3), 8, units=["兑镇镇", "梧桐镇"])
+        channels = {
+            "email": SmtpChannel(SmtpSettings("127.0.0.1", server.port, "ajw@xiaoyi.example.cn", timeout=3)),
+            "webhook": WebhookChannel("s3cret"),
+        }
+        assert Relay(engine, clock, channels, Composer(settings, clock)).run_once().sent == 3
+    assert _statuses(engine, rid) == {"sent": 3}
+    assert sorted(r.path for r in recorder.requests) == ["/hooks/duizhen", "/hooks/wutong"]
+    for request in recorder.requests:
+        signed = request.headers["X-Consultflow-Timestamp"].encode() + b"." + request.body
+        expected = "sha256=" + hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
+        assert request.headers["X-Consultflow-Signature"] == expected
+        assert request.json["subject"].startswith("【征求意见】") and "/r/" in request.json["text"]
+    assert [r.rcpt_tos for r in server.received] == [["wt@xiaoyi.example.cn"]]

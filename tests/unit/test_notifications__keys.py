@@ -21,3 +21,12 @@ def test_headers_never_carry_non_ascii_even_for_an_old_key() -> None:
     assert msg.header_key.isascii() and msg.header_key == OutgoingMessage(**{**msg.__dict__}).header_key
     email = build_email(SmtpSettings("127.0.0.1", 25, "ajw@xiaoyi.gov.cn"), msg)
     assert email["Message-ID"].isascii() and email.as_bytes()  # serialises for SMTP without an encoding error
+
+
+def test_addresses_route_to_their_channel() -> None:
+    from notifications.routing import channel_for_address
+
+    assert channel_for_address("ajw@xiaoyi.gov.cn") == "email"
+    assert channel_for_address("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc") == "wecom"
+    assert channel_for_address("https://oapi.dingtalk.com/robot/send?access_token=abc") == "dingtalk"
+    assert channel_for_address("https://oa.xiaoyi.gov.cn/hooks/zqyj?user=a@b") == "webhook"
