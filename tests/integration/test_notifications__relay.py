@@ -362,3 +362,23 @@ def test_units_with_webhooks_get_signed_json_and_email_both(world, tmp_path: Pat
         assert request.headers["X-Consultflow-Signature"] == expected
         assert request.json["subject"].startswith("【征求意见】") and "/r/" in request.json["text"]
     assert [r.rcpt_tos for r in server.received] == [["wt@xiaoyi.example.cn"]]
+
+
+def test_withdrawal_and_deadline_change_notices_reach_the_units(world) -> None:  # type: ignore[no-untyped-def]
+    from workflow.services.rounds import change_deadline
+    from workflow.services.withdrawal import withdraw
+
+    engine, clock, office, server, relay = world
+    server.start()
+    rid = new_round(engine, clock, office, T0 + timedelta(days=3), 9, units=["测试单位001", "测试单位002"])
+    with UnitOfWork(engine) as uow:
+        change_deadline(uow, clock, STAFF, rid, T0 + timedelta(days=5), "部分单位申请延期")
+    with UnitOfWork(engine) as uow:
+        withdraw(uow, clock, STAFF, rid, "上级文件调整，暂缓出台")
+    relay().run_once()
+    assert "dead" not in _statuses(engine, rid) and "failed" not in _statuses(engine, rid)
+    bodies = {r.message["Subject"]: r.message.get_body(("plain",)).get_content() for r in server.received}
+    changed = [b for s, b in bodies.items() if s.startswith("【截止时间调整】")]
+    assert changed and "部分单位申请延期" in changed[0] and "2026年3月7日9时" in changed[0]
+    withdrawn = [b for s, b in bodies.items() if "撤回" in s]
+    assert withdrawn and "上级文件调整，暂缓出台" in withdrawn[0]
