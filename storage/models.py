@@ -130,6 +130,9 @@ class Recipient(SQLModel, table=True):
     deemed_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
     late: bool = False
     revisions: int = 0
+    # The unit as it was named when asked: a later rename (机构改革) must not rewrite old papers.
+    unit_name: str = ""
+    unit_category: str = ""
 
 
 class Reply(SQLModel, table=True):

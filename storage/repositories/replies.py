@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import Comment, Decision, Recipient, Reply, Unit
+from storage.views import UnitView
 
 
 class ReplyRepo:
@@ -33,15 +34,15 @@ class ReplyRepo:
             .values(superseded=True)
         )
 
-    def for_round(self, round_id: int) -> list[tuple[Reply, Unit]]:
+    def for_round(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         rows = self.session.exec(
-            select(Reply, Unit)
+            select(Reply, Unit, Recipient)
             .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
             .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
             .where(Reply.round_id == round_id)
             .order_by(Reply.id)  # type: ignore[arg-type]
         ).all()
-        return [(r, u) for r, u in rows]
+        return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
 
     def for_recipient(self, recipient_id: int) -> Sequence[Reply]:
         return self.session.exec(
@@ -67,10 +68,10 @@ class ReplyRepo:
             or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
         )
 
-    def decision_queue(self, round_id: int) -> list[tuple[Comment, Reply, Unit, Decision | None]]:
+    def decision_queue(self, round_id: int) -> list[tuple[Comment, Reply, UnitView, Decision | None]]:
         """On-time comments of each unit's last revision, plus late ones staff admitted."""
         rows = self.session.exec(
-            select(Comment, Reply, Unit, Decision)
+            select(Comment, Reply, Unit, Decision, Recipient)
             .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
             .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
             .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
@@ -78,7 +79,7 @@ class ReplyRepo:
             .where(self._queue_filter(round_id))
             .order_by(Recipient.id, Reply.id, Comment.seq)  # type: ignore[arg-type]
         ).all()
-        return [(c, r, u, d) for c, r, u, d in rows]
+        return [(c, r, UnitView.of(u, rec), d) for c, r, u, d, rec in rows]
 
     def in_queue(self, comment_id: int) -> bool:
         row = self.session.exec(
@@ -112,5 +113,5 @@ class ReplyRepo:
     def decision(self, comment_id: int) -> Decision | None:
         return self.session.exec(select(Decision).where(Decision.comment_id == comment_id)).first()
 
-    def late_replies(self, round_id: int) -> list[tuple[Reply, Unit]]:
+    def late_replies(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         return [(r, u) for r, u in self.for_round(round_id) if r.late]

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, insert, update
 from sqlmodel import Session, select
 
 from storage.models import LegalityReview, Recipient, Round, Unit
+from storage.views import UnitView
 
 
 class RoundRepo:
@@ -82,18 +83,34 @@ class RoundRepo:
 
     # -- recipients -----------------------------------------------------------------------
     def add_recipients(self, round_id: int, unit_ids: Sequence[int]) -> None:
+        """Each recipient keeps the unit's name and category as they are now (see Recipient)."""
+        units = {
+            u.id: u
+            for u in self.session.exec(select(Unit).where(Unit.id.in_(list(unit_ids)))).all()  # type: ignore[union-attr]
+        }
         self.session.execute(
-            insert(Recipient), [{"round_id": round_id, "unit_id": uid, "state": "pending"} for uid in unit_ids]
+            insert(Recipient),
+            [
+                {
+                    "round_id": round_id,
+                    "unit_id": uid,
+                    "state": "pending",
+                    "unit_name": units[uid].name,
+                    "unit_category": units[uid].category,
+                }
+                for uid in unit_ids
+            ],
         )
 
-    def recipients(self, round_id: int) -> list[tuple[Recipient, Unit]]:
+    def recipients(self, round_id: int) -> list[tuple[Recipient, UnitView]]:
+        """The round's recipients with their unit as named in this round (addresses are today's)."""
         rows = self.session.exec(
             select(Recipient, Unit)
             .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
             .where(Recipient.round_id == round_id)
             .order_by(Recipient.id)  # type: ignore[arg-type]
         ).all()
-        return [(r, u) for r, u in rows]
+        return [(r, UnitView.of(u, r)) for r, u in rows]
 
     def recipient(self, round_id: int, unit_id: int, *, for_update: bool = False) -> Recipient | None:
         stmt = select(Recipient).where(Recipient.round_id == round_id, Recipient.unit_id == unit_id)

@@ -74,6 +74,12 @@ def test_rename_keeps_the_old_name_as_an_alias(world: WebWorld) -> None:
         json={"unit": "测试单位001", "no_comments": True},
     )
     assert reply.status_code == 201
+    # the round started before the rename keeps the name the unit had when it was asked
+    status = client.get(f"/api/v1/rounds/{world.round_id}").json()
+    assert "测试单位001" in [r["unit"] for r in status["recipients"]]
+    assert "测试单位甲" not in [r["unit"] for r in status["recipients"]]
+    started = _start(client, csrf, all_units=True)
+    assert "测试单位甲" in started.json()["recipients"]  # type: ignore[attr-defined]
 
 
 def test_bad_edits_change_nothing(world: WebWorld) -> None:

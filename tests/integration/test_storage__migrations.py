@@ -22,3 +22,52 @@ def test_upgrade_matches_models_and_is_idempotent(db_url: str) -> None:
     assert diff == [], diff
     assert {"auditevent", "outboxmessage", "recipient", "round"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_upgrading_an_existing_database_keeps_and_fills_its_rows(db_url: str) -> None:
+    """A database at 0002 (with a round) upgrades to head; recipients get their unit's name filled in."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    engine: Engine = make_engine(db_url)
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO office (id, name, short_name, email, reviewer_unit) VALUES (1, '市安委办', '', '', '')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO unit (id, name, category, aliases, contact, phone, email, webhook, active) "
+                "VALUES (1, '市应急管理局', 'member_unit', '[]', '', '', '', '', true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO draft (id, office_id, title, issuer, state, current_version, created_at) "
+                "VALUES (1, 1, '通知', '市政府', 'soliciting', 1, '2026-03-02 01:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO round (id, draft_id, version, office_id, doc_number, doc_year, letter_date, deadline, "
+                "deadline_warning, contact, phone, basis, requirements, state, created_at) VALUES (1, 1, 1, 1, "
+                "'孝安办函〔2026〕1号', 2026, '2026-03-02', '2026-03-05 09:00:00', '', '赵健', '1', '', '', 'open', "
+                "'2026-03-02 01:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO recipient (id, round_id, unit_id, state, late, revisions) "
+                "VALUES (1, 1, 1, 'pending', false, 0)"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT unit_name, unit_category FROM recipient WHERE id = 1")).one()
+    assert tuple(row) == ("市应急管理局", "member_unit")
+    engine.dispose()
