@@ -21,10 +21,12 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
-## The whole suite: lint, unit, integration (SQLite and PostgreSQL), CLI, HTTP and browser tests.
+## The whole suite: lint (ruff, mypy), unit, integration (SQLite and PostgreSQL), CLI, HTTP and browser tests.
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: setup
@@ -34,4 +36,4 @@ docs-preview: setup
 	$(BIN)/python -m tools.docs_preview var/docs-preview
 
 clean:
-	rm -rf var test-artifacts .pytest_cache
+	rm -rf var test-artifacts .pytest_cache .mypy_cache

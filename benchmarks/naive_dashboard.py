@@ -9,7 +9,7 @@ from workflow.clock import Clock
 
 
 def naive_dashboard(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
-    rounds = []
+    rounds: list[dict[str, Any]] = []
     totals = {"open": 0, "silent": 0, "undecided": 0, "in_review": 0}
     for rnd in reversed(list(uow.rounds.all())):
         draft = uow.drafts.get(rnd.draft_id)

@@ -86,8 +86,8 @@ def load_overdue(
             conn.execute(insert(Recipient), batch)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def add_replies(engine: Engine, repliers_per_round: int, comments_per_reply: int, at: datetime) -> None:

@@ -11,7 +11,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold at 75 octets without splitting a UTF-8 character (RFC 5545 §3.1)."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         enc = ch.encode("utf-8")
         if len(current) + len(enc) > (75 if not out else 74):

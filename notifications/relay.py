@@ -155,8 +155,8 @@ class Relay:
                 if len(ids) < self.policy.batch:
                     return RelayResult(sent, failed)
         finally:
-            for channel in self.channels.values():
-                close = getattr(channel, "close", None)
+            for used in self.channels.values():
+                close = getattr(used, "close", None)
                 if close is not None:
                     close()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from transitions import Machine
 
@@ -105,7 +105,7 @@ class StateMachine:
         failed: Any = None
         for candidate in candidates:
             failed = next(
-                (c.func for c in candidate.conditions if bool(c.func(context)) != c.target),
+                (c.func for c in candidate.conditions if bool(_guard_of(c)(context)) != c.target),
                 None,
             )
             if failed is None:
@@ -121,3 +121,8 @@ class StateMachine:
     def label(self, state: str) -> str:
         """Chinese name of a state, for screens and documents."""
         return self.state_labels.get(state, state)
+
+
+def _guard_of(condition: Any) -> Callable[[Any], bool]:
+    """Our conditions always hold the guard function itself (transitions also allows a method name)."""
+    return cast(Callable[[Any], bool], condition.func)

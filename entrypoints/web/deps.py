@@ -60,7 +60,7 @@ def signed_in(request: Request) -> CurrentUser:
     return user
 
 
-def roles(*allowed: str) -> Callable[[Request], CurrentUser]:
+def roles(*allowed: str) -> Callable[..., CurrentUser]:
     """Dependency: a signed-in user with one of ``allowed`` roles; everyone else is refused."""
 
     def check(request: Request, user: Annotated[CurrentUser, Depends(signed_in)]) -> CurrentUser:

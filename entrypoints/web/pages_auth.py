@@ -82,10 +82,10 @@ def login_submit(
             LOGIN_CSRF, token, httponly=True, samesite="strict", secure=request.app.state.secure_cookies
         )
         return response
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session_cookie(request, response, started.token)
-    response.delete_cookie(LOGIN_CSRF)
-    return response
+    redirect = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(request, redirect, started.token)
+    redirect.delete_cookie(LOGIN_CSRF)
+    return redirect
 
 
 @router.post("/logout")

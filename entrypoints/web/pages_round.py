@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from entrypoints.web.deps import AnyUser, Staff, check_csrf, clock_of, new_uow, settings_of
 from entrypoints.web.forms import (
@@ -71,9 +72,9 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
     check_csrf(user, str(raw.get("csrf_token") or ""))
     scan = raw.get("scan")
     attachment = None
-    if scan is not None and getattr(scan, "filename", ""):
-        data = await scan.read(10 * 1024 * 1024 + 1)  # type: ignore[union-attr]
-        attachment = ScanFile(scan.filename, scan.content_type or "", data)  # type: ignore[union-attr]
+    if isinstance(scan, StarletteUploadFile) and scan.filename:  # what request.form() gives (FastAPI's is a subclass)
+        data = await scan.read(10 * 1024 * 1024 + 1)
+        attachment = ScanFile(scan.filename, scan.content_type or "", data)
     received = str(raw.get("received_at") or "").strip()
     try:
         received_at = parse_instant(received) if received else None

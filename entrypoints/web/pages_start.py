@@ -101,13 +101,17 @@ def _start_command(request: Request, form: dict[str, object], office_id: int) ->
         deadline=deadline,
         contact=str(form.get("contact") or ""),
         phone=str(form.get("phone") or ""),
-        unit_names=[str(x) for x in form.get("units", [])],  # type: ignore[union-attr]
-        categories=[str(x) for x in form.get("categories", [])],  # type: ignore[union-attr]
+        unit_names=_strings(form.get("units")),
+        categories=_strings(form.get("categories")),
         letter_date=letter_date,
         basis=str(form.get("basis") or ""),
         requirements=str(form.get("requirements") or DEFAULT_REQUIREMENTS),
         deadline_warning=warning,
     )
+
+
+def _strings(values: object) -> list[str]:
+    return [str(x) for x in values] if isinstance(values, list) else []
 
 
 async def _form(request: Request) -> dict[str, object]:

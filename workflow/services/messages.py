@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.models import Recipient, Unit
+from storage.models import Recipient
 from storage.uow import UnitOfWork
+from storage.views import UnitView
 
 NO_ADDRESS = "单位未登记邮箱或 webhook 地址，无法发送。"
 
@@ -101,7 +102,7 @@ def _now(uow: UnitOfWork) -> datetime:
     raise RuntimeError("queue a message only alongside the audit event of its cause")
 
 
-def _targets(pairs: Sequence[tuple[Recipient, Unit]]) -> list[tuple[int, int, str, str]]:
+def _targets(pairs: Sequence[tuple[Recipient, UnitView]]) -> list[tuple[int, int, str, str]]:
     return [(r.id or 0, u.id or 0, u.email, u.webhook) for r, u in pairs]
 
 

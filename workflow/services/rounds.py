@@ -67,7 +67,7 @@ def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]
     return [(uid, by_id[uid].name, bool(by_id[uid].email or by_id[uid].webhook)) for uid in sorted(chosen)]
 
 
-def _resolve_active(uow: UnitOfWork, names: list[str], active: list[Unit]) -> list[Unit]:
+def _resolve_active(uow: UnitOfWork, names: Sequence[str], active: list[Unit]) -> list[Unit]:
     """Named units among the active ones; a name that only a disabled unit answers to says so."""
     try:
         return resolve_units(names, active)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from storage.models import Unit
 from storage.uow import UnitOfWork
@@ -70,7 +70,7 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
     for rec in records:
         category = parse_category(rec.category).value
         _validate_addresses(rec)
-        values = {
+        values: dict[str, Any] = {
             "category": category,
             "aliases": json.dumps(list(rec.aliases), ensure_ascii=False),
             "contact": rec.contact,
