@@ -71,3 +71,45 @@ def workdays(
         },
         lambda: "\n".join([result.end.isoformat(), *result.reasoning_zh(), *result.warnings]),
     )
+
+
+def backup(output: str = typer.Option(..., "--output", help="备份文件路径（不能已存在）")) -> None:
+    """在线备份 SQLite 数据库（服务运行中也可执行），并校验备份中的审计记录哈希链。"""
+    from pathlib import Path
+
+    from storage.backup import BackupUnsupported, backup_sqlite
+    from storage.db import is_sqlite, make_engine
+    from storage.uow import UnitOfWork
+    from workflow.services.audit import note_backup, verify
+
+    r = rt()
+    target = Path(output)
+    with domain_errors():
+        if target.exists():
+            raise InvalidInput("BACKUP_TARGET_EXISTS", f"备份文件 {target} 已存在，请换一个文件名。")
+        if is_sqlite(r.ready_engine()):
+            with r.uow() as uow:
+                note_backup(uow, r.clock, r.actor, str(target.resolve()))
+        try:
+            size = backup_sqlite(r.ready_engine(), target)
+        except BackupUnsupported:
+            raise InvalidInput(
+                "BACKUP_USE_PG_DUMP",
+                "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -d <数据库地址> -f consultflow.dump",
+            ) from None
+        copy = make_engine(f"sqlite:///{target.resolve()}")
+        try:
+            with UnitOfWork(copy) as uow:
+                verdict = verify(uow)
+        finally:
+            copy.dispose()
+        if not verdict.ok:
+            raise InvalidInput(
+                "BACKUP_AUDIT_BROKEN",
+                f"备份已写出，但其中的审计记录哈希链校验未通过（第一条异常记录序号 {verdict.first_bad_seq}）。",
+                output=str(target),
+            )
+    r.emit(
+        {"output": str(target), "bytes": size, "audit_events": verdict.checked, "audit_ok": True},
+        f"已备份到 {target}（{size} 字节），审计记录 {verdict.checked} 条，哈希链校验通过。",
+    )

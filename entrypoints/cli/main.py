@@ -19,6 +19,7 @@ app = typer.Typer(
 app.command("init")(cmd_setup.init)
 app.command("demo")(cmd_setup.demo)
 app.command("workdays")(cmd_setup.workdays)
+app.command("backup")(cmd_setup.backup)
 app.add_typer(cmd_units.app, name="units")
 app.add_typer(cmd_drafts.app, name="draft")
 app.add_typer(cmd_rounds.app, name="round")

@@ -9,6 +9,9 @@ from typing import Any
 
 from storage.audit import ChainVerdict, iter_events, verify_chain
 from storage.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.clock import Clock
+from workflow.services._common import record
 from workflow.timefmt import iso_beijing
 
 FIELDS = (
@@ -72,3 +75,9 @@ def events_csv(events: list[dict[str, Any]]) -> str:
         row = {**ev, "payload": json.dumps(ev["payload"], ensure_ascii=False)}
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return buf.getvalue()
+
+
+def note_backup(uow: UnitOfWork, clock: Clock, actor: Actor, output: str) -> None:
+    """Who copied the data out, when, and where to, is itself on the record (written before the copy)."""
+    record(uow, actor, clock.now(), "database.backup", "database", output=output)
+    uow.commit()
