@@ -21,6 +21,7 @@ from entrypoints.web.api_bodies import (
     ReplyBody,
     ReviewBody,
     StartBody,
+    UnitPatch,
     WithdrawBody,
     comment_inputs,
 )
@@ -52,7 +53,7 @@ from workflow.services.queries import list_rounds, round_status
 from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, change_deadline, start_round
-from workflow.services.units import import_units
+from workflow.services.units import import_units, update_unit
 from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, to_beijing
 
 router = APIRouter()
@@ -352,26 +353,47 @@ def api_verify(request: Request, user: AnyUser) -> dict[str, Any]:
     }
 
 
-@router.get("/units", tags=["单位名录"])
-def api_units(request: Request, user: AnyUser) -> dict[str, Any]:
+def _unit_json(u: Any) -> dict[str, Any]:
     import json
 
+    return {
+        "id": u.id,
+        "name": u.name,
+        "category": u.category,
+        "aliases": json.loads(u.aliases),
+        "contact": u.contact,
+        "phone": u.phone,
+        "email": u.email,
+        "webhook": u.webhook,
+        "active": u.active,
+    }
+
+
+@router.get("/units", tags=["单位名录"])
+def api_units(request: Request, user: AnyUser, include_inactive: bool = False) -> dict[str, Any]:
     with new_uow(request) as uow:
-        return {
-            "units": [
-                {
-                    "id": u.id,
-                    "name": u.name,
-                    "category": u.category,
-                    "aliases": json.loads(u.aliases),
-                    "contact": u.contact,
-                    "phone": u.phone,
-                    "email": u.email,
-                    "webhook": u.webhook,
-                }
-                for u in uow.directory.units()
-            ]
-        }
+        return {"units": [_unit_json(u) for u in uow.directory.units(active_only=not include_inactive)]}
+
+
+@router.patch("/units/{unit_id}", tags=["单位名录"])
+def api_unit_patch(
+    request: Request, unit_id: int, body: UnitPatch, user: Staff, x_csrf_token: Csrf = None
+) -> dict[str, Any]:
+    check_csrf(user, x_csrf_token)
+    fields = body.model_dump(exclude_none=True, exclude={"active"})
+    with new_uow(request) as uow:
+        unit = update_unit(uow, clock_of(request), user.actor, unit_id, active=body.active, **fields)
+        return _unit_json(unit)
+
+
+@router.get("/rounds/{round_id}/documents/{kind}", tags=["文书"])
+def api_document(
+    request: Request, round_id: int, kind: str, user: AnyUser, format: str = "docx", unit: str | None = None
+) -> Response:
+    """The round's documents as files: letter, reply-form, adoption, explanation, review-package, audit."""
+    from entrypoints.web.pages_files import document
+
+    return document(request, round_id, kind, format, user, unit)
 
 
 @router.post("/units/import", tags=["单位名录"])

@@ -81,3 +81,16 @@ def comment_inputs(items: list[CommentBody]) -> list[CommentInput]:
 
 class WithdrawBody(BaseModel):
     reason: str
+
+
+class UnitPatch(BaseModel):
+    """Only the fields given change; ``aliases`` separated by ；/;/、 as on the page."""
+
+    name: str | None = None
+    category: str | None = None
+    aliases: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    webhook: str | None = None
+    active: bool | None = None

@@ -245,3 +245,33 @@ def test_reviewer_exports_the_audit_trail_with_its_hashes(world: WebWorld) -> No
     assert any(r["action"] == "round.started" and "孝安办函" in r["payload"] for r in rows)
     wrong = reviewer.get("/rounds/1/documents/letter.csv")
     assert wrong.status_code == 422
+
+
+def test_unit_edits_and_documents_through_the_api(world: WebWorld) -> None:
+    staff = world.client()
+    h = {"X-CSRF-Token": login(staff, "zhaojian")}
+    changed = staff.patch("/api/v1/units/2", headers=h, json={"email": "new2@xiaoyi.example.cn", "aliases": "二号"})
+    assert changed.status_code == 200
+    assert changed.json()["email"] == "new2@xiaoyi.example.cn" and changed.json()["aliases"] == ["二号"]
+    bad = staff.patch("/api/v1/units/2", headers=h, json={"email": "new2@"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "ADDRESS_EMAIL_INVALID"
+    assert staff.patch("/api/v1/units/2", json={"phone": "1"}).status_code == 403, "no CSRF token"
+    assert staff.patch("/api/v1/units/999", headers=h, json={"phone": "1"}).json()["error"]["code"] == "UNIT_UNKNOWN"
+    assert staff.patch("/api/v1/units/3", headers=h, json={"active": False}).json()["active"] is False
+    names = [u["name"] for u in staff.get("/api/v1/units").json()["units"]]
+    assert "测试单位003" not in names
+    everyone = staff.get("/api/v1/units", params={"include_inactive": True}).json()["units"]
+    assert {u["name"]: u["active"] for u in everyone}["测试单位003"] is False
+
+    reviewer = world.client()
+    rh = {"X-CSRF-Token": login(reviewer, "sfj")}
+    assert reviewer.patch("/api/v1/units/2", headers=rh, json={"phone": "1"}).status_code == 403
+    letter = reviewer.get(f"/api/v1/rounds/{world.round_id}/documents/letter", params={"format": "docx"})
+    assert letter.status_code == 200 and letter.content.startswith(b"PK")
+    assert "wordprocessingml" in letter.headers["content-type"]
+    adoption = reviewer.get(f"/api/v1/rounds/{world.round_id}/documents/adoption", params={"format": "json"})
+    assert adoption.status_code == 200 and "groups" in adoption.json()
+    wrong = reviewer.get(f"/api/v1/rounds/{world.round_id}/documents/letter", params={"format": "pdf"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "REPORT_FORMAT_INVALID"
+    paths = reviewer.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/units/{unit_id}" in paths and "/api/v1/rounds/{round_id}/documents/{kind}" in paths
