@@ -386,6 +386,14 @@ def api_unit_patch(
         return _unit_json(unit)
 
 
+@router.get("/attachments/{attachment_id}", tags=["文书"])
+def api_attachment(request: Request, attachment_id: int, user: AnyUser) -> Response:
+    """A scan of a sealed paper reply, with its SHA-256 in ``X-Content-SHA256``."""
+    from entrypoints.web.pages_files import attachment
+
+    return attachment(request, attachment_id, user)
+
+
 @router.get("/rounds/{round_id}/documents/{kind}", tags=["文书"])
 def api_document(
     request: Request, round_id: int, kind: str, user: AnyUser, format: str = "docx", unit: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,9 +67,19 @@ def test_without_a_session_every_staff_route_is_refused(world: WebWorld) -> None
         assert response.status_code in (303, 401, 422), path
         if response.status_code == 303:
             assert response.headers["location"].startswith("/login")
-    for path in ("/api/v1/rounds", "/api/v1/rounds/1", "/api/v1/units", "/api/v1/audit/verify", "/api/v1/dashboard"):
-        assert client.get(path).status_code == 401, path
-    assert client.post("/api/v1/rounds/1/issue", json={"doc_number": "x"}).status_code == 401
+    paths = client.get("/api/v1/openapi.json").json()["paths"]  # every API route, as published
+    api = [(method.upper(), path) for path, ops in paths.items() for method in ops]
+    public = {("POST", "/api/v1/session"), ("GET", "/api/v1/links/{token}"), ("POST", "/api/v1/links/{token}/replies")}
+    checked = 0
+    for method, path in api:
+        if (method, path) in public:
+            continue
+        url = re.sub(r"\{[a-z_]+\}", "1", path)
+        response = client.request(method, url, json={})
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert response.json()["error"]["code"] == "NOT_AUTHENTICATED", (method, path)
+        checked += 1
+    assert checked >= 25, "every API route but login and the unit links needs a session"
 
 
 def test_login_form_needs_its_csrf_token_and_sets_a_strict_httponly_cookie(world: WebWorld) -> None:
@@ -195,10 +206,11 @@ def test_uploads_are_limited_in_type_and_size(world: WebWorld) -> None:
         import hashlib
 
         assert reply.attachment_sha256 == hashlib.sha256(b"%PDF-1.4 sealed form").hexdigest() and reply.sealed
-    download = client.get("/attachments/1")
-    assert (
-        download.content == b"%PDF-1.4 sealed form" and download.headers["x-content-sha256"] == reply.attachment_sha256
-    )
+    for path in ("/attachments/1", "/api/v1/attachments/1"):
+        download = client.get(path)
+        assert download.content == b"%PDF-1.4 sealed form"
+        assert download.headers["x-content-sha256"] == reply.attachment_sha256
+    assert client.get("/api/v1/attachments/99").json()["error"]["code"] == "ATTACHMENT_NOT_FOUND"
 
 
 def test_a_revoked_link_stops_working_and_a_new_one_is_sent(world: WebWorld) -> None:

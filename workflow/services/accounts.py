@@ -162,9 +162,3 @@ def current_user(uow: UnitOfWork, clock: Clock, token: str | None) -> CurrentUse
 def logout(uow: UnitOfWork, token: str) -> None:
     uow.accounts.end_session(_hash(token))
     uow.commit()
-
-
-def require_user(user: CurrentUser | None) -> CurrentUser:
-    if user is None:
-        raise NotFound("NOT_AUTHENTICATED", "请先登录。")
-    return user
