@@ -127,6 +127,22 @@ def test_reviewer_cannot_decide_or_change_replies(world: WebWorld) -> None:
         assert "无权" in response.text
     assert client.get("/rounds/new").status_code == 403
     assert client.get("/review/rounds/1").status_code == 200
+    # Deny by default, over the whole API: every change except the review itself is staff work.
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    changes = [(m.upper(), p) for p, ops in paths.items() for m in ops if m != "get"]
+    reviewer_may = {("POST", "/api/v1/rounds/{round_id}/review"), ("DELETE", "/api/v1/session")}
+    public = {("POST", "/api/v1/session"), ("POST", "/api/v1/links/{token}/replies")}
+    before = table_counts(world.engine)
+    refused = 0
+    for method, path in changes:
+        if (method, path) in reviewer_may | public:
+            continue
+        url = re.sub(r"\{[a-z_]+\}", "1", path)
+        response = client.request(method, url, json={}, headers={"X-CSRF-Token": csrf})
+        assert response.status_code == 403, (method, path, response.status_code)
+        refused += 1
+    assert refused >= 10, "the schema lists the staff actions"
+    assert table_counts(world.engine) == before
 
 
 def test_a_unit_link_reaches_one_recipient_only_and_is_read_only_after_the_deadline(world: WebWorld) -> None:
