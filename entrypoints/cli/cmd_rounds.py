@@ -12,7 +12,15 @@ from entrypoints.cli.runtime import domain_errors, rt
 from workflow.errors import InvalidInput
 from workflow.services.deadlines import sweep as sweep_service
 from workflow.services.queries import list_rounds, round_status
-from workflow.services.replies import SubmitReply, admit_late_reply, parse_comments_json, submit_reply
+from workflow.services.replies import (
+    DOCX_TYPE,
+    ScanFile,
+    SubmitReply,
+    admit_late_reply,
+    comments_from_form,
+    parse_comments_json,
+    submit_reply,
+)
 from workflow.services.rounds import StartRound, change_deadline, start_round
 from workflow.timefmt import iso_beijing, parse_instant, to_beijing
 
@@ -141,24 +149,32 @@ def reply(
     unit: str = typer.Option(..., "--unit"),
     no_comments: bool = typer.Option(False, "--no-comments"),
     comments: Path | None = typer.Option(None, "--comments", help="JSON 文件"),
-    channel: str = typer.Option("web", "--channel", help="web|paper|email"),
+    form: Path | None = typer.Option(None, "--form", help="单位填好的回复表（Word .docx），意见从表中读取"),
+    channel: str | None = typer.Option(None, "--channel", help="web|paper|email（默认 web；用 --form 时默认 email）"),
     received_at: str | None = typer.Option(None, "--received-at"),
     sealed: bool = typer.Option(False, "--sealed", help="已加盖公章"),
 ) -> None:
     """登记一个单位的回复。"""
     r = rt()
     with domain_errors():
-        if no_comments == (comments is not None):
-            raise InvalidInput("REPLY_KIND_REQUIRED", "请指定 --no-comments 或 --comments 之一。")
+        if [no_comments, comments is not None, form is not None].count(True) != 1:
+            raise InvalidInput("REPLY_KIND_REQUIRED", "请指定 --no-comments、--comments 或 --form 之一。")
         items = parse_comments_json(read_file(comments)) if comments else []
+        form_unit, attachment = "", None
+        if form is not None:
+            data = read_file(form)
+            form_unit, no_comments, items = comments_from_form(data)
+            attachment = ScanFile(form.name, DOCX_TYPE, data)  # what was received is kept with its SHA-256
         cmd = SubmitReply(
             round_id=round_id,
             unit_name=unit,
             no_comments=no_comments,
             comments=items,
-            channel=channel,
+            channel=channel or ("email" if form else "web"),
             received_at=_instant(received_at, "收到时间") if received_at else None,
             sealed=sealed,
+            attachment=attachment,
+            form_unit_name=form_unit,
         )
         with r.uow() as uow:
             result = submit_reply(uow, r.clock, r.actor, cmd)

@@ -14,7 +14,7 @@ from storage.models import Comment, Draft, Reply, Round
 from storage.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.clock import Clock
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, DomainError, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
 from workflow.unit_names import resolve_unit
 
@@ -43,6 +43,7 @@ class SubmitReply:
     attachment_name: str = ""
     attachment_sha256: str = ""
     attachment: ScanFile | None = None
+    form_unit_name: str = ""  # the unit named on a filled-in 回复表: it must be the unit replying
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class ScanFile:
     data: bytes
 
 
-SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SCAN_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", DOCX_TYPE: ".docx"}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -138,6 +140,15 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
     else:
         unit = resolve_unit(cmd.unit_name, uow.directory.units(active_only=False))  # type: ignore[assignment]
+    if cmd.form_unit_name:
+        try:
+            resolve_unit(cmd.form_unit_name, [unit])  # by name or alias, as on the form
+        except DomainError:
+            raise InvalidInput(
+                "REPLY_FORM_UNIT_MISMATCH",
+                f"回复表上的单位“{cmd.form_unit_name}”与登记的单位“{unit.name}”不一致，请核实。",  # type: ignore[union-attr]
+                form_unit=cmd.form_unit_name,
+            ) from None
     recipient = uow.rounds.recipient(rnd.id or 0, unit.id or 0, for_update=True)  # type: ignore[union-attr]
     if recipient is None:
         raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)  # type: ignore[union-attr]
@@ -260,7 +271,7 @@ def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
     from storage.models import ReplyAttachment
 
     if scan.content_type not in SCAN_TYPES:
-        raise InvalidInput("ATTACHMENT_TYPE_INVALID", "扫描件只能是 PDF、JPG 或 PNG 文件。")
+        raise InvalidInput("ATTACHMENT_TYPE_INVALID", "扫描件只能是 PDF、JPG 或 PNG 文件（或填好的 Word 回复表）。")
     if not scan.data or len(scan.data) > SCAN_MAX_BYTES:
         raise InvalidInput("ATTACHMENT_TOO_LARGE", "扫描件不能为空，且不能超过 10 MB。")
     digest = hashlib.sha256(scan.data).hexdigest()
@@ -307,3 +318,12 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
     )
     uow.commit()
     return reply
+
+
+def comments_from_form(data: bytes) -> tuple[str, bool, list[CommentInput]]:
+    """(unit named on the form, 无修改意见 declared, comments) from a filled-in Word 回复表."""
+    from workflow.parsing.reply_form import parse_reply_form
+
+    form = parse_reply_form(data)
+    comments = [CommentInput(c.target, c.text, c.basis, c.reason) for c in form.comments]
+    return form.unit_name, form.no_comments, comments
