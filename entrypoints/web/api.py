@@ -50,7 +50,14 @@ from workflow.services.dashboard import dashboard
 from workflow.services.issuance import issue
 from workflow.services.links import resolve_link
 from workflow.services.queries import list_rounds, round_status
-from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply
+from workflow.services.replies import (
+    DOCX_TYPE,
+    ScanFile,
+    SubmitReply,
+    admit_late_reply,
+    comments_from_form,
+    submit_reply,
+)
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, change_deadline, start_round
 from workflow.services.units import import_units, update_unit
@@ -239,6 +246,44 @@ def api_reply(
             ),
         )
     return {"reply_id": stored.reply_id, "late": stored.late, "revision": stored.revision, "state": stored.state}
+
+
+@router.post("/rounds/{round_id}/replies/form", tags=["回复"], status_code=201)
+async def api_reply_form(
+    request: Request,
+    round_id: int,
+    user: Staff,
+    unit: Annotated[str, Form()],
+    file: Annotated[UploadFile, File(description="单位填好的回复表（.docx）")],
+    channel: Annotated[str, Form()] = "email",
+    received_at: Annotated[str, Form()] = "",
+    sealed: Annotated[bool, Form()] = False,
+    x_csrf_token: Csrf = None,
+) -> dict[str, Any]:
+    """Register a reply from a unit's filled-in Word 回复表; the file is kept with its SHA-256."""
+    check_csrf(user, x_csrf_token)
+    data = await read_upload(file, (".docx",)) or b""
+    form_unit, no_comments, comments = comments_from_form(data)
+    cmd = SubmitReply(
+        round_id=round_id,
+        unit_name=unit,
+        no_comments=no_comments,
+        comments=comments,
+        channel=channel,
+        received_at=_instant(received_at) if received_at else None,
+        sealed=sealed,
+        attachment=ScanFile(file.filename or "回复表.docx", DOCX_TYPE, data),
+        form_unit_name=form_unit,
+    )
+    with new_uow(request) as uow:
+        stored = submit_reply(uow, clock_of(request), user.actor, cmd)
+    return {
+        "reply_id": stored.reply_id,
+        "late": stored.late,
+        "revision": stored.revision,
+        "state": stored.state,
+        "comments": len(comments),
+    }
 
 
 @router.post("/rounds/{round_id}/recipients/{recipient_id}/revoke-link", tags=["单位回复"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from fastapi import Request, UploadFile
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from workflow.errors import InvalidInput
 from workflow.services.accounts import CurrentUser
@@ -16,7 +17,9 @@ UNIT_SUFFIXES = (".csv", ".xlsx")
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-async def read_upload(upload: UploadFile | None, suffixes: tuple[str, ...], *, required: bool = True) -> bytes | None:
+async def read_upload(
+    upload: StarletteUploadFile | None, suffixes: tuple[str, ...], *, required: bool = True
+) -> bytes | None:
     if upload is None or not upload.filename:
         if required:
             raise InvalidInput("UPLOAD_REQUIRED", "请选择要上传的文件。")

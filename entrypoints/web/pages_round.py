@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from entrypoints.web.deps import AnyUser, Staff, check_csrf, clock_of, new_uow, settings_of
 from entrypoints.web.forms import (
     comment_rows,
+    read_upload,
     store_uploaded_revision,
 )
 from entrypoints.web.pages_common import back, page
@@ -18,7 +19,14 @@ from workflow.errors import InvalidInput, NotFound
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
 from workflow.services.queries import round_status
-from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply
+from workflow.services.replies import (
+    DOCX_TYPE,
+    ScanFile,
+    SubmitReply,
+    admit_late_reply,
+    comments_from_form,
+    submit_reply,
+)
 from workflow.services.rounds import change_deadline
 from workflow.services.schedule_view import next_actions
 from workflow.services.versions import unapplied_adoptions
@@ -81,15 +89,25 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
     except ValueError:
         raise InvalidInput("DATETIME_INVALID", "收到时间格式不正确。") from None
     rows = comment_rows(raw.getlist("target"), raw.getlist("text"), raw.getlist("basis"), raw.getlist("reason"))  # type: ignore[arg-type]
+    no_comments = bool(raw.get("no_comments"))
+    form_unit = ""
+    filled = raw.get("form_docx")
+    if isinstance(filled, StarletteUploadFile) and filled.filename:
+        if rows or no_comments:
+            raise InvalidInput("REPLY_FORM_AND_ROWS", "已上传回复表时，请不要再在下方表格中填写意见或勾选无修改意见。")
+        data = await read_upload(filled, (".docx",)) or b""
+        form_unit, no_comments, rows = comments_from_form(data)
+        attachment = attachment or ScanFile(filled.filename, DOCX_TYPE, data)  # a sealed scan wins as the record
     cmd = SubmitReply(
         round_id=round_id,
         unit_name=str(raw.get("unit") or ""),
-        no_comments=bool(raw.get("no_comments")),
-        comments=[] if raw.get("no_comments") else rows,
-        channel="paper",
+        no_comments=no_comments,
+        comments=[] if no_comments else rows,
+        channel=str(raw.get("channel") or "paper"),
         received_at=received_at,
         sealed=bool(raw.get("sealed")),
         attachment=attachment,
+        form_unit_name=form_unit,
     )
     with new_uow(request) as uow:
         submit_reply(uow, clock_of(request), user.actor, cmd)

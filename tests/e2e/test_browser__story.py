@@ -136,7 +136,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         _shot(staff, "03-round")
         printed = _printed(staff, "03-round-printed")
         assert "征求对象" in printed and "测试单位003" in printed and "孝安办函〔2026〕1号" in printed
-        assert "登记纸质回复" not in printed and "退出" not in printed, "forms and navigation are not printed"
+        assert "登记纸质或邮件回复" not in printed and "退出" not in printed, "forms and navigation are not printed"
         assert "已发起征求意见" not in printed, "nor the notice about the last action"
 
         with UnitOfWork(engine) as uow:

@@ -275,3 +275,34 @@ def test_unit_edits_and_documents_through_the_api(world: WebWorld) -> None:
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "REPORT_FORMAT_INVALID"
     paths = reviewer.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/units/{unit_id}" in paths and "/api/v1/rounds/{round_id}/documents/{kind}" in paths
+
+
+def test_a_returned_word_form_through_the_api(world: WebWorld) -> None:
+    import io
+
+    from docx import Document
+
+    staff = world.client()
+    h = {"X-CSRF-Token": login(staff, "zhaojian")}
+    blank = staff.get(
+        f"/api/v1/rounds/{world.round_id}/documents/reply-form", params={"format": "docx", "unit": "测试单位002"}
+    )
+    doc = Document(io.BytesIO(blank.content))
+    para = next(p for p in doc.paragraphs if p.text.startswith("如无修改意见"))
+    para.text = "如无修改意见，请在此注明“无修改意见”：无修改意见"
+    filled = io.BytesIO()
+    doc.save(filled)
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    url = f"/api/v1/rounds/{world.round_id}/replies/form"
+    wrong_unit = staff.post(
+        url, headers=h, data={"unit": "测试单位001"}, files={"file": ("f.docx", filled.getvalue(), docx)}
+    )
+    assert wrong_unit.status_code == 422 and wrong_unit.json()["error"]["code"] == "REPLY_FORM_UNIT_MISMATCH"
+    not_docx = staff.post(
+        url, headers=h, data={"unit": "测试单位002"}, files={"file": ("f.pdf", b"%PDF", "application/pdf")}
+    )
+    assert not_docx.json()["error"]["code"] == "UPLOAD_TYPE_INVALID"
+    stored = staff.post(
+        url, headers=h, data={"unit": "测试单位002"}, files={"file": ("f.docx", filled.getvalue(), docx)}
+    )
+    assert stored.status_code == 201 and stored.json()["state"] == "no_comments" and stored.json()["comments"] == 0
