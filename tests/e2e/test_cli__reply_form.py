@@ -35,8 +35,12 @@ def _blank_form(cli: Cli, rid: str, unit: str, tmp_path: Path) -> Path:
     return path
 
 
-def _fill(path: Path, rows: list[tuple[str, str, str, str]] | None = None, no_comments: bool = False) -> Path:
+def _fill(
+    path: Path, rows: list[tuple[str, str, str, str]] | None = None, no_comments: bool = False, unit: str = ""
+) -> Path:
     doc = Document(str(path))
+    if unit:  # the unit wrote its full official name over the printed one
+        next(p for p in doc.paragraphs if p.text.startswith("单位名称")).text = f"单位名称（盖章）：{unit}"
     table = next(t for t in doc.tables if "修改意见" in t.rows[0].cells[2].text)
     for row, values in zip(table.rows[1:], rows or [], strict=False):
         for cell, value in zip(row.cells[1:], values, strict=True):
@@ -69,7 +73,7 @@ def test_comments_are_read_from_the_returned_form(world: tuple[Cli, str], tmp_pa
     event = [e for e in cli.ok("audit", "export", "--format", "json")["events"] if e["action"] == "reply.submitted"][-1]
     assert event["payload"]["comments"] == 2 and len(event["payload"]["attachment_sha256"]) == 64
 
-    declared = _fill(_blank_form(cli, rid, "市城管局", tmp_path), no_comments=True)
+    declared = _fill(_blank_form(cli, rid, "市城管局", tmp_path), no_comments=True, unit="孝义市城市管理局")
     assert cli.ok("reply", "--round", rid, "--unit", "市城管局", "--form", str(declared))["state"] == "no_comments"
 
 

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
-from storage.models import Comment, Draft, Reply, Round
+from storage.models import Comment, Draft, Reply, Round, Unit
 from storage.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.clock import Clock
 from workflow.errors import Conflict, DomainError, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
-from workflow.unit_names import resolve_unit
+from workflow.unit_names import resolve_unit, unit_aliases
 
 CHANNELS = ("web", "paper", "email")
 _TASK_NUMBER = re.compile(r"(\d{1,3})")
@@ -115,6 +115,16 @@ def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int])
     return numbers
 
 
+def _form_names(written: str, unit: Unit) -> bool:
+    """Whether the name written on a form is this unit: its name or an alias, also inside a longer
+    official name (孝义市交通运输局 for 交通运输局)."""
+    try:
+        resolve_unit(written, [unit])
+        return True
+    except DomainError:
+        return any(name and name in written for name in (unit.name, *unit_aliases(unit)))
+
+
 def _deciding_on(uow: UnitOfWork, draft: Draft, rnd: Round) -> bool:
     """Staff are deciding on this round's comments: the draft is at that stage and no later round exists."""
     return draft.state == "deciding" and uow.rounds.latest_id_for_draft(draft.id or 0) == rnd.id
@@ -140,15 +150,12 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
     else:
         unit = resolve_unit(cmd.unit_name, uow.directory.units(active_only=False))  # type: ignore[assignment]
-    if cmd.form_unit_name:
-        try:
-            resolve_unit(cmd.form_unit_name, [unit])  # by name or alias, as on the form
-        except DomainError:
-            raise InvalidInput(
-                "REPLY_FORM_UNIT_MISMATCH",
-                f"回复表上的单位“{cmd.form_unit_name}”与登记的单位“{unit.name}”不一致，请核实。",  # type: ignore[union-attr]
-                form_unit=cmd.form_unit_name,
-            ) from None
+    if cmd.form_unit_name and not _form_names(cmd.form_unit_name, unit):  # type: ignore[arg-type]
+        raise InvalidInput(
+            "REPLY_FORM_UNIT_MISMATCH",
+            f"回复表上的单位“{cmd.form_unit_name}”与登记的单位“{unit.name}”不一致，请核实。",  # type: ignore[union-attr]
+            form_unit=cmd.form_unit_name,
+        )
     recipient = uow.rounds.recipient(rnd.id or 0, unit.id or 0, for_update=True)  # type: ignore[union-attr]
     if recipient is None:
         raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)  # type: ignore[union-attr]
