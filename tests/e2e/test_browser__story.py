@@ -5,6 +5,7 @@ are saved under test-artifacts/browser/."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -82,6 +83,19 @@ def _printed(page, name: str) -> str:  # type: ignore[no-untyped-def]
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def _filled_form(page, url: str, tmp_path: Path, unit: str) -> Path:  # type: ignore[no-untyped-def]
+    """The unit's reply form as the notice carried it, filled in with 无修改意见."""
+    from docx import Document
+
+    response = page.request.get(f"{url}/rounds/1/documents/reply-form.docx?unit={unit}")
+    assert response.ok
+    doc = Document(io.BytesIO(response.body()))
+    next(p for p in doc.paragraphs if p.text.startswith("如无修改意见")).text = "如无修改意见，请在此注明：无修改意见"
+    path = tmp_path / f"{unit}-回复表.docx"
+    doc.save(str(path))
+    return path
+
+
 def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{url}/login")
     page.fill("#username", username)
@@ -92,7 +106,7 @@ def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-de
 def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine = sqlite_engine
     clock = FixedClock(T0)
-    setup_office(engine, clock, units=3)
+    setup_office(engine, clock, units=4)
     for username, name, role in (("zhaojian", "赵健", "staff"), ("sfj", "司法局审查员", "reviewer")):
         with UnitOfWork(engine) as uow:
             add_user(uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD)
@@ -119,7 +133,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         assert "重点任务分工（29项）" in staff.content()
         _shot(staff, "02-start-round")
         staff.fill("#doc_number", "孝安办函〔2026〕1号")
-        for n in (1, 2, 3):
+        for n in (1, 2, 3, 4):
             staff.check(f"input[name=units][value='测试单位00{n}']")
         staff.fill("#workdays", "3")  # the computed date appears at once, with the reasoning
         staff.wait_for_selector("#workdays-result.ok")
@@ -132,7 +146,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         staff.click("#start-round")
         staff.wait_for_url("**/rounds/1?ok=round_started")
         assert "已发起征求意见" in staff.content()
-        assert staff.locator("[data-testid=recipients] tbody tr").count() == 3
+        assert staff.locator("[data-testid=recipients] tbody tr").count() == 4
         _shot(staff, "03-round")
         printed = _printed(staff, "03-round-printed")
         assert "征求对象" in printed and "测试单位003" in printed and "孝安办函〔2026〕1号" in printed
@@ -161,6 +175,15 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         other.click("#send-reply")
         assert "无修改意见" in other.locator("[data-testid=receipt]").inner_text()
         assert "邮递行业" not in other.content()  # a unit sees only its own replies
+        # 测试单位004 e-mails its Word 回复表 back; staff upload it as it came
+        form = _filled_form(staff, url, tmp_path, "测试单位004")
+        staff.goto(f"{url}/rounds/1")
+        staff.select_option("#pr-unit", "测试单位004")
+        staff.select_option("#pr-channel", "email")
+        staff.set_input_files("#pr-form", str(form))
+        staff.click("text=登记回复")
+        assert "回复已登记" in staff.content()
+        assert "无修改意见" in staff.locator("[data-testid=recipients]").inner_text()
 
         clock.advance(timedelta(days=1, minutes=1))  # the deadline passes; the running scheduler acts
 
