@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from entrypoints.web import (
     api,
@@ -24,9 +25,11 @@ from entrypoints.web import (
 from entrypoints.web.deps import AuthRequired, Forbidden
 from entrypoints.web.render import templates
 from storage.db import make_engine
+from storage.uow import UnitOfWork
 from workflow.clock import Clock, SystemClock
 from workflow.config import Settings
 from workflow.errors import Conflict, DomainError, InvalidInput, NotFound, TooManyRequests
+from workflow.services.health import HealthPolicy, health
 from workflow.services.ratelimit import RateRule
 
 STATIC = Path(__file__).parent / "static"
@@ -90,9 +93,26 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         return templates.TemplateResponse(request, "error.html", {"error": exc, "status": status}, status_code=status)
 
+    health_policy = HealthPolicy.from_mapping(settings.section("health"))
+
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz() -> Response:
+        """200 when the database answers and deadlines and notices are being handled; else 503 and why."""
+        try:
+            with UnitOfWork(app.state.engine) as uow:
+                result = health(uow, app.state.clock, health_policy)
+        except SQLAlchemyError as exc:
+            body = {
+                "status": "error",
+                "checks": {"database": "error"},
+                "problems": [f"数据库不可用：{exc.__class__.__name__}"],
+            }
+            return JSONResponse(body, status_code=503)
+        status = "ok" if result.ok else "degraded"
+        return JSONResponse(
+            {"status": status, "checks": result.checks, "problems": result.problems},
+            status_code=200 if result.ok else 503,
+        )
 
     for module in (
         pages_auth,

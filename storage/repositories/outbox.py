@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -63,6 +63,14 @@ class OutboxRepo:
         finally:
             cursor.close()
         return len(rows)
+
+    def due_since(self, before: datetime) -> int:
+        """Messages that have been due to send since ``before`` or earlier (a relay should have taken them)."""
+        stmt = select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status.in_(["pending", "failed"]),  # type: ignore[attr-defined]
+            OutboxMessage.next_attempt_at <= before,  # type: ignore[operator]
+        )
+        return int(self.session.execute(stmt).scalar_one())
 
     def claim(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[OutboxMessage]:
         """Take due messages for one relay: pending/failed ones whose retry time came, or whose

@@ -51,6 +51,15 @@ class RoundRepo:
             select(Round).where(Round.state == "open").order_by(Round.deadline)  # type: ignore[arg-type]
         ).all()
 
+    def overdue_open(self, before: datetime) -> tuple[int, datetime | None]:
+        """(how many open rounds have a deadline at or before ``before``, the oldest such deadline)."""
+        count, oldest = self.session.exec(
+            select(func.count(Round.id), func.min(Round.deadline)).where(
+                Round.state == "open", Round.deadline <= before
+            )
+        ).one()
+        return int(count or 0), oldest
+
     def claim_overdue(self, now: datetime, limit: int) -> list[int]:
         """Ids of open rounds past their deadline, locked for this transaction.
 

@@ -1,0 +1,45 @@
+"""/healthz tells monitoring when deadlines or notices are not being handled (no scheduler, no relay)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from notifications.channels.console import ConsoleChannel
+from notifications.compose import Composer
+from notifications.relay import Relay
+from tests.support.web import WebWorld, build_world
+from workflow.services.deadlines import sweep
+
+
+@pytest.fixture
+def world(engine: Engine, db_url: str, tmp_path: Path) -> WebWorld:
+    return build_world(engine, db_url, tmp_path)
+
+
+def test_health_reports_a_missing_scheduler_and_relay(world: WebWorld) -> None:
+    client = world.client()
+    fine = client.get("/healthz")
+    assert fine.status_code == 200
+    assert fine.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "overdue_rounds": 0, "unsent_messages": 0},
+        "problems": [],
+    }
+
+    world.clock.set(world.deadline + timedelta(minutes=5))  # nothing ran: no sweep, no relay
+    degraded = client.get("/healthz")
+    assert degraded.status_code == 503 and degraded.json()["status"] == "degraded"
+    assert degraded.json()["checks"]["overdue_rounds"] == 1
+    assert degraded.json()["checks"]["unsent_messages"] == 4
+    problems = " ".join(degraded.json()["problems"])
+    assert "截止时间调度器可能未运行" in problems and "2026-03-04T09:00:00+08:00" in problems
+    assert "消息发送进程可能未运行" in problems
+
+    sweep(world.engine, world.clock)
+    channels = {name: ConsoleChannel() for name in ("email", "webhook", "wecom", "dingtalk", "console")}
+    Relay(world.engine, world.clock, channels, Composer(world.settings, world.clock)).run_once()
+    assert client.get("/healthz").status_code == 200
