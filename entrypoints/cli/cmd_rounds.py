@@ -209,6 +209,7 @@ def sweep() -> None:
 def status(round_id: int | None = typer.Option(None, "--round", help="不填则列出所有进行中的轮次及其下一步")) -> None:
     """查看一轮征求意见的状态；不指定轮次时列出进行中的轮次和调度器的下一步动作。"""
     from workflow.services.delivery_view import deliveries
+    from workflow.services.health import HealthPolicy, health
     from workflow.services.schedule_view import next_actions
     from workflow.services.versions import unapplied_adoptions
 
@@ -220,7 +221,11 @@ def status(round_id: int | None = typer.Option(None, "--round", help="不填则�
                 for row in list_rounds(uow)
                 if row["state"] == "open"
             ]
-            r.emit({"open_rounds": rounds}, lambda: _human_open(rounds))
+            checked = health(uow, r.clock, HealthPolicy.from_mapping(r.settings.section("health")))
+            r.emit(
+                {"open_rounds": rounds, "problems": checked.problems},
+                lambda: "\n".join([_human_open(rounds), *(f"注意：{p}" for p in checked.problems)]),
+            )
             return
         data = round_status(uow, round_id)
         data["next_actions"] = next_actions(uow, r.clock, r.settings, round_id)

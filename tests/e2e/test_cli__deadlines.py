@@ -109,7 +109,11 @@ def test_extend_and_bring_forward_then_closed_round_cannot_change(cli: Cli, db_u
     assert sorted(d["kind"] for d in deliveries) == ["deadline_changed"] * 2 * 2 + ["solicitation"] * 2
     assert {d["unit"] for d in deliveries if d["status"] == "undeliverable"} == {"住建局"}
 
-    cli.clock.set(datetime(2026, 9, 30, 4, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert cli.ok("status")["problems"] == []
+    cli.clock.set(datetime(2026, 9, 30, 4, 5, tzinfo=UTC))  # type: ignore[attr-defined]
+    # the 12:00 (Beijing) deadline passed five minutes ago and nothing enforced it: the overview says so
+    assert any("截止时间调度器可能未运行" in p for p in cli.ok("status")["problems"])
+    assert "注意：有 1 轮征求意见已过截止时间仍未执行截止" in cli("status", json=False).stdout
     once = cli.ok("scheduler", "--once")
     assert once == {"enforced_rounds": 1, "deemed_no_objection": 2}
     err = cli.error("round", "deadline", "--round", rid, "--deadline", "2026-10-20T17:00", "--reason", "再延期")
