@@ -98,9 +98,10 @@ def api_logout(request: Request, user: AnyUser, x_csrf_token: Csrf = None) -> di
 @router.get("/dashboard", tags=["征求意见"])
 def api_dashboard(request: Request, user: Staff) -> dict[str, Any]:
     with new_uow(request) as uow:
-        data = dashboard(uow, clock_of(request))
+        data = dashboard(uow, clock_of(request), request.app.state.health_policy)
     return {
         "totals": data["totals"],
+        "problems": data["problems"],
         "rounds": [
             {
                 "round_id": r["round"].id,

@@ -93,14 +93,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         return templates.TemplateResponse(request, "error.html", {"error": exc, "status": status}, status_code=status)
 
-    health_policy = HealthPolicy.from_mapping(settings.section("health"))
+    app.state.health_policy = HealthPolicy.from_mapping(settings.section("health"))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
         """200 when the database answers and deadlines and notices are being handled; else 503 and why."""
         try:
             with UnitOfWork(app.state.engine) as uow:
-                result = health(uow, app.state.clock, health_policy)
+                result = health(uow, app.state.clock, app.state.health_policy)
         except SQLAlchemyError as exc:
             body = {
                 "status": "error",

@@ -27,7 +27,7 @@ def home(request: Request, user: AnyUser) -> Response:
     if user.role == "reviewer":
         return RedirectResponse("/review", status_code=303)
     with new_uow(request) as uow:
-        data = dashboard(uow, clock_of(request))
+        data = dashboard(uow, clock_of(request), request.app.state.health_policy)
     return page(request, "dashboard.html", user, **data)
 
 

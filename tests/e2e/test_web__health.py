@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from notifications.channels.console import ConsoleChannel
 from notifications.compose import Composer
 from notifications.relay import Relay
-from tests.support.web import WebWorld, build_world
+from tests.support.web import WebWorld, build_world, login
 from workflow.services.deadlines import sweep
 
 
@@ -38,6 +38,11 @@ def test_health_reports_a_missing_scheduler_and_relay(world: WebWorld) -> None:
     problems = " ".join(degraded.json()["problems"])
     assert "截止时间调度器可能未运行" in problems and "2026-03-04T09:00:00+08:00" in problems
     assert "消息发送进程可能未运行" in problems
+    staff = world.client()
+    login(staff, "zhaojian")
+    banner = staff.get("/").text
+    assert "截止时间调度器可能未运行" in banner and "请联系系统管理员" in banner, "staff see it on the dashboard"
+    assert len(staff.get("/api/v1/dashboard").json()["problems"]) == 2
 
     sweep(world.engine, world.clock)
     channels = {name: ConsoleChannel() for name in ("email", "webhook", "wecom", "dingtalk", "console")}

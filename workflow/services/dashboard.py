@@ -6,10 +6,12 @@ from typing import Any
 
 from storage.uow import UnitOfWork
 from workflow.clock import Clock
+from workflow.services.health import HealthPolicy, health
 
 
-def dashboard(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
-    """A handful of grouped queries whatever the number of rounds (not a few per round)."""
+def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None) -> dict[str, Any]:
+    """A handful of grouped queries whatever the number of rounds (not a few per round), plus what
+    /healthz would warn about, so staff see a stopped scheduler before a unit does."""
     now = clock.now()
     rounds = []
     totals = {"open": 0, "silent": 0, "undecided": 0, "in_review": 0}
@@ -41,7 +43,8 @@ def dashboard(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:
         totals["silent"] += silent if is_open else 0
         totals["undecided"] += undecided if draft and draft.state in ("deciding", "drafting") else 0
         totals["in_review"] += bool(draft and draft.state == "legality_review" and rid in in_review)
-    return {"rounds": rounds, "totals": totals}
+    problems = health(uow, clock, policy or HealthPolicy()).problems
+    return {"rounds": rounds, "totals": totals, "problems": problems}
 
 
 def _left(delta: Any) -> str:
