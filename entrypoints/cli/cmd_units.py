@@ -1,4 +1,4 @@
-"""units import / list."""
+"""units import / list / export."""
 
 from __future__ import annotations
 
@@ -54,6 +54,20 @@ def list_() -> None:
             f"{u['id']:>4}  {u['name']}  {u['category_label']}  {u['contact']} {u['phone']} {u['email']}" for u in units
         ),
     )
+
+
+@app.command("export")
+def export(output: Path = typer.Option(..., "--output", help="导出文件（.csv 或 .xlsx），可修改后再导入")) -> None:
+    """导出单位名录（与导入相同的表头），便于在 Excel/WPS 中修改后再导入。"""
+    from workflow.reports.units_export import export_units
+
+    r = rt()
+    with domain_errors():
+        with r.uow() as uow:
+            units = list(uow.directory.units())
+        data = export_units(units, output.suffix.lower().lstrip("."))
+        output.write_bytes(data)
+    r.emit({"output": str(output), "units": len(units)}, f"已导出 {len(units)} 家单位到 {output}。")
 
 
 def _read(file: Path) -> bytes:

@@ -421,6 +421,14 @@ def api_units(request: Request, user: AnyUser, include_inactive: bool = False) -
         return {"units": [_unit_json(u) for u in uow.directory.units(active_only=not include_inactive)]}
 
 
+@router.get("/units/export", tags=["单位名录"])
+def api_units_export(request: Request, user: Staff, format: str = "xlsx") -> Response:
+    """The directory as a file with the import's headers: edit it and import it again."""
+    from entrypoints.web.pages_units import unit_file
+
+    return unit_file(request, format)
+
+
 @router.patch("/units/{unit_id}", tags=["单位名录"])
 def api_unit_patch(
     request: Request, unit_id: int, body: UnitPatch, user: Staff, x_csrf_token: Csrf = None

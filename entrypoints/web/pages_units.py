@@ -34,6 +34,27 @@ def units_page(request: Request, user: Staff) -> Response:
     )
 
 
+@router.get("/units/export.{fmt}")
+def units_export(request: Request, user: Staff, fmt: str) -> Response:
+    return unit_file(request, fmt)
+
+
+def unit_file(request: Request, fmt: str) -> Response:
+    """The directory as CSV or XLSX with the import's headers (shared by the page and the API)."""
+    from urllib.parse import quote
+
+    from workflow.reports.units_export import export_units
+
+    with new_uow(request) as uow:
+        data = export_units(list(uow.directory.units()), fmt)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    name = quote(f"单位名录.{fmt}")
+    return Response(data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.post("/units/import")
 async def units_import(
     request: Request, user: Staff, csrf_token: Annotated[str, Form()], file: Annotated[UploadFile, File()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -134,3 +135,20 @@ def test_import_from_the_page(world: WebWorld) -> None:
         "/units/import", data={"csrf_token": csrf}, files={"file": ("单位.csv", b"foo,bar\n1,2\n", "text/csv")}
     )
     assert wrong.status_code == 422 and "无法识别的表头“foo”" in wrong.text
+
+
+def test_export_from_the_page_and_the_api(world: WebWorld) -> None:
+    from openpyxl import load_workbook
+
+    client = world.client()
+    login(client, "zhaojian")
+    assert "/units/export.xlsx" in client.get("/units").text
+    page = client.get("/units/export.csv")
+    assert page.status_code == 200 and page.content.startswith(b"\xef\xbb\xbf")
+    assert page.content.decode("utf-8-sig").splitlines()[0] == "名称,类别,别名,联系人,电话,邮箱,webhook"
+    api = client.get("/api/v1/units/export", params={"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(api.content)).active
+    assert sheet is not None and [c.value for c in sheet["A"]][1:] == [f"测试单位{i:03d}" for i in range(1, 5)]
+    reviewer = world.client()
+    login(reviewer, "sfj")
+    assert reviewer.get("/api/v1/units/export").status_code == 403

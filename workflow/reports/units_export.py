@@ -1,0 +1,54 @@
+"""The unit directory as a file the office edits in Excel/WPS and imports again unchanged.
+
+Same Chinese headers and alias separator as the import, so export → edit → import round-trips;
+CSV carries a BOM for Excel, cells that a spreadsheet would run as formulas get an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from storage.models import Unit
+from workflow.categories import category_label
+from workflow.errors import InvalidInput
+
+HEADERS = ("名称", "类别", "别名", "联系人", "电话", "邮箱", "webhook")
+
+
+def _row(unit: Unit) -> list[str]:
+    aliases = "；".join(json.loads(unit.aliases or "[]"))
+    return [unit.name, category_label(unit.category), aliases, unit.contact, unit.phone, unit.email, unit.webhook]
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
+
+
+def export_units(units: Sequence[Unit], fmt: str) -> bytes:
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(HEADERS)
+        writer.writerows([[_safe(v) for v in _row(u)] for u in units])
+        return buf.getvalue().encode("utf-8-sig")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "单位名录"
+        sheet.append(list(HEADERS))
+        for unit in units:
+            sheet.append(_row(unit))
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # openpyxl would store "=…" as a formula; keep it as the text it is
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    raise InvalidInput("UNITS_FORMAT_UNSUPPORTED", f"不支持导出为“{fmt}”，可选：csv、xlsx。")
