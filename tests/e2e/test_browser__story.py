@@ -51,6 +51,7 @@ def browser():  # type: ignore[no-untyped-def]
             headless=True,
             args=[
                 "--no-sandbox",
+                "--lang=zh-CN",  # native widgets (file and date inputs) as on an office PC
                 "--disable-gpu",
                 "--disable-quic",
                 "--no-first-run",
