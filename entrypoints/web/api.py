@@ -91,7 +91,7 @@ def api_login(request: Request, response: Response, body: LoginBody) -> dict[str
 def api_logout(request: Request, user: AnyUser, x_csrf_token: Csrf = None) -> dict[str, bool]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
-        logout(uow, request.cookies.get(SESSION_COOKIE, ""))
+        logout(uow, clock_of(request), user, request.cookies.get(SESSION_COOKIE, ""))
     return {"ok": True}
 
 

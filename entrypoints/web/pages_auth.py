@@ -92,7 +92,7 @@ def login_submit(
 def logout_submit(request: Request, user: AnyUser, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(user, csrf_token)
     with new_uow(request) as uow:
-        logout(uow, request.cookies.get(SESSION_COOKIE, ""))
+        logout(uow, clock_of(request), user, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from storage.uow import UnitOfWork
 from tests.support.scenario import DRAFT_TEXT
 from tests.support.web import PASSWORD, WebWorld, build_world, login
+from workflow.services.audit import export_events
 
 
 @pytest.fixture
@@ -179,6 +181,9 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
     assert bad_type.status_code == 422 and bad_type.json()["error"]["code"] == "UPLOAD_TYPE_INVALID"
     assert staff.delete("/api/v1/session", headers=h).json() == {"ok": True}
     assert staff.get("/api/v1/rounds").status_code == 401
+    with UnitOfWork(world.engine) as uow:
+        last = export_events(uow)[-1]
+    assert (last["action"], last["actor"]) == ("auth.logout", "赵健")
 
 
 def test_login_errors_and_rate_limit(world: WebWorld) -> None:

@@ -159,6 +159,7 @@ def current_user(uow: UnitOfWork, clock: Clock, token: str | None) -> CurrentUse
     return CurrentUser(user.id or 0, user.username, user.display_name, user.role, session.csrf_token)
 
 
-def logout(uow: UnitOfWork, token: str) -> None:
+def logout(uow: UnitOfWork, clock: Clock, user: CurrentUser, token: str) -> None:
     uow.accounts.end_session(_hash(token))
+    record(uow, user.actor, clock.now(), "auth.logout", f"user:{user.id}")
     uow.commit()
