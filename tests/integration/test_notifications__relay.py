@@ -293,6 +293,12 @@ def test_review_request_result_and_issuance_notices(world) -> None:  # type: ign
         import_units(
             uow, clock, STAFF, [UnitRecord("市司法局", "市直部门", ("司法局",), "周股长", "", "sfj@xiaoyi.example.cn")]
         )
+    with UnitOfWork(engine) as uow:  # the office's own mailbox, as `consultflow init` sets it from config
+        row = uow.directory.office(office)
+        assert row is not None
+        row.email = "ajw@xiaoyi.example.cn"
+        uow.directory.add(row)
+        uow.commit()
     rid = new_round(engine, clock, office, T0 + timedelta(days=1), 7, units=["测试单位001", "测试单位002"])
     with UnitOfWork(engine) as uow:
         [cid] = submit_reply(
@@ -321,6 +327,8 @@ def test_review_request_result_and_issuance_notices(world) -> None:  # type: ign
     assert "征求2家单位，有修改意见1家，无修改意见0家，逾期未回复视为无意见1家" in request[1]
     assert "共收到修改意见1条，予以采纳0条，部分采纳1条，不予采纳0条" in request[1]
     assert "https://zqyj.xiaoyi.example.cn/review/rounds/" in request[1]
+    [result] = [v for k, v in by_subject.items() if k.startswith("【审查结果】")]
+    assert result[0] == "ajw@xiaoyi.example.cn" and "符合法律法规规定。" in result[1]
     issued = [v for k, v in by_subject.items() if "孝政发〔2026〕7号" in k or "孝政发〔2026〕7号" in v[1]]
     assert issued, "the issuance notice names the issued document number"
 
