@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
+from workflow.comment_input import CommentInput
 from workflow.errors import InvalidInput
 
 _COLUMNS = (("条目", "target"), ("修改意见", "text"), ("依据", "basis"), ("理由", "reason"))
@@ -22,18 +23,10 @@ _BLANK = re.compile(r"[\s＿_　]+")
 
 
 @dataclass(frozen=True)
-class FormComment:
-    target: str
-    text: str
-    basis: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
 class ParsedReplyForm:
     unit_name: str
     no_comments: bool
-    comments: list[FormComment] = field(default_factory=list)
+    comments: list[CommentInput] = field(default_factory=list)
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -57,7 +50,7 @@ def parse_reply_form(data: bytes) -> ParsedReplyForm:
             unit_name = _BLANK.sub("", text.split("：", 1)[-1].split("联系人", 1)[0])
         elif text.startswith("如无修改意见"):
             no_comments = "无" in _BLANK.sub("", text.rsplit("：", 1)[-1])
-    comments: list[FormComment] = []
+    comments: list[CommentInput] = []
     found = False
     for table in document.tables:
         rows = table.rows
@@ -79,7 +72,7 @@ def parse_reply_form(data: bytes) -> ParsedReplyForm:
                         "REPLY_FORM_ROW_INVALID", f"回复表第{n}行填写了条目、依据或理由，但没有修改意见。", row=n
                     )
                 continue
-            comments.append(FormComment(**values))
+            comments.append(CommentInput(**values))
     if not found:
         raise InvalidInput("REPLY_FORM_NO_TABLE", "该文件中没有找到回复表的意见表格（表头应含“修改意见”）。")
     if comments and no_comments:

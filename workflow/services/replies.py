@@ -14,20 +14,13 @@ from storage.models import Comment, Draft, Reply, Round, Unit
 from storage.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.clock import Clock
+from workflow.comment_input import CommentInput
 from workflow.errors import Conflict, DomainError, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
 from workflow.unit_names import resolve_unit, unit_aliases
 
 CHANNELS = ("web", "paper", "email")
 _TASK_NUMBER = re.compile(r"(\d{1,3})")
-
-
-@dataclass(frozen=True)
-class CommentInput:
-    target: str
-    text: str
-    basis: str = ""
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -332,5 +325,4 @@ def comments_from_form(data: bytes) -> tuple[str, bool, list[CommentInput]]:
     from workflow.parsing.reply_form import parse_reply_form
 
     form = parse_reply_form(data)
-    comments = [CommentInput(c.target, c.text, c.basis, c.reason) for c in form.comments]
-    return form.unit_name, form.no_comments, comments
+    return form.unit_name, form.no_comments, form.comments
