@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from workflow.errors import InvalidInput
@@ -23,7 +24,9 @@ class DocNumber:
 
 def parse_doc_number(text: str) -> DocNumber:
     """Accept the usual typing substitutes for 〔〕 but always store the proper brackets."""
-    cleaned = _BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", re.sub(r"\s+", "", text or ""))
+    # NFKC first: an IME in full-width mode types ２０２３ and １; 〔〕 and 【】 are left as they are.
+    normal = unicodedata.normalize("NFKC", text or "")
+    cleaned = _BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", re.sub(r"\s+", "", normal))
     match = _PATTERN.match(cleaned)
     if not match:
         raise InvalidInput(

@@ -8,6 +8,7 @@ fits exactly one unit; several candidates are an error naming them, never a gues
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
@@ -27,7 +28,9 @@ U = TypeVar("U", bound=NamedUnit)
 
 
 def _variants(name: str) -> set[str]:
-    name = name.strip()
+    """Spellings that mean the same unit: with or without 市, and full-width or ASCII brackets and
+    digits (NFKC), since 工信局（商务局） is as often typed 工信局(商务局)."""
+    name = unicodedata.normalize("NFKC", name).strip()
     base = name[1:] if name.startswith("市") and len(name) > 2 else name
     return {name, base, "市" + base}
 
