@@ -185,3 +185,8 @@ def deadline_after_workdays(start: date, n: int, calendar: WorkCalendar) -> tupl
     """The UTC instant of the n-th working day at the configured hour, Beijing time."""
     result = calendar.add_workdays(start, n)
     return beijing_to_utc(result.end, calendar.config.deadline_time), result
+
+
+def deadline_time_of(section: Mapping[str, Any]) -> time:
+    """The hour a deadline falls on when only a day is given (``[calendar] deadline_time``)."""
+    return CalendarConfig.from_mapping(section).deadline_time

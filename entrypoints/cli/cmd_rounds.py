@@ -9,6 +9,7 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
+from workflow.calendar import deadline_time_of
 from workflow.errors import InvalidInput
 from workflow.services.deadlines import sweep as sweep_service
 from workflow.services.queries import list_rounds, round_status
@@ -22,20 +23,9 @@ from workflow.services.replies import (
     submit_reply,
 )
 from workflow.services.rounds import StartRound, change_deadline, start_round
-from workflow.timefmt import iso_beijing, parse_instant, to_beijing
+from workflow.timefmt import iso_beijing, read_instant, to_beijing
 
 app = typer.Typer(help="征求意见轮次", no_args_is_help=True)
-
-
-def _instant(text: str, what: str = "截止时间"):  # type: ignore[no-untyped-def]
-    try:
-        return parse_instant(text)
-    except ValueError:
-        raise InvalidInput(
-            "DATETIME_INVALID",
-            f"{what}“{text}”无法识别，请使用 ISO 8601 格式，例如 2023-02-18T10:00+08:00。",
-            value=text,
-        ) from None
 
 
 def resolve_deadline(deadline: str | None, workdays: int | None) -> tuple:  # type: ignore[type-arg]
@@ -44,7 +34,7 @@ def resolve_deadline(deadline: str | None, workdays: int | None) -> tuple:  # ty
     if (deadline is None) == (workdays is None):
         raise InvalidInput("DEADLINE_REQUIRED", "请指定 --deadline 或 --workdays 之一。")
     if deadline is not None:
-        return _instant(deadline), ""
+        return read_instant(deadline, "截止时间", date_only_at=deadline_time_of(r.settings.section("calendar"))), ""
     from workflow.calendar import CalendarConfig, WorkCalendar, deadline_after_workdays
 
     calendar = WorkCalendar(CalendarConfig.from_mapping(r.settings.section("calendar")))
@@ -171,7 +161,7 @@ def reply(
             no_comments=no_comments,
             comments=items,
             channel=channel or ("email" if form else "web"),
-            received_at=_instant(received_at, "收到时间") if received_at else None,
+            received_at=read_instant(received_at, "收到时间") if received_at else None,
             sealed=sealed,
             attachment=attachment,
             form_unit_name=form_unit,

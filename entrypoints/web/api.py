@@ -40,6 +40,7 @@ from entrypoints.web.deps import (
 )
 from entrypoints.web.forms import UNIT_SUFFIXES, read_upload, store_uploaded_draft, store_uploaded_revision
 from entrypoints.web.pages_auth import set_session_cookie
+from workflow.calendar import deadline_time_of
 from workflow.errors import InvalidInput
 from workflow.parsing.units_file import parse_units_file
 from workflow.reports.adoption import adoption_table
@@ -61,17 +62,14 @@ from workflow.services.replies import (
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, change_deadline, start_round
 from workflow.services.units import import_units, update_unit
-from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, to_beijing
+from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, read_instant, to_beijing
 
 router = APIRouter()
 Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
 
 
-def _instant(text: str) -> Any:
-    try:
-        return parse_instant(text)
-    except ValueError:
-        raise InvalidInput("DATETIME_INVALID", f"时间“{text}”无法识别，请使用 ISO 8601 格式。") from None
+def _deadline(request: Request, text: str) -> Any:
+    return read_instant(text, "截止时间", date_only_at=deadline_time_of(settings_of(request).section("calendar")))
 
 
 @router.post("/session", tags=["会话"])
@@ -186,7 +184,7 @@ def api_start(request: Request, user: Staff, body: StartBody, x_csrf_token: Csrf
         data = api_workdays(request, user, body.workdays)
         deadline, warning = parse_instant(data["deadline"]), "；".join(data["warnings"])
     else:
-        deadline = _instant(body.deadline or "")
+        deadline = _deadline(request, body.deadline or "")
     with new_uow(request) as uow:
         started = start_round(
             uow,
@@ -222,7 +220,9 @@ def api_deadline(
 ) -> dict[str, Any]:
     check_csrf(user, x_csrf_token)
     with new_uow(request) as uow:
-        row = change_deadline(uow, clock_of(request), user.actor, round_id, _instant(body.deadline), body.reason)
+        row = change_deadline(
+            uow, clock_of(request), user.actor, round_id, _deadline(request, body.deadline), body.reason
+        )
     return {"round_id": round_id, "deadline": iso_beijing(row.deadline)}
 
 
@@ -242,7 +242,7 @@ def api_reply(
                 no_comments=body.no_comments,
                 comments=comment_inputs(body.comments),
                 channel=body.channel,
-                received_at=_instant(body.received_at) if body.received_at else None,
+                received_at=read_instant(body.received_at, "收到时间") if body.received_at else None,
                 sealed=body.sealed,
             ),
         )
@@ -271,7 +271,7 @@ async def api_reply_form(
         no_comments=no_comments,
         comments=comments,
         channel=channel,
-        received_at=_instant(received_at) if received_at else None,
+        received_at=read_instant(received_at, "收到时间") if received_at else None,
         sealed=sealed,
         attachment=ScanFile(file.filename or "回复表.docx", DOCX_TYPE, data),
         form_unit_name=form_unit,

@@ -15,6 +15,7 @@ from entrypoints.web.forms import (
     store_uploaded_revision,
 )
 from entrypoints.web.pages_common import back, page
+from workflow.calendar import deadline_time_of
 from workflow.errors import InvalidInput, NotFound
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
@@ -30,7 +31,7 @@ from workflow.services.replies import (
 from workflow.services.rounds import change_deadline
 from workflow.services.schedule_view import next_actions
 from workflow.services.versions import unapplied_adoptions
-from workflow.timefmt import parse_instant, to_beijing
+from workflow.timefmt import read_instant, to_beijing
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,10 +85,7 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
         data = await scan.read(10 * 1024 * 1024 + 1)
         attachment = ScanFile(scan.filename, scan.content_type or "", data)
     received = str(raw.get("received_at") or "").strip()
-    try:
-        received_at = parse_instant(received) if received else None
-    except ValueError:
-        raise InvalidInput("DATETIME_INVALID", "收到时间格式不正确。") from None
+    received_at = read_instant(received, "收到时间") if received else None
     rows = comment_rows(raw.getlist("target"), raw.getlist("text"), raw.getlist("basis"), raw.getlist("reason"))  # type: ignore[arg-type]
     no_comments = bool(raw.get("no_comments"))
     form_unit = ""
@@ -124,10 +122,7 @@ def move_deadline(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    try:
-        at = parse_instant(deadline)
-    except ValueError:
-        raise InvalidInput("DATETIME_INVALID", "截止时间格式不正确。") from None
+    at = read_instant(deadline, "截止时间", date_only_at=deadline_time_of(settings_of(request).section("calendar")))
     with new_uow(request) as uow:
         change_deadline(uow, clock_of(request), user.actor, round_id, at, reason)
     return back(f"/rounds/{round_id}", "deadline_changed")

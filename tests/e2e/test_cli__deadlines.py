@@ -46,6 +46,15 @@ def _start(cli: Cli, *deadline: str) -> str:
     return str(started["round_id"])
 
 
+def test_a_deadline_typed_as_a_chinese_date_falls_at_the_deadline_hour(cli: Cli) -> None:
+    rid = _start(cli, "--deadline", "2026年9月29日")
+    assert cli.ok("status", "--round", rid)["next_actions"][-1]["at"] == "2026-09-29T17:00:00+08:00"
+    moved = cli.ok("round", "deadline", "--round", rid, "--deadline", "2026年9月30日10时", "--reason", "顺延")
+    assert moved["deadline"] == "2026-09-30T10:00:00+08:00"
+    bad = cli.error("round", "deadline", "--round", rid, "--deadline", "下周一", "--reason", "顺延")
+    assert bad["code"] == "DATETIME_INVALID" and "2023年2月18日10时" in bad["message"]
+
+
 def test_workdays_deadline_skips_national_day(cli: Cli) -> None:
     rid = _start(cli, "--workdays", "3")
     assert cli.ok("status", "--round", rid)["round"]["deadline"] == "2026-10-08T17:00:00+08:00"

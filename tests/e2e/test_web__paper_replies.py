@@ -51,7 +51,7 @@ def test_paper_forms_after_the_sweep(world: WebWorld) -> None:
         )
 
     bad = post("测试单位001", "昨天上午")
-    assert bad.status_code == 422 and "收到时间格式不正确" in bad.text  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and "收到时间“昨天上午”无法识别" in bad.text  # type: ignore[attr-defined]
     assert post("测试单位001", _local(world, -30)).status_code == 303  # type: ignore[attr-defined]
     assert post("测试单位002", _local(world, 30)).status_code == 303  # type: ignore[attr-defined]
     with UnitOfWork(world.engine) as uow:
