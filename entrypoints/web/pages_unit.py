@@ -59,6 +59,7 @@ def reply_page(request: Request, token: str, sent: int = 0) -> Response:
             "unit": unit,
             "recipient": recipient,
             "tasks": tasks,
+            "known_targets": {"全文", *(f"序号{task.number}" for task, _items in tasks)},
             "replies": replies,
             "comments": comments,
             "sent": bool(sent),

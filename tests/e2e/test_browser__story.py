@@ -161,6 +161,9 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         unit = _office_screen(browser)
         unit.goto(f"{url}/r/{tokens['测试单位001']}")
         assert unit.locator("[data-testid=unit-name]").inner_text() == "测试单位001"
+        unit.click("#add-row")  # more comments than the form's five rows: one more row, empty
+        assert unit.locator("textarea[name=text]").count() == 6
+        assert unit.locator("textarea[name=text] >> nth=5").input_value() == ""
         unit.select_option("select[name=target] >> nth=0", "序号8")
         unit.fill("textarea[name=text] >> nth=0", "建议在“交通运输”中增加“进一步强化邮递行业安全监管”。")
         unit.fill("textarea[name=basis] >> nth=0", "省交通运输厅年度重点工作")

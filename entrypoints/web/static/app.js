@@ -1,4 +1,4 @@
-// Small live parts: the working-day deadline preview and reason snippets. No build step.
+// Small live parts: the working-day deadline preview, reason snippets, extra comment rows. No build step.
 (function () {
   "use strict";
   const workdays = document.querySelector("[data-workdays-preview]");
@@ -20,6 +20,15 @@
     el.addEventListener("click", function () {
       const target = document.getElementById(el.getAttribute("data-target"));
       target.value = el.getAttribute("data-snippet");
+    });
+  });
+  document.querySelectorAll("[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const body = document.querySelector("table[data-rows='" + button.getAttribute("data-add-row") + "'] tbody");
+      const row = body.rows[body.rows.length - 1].cloneNode(true);
+      row.querySelectorAll("textarea, input[type=text]").forEach(function (field) { field.value = ""; });
+      row.querySelectorAll("select").forEach(function (field) { field.selectedIndex = 0; });
+      body.appendChild(row);
     });
   });
   document.querySelectorAll("[data-check-all]").forEach(function (box) {
