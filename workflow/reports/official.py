@@ -175,6 +175,10 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
             (("联系人", (unit.contact if unit else "") or "　" * 4), ("电话", (unit.phone if unit else "") or "　" * 6))
         ),
         Table(("序号", "条目（如“序号8 消防”）", "修改意见", "依据", "理由"), rows, (12, 30, 58, 28, 28)),
+        Paragraph(
+            "（行数不够时可自行增加；填好的本表 Word 文件可随盖章件一并发回，意见将直接导入。）",
+            indent_first_line=False,
+        ),
         Paragraph("如无修改意见，请在此注明“无修改意见”：＿＿＿＿＿＿＿＿", indent_first_line=False),
         Paragraph(
             f"请于{cn_datetime(rnd.deadline)}前反馈。修改意见要有依据、理由充分，理由不充分或无依据的不予采纳；"
