@@ -15,6 +15,11 @@ class Attachment:
     data: bytes
 
 
+def ascii_token(text: str, length: int = 16) -> str:
+    """``text`` if it is ASCII, else a short stable hash of it: headers (Message-ID, HTTP) allow no Chinese."""
+    return text if text.isascii() else "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     """One rendered message to one address. ``key`` is the idempotency key, sent along so a
@@ -32,8 +37,9 @@ class OutgoingMessage:
 
     @property
     def header_key(self) -> str:
-        """The key as it may appear in a mail or HTTP header (ASCII only), stable for the same key."""
-        return self.key if self.key.isascii() else "h" + hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]
+        """The key as it may appear in a mail or HTTP header (keys are made ASCII when queued; this
+        guards the headers against any that is not)."""
+        return ascii_token(self.key, 32)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any
 import chinese_calendar
 
 from workflow.errors import InvalidInput
-from workflow.timefmt import beijing_to_utc, cn_date
+from workflow.timefmt import beijing_to_utc, cn_date, read_instant
 
 WEEKDAYS = "一二三四五六日"
 HOLIDAY_NAMES = {
@@ -187,6 +187,6 @@ def deadline_after_workdays(start: date, n: int, calendar: WorkCalendar) -> tupl
     return beijing_to_utc(result.end, calendar.config.deadline_time), result
 
 
-def deadline_time_of(section: Mapping[str, Any]) -> time:
-    """The hour a deadline falls on when only a day is given (``[calendar] deadline_time``)."""
-    return CalendarConfig.from_mapping(section).deadline_time
+def read_deadline(text: str, section: Mapping[str, Any]) -> datetime:
+    """A deadline as staff type it; a date alone falls at ``[calendar] deadline_time`` (17:00)."""
+    return read_instant(text, "截止时间", date_only_at=CalendarConfig.from_mapping(section).deadline_time)

@@ -9,19 +9,11 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.calendar import deadline_time_of
+from workflow.calendar import read_deadline
 from workflow.errors import InvalidInput
 from workflow.services.deadlines import sweep as sweep_service
 from workflow.services.queries import list_rounds, round_status
-from workflow.services.replies import (
-    DOCX_TYPE,
-    ScanFile,
-    SubmitReply,
-    admit_late_reply,
-    comments_from_form,
-    parse_comments_json,
-    submit_reply,
-)
+from workflow.services.replies import SubmitReply, admit_late_reply, parse_comments_json, submit_reply, with_form
 from workflow.services.rounds import StartRound, change_deadline, start_round
 from workflow.timefmt import iso_beijing, read_instant, to_beijing
 
@@ -34,7 +26,7 @@ def resolve_deadline(deadline: str | None, workdays: int | None) -> tuple:  # ty
     if (deadline is None) == (workdays is None):
         raise InvalidInput("DEADLINE_REQUIRED", "请指定 --deadline 或 --workdays 之一。")
     if deadline is not None:
-        return read_instant(deadline, "截止时间", date_only_at=deadline_time_of(r.settings.section("calendar"))), ""
+        return read_deadline(deadline, r.settings.section("calendar")), ""
     from workflow.calendar import CalendarConfig, WorkCalendar, deadline_after_workdays
 
     calendar = WorkCalendar(CalendarConfig.from_mapping(r.settings.section("calendar")))
@@ -149,23 +141,17 @@ def reply(
     with domain_errors():
         if [no_comments, comments is not None, form is not None].count(True) != 1:
             raise InvalidInput("REPLY_KIND_REQUIRED", "请指定 --no-comments、--comments 或 --form 之一。")
-        items = parse_comments_json(read_file(comments)) if comments else []
-        form_unit, attachment = "", None
-        if form is not None:
-            data = read_file(form)
-            form_unit, no_comments, items = comments_from_form(data)
-            attachment = ScanFile(form.name, DOCX_TYPE, data)  # what was received is kept with its SHA-256
         cmd = SubmitReply(
             round_id=round_id,
             unit_name=unit,
             no_comments=no_comments,
-            comments=items,
+            comments=parse_comments_json(read_file(comments)) if comments else [],
             channel=channel or ("email" if form else "web"),
             received_at=read_instant(received_at, "收到时间") if received_at else None,
             sealed=sealed,
-            attachment=attachment,
-            form_unit_name=form_unit,
         )
+        if form is not None:
+            cmd = with_form(cmd, form.name, read_file(form))
         with r.uow() as uow:
             result = submit_reply(uow, r.clock, r.actor, cmd)
     r.emit(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.categories import category_label
 from workflow.parsing.units_file import parse_units_file
-from workflow.services.units import import_units
+from workflow.services.units import import_units, unit_summary
 
 app = typer.Typer(help="单位名录", no_args_is_help=True)
 
@@ -34,20 +32,7 @@ def list_() -> None:
     """列出单位名录。"""
     r = rt()
     with domain_errors(), r.uow() as uow:
-        units = [
-            {
-                "id": u.id,
-                "name": u.name,
-                "category": u.category,
-                "category_label": category_label(u.category),
-                "aliases": json.loads(u.aliases or "[]"),
-                "contact": u.contact,
-                "phone": u.phone,
-                "email": u.email,
-                "webhook": u.webhook,
-            }
-            for u in uow.directory.units()
-        ]
+        units = [unit_summary(u) for u in uow.directory.units()]
     r.emit(
         {"units": units},
         lambda: "\n".join(

@@ -33,6 +33,7 @@ from entrypoints.web.deps import (
     Staff,
     check_csrf,
     clock_of,
+    limit_link,
     limit_rate,
     new_uow,
     office_id_of,
@@ -40,7 +41,7 @@ from entrypoints.web.deps import (
 )
 from entrypoints.web.forms import UNIT_SUFFIXES, read_upload, store_uploaded_draft, store_uploaded_revision
 from entrypoints.web.pages_auth import set_session_cookie
-from workflow.calendar import deadline_time_of
+from workflow.calendar import read_deadline
 from workflow.errors import InvalidInput
 from workflow.parsing.units_file import parse_units_file
 from workflow.reports.adoption import adoption_table
@@ -51,17 +52,10 @@ from workflow.services.dashboard import dashboard
 from workflow.services.issuance import issue
 from workflow.services.links import resolve_link
 from workflow.services.queries import list_rounds, round_status
-from workflow.services.replies import (
-    DOCX_TYPE,
-    ScanFile,
-    SubmitReply,
-    admit_late_reply,
-    comments_from_form,
-    submit_reply,
-)
+from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply, with_form
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, change_deadline, start_round
-from workflow.services.units import import_units, update_unit
+from workflow.services.units import import_units, unit_summary, update_unit
 from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, read_instant, to_beijing
 
 router = APIRouter()
@@ -69,7 +63,7 @@ Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
 
 
 def _deadline(request: Request, text: str) -> Any:
-    return read_instant(text, "截止时间", date_only_at=deadline_time_of(settings_of(request).section("calendar")))
+    return read_deadline(text, settings_of(request).section("calendar"))
 
 
 @router.post("/session", tags=["会话"])
@@ -263,19 +257,9 @@ async def api_reply_form(
 ) -> dict[str, Any]:
     """Register a reply from a unit's filled-in Word 回复表; the file is kept with its SHA-256."""
     check_csrf(user, x_csrf_token)
-    data = await read_upload(file, (".docx",)) or b""
-    form_unit, no_comments, comments = comments_from_form(data)
-    cmd = SubmitReply(
-        round_id=round_id,
-        unit_name=unit,
-        no_comments=no_comments,
-        comments=comments,
-        channel=channel,
-        received_at=read_instant(received_at, "收到时间") if received_at else None,
-        sealed=sealed,
-        attachment=ScanFile(file.filename or "回复表.docx", DOCX_TYPE, data),
-        form_unit_name=form_unit,
-    )
+    received = read_instant(received_at, "收到时间") if received_at else None
+    base = SubmitReply(round_id=round_id, unit_name=unit, channel=channel, received_at=received, sealed=sealed)
+    cmd = with_form(base, file.filename or "", await read_upload(file, (".docx",)) or b"")
     with new_uow(request) as uow:
         stored = submit_reply(uow, clock_of(request), user.actor, cmd)
     return {
@@ -283,7 +267,7 @@ async def api_reply_form(
         "late": stored.late,
         "revision": stored.revision,
         "state": stored.state,
-        "comments": len(comments),
+        "comments": len(cmd.comments),
     }
 
 
@@ -399,26 +383,10 @@ def api_verify(request: Request, user: AnyUser) -> dict[str, Any]:
     }
 
 
-def _unit_json(u: Any) -> dict[str, Any]:
-    import json
-
-    return {
-        "id": u.id,
-        "name": u.name,
-        "category": u.category,
-        "aliases": json.loads(u.aliases),
-        "contact": u.contact,
-        "phone": u.phone,
-        "email": u.email,
-        "webhook": u.webhook,
-        "active": u.active,
-    }
-
-
 @router.get("/units", tags=["单位名录"])
 def api_units(request: Request, user: AnyUser, include_inactive: bool = False) -> dict[str, Any]:
     with new_uow(request) as uow:
-        return {"units": [_unit_json(u) for u in uow.directory.units(active_only=not include_inactive)]}
+        return {"units": [unit_summary(u) for u in uow.directory.units(active_only=not include_inactive)]}
 
 
 @router.get("/units/export", tags=["单位名录"])
@@ -437,7 +405,7 @@ def api_unit_patch(
     fields = body.model_dump(exclude_none=True, exclude={"active"})
     with new_uow(request) as uow:
         unit = update_unit(uow, clock_of(request), user.actor, unit_id, active=body.active, **fields)
-        return _unit_json(unit)
+        return unit_summary(unit)
 
 
 @router.get("/attachments/{attachment_id}", tags=["文书"])
@@ -471,9 +439,7 @@ async def api_units_import(
 
 @router.get("/links/{token}", tags=["单位回复"])
 def api_link(request: Request, token: str) -> dict[str, Any]:
-    from entrypoints.web.pages_unit import _limit
-
-    _limit(request, token)
+    limit_link(request, token)
     with new_uow(request) as uow:
         target = resolve_link(uow, clock_of(request), token)
         recipient = uow.rounds.recipient_by_id(target.recipient_id)
@@ -498,10 +464,9 @@ def api_link(request: Request, token: str) -> dict[str, Any]:
 
 @router.post("/links/{token}/replies", tags=["单位回复"], status_code=201)
 def api_link_reply(request: Request, token: str, body: LinkReplyBody) -> dict[str, Any]:
-    from entrypoints.web.pages_unit import _limit
     from workflow.actors import Actor, Role
 
-    _limit(request, token)
+    limit_link(request, token)
     with new_uow(request) as uow:
         target = resolve_link(uow, clock_of(request), token)
         unit = uow.directory.unit(target.unit_id)

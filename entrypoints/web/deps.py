@@ -89,3 +89,8 @@ def limit_rate(request: Request, rule: RateRule, key: str) -> None:
         uow.commit()
     if not allowed:
         raise TooManyRequests("RATE_LIMITED", rule.message)
+
+
+def limit_link(request: Request, token: str) -> None:
+    """Reply links are guessable only by brute force: count every use of one, page or API alike."""
+    limit_rate(request, request.app.state.link_rule, token)

@@ -15,19 +15,12 @@ from entrypoints.web.forms import (
     store_uploaded_revision,
 )
 from entrypoints.web.pages_common import back, page
-from workflow.calendar import deadline_time_of
+from workflow.calendar import read_deadline
 from workflow.errors import InvalidInput, NotFound
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
 from workflow.services.queries import round_status
-from workflow.services.replies import (
-    DOCX_TYPE,
-    ScanFile,
-    SubmitReply,
-    admit_late_reply,
-    comments_from_form,
-    submit_reply,
-)
+from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply, with_form
 from workflow.services.rounds import change_deadline
 from workflow.services.schedule_view import next_actions
 from workflow.services.versions import unapplied_adoptions
@@ -88,14 +81,6 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
     received_at = read_instant(received, "收到时间") if received else None
     rows = comment_rows(raw.getlist("target"), raw.getlist("text"), raw.getlist("basis"), raw.getlist("reason"))  # type: ignore[arg-type]
     no_comments = bool(raw.get("no_comments"))
-    form_unit = ""
-    filled = raw.get("form_docx")
-    if isinstance(filled, StarletteUploadFile) and filled.filename:
-        if rows or no_comments:
-            raise InvalidInput("REPLY_FORM_AND_ROWS", "已上传回复表时，请不要再在下方表格中填写意见或勾选无修改意见。")
-        data = await read_upload(filled, (".docx",)) or b""
-        form_unit, no_comments, rows = comments_from_form(data)
-        attachment = attachment or ScanFile(filled.filename, DOCX_TYPE, data)  # a sealed scan wins as the record
     cmd = SubmitReply(
         round_id=round_id,
         unit_name=str(raw.get("unit") or ""),
@@ -105,8 +90,12 @@ async def paper_reply(request: Request, round_id: int, user: Staff) -> Response:
         received_at=received_at,
         sealed=bool(raw.get("sealed")),
         attachment=attachment,
-        form_unit_name=form_unit,
     )
+    filled = raw.get("form_docx")
+    if isinstance(filled, StarletteUploadFile) and filled.filename:
+        if rows or no_comments:
+            raise InvalidInput("REPLY_FORM_AND_ROWS", "已上传回复表时，请不要再在下方表格中填写意见或勾选无修改意见。")
+        cmd = with_form(cmd, filled.filename, await read_upload(filled, (".docx",)) or b"")
     with new_uow(request) as uow:
         submit_reply(uow, clock_of(request), user.actor, cmd)
     return back(f"/rounds/{round_id}", "reply_saved")
@@ -122,7 +111,7 @@ def move_deadline(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    at = read_instant(deadline, "截止时间", date_only_at=deadline_time_of(settings_of(request).section("calendar")))
+    at = read_deadline(deadline, settings_of(request).section("calendar"))
     with new_uow(request) as uow:
         change_deadline(uow, clock_of(request), user.actor, round_id, at, reason)
     return back(f"/rounds/{round_id}", "deadline_changed")

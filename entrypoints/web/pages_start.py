@@ -13,12 +13,12 @@ from entrypoints.web.forms import (
     store_uploaded_draft,
 )
 from entrypoints.web.pages_common import back, page
-from workflow.calendar import deadline_time_of
+from workflow.calendar import read_deadline
 from workflow.errors import InvalidInput
 from workflow.reports.official import letter_document
 from workflow.services.dashboard import dashboard
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
-from workflow.timefmt import read_instant, to_beijing
+from workflow.timefmt import to_beijing
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,8 +84,7 @@ def _start_command(request: Request, form: dict[str, object], office_id: int) ->
         deadline, result = deadline_after_workdays(to_beijing(clock_of(request).now()).date(), n, calendar)
         warning = "；".join(result.warnings)
     elif deadline_text:
-        at = deadline_time_of(settings_of(request).section("calendar"))
-        deadline = read_instant(deadline_text, "截止时间", date_only_at=at)
+        deadline = read_deadline(deadline_text, settings_of(request).section("calendar"))
     else:
         raise InvalidInput("DEADLINE_REQUIRED", "请填写截止时间或工作日数。")
     letter_text = str(form.get("letter_date") or "").strip()

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import Forbidden, clock_of, limit_rate, new_uow
+from entrypoints.web.deps import Forbidden, clock_of, limit_link, new_uow
 from entrypoints.web.forms import comment_rows
 from entrypoints.web.render import templates
 from workflow.actors import Actor, Role
@@ -27,13 +27,9 @@ def link_csrf(request: Request, token: str) -> str:
     return hmac.new(request.app.state.secret.encode(), f"reply-form:{token}".encode(), hashlib.sha256).hexdigest()
 
 
-def _limit(request: Request, token: str) -> None:
-    limit_rate(request, request.app.state.link_rule, token)
-
-
 @router.get("/r/{token}")
 def reply_page(request: Request, token: str, sent: int = 0) -> Response:
-    _limit(request, token)
+    limit_link(request, token)
     with new_uow(request) as uow:
         target = resolve_link(uow, clock_of(request), token)
         rnd = uow.rounds.get(target.round_id)
@@ -69,7 +65,7 @@ def reply_page(request: Request, token: str, sent: int = 0) -> Response:
 
 @router.post("/r/{token}")
 async def reply_submit(request: Request, token: str, csrf_token: Annotated[str, Form()] = "") -> Response:
-    _limit(request, token)
+    limit_link(request, token)
     if not hmac.compare_digest(csrf_token, link_csrf(request, token)):
         raise Forbidden("CSRF_INVALID", "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。")
     raw = await request.form()

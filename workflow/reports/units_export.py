@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from storage.models import Unit
 from workflow.categories import category_label
 from workflow.errors import InvalidInput
+from workflow.spreadsheet import safe_cell
 
 HEADERS = ("名称", "类别", "别名", "联系人", "电话", "邮箱", "webhook")
 
@@ -23,16 +24,12 @@ def _row(unit: Unit) -> list[str]:
     return [unit.name, category_label(unit.category), aliases, unit.contact, unit.phone, unit.email, unit.webhook]
 
 
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
-
-
 def export_units(units: Sequence[Unit], fmt: str) -> bytes:
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(HEADERS)
-        writer.writerows([[_safe(v) for v in _row(u)] for u in units])
+        writer.writerows([[safe_cell(v) for v in _row(u)] for u in units])
         return buf.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
         from openpyxl import Workbook

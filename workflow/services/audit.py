@@ -12,6 +12,7 @@ from storage.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.clock import Clock
 from workflow.services._common import record
+from workflow.spreadsheet import safe_cell
 from workflow.timefmt import iso_beijing
 
 FIELDS = (
@@ -57,23 +58,13 @@ def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str
     return out
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def events_csv(events: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(FIELDS), extrasaction="ignore")
     writer.writeheader()
     for ev in events:
         row = {**ev, "payload": json.dumps(ev["payload"], ensure_ascii=False)}
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -7,12 +7,12 @@ notice is never queued twice for the same recipient and address.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from notifications.message import ascii_token
 from storage.models import Recipient
 from storage.uow import UnitOfWork
 from storage.views import UnitView
@@ -29,11 +29,7 @@ def _route(address: str) -> str:
 def message_key(*parts: object) -> str:
     """The idempotency key, ASCII only: it travels in Message-ID and HTTP headers, which allow no
     Chinese. A part such as a document number (孝政发〔2026〕7号) is replaced by a short hash of it."""
-    out = []
-    for part in parts:
-        text = str(part)
-        out.append(text if text.isascii() else "h" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
-    return ":".join(out)
+    return ":".join(ascii_token(str(part)) for part in parts)
 
 
 def _row(

@@ -37,8 +37,9 @@ def count_hit(uow: UnitOfWork, clock: Clock, rule: RateRule, key: str) -> bool:
     key_hash = hashlib.sha256(key.encode()).hexdigest()
     current = _window_start(now, rule.window)
     previous = current - rule.window
-    uow.rate_limits.purge(rule.bucket, previous)
     hits = uow.rate_limits.hit(rule.bucket, key_hash, current)
+    if hits == 1:  # a key's first request in a window: time to drop windows that no longer count
+        uow.rate_limits.purge(rule.bucket, previous)
     overlap = 1 - (now - current) / rule.window
     estimate = hits + uow.rate_limits.hits(rule.bucket, key_hash, previous) * overlap
     return estimate <= rule.limit

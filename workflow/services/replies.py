@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -320,9 +320,16 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
     return reply
 
 
-def comments_from_form(data: bytes) -> tuple[str, bool, list[CommentInput]]:
-    """(unit named on the form, 无修改意见 declared, comments) from a filled-in Word 回复表."""
+def with_form(cmd: SubmitReply, filename: str, data: bytes) -> SubmitReply:
+    """The reply a filled-in Word 回复表 carries: its comments (or 无修改意见), the unit it names (checked
+    against the unit replying), and the file itself as the record unless a sealed scan is already kept."""
     from workflow.parsing.reply_form import parse_reply_form
 
     form = parse_reply_form(data)
-    return form.unit_name, form.no_comments, form.comments
+    return replace(
+        cmd,
+        no_comments=form.no_comments,
+        comments=form.comments,
+        form_unit_name=form.unit_name,
+        attachment=cmd.attachment or ScanFile(filename or "回复表.docx", DOCX_TYPE, data),
+    )

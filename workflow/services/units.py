@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from storage.models import Unit
 from storage.uow import UnitOfWork
 from workflow.actors import Actor
-from workflow.categories import parse_category
+from workflow.categories import category_label, parse_category
 from workflow.clock import Clock
 from workflow.errors import InvalidInput
 from workflow.services._common import record
@@ -160,3 +160,19 @@ def update_unit(
         record(uow, actor, clock.now(), "unit.updated", f"unit:{unit.id}", name=unit.name, changed=changed)
     uow.commit()
     return unit
+
+
+def unit_summary(unit: Unit) -> dict[str, Any]:
+    """One unit as the CLI and the API show it."""
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "category": unit.category,
+        "category_label": category_label(unit.category),
+        "aliases": json.loads(unit.aliases or "[]"),
+        "contact": unit.contact,
+        "phone": unit.phone,
+        "email": unit.email,
+        "webhook": unit.webhook,
+        "active": unit.active,
+    }
