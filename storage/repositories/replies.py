@@ -10,6 +10,12 @@ from sqlmodel import Session, select
 from storage.models import Comment, Decision, Recipient, Reply, Unit
 from storage.views import UnitView
 
+# The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted.
+IN_QUEUE = and_(
+    Reply.superseded == False,  # noqa: E712
+    or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
+)
+
 
 class ReplyRepo:
     def __init__(self, session: Session) -> None:
@@ -62,11 +68,7 @@ class ReplyRepo:
         return self.session.get(Comment, comment_id)
 
     def _queue_filter(self, round_id: int):  # type: ignore[no-untyped-def]
-        return and_(
-            Reply.round_id == round_id,
-            Reply.superseded == False,  # noqa: E712
-            or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
-        )
+        return and_(Reply.round_id == round_id, IN_QUEUE)
 
     def decision_queue(self, round_id: int) -> list[tuple[Comment, Reply, UnitView, Decision | None]]:
         """On-time comments of each unit's last revision, plus late ones staff admitted."""
@@ -85,8 +87,7 @@ class ReplyRepo:
         row = self.session.exec(
             select(Comment.id)
             .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
-            .where(Comment.id == comment_id, Reply.superseded == False)  # noqa: E712
-            .where(or_(Reply.late == False, Reply.admitted == True))  # noqa: E712
+            .where(Comment.id == comment_id, IN_QUEUE)
         ).first()
         return row is not None
 
@@ -97,8 +98,7 @@ class ReplyRepo:
             select(Reply.round_id, func.count(Comment.id), undecided)  # type: ignore[arg-type]
             .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
             .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
-            .where(Reply.superseded == False)  # noqa: E712
-            .where(or_(Reply.late == False, Reply.admitted == True))  # noqa: E712
+            .where(IN_QUEUE)
             .group_by(Reply.round_id)
         ).all()
         return {rid: (int(total), int(open_ or 0)) for rid, total, open_ in rows}
