@@ -46,3 +46,22 @@ def test_postgres_is_backed_up_with_pg_dump(tmp_path: Path) -> None:
         error = cli.error("backup", "--output", str(tmp_path / "x.db"))
     assert error["code"] == "BACKUP_USE_PG_DUMP" and "pg_dump" in error["message"]
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_tampered_trail_is_reported_by_the_backup(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    cli = Cli(write_config(tmp_path / "config.toml", url), FixedClock(NOW))
+    cli.ok("init")
+    cli.ok("demo")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE auditevent SET actor = '某人' WHERE seq = 5"))
+    engine.dispose()
+    target = tmp_path / "copy.db"
+    error = cli.error("backup", "--output", str(target))
+    assert error["code"] == "BACKUP_AUDIT_BROKEN" and "第一条异常记录序号 5" in error["message"]
+    assert target.exists(), "the copy is written; the office learns the live trail is damaged"

@@ -48,3 +48,17 @@ def test_health_reports_a_missing_scheduler_and_relay(world: WebWorld) -> None:
     channels = {name: ConsoleChannel() for name in ("email", "webhook", "wecom", "dingtalk", "console")}
     Relay(world.engine, world.clock, channels, Composer(world.settings, world.clock)).run_once()
     assert client.get("/healthz").status_code == 200
+
+
+def test_an_unreachable_database_is_a_503(world: WebWorld) -> None:
+    from fastapi.testclient import TestClient
+
+    from entrypoints.web.app import create_app
+    from storage.db import make_engine
+
+    gone = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/consultflow?connect_timeout=2")
+    client = TestClient(create_app(world.settings, engine=gone, clock=world.clock))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error" and response.json()["checks"] == {"database": "error"}
+    assert response.json()["problems"][0].startswith("数据库不可用")
