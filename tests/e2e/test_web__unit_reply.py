@@ -22,6 +22,12 @@ def _rows(html: str) -> int:
     return len(re.findall(r'<textarea name="text"', html))
 
 
+def _send(client, token: str, csrf: str, rows: list[tuple[str, str, str, str]]):  # type: ignore[no-untyped-def]
+    """Post the reply form with these (target, text, basis, reason) rows."""
+    columns = dict(zip(("target", "text", "basis", "reason"), map(list, zip(*rows, strict=True)), strict=True))
+    return client.post(f"/r/{token}", data={"csrf_token": csrf, **columns})
+
+
 def test_revisions_start_from_the_last_reply_and_can_be_long(world: WebWorld) -> None:
     client = world.client()
     token = world.token("测试单位001")
@@ -32,17 +38,7 @@ def test_revisions_start_from_the_last_reply_and_can_be_long(world: WebWorld) ->
     first = [(f"序号{n}", f"第{n}项的意见", "依据", "理由") for n in (3, 8)] + [
         ("序号8 消防", "消防部分的意见", "", "")
     ]
-    sent = client.post(
-        f"/r/{token}",
-        data={
-            "csrf_token": csrf,
-            "target": [t for t, *_ in first],
-            "text": [x for _, x, *_ in first],
-            "basis": [b for *_, b, _ in first],
-            "reason": [r for *_, r in first],
-        },
-    )
-    assert sent.status_code == 303
+    assert _send(client, token, csrf, first).status_code == 303
     again = client.get(f"/r/{token}").text
     assert _rows(again) == 5, "three comments kept, two blank rows for more"
     assert "第3项的意见</textarea>" in again and "第8项的意见</textarea>" in again
@@ -51,17 +47,7 @@ def test_revisions_start_from_the_last_reply_and_can_be_long(world: WebWorld) ->
     assert "下表已填入你单位上次提交的意见" in again
 
     seven = [(f"序号{n}", f"修改后的第{n}项意见", "", "") for n in range(1, 8)]
-    revised = client.post(
-        f"/r/{token}",
-        data={
-            "csrf_token": csrf,
-            "target": [t for t, *_ in seven],
-            "text": [x for _, x, *_ in seven],
-            "basis": [""] * 7,
-            "reason": [""] * 7,
-        },
-    )
-    assert revised.status_code == 303
+    assert _send(client, token, csrf, seven).status_code == 303
     with UnitOfWork(world.engine) as uow:
         status = round_status(uow, world.round_id)
     mine = [c["text"] for c in status["comments"] if c["unit"] == "测试单位001"]
