@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.clock import Clock
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 
 
 def naive_dashboard(uow: UnitOfWork, clock: Clock) -> dict[str, Any]:

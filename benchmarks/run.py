@@ -22,10 +22,10 @@ from sqlalchemy import func, select
 from benchmarks.naive_dashboard import naive_dashboard
 from benchmarks.naive_sweep import naive_sweep
 from benchmarks.sweep_fixture import add_replies, load_overdue
+from kernel.clock import FixedClock, SystemClock
 from storage.db import create_schema, make_engine
 from storage.models import AuditEvent, Recipient, Round
 from storage.uow import UnitOfWork
-from workflow.clock import FixedClock, SystemClock
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.dashboard import dashboard
 from workflow.services.deadlines import sweep

@@ -23,7 +23,7 @@ from documents.model import (
     Table,
     cell_text,
 )
-from workflow.timefmt import cn_date
+from kernel.timefmt import cn_date
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 

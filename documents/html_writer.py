@@ -18,7 +18,7 @@ from documents.model import (
     SealBox,
     Table,
 )
-from workflow.timefmt import cn_date
+from kernel.timefmt import cn_date
 
 _ENV = Environment(
     loader=FileSystemLoader(str(Path(__file__).parent / "templates")),

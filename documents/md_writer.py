@@ -13,7 +13,7 @@ from documents.model import (
     Table,
     cell_text,
 )
-from workflow.timefmt import cn_date
+from kernel.timefmt import cn_date
 
 
 def _escape(text: str) -> str:

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kernel.clock import Clock
 from notifications.ics import deadline_ics
 from notifications.message import Attachment, OutgoingMessage
 from notifications.templates import MessageRenderer
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 from workflow.config import Settings
 from workflow.services.decisions import decision_text
 

@@ -18,11 +18,11 @@ from datetime import timedelta
 import structlog
 from sqlalchemy import Engine
 
+from kernel.clock import Clock
 from notifications.channels.base import Channel
 from notifications.message import DeliveryResult, OutgoingMessage
 from storage.models import DeliveryAttempt, OutboxMessage
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 
 log = structlog.get_logger("consultflow.relay")
 

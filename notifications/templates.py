@@ -21,8 +21,8 @@ from jinja2 import (
     select_autoescape,
 )
 
-from workflow.errors import InvalidInput
-from workflow.timefmt import cn_date, cn_datetime
+from kernel.errors import InvalidInput
+from kernel.timefmt import cn_date, cn_datetime
 
 BUILTIN = Path(__file__).parent / "templates"
 KINDS = (

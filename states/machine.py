@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from transitions import Machine
 
-from workflow.errors import Conflict
+from kernel.errors import Conflict
 
 C = TypeVar("C")
 GuardFn = Callable[[Any], bool]

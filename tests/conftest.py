@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kernel.clock import FixedClock
 from storage.db import create_schema, make_engine
 from tests.support.databases import database_url
-from workflow.clock import FixedClock
 
 
 @pytest.fixture

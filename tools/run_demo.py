@@ -9,11 +9,12 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+from kernel.actors import Actor, Role
+from kernel.clock import SystemClock
+from kernel.timefmt import cn_datetime, to_beijing
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
-from workflow.actors import Actor, Role
-from workflow.clock import SystemClock
 from workflow.config import load_settings
 from workflow.demo.loader import load_demo
 from workflow.demo.units import demo_units
@@ -22,7 +23,6 @@ from workflow.services.accounts import add_user
 from workflow.services.drafts import import_draft
 from workflow.services.links import link_token
 from workflow.services.rounds import StartRound, start_round
-from workflow.timefmt import cn_datetime, to_beijing
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNTS = (

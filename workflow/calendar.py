@@ -22,8 +22,8 @@ from typing import Any
 
 import chinese_calendar
 
-from workflow.errors import InvalidInput
-from workflow.timefmt import beijing_to_utc, cn_date, read_instant
+from kernel.errors import InvalidInput
+from kernel.timefmt import beijing_to_utc, cn_date, read_instant
 
 WEEKDAYS = "一二三四五六日"
 HOLIDAY_NAMES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 
 class UnitCategory(StrEnum):

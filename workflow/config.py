@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 DEFAULT_CONFIG = Path("config.toml")
 DEVELOPMENT_SECRET = "consultflow-development-secret"

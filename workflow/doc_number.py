@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 _BRACKETS = re.compile(r"[\[［【(（〔]\s*(\d{4})\s*[\]］】)）〕]")
 _PATTERN = re.compile(r"^(?P<code>[^\s〔〕]+?)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,4})号$")

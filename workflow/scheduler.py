@@ -22,8 +22,8 @@ import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
+from kernel.clock import Clock
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 from workflow.schedule_plan import plan_round
 from workflow.services.deadlines import SweepResult, enforce_round, sweep
 
@@ -49,7 +49,7 @@ class SchedulerSettings:
 
 def queue_due_reminders(engine: Engine, clock: Clock, round_id: int, offset: str) -> int:
     """Queue one reminder per silent unit for this offset; keys make a second run a no-op."""
-    from workflow.actors import SYSTEM
+    from kernel.actors import SYSTEM
     from workflow.services._common import record
     from workflow.services.messages import queue_reminders
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from workflow.errors import Conflict, NotFound
+from kernel.errors import Conflict, NotFound
 
 
 class NamedUnit(Protocol):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.actors import Actor, Role
-from workflow.errors import InvalidInput
+from kernel.actors import Actor, Role
+from kernel.errors import InvalidInput
 from workflow.services.decisions import OUTCOME_LABELS, Decide
 from workflow.services.decisions import decide as decide_service
 from workflow.services.issuance import issue as issue_service

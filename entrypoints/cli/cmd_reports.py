@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.errors import DomainError, InvalidInput
+from kernel.errors import DomainError, InvalidInput
 from workflow.services.audit import events_csv, export_events, verify
 
 audit_app = typer.Typer(help="审计记录", no_args_is_help=True)

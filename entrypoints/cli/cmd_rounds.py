@@ -9,13 +9,13 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
+from kernel.errors import InvalidInput
+from kernel.timefmt import iso_beijing, read_instant, to_beijing
 from workflow.calendar import read_deadline
-from workflow.errors import InvalidInput
 from workflow.services.deadlines import sweep as sweep_service
 from workflow.services.queries import list_rounds, round_status
 from workflow.services.replies import SubmitReply, admit_late_reply, parse_comments_json, submit_reply, with_form
 from workflow.services.rounds import StartRound, change_deadline, start_round
-from workflow.timefmt import iso_beijing, read_instant, to_beijing
 
 app = typer.Typer(help="征求意见轮次", no_args_is_help=True)
 

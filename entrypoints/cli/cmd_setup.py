@@ -7,8 +7,8 @@ from datetime import date
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
+from kernel.errors import InvalidInput
 from storage.migrate import upgrade
-from workflow.errors import InvalidInput
 from workflow.services.units import ensure_office
 
 

@@ -56,7 +56,7 @@ def export(output: Path = typer.Option(..., "--output", help="导出文件（.cs
 
 
 def _read(file: Path) -> bytes:
-    from workflow.errors import InvalidInput
+    from kernel.errors import InvalidInput
 
     try:
         return file.read_bytes()

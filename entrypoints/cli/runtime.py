@@ -12,13 +12,13 @@ from typing import Any, NoReturn
 import typer
 from sqlalchemy import Engine
 
+from kernel.actors import Actor, Role
+from kernel.clock import Clock, SystemClock
+from kernel.errors import DomainError
 from storage.db import make_engine
 from storage.migrate import is_initialised
 from storage.uow import UnitOfWork
-from workflow.actors import Actor, Role
-from workflow.clock import Clock, SystemClock
 from workflow.config import Settings, load_settings
-from workflow.errors import DomainError
 from workflow.logging import configure_logging
 
 

@@ -41,8 +41,9 @@ from entrypoints.web.deps import (
 )
 from entrypoints.web.forms import UNIT_SUFFIXES, read_upload, store_uploaded_draft, store_uploaded_revision
 from entrypoints.web.pages_auth import set_session_cookie
+from kernel.errors import InvalidInput
+from kernel.timefmt import cn_datetime, iso_beijing, parse_instant, read_instant, to_beijing
 from workflow.calendar import read_deadline
-from workflow.errors import InvalidInput
 from workflow.parsing.units_file import parse_units_file
 from workflow.reports.adoption import adoption_table
 from workflow.services import decisions as decision_service
@@ -56,7 +57,6 @@ from workflow.services.replies import SubmitReply, admit_late_reply, submit_repl
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, change_deadline, start_round
 from workflow.services.units import import_units, unit_summary, update_unit
-from workflow.timefmt import cn_datetime, iso_beijing, parse_instant, read_instant, to_beijing
 
 router = APIRouter()
 Csrf = Annotated[str | None, Header(alias="X-CSRF-Token")]
@@ -464,7 +464,7 @@ def api_link(request: Request, token: str) -> dict[str, Any]:
 
 @router.post("/links/{token}/replies", tags=["单位回复"], status_code=201)
 def api_link_reply(request: Request, token: str, body: LinkReplyBody) -> dict[str, Any]:
-    from workflow.actors import Actor, Role
+    from kernel.actors import Actor, Role
 
     limit_link(request, token)
     with new_uow(request) as uow:

@@ -22,13 +22,12 @@ from entrypoints.web import (
     pages_unit,
     pages_units,
 )
-from entrypoints.web.deps import AuthRequired, Forbidden
 from entrypoints.web.render import templates
+from kernel.clock import Clock, SystemClock
+from kernel.errors import AuthRequired, Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from storage.db import make_engine
 from storage.uow import UnitOfWork
-from workflow.clock import Clock, SystemClock
 from workflow.config import Settings
-from workflow.errors import Conflict, DomainError, InvalidInput, NotFound, TooManyRequests
 from workflow.services.health import HealthPolicy, health
 from workflow.services.ratelimit import RateRule
 

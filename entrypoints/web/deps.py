@@ -8,22 +8,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kernel.clock import Clock
+from kernel.errors import AuthRequired, Forbidden, TooManyRequests
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 from workflow.config import Settings
-from workflow.errors import DomainError, TooManyRequests
 from workflow.services.accounts import CurrentUser, current_user
 from workflow.services.ratelimit import RateRule, count_hit
 
 SESSION_COOKIE = "cf_session"
-
-
-class AuthRequired(DomainError):
-    """No valid session: pages redirect to the login page, the API answers 401."""
-
-
-class Forbidden(DomainError):
-    """Signed in, but this role may not do this: 403."""
 
 
 def settings_of(request: Request) -> Settings:

@@ -7,7 +7,7 @@ from pathlib import PurePath
 from fastapi import Request, UploadFile
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.services.accounts import CurrentUser
 from workflow.services.drafts import DraftStored, import_draft_file, revise_draft_file
 from workflow.services.replies import CommentInput

@@ -20,7 +20,7 @@ from entrypoints.web.deps import (
     optional_user,
 )
 from entrypoints.web.render import templates
-from workflow.errors import DomainError
+from kernel.errors import DomainError
 from workflow.services.accounts import SESSION_HOURS, login, logout
 
 router = APIRouter(include_in_schema=False)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from entrypoints.web.deps import Staff, check_csrf, clock_of, new_uow
 from entrypoints.web.pages_common import back, page
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.services import decisions as decision_service
 from workflow.services.queries import round_status
 from workflow.services.review import submit_review

@@ -38,7 +38,7 @@ def document(request: Request, round_id: int, kind: str, fmt: str, user: AnyUser
 
 @router.get("/attachments/{attachment_id}")
 def attachment(request: Request, attachment_id: int, user: AnyUser) -> Response:
-    from workflow.errors import NotFound
+    from kernel.errors import NotFound
 
     with new_uow(request) as uow:
         row = uow.accounts.attachment(attachment_id)

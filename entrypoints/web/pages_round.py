@@ -15,8 +15,9 @@ from entrypoints.web.forms import (
     store_uploaded_revision,
 )
 from entrypoints.web.pages_common import back, page
+from kernel.errors import InvalidInput, NotFound
+from kernel.timefmt import read_instant, to_beijing
 from workflow.calendar import read_deadline
-from workflow.errors import InvalidInput, NotFound
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
 from workflow.services.queries import round_status
@@ -24,7 +25,6 @@ from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, s
 from workflow.services.rounds import change_deadline
 from workflow.services.schedule_view import next_actions
 from workflow.services.versions import unapplied_adoptions
-from workflow.timefmt import read_instant, to_beijing
 
 router = APIRouter(include_in_schema=False)
 

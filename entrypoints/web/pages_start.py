@@ -13,12 +13,12 @@ from entrypoints.web.forms import (
     store_uploaded_draft,
 )
 from entrypoints.web.pages_common import back, page
+from kernel.errors import InvalidInput
+from kernel.timefmt import to_beijing
 from workflow.calendar import read_deadline
-from workflow.errors import InvalidInput
 from workflow.reports.official import letter_document
 from workflow.services.dashboard import dashboard
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
-from workflow.timefmt import to_beijing
 
 router = APIRouter(include_in_schema=False)
 

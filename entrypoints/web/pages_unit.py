@@ -13,10 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import Forbidden, clock_of, limit_link, new_uow
+from entrypoints.web.deps import clock_of, limit_link, new_uow
 from entrypoints.web.forms import comment_rows
 from entrypoints.web.render import templates
-from workflow.actors import Actor, Role
+from kernel.actors import Actor, Role
+from kernel.errors import Forbidden
 from workflow.services.links import resolve_link
 from workflow.services.replies import SubmitReply, submit_reply
 

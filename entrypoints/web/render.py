@@ -7,13 +7,13 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from kernel.timefmt import cn_datetime, to_beijing
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.round import ROUND_MACHINE
 from workflow.categories import CATEGORY_LABELS
 from workflow.reports.official import ACTION_LABELS, ROLE_LABELS
 from workflow.services.decisions import OUTCOME_LABELS, REASON_SNIPPETS
-from workflow.timefmt import cn_datetime, to_beijing
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

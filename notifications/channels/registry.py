@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import InvalidInput
 from notifications.addresses import validate_email
 from notifications.channels.base import Channel
 from notifications.channels.console import ConsoleChannel
@@ -22,7 +23,6 @@ from notifications.channels.robots import DingTalkChannel, WeComChannel
 from notifications.channels.smtp import SmtpChannel, SmtpSettings
 from notifications.channels.webhook import WebhookChannel
 from notifications.routing import channel_for_address
-from workflow.errors import InvalidInput
 
 __all__ = ["build_channels", "channel_for_address"]
 

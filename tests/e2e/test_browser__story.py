@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kernel.clock import FixedClock
+from kernel.timefmt import to_beijing
 from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.live_server import live_server
 from tests.support.processes import wait_until
 from tests.support.scenario import DRAFT_TEXT, STAFF, setup_office
 from tests.support.web import PASSWORD, SECRET, T0
-from workflow.clock import FixedClock
 from workflow.config import load_settings
 from workflow.services.accounts import add_user
 from workflow.services.links import link_token
-from workflow.timefmt import to_beijing
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

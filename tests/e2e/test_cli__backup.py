@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kernel.clock import FixedClock
 from tests.support.cli import Cli, write_config
 from tests.support.databases import pg_schema_url, require_pg
-from workflow.clock import FixedClock
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 

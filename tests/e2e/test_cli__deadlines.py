@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kernel.clock import FixedClock
 from storage.db import make_engine
 from tests.e2e.test_cli__journey import DRAFT, UNITS_CSV
 from tests.support.cli import Cli, table_counts, write_config
-from workflow.clock import FixedClock
 
 NOW = datetime(2026, 9, 28, 2, 0, tzinfo=UTC)  # 2026-09-28 10:00 Beijing, before National Day
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.clock import FixedClock
 from tests.support.cli import Cli, write_config
-from workflow.clock import FixedClock
 
 SEED_DEEMED = [
     "发改局",

@@ -15,9 +15,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from kernel.clock import FixedClock
 from tests.e2e.test_cli__demo import SEED_DEEMED
 from tests.support.cli import Cli, write_config
-from workflow.clock import FixedClock
 
 KINDS = ("letter", "reply-form", "adoption", "explanation", "review-package", "audit")
 

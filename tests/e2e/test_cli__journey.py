@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from kernel.clock import FixedClock
 from storage.db import make_engine
 from tests.support.cli import Cli, table_counts, write_config
-from workflow.clock import FixedClock
 
 DRAFT = Path(__file__).resolve().parents[2] / "workflow/demo/data/draft_2023_safety.txt"
 

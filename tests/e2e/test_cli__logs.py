@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kernel.clock import FixedClock
 from tests.e2e.test_cli__journey import DRAFT, UNITS_CSV
 from tests.support.cli import Cli, write_config
-from workflow.clock import FixedClock
 
 
 def _due_round(cli: Cli, clock: FixedClock, tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from kernel.clock import FixedClock
 from storage.db import make_engine
 from tests.e2e.test_cli__journey import DRAFT, UNITS_CSV
 from tests.support.cli import Cli, table_counts, write_config
-from workflow.clock import FixedClock
 
 
 @pytest.fixture

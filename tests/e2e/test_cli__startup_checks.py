@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.clock import FixedClock
 from tests.support.cli import Cli, write_config
-from workflow.clock import FixedClock
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 STRONG = "k3Jx9-0vQm2Lw8sT4yZb7NcRf1HdGp6Ue5Ai"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from kernel.clock import FixedClock
 from tests.e2e.test_cli__journey import DRAFT, UNITS_CSV, _comments
 from tests.support.cli import Cli, write_config
-from workflow.clock import FixedClock
 
 
 def test_diff_and_unapplied_adoptions(tmp_path: Path, clock: FixedClock) -> None:

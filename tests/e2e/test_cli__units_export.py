@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from kernel.clock import FixedClock
 from tests.e2e.test_cli__journey import UNITS_CSV
 from tests.support.cli import Cli, write_config
-from workflow.clock import FixedClock
 
 
 @pytest.fixture

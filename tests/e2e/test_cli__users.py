@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from entrypoints.web.app import create_app
+from kernel.clock import FixedClock
 from storage.db import make_engine
 from tests.support.cli import Cli, table_counts, write_config
-from workflow.clock import FixedClock
 from workflow.config import load_settings
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

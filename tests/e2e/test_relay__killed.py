@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from kernel.clock import SystemClock
 from storage.db import create_schema, make_engine
 from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.processes import ROOT, cli_command, wait_until
 from tests.support.scenario import new_round, setup_office
 from tests.support.smtp_server import SmtpServer
-from workflow.clock import SystemClock
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("realtime")]
 

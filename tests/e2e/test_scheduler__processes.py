@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
+from kernel.clock import SystemClock
 from storage.audit import verify_chain
 from storage.db import create_schema, make_engine
 from storage.models import AuditEvent, Recipient, Round
@@ -17,7 +18,6 @@ from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.processes import free_port, running, wait_http, wait_until
 from tests.support.scenario import new_round, setup_office
-from workflow.clock import SystemClock
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("realtime")]
 CLOCK = SystemClock()

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kernel.timefmt import to_beijing
 from storage.uow import UnitOfWork
 from tests.support.web import WebWorld, build_world, login
 from workflow.services.deadlines import sweep
 from workflow.services.queries import round_status
-from workflow.timefmt import to_beijing
 
 
 @pytest.fixture

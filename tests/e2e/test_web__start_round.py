@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kernel.timefmt import iso_beijing
 from storage.uow import UnitOfWork
 from tests.support.cli import table_counts
 from tests.support.scenario import DRAFT_TEXT
 from tests.support.web import WebWorld, build_world, login
-from workflow.timefmt import iso_beijing
 
 
 @pytest.fixture

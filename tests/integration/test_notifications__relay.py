@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kernel.clock import FixedClock
 from notifications.channels.smtp import SmtpChannel, SmtpSettings
 from notifications.compose import Composer
 from notifications.relay import Relay, RelayPolicy
@@ -18,7 +19,6 @@ from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.scenario import STAFF, new_round, setup_office
 from tests.support.smtp_server import SmtpServer
-from workflow.clock import FixedClock
 from workflow.config import load_settings
 from workflow.reports.attachments import notice_attachments
 from workflow.schedule_plan import plan_round

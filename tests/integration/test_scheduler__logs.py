@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from structlog.testing import capture_logs
 
+from kernel.clock import FixedClock
 from tests.support.scenario import new_round, setup_office
-from workflow.clock import FixedClock
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

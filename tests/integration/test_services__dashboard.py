@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from kernel.clock import FixedClock
 from storage.uow import UnitOfWork
 from tests.support.scenario import STAFF, new_round, setup_office
-from workflow.clock import FixedClock
 from workflow.services.dashboard import dashboard
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide

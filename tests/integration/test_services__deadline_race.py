@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from kernel.clock import SystemClock
+from kernel.errors import DomainError
 from storage.audit import verify_chain
 from storage.uow import UnitOfWork
 from tests.support.scenario import STAFF, new_round, setup_office
-from workflow.clock import SystemClock
-from workflow.errors import DomainError
 from workflow.services.deadlines import sweep
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from kernel.clock import FixedClock
+from kernel.errors import Conflict
 from storage.audit import verify_chain
 from storage.models import AuditEvent
 from storage.uow import UnitOfWork
 from tests.support.scenario import STAFF, new_round, setup_office
-from workflow.clock import FixedClock
-from workflow.errors import Conflict
 from workflow.reports.adoption import adoption_table
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide

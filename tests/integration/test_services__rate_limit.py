@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from kernel.clock import FixedClock
 from storage.models import RateLimitCounter
 from storage.uow import UnitOfWork
-from workflow.clock import FixedClock
 from workflow.services.ratelimit import RateRule, count_hit
 
 RULE = RateRule("login", 5, "登录尝试过于频繁，请稍后再试。")

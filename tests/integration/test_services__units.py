@@ -7,11 +7,11 @@ import json
 import pytest
 from sqlalchemy import Engine
 
+from kernel.actors import Actor, Role
+from kernel.clock import FixedClock
+from kernel.errors import DomainError
 from storage.uow import UnitOfWork
 from tests.support.cli import table_counts
-from workflow.actors import Actor, Role
-from workflow.clock import FixedClock
-from workflow.errors import DomainError
 from workflow.parsing.units_file import UnitRecord
 from workflow.services.units import import_units
 from workflow.unit_names import resolve_unit

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, MetaData, func, select
 
 from entrypoints.cli.main import main
 from entrypoints.cli.runtime import Runtime
-from workflow.clock import Clock
+from kernel.clock import Clock
 
 
 @dataclass

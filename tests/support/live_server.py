@@ -11,8 +11,8 @@ import uvicorn
 from sqlalchemy import Engine
 
 from entrypoints.web.app import create_app
+from kernel.clock import Clock
 from tests.support.processes import free_port, wait_http
-from workflow.clock import Clock
 from workflow.config import Settings
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 

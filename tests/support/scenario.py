@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from kernel.actors import Actor, Role
+from kernel.clock import Clock
 from storage.uow import UnitOfWork
-from workflow.actors import Actor, Role
-from workflow.clock import Clock
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.parsing.units_file import UnitRecord
 from workflow.services.drafts import import_draft

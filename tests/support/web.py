@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from entrypoints.web.app import create_app
+from kernel.clock import FixedClock
 from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.scenario import STAFF, new_round, setup_office
-from workflow.clock import FixedClock
 from workflow.config import Settings, load_settings
 from workflow.services.accounts import add_user
 from workflow.services.links import link_token

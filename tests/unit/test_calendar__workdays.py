@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from kernel.errors import InvalidInput
 from workflow.calendar import CalendarConfig, WorkCalendar, deadline_after_workdays
-from workflow.errors import InvalidInput
 
 CAL = WorkCalendar()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kernel.errors import InvalidInput
 from workflow.doc_number import parse_doc_number
-from workflow.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

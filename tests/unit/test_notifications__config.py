@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from kernel.errors import InvalidInput
 from notifications.channels.console import ConsoleChannel
 from notifications.channels.registry import build_channels
 from notifications.channels.robots import DingTalkChannel, WeComChannel
 from notifications.channels.smtp import SmtpChannel
 from notifications.channels.webhook import WebhookChannel
-from workflow.errors import InvalidInput
 
 SHIPPED = tomllib.loads((Path(__file__).resolve().parents[2] / "config.toml").read_text("utf-8"))["notifications"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kernel.errors import InvalidInput
 from notifications.ics import deadline_ics
 from notifications.templates import KINDS, MessageRenderer, cn_duration, sample_context
-from workflow.errors import InvalidInput
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.errors import InvalidInput
 from tests.fixtures.seed_docx import write_seed_docx
-from workflow.errors import InvalidInput
 from workflow.parsing.draft_docx import parse_draft_docx
 from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.draft_markdown import parse_draft_markdown

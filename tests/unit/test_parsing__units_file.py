@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.parsing.units_file import UnitRecord, parse_units_file
 
 CHINESE = (

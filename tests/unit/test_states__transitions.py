@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kernel.errors import Conflict
 from states.draft import DRAFT_MACHINE, DraftContext, DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from states.round import ROUND_MACHINE, RoundContext, RoundState
-from workflow.errors import Conflict
 
 NOW = datetime(2023, 2, 18, 2, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from workflow.errors import InvalidInput
-from workflow.timefmt import parse_instant, read_instant
+from kernel.errors import InvalidInput
+from kernel.timefmt import parse_instant, read_instant
 
 TEN = datetime(2023, 2, 18, 2, 0, tzinfo=UTC)  # 2023-02-18 10:00 Beijing
 

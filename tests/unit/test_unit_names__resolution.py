@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from workflow.errors import Conflict, NotFound
+from kernel.errors import Conflict, NotFound
 from workflow.unit_names import resolve_unit, resolve_units
 
 

@@ -12,12 +12,13 @@ from importlib import resources
 
 from sqlalchemy import Engine
 
+from kernel.actors import Actor, Role
+from kernel.clock import FixedClock
+from kernel.errors import Conflict
+from kernel.timefmt import beijing_to_utc
 from storage.uow import UnitOfWork
-from workflow.actors import Actor, Role
-from workflow.clock import FixedClock
 from workflow.config import Settings
 from workflow.demo.units import demo_units
-from workflow.errors import Conflict
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide
@@ -26,7 +27,6 @@ from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, start_round
 from workflow.services.units import ensure_office, import_units
-from workflow.timefmt import beijing_to_utc
 
 DOC_NUMBER = "孝安办函〔2023〕1号"
 DRAFT_TITLE = "孝义市人民政府关于做好2023年安全生产工作的通知"

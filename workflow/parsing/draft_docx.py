@@ -13,7 +13,7 @@ import zipfile
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.parsing.body import find_parts, find_title
 from workflow.parsing.draft_model import ParsedDraft
 from workflow.parsing.table_rows import TaskTableBuilder, clean, is_header

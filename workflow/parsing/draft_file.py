@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.parsing.draft_docx import parse_draft_docx
 from workflow.parsing.draft_markdown import parse_draft_markdown
 from workflow.parsing.draft_model import ParsedDraft

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.parsing.body import find_parts, find_title
 from workflow.parsing.draft_model import ParsedDraft
 from workflow.parsing.table_rows import TaskTableBuilder, is_header

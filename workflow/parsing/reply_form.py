@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 
+from kernel.errors import InvalidInput
 from workflow.comment_input import CommentInput
-from workflow.errors import InvalidInput
 
 _COLUMNS = (("条目", "target"), ("修改意见", "text"), ("依据", "basis"), ("理由", "reason"))
 _BLANK = re.compile(r"[\s＿_　]+")

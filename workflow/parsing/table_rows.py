@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.parsing.draft_model import Task, TaskItem
 
 HEADER = ("序号", "任务", "主要内容", "责任单位")

@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 from workflow.parsing.draft_file import decode_text
 
 _HEADERS = {

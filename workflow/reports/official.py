@@ -10,14 +10,14 @@ import json
 from typing import Any
 
 from documents.model import AttachmentHeading, Cell, Heading, KeyValue, OfficialDocument, Paragraph, SealBox, Table
+from kernel.errors import NotFound
+from kernel.timefmt import cn_date, cn_datetime, to_beijing
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER
-from workflow.errors import NotFound
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import export_events, verify
 from workflow.services.versions import unapplied_adoptions
-from workflow.timefmt import cn_date, cn_datetime, to_beijing
 from workflow.unit_names import resolve_unit
 
 CN_NUMBERS = "零一二三四五六七八九十"

@@ -12,8 +12,8 @@ from documents.docx_writer import render_docx
 from documents.html_writer import render_html
 from documents.md_writer import render_markdown
 from documents.model import OfficialDocument
+from kernel.errors import InvalidInput
 from storage.uow import UnitOfWork
-from workflow.errors import InvalidInput
 from workflow.reports import official
 from workflow.reports.adoption import adoption_table
 from workflow.services.audit import events_csv, export_events, verify

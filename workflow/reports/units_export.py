@@ -11,9 +11,9 @@ import io
 import json
 from collections.abc import Sequence
 
+from kernel.errors import InvalidInput
 from storage.models import Unit
 from workflow.categories import category_label
-from workflow.errors import InvalidInput
 from workflow.spreadsheet import safe_cell
 
 HEADERS = ("名称", "类别", "别名", "联系人", "电话", "邮箱", "webhook")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from kernel.actors import Actor
+from kernel.errors import NotFound
 from storage.audit import PendingEvent
 from storage.models import Draft, Round
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.errors import NotFound
 
 
 def record(

@@ -10,11 +10,11 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from kernel.actors import Actor, Role
+from kernel.clock import Clock
+from kernel.errors import Conflict, InvalidInput, NotFound
 from storage.models import User, WebSession
 from storage.uow import UnitOfWork
-from workflow.actors import Actor, Role
-from workflow.clock import Clock
-from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.services._common import record
 
 _HASHER = PasswordHasher()

@@ -7,13 +7,13 @@ import io
 import json
 from typing import Any
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.timefmt import iso_beijing
 from storage.audit import ChainVerdict, iter_events, verify_chain
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
 from workflow.services._common import record
 from workflow.spreadsheet import safe_cell
-from workflow.timefmt import iso_beijing
 
 FIELDS = (
     "seq",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.clock import Clock
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 from workflow.services.health import HealthPolicy, health
 
 

@@ -15,13 +15,13 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from kernel.actors import SYSTEM, Actor
+from kernel.clock import Clock
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.recipient import RECIPIENT_MACHINE, RecipientContext
 from states.round import ROUND_MACHINE, RoundContext
 from storage.audit import PendingEvent, canonical_payload
 from storage.uow import UnitOfWork
-from workflow.actors import SYSTEM, Actor
-from workflow.clock import Clock
 
 
 @dataclass(frozen=True)

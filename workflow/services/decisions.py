@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import Conflict, InvalidInput, NotFound
 from storage.models import Decision
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
-from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.timefmt import iso_beijing
 from storage.uow import UnitOfWork
-from workflow.timefmt import iso_beijing
 
 KIND_LABELS = {
     "solicitation": "征求意见通知",

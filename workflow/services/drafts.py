@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import InvalidInput
 from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from storage.models import Draft, DraftVersion, Task, TaskItem
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
-from workflow.errors import InvalidInput
 from workflow.parsing.draft_model import ParsedDraft
 from workflow.services._common import load_draft, record
 

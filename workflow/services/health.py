@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from kernel.clock import Clock
+from kernel.timefmt import iso_beijing
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
-from workflow.timefmt import iso_beijing
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from kernel.actors import Actor
+from kernel.clock import Clock
 from states.draft import DRAFT_MACHINE, DraftContext
 from storage.models import Draft
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
 from workflow.doc_number import parse_doc_number
 from workflow.services._common import load_draft, load_round, record
 

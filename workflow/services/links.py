@@ -12,11 +12,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import NotFound
 from storage.models import ReplyLink
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
-from workflow.errors import NotFound
 from workflow.services._common import record
 
 

@@ -166,7 +166,7 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
         return []
     address, unit_id = office.email, None
     if to_reviewer:
-        from workflow.errors import DomainError
+        from kernel.errors import DomainError
         from workflow.unit_names import resolve_unit
 
         try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import Conflict, NotFound
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
-from workflow.errors import Conflict, NotFound
 from workflow.services._common import record
 
 

@@ -10,8 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from kernel.clock import Clock
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 
 
 @dataclass(frozen=True)

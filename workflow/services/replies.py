@@ -9,13 +9,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import Conflict, DomainError, InvalidInput, NotFound
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from storage.models import Comment, Draft, Reply, Round, Unit
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
 from workflow.comment_input import CommentInput
-from workflow.errors import Conflict, DomainError, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
 from workflow.unit_names import resolve_unit, unit_aliases
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import Conflict, InvalidInput
 from states.draft import DRAFT_MACHINE, DraftContext
 from storage.models import LegalityReview
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
-from workflow.errors import Conflict, InvalidInput
 from workflow.services._common import load_draft, load_round, record
 
 

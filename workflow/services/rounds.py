@@ -6,17 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.timefmt import to_beijing
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
 from storage.models import Round, Unit
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
 from workflow.categories import parse_category
-from workflow.clock import Clock
 from workflow.doc_number import parse_doc_number
-from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.services._common import load_draft, load_round, record
-from workflow.timefmt import to_beijing
 from workflow.unit_names import resolve_unit, resolve_units
 
 # The letter and the notice state 逾期未回复视为无意见 themselves, right after the deadline, as the seed does.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.clock import Clock
+from kernel.timefmt import iso_beijing
 from storage.uow import UnitOfWork
-from workflow.clock import Clock
 from workflow.config import Settings
 from workflow.schedule_plan import plan_round
 from workflow.services._common import load_round
-from workflow.timefmt import iso_beijing
 
 
 def reminder_hours(settings: Settings) -> list[float]:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import InvalidInput
 from storage.models import Unit
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
 from workflow.categories import category_label, parse_category
-from workflow.clock import Clock
-from workflow.errors import InvalidInput
 from workflow.services._common import record
 
 
@@ -122,7 +122,7 @@ def update_unit(
     commands that use the old name still find it. A disabled unit stays in old rounds but is not
     offered for new ones.
     """
-    from workflow.errors import NotFound
+    from kernel.errors import NotFound
 
     unit = uow.directory.unit(unit_id)
     if unit is None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kernel.errors import NotFound
 from storage.uow import UnitOfWork
-from workflow.errors import NotFound
 from workflow.services._common import load_draft, load_round
 
 

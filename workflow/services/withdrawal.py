@@ -3,13 +3,13 @@ deeming anyone, and the units still asked are told."""
 
 from __future__ import annotations
 
+from kernel.actors import Actor
+from kernel.clock import Clock
+from kernel.errors import InvalidInput
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
 from storage.models import Draft
 from storage.uow import UnitOfWork
-from workflow.actors import Actor
-from workflow.clock import Clock
-from workflow.errors import InvalidInput
 from workflow.services._common import load_draft, load_round, record
 
 

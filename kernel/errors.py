@@ -39,3 +39,15 @@ class InvalidInput(DomainError):
 
 class TooManyRequests(DomainError):
     """The client exceeded a rate limit; it may try again after the window passes."""
+
+
+class AuthRequired(DomainError):
+    """No valid session: pages redirect to the login page, the API answers 401."""
+
+
+class Forbidden(DomainError):
+    """Signed in (or holding a link), but not allowed to do this."""
+
+
+class Unavailable(DomainError):
+    """A part the request needs (the database) cannot serve it right now; retrying later may work."""

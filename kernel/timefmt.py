@@ -7,7 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from workflow.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
