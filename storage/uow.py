@@ -70,3 +70,13 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+UowFactory = Callable[[], UnitOfWork]
+"""What a service that needs several transactions (the sweep, the relay, the scheduler) is given: a
+new unit of work per transaction. Services never see an engine."""
+
+
+def uow_factory(engine: Engine, *, importing: bool = False) -> UowFactory:
+    """The factory for ``engine`` (entry points build it once)."""
+    return lambda: UnitOfWork(engine, importing=importing)
