@@ -24,8 +24,8 @@ from benchmarks.naive_sweep import naive_sweep
 from benchmarks.sweep_fixture import add_replies, load_overdue
 from kernel.clock import FixedClock, SystemClock
 from storage.db import create_schema, make_engine
-from storage.models import AuditEvent, Recipient, Round
-from storage.uow import UnitOfWork
+from storage.models import AuditEvent, Round
+from storage.uow import UnitOfWork, uow_factory
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.dashboard import dashboard
 from workflow.services.deadlines import sweep
@@ -40,7 +40,7 @@ def bench_sweep(workdir: Path, rounds: int, per_round: int, naive_rounds: int, n
     load_overdue(engine, rounds, per_round, DEADLINE)
     clock = FixedClock(DEADLINE + timedelta(minutes=1))
     t0 = time.perf_counter()
-    result = sweep(engine, clock, batch=1000, notify=notify)
+    result = sweep(uow_factory(engine), clock, batch=1000, notify=notify)
     fast = time.perf_counter() - t0
     with engine.connect() as conn:
         events = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
@@ -84,7 +84,7 @@ def bench_latency(workdir: Path, rounds: int, spread_seconds: float) -> dict[str
                 )
             )
     scheduler = DeadlineScheduler(
-        engine,
+        uow_factory(engine),
         SystemClock(),
         SchedulerSettings(sweep_interval_seconds=60, resync_interval_seconds=1, reminder_hours=[]),
     )
@@ -100,9 +100,7 @@ def bench_latency(workdir: Path, rounds: int, spread_seconds: float) -> dict[str
         scheduler.shutdown()
     with UnitOfWork(engine) as uow:
         rows = [(r.deadline, r.enforced_at) for r in uow.rounds.all()]
-        pending = uow.session.execute(
-            select(func.count()).select_from(Recipient).where(Recipient.state == "pending")
-        ).scalar_one()
+        pending = sum(waiting for _total, waiting in uow.rounds.recipient_tallies().values())
     engine.dispose()
     lags = sorted((e - d).total_seconds() for d, e in rows if e is not None)
     assert len(lags) == rounds and pending == 0, "every round must be enforced"

@@ -1,18 +1,22 @@
 """Domain errors: a stable machine-readable code plus a Chinese message for people.
 
 Every entry point (CLI, HTTP) renders these the same way, so scripts can rely on
-``code`` while staff read ``message``.
+``code`` while staff read ``message``. Every code is listed in :mod:`kernel.error_codes` with the
+class it is raised as; the tests enforce that, so raising one stays as cheap as building an exception.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kernel.error_codes import ERROR_CODES
+
 
 class DomainError(Exception):
     """A refused request. Raising it inside a unit of work rolls everything back."""
 
     def __init__(self, code: str, message: str, **details: Any) -> None:
+        # No check against the registry here: tests/unit/test_errors__registry.py enforces it on the source.
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -49,5 +53,15 @@ class Forbidden(DomainError):
     """Signed in (or holding a link), but not allowed to do this."""
 
 
+class PayloadTooLarge(DomainError):
+    """The request or upload is bigger than the server accepts (HTTP 413)."""
+
+
 class Unavailable(DomainError):
     """A part the request needs (the database) cannot serve it right now; retrying later may work."""
+
+
+def describe(code: str) -> str:
+    """When ``code`` happens, in Chinese, from :data:`kernel.error_codes.ERROR_CODES` (for help texts and docs)."""
+    entry = ERROR_CODES.get(code)
+    return entry.description if entry else f"未登记的错误代码 {code}。"

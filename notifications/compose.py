@@ -1,49 +1,42 @@
 """Turning an outbox row into a rendered message: gather the data its template needs, render,
-attach. Runs at send time inside a short read transaction of the relay."""
+attach. Runs at send time inside a short read transaction of the relay, and writes nothing: what it
+needs from the domain (decision texts, reply links, attachments) comes through ``NoticeFacts``."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from kernel.clock import Clock
+from notifications.facts import NoticeFacts
 from notifications.ics import deadline_ics
 from notifications.message import Attachment, OutgoingMessage
 from notifications.templates import MessageRenderer
+from states.decision import Outcome
+from states.recipient import RecipientState
+from states.review import ReviewState
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
-from workflow.config import Settings
-from workflow.services.decisions import decision_text
 
 CHANNEL_LABELS = {"web": "网上回复", "paper": "纸质回复", "email": "邮件回复"}
-AttachmentHook = Callable[[UnitOfWork, OutboxMessage], list[Attachment]]
-
-
-def _letter_title(draft_title: str) -> str:
-    return f"关于对《{draft_title}（代拟稿）》征求意见的函"
+CALENDAR_KINDS = frozenset({"solicitation", "deadline_changed", "reminder"})
+"""Notices that carry the deadline as an iCalendar entry."""
 
 
 class Composer:
-    def __init__(
-        self,
-        settings: Settings,
-        clock: Clock,
-        renderer: MessageRenderer | None = None,
-        attachments: AttachmentHook | None = None,
-    ) -> None:
-        self.settings = settings
+    """``compose(uow, row)``: the rendered message for an outbox row (the relay's ``compose``)."""
+
+    def __init__(self, facts: NoticeFacts, clock: Clock, renderer: MessageRenderer | None = None) -> None:
+        self.facts = facts
         self.clock = clock
         self.renderer = renderer or MessageRenderer()
-        self.attachments = attachments
-        self.secret = settings.secret_key
 
     def __call__(self, uow: UnitOfWork, row: OutboxMessage) -> OutgoingMessage:
         ctx = self.context(uow, row)
         rendered = self.renderer.render(row.kind, ctx)
         files: list[Attachment] = []
-        if row.kind in ("solicitation", "deadline_changed", "reminder"):
+        if row.kind in CALENDAR_KINDS:
             rnd = ctx["round"]
             files.append(
                 Attachment(
@@ -58,8 +51,7 @@ class Composer:
                     ),
                 )
             )
-        if self.attachments is not None:
-            files.extend(self.attachments(uow, row))
+        files.extend(self.facts.attachments(uow, row))
         return OutgoingMessage(
             key=row.key,
             channel=row.channel,
@@ -87,7 +79,7 @@ class Composer:
                 "doc_number": rnd.doc_number,
                 "deadline": rnd.deadline,
                 "letter_date": rnd.letter_date,
-                "letter_title": _letter_title(draft.title if draft else ""),
+                "letter_title": self.facts.letter_title(draft.title if draft else ""),
                 "contact": rnd.contact,
                 "phone": rnd.phone,
                 "basis": rnd.basis,
@@ -97,11 +89,9 @@ class Composer:
             "unit": {"name": unit.name if unit else (office.reviewer_unit if office else "")},
         }
         if row.recipient_id:
-            from workflow.services.links import link_token
-
-            token = link_token(uow, self.clock, self.secret, row.recipient_id)
-            uow.commit()
-            ctx["reply_url"] = f"{self.settings.base_url}/r/{token}"
+            url = self.facts.reply_url(uow, row.recipient_id)
+            if url is not None:  # a template that needs the link fails loudly without it (StrictUndefined)
+                ctx["reply_url"] = url
         builder = getattr(self, f"_ctx_{row.kind}", None)
         if builder is not None:
             builder(uow, row, stored, ctx)
@@ -127,7 +117,7 @@ class Composer:
             "revision": reply.revision,
             "received_at": reply.received_at,
             "late": reply.late,
-            "no_comments": reply.kind == "no_comments",
+            "no_comments": reply.kind == RecipientState.no_comments,  # a reply's kind is the state it gives
             "channel_label": CHANNEL_LABELS.get(reply.channel, reply.channel),
         }
         ctx["comments"] = [{"target": c.target, "text": c.text, "basis": c.basis, "reason": c.reason} for c in comments]
@@ -139,7 +129,7 @@ class Composer:
             {
                 "target": c.target,
                 "text": c.text,
-                "decision_text": decision_text(d.outcome if d else None, d.reason if d else ""),
+                "decision_text": self.facts.decision_text(d.outcome if d else None, d.reason if d else ""),
             }
             for c, r, _u, d in uow.replies.decision_queue(row.round_id or 0)
             if r.recipient_id == row.recipient_id
@@ -155,16 +145,16 @@ class Composer:
         office = uow.directory.office(uow.rounds.get(row.round_id or 0).office_id)  # type: ignore[union-attr]
         ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
         ctx["review"] = {"version": review.version if review else 0}
-        ctx["review_url"] = f"{self.settings.base_url}/review/rounds/{row.round_id}"
+        ctx["review_url"] = self.facts.review_url(row.round_id or 0)
         ctx["counts"] = {
             "asked": len(states),
-            "with_comments": states.count("with_comments"),
-            "no_comments": states.count("no_comments"),
-            "deemed": states.count("deemed_no_objection"),
+            "with_comments": states.count(RecipientState.with_comments),
+            "no_comments": states.count(RecipientState.no_comments),
+            "deemed": states.count(RecipientState.deemed_no_objection),
             "comments": len(outcomes),
-            "adopted": outcomes.count("adopted"),
-            "partly_adopted": outcomes.count("partly_adopted"),
-            "rejected": outcomes.count("rejected"),
+            "adopted": outcomes.count(Outcome.adopted),
+            "partly_adopted": outcomes.count(Outcome.partly_adopted),
+            "rejected": outcomes.count(Outcome.rejected),
         }
 
     def _ctx_review_result(
@@ -172,7 +162,7 @@ class Composer:
     ) -> None:
         review = {v.id: v for v in uow.rounds.reviews(row.round_id or 0)}.get(int(stored["review_id"]))
         ctx["review"] = {
-            "approved": bool(review and review.state == "approved"),
+            "approved": bool(review and review.state == ReviewState.approved),
             "reviewer": review.reviewer if review else "",
             "opinion": review.opinion if review else "",
             "version": review.version if review else 0,

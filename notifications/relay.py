@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from sqlalchemy import Engine
 
 from kernel.clock import Clock
 from notifications.channels.base import Channel
 from notifications.message import DeliveryResult, OutgoingMessage
+from states.outbox import OutboxStatus
 from storage.models import DeliveryAttempt, OutboxMessage
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, UowFactory
 
 log = structlog.get_logger("consultflow.relay")
 
@@ -53,16 +53,22 @@ class RelayPolicy:
 
 
 class Relay:
+    """Built from the configuration by the layer above (its ``notices.build_relay``); tests build it directly.
+
+    ``uows`` gives a new unit of work per transaction (claim, prepare, record): the relay never
+    holds one across a send.
+    """
+
     def __init__(
         self,
-        engine: Engine,
+        uows: UowFactory,
         clock: Clock,
         channels: Mapping[str, Channel],
         compose: Composer,
         policy: RelayPolicy | None = None,
         worker: str | None = None,
     ) -> None:
-        self.engine = engine
+        self.uows = uows
         self.clock = clock
         self.channels = dict(channels)
         self.compose = compose
@@ -71,16 +77,16 @@ class Relay:
 
     def _claim(self) -> list[int]:
         now = self.clock.now()
-        with UnitOfWork(self.engine) as uow:
+        with self.uows() as uow:
             rows = uow.outbox.claim(
                 now, self.worker, now + timedelta(seconds=self.policy.lease_seconds), self.policy.batch
             )
             ids = [r.id for r in rows if r.id is not None]
-            uow.session.commit()
+            uow.commit()
         return ids
 
     def _prepare(self, message_id: int) -> tuple[OutgoingMessage | None, str]:
-        with UnitOfWork(self.engine) as uow:
+        with self.uows() as uow:
             row = uow.outbox.get(message_id)
             if row is None:
                 return None, "消息不存在"
@@ -101,9 +107,9 @@ class Relay:
 
     def _record(self, message_id: int, result: DeliveryResult) -> None:
         now = self.clock.now()
-        with UnitOfWork(self.engine) as uow:
+        with self.uows() as uow:
             row = uow.outbox.get(message_id)
-            if row is None or row.status != "sending" or row.claimed_by != self.worker:
+            if row is None or row.status != OutboxStatus.sending or row.claimed_by != self.worker:
                 return  # our lease ran out and another relay owns it now
             row.attempts += 1
             uow.outbox.add_attempt(
@@ -113,15 +119,15 @@ class Relay:
             )
             row.claimed_by, row.claimed_until = "", None
             if result.ok:
-                row.status, row.sent_at, row.last_error = "sent", now, ""
+                row.status, row.sent_at, row.last_error = OutboxStatus.sent, now, ""
             elif result.permanent or row.attempts >= self.policy.max_attempts:
-                row.status, row.last_error = "dead", result.detail[:2000]
+                row.status, row.last_error = OutboxStatus.dead, result.detail[:2000]
             else:
-                row.status, row.last_error = "failed", result.detail[:2000]
+                row.status, row.last_error = OutboxStatus.failed, result.detail[:2000]
                 delay = self.policy.backoff_seconds * (2 ** (row.attempts - 1))
                 row.next_attempt_at = now + timedelta(seconds=delay)
             uow.outbox.save(row)
-            uow.session.commit()
+            uow.commit()
         log.info(
             "relay.attempt", message_id=message_id, ok=result.ok, permanent=result.permanent, detail=result.detail[:200]
         )
@@ -159,26 +165,3 @@ class Relay:
                 close = getattr(used, "close", None)
                 if close is not None:
                     close()
-
-
-def build_relay(engine: Engine, clock: Clock, settings: object) -> Relay:
-    """The relay as configured: channels from ``[notifications]``, templates checked now."""
-    from notifications.channels.registry import build_channels
-    from notifications.compose import Composer
-    from notifications.templates import MessageRenderer
-    from workflow.config import Settings
-
-    assert isinstance(settings, Settings)
-    section = settings.section("notifications")
-    extra = section.get("template_dir")
-    renderer = MessageRenderer(settings.path.parent / str(extra) if extra else None)
-    renderer.validate_all()
-    from workflow.reports.attachments import notice_attachments
-
-    return Relay(
-        engine,
-        clock,
-        build_channels(section),
-        Composer(settings, clock, renderer, notice_attachments),
-        RelayPolicy.from_mapping(section),
-    )

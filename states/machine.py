@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from transitions import Machine
 
@@ -76,6 +76,13 @@ class StateMachine:
                 for t in self.table
             ],
         )
+        # Our own index of the table (declared order kept): guards are evaluated from it, so nothing
+        # here depends on ``transitions`` internals; the Machine above validates the table and
+        # answers ``get_triggers``.
+        self._candidates: dict[tuple[str, str], list[Transition]] = {}
+        for t in self.table:
+            for src in t.source:
+                self._candidates.setdefault((str(src), t.trigger), []).append(t)
 
     def triggers(self, source: str) -> list[str]:
         """Triggers declared from ``source`` (guards not evaluated)."""
@@ -83,16 +90,18 @@ class StateMachine:
 
     def allows(self, source: str, trigger: str) -> bool:
         """Whether the table has a ``trigger`` from ``source`` at all."""
-        event = self._machine.events.get(trigger)
-        return bool(event and event.transitions.get(source))
+        return bool(self._candidates.get((str(source), trigger)))
+
+    def sources(self, trigger: str) -> tuple[str, ...]:
+        """Every state ``trigger`` may leave (for set-wise conditional updates)."""
+        return tuple(s.value for s in self.states if self.allows(s.value, trigger))
 
     def fire(self, source: str, trigger: str, context: Any) -> str:
         """Return the destination state, or raise :class:`Conflict` saying why not.
 
         The first candidate transition whose guards all hold wins, as in ``transitions``.
         """
-        event = self._machine.events.get(trigger)
-        candidates = event.transitions.get(source) if event else None
+        candidates = self._candidates.get((str(source), trigger))
         if not candidates:
             raise Conflict(
                 "TRANSITION_FORBIDDEN",
@@ -102,12 +111,9 @@ class StateMachine:
                 state=source,
                 trigger=trigger,
             )
-        failed: Any = None
+        failed: GuardFn | None = None
         for candidate in candidates:
-            failed = next(
-                (c.func for c in candidate.conditions if bool(_guard_of(c)(context)) != c.target),
-                None,
-            )
+            failed = next((g for g in candidate.guards if not g(context)), None)
             if failed is None:
                 return str(candidate.dest)
         raise Conflict(
@@ -118,11 +124,14 @@ class StateMachine:
             trigger=trigger,
         )
 
+    def may(self, source: str, trigger: str, context: Any) -> bool:
+        """``fire`` without the exception: whether the change would be allowed now."""
+        try:
+            self.fire(source, trigger, context)
+        except Conflict:
+            return False
+        return True
+
     def label(self, state: str) -> str:
         """Chinese name of a state, for screens and documents."""
         return self.state_labels.get(state, state)
-
-
-def _guard_of(condition: Any) -> Callable[[Any], bool]:
-    """Our conditions always hold the guard function itself (transitions also allows a method name)."""
-    return cast(Callable[[Any], bool], condition.func)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from storage.bulk import db_stamp, execute_many, placeholder
 from storage.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -122,7 +123,8 @@ Row = tuple[datetime, str, str, str, str, "int | None", "str | None", "str | Non
 
 
 class AuditLog:
-    """Buffers events for one transaction and chains them onto the head at flush.
+    """The trail as one transaction sees it: buffers new events and chains them onto the head at
+    flush; reads (``events``, ``verify``) go through it too, so no session leaves storage.
 
     Events are kept as plain tuples (at, actor, role, action, entity, round_id, from_state,
     to_state, payload_json, imported): a deadline sweep records hundreds of thousands at once.
@@ -161,6 +163,14 @@ class AuditLog:
             rows = ((*r[:9], True) for r in rows)  # type: ignore[assignment]
         self._pending.extend(rows)
 
+    def events(self, round_id: int | None = None) -> Iterator[AuditEvent]:
+        """Stored events in chain order (a round's only, if given)."""
+        return iter_events(self._session, round_id=round_id)
+
+    def verify(self) -> ChainVerdict:
+        """Recompute the whole chain (see :func:`verify_chain`)."""
+        return verify_chain(self._session)
+
     @property
     def last_at(self) -> datetime | None:
         """When the latest buffered event happened (messages queued with it share that time)."""
@@ -177,7 +187,6 @@ class AuditLog:
             seq, prev = 0, GENESIS_HASH
         else:
             seq, prev = head.seq, head.hash or GENESIS_HASH
-        dialect = session.connection().dialect.name
         stamps: dict[datetime, Any] = {}
         rows: list[tuple[Any, ...]] = []
         append = rows.append
@@ -188,7 +197,7 @@ class AuditLog:
             )
             stamp = stamps.get(at)
             if stamp is None:
-                stamp = stamps[at] = _db_stamp(dialect, at)
+                stamp = stamps[at] = db_stamp(session, at)
             append(
                 (
                     seq,
@@ -231,32 +240,25 @@ _COLUMNS = (
 )
 
 
-def _db_stamp(dialect: str, at: datetime) -> Any:
-    """An instant as UTCDateTime stores it: naive UTC (text on SQLite)."""
-    naive = at.astimezone(UTC).replace(tzinfo=None)
-    return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else naive
-
-
 def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    """Plain executemany: a sweep appends hundreds of thousands of events, and per-row ORM or
-    type processing would dominate its cost. ``at`` is already in its stored form (see _db_stamp)."""
-    conn = session.connection()
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    """Plain executemany (see storage.bulk); ``at`` is already in its stored form."""
+    mark = placeholder(session)
     sql = f"INSERT INTO auditevent ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for start in range(0, len(rows), 10000):
-            cursor.executemany(sql, rows[start : start + 10000])
-    finally:
-        cursor.close()
+    execute_many(session, sql, rows)
 
 
 @dataclass(frozen=True)
 class ChainVerdict:
+    """What recomputing the chain found. ``fault`` is a stable code (people's wording is the
+    workflow's job): ``gap`` (a sequence number is missing), ``prev_hash`` (an event does not point
+    at its predecessor), ``hash`` (an event's content no longer matches its hash), ``tail`` (the head
+    row says more events exist than are stored)."""
+
     ok: bool
     checked: int
     first_bad_seq: int | None = None
-    problem: str = ""
+    fault: str = ""
+    expected_events: int | None = None
 
 
 def iter_events(session: Session, round_id: int | None = None, batch: int = 5000) -> Iterator[AuditEvent]:
@@ -280,11 +282,9 @@ def verify_chain(session: Session) -> ChainVerdict:
     checked = 0
     for ev in iter_events(session):
         if ev.seq != expected_seq:
-            return ChainVerdict(
-                False, checked, expected_seq, f"缺少序号 {expected_seq} 的审计记录（记录被删除或顺序被改动）"
-            )
+            return ChainVerdict(False, checked, expected_seq, "gap")
         if ev.prev_hash != prev:
-            return ChainVerdict(False, checked, ev.seq, f"序号 {ev.seq} 的前序哈希与上一条记录不符")
+            return ChainVerdict(False, checked, ev.seq, "prev_hash")
         digest = event_hash(
             seq=ev.seq,
             at=ev.at,
@@ -300,11 +300,11 @@ def verify_chain(session: Session) -> ChainVerdict:
             prev_hash=ev.prev_hash,
         )
         if digest != ev.hash:
-            return ChainVerdict(False, checked, ev.seq, f"序号 {ev.seq} 的审计记录内容与其哈希不符（记录被修改）")
+            return ChainVerdict(False, checked, ev.seq, "hash")
         prev = ev.hash
         expected_seq += 1
         checked += 1
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     if head is not None and (head.seq != checked or (checked and head.hash != prev)):
-        return ChainVerdict(False, checked, checked + 1, f"链尾记录缺失：应有 {head.seq} 条，实有 {checked} 条")
+        return ChainVerdict(False, checked, checked + 1, "tail", head.seq)
     return ChainVerdict(True, checked)

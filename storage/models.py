@@ -8,6 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from states.draft import DraftStage, DraftState
+from states.outbox import OutboxStatus
+from states.recipient import RecipientState
+from states.review import ReviewState
+from states.round import RoundState
 from storage.types import UTCDateTime
 
 
@@ -46,7 +51,7 @@ class Draft(SQLModel, table=True):
     office_id: int | None = Field(default=None, foreign_key="office.id")
     title: str
     issuer: str
-    state: str = Field(default="drafting", index=True)
+    state: str = Field(default=DraftState.drafting.value, index=True)
     current_version: int = 1
     issued_doc_number: str | None = None
     issued_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
@@ -59,7 +64,7 @@ class DraftVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)
     version: int
-    stage: str = "proposed"
+    stage: str = DraftStage.proposed.value
     source_filename: str = ""
     source_title: str | None = None
     body: str = Field(default="[]", sa_type=Text)  # JSON list of paragraphs
@@ -110,7 +115,7 @@ class Round(SQLModel, table=True):
     phone: str = ""
     basis: str = Field(default="", sa_type=Text)
     requirements: str = Field(default="", sa_type=Text)
-    state: str = Field(default="open")
+    state: str = Field(default=RoundState.open.value)
     created_at: datetime = Field(sa_column=_at())
     enforced_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
 
@@ -125,7 +130,7 @@ class Recipient(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id")
     unit_id: int = Field(foreign_key="unit.id", index=True)
-    state: str = "pending"
+    state: str = RecipientState.pending.value
     replied_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
     deemed_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
     late: bool = False
@@ -190,7 +195,7 @@ class LegalityReview(SQLModel, table=True):
     round_id: int = Field(foreign_key="round.id", index=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)
     version: int
-    state: str = "pending"  # pending | approved | returned
+    state: str = ReviewState.pending.value
     reviewer: str = ""
     opinion: str = Field(default="", sa_type=Text)
     requested_at: datetime = Field(sa_column=_at())
@@ -241,7 +246,7 @@ class OutboxMessage(SQLModel, table=True):
     channel: str  # email | webhook | wecom | dingtalk | console | none
     address: str = ""
     context: str = Field(default="{}", sa_type=Text)  # JSON: ids and values frozen at enqueue time
-    status: str = "pending"  # pending | sending | sent | failed | dead | undeliverable
+    status: str = OutboxStatus.pending.value  # see states.outbox
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=_at())
     last_error: str = Field(default="", sa_type=Text)

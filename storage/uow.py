@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from storage.audit import AuditLog
 from storage.repositories.accounts import AccountRepo
@@ -30,7 +30,6 @@ class UnitOfWork:
     def __init__(self, engine: Engine, *, importing: bool = False) -> None:
         self._engine = engine
         self.importing = importing
-        self._before_commit: list[Callable[[Session], None]] = []
 
     def __enter__(self) -> Self:
         self.session = Session(self._engine, expire_on_commit=False)
@@ -56,15 +55,19 @@ class UnitOfWork:
             self.session.rollback()
         self.session.close()
 
-    def before_commit(self, hook: Callable[[Session], None]) -> None:
-        """Register work that must land in this transaction (e.g. outbox rows)."""
-        self._before_commit.append(hook)
+    def save(self, row: SQLModel) -> None:
+        """Stage a changed or new row and flush it, so its id and constraints are known now."""
+        self.session.add(row)
+        self.session.flush()
+
+    def refresh(self, *rows: SQLModel) -> None:
+        """Re-read rows from the database (e.g. after taking a lock another writer waited on)."""
+        for row in rows:
+            self.session.refresh(row)
 
     def commit(self) -> None:
+        """Append the buffered audit events to the chain and commit everything at once."""
         self.session.flush()
-        for hook in self._before_commit:
-            hook(self.session)
-        self._before_commit.clear()
         self.audit.flush()
         self.session.commit()
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+from entrypoints.cli.main import main as cli
 from kernel.actors import Actor, Role
 from kernel.clock import SystemClock
 from kernel.timefmt import cn_datetime, to_beijing
@@ -88,6 +89,7 @@ def prepare(database: Path, port: int) -> Path:
                 phone="18335877837",
                 unit_names=[u.name for u in demo_units() if u.category == "市安委会成员单位"][:8],
             ),
+            secret=settings.secret_key,
         )
     secret = settings.secret_key
     with UnitOfWork(engine) as uow:
@@ -116,8 +118,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     config = prepare(Path(args.database), args.port)
-    from entrypoints.cli.main import main as cli
-
     cli(["serve", "--config", str(config)])
 
 

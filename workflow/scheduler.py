@@ -20,12 +20,16 @@ from datetime import datetime
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine
 
+from kernel.actors import SYSTEM
 from kernel.clock import Clock
-from storage.uow import UnitOfWork
+from kernel.ids import ref
+from states.round import RoundState
+from storage.uow import UowFactory
 from workflow.schedule_plan import plan_round
+from workflow.services._common import record
 from workflow.services.deadlines import SweepResult, enforce_round, sweep
+from workflow.services.messages import queue_reminders
 
 log = structlog.get_logger("consultflow.scheduler")
 
@@ -47,16 +51,12 @@ class SchedulerSettings:
         )
 
 
-def queue_due_reminders(engine: Engine, clock: Clock, round_id: int, offset: str) -> int:
+def queue_due_reminders(uows: UowFactory, clock: Clock, round_id: int, offset: str) -> int:
     """Queue one reminder per silent unit for this offset; keys make a second run a no-op."""
-    from kernel.actors import SYSTEM
-    from workflow.services._common import record
-    from workflow.services.messages import queue_reminders
-
-    with UnitOfWork(engine) as uow:
+    with uows() as uow:
         rnd = uow.rounds.get(round_id)
         now = clock.now()
-        if rnd is None or rnd.state != "open" or now >= rnd.deadline:
+        if rnd is None or rnd.state != RoundState.open or now >= rnd.deadline:
             return 0
         queued = queue_reminders(uow, round_id, offset, now)
         if queued:
@@ -65,7 +65,7 @@ def queue_due_reminders(engine: Engine, clock: Clock, round_id: int, offset: str
                 SYSTEM,
                 now,
                 "round.reminders_queued",
-                f"round:{round_id}",
+                ref("round", round_id),
                 round_id=round_id,
                 offset=offset,
                 messages=queued,
@@ -78,9 +78,9 @@ class DeadlineScheduler:
     """Owns one BackgroundScheduler; start() catches up, then keeps jobs in step with the DB."""
 
     def __init__(
-        self, engine: Engine, clock: Clock, settings: SchedulerSettings, relay: Callable[[], object] | None = None
+        self, uows: UowFactory, clock: Clock, settings: SchedulerSettings, relay: Callable[[], object] | None = None
     ) -> None:
-        self.engine = engine
+        self.uows = uows
         self.clock = clock
         self.settings = settings
         self.relay = relay
@@ -92,25 +92,25 @@ class DeadlineScheduler:
 
     # -- jobs --------------------------------------------------------------------------------
     def run_sweep(self) -> SweepResult:
-        result = sweep(self.engine, self.clock)
+        result = sweep(self.uows, self.clock)
         if result.enforced_rounds:
             log.info("deadline.swept", rounds=list(result.round_ids), deemed=result.deemed_no_objection)
         return result
 
     def _enforce(self, round_id: int) -> None:
-        result = enforce_round(self.engine, self.clock, round_id)
+        result = enforce_round(self.uows, self.clock, round_id)
         if result.enforced_rounds:
             log.info("deadline.enforced", round_id=round_id, deemed=result.deemed_no_objection)
         self._known.pop(round_id, None)
 
     def _remind(self, round_id: int, offset: str) -> None:
-        queued = queue_due_reminders(self.engine, self.clock, round_id, offset)
+        queued = queue_due_reminders(self.uows, self.clock, round_id, offset)
         if queued:
             log.info("reminders.queued", round_id=round_id, offset=offset, messages=queued)
 
     def resync(self) -> None:
         """Add or move jobs so they match the open rounds in the database."""
-        with UnitOfWork(self.engine) as uow:
+        with self.uows() as uow:
             rounds = {r.id: r.deadline for r in uow.rounds.open_rounds() if r.id is not None}
         now = self.clock.now()
         for round_id in set(self._known) - set(rounds):
@@ -178,7 +178,7 @@ class DeadlineScheduler:
         """Everything due now, then return (for cron-style deployments)."""
         result = self.run_sweep()
         now = self.clock.now()
-        with UnitOfWork(self.engine) as uow:
+        with self.uows() as uow:
             rounds = [(r.id, r.deadline) for r in uow.rounds.open_rounds()]
         for round_id, deadline in rounds:
             for action in plan_round(deadline, now, self.settings.reminder_hours):

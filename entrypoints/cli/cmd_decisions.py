@@ -7,7 +7,8 @@ import typer
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.actors import Actor, Role
 from kernel.errors import InvalidInput
-from workflow.services.decisions import OUTCOME_LABELS, Decide
+from states.decision import OUTCOME_LABELS
+from workflow.services.decisions import Decide
 from workflow.services.decisions import decide as decide_service
 from workflow.services.issuance import issue as issue_service
 from workflow.services.review import record_review
@@ -38,6 +39,7 @@ def decide(
 
 def submit_review(round_id: int = typer.Option(..., "--round")) -> None:
     """提交合法性审查。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.versions import unapplied_adoptions
 
     r = rt()
@@ -91,6 +93,7 @@ def withdraw(
     reason: str = typer.Option(..., "--reason", help="撤回理由"),
 ) -> None:
     """撤回文稿（印发前任何阶段）；进行中的征求意见随之撤回并通知各单位。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.withdrawal import withdraw as withdraw_service
 
     r = rt()

@@ -65,6 +65,7 @@ def diff(
     to: int = typer.Option(..., "--to", help="修改稿版本"),
 ) -> None:
     """逐项列出两稿之间重点任务的变化。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.versions import diff_versions
 
     r = rt()

@@ -25,6 +25,7 @@ def report(
     unit: str | None = typer.Option(None, "--unit", help="回复表：只生成该单位的"),
 ) -> None:
     """生成文书：采纳情况表、征求意见函、回复表、起草说明、送审材料、审计报告。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.reports.render import render_report
 
     r = rt()

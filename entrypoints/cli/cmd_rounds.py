@@ -10,8 +10,11 @@ import typer
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
-from kernel.timefmt import iso_beijing, read_instant, to_beijing
-from workflow.calendar import read_deadline
+from kernel.timefmt import iso_beijing, read_instant
+from states.outbox import IN_FLIGHT
+from states.round import RoundState
+from workflow.services.deadline_spec import DeadlineSpec, ResolvedDeadline
+from workflow.services.deadline_spec import resolve_deadline as resolve
 from workflow.services.deadlines import sweep as sweep_service
 from workflow.services.queries import list_rounds, round_status
 from workflow.services.replies import SubmitReply, admit_late_reply, parse_comments_json, submit_reply, with_form
@@ -20,18 +23,10 @@ from workflow.services.rounds import StartRound, change_deadline, start_round
 app = typer.Typer(help="征求意见轮次", no_args_is_help=True)
 
 
-def resolve_deadline(deadline: str | None, workdays: int | None) -> tuple:  # type: ignore[type-arg]
-    """(UTC instant, warning text) from either an explicit instant or a working-day count."""
+def resolve_deadline(deadline: str | None, workdays: int | None) -> ResolvedDeadline:
+    """The deadline ``--deadline`` or ``--workdays`` names (exactly one of them; the service decides)."""
     r = rt()
-    if (deadline is None) == (workdays is None):
-        raise InvalidInput("DEADLINE_REQUIRED", "请指定 --deadline 或 --workdays 之一。")
-    if deadline is not None:
-        return read_deadline(deadline, r.settings.section("calendar")), ""
-    from workflow.calendar import CalendarConfig, WorkCalendar, deadline_after_workdays
-
-    calendar = WorkCalendar(CalendarConfig.from_mapping(r.settings.section("calendar")))
-    at, result = deadline_after_workdays(to_beijing(r.clock.now()).date(), workdays or 0, calendar)
-    return at, "；".join(result.warnings)
+    return resolve(DeadlineSpec(deadline, workdays), r.clock, r.settings.section("calendar"))
 
 
 @app.command("start")
@@ -53,7 +48,8 @@ def start(
     with domain_errors():
         if not (all_units or category or unit):
             raise InvalidInput("RECIPIENTS_REQUIRED", "请用 --all-units、--category 或 --unit 指定征求对象。")
-        at, warning = resolve_deadline(deadline, workdays)
+        resolved = resolve_deadline(deadline, workdays)
+        at, warning = resolved.at, resolved.warning
         cmd = StartRound(
             draft_id=draft,
             office_id=r.office_id(),
@@ -69,7 +65,7 @@ def start(
             deadline_warning=warning,
         )
         with r.uow() as uow:
-            result = start_round(uow, r.clock, r.actor, cmd)
+            result = start_round(uow, r.clock, r.actor, cmd, secret=r.settings.secret_key)
     data = {
         "round_id": result.round_id,
         "deadline": iso_beijing(result.deadline),
@@ -117,7 +113,7 @@ def deadline_(
     """延期或提前截止时间（须说明理由）。"""
     r = rt()
     with domain_errors():
-        at, _ = resolve_deadline(deadline, workdays)
+        at = resolve_deadline(deadline, workdays).at
         with r.uow() as uow:
             row = change_deadline(uow, r.clock, r.actor, round_id, at, reason)
     r.emit(
@@ -175,7 +171,7 @@ def sweep() -> None:
     """立即执行截止：逾期未回复的单位视为无意见。"""
     r = rt()
     with domain_errors():
-        result = sweep_service(r.ready_engine(), r.clock)
+        result = sweep_service(r.uows(), r.clock)
     r.emit(
         {"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
         f"已截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。",
@@ -184,6 +180,7 @@ def sweep() -> None:
 
 def status(round_id: int | None = typer.Option(None, "--round", help="不填则列出所有进行中的轮次及其下一步")) -> None:
     """查看一轮征求意见的状态；不指定轮次时列出进行中的轮次和调度器的下一步动作。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.delivery_view import deliveries
     from workflow.services.health import HealthPolicy, health
     from workflow.services.schedule_view import next_actions
@@ -195,7 +192,7 @@ def status(round_id: int | None = typer.Option(None, "--round", help="不填则�
             rounds = [
                 {**row, "next_actions": next_actions(uow, r.clock, r.settings, row["round_id"])}
                 for row in list_rounds(uow)
-                if row["state"] == "open"
+                if row["state"] == RoundState.open
             ]
             checked = health(uow, r.clock, HealthPolicy.from_mapping(r.settings.section("health")))
             r.emit(
@@ -251,7 +248,7 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
     for f in data.get("unapplied_adoptions", []):
         lines.append(f"  注意：{f['message']}")
     for d in data.get("deliveries", []):
-        if d["status"] not in ("sent", "pending", "sending"):
+        if d["status"] not in IN_FLIGHT:
             lines.append(
                 f"  消息 {d['id']}（{d['kind_label']} → {d['unit'] or d['address']}）"
                 f"{d['status_label']}：{d['last_error']}"

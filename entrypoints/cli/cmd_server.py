@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 
 import structlog
 import typer
 
+from entrypoints.cli import cmd_users
 from entrypoints.cli.runtime import domain_errors, rt
+from notifications.relay import RelayResult
+from states.outbox import OutboxStatus
+from storage.uow import uow_factory
+from workflow.notices import build_relay
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
+from workflow.services.notify_admin import retry_message
 
 notify_app = typer.Typer(help="消息发送", no_args_is_help=True)
 
@@ -21,18 +28,19 @@ def _check_secret_key() -> None:
         structlog.get_logger("consultflow.security").warning("security.weak_secret_key", message=warning)
 
 
-def _relay_fn():  # type: ignore[no-untyped-def]
-    from notifications.relay import build_relay
-
+def _relay_fn() -> Callable[[], RelayResult]:
+    """One relay run as configured (templates are checked when it is built)."""
     r = rt()
-    relay = build_relay(r.engine, r.clock, r.settings)
-    return relay.run_once
+    return build_relay(uow_factory(r.engine), r.clock, r.settings).run_once
 
 
 def _scheduler() -> DeadlineScheduler:
     r = rt()
     return DeadlineScheduler(
-        r.ready_engine(), r.clock, SchedulerSettings.from_mapping(r.settings.section("scheduler")), relay=_relay_fn()
+        uow_factory(r.ready_engine()),
+        r.clock,
+        SchedulerSettings.from_mapping(r.settings.section("scheduler")),
+        relay=_relay_fn(),
     )
 
 
@@ -44,6 +52,7 @@ def serve(
     """运行网页服务（内含截止时间调度器）。"""
     import uvicorn
 
+    # The web app (FastAPI, its templates and routes) is loaded only by the command that serves it.
     from entrypoints.web.app import create_app
 
     r = rt()
@@ -98,17 +107,13 @@ def notify_once() -> None:
 @notify_app.command("retry")
 def notify_retry(message: int = typer.Option(..., "--message")) -> None:
     """将发送失败的消息重新排队。"""
-    from workflow.services.notify_admin import retry_message
-
     r = rt()
     with domain_errors(), r.uow() as uow:
         retry_message(uow, r.clock, r.actor, message)
-    r.emit({"message_id": message, "status": "pending"}, f"消息 {message} 已重新排队。")
+    r.emit({"message_id": message, "status": OutboxStatus.pending}, f"消息 {message} 已重新排队。")
 
 
 def register(app: typer.Typer) -> None:
-    from entrypoints.cli import cmd_users
-
     app.add_typer(cmd_users.app, name="users")
     app.command("serve")(serve)
     app.command("scheduler")(scheduler)

@@ -9,7 +9,7 @@ import typer
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
 from storage.migrate import upgrade
-from workflow.services.units import ensure_office
+from workflow.services.offices import ensure_office
 
 
 def init() -> None:
@@ -18,14 +18,15 @@ def init() -> None:
     with domain_errors():
         upgrade(r.engine)
         with r.uow() as uow:
-            office_id = ensure_office(uow, r.clock, r.actor, r.settings.office_name, r.settings.office_short_name)
-        with r.uow() as uow:
-            office = uow.directory.office(office_id)
-            if office and (office.email != r.settings.office_email or office.reviewer_unit != r.settings.reviewer_unit):
-                office.email = r.settings.office_email
-                office.reviewer_unit = r.settings.reviewer_unit
-                uow.directory.add(office)
-                uow.session.commit()
+            office_id = ensure_office(
+                uow,
+                r.clock,
+                r.actor,
+                r.settings.office_name,
+                r.settings.office_short_name,
+                email=r.settings.office_email,
+                reviewer_unit=r.settings.reviewer_unit,
+            )
     r.emit(
         {"database": r.engine.url.render_as_string(hide_password=True), "office_id": office_id},
         f"数据库已就绪：{r.engine.url.render_as_string(hide_password=True)}",
@@ -34,6 +35,7 @@ def init() -> None:
 
 def demo() -> None:
     """载入孝义市2023年安全生产工作通知征求意见的真实轮次（孝安办函〔2023〕1号）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.demo.loader import load_demo
 
     r = rt()
@@ -51,6 +53,7 @@ def workdays(
     add: int = typer.Option(..., "--add", help="工作日数"),
 ) -> None:
     """按国务院公布的节假日和调休安排计算工作日。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.calendar import CalendarConfig, WorkCalendar
 
     r = rt()
@@ -77,6 +80,7 @@ def backup(output: str = typer.Option(..., "--output", help="备份文件路径�
     """在线备份 SQLite 数据库（服务运行中也可执行），并校验备份中的审计记录哈希链。"""
     from pathlib import Path
 
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from storage.backup import BackupUnsupported, backup_sqlite
     from storage.db import is_sqlite, make_engine
     from storage.uow import UnitOfWork

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
+from kernel.errors import InvalidInput
 from workflow.parsing.units_file import parse_units_file
 from workflow.services.units import import_units, unit_summary
 
@@ -44,6 +45,7 @@ def list_() -> None:
 @app.command("export")
 def export(output: Path = typer.Option(..., "--output", help="导出文件（.csv 或 .xlsx），可修改后再导入")) -> None:
     """导出单位名录（与导入相同的表头），便于在 Excel/WPS 中修改后再导入。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.reports.units_export import export_units
 
     r = rt()
@@ -56,8 +58,6 @@ def export(output: Path = typer.Option(..., "--output", help="导出文件（.cs
 
 
 def _read(file: Path) -> bytes:
-    from kernel.errors import InvalidInput
-
     try:
         return file.read_bytes()
     except OSError as exc:

@@ -38,6 +38,7 @@ app.add_typer(cmd_reports.audit_app, name="audit")
 
 def _register_optional() -> None:
     """Long-running and later-added commands (server, scheduler, notifications, users)."""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from entrypoints.cli import cmd_server
 
     cmd_server.register(app)

@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock, SystemClock
-from kernel.errors import DomainError
+from kernel.errors import DomainError, NotFound
 from storage.db import make_engine
 from storage.migrate import is_initialised
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, UowFactory, uow_factory
 from workflow.config import Settings, load_settings
 from workflow.logging import configure_logging
 
@@ -47,6 +47,10 @@ class Runtime:
     def uow(self, *, importing: bool = False) -> UnitOfWork:
         return UnitOfWork(self.ready_engine(), importing=importing)
 
+    def uows(self) -> UowFactory:
+        """A unit of work per transaction, for services that need several (sweep, relay, scheduler)."""
+        return uow_factory(self.ready_engine())
+
     @property
     def actor(self) -> Actor:
         import getpass
@@ -57,7 +61,7 @@ class Runtime:
         with self.uow() as uow:
             office = uow.directory.configured_office(self.settings.office_name)
             if office is None or office.id is None:
-                raise DomainError("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
+                raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
             return office.id
 
     def emit(self, data: Any, human: str | Callable[[], str]) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,38 +21,28 @@ from entrypoints.web import (
     pages_unit,
     pages_units,
 )
-from entrypoints.web.render import templates
+from entrypoints.web.deps import API_PREFIX
+from entrypoints.web.errors import install as install_error_pages
+from entrypoints.web.errors import status_for
 from kernel.clock import Clock, SystemClock
-from kernel.errors import AuthRequired, Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from storage.db import make_engine
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.services.health import HealthPolicy, health
 from workflow.services.ratelimit import RateRule
 
+__all__ = ["create_app", "status_for"]  # status_for: the one mapping from error class to HTTP status
+
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 12 * 1024 * 1024
 
 
-def status_for(exc: DomainError) -> int:
-    if isinstance(exc, AuthRequired):
-        return 401
-    if isinstance(exc, Forbidden):
-        return 403
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Conflict):
-        return 409
-    if isinstance(exc, InvalidInput):
-        return 422
-    if isinstance(exc, TooManyRequests):
-        return 429
-    return 400
-
-
 def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(
-        title="consultflow 征求意见系统", openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None
+        title="consultflow 征求意见系统",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
@@ -83,15 +72,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         )
         return response
 
-    @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> Response:
-        status = status_for(exc)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(exc.to_dict(), status_code=status)
-        if isinstance(exc, AuthRequired):
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        return templates.TemplateResponse(request, "error.html", {"error": exc, "status": status}, status_code=status)
-
+    install_error_pages(app)
     app.state.health_policy = HealthPolicy.from_mapping(settings.section("health"))
 
     @app.get("/healthz", include_in_schema=False)
@@ -124,5 +105,5 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         pages_unit,
     ):
         app.include_router(module.router)
-    app.include_router(api.router, prefix="/api/v1")
+    app.include_router(api.router, prefix=API_PREFIX)
     return app

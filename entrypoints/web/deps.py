@@ -1,21 +1,29 @@
-"""What every request needs: the unit of work, the clock, the signed-in user, role and CSRF checks."""
+"""What every request needs, as ``Annotated`` dependencies: the request's unit of work, the clock,
+the settings, the signed-in user with a role check, and for unsafe methods the CSRF check.
+
+One unit of work per request: SQLite transactions lock at BEGIN, so a second one opened while the
+first is still open would wait for it.
+"""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Path, Request
 
 from kernel.clock import Clock
 from kernel.errors import AuthRequired, Forbidden, TooManyRequests
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.services.accounts import CurrentUser, current_user
+from workflow.services.link_replies import LinkVisit
 from workflow.services.ratelimit import RateRule, count_hit
 
 SESSION_COOKIE = "cf_session"
+API_PREFIX = "/api/v1"
+CSRF_MESSAGE = "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。"
 
 
 def settings_of(request: Request) -> Settings:
@@ -26,26 +34,36 @@ def clock_of(request: Request) -> Clock:
     return request.app.state.clock  # type: ignore[no-any-return]
 
 
-def new_uow(request: Request) -> UnitOfWork:
-    return UnitOfWork(request.app.state.engine)
+def request_uow(request: Request) -> Iterator[UnitOfWork]:
+    """The request's unit of work; leaving it without a commit rolls back."""
+    with UnitOfWork(request.app.state.engine) as uow:
+        yield uow
 
 
-def office_id_of(request: Request, uow: UnitOfWork) -> int:
+UowDep = Annotated[UnitOfWork, Depends(request_uow)]
+ClockDep = Annotated[Clock, Depends(clock_of)]
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+
+
+def office_id_of(settings: Settings, uow: UnitOfWork) -> int:
     """The issuing office of this deployment; 0 (refused by the services) when none exists yet."""
-    office = uow.directory.configured_office(settings_of(request).office_name)
+    office = uow.directory.configured_office(settings.office_name)
     return office.id if office and office.id else 0
 
 
-def optional_user(request: Request) -> CurrentUser | None:
+def optional_user(request: Request, uow: UowDep, clock: ClockDep) -> CurrentUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    with new_uow(request) as uow:
-        return current_user(uow, clock_of(request), token)
+    user = current_user(uow, clock, token)
+    uow.rollback()  # end the read at once: under SQLite an open transaction holds the write lock
+    return user
 
 
-def signed_in(request: Request) -> CurrentUser:
-    user = optional_user(request)
+MaybeUser = Annotated[CurrentUser | None, Depends(optional_user)]
+
+
+def signed_in(request: Request, user: MaybeUser) -> CurrentUser:
     if user is None:
         raise AuthRequired("NOT_AUTHENTICATED", "请先登录。")
     request.state.user = user
@@ -55,7 +73,7 @@ def signed_in(request: Request) -> CurrentUser:
 def roles(*allowed: str) -> Callable[..., CurrentUser]:
     """Dependency: a signed-in user with one of ``allowed`` roles; everyone else is refused."""
 
-    def check(request: Request, user: Annotated[CurrentUser, Depends(signed_in)]) -> CurrentUser:
+    def check(user: Annotated[CurrentUser, Depends(signed_in)]) -> CurrentUser:
         if user.role not in allowed:
             raise Forbidden("FORBIDDEN", "您的角色无权执行此操作。", role=user.role)
         return user
@@ -65,24 +83,57 @@ def roles(*allowed: str) -> Callable[..., CurrentUser]:
 
 def check_csrf(user: CurrentUser, submitted: str | None) -> None:
     if not submitted or not hmac.compare_digest(submitted, user.csrf_token):
-        raise Forbidden("CSRF_INVALID", "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。")
+        raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
+
+
+async def submitted_csrf(
+    request: Request,
+    x_csrf_token: Annotated[str | None, Header(alias="X-CSRF-Token", description="会话的 CSRF 令牌")] = None,
+) -> str:
+    """The CSRF token a request carries: the ``X-CSRF-Token`` header for the API, the ``csrf_token``
+    field for the pages' forms (``request.form()`` is cached, so the route can still read it)."""
+    if request.url.path.startswith(f"{API_PREFIX}/"):
+        return x_csrf_token or ""
+    form = await request.form()
+    value = form.get("csrf_token")
+    return value if isinstance(value, str) else ""
+
+
+def writer(*allowed: str) -> Callable[..., CurrentUser]:
+    """Dependency for unsafe methods: the role check first, then the session's CSRF token."""
+    role_check = roles(*allowed)
+
+    # A default, not ``Annotated``: annotations are strings here, and ``role_check`` is local.
+    def check(user: CurrentUser = Depends(role_check), submitted: str = Depends(submitted_csrf)) -> CurrentUser:
+        check_csrf(user, submitted)
+        return user
+
+    return check
 
 
 Staff = Annotated[CurrentUser, Depends(roles("staff", "admin"))]
 Reviewer = Annotated[CurrentUser, Depends(roles("reviewer", "admin"))]
 AnyUser = Annotated[CurrentUser, Depends(roles("staff", "reviewer", "admin"))]
+StaffWrite = Annotated[CurrentUser, Depends(writer("staff", "admin"))]
+ReviewerWrite = Annotated[CurrentUser, Depends(writer("reviewer", "admin"))]
+AnyUserWrite = Annotated[CurrentUser, Depends(writer("staff", "reviewer", "admin"))]
 
 
-def limit_rate(request: Request, rule: RateRule, key: str) -> None:
-    """Count this request in its own transaction (kept even when refused), then refuse if over the limit."""
-    client = request.client.host if request.client else "?"
-    with new_uow(request) as uow:
-        allowed = count_hit(uow, clock_of(request), rule, f"{client}:{key}")
-        uow.commit()
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def limit_rate(request: Request, uow: UnitOfWork, rule: RateRule, key: str) -> None:
+    """Count this request and commit it (kept even when refused), then refuse if over the limit."""
+    allowed = count_hit(uow, clock_of(request), rule, f"{client_of(request)}:{key}")
+    uow.commit()
     if not allowed:
         raise TooManyRequests("RATE_LIMITED", rule.message)
 
 
-def limit_link(request: Request, token: str) -> None:
-    """Reply links are guessable only by brute force: count every use of one, page or API alike."""
-    limit_rate(request, request.app.state.link_rule, token)
+def link_visit(request: Request, token: Annotated[str, Path()]) -> LinkVisit:
+    """One use of a reply link, counted against ``[security] link_requests_per_minute``."""
+    return LinkVisit(token=token, client=client_of(request), rule=request.app.state.link_rule)
+
+
+LinkVisitDep = Annotated[LinkVisit, Depends(link_visit)]

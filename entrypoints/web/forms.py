@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePath
 
-from fastapi import Request, UploadFile
+from fastapi import UploadFile
+from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from kernel.errors import InvalidInput
+from kernel.clock import Clock
+from kernel.errors import InvalidInput, PayloadTooLarge
+from storage.uow import UnitOfWork
 from workflow.services.accounts import CurrentUser
 from workflow.services.drafts import DraftStored, import_draft_file, revise_draft_file
 from workflow.services.replies import CommentInput
@@ -31,7 +35,7 @@ async def read_upload(
         )
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        raise InvalidInput("UPLOAD_TOO_LARGE", "上传文件不能超过 10 MB。")
+        raise PayloadTooLarge("UPLOAD_TOO_LARGE", "上传文件不能超过 10 MB。")
     if not data:
         raise InvalidInput("UPLOAD_EMPTY", "上传的文件是空的。")
     return data
@@ -53,32 +57,33 @@ def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons
 
 
 async def store_uploaded_draft(
-    request: Request, user: CurrentUser, upload: UploadFile, *, title: str, issuer: str
+    uow: UnitOfWork, clock: Clock, office_id: int, user: CurrentUser, upload: UploadFile, *, title: str, issuer: str
 ) -> DraftStored:
     """Upload → parse → new draft; shared by the page and the API."""
-    from entrypoints.web.deps import clock_of, new_uow, office_id_of
-
     data = await read_upload(upload, DRAFT_SUFFIXES) or b""
-    with new_uow(request) as uow:
-        return import_draft_file(
-            uow,
-            clock_of(request),
-            user.actor,
-            upload.filename or "draft.txt",
-            data,
-            title=title,
-            issuer=issuer,
-            office_id=office_id_of(request, uow) or None,
-        )
+    return import_draft_file(
+        uow,
+        clock,
+        user.actor,
+        upload.filename or "draft.txt",
+        data,
+        title=title,
+        issuer=issuer,
+        office_id=office_id or None,
+    )
 
 
 async def store_uploaded_revision(
-    request: Request, user: CurrentUser, upload: UploadFile, *, draft_id: int, note: str
+    uow: UnitOfWork, clock: Clock, user: CurrentUser, upload: UploadFile, *, draft_id: int, note: str
 ) -> DraftStored:
-    from entrypoints.web.deps import clock_of, new_uow
-
     data = await read_upload(upload, DRAFT_SUFFIXES) or b""
-    with new_uow(request) as uow:
-        return revise_draft_file(
-            uow, clock_of(request), user.actor, draft_id, upload.filename or "draft.txt", data, note=note
-        )
+    return revise_draft_file(uow, clock, user.actor, draft_id, upload.filename or "draft.txt", data, note=note)
+
+
+def form_comment_rows(form: FormData) -> list[CommentInput]:
+    """The comment table of a reply form (the unit's page and the paper-reply form)."""
+    return comment_rows(*(_texts(form.getlist(name)) for name in ("target", "text", "basis", "reason")))
+
+
+def _texts(values: Sequence[object]) -> list[str]:
+    return [v for v in values if isinstance(v, str)]

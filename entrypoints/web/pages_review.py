@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import Reviewer, check_csrf, clock_of, new_uow
+from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, UowDep
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
 from workflow.reports import official
@@ -26,34 +26,32 @@ def body_of(html: str) -> str:
 
 
 @router.get("/review")
-def review_list(request: Request, user: Reviewer) -> Response:
+def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
     items = []
-    with new_uow(request) as uow:
-        for rnd in reversed(list(uow.rounds.all())):
-            reviews = uow.rounds.reviews(rnd.id or 0)
-            if not reviews:
-                continue
-            draft = uow.drafts.get(rnd.draft_id)
-            items.append(
-                {
-                    "round_id": rnd.id,
-                    "doc_number": rnd.doc_number,
-                    "title": draft.title if draft else "",
-                    "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
-                    "requested_at": reviews[-1].requested_at,
-                }
-            )
+    for rnd in reversed(list(uow.rounds.all())):
+        reviews = uow.rounds.reviews(rnd.id or 0)
+        if not reviews:
+            continue
+        draft = uow.drafts.get(rnd.draft_id)
+        items.append(
+            {
+                "round_id": rnd.id,
+                "doc_number": rnd.doc_number,
+                "title": draft.title if draft else "",
+                "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
+                "requested_at": reviews[-1].requested_at,
+            }
+        )
     return templates.TemplateResponse(request, "review_list.html", {"user": user, "items": items})
 
 
 @router.get("/review/rounds/{round_id}")
-def review_page(request: Request, round_id: int, user: Reviewer) -> Response:
-    with new_uow(request) as uow:
-        status = round_status(uow, round_id)
-        verdict = verify(uow)
-        events = export_events(uow, round_id)
-        package = body_of(render_html(official.review_package(uow, round_id)))
-        pending = uow.rounds.pending_review(round_id) is not None
+def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) -> Response:
+    status = round_status(uow, round_id)
+    verdict = verify(uow)
+    events = export_events(uow, round_id)
+    package = body_of(render_html(official.review_package(uow, round_id)))
+    pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
         request.query_params.get("ok", "")
     )
@@ -74,22 +72,15 @@ def review_page(request: Request, round_id: int, user: Reviewer) -> Response:
 
 @router.post("/review/rounds/{round_id}")
 def review_submit(
-    request: Request,
     round_id: int,
-    user: Reviewer,
-    csrf_token: Annotated[str, Form()],
+    user: ReviewerWrite,
+    uow: UowDep,
+    clock: ClockDep,
     result: Annotated[str, Form()],
     opinion: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(user, csrf_token)
-    with new_uow(request) as uow:
-        review = record_review(
-            uow,
-            clock_of(request),
-            user.actor,
-            round_id,
-            approve=result == "approve",
-            reviewer=user.display_name,
-            opinion=opinion,
-        )
+    approve = result == "approve"
+    review = record_review(
+        uow, clock, user.actor, round_id, approve=approve, reviewer=user.display_name, opinion=opinion
+    )
     return RedirectResponse(f"/review/rounds/{round_id}?ok={review.state}", status_code=303)

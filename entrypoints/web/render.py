@@ -8,12 +8,13 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from kernel.timefmt import cn_datetime, to_beijing
+from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.round import ROUND_MACHINE
 from workflow.categories import CATEGORY_LABELS
 from workflow.reports.official import ACTION_LABELS, ROLE_LABELS
-from workflow.services.decisions import OUTCOME_LABELS, REASON_SNIPPETS
+from workflow.services.decisions import REASON_SNIPPETS
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -1,4 +1,4 @@
-"""Accounts, sessions and reply attachments."""
+"""Accounts and their sessions."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from storage.models import ReplyAttachment, User, WebSession
+from storage.models import User, WebSession
 
 
 class AccountRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: User | WebSession | ReplyAttachment) -> None:
+    def add(self, row: User | WebSession) -> None:
         self.session.add(row)
         self.session.flush()
 
@@ -44,11 +44,3 @@ class AccountRepo:
 
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSession).where(WebSession.token_hash == token_hash))  # type: ignore[arg-type]
-
-    def attachments(self, reply_ids: Sequence[int]) -> list[ReplyAttachment]:
-        if not reply_ids:
-            return []
-        return list(self.session.exec(select(ReplyAttachment).where(ReplyAttachment.reply_id.in_(reply_ids))).all())  # type: ignore[attr-defined]
-
-    def attachment(self, attachment_id: int) -> ReplyAttachment | None:
-        return self.session.get(ReplyAttachment, attachment_id)

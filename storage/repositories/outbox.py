@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from states.outbox import DUE, RETRYABLE, UNSENT, OutboxStatus
+from storage.bulk import db_stamp, execute_many, placeholder
 from storage.models import DeliveryAttempt, OutboxMessage
 
 
@@ -46,28 +48,20 @@ class OutboxRepo:
         last_error): plain executemany with ON CONFLICT DO NOTHING; returns how many rows were offered."""
         if not rows:
             return 0
-        conn = self.session.connection()
-        sqlite = conn.dialect.name == "sqlite"
-        mark = "?" if sqlite else "%s"
-        stamp = now.astimezone(UTC).replace(tzinfo=None)
-        when = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
+        mark = placeholder(self.session)
+        when = db_stamp(self.session, now)
         sql = (
             "INSERT INTO outboxmessage (key, kind, round_id, recipient_id, unit_id, channel, address, context, status, "
             f"last_error, attempts, next_attempt_at, created_at, claimed_by) VALUES ({', '.join([mark] * 14)}) "
             "ON CONFLICT (key) DO NOTHING"
         )
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            for start in range(0, len(rows), 10000):
-                cursor.executemany(sql, [(*r, 0, when, when, "") for r in rows[start : start + 10000]])
-        finally:
-            cursor.close()
+        execute_many(self.session, sql, [(*r, 0, when, when, "") for r in rows])
         return len(rows)
 
     def due_since(self, before: datetime) -> int:
         """Messages that have been due to send since ``before`` or earlier (a relay should have taken them)."""
         stmt = select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.status.in_(["pending", "failed"]),  # type: ignore[attr-defined]
+            OutboxMessage.status.in_(DUE),  # type: ignore[attr-defined]
             OutboxMessage.next_attempt_at <= before,  # type: ignore[operator]
         )
         return int(self.session.execute(stmt).scalar_one())
@@ -79,8 +73,8 @@ class OutboxRepo:
             select(OutboxMessage)
             .where(
                 or_(
-                    (OutboxMessage.status.in_(["pending", "failed"])) & (OutboxMessage.next_attempt_at <= now),  # type: ignore[attr-defined]
-                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until <= now),  # type: ignore[operator]
+                    (OutboxMessage.status.in_(DUE)) & (OutboxMessage.next_attempt_at <= now),  # type: ignore[attr-defined]
+                    (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.claimed_until <= now),  # type: ignore[operator]
                 )
             )
             .order_by(OutboxMessage.id)  # type: ignore[arg-type]
@@ -89,7 +83,7 @@ class OutboxRepo:
         )
         rows = list(self.session.execute(stmt).scalars())
         for row in rows:
-            row.status = "sending"
+            row.status = OutboxStatus.sending
             row.claimed_by = worker
             row.claimed_until = lease_until
         self.session.flush()
@@ -123,7 +117,7 @@ class OutboxRepo:
         return list(
             self.session.execute(
                 select(OutboxMessage)
-                .where(OutboxMessage.status.in_(["failed", "dead", "undeliverable"]))  # type: ignore[attr-defined]
+                .where(OutboxMessage.status.in_(UNSENT))  # type: ignore[attr-defined]
                 .order_by(OutboxMessage.id)  # type: ignore[arg-type]
             ).scalars()
         )
@@ -131,7 +125,7 @@ class OutboxRepo:
     def requeue(self, message_id: int, now: datetime) -> bool:
         result = self.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(["failed", "dead"]))  # type: ignore[attr-defined]
-            .values(status="pending", next_attempt_at=now, attempts=0)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(RETRYABLE))  # type: ignore[attr-defined]
+            .values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0)
         )
         return bool(result.rowcount)

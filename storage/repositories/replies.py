@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, select
 
-from storage.models import Comment, Decision, Recipient, Reply, Unit
+from states.decision import NEEDS_REASON
+from storage.models import Comment, Decision, Recipient, Reply, ReplyAttachment, Unit
 from storage.views import UnitView
 
 # The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted.
@@ -21,7 +22,7 @@ class ReplyRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: Reply | Comment | Decision) -> None:
+    def add(self, row: Reply | Comment | Decision | ReplyAttachment) -> None:
         self.session.add(row)
         self.session.flush()
 
@@ -107,7 +108,7 @@ class ReplyRepo:
         """(comments in queue, undecided, rejected/partly adopted without a reason)."""
         rows = self.decision_queue(round_id)
         undecided = sum(1 for _, _, _, d in rows if d is None)
-        missing = sum(1 for _, _, _, d in rows if d is not None and d.outcome != "adopted" and not d.reason.strip())
+        missing = sum(1 for _, _, _, d in rows if d is not None and d.outcome in NEEDS_REASON and not d.reason.strip())
         return len(rows), undecided, missing
 
     def decision(self, comment_id: int) -> Decision | None:
@@ -115,3 +116,13 @@ class ReplyRepo:
 
     def late_replies(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         return [(r, u) for r, u in self.for_round(round_id) if r.late]
+
+    # -- scans of sealed paper forms (and filled-in Word forms) ------------------------------
+    def attachments(self, reply_ids: Sequence[int]) -> list[ReplyAttachment]:
+        if not reply_ids:
+            return []
+        stmt = select(ReplyAttachment).where(ReplyAttachment.reply_id.in_(reply_ids))  # type: ignore[attr-defined]
+        return list(self.session.exec(stmt).all())
+
+    def attachment(self, attachment_id: int) -> ReplyAttachment | None:
+        return self.session.get(ReplyAttachment, attachment_id)

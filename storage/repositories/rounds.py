@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import case, func, insert, update
 from sqlmodel import Session, select
 
+from states.recipient import RecipientState
+from states.review import ReviewState
+from states.round import RoundState
+from storage.bulk import db_stamp, fetch_all, placeholder
 from storage.models import LegalityReview, Recipient, Round, Unit
 from storage.views import UnitView
 
@@ -20,7 +24,9 @@ class RoundRepo:
     def get(self, round_id: int, *, for_update: bool = False) -> Round | None:
         stmt = select(Round).where(Round.id == round_id)
         if for_update:
-            stmt = stmt.with_for_update()
+            # FOR NO KEY UPDATE: replies and comments insert rows referencing the round, and their
+            # foreign-key checks (KEY SHARE) must not wait on it, or they deadlock with a sweep.
+            stmt = stmt.with_for_update(key_share=True)
         return self.session.exec(stmt).first()
 
     def add(self, row: Round | LegalityReview) -> None:
@@ -48,14 +54,14 @@ class RoundRepo:
 
     def open_rounds(self) -> Sequence[Round]:
         return self.session.exec(
-            select(Round).where(Round.state == "open").order_by(Round.deadline)  # type: ignore[arg-type]
+            select(Round).where(Round.state == RoundState.open).order_by(Round.deadline)  # type: ignore[arg-type]
         ).all()
 
     def overdue_open(self, before: datetime) -> tuple[int, datetime | None]:
         """(how many open rounds have a deadline at or before ``before``, the oldest such deadline)."""
         count, oldest = self.session.exec(
             select(func.count(Round.id), func.min(Round.deadline)).where(
-                Round.state == "open", Round.deadline <= before
+                Round.state == RoundState.open, Round.deadline <= before
             )
         ).one()
         return int(count or 0), oldest
@@ -68,24 +74,25 @@ class RoundRepo:
         """
         stmt = (
             select(Round.id)
-            .where(Round.state == "open", Round.deadline <= now)
+            .where(Round.state == RoundState.open, Round.deadline <= now)
             .order_by(Round.deadline, Round.id)  # type: ignore[arg-type]
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, key_share=True)  # see get(): no deadlock with replies
         )
         return [int(i) for i in self.session.exec(stmt).all() if i is not None]
 
-    def close_if_open(self, round_ids: Sequence[int], now: datetime) -> list[tuple[int, int, datetime]]:
-        """Close the given rounds that are still open and overdue; return (id, draft_id, deadline).
-
-        The WHERE clause makes closing idempotent: a second sweeper gets nothing back.
+    def close_overdue(
+        self, round_ids: Sequence[int], now: datetime, source: str, dest: str
+    ) -> list[tuple[int, int, datetime]]:
+        """Move the given rounds still in ``source`` and overdue to ``dest`` (the machine's answer);
+        return (id, draft_id, deadline). The WHERE clause makes it idempotent: a second sweeper gets nothing.
         """
         if not round_ids:
             return []
         result = self.session.execute(
             update(Round)
-            .where(Round.id.in_(round_ids), Round.state == "open", Round.deadline <= now)  # type: ignore[union-attr]
-            .values(state="closed", enforced_at=now)
+            .where(Round.id.in_(round_ids), Round.state == source, Round.deadline <= now)  # type: ignore[union-attr]
+            .values(state=dest, enforced_at=now)
             .returning(Round.id, Round.draft_id, Round.deadline)
         )
         return [(int(r[0]), int(r[1]), r[2]) for r in result.all()]
@@ -103,7 +110,7 @@ class RoundRepo:
                 {
                     "round_id": round_id,
                     "unit_id": uid,
-                    "state": "pending",
+                    "state": RecipientState.pending.value,
                     "unit_name": units[uid].name,
                     "unit_category": units[uid].category,
                 }
@@ -132,7 +139,7 @@ class RoundRepo:
 
     def recipient_tallies(self) -> dict[int, tuple[int, int]]:
         """Per round: (recipients, still pending), in one grouped query for the dashboard."""
-        pending = func.sum(case((Recipient.state == "pending", 1), else_=0))
+        pending = func.sum(case((Recipient.state == RecipientState.pending, 1), else_=0))
         rows = self.session.exec(
             select(Recipient.round_id, func.count(Recipient.id), pending).group_by(Recipient.round_id)  # type: ignore[arg-type]
         ).all()
@@ -156,34 +163,29 @@ class RoundRepo:
     def mark_late(self, recipient_id: int) -> None:
         self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]
 
-    def deem_pending(self, round_ids: Sequence[int], now: datetime) -> list[tuple[int, int, int]]:
-        """Set every pending recipient of these rounds to deemed_no_objection.
+    def deem_silent(
+        self, round_ids: Sequence[int], now: datetime, source: str, dest: str
+    ) -> list[tuple[int, int, int]]:
+        """Move every recipient of these rounds still in ``source`` to ``dest`` (the machine's answer).
 
         Returns (recipient_id, round_id, unit_id) of exactly the rows this call changed. Plain SQL with
-        RETURNING: a sweep may change a million rows, and per-row result processing would dominate.
+        RETURNING (storage.bulk): a sweep may change a million rows, and per-row result processing would
+        dominate.
         """
         if not round_ids:
             return []
-        conn = self.session.connection()
-        sqlite = conn.dialect.name == "sqlite"
-        mark = "?" if sqlite else "%s"
-        stamp = now.astimezone(UTC).replace(tzinfo=None)
+        mark = placeholder(self.session)
+        when = db_stamp(self.session, now)
         rows: list[tuple[int, int, int]] = []
         ids = list(round_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             sql = (
-                f"UPDATE recipient SET state = 'deemed_no_objection', deemed_at = {mark} "
-                f"WHERE state = 'pending' AND round_id IN ({', '.join([mark] * len(chunk))}) "
+                f"UPDATE recipient SET state = {mark}, deemed_at = {mark} "
+                f"WHERE state = {mark} AND round_id IN ({', '.join([mark] * len(chunk))}) "
                 "RETURNING id, round_id, unit_id"
             )
-            when = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(sql, (when, *chunk))
-                rows.extend(cursor.fetchall())
-            finally:
-                cursor.close()
+            rows.extend(fetch_all(self.session, sql, (dest, when, source, *chunk)))  # type: ignore[arg-type]
         return rows
 
     # -- legality reviews -----------------------------------------------------------------
@@ -193,10 +195,12 @@ class RoundRepo:
         ).all()
 
     def pending_review_round_ids(self) -> set[int]:
-        rows = self.session.exec(select(LegalityReview.round_id).where(LegalityReview.state == "pending")).all()
-        return set(rows)
+        pending = LegalityReview.state == ReviewState.pending
+        return set(self.session.exec(select(LegalityReview.round_id).where(pending)).all())
 
     def pending_review(self, round_id: int) -> LegalityReview | None:
         return self.session.exec(
-            select(LegalityReview).where(LegalityReview.round_id == round_id, LegalityReview.state == "pending")
+            select(LegalityReview).where(
+                LegalityReview.round_id == round_id, LegalityReview.state == ReviewState.pending
+            )
         ).first()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.scenario import DRAFT_TEXT
 from tests.support.web import PASSWORD, WebWorld, build_world, login
 from workflow.services.audit import export_events
@@ -106,7 +106,7 @@ def test_whole_round_through_the_api(world: WebWorld) -> None:
     world.clock.advance(timedelta(days=4))
     from workflow.services.deadlines import sweep
 
-    assert sweep(world.engine, world.clock).enforced_rounds >= 1
+    assert sweep(uow_factory(world.engine), world.clock).enforced_rounds >= 1
     assert staff.get("/api/v1/rounds").status_code == 401  # sessions expire after 8 hours
     h = {"X-CSRF-Token": login(staff, "zhaojian")}
     late = staff.post(
@@ -217,7 +217,7 @@ def test_revoking_a_link_through_the_api(world: WebWorld) -> None:
     gone = staff.get(f"/api/v1/links/{token}")
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "LINK_INVALID"
     wrong_round = staff.post(f"/api/v1/rounds/999/recipients/{rec}/revoke-link", headers=h)
-    assert wrong_round.status_code == 422 and wrong_round.json()["error"]["code"] == "LINK_NOT_FOUND"
+    assert wrong_round.status_code == 404 and wrong_round.json()["error"]["code"] == "NOT_A_RECIPIENT"
 
 
 def test_withdraw_through_the_api(world: WebWorld) -> None:

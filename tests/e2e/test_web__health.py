@@ -6,12 +6,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from entrypoints.web.app import create_app
 from notifications.channels.console import ConsoleChannel
-from notifications.compose import Composer
 from notifications.relay import Relay
+from storage.db import make_engine
+from storage.uow import uow_factory
 from tests.support.web import WebWorld, build_world, login
+from workflow.notices import build_composer
 from workflow.services.deadlines import sweep
 
 
@@ -44,18 +48,14 @@ def test_health_reports_a_missing_scheduler_and_relay(world: WebWorld) -> None:
     assert "截止时间调度器可能未运行" in banner and "请联系系统管理员" in banner, "staff see it on the dashboard"
     assert len(staff.get("/api/v1/dashboard").json()["problems"]) == 2
 
-    sweep(world.engine, world.clock)
+    sweep(uow_factory(world.engine), world.clock)
     channels = {name: ConsoleChannel() for name in ("email", "webhook", "wecom", "dingtalk", "console")}
-    Relay(world.engine, world.clock, channels, Composer(world.settings, world.clock)).run_once()
+    composer = build_composer(world.settings, world.clock, attachments=False)
+    Relay(uow_factory(world.engine), world.clock, channels, composer).run_once()
     assert client.get("/healthz").status_code == 200
 
 
 def test_an_unreachable_database_is_a_503(world: WebWorld) -> None:
-    from fastapi.testclient import TestClient
-
-    from entrypoints.web.app import create_app
-    from storage.db import make_engine
-
     gone = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/consultflow?connect_timeout=2")
     client = TestClient(create_app(world.settings, engine=gone, clock=world.clock))
     response = client.get("/healthz")

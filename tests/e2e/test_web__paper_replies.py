@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from kernel.timefmt import to_beijing
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.web import WebWorld, build_world, login
 from workflow.services.deadlines import sweep
 from workflow.services.queries import round_status
@@ -28,7 +28,7 @@ def _local(world: WebWorld, minutes_from_deadline: int) -> str:
 
 def test_paper_forms_after_the_sweep(world: WebWorld) -> None:
     world.clock.set(world.deadline + timedelta(hours=2))
-    sweep(world.engine, world.clock)
+    sweep(uow_factory(world.engine), world.clock)
     client = world.client()
     csrf = login(client, "zhaojian")
     page = client.get(f"/rounds/{world.round_id}")

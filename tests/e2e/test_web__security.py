@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from sqlalchemy import Engine
 
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.cli import table_counts
 from tests.support.web import PASSWORD, WebWorld, build_world, login
 
@@ -181,7 +181,7 @@ def test_script_in_a_comment_is_text_in_the_page_and_in_the_docx(world: WebWorld
     world.clock.advance(timedelta(days=3))
     from workflow.services.deadlines import sweep
 
-    sweep(world.engine, world.clock)
+    sweep(uow_factory(world.engine), world.clock)
     login(client, "zhaojian")
     docx = client.get("/rounds/1/documents/review-package.docx")
     assert docx.status_code == 200

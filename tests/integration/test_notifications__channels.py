@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import time
+from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlparse
 
 from notifications.channels.robots import DingTalkChannel, WeComChannel
@@ -14,7 +15,7 @@ from notifications.channels.webhook import WebhookChannel
 from notifications.message import Attachment, OutgoingMessage
 from tests.support.http_server import http_server
 from tests.support.processes import free_port
-from tests.support.smtp_server import smtp_server
+from tests.support.smtp_server import SmtpServer, self_signed, smtp_server
 
 MSG = OutgoingMessage(
     key="solicitation:1:2::jt@x.cn",
@@ -36,7 +37,7 @@ MSG = OutgoingMessage(
 )
 
 
-def _smtp(port: int, **kw: object) -> SmtpChannel:
+def _smtp(port: int, **kw: Any) -> SmtpChannel:
     return SmtpChannel(
         SmtpSettings(
             host="127.0.0.1",
@@ -46,7 +47,7 @@ def _smtp(port: int, **kw: object) -> SmtpChannel:
             timeout=5,
             **kw,
         )
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_smtp_delivers_multipart_with_attachments() -> None:
@@ -60,8 +61,10 @@ def test_smtp_delivers_multipart_with_attachments() -> None:
     assert "孝义市安全生产委员会办公室" in str(message["From"])
     assert message["Message-ID"] == "<solicitation.1.2..jt.x.cn@consultflow>"
     assert message["X-Consultflow-Key"] == MSG.key
-    assert message.get_body(("plain",)).get_content().strip() == MSG.text
-    assert "现征求你单位意见" in message.get_body(("html",)).get_content()
+    plain, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain is not None and html is not None, "both a text and an HTML body"
+    assert plain.get_content().strip() == MSG.text
+    assert "现征求你单位意见" in html.get_content()
     files = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
     assert files["截止时间.ics"].startswith("BEGIN:VCALENDAR")
     assert files["征求意见函.docx"] == b"PK\x03\x04docx"
@@ -142,8 +145,6 @@ def test_wecom_and_dingtalk_robot_formats() -> None:
 
 
 def test_starttls_with_login(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.support.smtp_server import SmtpServer, self_signed
-
     context, cert = self_signed(tmp_path)
     server = SmtpServer(starttls=context, logins={"ajw": "s3cret-pass"})
     server.start()
@@ -160,8 +161,6 @@ def test_starttls_with_login(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_wrong_smtp_password_is_a_clear_retryable_failure(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.support.smtp_server import SmtpServer, self_signed
-
     context, cert = self_signed(tmp_path)
     server = SmtpServer(starttls=context, logins={"ajw": "s3cret-pass"})
     server.start()
@@ -175,8 +174,6 @@ def test_wrong_smtp_password_is_a_clear_retryable_failure(tmp_path) -> None:  # 
 
 
 def test_implicit_ssl(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.support.smtp_server import SmtpServer, self_signed
-
     context, cert = self_signed(tmp_path)
     server = SmtpServer(implicit_tls=context)
     server.start()
@@ -189,8 +186,6 @@ def test_implicit_ssl(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_kept_connection_the_server_dropped_is_replaced() -> None:
-    from tests.support.smtp_server import SmtpServer
-
     first = SmtpServer()
     first.start()
     channel = _smtp(first.port)

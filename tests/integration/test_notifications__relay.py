@@ -12,21 +12,29 @@ import pytest
 from sqlalchemy import Engine
 
 from kernel.clock import FixedClock
+from notifications.channels.base import Channel
 from notifications.channels.smtp import SmtpChannel, SmtpSettings
-from notifications.compose import Composer
+from notifications.channels.webhook import WebhookChannel
 from notifications.relay import Relay, RelayPolicy
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.cli import write_config
+from tests.support.http_server import http_server
 from tests.support.scenario import STAFF, new_round, setup_office
-from tests.support.smtp_server import SmtpServer
+from tests.support.smtp_server import SmtpServer, self_signed, silent_server
 from workflow.config import load_settings
-from workflow.reports.attachments import notice_attachments
+from workflow.notices import build_composer
+from workflow.parsing.units_file import UnitRecord
 from workflow.schedule_plan import plan_round
 from workflow.scheduler import SchedulerSettings, queue_due_reminders
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide
+from workflow.services.issuance import issue
+from workflow.services.notify_admin import retry_message
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
-from workflow.services.review import submit_review
+from workflow.services.review import record_review, submit_review
+from workflow.services.rounds import change_deadline
+from workflow.services.units import import_units
+from workflow.services.withdrawal import withdraw
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -43,10 +51,10 @@ def world(engine: Engine, db_url: str, tmp_path: Path):  # type: ignore[no-untyp
     def relay(policy: RelayPolicy | None = None) -> Relay:
         channel = SmtpChannel(SmtpSettings("127.0.0.1", server.port, "ajw@xiaoyi.example.cn", timeout=3))
         return Relay(
-            engine,
+            uow_factory(engine),
             clock,
             {"email": channel},
-            Composer(settings, clock, attachments=notice_attachments),
+            build_composer(settings, clock),
             policy or RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60),
         )
 
@@ -132,7 +140,6 @@ def test_permanent_failure_stays_visible_until_retried(world) -> None:  # type: 
     relay().run_once()
     assert _statuses(engine, rid) == {"dead": 4}
     server.handler.refuse_with = None
-    from workflow.services.notify_admin import retry_message
 
     with UnitOfWork(engine) as uow:
         first = uow.outbox.for_round(rid)[0].id or 0
@@ -155,8 +162,8 @@ def test_reminders_only_to_silent_units_once_each(world) -> None:  # type: ignor
         clock.set(at)
         for action in plan_round(deadline, at, hours):
             if action.kind == "reminder" and action.at <= at:
-                queue_due_reminders(engine, clock, rid, action.offset)
-                queue_due_reminders(engine, clock, rid, action.offset)  # a job that runs twice
+                queue_due_reminders(uow_factory(engine), clock, rid, action.offset)
+                queue_due_reminders(uow_factory(engine), clock, rid, action.offset)  # a job that runs twice
         relay().run_once()
     reminders = [r for r in server.received if r.message["Subject"].startswith("【提醒】")]
     assert Counter(r.rcpt_tos[0] for r in reminders) == {f"unit{i}@xiaoyi.example.cn": 2 for i in (2, 3, 4)}
@@ -185,7 +192,7 @@ def test_adoption_feedback_carries_only_the_units_own_comments(world) -> None:  
                 ),
             ).comment_ids
     clock.advance(timedelta(days=1))
-    sweep(engine, clock)
+    sweep(uow_factory(engine), clock)
     for unit, ids in comments.items():
         for cid in ids:
             with UnitOfWork(engine) as uow:
@@ -216,7 +223,6 @@ def test_unit_without_address_is_visible_not_silently_dropped(engine: Engine) ->
 
 def test_wrong_smtp_password_keeps_messages_until_the_account_is_fixed(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine, clock, office, _, _ = world
-    from tests.support.smtp_server import self_signed
 
     context, cert = self_signed(tmp_path)
     server = SmtpServer(starttls=context, logins={"ajw": "s3cret-pass"})
@@ -237,7 +243,9 @@ def test_wrong_smtp_password_keeps_messages_until_the_account_is_fixed(world, tm
             )
         )
         policy = RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60)
-        return Relay(engine, clock, {"email": channel}, Composer(settings, clock), policy)
+        return Relay(
+            uow_factory(engine), clock, {"email": channel}, build_composer(settings, clock, attachments=False), policy
+        )
 
     try:
         rid = new_round(engine, clock, office, T0 + timedelta(days=3), 4)
@@ -253,6 +261,22 @@ def test_wrong_smtp_password_keeps_messages_until_the_account_is_fixed(world, tm
     assert _statuses(engine, rid) == {"sent": 4} and len(server.received) == 4
 
 
+def test_reply_links_are_made_with_the_round_and_sending_writes_none(world) -> None:  # type: ignore[no-untyped-def]
+    engine, clock, office, server, relay = world
+    server.start()
+    rid = new_round(engine, clock, office, T0 + timedelta(days=3), 9)
+
+    def links() -> dict[int, str]:
+        with UnitOfWork(engine) as uow:
+            rows = [uow.links.for_recipient(r.id or 0) for r, _ in uow.rounds.recipients(rid)]
+        return {row.recipient_id: row.nonce for row in rows if row is not None and not row.revoked}
+
+    made = links()
+    assert len(made) == 4, "every recipient has its reply link in the transaction that started the round"
+    assert relay().run_once().sent == 4
+    assert links() == made, "composing and sending the notices created or changed no link"
+
+
 def test_one_smtp_connection_per_run(world) -> None:  # type: ignore[no-untyped-def]
     engine, clock, office, server, relay = world
     server.start()
@@ -263,15 +287,14 @@ def test_one_smtp_connection_per_run(world) -> None:  # type: ignore[no-untyped-
 
 
 def test_a_hung_mail_server_is_tried_once_per_run_not_once_per_message(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.support.smtp_server import silent_server
-
     engine, clock, office, _, _ = world
     settings = load_settings(write_config(tmp_path / "hung.toml", "sqlite://"))
     with silent_server() as (port, accepted):
         channel = SmtpChannel(SmtpSettings("127.0.0.1", port, "ajw@xiaoyi.example.cn", timeout=1))
         policy = RelayPolicy(max_attempts=5, backoff_seconds=30, lease_seconds=60)
         rid = new_round(engine, clock, office, T0 + timedelta(days=3), 6)
-        result = Relay(engine, clock, {"email": channel}, Composer(settings, clock), policy).run_once()
+        composer = build_composer(settings, clock, attachments=False)
+        result = Relay(uow_factory(engine), clock, {"email": channel}, composer, policy).run_once()
         assert (result.sent, result.failed) == (0, 4)
         assert len(accepted) == 1, "the other three were not tried against the same hung server"
     assert _statuses(engine, rid) == {"failed": 4}, "all four back off and are retried later"
@@ -282,11 +305,6 @@ def test_a_hung_mail_server_is_tried_once_per_run_not_once_per_message(world, tm
 
 
 def test_review_request_result_and_issuance_notices(world) -> None:  # type: ignore[no-untyped-def]
-    from workflow.parsing.units_file import UnitRecord
-    from workflow.services.issuance import issue
-    from workflow.services.review import record_review
-    from workflow.services.units import import_units
-
     engine, clock, office, server, relay = world
     server.start()
     with UnitOfWork(engine) as uow:
@@ -308,7 +326,7 @@ def test_review_request_result_and_issuance_notices(world) -> None:  # type: ign
             SubmitReply(round_id=rid, unit_name="测试单位001", comments=[CommentInput("序号3", "意见")]),
         ).comment_ids
     clock.advance(timedelta(days=1))
-    sweep(engine, clock)
+    sweep(uow_factory(engine), clock)
     with UnitOfWork(engine) as uow:
         decide(uow, clock, STAFF, Decide(cid, "partly_adopted", "部分内容已在序号3中体现。"))
     with UnitOfWork(engine) as uow:
@@ -337,11 +355,6 @@ def test_units_with_webhooks_get_signed_json_and_email_both(world, tmp_path: Pat
     import hashlib
     import hmac
 
-    from notifications.channels.webhook import WebhookChannel
-    from tests.support.http_server import http_server
-    from workflow.parsing.units_file import UnitRecord
-    from workflow.services.units import import_units
-
     engine, clock, office, server, _ = world
     server.start()
     settings = load_settings(write_config(tmp_path / "hooks.toml", "sqlite://"))
@@ -357,11 +370,12 @@ def test_units_with_webhooks_get_signed_json_and_email_both(world, tmp_path: Pat
                 ],
             )
         rid = new_round(engine, clock, office, T0 + timedelta(days=3), 8, units=["兑镇镇", "梧桐镇"])
-        channels = {
+        channels: dict[str, Channel] = {
             "email": SmtpChannel(SmtpSettings("127.0.0.1", server.port, "ajw@xiaoyi.example.cn", timeout=3)),
             "webhook": WebhookChannel("s3cret"),
         }
-        assert Relay(engine, clock, channels, Composer(settings, clock)).run_once().sent == 3
+        composer = build_composer(settings, clock, attachments=False)
+        assert Relay(uow_factory(engine), clock, channels, composer).run_once().sent == 3
     assert _statuses(engine, rid) == {"sent": 3}
     assert sorted(r.path for r in recorder.requests) == ["/hooks/duizhen", "/hooks/wutong"]
     for request in recorder.requests:
@@ -373,9 +387,6 @@ def test_units_with_webhooks_get_signed_json_and_email_both(world, tmp_path: Pat
 
 
 def test_withdrawal_and_deadline_change_notices_reach_the_units(world) -> None:  # type: ignore[no-untyped-def]
-    from workflow.services.rounds import change_deadline
-    from workflow.services.withdrawal import withdraw
-
     engine, clock, office, server, relay = world
     server.start()
     rid = new_round(engine, clock, office, T0 + timedelta(days=3), 9, units=["测试单位001", "测试单位002"])

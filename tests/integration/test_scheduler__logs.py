@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from structlog.testing import capture_logs
 
 from kernel.clock import FixedClock
+from storage.uow import uow_factory
 from tests.support.scenario import new_round, setup_office
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 
@@ -19,7 +20,7 @@ def test_plan_and_enforcement_are_logged(sqlite_engine: Engine) -> None:
     office = setup_office(sqlite_engine, clock, units=3)
     deadline = T0 + timedelta(days=2)
     rid = new_round(sqlite_engine, clock, office, deadline, 1)
-    scheduler = DeadlineScheduler(sqlite_engine, clock, SchedulerSettings(reminder_hours=[24, 2]))
+    scheduler = DeadlineScheduler(uow_factory(sqlite_engine), clock, SchedulerSettings(reminder_hours=[24, 2]))
     with capture_logs() as logs:
         scheduler.resync()
         scheduler.resync()  # nothing changed: nothing re-planned

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from kernel.clock import FixedClock
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.scenario import STAFF, new_round, setup_office
 from workflow.services.dashboard import dashboard
 from workflow.services.deadlines import sweep
@@ -49,7 +49,7 @@ def test_dashboard_figures(engine: Engine) -> None:
     _reply(engine, clock, deciding, "测试单位002", 1)  # the revision replaces the two comments
     to_review = _reply(engine, clock, reviewed, "测试单位003", 2)
     clock.advance(timedelta(days=1))
-    sweep(engine, clock)
+    sweep(uow_factory(engine), clock)
     _reply(engine, clock, deciding, "测试单位003", 3)  # late: not in the queue unless admitted
     _decide_all(engine, clock, first + to_review)
     with UnitOfWork(engine) as uow:

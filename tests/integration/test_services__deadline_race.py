@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from kernel.clock import SystemClock
 from kernel.errors import DomainError
 from storage.audit import verify_chain
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.scenario import STAFF, new_round, setup_office
 from workflow.services.deadlines import sweep
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
@@ -55,7 +55,7 @@ def test_replies_racing_the_sweep(engine: Engine) -> None:
 
     def sweeper() -> None:
         while not stop.is_set():
-            sweep(engine, CLOCK, notify=True)
+            sweep(uow_factory(engine), CLOCK, notify=True)
             time.sleep(0.01)
 
     threads = [threading.Thread(target=replier, args=(i,)) for i in range(6)] + [threading.Thread(target=sweeper)]
@@ -65,7 +65,7 @@ def test_replies_racing_the_sweep(engine: Engine) -> None:
     stop.set()
     for t in threads:
         t.join(timeout=30)
-    sweep(engine, CLOCK)
+    sweep(uow_factory(engine), CLOCK)
 
     assert errors == []
     assert any(late for *_x, late in acknowledged) and any(not late for *_x, late in acknowledged)

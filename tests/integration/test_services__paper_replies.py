@@ -14,7 +14,7 @@ from kernel.clock import FixedClock
 from kernel.errors import Conflict
 from storage.audit import verify_chain
 from storage.models import AuditEvent
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.scenario import STAFF, new_round, setup_office
 from workflow.reports.adoption import adoption_table
 from workflow.services.deadlines import sweep
@@ -49,7 +49,7 @@ def test_paper_reply_received_in_time_but_registered_after_the_sweep(engine: Eng
     deadline = T0 + timedelta(days=1)
     rid = new_round(engine, clock, office, deadline, 1)
     clock.set(deadline + timedelta(minutes=30))
-    assert sweep(engine, clock).deemed_no_objection == 4
+    assert sweep(uow_factory(engine), clock).deemed_no_objection == 4
 
     in_time = _reply(engine, clock, rid, _paper("测试单位001", deadline - timedelta(hours=1)))
     too_late = _reply(engine, clock, rid, _paper("测试单位002", deadline + timedelta(minutes=10)))
@@ -84,7 +84,7 @@ def test_no_paper_reply_once_the_draft_has_gone_to_review(engine: Engine) -> Non
     clock.advance(timedelta(hours=2))
     first = _reply(engine, clock, rid, _paper("测试单位001", T0 + timedelta(hours=1)))
     clock.set(deadline + timedelta(hours=1))
-    sweep(engine, clock)
+    sweep(uow_factory(engine), clock)
     with UnitOfWork(engine) as uow:
         decide(uow, clock, STAFF, Decide(first.comment_ids[0], "adopted"))
     with UnitOfWork(engine) as uow:

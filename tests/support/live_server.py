@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from entrypoints.web.app import create_app
 from kernel.clock import Clock
+from storage.uow import uow_factory
 from tests.support.processes import free_port, wait_http
 from workflow.config import Settings
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
@@ -24,7 +25,9 @@ def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[st
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     scheduler = DeadlineScheduler(
-        engine, clock, SchedulerSettings(sweep_interval_seconds=0.5, resync_interval_seconds=0.5, reminder_hours=[])
+        uow_factory(engine),
+        clock,
+        SchedulerSettings(sweep_interval_seconds=0.5, resync_interval_seconds=0.5, reminder_hours=[]),
     )
     thread.start()
     url = f"http://127.0.0.1:{port}"

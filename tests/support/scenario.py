@@ -13,10 +13,12 @@ from storage.uow import UnitOfWork
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.parsing.units_file import UnitRecord
 from workflow.services.drafts import import_draft
+from workflow.services.offices import ensure_office
 from workflow.services.rounds import StartRound, start_round
-from workflow.services.units import ensure_office, import_units
+from workflow.services.units import import_units
 
 STAFF = Actor("赵健", Role.staff)
+SECRET = "test-secret-key"  # the link key tests mint and reach links with (tests.support.web uses it too)
 DRAFT_TEXT = (Path(__file__).resolve().parents[2] / "workflow/demo/data/draft_2023_safety.txt").read_text("utf-8")
 _PARSED = parse_draft_text(DRAFT_TEXT)
 
@@ -69,4 +71,5 @@ def new_round(
                 unit_names=units or [],
                 all_units=units is None,
             ),
+            secret=SECRET,
         ).round_id

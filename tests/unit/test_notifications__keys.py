@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from notifications.channels.smtp import SmtpSettings, build_email
 from notifications.message import OutgoingMessage
+from notifications.routing import channel_for_address
 from workflow.services.messages import message_key
 
 
@@ -24,8 +25,6 @@ def test_headers_never_carry_non_ascii_even_for_an_old_key() -> None:
 
 
 def test_addresses_route_to_their_channel() -> None:
-    from notifications.routing import channel_for_address
-
     assert channel_for_address("ajw@xiaoyi.gov.cn") == "email"
     assert channel_for_address("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc") == "wecom"
     assert channel_for_address("https://oapi.dingtalk.com/robot/send?access_token=abc") == "dingtalk"

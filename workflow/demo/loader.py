@@ -16,17 +16,19 @@ from kernel.actors import Actor, Role
 from kernel.clock import FixedClock
 from kernel.errors import Conflict
 from kernel.timefmt import beijing_to_utc
-from storage.uow import UnitOfWork
+from states.decision import Outcome
+from storage.uow import UnitOfWork, uow_factory
 from workflow.config import Settings
 from workflow.demo.units import demo_units
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide
 from workflow.services.drafts import import_draft
+from workflow.services.offices import ensure_office
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, start_round
-from workflow.services.units import ensure_office, import_units
+from workflow.services.units import import_units
 
 DOC_NUMBER = "孝安办函〔2023〕1号"
 DRAFT_TITLE = "孝义市人民政府关于做好2023年安全生产工作的通知"
@@ -144,6 +146,7 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
                 letter_date=date(2023, 2, 17),
                 basis=BASIS,
             ),
+            secret=settings.secret_key,
         )
     rid = started.round_id
 
@@ -168,10 +171,10 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
     for n, town in enumerate(TOWNSHIPS_NO_COMMENTS):
         reply(town, _at(17, 14 + n // 6, (n * 7) % 60), None)
     clock.set(_at(18, 10))
-    sweep(engine, clock, uow_factory=lambda e: UnitOfWork(e, importing=True))
+    sweep(uow_factory(engine, importing=True), clock)
     clock.set(_at(20, 10))
-    decisions = [(cid, "adopted", FIRE_REASON) for cid in fire]
-    decisions += [(transport[0], "adopted", ""), (housing[0], "rejected", HOUSING_REASON)]
+    decisions = [(cid, Outcome.adopted, FIRE_REASON) for cid in fire]
+    decisions += [(transport[0], Outcome.adopted, ""), (housing[0], Outcome.rejected, HOUSING_REASON)]
     for cid, outcome, reason in decisions:
         with UnitOfWork(engine, importing=True) as uow:
             decide(uow, clock, staff, Decide(cid, outcome, reason))

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from states.decision import OUTCOME_LABELS
+from states.recipient import RecipientState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER, category_label
 from workflow.services._common import load_draft, load_round
-from workflow.services.decisions import OUTCOME_LABELS, decision_text
+from workflow.services.decisions import decision_text
 
-REPLY_CATEGORIES = ("with_comments", "no_comments", "deemed_no_objection")
+REPLY_CATEGORIES = (RecipientState.with_comments, RecipientState.no_comments, RecipientState.deemed_no_objection)
 REPLY_CATEGORY_LABELS = {
-    "with_comments": "有修改意见",
-    "no_comments": "无修改意见",
-    "deemed_no_objection": "逾期未回复",
+    RecipientState.with_comments.value: "有修改意见",
+    RecipientState.no_comments.value: "无修改意见",
+    RecipientState.deemed_no_objection.value: "逾期未回复",
 }
 DEEMED_TEXT = "逾期未回复，视为无意见"
 
@@ -44,7 +46,7 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         )
     buckets: dict[tuple[str, str], list[Any]] = {}
     for rec, unit in uow.rounds.recipients(round_id):
-        if rec.state == "pending":
+        if rec.state == RecipientState.pending:
             continue
         buckets.setdefault((unit.category, rec.state), []).append(unit)
     groups = []

@@ -7,16 +7,22 @@ legality-review package (送审材料) and the audit-trail report — each as in
 from __future__ import annotations
 
 import json
+from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from documents.model import AttachmentHeading, Cell, Heading, KeyValue, OfficialDocument, Paragraph, SealBox, Table
-from kernel.errors import NotFound
+from kernel.errors import InvalidInput
 from kernel.timefmt import cn_date, cn_datetime, to_beijing
+from states.decision import Outcome
+from states.recipient import RECIPIENT_MACHINE, RecipientState
+from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import export_events, verify
+from workflow.services.decisions import decision_text
 from workflow.services.versions import unapplied_adoptions
 from workflow.unit_names import resolve_unit
 
@@ -190,14 +196,17 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
     return OfficialDocument(title=f"《{draft.title}（代拟稿）》征求意见回复表", blocks=blocks, kind_label="回复表")
 
 
+REVIEW_STATES = frozenset(s.value for s in ReviewState)
+
+
 def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     data = adoption_table(uow, round_id)
     rows: list[tuple[Cell | str | None, ...]] = []
     groups = data["groups"]
     for group in groups:
-        listed = group["reply_category"] != "with_comments" and group["count"] > 1
+        listed = group["reply_category"] != RecipientState.with_comments and group["count"] > 1
         count = f"{group['unit_category_label']}（{group['count_text']}）" if listed else group["unit_category_label"]
-        if group["reply_category"] == "with_comments" and group["comments"]:
+        if group["reply_category"] == RecipientState.with_comments and group["comments"]:
             by_unit: dict[str, list[dict[str, Any]]] = {}
             for comment in group["comments"]:
                 by_unit.setdefault(comment["unit"], []).append(comment)
@@ -219,9 +228,8 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
                     )
                     first = False
             continue
-        verdict = (
-            DEEMED_TEXT if group["reply_category"] == "deemed_no_objection" else ("——" if group["count"] > 1 else "")
-        )
+        deemed = group["reply_category"] == RecipientState.deemed_no_objection
+        verdict = DEEMED_TEXT if deemed else ("——" if group["count"] > 1 else "")
         rows.append((group["reply_category_label"], count, "、".join(group["units"]), "", verdict))
     legality = data["legality_review"]
     rows.append(
@@ -230,7 +238,7 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             "",
             legality["reviewer"],
             legality["opinion"],
-            {"approved": "审查通过", "returned": "退回修改", "pending": "审查中"}.get(legality["state"], ""),
+            REVIEW_MACHINE.label(legality["state"]) if legality["state"] in REVIEW_STATES else "",
         )
     )
     table = Table(
@@ -244,18 +252,20 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
 
 
 def _outcome(uow: UnitOfWork, round_id: int) -> dict[str, int]:
-    states = [r.state for r, _ in uow.rounds.recipients(round_id)]
+    states = Counter(r.state for r, _ in uow.rounds.recipients(round_id))
     outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(round_id)]
+    decided = Counter(outcomes)
+    with_comments, no_comments = states[RecipientState.with_comments], states[RecipientState.no_comments]
     return {
-        "asked": len(states),
-        "replied": states.count("with_comments") + states.count("no_comments"),
-        "with_comments": states.count("with_comments"),
-        "no_comments": states.count("no_comments"),
-        "deemed": states.count("deemed_no_objection"),
+        "asked": sum(states.values()),
+        "replied": with_comments + no_comments,
+        "with_comments": with_comments,
+        "no_comments": no_comments,
+        "deemed": states[RecipientState.deemed_no_objection],
         "comments": len(outcomes),
-        "adopted": outcomes.count("adopted"),
-        "partly": outcomes.count("partly_adopted"),
-        "rejected": outcomes.count("rejected"),
+        "adopted": decided[Outcome.adopted],
+        "partly": decided[Outcome.partly_adopted],
+        "rejected": decided[Outcome.rejected],
     }
 
 
@@ -305,20 +315,13 @@ def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
     rnd = c["round"]
     rows: list[tuple[str, ...]] = []
     for rec, unit in c["recipients"]:
-        state = {
-            "with_comments": "有修改意见",
-            "no_comments": "无修改意见",
-            "deemed_no_objection": "逾期未回复，视为无意见",
-            "pending": "待回复",
-        }[rec.state]
+        state = RECIPIENT_MACHINE.label(rec.state)
         when = cn_datetime(rec.replied_at) if rec.replied_at else (cn_datetime(rec.deemed_at) if rec.deemed_at else "")
         rows.append((unit.name, state, when, "是" if rec.late else ""))
     decisions = [
         (u.name, cm.target, cm.text, d.outcome if d else "", d.reason if d else "")
         for cm, _r, u, d in uow.replies.decision_queue(round_id)
     ]
-    from workflow.services.decisions import decision_text
-
     return [
         Paragraph(
             f"{cn_datetime(rnd.created_at)}发起征求意见（{rnd.doc_number}），截止时间{cn_datetime(rnd.deadline)}"
@@ -402,8 +405,6 @@ def audit_report(uow: UnitOfWork, round_id: int) -> OfficialDocument:
 
 
 def to_beijing_text(iso: str) -> str:
-    from datetime import datetime
-
     return to_beijing(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -417,5 +418,5 @@ def build(uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None) ->
         "audit": lambda: audit_report(uow, round_id),
     }
     if kind not in builders:
-        raise NotFound("REPORT_KIND_INVALID", f"文书类型“{kind}”无效。")
+        raise InvalidInput("REPORT_KIND_INVALID", f"文书类型“{kind}”无效。")
     return builders[kind]()

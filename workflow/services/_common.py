@@ -1,15 +1,25 @@
-"""Small helpers shared by the services: loading with clear errors, recording events."""
+"""What every service shares: loading with clear errors, recording events, and the one door for
+state changes (fire the machine, assign the destination, save, audit with from/to)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from kernel.actors import Actor
 from kernel.errors import NotFound
+from kernel.ids import ref
+from states.machine import StateMachine
 from storage.audit import PendingEvent
 from storage.models import Draft, Round
 from storage.uow import UnitOfWork
+
+
+class Stateful(Protocol):
+    """A row whose ``state`` a machine owns."""
+
+    id: int | None
+    state: str
 
 
 def record(
@@ -24,6 +34,7 @@ def record(
     to_state: str | None = None,
     **payload: Any,
 ) -> None:
+    """Buffer one audit event in this unit of work (appended to the chain at commit)."""
     uow.audit.record(
         PendingEvent(
             at=at,
@@ -37,6 +48,49 @@ def record(
             payload=payload,
         )
     )
+
+
+def fire(uow: UnitOfWork, machine: StateMachine, row: Stateful, trigger: str, context: Any) -> tuple[str, str]:
+    """Ask ``machine`` for the destination, assign it and save the row; ``(from, to)``.
+
+    Only for a change that is audited as part of another event (a review request's row moves with the
+    draft's ``review.*`` event); everything else goes through :func:`change_state`.
+    """
+    source = str(row.state)
+    dest = machine.fire(source, trigger, context)
+    row.state = dest
+    uow.save(row)  # type: ignore[arg-type]
+    return source, dest
+
+
+def change_state(
+    uow: UnitOfWork,
+    actor: Actor,
+    at: datetime,
+    machine: StateMachine,
+    row: Stateful,
+    trigger: str,
+    context: Any,
+    *,
+    action: str,
+    round_id: int | None = None,
+    **payload: Any,
+) -> str:
+    """The door every single-row state change goes through: fire, assign, save, and record the audit
+    event with from/to — in the caller's unit of work, so all of it commits or none does."""
+    source, dest = fire(uow, machine, row, trigger, context)
+    record(
+        uow,
+        actor,
+        at,
+        action,
+        ref(machine.name, row.id),
+        round_id=round_id,
+        from_state=source,
+        to_state=dest,
+        **payload,
+    )
+    return dest
 
 
 def load_round(uow: UnitOfWork, round_id: int, *, for_update: bool = False) -> Round:

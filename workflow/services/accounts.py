@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.ids import ref
 from storage.models import User, WebSession
 from storage.uow import UnitOfWork
 from workflow.services._common import record
@@ -61,7 +62,7 @@ def add_user(
         created_at=clock.now(),
     )
     uow.accounts.add(user)
-    record(uow, actor, clock.now(), "user.created", f"user:{user.id}", username=user.username, role=role)
+    record(uow, actor, clock.now(), "user.created", ref("user", user.id), username=user.username, role=role)
     uow.commit()
     return user
 
@@ -75,7 +76,7 @@ def set_active(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, *, ac
     uow.accounts.add(user)
     ended = 0 if active else uow.accounts.end_sessions_of(user.id or 0)
     action = "user.enabled" if active else "user.disabled"
-    record(uow, actor, clock.now(), action, f"user:{user.id}", username=user.username, sessions_ended=ended)
+    record(uow, actor, clock.now(), action, ref("user", user.id), username=user.username, sessions_ended=ended)
     uow.commit()
     return user
 
@@ -87,9 +88,8 @@ def reset_password(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, p
     user.password_hash = _HASHER.hash(password)
     uow.accounts.add(user)
     ended = uow.accounts.end_sessions_of(user.id or 0)
-    record(
-        uow, actor, clock.now(), "user.password_reset", f"user:{user.id}", username=user.username, sessions_ended=ended
-    )
+    record(uow, actor, clock.now(), "user.password_reset", ref("user", user.id), username=user.username,
+           sessions_ended=ended)
     uow.commit()
     return user
 
@@ -125,7 +125,7 @@ def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> Sessio
             expires_at=now + timedelta(hours=SESSION_HOURS),
         )
     )
-    record(uow, Actor(user.display_name, Role(user.role)), now, "auth.login", f"user:{user.id}")
+    record(uow, Actor(user.display_name, Role(user.role)), now, "auth.login", ref("user", user.id))
     uow.commit()
     return SessionStarted(token, csrf, user.id or 0)
 
@@ -161,5 +161,5 @@ def current_user(uow: UnitOfWork, clock: Clock, token: str | None) -> CurrentUse
 
 def logout(uow: UnitOfWork, clock: Clock, user: CurrentUser, token: str) -> None:
     uow.accounts.end_session(_hash(token))
-    record(uow, user.actor, clock.now(), "auth.logout", f"user:{user.id}")
+    record(uow, user.actor, clock.now(), "auth.logout", ref("user", user.id))
     uow.commit()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.timefmt import iso_beijing
-from storage.audit import ChainVerdict, iter_events, verify_chain
+from storage.audit import ChainVerdict
 from storage.uow import UnitOfWork
 from workflow.services._common import record
 from workflow.spreadsheet import safe_cell
@@ -31,13 +32,35 @@ FIELDS = (
 )
 
 
-def verify(uow: UnitOfWork) -> ChainVerdict:
-    return verify_chain(uow.session)
+@dataclass(frozen=True)
+class Verdict:
+    """The chain check as people read it: ``problem`` says in Chinese what is wrong where."""
+
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def explain(verdict: ChainVerdict) -> Verdict:
+    """Chinese wording for the storage layer's fault codes."""
+    seq = verdict.first_bad_seq
+    problems = {
+        "gap": f"缺少序号 {seq} 的审计记录（记录被删除或顺序被改动）",
+        "prev_hash": f"序号 {seq} 的前序哈希与上一条记录不符",
+        "hash": f"序号 {seq} 的审计记录内容与其哈希不符（记录被修改）",
+        "tail": f"链尾记录缺失：应有 {verdict.expected_events} 条，实有 {verdict.checked} 条",
+    }
+    return Verdict(verdict.ok, verdict.checked, seq, problems.get(verdict.fault, ""))
+
+
+def verify(uow: UnitOfWork) -> Verdict:
+    return explain(uow.audit.verify())
 
 
 def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str, Any]]:
     out = []
-    for ev in iter_events(uow.session, round_id=round_id):
+    for ev in uow.audit.events(round_id=round_id):
         out.append(
             {
                 "seq": ev.seq,

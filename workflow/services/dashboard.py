@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.clock import Clock
+from notifications.templates import cn_duration
+from states.draft import DraftState
+from states.round import RoundState
 from storage.uow import UnitOfWork
 from workflow.services.health import HealthPolicy, health
+
+# Comments are decided while the draft is deciding or being revised (see services.decisions).
+DECIDING = (DraftState.deciding, DraftState.drafting)
 
 
 def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None) -> dict[str, Any]:
@@ -25,7 +31,7 @@ def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None)
         draft = drafts.get(rnd.draft_id)
         total, silent = recipients.get(rid, (0, 0))
         comments, undecided = queues.get(rid, (0, 0))
-        is_open = rnd.state == "open"
+        is_open = rnd.state == RoundState.open
         left = rnd.deadline - now
         rounds.append(
             {
@@ -41,13 +47,11 @@ def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None)
         )
         totals["open"] += is_open
         totals["silent"] += silent if is_open else 0
-        totals["undecided"] += undecided if draft and draft.state in ("deciding", "drafting") else 0
-        totals["in_review"] += bool(draft and draft.state == "legality_review" and rid in in_review)
+        totals["undecided"] += undecided if draft and draft.state in DECIDING else 0
+        totals["in_review"] += bool(draft and draft.state == DraftState.legality_review and rid in in_review)
     problems = health(uow, clock, policy or HealthPolicy()).problems
     return {"rounds": rounds, "totals": totals, "problems": problems}
 
 
 def _left(delta: Any) -> str:
-    from notifications.templates import cn_duration
-
     return "已到期，待执行截止" if delta.total_seconds() <= 0 else cn_duration(delta)

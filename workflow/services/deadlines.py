@@ -9,19 +9,18 @@ rather than per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine
-
 from kernel.actors import SYSTEM, Actor
 from kernel.clock import Clock
-from states.draft import DRAFT_MACHINE, DraftContext
-from states.recipient import RECIPIENT_MACHINE, RecipientContext
-from states.round import ROUND_MACHINE, RoundContext
+from kernel.ids import ref
+from states.draft import DRAFT_MACHINE, DraftContext, DraftState
+from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
+from states.round import ROUND_MACHINE, RoundContext, RoundState
 from storage.audit import PendingEvent, canonical_payload
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, UowFactory
+from workflow.services.messages import queue_deadline_passed
 
 
 @dataclass(frozen=True)
@@ -31,21 +30,41 @@ class SweepResult:
     round_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class _Steps:
+    """The sweep's three set-wise transitions, each asked of its machine once per batch (not per row)."""
+
+    round_from: str
+    round_to: str
+    recipient_from: str
+    recipient_to: str
+    draft_from: str
+    draft_to: str
+
+
+def _steps(now: datetime) -> _Steps:
+    """Validate each (state, trigger) pair once: every row the SQL touches was overdue at ``now`` (the
+    WHERE clauses say deadline <= now), so a context at the deadline ``now`` stands for all of them."""
+    rnd, rec, draft = RoundState.open, RecipientState.pending, DraftState.soliciting
+    return _Steps(
+        rnd,
+        ROUND_MACHINE.fire(rnd, "close", RoundContext(now=now, deadline=now)),
+        rec,
+        RECIPIENT_MACHINE.fire(rec, "deem_no_objection", RecipientContext(now=now, deadline=now)),
+        draft,
+        DRAFT_MACHINE.fire(draft, "close_solicitation", DraftContext(now=now, deadline=now)),
+    )
+
+
 def _events_for_batch(
     uow: UnitOfWork,
     actor: Actor,
     now: datetime,
+    steps: _Steps,
     closed: list[tuple[int, int, datetime]],
     deemed: list[tuple[int, int, int]],
 ) -> None:
     deadlines = {rid: deadline for rid, _, deadline in closed}
-    # One validation per kind of step, not per row: every closed round was overdue (the SQL said
-    # deadline <= now), so checking the latest deadline checks them all.
-    ROUND_MACHINE.fire("open", "close", RoundContext(now=now, deadline=max(deadlines.values())))
-    if deemed:
-        RECIPIENT_MACHINE.fire(
-            "pending", "deem_no_objection", RecipientContext(now=now, deadline=min(deadlines.values()))
-        )
     # Canonical payload {"deadline", "enforced_at", "unit_id"} (sorted keys), built per round once.
     heads = {
         rid: canonical_payload({"deadline": d.isoformat(), "enforced_at": now.isoformat()})[:-1]
@@ -58,10 +77,10 @@ def _events_for_batch(
             name,
             role,
             "recipient.deemed_no_objection",
-            f"recipient:{rec_id}",
+            ref("recipient", rec_id),
             rid,
-            "pending",
-            "deemed_no_objection",
+            steps.recipient_from,
+            steps.recipient_to,
             f'{heads[rid]},"unit_id":{unit_id}}}',
             False,
         )
@@ -77,10 +96,10 @@ def _events_for_batch(
                 actor=actor.name,
                 role=actor.role.value,
                 action="round.deadline_enforced",
-                entity=f"round:{rid}",
+                entity=ref("round", rid),
                 round_id=rid,
-                from_state="open",
-                to_state="closed",
+                from_state=steps.round_from,
+                to_state=steps.round_to,
                 payload={
                     "deadline": deadline.isoformat(),
                     "enforced_at": now.isoformat(),
@@ -90,25 +109,24 @@ def _events_for_batch(
         )
 
 
-def _move_drafts(uow: UnitOfWork, actor: Actor, now: datetime, closed: list[tuple[int, int, datetime]]) -> None:
+def _move_drafts(
+    uow: UnitOfWork, actor: Actor, now: datetime, steps: _Steps, closed: list[tuple[int, int, datetime]]
+) -> None:
     """soliciting → deciding for the drafts of the closed rounds, in one conditional update.
 
     A draft no longer soliciting (withdrawn meanwhile) keeps its state; its round still closes.
     """
-    dest = DRAFT_MACHINE.fire(
-        "soliciting", "close_solicitation", DraftContext(now=now, deadline=max(d for _, _, d in closed))
-    )
-    moved = set(uow.drafts.set_states([draft_id for _, draft_id, _ in closed], "soliciting", dest))
+    moved = set(uow.drafts.set_states([draft_id for _, draft_id, _ in closed], steps.draft_from, steps.draft_to))
     uow.audit.record_many(
         PendingEvent(
             at=now,
             actor=actor.name,
             role=actor.role.value,
             action="draft.deciding",
-            entity=f"draft:{draft_id}",
+            entity=ref("draft", draft_id),
             round_id=rid,
-            from_state="soliciting",
-            to_state=dest,
+            from_state=steps.draft_from,
+            to_state=steps.draft_to,
             payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat()},
         )
         for rid, draft_id, deadline in closed
@@ -127,36 +145,28 @@ def enforce_batch(
 ) -> SweepResult:
     """Enforce up to ``batch`` overdue rounds in this transaction and commit."""
     now = clock.now()
+    steps = _steps(now)
     ids = round_ids if round_ids is not None else uow.rounds.claim_overdue(now, batch)
-    closed = uow.rounds.close_if_open(ids, now)
+    closed = uow.rounds.close_overdue(ids, now, steps.round_from, steps.round_to)
     if not closed:
         uow.rollback()
         return SweepResult(0, 0)
     closed_ids = [rid for rid, _, _ in closed]
-    deemed = uow.rounds.deem_pending(closed_ids, now)
-    _events_for_batch(uow, actor, now, closed, deemed)
-    _move_drafts(uow, actor, now, closed)
+    deemed = uow.rounds.deem_silent(closed_ids, now, steps.recipient_from, steps.recipient_to)
+    _events_for_batch(uow, actor, now, steps, closed, deemed)
+    _move_drafts(uow, actor, now, steps, closed)
     if notify:
-        from workflow.services.messages import queue_deadline_passed
-
         queue_deadline_passed(uow, deemed)
     uow.commit()
     return SweepResult(len(closed), len(deemed), tuple(closed_ids))
 
 
-def sweep(
-    engine: Engine,
-    clock: Clock,
-    *,
-    batch: int = 500,
-    notify: bool = True,
-    uow_factory: Callable[[Engine], UnitOfWork] = UnitOfWork,
-) -> SweepResult:
+def sweep(uows: UowFactory, clock: Clock, *, batch: int = 500, notify: bool = True) -> SweepResult:
     """Enforce every overdue round, a batch per transaction, until none is left."""
     rounds = deemed = 0
     ids: list[int] = []
     while True:
-        with uow_factory(engine) as uow:
+        with uows() as uow:
             result = enforce_batch(uow, clock, batch=batch, notify=notify)
         if not result.enforced_rounds:
             return SweepResult(rounds, deemed, tuple(ids))
@@ -165,7 +175,7 @@ def sweep(
         ids.extend(result.round_ids)
 
 
-def enforce_round(engine: Engine, clock: Clock, round_id: int) -> SweepResult:
+def enforce_round(uows: UowFactory, clock: Clock, round_id: int) -> SweepResult:
     """The scheduler's per-round job: harmless if the round was already enforced or not yet due."""
-    with UnitOfWork(engine) as uow:
+    with uows() as uow:
         return enforce_batch(uow, clock, round_ids=[round_id])

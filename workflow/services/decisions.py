@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.ids import ref
+from states.decision import NEEDS_REASON, OUTCOME_LABELS, Outcome
+from states.draft import DraftState
+from states.round import RoundState
 from storage.models import Decision
 from storage.uow import UnitOfWork
 from workflow.services._common import load_draft, load_round, record
 
-
-class Outcome(StrEnum):
-    adopted = "adopted"
-    partly_adopted = "partly_adopted"
-    rejected = "rejected"
-
-
-OUTCOME_LABELS = {"adopted": "予以采纳", "partly_adopted": "部分采纳", "rejected": "不予采纳"}
 REASON_SNIPPETS = (
     "理由不充分或无依据，不予采纳。",
     "与上级文件要求一致，予以采纳。",
     "已在相关条款中体现。",
     "不属于本文件规范范围。",
 )
-_DECIDABLE_DRAFT_STATES = ("deciding", "drafting")
+# Decisions are made after the deadline and before review: while deciding, or while a revision is
+# being drafted (the draft machine moves deciding → drafting only through revise/return).
+_DECIDABLE_DRAFT_STATES = (DraftState.deciding, DraftState.drafting)
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
     except ValueError:
         raise InvalidInput("DECISION_OUTCOME_INVALID", f"采纳结论“{cmd.outcome}”无效。") from None
     reason = cmd.reason.strip()
-    if outcome is not Outcome.adopted and not reason:
+    if outcome in NEEDS_REASON and not reason:
         raise InvalidInput(
             "DECISION_REASON_REQUIRED", f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", comment_id=cmd.comment_id
         )
@@ -55,7 +52,7 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
         raise Conflict("COMMENT_NOT_IN_QUEUE", "该意见不在待决定范围内（已被后续修改稿替代，或为未纳入的逾期回复）。")
     rnd = load_round(uow, comment.round_id)
     draft = load_draft(uow, rnd.draft_id, for_update=True)
-    if draft.state not in _DECIDABLE_DRAFT_STATES or rnd.state != "closed":
+    if draft.state not in _DECIDABLE_DRAFT_STATES or rnd.state != RoundState.closed:
         raise Conflict(
             "DECISION_NOT_ALLOWED", "只有在征求意见截止后、提交合法性审查前才能作出采纳决定。", draft_state=draft.state
         )
@@ -78,7 +75,7 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
         actor,
         now,
         "comment.decided",
-        f"comment:{comment.id}",
+        ref("comment", comment.id),
         round_id=rnd.id,
         from_state=before,
         to_state=outcome.value,

@@ -10,11 +10,13 @@ from typing import Any
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
+from kernel.ids import ref
 from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from storage.models import Draft, DraftVersion, Task, TaskItem
 from storage.uow import UnitOfWork
+from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.draft_model import ParsedDraft
-from workflow.services._common import load_draft, record
+from workflow.services._common import change_state, load_draft, record
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def import_draft(
     issuer: str,
     filename: str,
     office_id: int | None = None,
-    stage: str = "proposed",
+    stage: str = DraftStage.proposed,
 ) -> DraftStored:
     """Store a new draft at version 1 in the drafting state."""
     if not title.strip():
@@ -92,7 +94,7 @@ def import_draft(
         office_id=office_id,
         title=title.strip(),
         issuer=issuer.strip(),
-        state="drafting",
+        state=DRAFT_MACHINE.initial,
         current_version=1,
         created_at=now,
     )
@@ -103,8 +105,8 @@ def import_draft(
         actor,
         now,
         "draft.imported",
-        f"draft:{draft.id}",
-        to_state="drafting",
+        ref("draft", draft.id),
+        to_state=draft.state,
         title=draft.title,
         issuer=draft.issuer,
         version=1,
@@ -129,7 +131,8 @@ def revise_draft(
     """A new version: after a return (goes back to drafting) or while deciding (carrying out comments)."""
     draft = load_draft(uow, draft_id, for_update=True)
     now = clock.now()
-    dest = DRAFT_MACHINE.fire(draft.state, "revise", DraftContext(now=now))
+    if not DRAFT_MACHINE.allows(draft.state, "revise"):
+        DRAFT_MACHINE.fire(draft.state, "revise", DraftContext(now=now))  # raises, saying why not
     if not parsed.tasks:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
     previous = uow.drafts.version(draft_id, draft.current_version)
@@ -140,22 +143,20 @@ def revise_draft(
         version,
         parsed,
         filename,
-        _check_stage(stage or (previous.stage if previous else "proposed")),
+        _check_stage(stage or (previous.stage if previous else DraftStage.proposed)),
         note,
         now,
     )
-    source = draft.state
-    draft.state = dest
     draft.current_version = version
-    uow.drafts.add(draft)
-    record(
+    change_state(
         uow,
         actor,
         now,
-        "draft.revised",
-        f"draft:{draft.id}",
-        from_state=source,
-        to_state=dest,
+        DRAFT_MACHINE,
+        draft,
+        "revise",
+        DraftContext(now=now),
+        action="draft.revised",
         version=version,
         tasks=len(parsed.tasks),
         source=filename,
@@ -169,14 +170,10 @@ def import_draft_file(
     uow: UnitOfWork, clock: Clock, actor: Actor, filename: str, data: bytes, **fields: Any
 ) -> DraftStored:
     """Parse an uploaded .txt/.md/.docx and store it as a new draft (the CLI, pages and API all come here)."""
-    from workflow.parsing.draft_file import parse_draft_file
-
     return import_draft(uow, clock, actor, parse_draft_file(filename, data), filename=filename, **fields)
 
 
 def revise_draft_file(
     uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, filename: str, data: bytes, note: str = ""
 ) -> DraftStored:
-    from workflow.parsing.draft_file import parse_draft_file
-
     return revise_draft(uow, clock, actor, draft_id, parse_draft_file(filename, data), filename=filename, note=note)

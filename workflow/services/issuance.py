@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from kernel.actors import Actor
 from kernel.clock import Clock
-from states.draft import DRAFT_MACHINE, DraftContext
+from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
+from states.review import ReviewState
 from storage.models import Draft
 from storage.uow import UnitOfWork
 from workflow.doc_number import parse_doc_number
-from workflow.services._common import load_draft, load_round, record
+from workflow.services._common import change_state, load_draft, load_round
+from workflow.services.messages import queue_for_round
 
 
 def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number: str) -> Draft:
@@ -17,31 +19,26 @@ def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id, for_update=True)
     reviews = uow.rounds.reviews(round_id)
-    approved = bool(reviews) and reviews[-1].state == "approved"
-    dest = DRAFT_MACHINE.fire(draft.state, "issue", DraftContext(now=now, review_approved=approved))
-    source = draft.state
-    draft.state = dest
+    approved = bool(reviews) and reviews[-1].state == ReviewState.approved
     draft.issued_doc_number = str(number)
     draft.issued_at = now
-    uow.drafts.add(draft)
-    version = uow.drafts.version(draft.id or 0, draft.current_version)
-    if version is not None:
-        version.stage = "final"
-        uow.drafts.add(version)
-    record(
+    change_state(
         uow,
         actor,
         now,
-        "draft.issued",
-        f"draft:{draft.id}",
+        DRAFT_MACHINE,
+        draft,
+        "issue",
+        DraftContext(now=now, review_approved=approved),
+        action="draft.issued",
         round_id=round_id,
-        from_state=source,
-        to_state=dest,
         doc_number=str(number),
         version=draft.current_version,
     )
-    from workflow.services.messages import queue_for_round
-
+    version = uow.drafts.version(draft.id or 0, draft.current_version)
+    if version is not None:
+        version.stage = DraftStage.final
+        uow.drafts.add(version)
     queue_for_round(uow, round_id, "issued", doc_number=str(number))
     uow.commit()
     return draft

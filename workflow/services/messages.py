@@ -3,27 +3,72 @@
 Only ids and values that must be frozen (old deadline, reason) are stored; the relay renders
 the Chinese templates at send time. Keys make queueing idempotent: a reminder or a deadline
 notice is never queued twice for the same recipient and address.
+
+A notice that carries a personal reply link (``LINK_KINDS``) gets the link made here, in the same
+transaction (``ensure_links``): the relay only reads links when it renders, it never writes.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from kernel.errors import DomainError
+from kernel.tokens import new_nonce, reply_token, token_hash
 from notifications.message import ascii_token
+from notifications.routing import channel_for_address
+from states.outbox import OutboxStatus
+from states.recipient import RecipientState
 from storage.models import Recipient
 from storage.uow import UnitOfWork
 from storage.views import UnitView
+from workflow.unit_names import resolve_unit
 
 NO_ADDRESS = "单位未登记邮箱或 webhook 地址，无法发送。"
+LINK_KINDS = frozenset({"solicitation", "reminder", "deadline_changed"})
+"""Notices whose text carries the unit's personal reply link."""
 
 
 def _route(address: str) -> str:
-    from notifications.routing import channel_for_address
-
     return channel_for_address(address)
+
+
+def ensure_links(uow: UnitOfWork, now: datetime, secret: str, recipient_ids: Iterable[int]) -> int:
+    """Give each recipient a live reply link, inside the caller's transaction; returns how many were made.
+
+    A recipient without a link gets one; a revoked link is replaced by a fresh one (the old token
+    stays dead); a live link is left as it is, so a notice re-sent carries the same link.
+    """
+    ids = sorted(set(recipient_ids))
+    existing = uow.links.for_recipients(ids)
+    fresh: list[dict[str, object]] = []
+    renewed = 0
+    for recipient_id in ids:
+        row = existing.get(recipient_id)
+        if row is not None and not row.revoked:
+            continue
+        nonce = new_nonce()
+        digest = token_hash(reply_token(secret, nonce))
+        if row is None:
+            fresh.append({"recipient_id": recipient_id, "nonce": nonce, "token_hash": digest, "created_at": now})
+        else:  # a revoked link is renewed in place: one link row per recipient
+            row.nonce, row.token_hash, row.revoked = nonce, digest, False
+            uow.links.add(row)
+            renewed += 1
+    uow.links.add_all([{**row, "revoked": False} for row in fresh])
+    made = len(fresh) + renewed
+    return made
+
+
+def _links_for(
+    uow: UnitOfWork, kind: str, pairs: Sequence[tuple[Recipient, UnitView]], now: datetime, secret: str | None
+) -> None:
+    """Make the links a notice of ``kind`` will carry. Without ``secret`` only existing links are used
+    (a caller that queues to recipients of a started round, whose links were made with the round)."""
+    if secret is not None and kind in LINK_KINDS and pairs:
+        ensure_links(uow, now, secret, [r.id or 0 for r, _ in pairs])
 
 
 def message_key(*parts: object) -> str:
@@ -53,7 +98,7 @@ def _row(
         "channel": channel,
         "address": address,
         "context": json.dumps(context, ensure_ascii=False, default=str),
-        "status": "pending" if address else "undeliverable",
+        "status": OutboxStatus.pending if address else OutboxStatus.undeliverable,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": "" if address else NO_ADDRESS,
@@ -102,27 +147,46 @@ def _targets(pairs: Sequence[tuple[Recipient, UnitView]]) -> list[tuple[int, int
     return [(r.id or 0, u.id or 0, u.email, u.webhook) for r, u in pairs]
 
 
-def queue_for_round(uow: UnitOfWork, round_id: int, kind: str, *, only_pending: bool = False, **extra: Any) -> int:
+def queue_for_round(
+    uow: UnitOfWork,
+    round_id: int,
+    kind: str,
+    *,
+    only_pending: bool = False,
+    secret: str | None = None,
+    **extra: Any,
+) -> int:
+    """``kind`` to every recipient of the round (or those still silent). A solicitation must be given
+    ``secret``: its recipients' reply links are made here."""
     if uow.importing:
         return 0  # imported history: those notices went out long ago, on paper
     pairs = uow.rounds.recipients(round_id)
     if only_pending:
-        pairs = [(r, u) for r, u in pairs if r.state == "pending"]
+        pairs = [(r, u) for r, u in pairs if r.state == RecipientState.pending]
     suffix = str(extra.get("old_deadline", "")) + str(extra.get("doc_number", ""))
-    return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), _now(uow), suffix, **extra))
+    now = _now(uow)
+    _links_for(uow, kind, pairs, now, secret)
+    return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), now, suffix, **extra))
 
 
-def queue_for_recipient(uow: UnitOfWork, round_id: int, recipient_id: int, kind: str, **extra: Any) -> int:
+def queue_for_recipient(
+    uow: UnitOfWork, round_id: int, recipient_id: int, kind: str, *, secret: str | None = None, **extra: Any
+) -> int:
     if uow.importing:
         return 0
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id == recipient_id]
     suffix = str(extra.pop("key_suffix", "") or extra.get("reply_id", ""))
-    return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), _now(uow), suffix, **extra))
+    now = _now(uow)
+    _links_for(uow, kind, pairs, now, secret)
+    return uow.outbox.enqueue(rows_for_recipients(kind, round_id, _targets(pairs), now, suffix, **extra))
 
 
-def queue_reminders(uow: UnitOfWork, round_id: int, offset_label: str, now: datetime) -> int:
+def queue_reminders(
+    uow: UnitOfWork, round_id: int, offset_label: str, now: datetime, *, secret: str | None = None
+) -> int:
     """Reminders to units still silent; the key carries the offset so each goes out once."""
-    pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.state == "pending"]
+    pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.state == RecipientState.pending]
+    _links_for(uow, "reminder", pairs, now, secret)
     return uow.outbox.enqueue(
         rows_for_recipients("reminder", round_id, _targets(pairs), now, offset_label, offset=offset_label)
     )
@@ -152,7 +216,7 @@ def queue_deadline_passed(uow: UnitOfWork, deemed: Sequence[tuple[int, int, int]
                     channel,
                     address,
                     context,
-                    "pending" if address else "undeliverable",
+                    (OutboxStatus.pending if address else OutboxStatus.undeliverable).value,  # raw DB-API row
                     "" if address else NO_ADDRESS,
                 )
             )
@@ -166,9 +230,6 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
         return []
     address, unit_id = office.email, None
     if to_reviewer:
-        from kernel.errors import DomainError
-        from workflow.unit_names import resolve_unit
-
         try:
             unit = resolve_unit(office.reviewer_unit, uow.directory.units(active_only=False))
             address, unit_id = unit.email or unit.webhook, unit.id  # type: ignore[attr-defined]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.timefmt import cn_datetime, iso_beijing
+from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from storage.uow import UnitOfWork
 from workflow.categories import category_label
 from workflow.services._common import load_draft, load_round
-from workflow.services.decisions import OUTCOME_LABELS
 
 
 def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:

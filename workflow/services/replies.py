@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -12,11 +13,16 @@ from typing import Any
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, DomainError, InvalidInput, NotFound
+from kernel.ids import ref
+from states.draft import DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
-from storage.models import Comment, Draft, Reply, Round, Unit
+from states.round import RoundState
+from storage.models import Comment, Draft, Reply, ReplyAttachment, Round, Unit
 from storage.uow import UnitOfWork
 from workflow.comment_input import CommentInput
+from workflow.parsing.reply_form import parse_reply_form
 from workflow.services._common import load_draft, load_round, record
+from workflow.services.messages import queue_for_recipient
 from workflow.unit_names import resolve_unit, unit_aliases
 
 CHANNELS = ("web", "paper", "email")
@@ -120,7 +126,7 @@ def _form_names(written: str, unit: Unit) -> bool:
 
 def _deciding_on(uow: UnitOfWork, draft: Draft, rnd: Round) -> bool:
     """Staff are deciding on this round's comments: the draft is at that stage and no later round exists."""
-    return draft.state == "deciding" and uow.rounds.latest_id_for_draft(draft.id or 0) == rnd.id
+    return draft.state == DraftState.deciding and uow.rounds.latest_id_for_draft(draft.id or 0) == rnd.id
 
 
 def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) -> ReplyStored:
@@ -156,13 +162,12 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     received_at = cmd.received_at or now
     if received_at > now + timedelta(minutes=1):
         raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
-    uow.session.refresh(rnd)  # re-read under the lock: a sweep may have closed the round meanwhile
-    uow.session.refresh(draft)
+    uow.refresh(rnd, draft)  # re-read under the lock: a sweep may have closed the round meanwhile
     version = uow.drafts.version(draft.id or 0, rnd.version)
     numbers = _validate_comments(cmd.comments, uow.drafts.task_numbers(version.id or 0) if version else set())
-    kind = "no_comments" if cmd.no_comments else "with_comments"
+    kind = RecipientState.no_comments if cmd.no_comments else RecipientState.with_comments
     trigger = "reply_no_comments" if cmd.no_comments else "reply_with_comments"
-    if rnd.state != "open" and not _deciding_on(uow, draft, rnd):
+    if rnd.state != RoundState.open and not _deciding_on(uow, draft, rnd):
         raise Conflict(
             "ROUND_CLOSED_FOR_REPLIES",
             "该轮征求意见已结束（文稿已进入合法性审查、已印发或已撤回），不再接收回复。",
@@ -180,7 +185,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         # Conditional update: if a sweep deemed this recipient meanwhile, the reply is late.
         on_time = uow.rounds.mark_replied(
             recipient.id or 0,
-            [s.value for s in RecipientState if RECIPIENT_MACHINE.allows(s, trigger)],
+            RECIPIENT_MACHINE.sources(trigger),
             dest,
             received_at,
         )
@@ -189,7 +194,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         recipient_id=recipient.id or 0,
         round_id=rnd.id or 0,
         revision=revision,
-        kind=kind,
+        kind=kind.value,
         channel=cmd.channel,
         received_at=received_at,
         recorded_at=now,
@@ -216,12 +221,12 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         )
         uow.replies.add(row)
         comment_ids.append(row.id or 0)
-    entity = f"recipient:{recipient.id}"
+    entity = ref("recipient", recipient.id)
     payload: dict[str, Any] = {
         "unit": unit.name,
         "reply_id": reply.id,
         "revision": revision,
-        "kind": kind,  # type: ignore[union-attr]
+        "kind": kind.value,
         "channel": cmd.channel,
         "received_at": received_at.isoformat(),
         "comments": len(comment_ids),
@@ -258,18 +263,12 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             deadline=rnd.deadline.isoformat(),
             **payload,
         )
-    from workflow.services.messages import queue_for_recipient
-
     queue_for_recipient(uow, rnd.id or 0, recipient.id or 0, "reply_receipt", reply_id=reply.id)
     uow.commit()
     return ReplyStored(reply.id or 0, not on_time, revision, dest, comment_ids)
 
 
 def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
-    import hashlib
-
-    from storage.models import ReplyAttachment
-
     if scan.content_type not in SCAN_TYPES:
         raise InvalidInput("ATTACHMENT_TYPE_INVALID", "扫描件只能是 PDF、JPG 或 PNG 文件（或填好的 Word 回复表）。")
     if not scan.data or len(scan.data) > SCAN_MAX_BYTES:
@@ -277,7 +276,7 @@ def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
     digest = hashlib.sha256(scan.data).hexdigest()
     reply.attachment_name, reply.attachment_sha256 = scan.filename[:200], digest
     uow.replies.add(reply)
-    uow.accounts.add(
+    uow.replies.add(
         ReplyAttachment(
             reply_id=reply.id or 0,
             filename=scan.filename[:200],
@@ -311,7 +310,7 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
         actor,
         clock.now(),
         "reply.late_admitted",
-        f"reply:{reply.id}",
+        ref("reply", reply.id),
         round_id=rnd.id,
         reason=reason.strip(),
         recipient_id=reply.recipient_id,
@@ -323,8 +322,6 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
 def with_form(cmd: SubmitReply, filename: str, data: bytes) -> SubmitReply:
     """The reply a filled-in Word 回复表 carries: its comments (or 无修改意见), the unit it names (checked
     against the unit replying), and the file itself as the record unless a sealed scan is already kept."""
-    from workflow.parsing.reply_form import parse_reply_form
-
     form = parse_reply_form(data)
     return replace(
         cmd,

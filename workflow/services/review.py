@@ -5,10 +5,13 @@ from __future__ import annotations
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput
-from states.draft import DRAFT_MACHINE, DraftContext
+from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
+from states.review import REVIEW_MACHINE
+from states.round import RoundState
 from storage.models import LegalityReview
 from storage.uow import UnitOfWork
-from workflow.services._common import load_draft, load_round, record
+from workflow.services._common import change_state, fire, load_draft, load_round
+from workflow.services.messages import queue_review_request, queue_review_result
 
 
 def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) -> LegalityReview:
@@ -20,34 +23,33 @@ def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) ->
         raise Conflict("ROUND_SUPERSEDED", "该文稿已发起新的征求意见轮次，请针对最新轮次提交审查。")
     _, undecided, missing = uow.replies.queue_counts(round_id)
     ctx = DraftContext(
-        now=now, undecided_comments=undecided, reasons_missing=missing, has_closed_round=rnd.state == "closed"
+        now=now, undecided_comments=undecided, reasons_missing=missing, has_closed_round=rnd.state == RoundState.closed
     )
-    dest = DRAFT_MACHINE.fire(draft.state, "submit_review", ctx)
-    source = draft.state
-    draft.state = dest
-    uow.drafts.add(draft)
-    version = uow.drafts.version(draft.id or 0, draft.current_version)
-    if version is not None:
-        version.stage = "for_review"
-        uow.drafts.add(version)
     review = LegalityReview(
-        round_id=round_id, draft_id=draft.id or 0, version=draft.current_version, state="pending", requested_at=now
+        round_id=round_id,
+        draft_id=draft.id or 0,
+        version=draft.current_version,
+        state=REVIEW_MACHINE.initial,
+        requested_at=now,
     )
     uow.rounds.add(review)
-    record(
+    change_state(
         uow,
         actor,
         now,
-        "review.requested",
-        f"draft:{draft.id}",
+        DRAFT_MACHINE,
+        draft,
+        "submit_review",
+        ctx,
+        action="review.requested",
         round_id=round_id,
-        from_state=source,
-        to_state=dest,
         version=draft.current_version,
         review_id=review.id,
     )
-    from workflow.services.messages import queue_review_request
-
+    version = uow.drafts.version(draft.id or 0, draft.current_version)
+    if version is not None:
+        version.stage = DraftStage.for_review
+        uow.drafts.add(version)
     queue_review_request(uow, round_id, review.id or 0)
     uow.commit()
     return review
@@ -68,31 +70,26 @@ def record_review(
     if review is None:
         raise Conflict("REVIEW_NOT_PENDING", "该轮次没有待审查的合法性审查申请。")
     trigger = "approve" if approve else "return_for_revision"
-    dest = DRAFT_MACHINE.fire(draft.state, trigger, DraftContext(now=now))
-    source = draft.state
-    draft.state = dest
-    uow.drafts.add(draft)
-    review.state = "approved" if approve else "returned"
     review.reviewer = reviewer.strip()
     review.opinion = opinion.strip()
     review.decided_at = now
-    uow.rounds.add(review)
-    record(
+    # The request row moves with the draft; both are in the one review.* event below.
+    fire(uow, REVIEW_MACHINE, review, trigger, None)
+    change_state(
         uow,
         actor,
         now,
-        "review.approved" if approve else "review.returned",
-        f"draft:{draft.id}",
+        DRAFT_MACHINE,
+        draft,
+        trigger,
+        DraftContext(now=now),
+        action="review.approved" if approve else "review.returned",
         round_id=round_id,
-        from_state=source,
-        to_state=dest,
         reviewer=review.reviewer,
         opinion=review.opinion,
         version=review.version,
         review_id=review.id,
     )
-    from workflow.services.messages import queue_review_result
-
     queue_review_result(uow, round_id, review.id or 0)
     uow.commit()
     return review

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.ids import ref
 from kernel.timefmt import to_beijing
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
@@ -16,7 +17,8 @@ from storage.models import Round, Unit
 from storage.uow import UnitOfWork
 from workflow.categories import parse_category
 from workflow.doc_number import parse_doc_number
-from workflow.services._common import load_draft, load_round, record
+from workflow.services._common import change_state, load_draft, load_round, record
+from workflow.services.messages import queue_for_round
 from workflow.unit_names import resolve_unit, resolve_units
 
 # The letter and the notice state 逾期未回复视为无意见 themselves, right after the deadline, as the seed does.
@@ -82,8 +84,14 @@ def _resolve_active(uow: UnitOfWork, names: Sequence[str], active: list[Unit]) -
         ) from None
 
 
-def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) -> RoundStarted:
-    """Open a round on the draft's current version: recipients pending, draft soliciting."""
+def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *, secret: str) -> RoundStarted:
+    """Open a round on the draft's current version: recipients pending, draft soliciting.
+
+    ``secret`` (the server's link key) mints each unit's reply link in this transaction, so composing a
+    notice later only reads it.
+    """
+    if not (cmd.all_units or cmd.categories or cmd.unit_names):
+        raise InvalidInput("RECIPIENTS_REQUIRED", "请指定征求对象：全部单位、单位类别或单位名称。")
     now = clock.now()
     draft = load_draft(uow, cmd.draft_id, for_update=True)
     number = parse_doc_number(cmd.doc_number)
@@ -94,9 +102,6 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) ->
     if uow.rounds.by_doc_number(cmd.office_id, str(number)) is not None:
         raise Conflict("DOC_NUMBER_DUPLICATE", f"发文字号“{number}”已被使用。", doc_number=str(number))
     picked = _pick_units(uow, cmd)
-    dest = DRAFT_MACHINE.fire(
-        draft.state, "start_round", DraftContext(now=now, deadline=cmd.deadline, recipient_count=len(picked))
-    )
     letter_date = cmd.letter_date or to_beijing(now).date()
     row = Round(
         draft_id=draft.id or 0,
@@ -111,24 +116,22 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) ->
         phone=cmd.phone.strip(),
         basis=cmd.basis,
         requirements=cmd.requirements,
-        state="open",
+        state=ROUND_MACHINE.initial,
         created_at=now,
     )
     uow.rounds.add(row)
     round_id = row.id or 0
-    uow.rounds.add_recipients(round_id, [uid for uid, _, _ in picked])
-    source = draft.state
-    draft.state = dest
-    uow.drafts.add(draft)
+    if picked:
+        uow.rounds.add_recipients(round_id, [uid for uid, _, _ in picked])
     names = [name for _, name, _ in picked]
     record(
         uow,
         actor,
         now,
         "round.started",
-        f"round:{round_id}",
+        ref("round", round_id),
         round_id=round_id,
-        to_state="open",
+        to_state=row.state,
         doc_number=str(number),
         draft_id=draft.id,
         version=draft.current_version,
@@ -138,10 +141,19 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound) ->
         contact=row.contact,
         phone=row.phone,
     )
-    record(
-        uow, actor, now, "draft.soliciting", f"draft:{draft.id}", round_id=round_id, from_state=source, to_state=dest
+    # The guards (at least one recipient, a future deadline) refuse here; the whole unit of work rolls back.
+    change_state(
+        uow,
+        actor,
+        now,
+        DRAFT_MACHINE,
+        draft,
+        "start_round",
+        DraftContext(now=now, deadline=cmd.deadline, recipient_count=len(picked)),
+        action="draft.soliciting",
+        round_id=round_id,
     )
-    _notify_round_started(uow, round_id)
+    _notify_round_started(uow, round_id, secret)
     uow.commit()
     return RoundStarted(round_id, cmd.deadline, names, [name for _, name, ok in picked if not ok])
 
@@ -154,18 +166,18 @@ def change_deadline(
         raise InvalidInput("DEADLINE_REASON_REQUIRED", "调整截止时间必须说明理由。")
     now = clock.now()
     row = load_round(uow, round_id, for_update=True)
-    ROUND_MACHINE.fire(
-        row.state, "change_deadline", RoundContext(now=now, deadline=row.deadline, new_deadline=new_deadline)
-    )
     old = row.deadline
     row.deadline = new_deadline
-    uow.rounds.add(row)
-    record(
+    # change_deadline is a self-transition (open → open): the door records it with from/to.
+    change_state(
         uow,
         actor,
         now,
-        "round.deadline_changed",
-        f"round:{round_id}",
+        ROUND_MACHINE,
+        row,
+        "change_deadline",
+        RoundContext(now=now, deadline=old, new_deadline=new_deadline),
+        action="round.deadline_changed",
         round_id=round_id,
         old_deadline=old.isoformat(),
         new_deadline=new_deadline.isoformat(),
@@ -177,14 +189,10 @@ def change_deadline(
     return row
 
 
-def _notify_round_started(uow: UnitOfWork, round_id: int) -> None:
-    """Queue the solicitation notice for every recipient in this transaction (outbox)."""
-    from workflow.services.messages import queue_for_round
-
-    queue_for_round(uow, round_id, "solicitation")
+def _notify_round_started(uow: UnitOfWork, round_id: int, secret: str) -> None:
+    """Queue the solicitation notice for every recipient in this transaction (outbox), links included."""
+    queue_for_round(uow, round_id, "solicitation", secret=secret)
 
 
 def _notify_deadline_changed(uow: UnitOfWork, round_id: int, old: datetime, reason: str) -> None:
-    from workflow.services.messages import queue_for_round
-
     queue_for_round(uow, round_id, "deadline_changed", only_pending=True, old_deadline=old, reason=reason)

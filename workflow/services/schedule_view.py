@@ -6,6 +6,7 @@ from typing import Any
 
 from kernel.clock import Clock
 from kernel.timefmt import iso_beijing
+from states.round import RoundState
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.schedule_plan import plan_round
@@ -18,7 +19,7 @@ def reminder_hours(settings: Settings) -> list[float]:
 
 def next_actions(uow: UnitOfWork, clock: Clock, settings: Settings, round_id: int) -> list[dict[str, Any]]:
     rnd = load_round(uow, round_id)
-    if rnd.state != "open":
+    if rnd.state != RoundState.open:
         return []
     return [
         {"kind": a.kind, "label": a.label, "at": iso_beijing(a.at), "offset": a.offset}

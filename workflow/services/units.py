@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kernel.actors import Actor
 from kernel.clock import Clock
-from kernel.errors import InvalidInput
+from kernel.errors import InvalidInput, NotFound
+from kernel.ids import ref
+from notifications.addresses import validate_email, validate_webhook_url
 from storage.models import Unit
 from storage.uow import UnitOfWork
 from workflow.categories import category_label, parse_category
@@ -44,8 +47,6 @@ class UnitsImported:
 
 def _validate_addresses(rec: UnitRecordLike) -> None:
     """Refuse malformed addresses now, not when a message bounces after the deadline."""
-    from notifications.addresses import validate_email, validate_webhook_url
-
     if rec.email:
         validate_email(rec.email)
     if rec.webhook:
@@ -84,7 +85,7 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
             unit = Unit(name=rec.name, **values)
             uow.directory.add(unit)
             created += 1
-            record(uow, actor, now, "unit.created", f"unit:{unit.id}", name=rec.name, **values)
+            record(uow, actor, now, "unit.created", ref("unit", unit.id), name=rec.name, **values)
             continue
         changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
         if not changed:
@@ -94,23 +95,9 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
             setattr(unit, key, value)
         uow.directory.add(unit)
         updated += 1
-        record(uow, actor, now, "unit.updated", f"unit:{unit.id}", name=rec.name, changed=changed)
+        record(uow, actor, now, "unit.updated", ref("unit", unit.id), name=rec.name, changed=changed)
     uow.commit()
     return UnitsImported(created, updated, unchanged)
-
-
-def ensure_office(uow: UnitOfWork, clock: Clock, actor: Actor, name: str, short_name: str = "") -> int:
-    """The issuing office from config; created once (by ``init`` or the demo)."""
-    from storage.models import Office
-
-    office = uow.directory.office_by_name(name)
-    if office is None:
-        office = Office(name=name, short_name=short_name)
-        uow.directory.add(office)
-        record(uow, actor, clock.now(), "office.created", f"office:{office.id}", name=name, short_name=short_name)
-        uow.commit()
-    assert office.id is not None
-    return office.id
 
 
 def update_unit(
@@ -122,8 +109,6 @@ def update_unit(
     commands that use the old name still find it. A disabled unit stays in old rounds but is not
     offered for new ones.
     """
-    from kernel.errors import NotFound
-
     unit = uow.directory.unit(unit_id)
     if unit is None:
         raise NotFound("UNIT_UNKNOWN", f"单位 {unit_id} 不存在。")
@@ -133,13 +118,9 @@ def update_unit(
     if "category" in values:
         values["category"] = parse_category(values["category"]).value
     if "aliases" in values:
-        import re
-
         values["aliases"] = json.dumps(
             [a.strip() for a in re.split(r"[;；、]", values["aliases"]) if a.strip()], ensure_ascii=False
         )
-    from notifications.addresses import validate_email, validate_webhook_url
-
     if values.get("email"):
         values["email"] = validate_email(values["email"])
     if values.get("webhook"):
@@ -157,7 +138,7 @@ def update_unit(
         setattr(unit, key, value)
     uow.directory.add(unit)
     if changed:
-        record(uow, actor, clock.now(), "unit.updated", f"unit:{unit.id}", name=unit.name, changed=changed)
+        record(uow, actor, clock.now(), "unit.updated", ref("unit", unit.id), name=unit.name, changed=changed)
     uow.commit()
     return unit
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kernel.errors import NotFound
+from states.decision import Outcome
 from storage.uow import UnitOfWork
 from workflow.services._common import load_draft, load_round
 
@@ -70,7 +71,7 @@ def unapplied_adoptions(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
     )
     flagged = []
     for comment, _reply, unit, decision in uow.replies.decision_queue(round_id):
-        if decision is None or decision.outcome == "rejected":
+        if decision is None or decision.outcome == Outcome.rejected:
             continue
         task = decision.change_task_number or comment.task_number
         if task is None or task not in changed:

@@ -10,7 +10,8 @@ from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
 from storage.models import Draft
 from storage.uow import UnitOfWork
-from workflow.services._common import load_draft, load_round, record
+from workflow.services._common import change_state, load_draft, load_round
+from workflow.services.messages import queue_for_round
 
 
 def withdraw(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, reason: str) -> Draft:
@@ -19,37 +20,31 @@ def withdraw(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, reason:
     now = clock.now()
     rnd = load_round(uow, round_id, for_update=True)
     draft = load_draft(uow, rnd.draft_id, for_update=True)
-    dest = DRAFT_MACHINE.fire(draft.state, "withdraw", DraftContext(now=now))
-    source = draft.state
-    draft.state = dest
-    uow.drafts.add(draft)
-    record(
+    change_state(
         uow,
         actor,
         now,
-        "draft.withdrawn",
-        f"draft:{draft.id}",
+        DRAFT_MACHINE,
+        draft,
+        "withdraw",
+        DraftContext(now=now),
+        action="draft.withdrawn",
         round_id=round_id,
-        from_state=source,
-        to_state=dest,
         reason=reason.strip(),
     )
-    if rnd.state == "open":
-        rnd.state = ROUND_MACHINE.fire(rnd.state, "withdraw", RoundContext(now=now, deadline=rnd.deadline))
-        uow.rounds.add(rnd)
-        record(
+    if ROUND_MACHINE.allows(rnd.state, "withdraw"):
+        change_state(
             uow,
             actor,
             now,
-            "round.withdrawn",
-            f"round:{round_id}",
+            ROUND_MACHINE,
+            rnd,
+            "withdraw",
+            RoundContext(now=now, deadline=rnd.deadline),
+            action="round.withdrawn",
             round_id=round_id,
-            from_state="open",
-            to_state=rnd.state,
             reason=reason.strip(),
         )
-        from workflow.services.messages import queue_for_round
-
         queue_for_round(uow, round_id, "withdrawn", only_pending=False, reason=reason.strip())
     uow.commit()
     return draft

@@ -1,0 +1,46 @@
+"""The unit directory: list, edit one, import a file, export it for editing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import Response
+
+from entrypoints.web.api.bodies import UnitPatch
+from entrypoints.web.api.schemas import Units, UnitsImported
+from entrypoints.web.api.views import UnitView
+from entrypoints.web.deps import AnyUser, ClockDep, Staff, StaffWrite, UowDep
+from entrypoints.web.downloads import units_file
+from entrypoints.web.forms import UNIT_SUFFIXES, read_upload
+from workflow.parsing.units_file import parse_units_file
+from workflow.services.units import import_units, unit_summary, update_unit
+
+router = APIRouter(prefix="/units", tags=["单位名录"])
+
+
+@router.get("")
+def api_units(user: AnyUser, uow: UowDep, include_inactive: bool = False) -> Units:
+    units = uow.directory.units(active_only=not include_inactive)
+    return Units(units=[UnitView.model_validate(unit_summary(u)) for u in units])
+
+
+@router.get("/export", response_class=Response)
+def api_units_export(user: Staff, uow: UowDep, format: str = "xlsx") -> Response:
+    """The directory as a file with the import's headers: edit it and import it again."""
+    return units_file(uow, format)
+
+
+@router.patch("/{unit_id}", response_model=UnitView)
+def api_unit_patch(unit_id: int, body: UnitPatch, user: StaffWrite, uow: UowDep, clock: ClockDep) -> dict[str, Any]:
+    fields = body.model_dump(exclude_none=True, exclude={"active"})
+    return unit_summary(update_unit(uow, clock, user.actor, unit_id, active=body.active, **fields))
+
+
+@router.post("/import")
+async def api_units_import(
+    user: StaffWrite, uow: UowDep, clock: ClockDep, file: Annotated[UploadFile, File()]
+) -> UnitsImported:
+    records = parse_units_file(file.filename or "", await read_upload(file, UNIT_SUFFIXES) or b"")
+    result = import_units(uow, clock, user.actor, records)
+    return UnitsImported(created=result.created, updated=result.updated, unchanged=result.unchanged)

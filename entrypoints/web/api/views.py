@@ -1,0 +1,176 @@
+"""The API's models for what the services return as dicts (round status, lists, the adoption table,
+audit events, units): the same fields, described for the published schema.
+
+``ServiceView`` keeps any field a model does not list yet, so a field a service adds is passed
+through rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ServiceView(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class DashboardTotals(ServiceView):
+    open: int
+    silent: int
+    undecided: int
+    in_review: int
+
+
+class RoundRow(ServiceView):
+    round_id: int
+    doc_number: str
+    state: str
+    draft_state: str | None
+    deadline: str
+    title: str
+
+
+class RoundSummary(ServiceView):
+    id: int
+    round_id: int
+    doc_number: str
+    draft_id: int
+    draft_title: str
+    version: int
+    state: str
+    draft_state: str
+    draft_state_label: str
+    letter_date: str
+    deadline: str
+    deadline_text: str
+    deadline_warning: str
+    enforced_at: str | None
+    contact: str
+    phone: str
+
+
+class RecipientRow(ServiceView):
+    recipient_id: int
+    unit: str
+    category: str
+    category_label: str
+    state: str
+    state_label: str
+    late: bool
+    replied_at: str | None
+    revisions: int
+    channel: str | None
+
+
+class CommentRow(ServiceView):
+    id: int
+    unit: str
+    target: str
+    task_number: int | None
+    text: str
+    basis: str
+    late_admitted: bool
+    decision: str | None
+    decision_label: str | None
+    change_task: int | None
+    comment_reason: str
+    reason: str = Field(description="采纳决定的理由")
+
+
+class LateReply(ServiceView):
+    reply_id: int
+    unit: str
+    received_at: str
+    kind: str
+    admitted: bool
+    comments: int
+
+
+class ReviewRow(ServiceView):
+    review_id: int
+    state: str
+    reviewer: str
+    opinion: str
+    version: int | None
+
+
+class RoundStatus(ServiceView):
+    round: RoundSummary
+    recipients: list[RecipientRow]
+    comments: list[CommentRow]
+    late_replies: list[LateReply]
+    reviews: list[ReviewRow]
+
+
+class AdoptionComment(ServiceView):
+    comment_id: int
+    unit: str
+    target: str
+    text: str
+    decision: str | None
+    decision_label: str | None
+    reason: str
+    decision_text: str
+    change_task: int | None
+
+
+class AdoptionGroup(ServiceView):
+    reply_category: str
+    reply_category_label: str
+    unit_category: str
+    unit_category_label: str
+    count: int
+    count_text: str
+    units: list[str]
+    comments: list[AdoptionComment]
+
+
+class LegalityReview(ServiceView):
+    reviewer: str
+    state: str
+    opinion: str
+    version: int | None
+
+
+class AdoptionTable(ServiceView):
+    round_id: int
+    doc_number: str
+    title: str
+    draft_title: str
+    groups: list[AdoptionGroup]
+    legality_review: LegalityReview
+
+
+class AuditEvent(ServiceView):
+    seq: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    entity: str
+    round_id: int | None
+    from_state: str | None
+    to_state: str | None
+    payload: dict[str, Any]
+    imported: bool
+    prev_hash: str
+    hash: str
+
+
+class AuditEvents(BaseModel):
+    events: list[AuditEvent]
+
+
+class UnitView(ServiceView):
+    id: int
+    name: str
+    category: str
+    category_label: str
+    aliases: list[str]
+    contact: str
+    phone: str
+    email: str
+    webhook: str
+    active: bool

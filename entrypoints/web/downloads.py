@@ -1,0 +1,62 @@
+"""Files people download, the same from the pages and the API: the round's documents in every
+format, scans of sealed paper replies, and the unit directory as CSV or XLSX."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi.responses import Response
+
+from kernel.errors import NotFound
+from storage.uow import UnitOfWork
+from workflow.reports.render import render_report
+from workflow.reports.units_export import export_units
+
+MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
+}
+_INLINE = {"html": "inline"}  # an HTML document opens in the browser; everything else is saved
+
+
+def _disposition(kind: str, filename: str) -> str:
+    return f"{kind}; filename*=UTF-8''{quote(filename)}"
+
+
+def document_file(uow: UnitOfWork, round_id: int, kind: str, fmt: str, unit: str | None = None) -> Response:
+    """One of the round's documents (letter, reply-form, adoption, explanation, review-package, audit)."""
+    rendered = render_report(uow, round_id, kind, fmt, unit=unit)
+    filename = rendered.filename or f"{kind}.{rendered.format}"
+    return Response(
+        rendered.data,
+        media_type=MEDIA.get(rendered.format, "application/octet-stream"),
+        headers={
+            "Content-Disposition": _disposition("inline" if rendered.format == "html" else "attachment", filename)
+        },
+    )
+
+
+def attachment_file(uow: UnitOfWork, attachment_id: int) -> Response:
+    """A scan of a sealed paper reply, with its SHA-256 in ``X-Content-SHA256``."""
+    row = uow.replies.attachment(attachment_id)
+    if row is None:
+        raise NotFound("ATTACHMENT_NOT_FOUND", "附件不存在。")
+    return Response(
+        row.data,
+        media_type=row.content_type,
+        headers={"Content-Disposition": _disposition("attachment", row.filename), "X-Content-SHA256": row.sha256},
+    )
+
+
+def units_file(uow: UnitOfWork, fmt: str) -> Response:
+    """The directory with the import's headers: edit it and import it again."""
+    data = export_units(list(uow.directory.units()), fmt)
+    media = MEDIA["csv"] if fmt == "csv" else MEDIA["xlsx"]
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": _disposition("attachment", f"单位名录.{fmt}")}
+    )

@@ -1,0 +1,187 @@
+"""Every error code the product reports, with the kind of error it is and when it happens.
+
+Why a registry: scripts and the web pages branch on ``error.code`` (the message is for people and may
+be reworded), so a code is a public promise. A code must mean one thing, and be raised with one class
+(:mod:`kernel.errors`), so it always comes back with the same HTTP status and CLI exit. This table is
+where a reader finds them all; ``tests/unit/test_errors__registry.py`` checks it against the source:
+every code raised is listed here with the class it is raised as, and every entry is still raised.
+
+``kind`` names the class in :mod:`kernel.errors`. Guards declared with ``@guard("CODE", ...)`` in
+``states/`` are raised by the state machine as ``Conflict``. A few codes are written straight into a
+response (``AUDIT_CHAIN_BROKEN``) or raised through ``DomainError`` itself by the CLI; their kind is
+what a caller sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+ErrorKind = Literal[
+    "DomainError",
+    "NotFound",
+    "Conflict",
+    "InvalidInput",
+    "TooManyRequests",
+    "AuthRequired",
+    "Forbidden",
+    "PayloadTooLarge",
+    "Unavailable",
+]
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One registered code: the error class it is raised as and, in Chinese, when it happens."""
+
+    kind: ErrorKind
+    description: str
+
+
+def _table(**codes: tuple[ErrorKind, str]) -> Mapping[str, ErrorCode]:
+    return MappingProxyType({code: ErrorCode(kind, description) for code, (kind, description) in sorted(codes.items())})
+
+
+ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
+    # --- the state machines (states/): guards and refused transitions ---
+    TRANSITION_FORBIDDEN=("Conflict", "当前状态下不允许执行该操作（状态机中没有这条转换）。"),
+    GUARD_FAILED=("Conflict", "状态转换的某个条件不满足，而该条件未声明自己的错误代码（兜底代码）。"),
+    ROUND_NO_RECIPIENTS=("Conflict", "发起征求意见时没有选定任何征求对象单位。"),
+    DEADLINE_IN_PAST=("Conflict", "发起征求意见或调整截止时间时，截止时间不晚于当前时间。"),
+    DEADLINE_NOT_REACHED=("Conflict", "尚未到截止时间就要截止征求意见，或将未回复单位视为无意见。"),
+    DEADLINE_PASSED=("Conflict", "截止时间已过（本轮应予截止）后仍要调整截止时间。"),
+    COMMENTS_UNDECIDED=("Conflict", "还有修改意见未作采纳决定时提交合法性审查。"),
+    DECISION_REASON_MISSING=("Conflict", "有不予采纳或部分采纳的意见未说明理由时提交合法性审查。"),
+    ROUND_NOT_CLOSED=("Conflict", "文稿没有已截止的征求意见轮次就直接提交合法性审查。"),
+    REVIEW_NOT_APPROVED=("Conflict", "合法性审查未通过时要印发文稿。"),
+    REPLY_AFTER_DEADLINE=("Conflict", "截止时间之后收到的回复按逾期处理，不改变单位的回复状态。"),
+    # --- drafts and versions ---
+    DRAFT_NOT_FOUND=("NotFound", "按编号查找的文稿不存在。"),
+    VERSION_NOT_FOUND=("NotFound", "文稿没有所请求的第几稿。"),
+    DRAFT_TITLE_REQUIRED=("InvalidInput", "登记文稿时没有填写标题。"),
+    DRAFT_ISSUER_REQUIRED=("InvalidInput", "登记文稿时没有填写发文机关。"),
+    DRAFT_STAGE_INVALID=("InvalidInput", "文稿阶段不是代拟稿、讨论稿、送审稿、正式稿之一。"),
+    DRAFT_EMPTY=("InvalidInput", "上传的文稿文件没有内容。"),
+    DRAFT_FORMAT_UNSUPPORTED=("InvalidInput", "文稿文件不是 .txt、.md 或 .docx。"),
+    DRAFT_DOCX_INVALID=("InvalidInput", "文稿文件不是可以读取的 Word .docx 文件。"),
+    DRAFT_TABLE_UNPARSEABLE=("InvalidInput", "文稿中找不到或读不懂重点任务分工表（表头、列数、序号有误）。"),
+    FILE_ENCODING_UNKNOWN=("InvalidInput", "上传的文本文件编码无法识别（既不是 UTF-8 也不是 GB18030）。"),
+    WITHDRAW_REASON_REQUIRED=("InvalidInput", "撤回文稿时没有说明理由。"),
+    DOC_NUMBER_INVALID=("InvalidInput", "发文字号不符合“机关代字〔年份〕序号号”的格式。"),
+    DOC_NUMBER_DUPLICATE=("Conflict", "发起征求意见时所填发文字号已被其他征求意见函使用。"),
+    # --- rounds: starting, deadlines, recipients ---
+    ROUND_NOT_FOUND=("NotFound", "按编号查找的征求意见轮次不存在。"),
+    OFFICE_NOT_FOUND=("NotFound", "配置的发文机关尚未建立（数据库未执行 consultflow init）。"),
+    CONTACT_REQUIRED=("InvalidInput", "发起征求意见时没有填写联系人或联系电话。"),
+    DEADLINE_REQUIRED=("InvalidInput", "发起征求意见时既没有给出截止时间，也没有给出工作日数（或两者都给了）。"),
+    DEADLINE_REASON_REQUIRED=("InvalidInput", "调整截止时间时没有说明理由。"),
+    DATETIME_INVALID=("InvalidInput", "时间文本无法识别为北京时间的日期和时刻。"),
+    DATE_INVALID=("InvalidInput", "日期文本（成文日期、命令行给出的起始日期）格式不正确。"),
+    WORKDAYS_INVALID=("InvalidInput", "工作日数不是整数，或超出允许的范围。"),
+    CALENDAR_YEAR_UNKNOWN=("InvalidInput", "按工作日计算截止时间时，所涉年份没有节假日安排数据。"),
+    CALENDAR_CONFIG_INVALID=("InvalidInput", "config.toml 的 [calendar] 节假日配置写错了。"),
+    RECIPIENTS_REQUIRED=("InvalidInput", "命令行发起征求意见时没有指定征求对象。"),
+    NOT_A_RECIPIENT=("NotFound", "所指单位不是本轮征求意见的征求对象。"),
+    LINK_NOT_FOUND=("NotFound", "本轮的某个征求对象单位还没有回复链接。"),
+    LINK_INVALID=("NotFound", "回复链接的令牌无效或链接已被撤销。"),
+    LINK_READ_ONLY=("Forbidden", "征求意见截止后仍通过回复链接提交回复。"),
+    # --- units (the directory of organisations asked) ---
+    UNIT_UNKNOWN=("NotFound", "所指单位不在单位名录中。"),
+    UNIT_AMBIGUOUS=("Conflict", "单位简称或别名对应名录中的多个单位，需写出全称。"),
+    UNIT_INACTIVE=("InvalidInput", "选择已停用的单位作为征求对象。"),
+    UNIT_CATEGORY_UNKNOWN=("InvalidInput", "单位类别名称无法识别。"),
+    UNIT_CATEGORY_EMPTY=("NotFound", "按类别选择征求对象时，名录中没有该类别的单位。"),
+    UNITS_EMPTY=("InvalidInput", "导入的单位名录文件没有任何单位。"),
+    UNITS_FORMAT_UNSUPPORTED=("InvalidInput", "单位名录文件（导入或导出）不是 .csv 或有效的 .xlsx。"),
+    UNITS_HEADER_INVALID=("InvalidInput", "单位名录的表头无法识别，或缺少“名称”列。"),
+    UNITS_ROW_INVALID=("InvalidInput", "单位名录中有一行缺少单位名称。"),
+    UNITS_DUPLICATE=("InvalidInput", "单位名录中同一单位出现两次，或新增的单位已存在。"),
+    UNITS_ALIAS_CONFLICT=("InvalidInput", "同一个别名被分给了两个不同的单位。"),
+    FILE_UNREADABLE=("InvalidInput", "命令行指定的文件无法读取。"),
+    # --- replies and comments ---
+    REPLY_NOT_FOUND=("NotFound", "按编号查找的回复不存在（或不属于本轮）。"),
+    REPLY_NOT_LATE=("Conflict", "要单独纳入的回复并未逾期。"),
+    REPLY_ALREADY_ADMITTED=("Conflict", "要纳入的逾期回复已经纳入过采纳决定。"),
+    ADMIT_REASON_REQUIRED=("InvalidInput", "纳入逾期回复时没有说明理由。"),
+    ROUND_CLOSED_FOR_REPLIES=(
+        "Conflict",
+        "文稿已进入合法性审查、已印发或已撤回后仍登记回复，或不在采纳决定阶段纳入逾期回复。",
+    ),
+    RECEIVED_AT_IN_FUTURE=("InvalidInput", "登记纸质或邮件回复时，收到时间晚于当前时间。"),
+    REPLY_CHANNEL_INVALID=("InvalidInput", "回复渠道不是网上、纸质、邮件之一。"),
+    REPLY_KIND_REQUIRED=("InvalidInput", "命令行登记回复时没有指定“无修改意见”、修改意见文件或回复表。"),
+    REPLY_KIND_CONFLICT=("InvalidInput", "同一份回复既注明“无修改意见”又提交了修改意见。"),
+    REPLY_FORM_AND_ROWS=("InvalidInput", "网页上已上传回复表，又在表格中填写了意见或勾选了无修改意见。"),
+    REPLY_FORM_UNREADABLE=("InvalidInput", "上传的回复表不是可以读取的 Word .docx 文件。"),
+    REPLY_FORM_NO_TABLE=("InvalidInput", "回复表中找不到表头含“修改意见”的意见表格。"),
+    REPLY_FORM_ROW_INVALID=("InvalidInput", "回复表某一行填写了条目、依据或理由，却没有修改意见。"),
+    REPLY_FORM_UNIT_MISMATCH=("InvalidInput", "回复表上写的单位与登记回复时选定的单位不一致。"),
+    COMMENTS_EMPTY=("InvalidInput", "提交修改意见时一条意见也没有。"),
+    COMMENTS_MALFORMED=("InvalidInput", "修改意见文件不是规定格式的 JSON（数组、对象、字段或类型不对）。"),
+    COMMENT_TEXT_REQUIRED=("InvalidInput", "某条修改意见没有内容。"),
+    COMMENT_TOO_LONG=("InvalidInput", "某条修改意见超过 20000 字。"),
+    COMMENT_TARGET_UNKNOWN=("InvalidInput", "修改意见所指的序号在重点任务分工表中不存在。"),
+    ATTACHMENT_NOT_FOUND=("NotFound", "要下载的回复附件（扫描件）不存在。"),
+    ATTACHMENT_TYPE_INVALID=("InvalidInput", "回复扫描件不是 PDF、JPG、PNG 或 Word 回复表。"),
+    ATTACHMENT_TOO_LARGE=("InvalidInput", "回复扫描件为空或超过 10 MB。"),
+    # --- adoption decisions and legality review ---
+    COMMENT_NOT_FOUND=("NotFound", "要作出采纳决定的修改意见不存在。"),
+    COMMENT_NOT_IN_QUEUE=("Conflict", "该意见已被后续修改稿替代，或属未纳入的逾期回复，不在待决定范围内。"),
+    COMMENTS_NOT_SELECTED=("InvalidInput", "网页上批量作出采纳决定时一条意见也没有选。"),
+    DECISION_NOT_ALLOWED=("Conflict", "不在征求意见截止后、提交合法性审查前的阶段作出采纳决定。"),
+    DECISION_OUTCOME_INVALID=("InvalidInput", "采纳结论不是采纳、部分采纳、不予采纳之一。"),
+    DECISION_OUTCOME_REQUIRED=("InvalidInput", "命令行作出采纳决定时没有选择采纳结论。"),
+    DECISION_REASON_REQUIRED=("InvalidInput", "部分采纳或不予采纳时没有说明理由。"),
+    CHANGE_TASK_UNKNOWN=("InvalidInput", "采纳决定所指的重点任务分工序号不存在。"),
+    REVIEWER_REQUIRED=("InvalidInput", "记录合法性审查结果时没有填写审查机关或审查人。"),
+    REVIEW_OPINION_REQUIRED=("InvalidInput", "合法性审查退回修改时没有填写审查意见。"),
+    REVIEW_OUTCOME_REQUIRED=("InvalidInput", "命令行记录审查结果时没有指定通过或退回。"),
+    REVIEW_NOT_PENDING=("Conflict", "该轮次没有待审查的合法性审查申请。"),
+    ROUND_SUPERSEDED=("Conflict", "文稿已发起新的征求意见轮次，却针对旧轮次提交合法性审查。"),
+    # --- documents and reports ---
+    REPORT_KIND_INVALID=("InvalidInput", "请求的文书类型不存在。"),
+    REPORT_FORMAT_INVALID=("InvalidInput", "请求的文书格式不存在。"),
+    EXPORT_FORMAT_INVALID=("InvalidInput", "导出审计记录的格式不是 json 或 csv。"),
+    OUTPUT_REQUIRED=("DomainError", "命令行生成 DOCX 或 ZIP 文书时没有用 --output 指定保存路径。"),
+    AUDIT_CHAIN_BROKEN=("DomainError", "审计记录的哈希链校验未通过（命令行 audit verify 的结果）。"),
+    # --- accounts, sessions, web requests ---
+    NOT_AUTHENTICATED=("AuthRequired", "未登录（或会话已失效）就访问需要登录的页面或接口。"),
+    FORBIDDEN=("Forbidden", "已登录，但角色无权执行该操作。"),
+    CSRF_INVALID=("Forbidden", "表单的 CSRF 令牌缺失或不符。"),
+    RATE_LIMITED=("TooManyRequests", "登录或回复链接的访问次数超过每分钟的限额。"),
+    LOGIN_FAILED=("InvalidInput", "用户名或密码错误。"),
+    USER_UNKNOWN=("NotFound", "按用户名查找的账号不存在。"),
+    USER_EXISTS=("Conflict", "新建账号的用户名已存在。"),
+    USER_FIELDS_REQUIRED=("InvalidInput", "新建账号时没有填写用户名或姓名。"),
+    USER_STATE_UNCHANGED=("Conflict", "启用已启用的账号，或停用已停用的账号。"),
+    ROLE_INVALID=("InvalidInput", "角色不是 staff、reviewer、admin 之一。"),
+    PASSWORD_TOO_SHORT=("InvalidInput", "密码短于最少字符数。"),
+    UPLOAD_REQUIRED=("InvalidInput", "网页表单要求上传文件却没有选择文件。"),
+    UPLOAD_EMPTY=("InvalidInput", "上传的文件是空的。"),
+    UPLOAD_TOO_LARGE=("PayloadTooLarge", "上传的文件（或整个请求）超过大小上限。"),
+    UPLOAD_TYPE_INVALID=("InvalidInput", "上传的文件类型不在该表单允许的范围内。"),
+    # --- notifications ---
+    ADDRESS_EMAIL_INVALID=("InvalidInput", "单位或配置中的邮箱地址格式不正确。"),
+    ADDRESS_WEBHOOK_INVALID=("InvalidInput", "单位或配置中的 webhook 地址不是 http(s) 地址。"),
+    NOTIFY_CONFIG_INVALID=("InvalidInput", "config.toml 中通知渠道（邮件、webhook、机器人）的配置写错了。"),
+    TEMPLATE_UNKNOWN=("InvalidInput", "没有该类消息的模板。"),
+    TEMPLATE_INVALID=("InvalidInput", "消息模板有语法错误，或引用了不存在的字段。"),
+    MESSAGE_NOT_FOUND=("NotFound", "按编号查找的待发消息不存在。"),
+    MESSAGE_NOT_FAILED=("Conflict", "把并未发送失败的消息重新排队。"),
+    # --- configuration, database, setup ---
+    CONFIG_NOT_FOUND=("InvalidInput", "找不到指定的配置文件。"),
+    CONFIG_INVALID=("InvalidInput", "配置文件不是有效的 TOML。"),
+    SECRET_KEY_WEAK=("InvalidInput", "对外（https）部署时 secret_key 仍为示例值或过短。"),
+    DB_NOT_INITIALISED=("DomainError", "数据库尚未执行 consultflow init 就运行其他命令。"),
+    BACKUP_TARGET_EXISTS=("InvalidInput", "备份的目标文件已存在。"),
+    BACKUP_USE_PG_DUMP=("InvalidInput", "对 PostgreSQL 数据库执行 consultflow backup（应改用 pg_dump）。"),
+    BACKUP_AUDIT_BROKEN=("InvalidInput", "备份已写出，但备份中的审计记录哈希链校验未通过。"),
+    DEMO_ALREADY_LOADED=("Conflict", "演示数据已经载入过一次。"),
+)
+
+
+def lookup(code: str) -> ErrorCode | None:
+    """The registered entry for ``code``, or None for a code nobody registered."""
+    return ERROR_CODES.get(code)

@@ -1,0 +1,37 @@
+"""What composing a notice needs from the domain, as a small interface the domain layer implements.
+
+notifications/ sits below the use-case layer and may not import it. The composer is given an object
+with these methods instead (the use-case layer's ``notices.WorkflowFacts``). Every method only reads:
+composing a message writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from notifications.message import Attachment
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+
+class NoticeFacts(Protocol):
+    def decision_text(self, outcome: str | None, reason: str) -> str:
+        """How a decision on a comment is written (予以采纳 / 不予采纳，<理由> / 待决定)."""
+        ...
+
+    def letter_title(self, draft_title: str) -> str:
+        """The title of the solicitation letter (函) for a draft."""
+        ...
+
+    def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:
+        """The recipient's personal reply link, from its existing link row; None if it has no live link.
+        Never creates a link: links are made when the notice is queued."""
+        ...
+
+    def review_url(self, round_id: int) -> str:
+        """Where the reviewer reads the round."""
+        ...
+
+    def attachments(self, uow: UnitOfWork, row: OutboxMessage) -> list[Attachment]:
+        """Documents that travel with this notice (may be none)."""
+        ...

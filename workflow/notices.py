@@ -1,0 +1,75 @@
+"""Notices as the workflow configures them: what the composer needs from the domain, and the relay.
+
+notifications/ may not import workflow/; it asks for decision texts, reply links, letter titles and
+attachments through ``notifications.facts.NoticeFacts``, which ``WorkflowFacts`` implements here.
+Everything it does only reads: links are made when notices are queued (``messages.ensure_links``).
+"""
+
+from __future__ import annotations
+
+from kernel.clock import Clock
+from notifications.channels.registry import build_channels
+from notifications.compose import Composer
+from notifications.message import Attachment
+from notifications.relay import Relay, RelayPolicy
+from notifications.templates import MessageRenderer
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork, UowFactory
+from workflow.config import Settings
+from workflow.reports import official
+from workflow.reports.attachments import notice_attachments
+from workflow.services.decisions import decision_text
+from workflow.services.links import live_token
+
+
+class WorkflowFacts:
+    """``NoticeFacts`` from the workflow's own rules. ``attachments=False`` sends notices without the
+    letter and reply form (their DOCX rendering is the slow part of composing)."""
+
+    def __init__(self, base_url: str, secret: str, *, attachments: bool = True) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.secret = secret
+        self.with_attachments = attachments
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, attachments: bool = True) -> WorkflowFacts:
+        return cls(settings.base_url, settings.secret_key, attachments=attachments)
+
+    def decision_text(self, outcome: str | None, reason: str) -> str:
+        return decision_text(outcome, reason)
+
+    def letter_title(self, draft_title: str) -> str:
+        return official.letter_title(draft_title)
+
+    def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:
+        token = live_token(uow, self.secret, recipient_id)
+        return None if token is None else f"{self.base_url}/r/{token}"
+
+    def review_url(self, round_id: int) -> str:
+        return f"{self.base_url}/review/rounds/{round_id}"
+
+    def attachments(self, uow: UnitOfWork, row: OutboxMessage) -> list[Attachment]:
+        return notice_attachments(uow, row) if self.with_attachments else []
+
+
+def build_composer(
+    settings: Settings, clock: Clock, renderer: MessageRenderer | None = None, *, attachments: bool = True
+) -> Composer:
+    """The composer for ``settings`` (base URL, link secret)."""
+    return Composer(WorkflowFacts.from_settings(settings, attachments=attachments), clock, renderer)
+
+
+def build_relay(uows: UowFactory, clock: Clock, settings: Settings) -> Relay:
+    """The relay as configured: channels and policy from ``[notifications]``, templates (with any
+    ``template_dir`` overrides) checked now, so a broken template stops start-up, not a notice."""
+    section = settings.section("notifications")
+    extra = section.get("template_dir")
+    renderer = MessageRenderer(settings.path.parent / str(extra) if extra else None)
+    renderer.validate_all()
+    return Relay(
+        uows,
+        clock,
+        build_channels(section),
+        build_composer(settings, clock, renderer),
+        RelayPolicy.from_mapping(section),
+    )

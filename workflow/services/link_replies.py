@@ -1,0 +1,131 @@
+"""A unit using its personal reply link: reading the round, and replying while the round is open.
+
+One place decides what a link may do, for the reply page (/r/<token>) and the JSON API alike:
+every use is counted against the rate limit (refused uses too), a revoked or unknown token reaches
+nothing, and after the deadline the link only shows what was sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kernel.actors import Actor, Role
+from kernel.clock import Clock
+from kernel.errors import Forbidden, NotFound, TooManyRequests
+from storage.models import Comment, Draft, Recipient, Reply, Round, Task, TaskItem, Unit
+from storage.uow import UnitOfWork
+from workflow.services.links import LinkTarget, resolve_link
+from workflow.services.ratelimit import RateRule, count_hit
+from workflow.services.replies import CommentInput, ReplyStored, SubmitReply, submit_reply
+
+READ_ONLY_MESSAGE = "征求意见已截止，回复链接只能查看，不能再提交。逾期未回复，视为无意见。"
+CSRF_MESSAGE = "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。"
+
+
+@dataclass(frozen=True)
+class LinkVisit:
+    """One use of a link: the token, who uses it (the client address) and the rate limit that applies."""
+
+    token: str
+    client: str
+    rule: RateRule
+
+    @property
+    def rate_key(self) -> str:
+        return f"{self.client}:{self.token}"
+
+
+@dataclass(frozen=True)
+class LinkReply:
+    no_comments: bool = False
+    comments: Sequence[CommentInput] = ()
+    # The reply page's hidden field, bound to the link (see ``link_form_token``); ``None`` for the
+    # JSON API, whose requests a foreign page cannot send (no form can post JSON).
+    form_token: str | None = None
+    form_secret: str = ""  # the server's secret the form token was made with
+
+
+@dataclass(frozen=True)
+class LinkPage:
+    """What a link shows: the round and draft, the unit, its replies so far, and whether it may still reply."""
+
+    round: Round
+    draft: Draft | None
+    unit: Unit | None
+    recipient: Recipient | None
+    tasks: list[tuple[Task, list[TaskItem]]]
+    replies: list[Reply]
+    comments: dict[int, list[Comment]] = field(default_factory=dict)  # by reply id
+    known_targets: frozenset[str] = frozenset()
+    writable: bool = False
+
+
+def link_form_token(secret: str, token: str) -> str:
+    """The reply form's CSRF token: there is no session, so it is bound to the link by an HMAC."""
+    return hmac.new(secret.encode(), f"reply-form:{token}".encode(), hashlib.sha256).hexdigest()
+
+
+def ensure_writable(target: LinkTarget) -> None:
+    """After the deadline (or once the round closed) a link only shows what was sent."""
+    if not target.writable:
+        raise Forbidden("LINK_READ_ONLY", READ_ONLY_MESSAGE)
+
+
+def count_visit(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> None:
+    """Count this use and commit it at once, so a refused request (over the limit, a wrong token, a
+    closed round) still counts; then refuse if the client is over the limit."""
+    allowed = count_hit(uow, clock, visit.rule, visit.rate_key)
+    uow.commit()
+    if not allowed:
+        raise TooManyRequests("RATE_LIMITED", visit.rule.message)
+
+
+def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
+    """Count the visit, then read what the link shows."""
+    count_visit(uow, clock, visit)
+    target = resolve_link(uow, clock, visit.token)
+    rnd = uow.rounds.get(target.round_id)
+    if rnd is None:  # resolve_link found the recipient, so its round exists; kept for the type checker
+        raise NotFound("ROUND_NOT_FOUND", "轮次不存在。")
+    draft = uow.drafts.get(rnd.draft_id)
+    version = uow.drafts.version(draft.id or 0, rnd.version) if draft else None
+    tasks = uow.drafts.tasks(version.id or 0) if version else []
+    replies = list(uow.replies.for_recipient(target.recipient_id))
+    comments: dict[int, list[Comment]] = {}
+    for c in uow.replies.comments_of([r.id or 0 for r in replies]):
+        comments.setdefault(c.reply_id, []).append(c)
+    return LinkPage(
+        round=rnd,
+        draft=draft,
+        unit=uow.directory.unit(target.unit_id),
+        recipient=uow.rounds.recipient_by_id(target.recipient_id),
+        tasks=tasks,
+        replies=replies,
+        comments=comments,
+        known_targets=frozenset({"全文", *(f"序号{task.number}" for task, _items in tasks)}),
+        writable=target.writable,
+    )
+
+
+def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: LinkReply) -> ReplyStored:
+    """Count the visit, check the form token and the link, then store the reply as the unit's own
+    (``submit_reply`` commits). The unit is the one the link was sent to, whatever the request says."""
+    count_visit(uow, clock, visit)
+    if reply.form_token is not None and not hmac.compare_digest(
+        reply.form_token, link_form_token(reply.form_secret, visit.token)
+    ):
+        raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
+    target = resolve_link(uow, clock, visit.token)
+    ensure_writable(target)
+    unit = uow.directory.unit(target.unit_id)
+    cmd = SubmitReply(
+        round_id=target.round_id,
+        unit_id=target.unit_id,
+        no_comments=reply.no_comments,
+        comments=list(reply.comments),
+        channel="web",
+    )
+    return submit_reply(uow, clock, Actor(unit.name if unit else "回复单位", Role.unit), cmd)
