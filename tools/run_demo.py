@@ -76,21 +76,16 @@ def prepare(database: Path, port: int) -> Path:
     deadline = clock.now() + timedelta(minutes=5)
     year = to_beijing(clock.now()).year
     with UnitOfWork(engine) as uow:
-        started = start_round(
-            uow,
-            clock,
-            staff,
-            StartRound(
-                draft_id=draft.draft_id,
-                office_id=office.id if office and office.id else 0,
-                doc_number=f"孝安办函〔{year}〕1号",
-                deadline=deadline,
-                contact="赵健",
-                phone="18335877837",
-                unit_names=[u.name for u in demo_units() if u.category == "市安委会成员单位"][:8],
-            ),
-            secret=settings.secret_key,
+        cmd = StartRound(
+            draft_id=draft.draft_id,
+            office_id=office.id if office and office.id else 0,
+            doc_number=f"孝安办函〔{year}〕1号",
+            deadline=deadline,
+            contact="赵健",
+            phone="18335877837",
+            unit_names=[u.name for u in demo_units() if u.category == "市安委会成员单位"][:8],
         )
+        started = start_round(uow, clock, staff, cmd, secret=settings.secret_key)
     secret = settings.secret_key
     with UnitOfWork(engine) as uow:
         recipient = uow.rounds.recipients(started.round_id)[0]

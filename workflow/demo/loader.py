@@ -131,23 +131,18 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
     clock.set(_at(17, 9))
     members = [u.name for u in demo_units() if u.category == "市安委会成员单位"]
     with UnitOfWork(engine, importing=True) as uow:
-        started = start_round(
-            uow,
-            clock,
-            staff,
-            StartRound(
-                draft_id=draft.draft_id,
-                office_id=office_id,
-                doc_number=DOC_NUMBER,
-                deadline=_at(18, 10),
-                contact="赵健",
-                phone="18335877837",
-                unit_names=members + TOWNSHIPS_NO_COMMENTS,
-                letter_date=date(2023, 2, 17),
-                basis=BASIS,
-            ),
-            secret=settings.secret_key,
+        cmd = StartRound(
+            draft_id=draft.draft_id,
+            office_id=office_id,
+            doc_number=DOC_NUMBER,
+            deadline=_at(18, 10),
+            contact="赵健",
+            phone="18335877837",
+            unit_names=members + TOWNSHIPS_NO_COMMENTS,
+            letter_date=date(2023, 2, 17),
+            basis=BASIS,
         )
+        started = start_round(uow, clock, staff, cmd, secret=settings.secret_key)
     rid = started.round_id
 
     def reply(unit: str, at: datetime, comments: list[tuple[str, str]] | None) -> list[int]:

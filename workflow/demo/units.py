@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from workflow.parsing.units_file import UnitRecord
 
-
-@dataclass(frozen=True)
-class DemoUnit:
-    name: str
-    category: str
-    aliases: tuple[str, ...] = ()
-    contact: str = ""
-    phone: str = ""
-    email: str = ""
-    webhook: str = ""
+DemoUnit = UnitRecord  # the demo directory is what an office would import
 
 
 MEMBER = "市安委会成员单位"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from states.decision import OUTCOME_LABELS
 from states.recipient import RecipientState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER, category_label
 from workflow.services._common import load_draft, load_round
-from workflow.services.decisions import decision_text
+from workflow.services.decisions import decision_view
 
 REPLY_CATEGORIES = (RecipientState.with_comments, RecipientState.no_comments, RecipientState.deemed_no_objection)
 REPLY_CATEGORY_LABELS = {
@@ -32,17 +31,7 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     comments_by_unit: dict[int, list[dict[str, Any]]] = {}
     for c, _r, u, d in queue:
         comments_by_unit.setdefault(u.id or 0, []).append(
-            {
-                "comment_id": c.id,
-                "unit": u.name,
-                "target": c.target,
-                "text": c.text,
-                "decision": d.outcome if d else None,
-                "decision_label": OUTCOME_LABELS.get(d.outcome) if d else None,
-                "reason": d.reason if d else "",
-                "decision_text": decision_text(d.outcome if d else None, d.reason if d else ""),
-                "change_task": d.change_task_number if d else None,
-            }
+            {"comment_id": c.id, "unit": u.name, "target": c.target, "text": c.text, **decision_view(d)}
         )
     buckets: dict[tuple[str, str], list[Any]] = {}
     for rec, unit in uow.rounds.recipients(round_id):

@@ -89,24 +89,29 @@ def _events_for_batch(
     counts: dict[int, int] = {}
     for _, rid, _ in deemed:
         counts[rid] = counts.get(rid, 0) + 1
-    for rid, _, deadline in closed:
-        uow.audit.record(
-            PendingEvent(
-                at=now,
-                actor=actor.name,
-                role=actor.role.value,
-                action="round.deadline_enforced",
-                entity=ref("round", rid),
-                round_id=rid,
-                from_state=steps.round_from,
-                to_state=steps.round_to,
-                payload={
-                    "deadline": deadline.isoformat(),
-                    "enforced_at": now.isoformat(),
-                    "deemed_no_objection": counts.get(rid, 0),
-                },
-            )
-        )
+    uow.audit.record_many(
+        _enforced(actor, now, "round.deadline_enforced", ref("round", rid), rid, steps.round_from, steps.round_to,
+                  deadline, deemed_no_objection=counts.get(rid, 0))
+        for rid, _, deadline in closed
+    )
+
+
+def _enforced(
+    actor: Actor, now: datetime, action: str, entity: str, round_id: int, source: str, dest: str,
+    deadline: datetime, **extra: int,
+) -> PendingEvent:
+    """An event of the sweep: what moved, with the deadline it enforced and when."""
+    return PendingEvent(
+        at=now,
+        actor=actor.name,
+        role=actor.role.value,
+        action=action,
+        entity=entity,
+        round_id=round_id,
+        from_state=source,
+        to_state=dest,
+        payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat(), **extra},
+    )
 
 
 def _move_drafts(
@@ -118,17 +123,7 @@ def _move_drafts(
     """
     moved = set(uow.drafts.set_states([draft_id for _, draft_id, _ in closed], steps.draft_from, steps.draft_to))
     uow.audit.record_many(
-        PendingEvent(
-            at=now,
-            actor=actor.name,
-            role=actor.role.value,
-            action="draft.deciding",
-            entity=ref("draft", draft_id),
-            round_id=rid,
-            from_state=steps.draft_from,
-            to_state=steps.draft_to,
-            payload={"deadline": deadline.isoformat(), "enforced_at": now.isoformat()},
-        )
+        _enforced(actor, now, "draft.deciding", ref("draft", draft_id), rid, steps.draft_from, steps.draft_to, deadline)
         for rid, draft_id, deadline in closed
         if draft_id in moved
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
@@ -93,3 +94,16 @@ def decision_text(outcome: str | None, reason: str) -> str:
         return "待决定"
     label = OUTCOME_LABELS.get(outcome, outcome)
     return f"{label}，{reason}" if reason else label
+
+
+def decision_view(decision: Decision | None) -> dict[str, Any]:
+    """How a comment's decision is shown everywhere (status, adoption table): outcome, label, reason, task."""
+    outcome = decision.outcome if decision else None
+    reason = decision.reason if decision else ""
+    return {
+        "decision": outcome,
+        "decision_label": OUTCOME_LABELS.get(outcome) if outcome else None,
+        "reason": reason,
+        "decision_text": decision_text(outcome, reason),
+        "change_task": decision.change_task_number if decision else None,
+    }

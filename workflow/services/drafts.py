@@ -149,13 +149,7 @@ def revise_draft(
     )
     draft.current_version = version
     change_state(
-        uow,
-        actor,
-        now,
-        DRAFT_MACHINE,
-        draft,
-        "revise",
-        DraftContext(now=now),
+        uow, actor, now, DRAFT_MACHINE, draft, "revise", DraftContext(now=now),
         action="draft.revised",
         version=version,
         tasks=len(parsed.tasks),

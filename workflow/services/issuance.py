@@ -23,13 +23,7 @@ def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number
     draft.issued_doc_number = str(number)
     draft.issued_at = now
     change_state(
-        uow,
-        actor,
-        now,
-        DRAFT_MACHINE,
-        draft,
-        "issue",
-        DraftContext(now=now, review_approved=approved),
+        uow, actor, now, DRAFT_MACHINE, draft, "issue", DraftContext(now=now, review_approved=approved),
         action="draft.issued",
         round_id=round_id,
         doc_number=str(number),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from kernel.timefmt import cn_datetime, iso_beijing
-from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from storage.uow import UnitOfWork
 from workflow.categories import category_label
 from workflow.services._common import load_draft, load_round
+from workflow.services.decisions import decision_view
 
 
 def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
@@ -58,6 +58,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         }
         for rec, unit in uow.rounds.recipients(round_id)
     ]
+    # "reason" in the CLI contract is the decision's reason; the comment's own is "comment_reason".
     comments = [
         {
             "id": c.id,
@@ -66,19 +67,12 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
             "task_number": c.task_number,
             "text": c.text,
             "basis": c.basis,
-            "reason": c.reason,
             "late_admitted": r.late,
-            "decision": d.outcome if d else None,
-            "decision_label": OUTCOME_LABELS.get(d.outcome) if d else None,
-            "reason_of_decision": d.reason if d else "",
-            "change_task": d.change_task_number if d else None,
+            **{k: v for k, v in decision_view(d).items() if k != "decision_text"},
+            "comment_reason": c.reason,
         }
         for c, r, u, d in uow.replies.decision_queue(round_id)
     ]
-    for item in comments:
-        # "reason" in the CLI contract is the decision's reason; the comment's own is kept too.
-        item["comment_reason"] = item.pop("reason")
-        item["reason"] = item.pop("reason_of_decision")
     late = [
         {
             "reply_id": r.id,

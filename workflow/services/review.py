@@ -34,13 +34,7 @@ def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) ->
     )
     uow.rounds.add(review)
     change_state(
-        uow,
-        actor,
-        now,
-        DRAFT_MACHINE,
-        draft,
-        "submit_review",
-        ctx,
+        uow, actor, now, DRAFT_MACHINE, draft, "submit_review", ctx,
         action="review.requested",
         round_id=round_id,
         version=draft.current_version,
@@ -76,13 +70,7 @@ def record_review(
     # The request row moves with the draft; both are in the one review.* event below.
     fire(uow, REVIEW_MACHINE, review, trigger, None)
     change_state(
-        uow,
-        actor,
-        now,
-        DRAFT_MACHINE,
-        draft,
-        trigger,
-        DraftContext(now=now),
+        uow, actor, now, DRAFT_MACHINE, draft, trigger, DraftContext(now=now),
         action="review.approved" if approve else "review.returned",
         round_id=round_id,
         reviewer=review.reviewer,

@@ -143,12 +143,7 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *,
     )
     # The guards (at least one recipient, a future deadline) refuse here; the whole unit of work rolls back.
     change_state(
-        uow,
-        actor,
-        now,
-        DRAFT_MACHINE,
-        draft,
-        "start_round",
+        uow, actor, now, DRAFT_MACHINE, draft, "start_round",
         DraftContext(now=now, deadline=cmd.deadline, recipient_count=len(picked)),
         action="draft.soliciting",
         round_id=round_id,
@@ -170,12 +165,7 @@ def change_deadline(
     row.deadline = new_deadline
     # change_deadline is a self-transition (open → open): the door records it with from/to.
     change_state(
-        uow,
-        actor,
-        now,
-        ROUND_MACHINE,
-        row,
-        "change_deadline",
+        uow, actor, now, ROUND_MACHINE, row, "change_deadline",
         RoundContext(now=now, deadline=old, new_deadline=new_deadline),
         action="round.deadline_changed",
         round_id=round_id,

@@ -21,26 +21,14 @@ def withdraw(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, reason:
     rnd = load_round(uow, round_id, for_update=True)
     draft = load_draft(uow, rnd.draft_id, for_update=True)
     change_state(
-        uow,
-        actor,
-        now,
-        DRAFT_MACHINE,
-        draft,
-        "withdraw",
-        DraftContext(now=now),
+        uow, actor, now, DRAFT_MACHINE, draft, "withdraw", DraftContext(now=now),
         action="draft.withdrawn",
         round_id=round_id,
         reason=reason.strip(),
     )
     if ROUND_MACHINE.allows(rnd.state, "withdraw"):
         change_state(
-            uow,
-            actor,
-            now,
-            ROUND_MACHINE,
-            rnd,
-            "withdraw",
-            RoundContext(now=now, deadline=rnd.deadline),
+            uow, actor, now, ROUND_MACHINE, rnd, "withdraw", RoundContext(now=now, deadline=rnd.deadline),
             action="round.withdrawn",
             round_id=round_id,
             reason=reason.strip(),
