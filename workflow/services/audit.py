@@ -23,6 +23,7 @@ FIELDS = (
     "role",
     "action",
     "entity",
+    "round_id",
     "from_state",
     "to_state",
     "payload",
@@ -50,6 +51,7 @@ def explain(verdict: ChainVerdict) -> Verdict:
         "prev_hash": f"序号 {seq} 的前序哈希与上一条记录不符",
         "hash": f"序号 {seq} 的审计记录内容与其哈希不符（记录被修改）",
         "tail": f"链尾记录缺失：应有 {verdict.expected_events} 条，实有 {verdict.checked} 条",
+        "head_missing": f"链头记录（audithead 表）被删除：现存 {verdict.checked} 条审计记录，无法确认其后是否被截断",
     }
     return Verdict(verdict.ok, verdict.checked, seq, problems.get(verdict.fault, ""))
 
