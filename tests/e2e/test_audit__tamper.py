@@ -29,8 +29,8 @@ from tests.support.audit_round import Built, full_round
 from tests.support.cli import Cli, write_config
 from tests.support.scenario import STAFF
 from workflow.config import load_settings
-from workflow.services.checkpoints import load_publisher
 from workflow.services.audit import note_backup
+from workflow.services.checkpoints import load_publisher
 
 AUDIT = (
     '\n[audit]\nsigning_key = "keys/audit.key"\ncheckpoint_file = "audit/checkpoints.jsonl"\ncheckpoint_every = 10\n'

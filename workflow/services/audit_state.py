@@ -49,7 +49,6 @@ class _Replay:
     asked: dict[int, list[str]] = field(default_factory=dict)  # round_id → unit names at start
     comments: dict[int, tuple[int, str, str, str, str]] = field(default_factory=dict)
     counted: dict[int, int] = field(default_factory=dict)  # reply_id → comment count (older events)
-    replies: set[int] = field(default_factory=set)
     decisions: dict[int, tuple[str, str]] = field(default_factory=dict)
     events: int = 0
 
@@ -64,7 +63,6 @@ class _Replay:
             self.asked[entity_id] = [str(n) for n in payload["recipients"]]
         elif action in ("reply.submitted", "reply.late") and isinstance(payload.get("reply_id"), int):
             reply_id = payload["reply_id"]
-            self.replies.add(reply_id)
             items = payload.get("comment_items")
             if isinstance(items, list):
                 for item in items:
@@ -118,9 +116,9 @@ def verify_state(uow: UnitOfWork) -> StateReport:
         if want is None:
             diffs.append(Difference(ref("comment", comment_id), "记录", _ABSENT, row[2]))
             continue
-        for label, expected, found in zip(_COMMENT_FIELDS, want, row, strict=True):
-            if str(expected) != str(found):
-                diffs.append(Difference(ref("comment", comment_id), label, str(expected), str(found)))
+        for label, trail_value, table_value in zip(_COMMENT_FIELDS, want, row, strict=True):
+            if str(trail_value) != str(table_value):
+                diffs.append(Difference(ref("comment", comment_id), label, str(trail_value), str(table_value)))
     for comment_id, want in sorted(replay.comments.items()):
         if comment_id not in tables.comments:
             diffs.append(Difference(ref("comment", comment_id), "记录", want[2], _ABSENT))
