@@ -136,6 +136,26 @@ def stored_checkpoints(settings: Settings) -> list[Checkpoint]:
     return parse_checkpoints(path.read_text(encoding="utf-8"), str(path))
 
 
+def verify_stored(uow: UnitOfWork, settings: Settings) -> CheckpointReport | None:
+    """The database against every checkpoint published to the configured file; None if there is no
+    key or nothing was published yet (nothing to prove against)."""
+    if not settings.audit_signing_key.exists():
+        return None
+    checkpoints = stored_checkpoints(settings)
+    if not checkpoints:
+        return None
+    return verify_against(uow, checkpoints, signing_key(settings))
+
+
+def verify_text(uow: UnitOfWork, settings: Settings, data: bytes, source: str) -> CheckpointReport:
+    """An uploaded checkpoint file (JSON or JSON lines) checked with the office's key."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("AUDIT_CHECKPOINT_MALFORMED", f"检查点文件 {source} 不是 UTF-8 文本。") from None
+    return verify_against(uow, parse_checkpoints(text, source), signing_key(settings))
+
+
 def describe(cp: Checkpoint) -> dict[str, str]:
     """How documents print a checkpoint (Beijing time, abbreviated signature)."""
     return {
