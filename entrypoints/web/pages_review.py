@@ -66,7 +66,7 @@ async def review_checkpoint(
 ) -> Response:
     """The reviewer proves the database against a checkpoint file they kept (or were sent)."""
     data = await read_upload(checkpoint, (".json", ".jsonl"))
-    report = verify_text(uow, settings, data or b"", checkpoint.filename if checkpoint else "")
+    report = verify_text(uow, settings, data or b"", (checkpoint.filename or "") if checkpoint else "")
     return _page(request, round_id, user, uow, settings, report)
 
 
