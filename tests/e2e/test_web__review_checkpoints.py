@@ -60,3 +60,29 @@ def test_the_review_page_verifies_published_and_uploaded_checkpoints(
         files={"checkpoint": ("x.json", b"not json", "application/json")},
     )
     assert refused.status_code == 422 and "检查点文件" in refused.text
+
+
+def test_the_api_signs_the_head_and_checks_tables_and_checkpoints(
+    engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    settings = load_settings(write_config(tmp_path / "config.toml", db_url, AUDIT))
+    ensure_signing_key(settings)
+    app = create_app(settings, engine=engine, clock=clock)
+    full_round(engine, clock)
+    with UnitOfWork(engine) as uow:
+        add_user(uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD)
+        uow.commit()
+    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    login(client, "sfj")
+    head = client.get("/api/v1/audit/checkpoint").json()
+    assert set(head) == {"seq", "hash", "at", "key_id", "signature"}
+    verdict = client.get("/api/v1/audit/verify", params={"state": "true"}).json()
+    assert verdict["ok"] and verdict["checkpoints"]["ok"] and verdict["differences"] == []
+    assert verdict["checkpoints"]["latest"]["seq"] == head["seq"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE recipient SET state = 'no_comments' WHERE state = 'deemed_no_objection'"))
+    verdict = client.get("/api/v1/audit/verify", params={"state": "true"}).json()
+    assert not verdict["ok"]
+    assert {(d["field"], d["expected"], d["found"]) for d in verdict["differences"]} == {
+        ("状态", "deemed_no_objection", "no_comments")
+    }
