@@ -17,11 +17,11 @@ from functools import lru_cache
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from storage.bulk import db_stamp, execute_many, placeholder
-from storage.models import AuditEvent, AuditHead
+from storage.models import AuditEvent, AuditHead, Comment, Decision, Draft, Recipient, Round
 
 GENESIS_HASH = "0" * 64
 
@@ -134,6 +134,8 @@ class AuditLog:
         self._session = session
         self._pending: list[Row] = []
         self._imported = imported
+        # What the last flush appended: (seq before, seq after, head hash, head time, actions).
+        self.appended: tuple[int, int, str, datetime, frozenset[str]] | None = None
 
     def record(self, event: PendingEvent) -> None:
         """Buffer one event; in an import transaction every event is marked imported."""
@@ -171,6 +173,21 @@ class AuditLog:
         """Recompute the whole chain (see :func:`verify_chain`)."""
         return verify_chain(self._session)
 
+    def snapshot(self) -> TableStates:
+        """The state tables the trail must rebuild (see :class:`TableStates`)."""
+        return table_states(self._session)
+
+    def event(self, seq: int) -> AuditEvent | None:
+        """One stored event by its sequence number."""
+        return self._session.get(AuditEvent, seq)
+
+    def head(self) -> tuple[int, str, datetime] | None:
+        """The last stored event: (seq, hash, at); None for an empty trail."""
+        row = self._session.execute(
+            select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        return None if row is None else (row.seq, row.hash, row.at)
+
     @property
     def last_at(self) -> datetime | None:
         """When the latest buffered event happened (messages queued with it share that time)."""
@@ -183,10 +200,10 @@ class AuditLog:
         session = self._session
         head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
         if head is None:
-            session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS_HASH))
-            seq, prev = 0, GENESIS_HASH
+            seq, prev = self._restore_head()
         else:
             seq, prev = head.seq, head.hash or GENESIS_HASH
+        before = seq
         stamps: dict[datetime, Any] = {}
         rows: list[tuple[Any, ...]] = []
         append = rows.append
@@ -219,8 +236,27 @@ class AuditLog:
         _insert_rows(session, rows)
         session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
         count = len(self._pending)
+        self.appended = (before, seq, prev, self._pending[-1][0], frozenset(r[3] for r in self._pending))
         self._pending.clear()
         return count
+
+    def _restore_head(self) -> tuple[int, str]:
+        """No head row: a new trail starts at genesis; a trail whose head row was deleted is resumed
+        from its last stored event (not a UNIQUE error on the next write), and the restoration is
+        itself the first event appended, so the deletion stays on the record."""
+        session = self._session
+        last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+        if last is None:
+            session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS_HASH))
+            return 0, GENESIS_HASH
+        session.execute(insert(AuditHead).values(id=1, seq=last.seq, hash=last.hash))
+        count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        payload = canonical_payload({"seq": last.seq, "hash": last.hash, "stored_events": count})
+        at = self._pending[0][0]
+        self._pending.insert(
+            0, (at, "系统", "system", "audit.head_restored", "audit:head", None, None, None, payload, False)
+        )
+        return last.seq, last.hash
 
 
 _COLUMNS = (
@@ -252,7 +288,8 @@ class ChainVerdict:
     """What recomputing the chain found. ``fault`` is a stable code (people's wording is the
     workflow's job): ``gap`` (a sequence number is missing), ``prev_hash`` (an event does not point
     at its predecessor), ``hash`` (an event's content no longer matches its hash), ``tail`` (the head
-    row says more events exist than are stored)."""
+    row says more events exist than are stored), ``head_missing`` (events are stored but the head row
+    was deleted)."""
 
     ok: bool
     checked: int
@@ -305,6 +342,40 @@ def verify_chain(session: Session) -> ChainVerdict:
         expected_seq += 1
         checked += 1
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    if head is None and checked:
+        return ChainVerdict(False, checked, checked + 1, "head_missing")
     if head is not None and (head.seq != checked or (checked and head.hash != prev)):
         return ChainVerdict(False, checked, checked + 1, "tail", head.seq)
     return ChainVerdict(True, checked)
+
+
+@dataclass(frozen=True)
+class TableStates:
+    """What the state tables say now, in the shape replaying the trail rebuilds."""
+
+    recipients: dict[int, tuple[int, str, str]]  # id → (round_id, state, unit_name)
+    comments: dict[int, tuple[int, str, str, str, str]]  # id → (reply_id, target, text, basis, reason)
+    decisions: dict[int, tuple[str, str]]  # comment_id → (outcome, reason)
+    drafts: dict[int, str]  # id → state
+    rounds: dict[int, str]  # id → state
+
+
+def table_states(session: Session) -> TableStates:
+    return TableStates(
+        recipients={
+            r.id: (r.round_id, r.state, r.unit_name)
+            for r in session.execute(select(Recipient.id, Recipient.round_id, Recipient.state, Recipient.unit_name))
+        },
+        comments={
+            r.id: (r.reply_id, r.target, r.text, r.basis, r.reason)
+            for r in session.execute(
+                select(Comment.id, Comment.reply_id, Comment.target, Comment.text, Comment.basis, Comment.reason)
+            )
+        },
+        decisions={
+            r.comment_id: (r.outcome, r.reason)
+            for r in session.execute(select(Decision.comment_id, Decision.outcome, Decision.reason))
+        },
+        drafts={r.id: r.state for r in session.execute(select(Draft.id, Draft.state))},
+        rounds={r.id: r.state for r in session.execute(select(Round.id, Round.state))},
+    )

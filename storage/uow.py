@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
 from storage.audit import AuditLog
+from storage.checkpoints import Checkpoint, publisher_for
 from storage.repositories.accounts import AccountRepo
 from storage.repositories.directory import DirectoryRepo
 from storage.repositories.drafts import DraftRepo
@@ -66,10 +67,28 @@ class UnitOfWork:
             self.session.refresh(row)
 
     def commit(self) -> None:
-        """Append the buffered audit events to the chain and commit everything at once."""
+        """Append the buffered audit events to the chain and commit everything at once; then, outside
+        the transaction, publish a signed checkpoint if one is due (storage.checkpoints)."""
         self.session.flush()
         self.audit.flush()
         self.session.commit()
+        appended, self.audit.appended = self.audit.appended, None
+        if appended is not None:
+            publisher = publisher_for(self._engine)
+            if publisher is not None:
+                publisher.after_commit(*appended)
+
+    def checkpoint(self, *, publish: bool = True) -> Checkpoint | None:
+        """The current chain head, signed (and appended to the checkpoint file); None without a key
+        or for an empty trail."""
+        publisher = publisher_for(self._engine)
+        head = self.audit.head()
+        if publisher is None or head is None:
+            return None
+        signed = publisher.key.sign(*head)
+        if publish:
+            publisher.publish(signed)
+        return signed
 
     def rollback(self) -> None:
         self.session.rollback()

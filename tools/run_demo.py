@@ -13,6 +13,7 @@ from entrypoints.cli.main import main as cli
 from kernel.actors import Actor, Role
 from kernel.clock import SystemClock
 from kernel.timefmt import cn_datetime, to_beijing
+from storage.checkpoints import install
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
@@ -21,6 +22,7 @@ from workflow.demo.loader import load_demo
 from workflow.demo.units import demo_units
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.services.accounts import add_user
+from workflow.services.checkpoints import ensure_signing_key, load_publisher
 from workflow.services.drafts import import_draft
 from workflow.services.links import link_token
 from workflow.services.rounds import StartRound, start_round
@@ -41,6 +43,9 @@ def write_config(database: Path, port: int) -> Path:
     text = text.replace('enabled = ["email", "webhook", "console"]', 'enabled = ["console"]\nconsole_only = true')
     secret = secrets.token_urlsafe(48)  # a fresh key per demo: nothing forgeable, no weak-key warning
     text = text.replace('secret_key = "change-me-in-production"', f'secret_key = "{secret}"')
+    # The demo's own signing key and checkpoint file, next to its database (a fresh trail per demo).
+    text = text.replace('signing_key = "var/audit-signing.key"', 'signing_key = "demo-audit-signing.key"')
+    text = text.replace('checkpoint_file = "var/audit-checkpoints.jsonl"', 'checkpoint_file = "demo-checkpoints.jsonl"')
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -51,7 +56,10 @@ def prepare(database: Path, port: int) -> Path:
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     config = write_config(database, port)
     settings = load_settings(config)
+    settings.audit_checkpoint_file.unlink(missing_ok=True)
+    ensure_signing_key(settings)
     engine = make_engine(settings.database_url)
+    install(engine, load_publisher(settings))
     upgrade(engine)
     seed = load_demo(engine, settings)
     clock = SystemClock()

@@ -46,6 +46,24 @@ class Settings:
             self.section("security").get("secret_key", DEVELOPMENT_SECRET)
         )
 
+    def _path(self, value: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else self.path.parent / path
+
+    @property
+    def audit_signing_key(self) -> Path:
+        """The Ed25519 key that signs audit checkpoints (kept out of the database; mode 0600)."""
+        return self._path(str(self.section("audit").get("signing_key", "var/audit-signing.key")))
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        """The append-only JSON-lines file the signed checkpoints go to."""
+        return self._path(str(self.section("audit").get("checkpoint_file", "var/audit-checkpoints.jsonl")))
+
+    @property
+    def audit_checkpoint_every(self) -> int:
+        return max(1, int(self.section("audit").get("checkpoint_every", 100)))
+
     def check_secret_key(self) -> str | None:
         """Refuse a placeholder or short key where the site is public (https); else say what is weak."""
         key = self.secret_key

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from kernel.errors import DomainError, InvalidInput
+from kernel.errors import DomainError, InvalidInput, NotFound
 from workflow.services.audit import events_csv, export_events, verify
+from workflow.services.audit_state import verify_state
+from workflow.services.checkpoints import parse_checkpoints, signing_key, verify_against, verifying_key
 
 audit_app = typer.Typer(help="审计记录", no_args_is_help=True)
 
@@ -56,29 +60,99 @@ def raise_binary() -> None:
 
 
 @audit_app.command("verify")
-def verify_cmd() -> None:
-    """校验审计记录哈希链：完整返回 0，否则指出第一条异常记录的序号。"""
+def verify_cmd(
+    checkpoint: Path | None = typer.Option(None, "--checkpoint", help="已签名的检查点文件（JSON 或 JSON lines）"),
+    public_key: Path | None = typer.Option(None, "--public-key", help="核验签名用的公钥（默认用本机关密钥）"),
+    state: bool = typer.Option(False, "--state", help="重放审计记录，与各数据表的当前状态逐项核对"),
+) -> None:
+    """校验审计记录：哈希链；--checkpoint 核对已签名检查点；--state 核对数据表状态。有问题退出码 3。"""
     r = rt()
-    with domain_errors(), r.uow() as uow:
-        verdict = verify(uow)
-    data = {
+    findings: list[DomainError] = []
+    with domain_errors():
+        checkpoints = None
+        if checkpoint is not None:
+            if not checkpoint.exists():
+                raise InvalidInput("AUDIT_CHECKPOINT_MALFORMED", f"检查点文件 {checkpoint} 不存在。")
+            checkpoints = parse_checkpoints(checkpoint.read_text(encoding="utf-8"), str(checkpoint))
+            key = verifying_key(r.settings, public_key)
+        with r.uow() as uow:
+            verdict = verify(uow)
+            report = verify_against(uow, checkpoints, key) if checkpoints is not None else None
+            replayed = verify_state(uow) if state else None
+    data: dict[str, Any] = {
         "ok": verdict.ok,
         "checked": verdict.checked,
         "first_bad_seq": verdict.first_bad_seq,
         "problem": verdict.problem,
     }
-    if verdict.ok:
-        r.emit(data, f"审计记录完整：共 {verdict.checked} 条，哈希链校验通过。")
-        return
-    if r.as_json:
-        typer.echo(
-            json.dumps(
-                {"error": {"code": "AUDIT_CHAIN_BROKEN", "message": verdict.problem, **data}}, ensure_ascii=False
+    if report is not None:
+        findings.extend(report.findings)
+        data["checkpoints"] = report.checkpoints
+        data["latest_checkpoint"] = report.latest.to_dict() if report.latest else None
+    elif not verdict.ok:
+        findings.append(DomainError("AUDIT_CHAIN_BROKEN", verdict.problem, seq=verdict.first_bad_seq))
+    if replayed is not None:
+        data["state"] = {"events": replayed.events, "checked": replayed.checked}
+        data["differences"] = [asdict(d) | {"message": d.message} for d in replayed.differences]
+        if replayed.differences:
+            message = "；".join(d.message for d in replayed.differences[:5])
+            more = len(replayed.differences) - 5
+            findings.append(
+                DomainError(
+                    "AUDIT_STATE_MISMATCH",
+                    f"数据表与审计记录不符（{len(replayed.differences)} 处）：{message}"
+                    + (f"；另有 {more} 处" if more > 0 else ""),
+                )
             )
-        )
+    data["ok"] = not findings
+    data["findings"] = [{"code": f.code, "message": f.message, **f.details} for f in findings]
+    if not findings:
+        parts = [f"审计记录完整：共 {verdict.checked} 条，哈希链校验通过。"]
+        if report is not None:
+            parts.append(f"{report.checkpoints} 个已签名检查点均与数据库一致。")
+        if replayed is not None:
+            parts.append("重放审计记录得到的状态与数据表一致。")
+        r.emit(data, "".join(parts))
+        return
+    first = findings[0]
+    if r.as_json:
+        typer.echo(json.dumps({"error": {"code": first.code, "message": first.message, **data}}, ensure_ascii=False))
     else:
-        typer.echo(f"审计记录校验失败：第一条异常记录序号 {verdict.first_bad_seq}。{verdict.problem}", err=True)
+        for f in findings:
+            typer.echo(f"审计记录校验失败（{f.code}）：{f.message}", err=True)
     raise typer.Exit(3)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_cmd(output: Path | None = typer.Option(None, "--output", help="写出检查点 JSON 的文件")) -> None:
+    """用审计签名密钥签署当前链头，写出检查点（序号、哈希、时间、密钥编号、签名）。"""
+    r = rt()
+    with domain_errors():
+        signing_key(r.settings)  # a clear error without a key
+        with r.uow() as uow:
+            signed = uow.checkpoint()
+        if signed is None:
+            raise NotFound("AUDIT_EMPTY", "还没有任何审计记录，无法生成检查点。")
+    text = json.dumps(signed.to_dict(), ensure_ascii=False, indent=2)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+        r.emit({"output": str(output), **signed.to_dict()}, f"已写出检查点（序号 {signed.seq}）到 {output}")
+        return
+    typer.echo(text)
+
+
+@audit_app.command("public-key")
+def public_key_cmd(output: Path | None = typer.Option(None, "--output")) -> None:
+    """导出审计签名公钥（PEM），供司法局等核验检查点签名。"""
+    r = rt()
+    with domain_errors():
+        key = signing_key(r.settings)
+    pem = key.public_pem()
+    if output is not None:
+        output.write_text(pem, encoding="utf-8")
+        r.emit({"output": str(output), "key_id": key.key_id}, f"已导出公钥（密钥编号 {key.key_id}）到 {output}")
+        return
+    r.emit({"key_id": key.key_id, "public_key": pem}, pem.rstrip())
 
 
 @audit_app.command("export")

@@ -9,6 +9,7 @@ import typer
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
 from storage.migrate import upgrade
+from workflow.services.checkpoints import ensure_signing_key
 from workflow.services.offices import ensure_office
 
 
@@ -16,6 +17,7 @@ def init() -> None:
     """创建或升级数据库，并登记配置文件中的发文机关。"""
     r = rt()
     with domain_errors():
+        key, created = ensure_signing_key(r.settings)  # before the engine, so init's own events are signed
         upgrade(r.engine)
         with r.uow() as uow:
             office_id = ensure_office(
@@ -27,9 +29,18 @@ def init() -> None:
                 email=r.settings.office_email,
                 reviewer_unit=r.settings.reviewer_unit,
             )
+    where = r.engine.url.render_as_string(hide_password=True)
     r.emit(
-        {"database": r.engine.url.render_as_string(hide_password=True), "office_id": office_id},
-        f"数据库已就绪：{r.engine.url.render_as_string(hide_password=True)}",
+        {
+            "database": where,
+            "office_id": office_id,
+            "audit_key_id": key.key_id,
+            "audit_key_created": created,
+            "audit_signing_key": str(key.path),
+        },
+        f"数据库已就绪：{where}\n审计签名密钥：{key.path}（密钥编号 {key.key_id}"
+        + ("，新生成" if created else "")
+        + "）",
     )
 
 

@@ -15,11 +15,13 @@ from sqlalchemy import Engine
 from kernel.actors import Actor, Role
 from kernel.clock import Clock, SystemClock
 from kernel.errors import DomainError, NotFound
+from storage.checkpoints import install
 from storage.db import make_engine
 from storage.migrate import is_initialised
 from storage.uow import UnitOfWork, UowFactory, uow_factory
 from workflow.config import Settings, load_settings
 from workflow.logging import configure_logging
+from workflow.services.checkpoints import load_publisher
 
 
 @dataclass
@@ -36,7 +38,10 @@ class Runtime:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database_url)
+        engine = make_engine(self.settings.database_url)
+        # Commits through this engine publish signed audit checkpoints (if the key file exists).
+        install(engine, load_publisher(self.settings))
+        return engine
 
     def ready_engine(self) -> Engine:
         """The engine of an initialised database, or a clear error telling how to get one."""

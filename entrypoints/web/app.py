@@ -25,9 +25,11 @@ from entrypoints.web.deps import API_PREFIX
 from entrypoints.web.errors import install as install_error_pages
 from entrypoints.web.errors import status_for
 from kernel.clock import Clock, SystemClock
+from storage.checkpoints import install, publisher_for
 from storage.db import make_engine
 from storage.uow import UnitOfWork
 from workflow.config import Settings
+from workflow.services.checkpoints import load_publisher
 from workflow.services.health import HealthPolicy, health
 from workflow.services.ratelimit import RateRule
 
@@ -46,6 +48,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
+    if publisher_for(app.state.engine) is None:  # signed audit checkpoints (storage.checkpoints)
+        install(app.state.engine, load_publisher(settings))
     app.state.clock = clock or SystemClock()
     security = settings.section("security")
     app.state.login_rule = RateRule(

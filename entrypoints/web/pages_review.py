@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, UowDep
+from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, SettingsDep, UowDep
+from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
+from storage.uow import UnitOfWork
+from workflow.config import Settings
 from workflow.reports import official
+from workflow.services.accounts import CurrentUser
 from workflow.services.audit import export_events, verify
+from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
 from workflow.services.queries import round_status
 from workflow.services.review import record_review
 
@@ -46,11 +51,38 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 
 
 @router.get("/review/rounds/{round_id}")
-def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) -> Response:
+def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep, settings: SettingsDep) -> Response:
+    return _page(request, round_id, user, uow, settings, None)
+
+
+@router.post("/review/rounds/{round_id}/checkpoint")
+async def review_checkpoint(
+    request: Request,
+    round_id: int,
+    user: ReviewerWrite,
+    uow: UowDep,
+    settings: SettingsDep,
+    checkpoint: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """The reviewer proves the database against a checkpoint file they kept (or were sent)."""
+    data = await read_upload(checkpoint, (".json", ".jsonl"))
+    report = verify_text(uow, settings, data or b"", (checkpoint.filename or "") if checkpoint else "")
+    return _page(request, round_id, user, uow, settings, report)
+
+
+def _page(
+    request: Request,
+    round_id: int,
+    user: CurrentUser,
+    uow: UnitOfWork,
+    settings: Settings,
+    uploaded: CheckpointReport | None,
+) -> Response:
     status = round_status(uow, round_id)
     verdict = verify(uow)
+    stored = verify_stored(uow, settings)
     events = export_events(uow, round_id)
-    package = body_of(render_html(official.review_package(uow, round_id)))
+    package = body_of(render_html(official.build(uow, round_id, "review-package")))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
         request.query_params.get("ok", "")
@@ -62,6 +94,8 @@ def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) ->
             "user": user,
             "s": status,
             "verdict": verdict,
+            "stored": stored,
+            "uploaded": uploaded,
             "events": events,
             "package_html": package,
             "pending": pending,

@@ -26,5 +26,5 @@ def test_formula_like_cells_are_neutralised() -> None:
     }
     [row] = list(csv.DictReader(io.StringIO(events_csv([event]))))
     assert row["actor"] == '\'=HYPERLINK("http://evil.example","点我")'
-    assert row["payload"] == '{"text": "-1+1"}', "JSON starts with a brace and is left as it is"
+    assert row["payload"] == '{"text":"-1+1"}', "JSON starts with a brace and is left as it is (canonical, as hashed)"
     assert (row["seq"], row["action"], row["hash"]) == ("7", "reply.submitted", "b" * 64)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -404,6 +405,25 @@ def audit_report(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     )
 
 
+# The documents that go to the reviewer or into the file print the signed head of the audit chain.
+CHECKPOINT_KINDS = frozenset({"adoption", "explanation", "review-package", "audit"})
+
+
+def checkpoint_paragraph(uow: UnitOfWork, *, full: bool = False) -> Paragraph | None:
+    """The current chain head signed now (and appended to the checkpoint file): sequence number, hash,
+    signature (abbreviated unless ``full``) and key id; None where no signing key is configured."""
+    cp = uow.checkpoint()
+    if cp is None:
+        return None
+    signature = cp.signature if full else cp.short_signature
+    return Paragraph(
+        f"审计检查点：序号 {cp.seq}；哈希 {cp.hash}；签名 {signature}；密钥编号 {cp.key_id}；"
+        f"签署时间 {to_beijing_text(cp.at.replace('Z', '+00:00'))}。"
+        "核验方法：consultflow audit verify --checkpoint（或司法局审查页面上传检查点）。",
+        indent_first_line=False,
+    )
+
+
 def to_beijing_text(iso: str) -> str:
     return to_beijing(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -419,4 +439,9 @@ def build(uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None) ->
     }
     if kind not in builders:
         raise InvalidInput("REPORT_KIND_INVALID", f"文书类型“{kind}”无效。")
-    return builders[kind]()
+    doc = builders[kind]()
+    if kind in CHECKPOINT_KINDS:
+        stamp = checkpoint_paragraph(uow, full=kind == "audit")
+        if stamp is not None:
+            doc = replace(doc, blocks=(*doc.blocks, stamp))
+    return doc

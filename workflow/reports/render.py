@@ -57,11 +57,19 @@ def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: 
     if fmt not in ("json", "md", "html", "docx"):
         raise InvalidInput("REPORT_FORMAT_INVALID", f"格式“{fmt}”无效。")
     if fmt == "json":
+        signed = uow.checkpoint() if kind in ("adoption", "audit") else None
+        checkpoint = signed.to_dict() if signed else None
         if kind == "adoption":
-            return _json(adoption_table(uow, round_id))
+            return _json({**adoption_table(uow, round_id), "audit_checkpoint": checkpoint})
         if kind == "audit":
             verdict = verify(uow)
-            return _json({"verification": dataclasses.asdict(verdict), "events": export_events(uow, round_id)})
+            return _json(
+                {
+                    "verification": dataclasses.asdict(verdict),
+                    "audit_checkpoint": checkpoint,
+                    "events": export_events(uow, round_id),
+                }
+            )
         return _json(_document_json(official.build(uow, round_id, kind, unit)))
     if kind == "reply-form" and unit is None:
         buf = io.BytesIO()

@@ -6,12 +6,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.timefmt import iso_beijing
-from storage.audit import ChainVerdict
+from storage.audit import ChainVerdict, canonical_payload, event_hash
 from storage.uow import UnitOfWork
 from workflow.services._common import record
 from workflow.spreadsheet import safe_cell
@@ -23,6 +24,7 @@ FIELDS = (
     "role",
     "action",
     "entity",
+    "round_id",
     "from_state",
     "to_state",
     "payload",
@@ -50,6 +52,7 @@ def explain(verdict: ChainVerdict) -> Verdict:
         "prev_hash": f"序号 {seq} 的前序哈希与上一条记录不符",
         "hash": f"序号 {seq} 的审计记录内容与其哈希不符（记录被修改）",
         "tail": f"链尾记录缺失：应有 {verdict.expected_events} 条，实有 {verdict.checked} 条",
+        "head_missing": f"链头记录（audithead 表）被删除：现存 {verdict.checked} 条审计记录，无法确认其后是否被截断",
     }
     return Verdict(verdict.ok, verdict.checked, seq, problems.get(verdict.fault, ""))
 
@@ -82,13 +85,46 @@ def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str
 
 
 def events_csv(events: list[dict[str, Any]]) -> str:
+    """Every hashed field, so each hash can be recomputed from the CSV alone (README, "The audit trail"):
+    ``payload`` is the exact JSON that was hashed, an empty ``from_state``/``to_state``/``round_id`` is
+    none, and a cell a spreadsheet would run as a formula — or one that itself starts with an apostrophe —
+    gets one leading apostrophe, which a verifier drops."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(FIELDS), extrasaction="ignore")
     writer.writeheader()
     for ev in events:
-        row = {**ev, "payload": json.dumps(ev["payload"], ensure_ascii=False)}
-        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+        row = {**ev, "payload": canonical_payload(ev["payload"])}
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("'"):
+        return "'" + value
+    return safe_cell(value)
+
+
+def csv_event_hash(row: dict[str, str]) -> str:
+    """Recompute one event's hash from a row of :func:`events_csv` (what a reviewer's script does)."""
+
+    def cell(name: str) -> str:
+        value = row[name]
+        return value[1:] if value.startswith("'") else value
+
+    return event_hash(
+        seq=int(cell("seq")),
+        at=datetime.fromisoformat(cell("at")),
+        actor=cell("actor"),
+        role=cell("role"),
+        action=cell("action"),
+        entity=cell("entity"),
+        round_id=int(cell("round_id")) if cell("round_id") else None,
+        from_state=cell("from_state") or None,
+        to_state=cell("to_state") or None,
+        payload=cell("payload"),
+        imported=cell("imported") == "True",
+        prev_hash=cell("prev_hash"),
+    )
 
 
 def note_backup(uow: UnitOfWork, clock: Clock, actor: Actor, output: str) -> None:

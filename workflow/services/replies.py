@@ -208,6 +208,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     if cmd.attachment is not None:
         _store_scan(uow, reply, cmd.attachment)
     comment_ids = []
+    items: list[dict[str, Any]] = []  # the content itself is hashed into the trail, not just a count
     for seq, (c, number) in enumerate(zip(cmd.comments, numbers, strict=True), 1):
         row = Comment(
             reply_id=reply.id or 0,
@@ -221,6 +222,9 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         )
         uow.replies.add(row)
         comment_ids.append(row.id or 0)
+        items.append(
+            {"id": row.id, "seq": seq, "target": c.target, "text": c.text, "basis": c.basis, "reason": c.reason}
+        )
     entity = ref("recipient", recipient.id)
     payload: dict[str, Any] = {
         "unit": unit.name,
@@ -230,6 +234,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         "channel": cmd.channel,
         "received_at": received_at.isoformat(),
         "comments": len(comment_ids),
+        "comment_items": items,
         "sealed": cmd.sealed,
     }
     if reply.attachment_sha256:

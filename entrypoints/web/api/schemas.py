@@ -120,11 +120,43 @@ class Withdrawn(BaseModel):
     state: str
 
 
+class Checkpoint(BaseModel):
+    """The audit chain head signed with the office's Ed25519 key (storage.checkpoints)."""
+
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str
+
+
+class Finding(BaseModel):
+    code: str
+    message: str
+
+
+class CheckpointCheck(BaseModel):
+    ok: bool
+    checkpoints: int
+    latest: Checkpoint | None
+    findings: list[Finding]
+
+
+class StateDifference(BaseModel):
+    entity: str
+    field: str
+    expected: str
+    found: str
+    message: str
+
+
 class ChainVerdict(BaseModel):
     ok: bool
     checked: int
     first_bad_seq: int | None
     problem: str
+    checkpoints: CheckpointCheck | None = None  # against the published checkpoint file, if any
+    differences: list[StateDifference] | None = None  # with ?state=true: replayed trail vs the tables
 
 
 class Units(BaseModel):
