@@ -28,8 +28,17 @@ class TrackingRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: MeasureTable | TrackedItem | ItemUnit | UnitMapping | ProgressRound | ProgressRequest
-            | ProgressReport | ItemEvidence) -> None:
+    def add(
+        self,
+        row: MeasureTable
+        | TrackedItem
+        | ItemUnit
+        | UnitMapping
+        | ProgressRound
+        | ProgressRequest
+        | ProgressReport
+        | ItemEvidence,
+    ) -> None:
         self.session.add(row)
         self.session.flush()
 
@@ -123,7 +132,9 @@ class TrackingRepo:
         return list(self.session.exec(stmt).all())
 
     def open_rounds(self) -> list[ProgressRound]:
-        return list(self.session.exec(select(ProgressRound).where(ProgressRound.state == ProgressRoundState.open)).all())
+        return list(
+            self.session.exec(select(ProgressRound).where(ProgressRound.state == ProgressRoundState.open)).all()
+        )
 
     def requests(self, round_id: int) -> list[ProgressRequest]:
         stmt = select(ProgressRequest).where(ProgressRequest.round_id == round_id).order_by(ProgressRequest.id)  # type: ignore[arg-type]
@@ -183,7 +194,9 @@ class TrackingRepo:
         )
         return [int(r[0]) for r in result.all()]
 
-    def mark_silent(self, round_ids: Sequence[int], now: datetime, source: str, dest: str) -> list[tuple[int, int, int]]:
+    def mark_silent(
+        self, round_ids: Sequence[int], now: datetime, source: str, dest: str
+    ) -> list[tuple[int, int, int]]:
         """Requests still ``source`` in these rounds become ``dest``; (request_id, round_id, unit_id)."""
         if not round_ids:
             return []

@@ -37,13 +37,33 @@ def demo_office(engine: Engine, clock: FixedClock) -> int:
 def issue_demo_draft(engine: Engine, clock: FixedClock, office_id: int) -> int:
     """The seed draft through a round with no comments, the legality review and issue; its draft id."""
     with UnitOfWork(engine) as uow:
-        draft = import_draft(uow, clock, STAFF, parse_draft_text(DRAFT_TEXT), title="孝义市人民政府关于做好2023年安全生产工作的通知",
-                             issuer="孝义市人民政府", filename="draft.txt", office_id=office_id)
+        draft = import_draft(
+            uow,
+            clock,
+            STAFF,
+            parse_draft_text(DRAFT_TEXT),
+            title="孝义市人民政府关于做好2023年安全生产工作的通知",
+            issuer="孝义市人民政府",
+            filename="draft.txt",
+            office_id=office_id,
+        )
     with UnitOfWork(engine) as uow:
-        rid = start_round(uow, clock, STAFF, StartRound(
-            draft_id=draft.draft_id, office_id=office_id, doc_number="孝安办函〔2023〕1号",
-            deadline=clock.now() + timedelta(days=1), contact="赵健", phone="18335877837",
-            unit_names=["市水利局"], all_units=False), secret=SECRET).round_id
+        rid = start_round(
+            uow,
+            clock,
+            STAFF,
+            StartRound(
+                draft_id=draft.draft_id,
+                office_id=office_id,
+                doc_number="孝安办函〔2023〕1号",
+                deadline=clock.now() + timedelta(days=1),
+                contact="赵健",
+                phone="18335877837",
+                unit_names=["市水利局"],
+                all_units=False,
+            ),
+            secret=SECRET,
+        ).round_id
     clock.advance(timedelta(days=1, minutes=1))
     sweep(uow_factory(engine), clock)
     with UnitOfWork(engine) as uow:

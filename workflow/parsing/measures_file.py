@@ -30,7 +30,7 @@ def _is_header(cells: list[str]) -> bool:
 
 
 def _footnote(text: str) -> tuple[str, tuple[str, ...]] | None:
-    """"负有安全监管职责的部门：农业农村、…、体育等部门" → (group, members)."""
+    """ "负有安全监管职责的部门：农业农村、…、体育等部门" → (group, members)."""
     match = _FOOTNOTE.match(clean(text))
     if not match or "、" not in match.group(2):
         return None
@@ -50,7 +50,9 @@ def _assemble(raw_rows: list[list[str]], loose: list[str]) -> ParsedMeasureTable
     """Rows of cell texts (header somewhere among them) plus lines outside the table."""
     at = next((i for i, row in enumerate(raw_rows) if _is_header(row)), None)
     if at is None:
-        raise InvalidInput("MEASURES_HEADER_MISSING", "未找到整改措施表的表头（问题类别、具体问题、整改措施、责任单位……）。")
+        raise InvalidInput(
+            "MEASURES_HEADER_MISSING", "未找到整改措施表的表头（问题类别、具体问题、整改措施、责任单位……）。"
+        )
     headers = [clean(c) for c in raw_rows[at] if clean(c)]
     title_lines = [clean(" ".join(r)) for r in raw_rows[:at]] + loose
     title = "".join(t.replace(" ", "") for t in title_lines if t and t != "附件" and not _footnote(t) and len(t) > 4)

@@ -77,11 +77,11 @@ def split_cell(pieces: list[str]) -> list[tuple[str, bool]]:
 
 
 def numbered(text: str) -> list[tuple[int | None, str]]:
-    """"1. 甲。 2. 乙。" → [(1, "甲。"), (2, "乙。")]; unnumbered text is one item."""
+    """ "1. 甲。 2. 乙。" → [(1, "甲。"), (2, "乙。")]; unnumbered text is one item."""
     marks = list(_NUMBER.finditer(text))
     if not marks:
         return [(None, text.strip())] if text.strip() else []
-    items = []
+    items: list[tuple[int | None, str]] = []
     head = text[: marks[0].start()].strip()
     if head:
         items.append((None, head))
@@ -164,7 +164,8 @@ def _columns(headers: list[str], lines: list[list[list[str]]]) -> tuple[list[str
                 0,
                 headers[i],
                 "HEADER_CONTENT_MISMATCH",
-                f"表头“{headers[i]}”与内容不符：该列填写的是{FIELD_LABELS[fields[i]]}（如“{held[0] if held else ''}”），"
+                f"表头“{headers[i]}”与内容不符：该列填写的是{FIELD_LABELS[fields[i]]}"
+                f"（如“{held[0] if held else ''}”），"
                 f"已按{FIELD_LABELS[fields[i]]}导入，请确认。",
             )
         )

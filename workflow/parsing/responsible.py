@@ -63,5 +63,5 @@ def split_responsible(text: str) -> list[Party]:
 
 
 def is_person_typo(text: str) -> bool:
-    """"其实质负责人" written where "其主要负责人" is meant (the measures seed has it)."""
+    """ "其实质负责人" written where "其主要负责人" is meant (the measures seed has it)."""
     return "实质负责人" in (text or "")

@@ -24,7 +24,13 @@ from states.progress_round import (
     ProgressRequestState,
     ProgressRoundState,
 )
-from states.tracked_item import PROGRESS_STATUS_LABELS, TRACKED_ITEM_MACHINE, ItemContext, ProgressStatus, TrackedItemState
+from states.tracked_item import (
+    PROGRESS_STATUS_LABELS,
+    TRACKED_ITEM_MACHINE,
+    ItemContext,
+    ProgressStatus,
+    TrackedItemState,
+)
 from storage.audit import PendingEvent
 from storage.models import ProgressReport, ProgressRequest, ProgressRound
 from storage.uow import UnitOfWork, UowFactory
@@ -72,19 +78,34 @@ def start_progress(
                 by_unit.setdefault(unit.id or 0, []).append(item_id)
                 names[unit.id or 0] = unit.name
     if not by_unit:
-        raise InvalidInput("PROGRESS_NOTHING_OPEN", "没有需要报送进展的事项（事项均已销号，或责任单位尚未对应到单位名录）。")
+        raise InvalidInput(
+            "PROGRESS_NOTHING_OPEN", "没有需要报送进展的事项（事项均已销号，或责任单位尚未对应到单位名录）。"
+        )
     rnd = ProgressRound(office_id=cmd.office_id, month=month, due=due, created_at=now)
     uow.tracking.add(rnd)
     for unit_id, item_ids in sorted(by_unit.items()):
         nonce = new_nonce()
         uow.tracking.add(
             ProgressRequest(
-                round_id=rnd.id or 0, unit_id=unit_id, unit_name=names[unit_id], item_ids=json.dumps(item_ids),
-                nonce=nonce, token_hash=token_hash(reply_token(secret, nonce)),
+                round_id=rnd.id or 0,
+                unit_id=unit_id,
+                unit_name=names[unit_id],
+                item_ids=json.dumps(item_ids),
+                nonce=nonce,
+                token_hash=token_hash(reply_token(secret, nonce)),
             )
         )
-    record(uow, actor, now, "progress.started", ref("progress_round", rnd.id), month=month, due=due.isoformat(),
-           units=len(by_unit), items=len(open_items))
+    record(
+        uow,
+        actor,
+        now,
+        "progress.started",
+        ref("progress_round", rnd.id),
+        month=month,
+        due=due.isoformat(),
+        units=len(by_unit),
+        items=len(open_items),
+    )
     queue_progress(uow, rnd.id or 0, "progress_request", now)
     uow.commit()
     return StartedProgress(rnd.id or 0, month, due, len(by_unit), sorted(names.values()))
@@ -169,8 +190,17 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
     revision = request.state == ProgressRequestState.reported
     request.reported_at = now
     change_state(
-        uow, actor, now, PROGRESS_REQUEST_MACHINE, request, "report", ProgressContext(now=now, due=rnd.due),
-        action="progress.reported", unit=request.unit_name, month=rnd.month, revision=revision,
+        uow,
+        actor,
+        now,
+        PROGRESS_REQUEST_MACHINE,
+        request,
+        "report",
+        ProgressContext(now=now, due=rnd.due),
+        action="progress.reported",
+        unit=request.unit_name,
+        month=rnd.month,
+        revision=revision,
         statuses={str(k): v.value for k, v in statuses.items()},
     )
     units = uow.tracking.units_of(asked)
@@ -183,16 +213,49 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
         links = units.get(item_id, [])
         leads = [u.id for link, u in links if link.role == "lead"] or [u.id for _l, u in links]
         item = load_item(uow, item_id, for_update=True)
-        if statuses[item_id] == ProgressStatus.done and request.unit_id in leads and item.state == TrackedItemState.open:
-            change_state(uow, actor, now, TRACKED_ITEM_MACHINE, item, "report_done", ItemContext(),
-                         action="item.reported_done", unit=request.unit_name, month=rnd.month)
+        if (
+            statuses[item_id] == ProgressStatus.done
+            and request.unit_id in leads
+            and item.state == TrackedItemState.open
+        ):
+            change_state(
+                uow,
+                actor,
+                now,
+                TRACKED_ITEM_MACHINE,
+                item,
+                "report_done",
+                ItemContext(),
+                action="item.reported_done",
+                unit=request.unit_name,
+                month=rnd.month,
+            )
     for ev in cmd.evidence:
         if ev.item_id not in asked:
-            raise InvalidInput("PROGRESS_ITEM_UNKNOWN", f"事项 {ev.item_id} 不在本单位的报送清单中。", item_id=ev.item_id)
-        stored = store_evidence(uow, actor, now, ev.item_id, ev.filename, ev.content_type, ev.data,
-                                purpose="progress", request_id=request.id)
-        record(uow, actor, now, "evidence.stored", ref("tracked_item", ev.item_id), filename=stored.filename,
-               sha256=stored.sha256, size=stored.size)
+            raise InvalidInput(
+                "PROGRESS_ITEM_UNKNOWN", f"事项 {ev.item_id} 不在本单位的报送清单中。", item_id=ev.item_id
+            )
+        stored = store_evidence(
+            uow,
+            actor,
+            now,
+            ev.item_id,
+            ev.filename,
+            ev.content_type,
+            ev.data,
+            purpose="progress",
+            request_id=request.id,
+        )
+        record(
+            uow,
+            actor,
+            now,
+            "evidence.stored",
+            ref("tracked_item", ev.item_id),
+            filename=stored.filename,
+            sha256=stored.sha256,
+            size=stored.size,
+        )
     uow.commit()
     return request
 
@@ -224,21 +287,36 @@ def enforce_progress_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 200) -
         return ProgressSweep(0, 0)
     silent = uow.tracking.mark_silent(closed, now, q_from, q_to)
     events = [
-        PendingEvent(at=now, actor=SYSTEM.name, role=SYSTEM.role.value, action="progress.not_reported",
-                     entity=ref("progress_request", rid), from_state=q_from, to_state=q_to,
-                     payload={"round_id": round_id, "unit_id": unit_id, "enforced_at": now.isoformat()})
+        PendingEvent(
+            at=now,
+            actor=SYSTEM.name,
+            role=SYSTEM.role.value,
+            action="progress.not_reported",
+            entity=ref("progress_request", rid),
+            from_state=q_from,
+            to_state=q_to,
+            payload={"round_id": round_id, "unit_id": unit_id, "enforced_at": now.isoformat()},
+        )
         for rid, round_id, unit_id in silent
     ]
     events += [
-        PendingEvent(at=now, actor=SYSTEM.name, role=SYSTEM.role.value, action="progress.closed",
-                     entity=ref("progress_round", round_id), from_state=r_from, to_state=r_to,
-                     payload={"not_reported": sum(1 for _r, rid, _u in silent if rid == round_id)})
+        PendingEvent(
+            at=now,
+            actor=SYSTEM.name,
+            role=SYSTEM.role.value,
+            action="progress.closed",
+            entity=ref("progress_round", round_id),
+            from_state=r_from,
+            to_state=r_to,
+            payload={"not_reported": sum(1 for _r, rid, _u in silent if rid == round_id)},
+        )
         for round_id in closed
     ]
     uow.audit.record_many(events)
     for round_id in closed:
-        queue_progress(uow, round_id, "progress_not_reported", now,
-                       only={rid for rid, r, _u in silent if r == round_id})
+        queue_progress(
+            uow, round_id, "progress_not_reported", now, only={rid for rid, r, _u in silent if r == round_id}
+        )
     uow.commit()
     return ProgressSweep(len(closed), len(silent))
 

@@ -42,6 +42,16 @@ def queue_progress(
         context = {"progress_round_id": round_id, "progress_request_id": request.id, "unit_id": request.unit_id}
         for address in addresses:
             key = message_key(kind, "p", round_id, request.id, address or "none")
-            rows.append(outbox_row(kind, key, now, round_id=None, recipient_id=None, unit_id=request.unit_id,
-                             address=address, context=context))
+            rows.append(
+                outbox_row(
+                    kind,
+                    key,
+                    now,
+                    round_id=None,
+                    recipient_id=None,
+                    unit_id=request.unit_id,
+                    address=address,
+                    context=context,
+                )
+            )
     return uow.outbox.enqueue(rows)

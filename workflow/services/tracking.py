@@ -150,8 +150,15 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
     table.problems = json.dumps(problems, ensure_ascii=False)
     uow.tracking.add(table)
     record(
-        uow, actor, now, "measures.imported", ref("measuretable", table.id),
-        filename=cmd.filename, doc_date=doc_date.isoformat(), items=len(items), problems=len(problems),
+        uow,
+        actor,
+        now,
+        "measures.imported",
+        ref("measuretable", table.id),
+        filename=cmd.filename,
+        doc_date=doc_date.isoformat(),
+        items=len(items),
+        problems=len(problems),
     )
     uow.commit()
     return ImportResult(table.id or 0, _views(uow, items, today(clock)), problems)
@@ -170,30 +177,60 @@ def track_issued_draft(uow: UnitOfWork, actor: Actor, now: datetime, draft_id: i
     heading = {n: f"{p['ordinal']}{p['heading']}" for p in parts for n in p.get("task_numbers", [])}
     issued_on = now.astimezone(BEIJING).date()
     table = MeasureTable(
-        office_id=draft.office_id, title=draft.title, source="draft", draft_id=draft_id,
-        doc_date=issued_on, source_filename=draft.issued_doc_number or "", created_at=now,
+        office_id=draft.office_id,
+        title=draft.title,
+        source="draft",
+        draft_id=draft_id,
+        doc_date=issued_on,
+        source_filename=draft.issued_doc_number or "",
+        created_at=now,
     )
     uow.tracking.add(table)
     unresolved = 0
     for task, task_items in tasks:
-        content = "\n".join(f"{i.label}{i.content}" if i.label.startswith("(") else
-                            (f"{i.label}：{i.content}" if i.label else i.content) for i in task_items)
+        content = "\n".join(
+            f"{i.label}{i.content}"
+            if i.label.startswith("(")
+            else (f"{i.label}：{i.content}" if i.label else i.content)
+            for i in task_items
+        )
         due = due_in_text(content, issued_on)
         item = TrackedItem(
-            table_id=table.id or 0, seq=task.number, row=task.number, category=heading.get(task.number, ""),
-            problem=task.title, measure_number=task.number, measure=content,
+            table_id=table.id or 0,
+            seq=task.number,
+            row=task.number,
+            category=heading.get(task.number, ""),
+            problem=task.title,
+            measure_number=task.number,
+            measure=content,
             responsible="\n".join(dict.fromkeys(i.responsible for i in task_items if i.responsible.strip())),
-            due_text=due.text, due_kind=due.kind.value, due_date=due.on, created_at=now,
+            due_text=due.text,
+            due_kind=due.kind.value,
+            due_date=due.on,
+            created_at=now,
         )
         uow.tracking.add(item)
         unresolved += bool(_resolve_into(uow, draft.office_id, item, {}))
-    record(uow, actor, now, "tasks.tracked", ref("draft", draft_id), table_id=table.id, items=len(tasks),
-           unresolved=unresolved)
+    record(
+        uow,
+        actor,
+        now,
+        "tasks.tracked",
+        ref("draft", draft_id),
+        table_id=table.id,
+        items=len(tasks),
+        unresolved=unresolved,
+    )
     return len(tasks)
 
 
 def list_items(
-    uow: UnitOfWork, clock: Clock, office_id: int, *, overdue: bool = False, unit: str | None = None,
+    uow: UnitOfWork,
+    clock: Clock,
+    office_id: int,
+    *,
+    overdue: bool = False,
+    unit: str | None = None,
     table_id: int | None = None,
 ) -> list[dict[str, Any]]:
     items = uow.tracking.items(office_id, table_id)
@@ -258,34 +295,63 @@ def supervise(uow: UnitOfWork, clock: Clock, actor: Actor, item_id: int, note: s
 
 
 def store_evidence(
-    uow: UnitOfWork, actor: Actor, now: datetime, item_id: int, filename: str, content_type: str, data: bytes,
-    *, purpose: str, request_id: int | None = None,
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    item_id: int,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    *,
+    purpose: str,
+    request_id: int | None = None,
 ) -> ItemEvidence:
     if not data:
         raise InvalidInput("EVIDENCE_EMPTY", "佐证材料文件为空。")
     if len(data) > MAX_EVIDENCE_BYTES:
         raise PayloadTooLarge("EVIDENCE_TOO_LARGE", "佐证材料超过 20 MB，请压缩后上传。", size=len(data))
     row = ItemEvidence(
-        item_id=item_id, request_id=request_id, purpose=purpose, filename=filename[:200] or "evidence",
-        content_type=content_type or "application/octet-stream", sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data), data=data, uploaded_by=actor.name, uploaded_at=now,
+        item_id=item_id,
+        request_id=request_id,
+        purpose=purpose,
+        filename=filename[:200] or "evidence",
+        content_type=content_type or "application/octet-stream",
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        data=data,
+        uploaded_by=actor.name,
+        uploaded_at=now,
     )
     uow.tracking.add(row)
     return row
 
 
 def close_item(
-    uow: UnitOfWork, clock: Clock, actor: Actor, item_id: int, filename: str, data: bytes,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    item_id: int,
+    filename: str,
+    data: bytes,
     content_type: str = "application/octet-stream",
 ) -> TrackedItem:
     """销号: only an item a unit reported done, and only with the evidence of it."""
     now = clock.now()
     item = load_item(uow, item_id, for_update=True)
-    evidence = store_evidence(uow, actor, now, item_id, filename, content_type, data, purpose="signoff") if data else None
+    evidence = (
+        store_evidence(uow, actor, now, item_id, filename, content_type, data, purpose="signoff") if data else None
+    )
     item.closed_at, item.closed_by = now, actor.name
     change_state(
-        uow, actor, now, TRACKED_ITEM_MACHINE, item, "close", ItemContext(has_evidence=evidence is not None),
-        action="item.closed", evidence=evidence.filename if evidence else "",
+        uow,
+        actor,
+        now,
+        TRACKED_ITEM_MACHINE,
+        item,
+        "close",
+        ItemContext(has_evidence=evidence is not None),
+        action="item.closed",
+        evidence=evidence.filename if evidence else "",
         sha256=evidence.sha256 if evidence else "",
     )
     uow.commit()

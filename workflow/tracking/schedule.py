@@ -27,8 +27,12 @@ class ProgressSettings:
             day = int(section.get("due_day", 25))
             if not 1 <= day <= 28:
                 raise ValueError
-            return cls(day, time(int(hour), int(minute)), float(section.get("reminder_hours", 24)),
-                       bool(section.get("auto_start", False)))
+            return cls(
+                day,
+                time(int(hour), int(minute)),
+                float(section.get("reminder_hours", 24)),
+                bool(section.get("auto_start", False)),
+            )
         except (TypeError, ValueError):
             raise InvalidInput(
                 "PROGRESS_CONFIG_INVALID", "[progress] 配置无效：due_day 应为 1–28，due_time 应为 HH:MM。"

@@ -39,7 +39,7 @@ class Resolved:
 
 
 def group_key(name: str) -> str:
-    """"各负有安全监职责的部门" and "负有安全生产监管职责的部门" name the same group."""
+    """ "各负有安全监职责的部门" and "负有安全生产监管职责的部门" name the same group."""
     return re.sub(r"[各生产管的等]|部门|单位", "", re.sub(r"\s+", "", name))
 
 
