@@ -211,7 +211,7 @@ def progress_summary(uow: UnitOfWork, clock: Clock, office_id: int, month: str |
         raise NotFound("PROGRESS_ROUND_NOT_FOUND", "尚未发起进展报送。")
     requests = uow.tracking.requests(rnd.id or 0)
     by_state: dict[str, list[str]] = {s.value: [] for s in ProgressRequestState}
-    for request in requests:
+    for request in sorted(requests, key=lambda q: q.unit_name):
         by_state[request.state].append(request.unit_name)
     items = uow.tracking.items(office_id)
     on = today(clock)
