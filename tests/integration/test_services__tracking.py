@@ -29,7 +29,8 @@ from workflow.services.progress import (
 from workflow.services.tracking import ImportMeasures, close_item, import_measures, list_items, map_unit, supervise
 from workflow.tracking.schedule import ProgressSettings
 
-SMALL_TABLE = """| 问题类别 | 具体问题 | 整改措施 | 省责任单位及责任人 | 市责任单位及责任人 | 完成时限 | 当月工作开展情况 |
+SMALL_TABLE = """\
+| 问题类别 | 具体问题 | 整改措施 | 省责任单位及责任人 | 市责任单位及责任人 | 完成时限 | 当月工作开展情况 |
 |---|---|---|---|---|---|---|
 | （一）防汛责任 | 1. 河道堤防隐患多。 | 1. 完成河道堤防除险加固。 | 省水利厅 | 市水利局牵头，市气象局配合 | 10月底 | |
 | （二）城市安全 | 1. 电动自行车飞线充电。 | 1. 建成集中充电场所。 | 省住建厅 | 市住建局 | 11月底 | |
@@ -59,7 +60,12 @@ def test_the_seed_measures_table_imports_with_its_due_dates_and_faults(engine: E
     assert set(result.items[0]) == {"id", "category", "problem", "measure", "units", "due", "status", "overdue"}
     assert "住建局" in result.items[0]["units"], "各级安委会成员单位 → every committee member unit"
     problem_codes = {p["code"] for p in result.problems}
-    assert {"HEADER_CONTENT_MISMATCH", "PROGRESS_REPEATS_UNITS", "PROBLEM_HOLDS_MEASURES", "PERSON_TYPO"} <= problem_codes
+    assert {
+        "HEADER_CONTENT_MISMATCH",
+        "PROGRESS_REPEATS_UNITS",
+        "PROBLEM_HOLDS_MEASURES",
+        "PERSON_TYPO",
+    } <= problem_codes
     unresolved = [p["message"] for p in result.problems if p["code"] == "UNIT_UNRESOLVED"]
     assert any("市县人民政府" in m for m in unresolved)
 
@@ -67,7 +73,9 @@ def test_the_seed_measures_table_imports_with_its_due_dates_and_faults(engine: E
 def test_a_mapping_is_kept_for_the_office_and_reused_by_the_next_import(engine: Engine, clock: FixedClock) -> None:
     office = demo_office(engine, clock)
     with UnitOfWork(engine) as uow:
-        import_measures(uow, clock, STAFF, ImportMeasures(office, "a.txt", MEASURES_SEED.read_bytes(), date(2024, 6, 1)))
+        import_measures(
+            uow, clock, STAFF, ImportMeasures(office, "a.txt", MEASURES_SEED.read_bytes(), date(2024, 6, 1))
+        )
     with UnitOfWork(engine) as uow:
         mapped = map_unit(uow, clock, STAFF, office, "市县人民政府", "住建局")
     assert mapped.items_updated == 2
@@ -120,7 +128,9 @@ def test_two_monthly_rounds_reported_silent_overdue_supervised_and_signed_off(
 ) -> None:
     office = demo_office(engine, clock)
     with UnitOfWork(engine) as uow:
-        imported = import_measures(uow, clock, STAFF, ImportMeasures(office, "t.md", SMALL_TABLE.encode(), date(2024, 6, 1)))
+        imported = import_measures(
+            uow, clock, STAFF, ImportMeasures(office, "t.md", SMALL_TABLE.encode(), date(2024, 6, 1))
+        )
     flood, ebike, forest = (i["id"] for i in imported.items)
     settings = ProgressSettings(due_day=25)
 

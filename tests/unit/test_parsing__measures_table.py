@@ -87,7 +87,15 @@ def test_a_markdown_table_reads_the_same_way() -> None:
     assert not [p for p in table.problems if p.code != "DUE_MISSING"]
 
 
-HEADERS = ["问题类别", "具体问题", "整改措施", "省责任单位及责任人", "市责任单位及责任人", "完成时限", "当月工作开展情况"]
+HEADERS = [
+    "问题类别",
+    "具体问题",
+    "整改措施",
+    "省责任单位及责任人",
+    "市责任单位及责任人",
+    "完成时限",
+    "当月工作开展情况",
+]
 ROW = ["（一）责任落实", "1. 责任不清。", "1. 厘清职责。", "省应急厅", "市住建局", "10月底", "市住建局"]
 
 
@@ -113,7 +121,9 @@ def test_a_word_table_reads_by_its_headers() -> None:
     buf = io.BytesIO()
     doc.save(buf)
     table = parse_measures_file("措施表.docx", buf.getvalue())
-    assert [(r.category, r.measures, r.due_text) for r in table.rows] == [("（一）责任落实", ((1, "厘清职责。"),), "10月底")]
+    assert [(r.category, r.measures, r.due_text) for r in table.rows] == [
+        ("（一）责任落实", ((1, "厘清职责。"),), "10月底")
+    ]
 
 
 def test_a_file_without_the_tables_header_is_refused() -> None:

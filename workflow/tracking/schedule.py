@@ -18,7 +18,6 @@ class ProgressSettings:
     due_day: int = 25  # units report the month's progress by the 25th …
     due_time: time = time(17, 0)  # … at 17:00 Beijing time
     reminder_hours: float = 24.0  # one reminder this long before, to units not yet reported
-    auto_start: bool = False  # the scheduler starts each month's round itself (on the 1st, or when first running)
 
     @classmethod
     def from_mapping(cls, section: dict) -> ProgressSettings:  # type: ignore[type-arg]
@@ -27,12 +26,7 @@ class ProgressSettings:
             day = int(section.get("due_day", 25))
             if not 1 <= day <= 28:
                 raise ValueError
-            return cls(
-                day,
-                time(int(hour), int(minute)),
-                float(section.get("reminder_hours", 24)),
-                bool(section.get("auto_start", False)),
-            )
+            return cls(day, time(int(hour), int(minute)), float(section.get("reminder_hours", 24)))
         except (TypeError, ValueError):
             raise InvalidInput(
                 "PROGRESS_CONFIG_INVALID", "[progress] 配置无效：due_day 应为 1–28，due_time 应为 HH:MM。"
