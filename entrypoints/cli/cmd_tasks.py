@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
-from kernel.errors import InvalidInput
 from workflow.services.tracking import ImportMeasures, close_item, import_measures, list_items, map_unit, supervise
+from workflow.tracking.schedule import read_day
 
 app = typer.Typer(help="跟踪事项（重点任务、整改措施）", no_args_is_help=True)
-
-
-def parse_day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput("DOC_DATE_INVALID", f"日期“{text}”无效，应写作 2024-06-01。", value=text) from None
 
 
 @app.command("import")
@@ -36,7 +26,7 @@ def import_(
         office_id = r.office_id()
         with r.uow() as uow:
             result = import_measures(
-                uow, r.clock, r.actor, ImportMeasures(office_id, file.name, read_file(file), parse_day(doc_date))
+                uow, r.clock, r.actor, ImportMeasures(office_id, file.name, read_file(file), read_day(doc_date))
             )
 
     def human() -> str:

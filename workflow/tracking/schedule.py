@@ -54,3 +54,13 @@ def default_due(month: str, settings: ProgressSettings) -> datetime:
     year, mon = parse_month(month)
     day = min(settings.due_day, calendar.monthrange(year, mon)[1])
     return beijing_to_utc(date(year, mon, day), settings.due_time)
+
+
+def read_day(text: str | None) -> date | None:
+    """A document's date as staff type it (2024-06-01); None when not given."""
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput("DOC_DATE_INVALID", f"日期“{text}”无效，应写作 2024-06-01。", value=text) from None
