@@ -76,3 +76,15 @@ def test_unknown_names_are_listed_and_an_offices_mapping_resolves_them() -> None
     assert res.unresolved == ("市县人民政府",) and [u[0] for u in res.units] == [4]
     mapped = resolve_responsible("市县人民政府、市住建局及其主要负责人", DIRECTORY, {"市县人民政府": [7]})
     assert mapped.unresolved == () and [u[0] for u in mapped.units] == [4, 7]
+
+
+def test_generic_words_are_not_matched_to_a_unit_by_fragment() -> None:
+    directory = [*DIRECTORY, DirUnit(8, "市人民政府办公室", "city_department")]
+    res = resolve_responsible("各级党委、政府及各级安委会成员单位及其主要负责人", directory, {})
+    assert res.unresolved == ("各级党委", "政府") and 8 not in [u[0] for u in res.units]
+
+
+def test_a_footnote_member_is_the_start_of_a_units_name_not_any_fragment() -> None:
+    directory = [*DIRECTORY, DirUnit(8, "市人民政府办公室", "city_department"), DirUnit(9, "民政局", "member_unit")]
+    res = resolve_responsible("负有安全监管职责的部门", directory, {}, {"负有安全监管职责的部门": ["民政", "住建"]})
+    assert sorted(u[1] for u in res.units) == ["住建局", "民政局"]

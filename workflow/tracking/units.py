@@ -18,7 +18,7 @@ from typing import Protocol
 from kernel.errors import DomainError
 from workflow.categories import UnitCategory, parse_category
 from workflow.parsing.responsible import LEAD, split_responsible
-from workflow.unit_names import resolve_unit
+from workflow.unit_names import resolve_unit, unit_aliases
 
 
 class DirectoryUnit(Protocol):
@@ -60,6 +60,10 @@ def _by_category(text: str) -> tuple[str, ...] | None:
     return None
 
 
+_GENERIC = re.compile(r"^(?:各级|各|市|县|市县|有关)*(?:党委|政府|人民政府|党委政府|部门|单位)$")
+"""Words that name no particular unit ("政府", "各级党委"): never matched as a fragment of a unit's name."""
+
+
 def _one(name: str, units: Sequence[DirectoryUnit], mappings: Mapping[str, Sequence[int]]) -> list[int] | None:
     if name in mappings:
         return list(mappings[name])
@@ -68,6 +72,20 @@ def _one(name: str, units: Sequence[DirectoryUnit], mappings: Mapping[str, Seque
     except DomainError:
         return None
     return [unit.id or 0]
+
+
+def _member(name: str, units: Sequence[DirectoryUnit], mappings: Mapping[str, Sequence[int]]) -> list[int] | None:
+    """A footnote's short name ("民政", "住建") is the start of one unit's name or alias (民政局, 住建局),
+    never any fragment: "民政" is inside "市人民政府办公室" too."""
+    if name in mappings:
+        return list(mappings[name])
+    wanted = re.sub(r"[（(].*?[)）]", "", name).strip()
+    hits = []
+    for unit in units:
+        spellings = [unit.name, *unit_aliases(unit)]
+        if any(s.startswith(wanted) or (s.startswith("市") and s[1:].startswith(wanted)) for s in spellings):
+            hits.append(unit.id or 0)
+    return hits if len(hits) == 1 else None
 
 
 def resolve_responsible(
@@ -94,12 +112,12 @@ def resolve_responsible(
             if ids is None and group_key(party.text) in group_members:
                 ids = []
                 for member in group_members[group_key(party.text)]:
-                    hit = _one(member, units, mappings)
+                    hit = _member(member, units, mappings)
                     if hit is None:
                         unresolved.append(member)
                     else:
                         ids += hit
-            if ids is None:
+            if ids is None and not _GENERIC.match(party.text):
                 ids = _one(party.text, units, mappings)
             if ids is None:
                 unresolved.append(party.text)
