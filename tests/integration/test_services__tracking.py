@@ -11,11 +11,14 @@ from sqlalchemy import Engine
 
 from kernel.clock import FixedClock
 from kernel.errors import Conflict, DomainError
+from notifications.compose import Composer
 from states.progress_round import ProgressRequestState
 from storage.uow import UnitOfWork, uow_factory
 from tests.support.scenario import SECRET, STAFF
 from tests.support.tracking import MEASURES_SEED, demo_office, issue_demo_draft
+from workflow.notices import WorkflowFacts
 from workflow.reports.tracking import measures_rows, progress_summary
+from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.progress import (
     EntryInput,
     EvidenceInput,
@@ -203,3 +206,38 @@ def test_two_monthly_rounds_reported_silent_overdue_supervised_and_signed_off(
     assert rows[flood].startswith("【逾期】【挂牌督办：11月15日前完成剩余堤段加固】")
     assert "市水利局：受阻。汛后施工队伍不足" in rows[flood] and "气象局：推进中。配合完成" in rows[flood]
     assert actions.count("progress.not_reported") == 1 and "item.closed" in actions and "item.supervised" in actions
+
+
+def test_the_scheduler_reminds_once_and_records_silent_units_once(engine: Engine, clock: FixedClock) -> None:
+    office = demo_office(engine, clock)
+    with UnitOfWork(engine) as uow:
+        items = import_measures(
+            uow, clock, STAFF, ImportMeasures(office, "t.md", SMALL_TABLE.encode(), date(2024, 6, 1))
+        ).items
+    with UnitOfWork(engine) as uow:
+        supervise(uow, clock, STAFF, items[0]["id"], "汛前完成")
+    clock.set(beijing("2024-10-08", 9))
+    with UnitOfWork(engine) as uow:
+        start_progress(uow, clock, STAFF, StartProgress(office, "2024-10"), ProgressSettings(), SECRET)
+    scheduler = DeadlineScheduler(uow_factory(engine), clock, SchedulerSettings(), progress=ProgressSettings())
+    composer = Composer(WorkflowFacts("https://ajw.example.cn", SECRET), clock)
+
+    def sent(kind: str) -> list[str]:
+        with UnitOfWork(engine) as uow:
+            return [composer(uow, row).text for row in uow.outbox.of_kind(kind)]
+
+    requests = sent("progress_request")
+    water = next(t for t in requests if t.startswith("市水利局"))
+    assert len(requests) == 4 and "https://ajw.example.cn/p/" in water and "【挂牌督办：汛前完成】" in water
+    clock.set(beijing("2024-10-24", 18))
+    scheduler.run_once()
+    scheduler.run_once()
+    assert len(sent("progress_reminder")) == 4, "one reminder per silent unit, however often the job runs"
+    clock.set(beijing("2024-10-25", 17) + timedelta(seconds=1))
+    scheduler.run_once()
+    scheduler.run_once()
+    notices = sent("progress_not_reported")
+    assert len(notices) == 4 and all("记为“未报送”" in t for t in notices)
+    with UnitOfWork(engine) as uow:
+        actions = [e.action for e in uow.audit.events()]
+    assert actions.count("progress.not_reported") == 4 and actions.count("progress.closed") == 1
