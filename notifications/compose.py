@@ -66,6 +66,8 @@ class Composer:
 
     def context(self, uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
         stored: dict[str, Any] = json.loads(row.context or "{}")
+        if row.kind.startswith("progress_"):
+            return self._progress_context(uow, row, stored)
         rnd = uow.rounds.get(row.round_id or 0)
         if rnd is None:
             raise ValueError(f"round {row.round_id} not found")
@@ -95,6 +97,30 @@ class Composer:
         builder = getattr(self, f"_ctx_{row.kind}", None)
         if builder is not None:
             builder(uow, row, stored, ctx)
+        return ctx
+
+    def _progress_context(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any]) -> dict[str, Any]:
+        """A monthly progress notice: the unit, the month, its items (supervised ones with their note)."""
+        request = uow.tracking.request(int(stored["progress_request_id"]))
+        rnd = uow.tracking.round(request.round_id) if request else None
+        if request is None or rnd is None:
+            raise ValueError(f"progress request {stored.get('progress_request_id')} not found")
+        office = uow.directory.office(rnd.office_id)
+        year, month = rnd.month.split("-")
+        items = uow.tracking.items_by_ids(json.loads(request.item_ids or "[]"))
+        ctx: dict[str, Any] = {
+            "office": {"name": office.name if office else "", "short_name": office.short_name if office else ""},
+            "unit": {"name": request.unit_name},
+            "progress": {"month": rnd.month, "month_label": f"{year}年{int(month)}月", "due": rnd.due},
+            "items": [
+                {"title": (i.measure or i.problem).split("\n")[0][:80], "due_text": i.due_text,
+                 "supervised": i.supervised, "note": i.supervision_note}
+                for i in items.values()
+            ],
+        }
+        url = self.facts.progress_url(uow, request.id or 0)
+        if url is not None:
+            ctx["progress_url"] = url
         return ctx
 
     def _ctx_reminder(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:

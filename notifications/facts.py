@@ -28,6 +28,10 @@ class NoticeFacts(Protocol):
         Never creates a link: links are made when the notice is queued."""
         ...
 
+    def progress_url(self, uow: UnitOfWork, request_id: int) -> str | None:
+        """A unit's progress-report link for one monthly request; None if the request is gone."""
+        ...
+
     def review_url(self, round_id: int) -> str:
         """Where the reviewer reads the round."""
         ...

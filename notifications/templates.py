@@ -36,6 +36,9 @@ KINDS = (
     "review_result",
     "issued",
     "withdrawn",
+    "progress_request",
+    "progress_reminder",
+    "progress_not_reported",
 )
 FORMATS = ("subject", "txt", "html", "md")
 
@@ -148,4 +151,15 @@ def sample_context(kind: str) -> dict[str, Any]:
         "issued": {"issued_doc_number": "孝政发〔2023〕1号"},
         "withdrawn": {"reason": "上级文件调整，另行起草"},
     }
+    if kind.startswith("progress_"):
+        return {
+            "office": base["office"],
+            "unit": {"name": "市住建局"},
+            "progress": {"month": "2024-10", "month_label": "2024年10月", "due": datetime(2024, 10, 25, 9, tzinfo=UTC)},
+            "items": [
+                {"title": "加快推进居民区和公共场所电动自行车充电场所规划和建设", "due_text": "10月底",
+                 "supervised": True, "note": "本月底前完成选址"},
+            ],
+            "progress_url": "https://consultflow.example.cn/p/TOKEN",
+        }
     return {**base, **extra.get(kind, {})}

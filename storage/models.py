@@ -10,9 +10,11 @@ from sqlmodel import Field, SQLModel
 
 from states.draft import DraftStage, DraftState
 from states.outbox import OutboxStatus
+from states.progress_round import ProgressRequestState, ProgressRoundState
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
+from states.tracked_item import TrackedItemState
 from storage.types import UTCDateTime
 
 
@@ -322,3 +324,136 @@ class RateLimitCounter(SQLModel, table=True):
     key_hash: str = Field(primary_key=True)
     window_start: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True, index=True))
     hits: int = 0
+
+
+class MeasureTable(SQLModel, table=True):
+    """整改措施表 (imported) or the task list of an issued notice: the list a progress round chases."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    title: str
+    source: str = "import"  # import | draft
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    doc_date: date
+    source_filename: str = ""
+    headers: str = Field(default="[]", sa_type=Text)  # JSON: the columns as the source wrote them
+    groups: str = Field(default="{}", sa_type=Text)  # JSON: footnote groups → member names
+    problems: str = Field(default="[]", sa_type=Text)  # JSON: what the import asked staff to confirm
+    created_at: datetime = Field(sa_column=_at())
+
+
+class TrackedItem(SQLModel, table=True):
+    """One measure (or one task of an issued notice) tracked until signed off; ``state`` is owned by
+    states.tracked_item.TRACKED_ITEM_MACHINE, overdue is derived from ``due_date``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_id: int = Field(foreign_key="measuretable.id", index=True)
+    seq: int
+    row: int = 0  # the table's problem row (several measures share one)
+    category: str = ""
+    problem: str = Field(default="", sa_type=Text)
+    measure_number: int | None = None
+    measure: str = Field(default="", sa_type=Text)
+    provincial: str = Field(default="", sa_type=Text)
+    responsible: str = Field(default="", sa_type=Text)  # the responsible-unit text as written
+    unresolved: str = Field(default="[]", sa_type=Text)  # JSON: names not yet mapped to units
+    due_text: str = ""
+    due_kind: str = "none"
+    due_date: date | None = Field(default=None, index=True)
+    state: str = Field(default=TrackedItemState.open.value, index=True)
+    supervised: bool = False
+    supervision_note: str = Field(default="", sa_type=Text)
+    closed_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    closed_by: str = ""
+    created_at: datetime = Field(sa_column=_at())
+
+
+class ItemUnit(SQLModel, table=True):
+    """A unit responsible for a tracked item, as 牵头 (lead) or 配合 (support)."""
+
+    __table_args__ = (UniqueConstraint("item_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="trackeditem.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = "lead"
+
+
+class UnitMapping(SQLModel, table=True):
+    """Staff's answer for a responsible-unit name the directory does not know, kept per office."""
+
+    __tablename__ = "unit_mapping"
+    __table_args__ = (UniqueConstraint("office_id", "text", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    text: str
+    unit_id: int = Field(foreign_key="unit.id")
+    created_at: datetime = Field(sa_column=_at())
+
+
+class ProgressRound(SQLModel, table=True):
+    """One month's progress collection (当月工作开展情况); ``state`` owned by PROGRESS_ROUND_MACHINE."""
+
+    __tablename__ = "progress_round"
+    __table_args__ = (UniqueConstraint("office_id", "month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id")
+    month: str  # 2023-10
+    due: datetime = Field(sa_column=_at(index=True))
+    state: str = Field(default=ProgressRoundState.open.value, index=True)
+    created_at: datetime = Field(sa_column=_at())
+    enforced_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+
+
+class ProgressRequest(SQLModel, table=True):
+    """What one unit is asked in one progress round, reached through its own link (only the token's
+    hash is stored, as for reply links); ``state`` owned by PROGRESS_REQUEST_MACHINE."""
+
+    __tablename__ = "progress_request"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="progress_round.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    unit_name: str = ""
+    item_ids: str = Field(default="[]", sa_type=Text)  # JSON: the open items asked about
+    state: str = ProgressRequestState.pending.value
+    reported_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    not_reported_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    nonce: str = ""
+    token_hash: str = Field(default="", index=True)
+
+
+class ProgressReport(SQLModel, table=True):
+    """A unit's progress on one item in one round (ProgressReport); a resubmission replaces it."""
+
+    __tablename__ = "progress_report"
+    __table_args__ = (UniqueConstraint("request_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="progress_request.id", index=True)
+    round_id: int = Field(foreign_key="progress_round.id", index=True)
+    item_id: int = Field(foreign_key="trackeditem.id", index=True)
+    status: str
+    text: str = Field(default="", sa_type=Text)
+    reported_at: datetime = Field(sa_column=_at())
+
+
+class ItemEvidence(SQLModel, table=True):
+    """A file proving progress or completion, kept with its SHA-256 (size-capped on upload)."""
+
+    __tablename__ = "item_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="trackeditem.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="progress_request.id")
+    purpose: str = "progress"  # progress | signoff
+    filename: str
+    content_type: str = "application/octet-stream"
+    sha256: str
+    size: int
+    data: bytes
+    uploaded_by: str = ""
+    uploaded_at: datetime = Field(sa_column=_at())

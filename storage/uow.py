@@ -23,6 +23,7 @@ from storage.repositories.outbox import OutboxRepo
 from storage.repositories.ratelimit import RateLimitRepo
 from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
+from storage.repositories.tracking import TrackingRepo
 
 
 class UnitOfWork:
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.links = LinkRepo(self.session)
         self.accounts = AccountRepo(self.session)
         self.rate_limits = RateLimitRepo(self.session)
+        self.tracking = TrackingRepo(self.session)
         return self
 
     def __exit__(

@@ -20,6 +20,7 @@ from workflow.reports import official
 from workflow.reports.attachments import notice_attachments
 from workflow.services.decisions import decision_text
 from workflow.services.links import live_token
+from workflow.services.progress import request_token
 
 
 class WorkflowFacts:
@@ -44,6 +45,10 @@ class WorkflowFacts:
     def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:
         token = live_token(uow, self.secret, recipient_id)
         return None if token is None else f"{self.base_url}/r/{token}"
+
+    def progress_url(self, uow: UnitOfWork, request_id: int) -> str | None:
+        request = uow.tracking.request(request_id)
+        return None if request is None else f"{self.base_url}/p/{request_token(request, self.secret)}"
 
     def review_url(self, round_id: int) -> str:
         return f"{self.base_url}/review/rounds/{round_id}"

@@ -30,6 +30,8 @@ from workflow.schedule_plan import plan_round
 from workflow.services._common import record
 from workflow.services.deadlines import SweepResult, enforce_round, sweep
 from workflow.services.messages import queue_reminders
+from workflow.services.progress import ProgressSweep, remind_progress, sweep_progress
+from workflow.tracking.schedule import ProgressSettings
 
 log = structlog.get_logger("consultflow.scheduler")
 
@@ -78,11 +80,17 @@ class DeadlineScheduler:
     """Owns one BackgroundScheduler; start() catches up, then keeps jobs in step with the DB."""
 
     def __init__(
-        self, uows: UowFactory, clock: Clock, settings: SchedulerSettings, relay: Callable[[], object] | None = None
+        self,
+        uows: UowFactory,
+        clock: Clock,
+        settings: SchedulerSettings,
+        relay: Callable[[], object] | None = None,
+        progress: ProgressSettings | None = None,
     ) -> None:
         self.uows = uows
         self.clock = clock
         self.settings = settings
+        self.progress = progress or ProgressSettings()
         self.relay = relay
         self._scheduler = BackgroundScheduler(
             timezone="UTC",
@@ -95,6 +103,14 @@ class DeadlineScheduler:
         result = sweep(self.uows, self.clock)
         if result.enforced_rounds:
             log.info("deadline.swept", rounds=list(result.round_ids), deemed=result.deemed_no_objection)
+        return result
+
+    def run_progress(self) -> ProgressSweep:
+        """Monthly progress rounds: the reminder before the due time, then 未报送 for silent units (once)."""
+        reminded = remind_progress(self.uows, self.clock, self.progress.reminder_hours)
+        result = sweep_progress(self.uows, self.clock)
+        if reminded or result.rounds:
+            log.info("progress.swept", reminders=reminded, rounds=result.rounds, not_reported=result.not_reported)
         return result
 
     def _enforce(self, round_id: int) -> None:
@@ -156,12 +172,20 @@ class DeadlineScheduler:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         self.run_sweep()  # catch-up: deadlines that passed while nothing ran
+        self.run_progress()
         self.resync()
         self._scheduler.add_job(
             self.run_sweep,
             "interval",
             seconds=self.settings.sweep_interval_seconds,
             id="safety_sweep",
+            replace_existing=True,
+        )
+        self._scheduler.add_job(
+            self.run_progress,
+            "interval",
+            seconds=self.settings.sweep_interval_seconds,
+            id="progress_sweep",
             replace_existing=True,
         )
         self._scheduler.add_job(
@@ -177,6 +201,7 @@ class DeadlineScheduler:
     def run_once(self) -> SweepResult:
         """Everything due now, then return (for cron-style deployments)."""
         result = self.run_sweep()
+        self.run_progress()
         now = self.clock.now()
         with self.uows() as uow:
             rounds = [(r.id, r.deadline) for r in uow.rounds.open_rounds()]

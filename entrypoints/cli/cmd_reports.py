@@ -18,28 +18,39 @@ from workflow.services.checkpoints import parse_checkpoints, signing_key, verify
 audit_app = typer.Typer(help="审计记录", no_args_is_help=True)
 
 KINDS = ("adoption", "letter", "reply-form", "explanation", "review-package", "audit")
+TRACKING_KINDS = ("measures", "progress-summary")
 FORMATS = ("json", "md", "html", "docx")
 
 
 def report(
-    round_id: int = typer.Option(..., "--round"),
-    kind: str = typer.Option(..., "--kind", help="|".join(KINDS)),
-    fmt: str = typer.Option("json", "--format", help="|".join(FORMATS)),
+    round_id: int | None = typer.Option(None, "--round", help="征求意见轮次（征求意见类文书必填）"),
+    kind: str = typer.Option(..., "--kind", help="|".join(KINDS + TRACKING_KINDS)),
+    fmt: str = typer.Option("json", "--format", help="|".join(FORMATS) + "（measures 另可 xlsx）"),
     output: Path | None = typer.Option(None, "--output"),
     unit: str | None = typer.Option(None, "--unit", help="回复表：只生成该单位的"),
+    month: str | None = typer.Option(None, "--month", help="measures / progress-summary：月份，默认最近一轮"),
+    table: int | None = typer.Option(None, "--table", help="measures：措施表编号，默认最近导入的"),
 ) -> None:
-    """生成文书：采纳情况表、征求意见函、回复表、起草说明、送审材料、审计报告。"""
+    """生成文书：采纳情况表、征求意见函、回复表、起草说明、送审材料、审计报告、整改措施表、月度进展通报。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
-    from workflow.reports.render import render_report
+    from workflow.reports.render import render_report, render_tracking
 
     r = rt()
     with domain_errors():
-        if kind not in KINDS:
-            raise InvalidInput("REPORT_KIND_INVALID", f"文书类型“{kind}”无效，可选：{'、'.join(KINDS)}。")
-        if fmt not in FORMATS:
+        if kind not in KINDS + TRACKING_KINDS:
+            known = "、".join(KINDS + TRACKING_KINDS)
+            raise InvalidInput("REPORT_KIND_INVALID", f"文书类型“{kind}”无效，可选：{known}。")
+        if fmt not in FORMATS and not (kind == "measures" and fmt == "xlsx"):
             raise InvalidInput("REPORT_FORMAT_INVALID", f"格式“{fmt}”无效，可选：{'、'.join(FORMATS)}。")
-        with r.uow() as uow:
-            rendered = render_report(uow, round_id, kind, fmt, unit=unit)
+        if kind in TRACKING_KINDS:
+            office_id = r.office_id()
+            with r.uow() as uow:
+                rendered = render_tracking(uow, r.clock, office_id, kind, fmt, month=month, table_id=table)
+        else:
+            if round_id is None:
+                raise InvalidInput("ROUND_REQUIRED", "请用 --round 指定征求意见轮次。")
+            with r.uow() as uow:
+                rendered = render_report(uow, round_id, kind, fmt, unit=unit)
     if output is not None:
         output.write_bytes(rendered.data)
         r.emit(

@@ -17,6 +17,7 @@ from storage.uow import uow_factory
 from workflow.notices import build_relay
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.notify_admin import retry_message
+from workflow.tracking.schedule import ProgressSettings
 
 notify_app = typer.Typer(help="消息发送", no_args_is_help=True)
 
@@ -41,6 +42,7 @@ def _scheduler() -> DeadlineScheduler:
         r.clock,
         SchedulerSettings.from_mapping(r.settings.section("scheduler")),
         relay=_relay_fn(),
+        progress=ProgressSettings.from_mapping(r.settings.section("progress")),
     )
 
 

@@ -6,7 +6,16 @@ import sys
 
 import typer
 
-from entrypoints.cli import cmd_decisions, cmd_drafts, cmd_reports, cmd_rounds, cmd_setup, cmd_units
+from entrypoints.cli import (
+    cmd_decisions,
+    cmd_drafts,
+    cmd_progress,
+    cmd_reports,
+    cmd_rounds,
+    cmd_setup,
+    cmd_tasks,
+    cmd_units,
+)
 from entrypoints.cli.runtime import Runtime, extract_global_options, use_runtime
 
 app = typer.Typer(
@@ -34,6 +43,8 @@ app.command("issue")(cmd_decisions.issue)
 app.command("withdraw")(cmd_decisions.withdraw)
 app.command("report")(cmd_reports.report)
 app.add_typer(cmd_reports.audit_app, name="audit")
+app.add_typer(cmd_tasks.app, name="tasks")
+app.add_typer(cmd_progress.app, name="progress")
 
 
 def _register_optional() -> None:

@@ -15,9 +15,11 @@ from entrypoints.web import (
     pages_auth,
     pages_decisions,
     pages_files,
+    pages_progress,
     pages_review,
     pages_round,
     pages_start,
+    pages_tasks,
     pages_unit,
     pages_units,
 )
@@ -107,6 +109,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         pages_units,
         pages_review,
         pages_unit,
+        pages_tasks,
+        pages_progress,
     ):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)

@@ -7,9 +7,10 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from kernel.errors import NotFound
+from kernel.clock import Clock
+from kernel.errors import InvalidInput, NotFound
 from storage.uow import UnitOfWork
-from workflow.reports.render import render_report
+from workflow.reports.render import render_report, render_tracking
 from workflow.reports.units_export import export_units
 
 MEDIA = {
@@ -59,4 +60,32 @@ def units_file(uow: UnitOfWork, fmt: str) -> Response:
     media = MEDIA["csv"] if fmt == "csv" else MEDIA["xlsx"]
     return Response(
         data, media_type=media, headers={"Content-Disposition": _disposition("attachment", f"单位名录.{fmt}")}
+    )
+
+
+def tracking_file(
+    uow: UnitOfWork, clock: Clock, office_id: int, kind: str, fmt: str, month: str | None = None
+) -> Response:
+    """The measures table with the month's progress (docx, xlsx, html, md, json) or the monthly summary."""
+    if kind not in ("measures", "progress-summary") or (fmt == "xlsx" and kind != "measures"):
+        raise InvalidInput("REPORT_KIND_INVALID", f"文书类型“{kind}”（{fmt}）无效。")
+    rendered = render_tracking(uow, clock, office_id, kind, fmt, month=month)
+    filename = rendered.filename or f"{kind}.{rendered.format}"
+    disposition = "inline" if rendered.format == "html" else "attachment"
+    return Response(
+        rendered.data,
+        media_type=MEDIA.get(rendered.format, "application/octet-stream"),
+        headers={"Content-Disposition": _disposition(disposition, filename)},
+    )
+
+
+def evidence_file(uow: UnitOfWork, evidence_id: int) -> Response:
+    """An evidence file of a tracked item, with its SHA-256 in ``X-Content-SHA256``."""
+    row = uow.tracking.evidence_file(evidence_id)
+    if row is None:
+        raise NotFound("EVIDENCE_NOT_FOUND", "佐证材料不存在。")
+    return Response(
+        row.data,
+        media_type=row.content_type,
+        headers={"Content-Disposition": _disposition("attachment", row.filename), "X-Content-SHA256": row.sha256},
     )

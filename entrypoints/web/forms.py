@@ -18,6 +18,8 @@ from workflow.services.replies import CommentInput
 
 DRAFT_SUFFIXES = (".docx", ".md", ".txt")
 UNIT_SUFFIXES = (".csv", ".xlsx")
+MEASURE_SUFFIXES = (".txt", ".md", ".docx", ".xlsx")
+EVIDENCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".zip")
 MAX_UPLOAD = 10 * 1024 * 1024
 
 

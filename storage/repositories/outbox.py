@@ -106,6 +106,11 @@ class OutboxRepo:
             ).scalars()
         )
 
+    def of_kind(self, kind: str) -> list[OutboxMessage]:
+        """Messages of one kind (progress notices belong to no solicitation round)."""
+        stmt = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        return list(self.session.execute(stmt).scalars())
+
     def attempts(self, message_id: int) -> list[DeliveryAttempt]:
         return list(
             self.session.execute(

@@ -16,7 +16,21 @@ from notifications.templates import KINDS, MessageRenderer, cn_duration, sample_
 def test_every_kind_renders_in_chinese(kind: str) -> None:
     message = MessageRenderer().render(kind, sample_context(kind))
     assert message.subject and message.text and message.html and message.markdown
-    assert "孝安办函〔2023〕1号" in message.subject + message.text or kind == "review_result"
+    # A solicitation notice names its letter; a monthly progress notice names its month.
+    expected = "2024年10月" if kind.startswith("progress_") else "孝安办函〔2023〕1号"
+    assert expected in message.subject + message.text or kind == "review_result"
+
+
+def test_progress_request_lists_items_with_supervision_and_the_units_link() -> None:
+    message = MessageRenderer().render("progress_request", sample_context("progress_request"))
+    assert "请于2024年10月25日17时前" in message.subject
+    assert "【挂牌督办：本月底前完成选址】" in message.text and "（完成时限：10月底）" in message.text
+    assert "https://consultflow.example.cn/p/TOKEN" in message.text
+
+
+def test_silent_unit_is_told_not_reported_never_deemed() -> None:
+    message = MessageRenderer().render("progress_not_reported", sample_context("progress_not_reported"))
+    assert "记为“未报送”" in message.text and "视为" not in message.text + message.subject
 
 
 def test_solicitation_carries_deadline_link_and_rule() -> None:

@@ -62,6 +62,18 @@ ACTION_LABELS = {
     "round.withdrawn": "撤回征求意见",
     "auth.login": "登录",
     "auth.login_failed": "登录失败",
+    "tasks.tracked": "印发后转为跟踪事项",
+    "measures.imported": "导入整改措施表",
+    "unit_mapping.added": "指定责任单位对应关系",
+    "item.supervised": "挂牌督办",
+    "item.reported_done": "单位报告完成",
+    "item.closed": "销号",
+    "progress.started": "发起月度进展报送",
+    "progress.reported": "报送月度进展",
+    "progress.not_reported": "逾期未报送（记为未报送）",
+    "progress.closed": "月度进展报送截止",
+    "progress.reminders_queued": "发送进展报送提醒",
+    "evidence.stored": "上传佐证材料",
 }
 ROLE_LABELS = {"staff": "工作人员", "reviewer": "审查人员", "admin": "管理员", "unit": "回复单位", "system": "系统"}
 

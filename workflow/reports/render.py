@@ -12,9 +12,10 @@ from documents.docx_writer import render_docx
 from documents.html_writer import render_html
 from documents.md_writer import render_markdown
 from documents.model import OfficialDocument
+from kernel.clock import Clock
 from kernel.errors import InvalidInput
 from storage.uow import UnitOfWork
-from workflow.reports import official
+from workflow.reports import official, tracking
 from workflow.reports.adoption import adoption_table
 from workflow.services.audit import events_csv, export_events, verify
 
@@ -48,6 +49,25 @@ def _one(doc: OfficialDocument, fmt: str) -> Rendered:
     if fmt == "html":
         return Rendered(render_html(doc).encode("utf-8"), "html", filename=f"{doc.title}.html")
     return Rendered(render_markdown(doc).encode("utf-8"), "md", filename=f"{doc.title}.md")
+
+
+def render_tracking(
+    uow: UnitOfWork, clock: Clock, office_id: int, kind: str, fmt: str, *, month: str | None = None,
+    table_id: int | None = None,
+) -> Rendered:
+    """The measures table with the month's progress (DOCX, XLSX, HTML, Markdown, JSON) or the monthly summary."""
+    if kind == "measures":
+        if fmt == "xlsx":
+            data = tracking.measures_xlsx(uow, clock, office_id, table_id=table_id, month=month)
+            return Rendered(data, "xlsx", binary=True, filename="整改措施表.xlsx")
+        if fmt == "json":
+            rows = tracking.measures_rows(uow, clock, office_id, table_id=table_id, month=month)
+            return _json({"title": rows["table"].title, "month": rows["round"].month if rows["round"] else None,
+                          "rows": rows["rows"]})
+        return _one(tracking.measures_document(uow, clock, office_id, table_id=table_id, month=month), fmt)
+    if fmt == "json":
+        return _json(tracking.progress_summary(uow, clock, office_id, month))
+    return _one(tracking.summary_document(uow, clock, office_id, month), fmt)
 
 
 def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None) -> Rendered:

@@ -11,6 +11,7 @@ from storage.uow import UnitOfWork
 from workflow.doc_number import parse_doc_number
 from workflow.services._common import change_state, load_draft, load_round
 from workflow.services.messages import queue_for_round
+from workflow.services.tracking import track_issued_draft
 
 
 def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number: str) -> Draft:
@@ -34,5 +35,7 @@ def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number
         version.stage = DraftStage.final
         uow.drafts.add(version)
     queue_for_round(uow, round_id, "issued", doc_number=str(number))
+    # After issue the tasks are tracked (responsible units, due dates, monthly progress), in this transaction.
+    track_issued_draft(uow, actor, now, draft.id or 0)
     uow.commit()
     return draft

@@ -77,7 +77,7 @@ def message_key(*parts: object) -> str:
     return ":".join(ascii_token(str(part)) for part in parts)
 
 
-def _row(
+def outbox_row(
     kind: str,
     key: str,
     now: datetime,
@@ -122,7 +122,7 @@ def rows_for_recipients(
         for address in addresses:
             key = message_key(kind, round_id, rec_id, suffix, address or "none")
             rows.append(
-                _row(
+                outbox_row(
                     kind,
                     key,
                     now,
@@ -238,7 +238,7 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
     context = {"round_id": round_id, "review_id": review_id}
     key = message_key(kind, round_id, review_id, address or "none")
     return [
-        _row(
+        outbox_row(
             kind,
             key,
             _now(uow),

@@ -15,14 +15,30 @@ from entrypoints.web.api import (
     documents,
     drafts,
     links,
+    progress,
     replies,
     reviews,
     rounds,
     session,
+    tasks,
     units,
     workdays,
 )
 
 router = APIRouter()
-for module in (session, rounds, drafts, workdays, replies, links, decisions, reviews, documents, audit, units):
+for module in (
+    session,
+    rounds,
+    drafts,
+    workdays,
+    replies,
+    links,
+    decisions,
+    reviews,
+    documents,
+    audit,
+    units,
+    tasks,
+    progress,
+):
     router.include_router(module.router)

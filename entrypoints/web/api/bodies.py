@@ -94,3 +94,27 @@ class UnitPatch(BaseModel):
     email: str | None = None
     webhook: str | None = None
     active: bool | None = None
+
+
+class MapUnitBody(BaseModel):
+    text: str = Field(description="责任单位原文中的名称，如“市县人民政府”")
+    unit: str = Field(description="单位名录中的单位")
+
+
+class SuperviseBody(BaseModel):
+    note: str = Field(description="督办要求")
+
+
+class ProgressStartBody(BaseModel):
+    month: str = Field(description="月份，如 2024-10")
+    due: str | None = Field(default=None, description="报送截止时间（北京时间）；默认每月 [progress] due_day 日")
+
+
+class ProgressEntryBody(BaseModel):
+    item_id: int
+    status: str = Field(description="not_started | in_progress | done | blocked，或 未开始 / 推进中 / 已完成 / 受阻")
+    text: str = ""
+
+
+class ProgressReplyBody(BaseModel):
+    items: list[ProgressEntryBody]

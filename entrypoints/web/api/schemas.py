@@ -187,3 +187,92 @@ class LinkView(BaseModel):
     writable: bool
     state: str | None
     replies: list[LinkReplyView]
+
+
+class TrackedItem(BaseModel):
+    """One tracked item, as ``tasks list --json`` prints it."""
+
+    id: int
+    category: str
+    problem: str
+    measure: str
+    units: list[str]
+    due: str | None = Field(description="ISO date, or null (open-ended, recurring, not given, not understood)")
+    status: str = Field(description="open | reported_done | closed")
+    overdue: bool
+
+
+class ImportProblem(BaseModel):
+    row: int = Field(description="the table's problem row (0: the header)")
+    column: str
+    code: str
+    message: str
+
+
+class TasksImported(BaseModel):
+    imported: int
+    items: list[TrackedItem]
+    problems: list[ImportProblem]
+
+
+class UnitMapped(BaseModel):
+    text: str
+    unit: str
+    items_updated: int
+    unresolved: list[str]
+
+
+class ItemState(BaseModel):
+    id: int
+    status: str
+    supervised: bool
+    note: str
+
+
+class ProgressStarted(BaseModel):
+    round_id: int
+    month: str
+    due: str
+    requests: int
+    units: list[str]
+
+
+class ProgressUnits(BaseModel):
+    asked: int
+    reported: list[str]
+    not_reported: list[str] = Field(description="未报送 at the due time: counted, never deemed to have reported")
+    pending: list[str]
+
+
+class ProgressItemBrief(BaseModel):
+    id: int
+    title: str
+    due: str
+    state: str
+    note: str
+
+
+class ProgressItems(BaseModel):
+    total: int
+    closed: list[ProgressItemBrief]
+    reported_done: list[ProgressItemBrief]
+    overdue: list[ProgressItemBrief]
+    supervised: list[ProgressItemBrief]
+
+
+class ProgressSummary(BaseModel):
+    round_id: int
+    month: str
+    month_label: str
+    due: str
+    state: str
+    units: ProgressUnits
+    statuses: dict[str, int]
+    items: ProgressItems
+
+
+class ProgressReported(BaseModel):
+    request_id: int
+    unit: str
+    state: str
+    items: int

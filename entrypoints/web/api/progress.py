@@ -1,0 +1,48 @@
+"""Monthly progress rounds: start one, read its summary; a unit answers through its own link."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from entrypoints.web.api.bodies import ProgressReplyBody, ProgressStartBody
+from entrypoints.web.api.schemas import ProgressReported, ProgressStarted, ProgressSummary
+from entrypoints.web.deps import AnyUser, ClockDep, LinkVisitDep, SettingsDep, StaffWrite, UowDep, office_id_of
+from kernel.timefmt import read_instant
+from workflow.reports.tracking import progress_summary
+from workflow.services.progress import EntryInput, StartProgress, start_progress
+from workflow.services.progress_link import submit_progress_link
+from workflow.tracking.schedule import ProgressSettings
+
+router = APIRouter(tags=["月度进展"])
+
+
+@router.post("/progress/rounds", status_code=201)
+def api_progress_start(
+    body: ProgressStartBody, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+) -> ProgressStarted:
+    schedule = ProgressSettings.from_mapping(settings.section("progress"))
+    due = read_instant(body.due, "报送截止时间", date_only_at=schedule.due_time) if body.due else None
+    cmd = StartProgress(office_id_of(settings, uow), body.month, due)
+    started = start_progress(uow, clock, user.actor, cmd, schedule, settings.secret_key)
+    return ProgressStarted(
+        round_id=started.round_id,
+        month=started.month,
+        due=started.due.isoformat(),
+        requests=started.requests,
+        units=started.units,
+    )
+
+
+@router.get("/progress/rounds/{month}/summary")
+def api_progress_summary(
+    month: str, user: AnyUser, uow: UowDep, clock: ClockDep, settings: SettingsDep
+) -> ProgressSummary:
+    return ProgressSummary.model_validate(progress_summary(uow, clock, office_id_of(settings, uow), month))
+
+
+@router.post("/progress/links/{token}")
+def api_progress_reply(visit: LinkVisitDep, body: ProgressReplyBody, uow: UowDep, clock: ClockDep) -> ProgressReported:
+    """The unit's answer for every item of this month's request (the link is the credential)."""
+    entries = [EntryInput(e.item_id, e.status, e.text) for e in body.items]
+    request = submit_progress_link(uow, clock, visit, form_token=None, secret="", entries=entries, evidence=[])
+    return ProgressReported(request_id=request.id or 0, unit=request.unit_name, state=request.state, items=len(entries))
