@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, UowDep
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
 from workflow.reports import official
@@ -46,7 +46,7 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 
 
 @router.get("/review/rounds/{round_id}")
-def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) -> Response:
+def review_page(request: Request, round_id: Id, user: Reviewer, uow: UowDep) -> Response:
     status = round_status(uow, round_id)
     verdict = verify(uow)
     events = export_events(uow, round_id)
@@ -72,7 +72,7 @@ def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) ->
 
 @router.post("/review/rounds/{round_id}")
 def review_submit(
-    round_id: int,
+    round_id: Id,
     user: ReviewerWrite,
     uow: UowDep,
     clock: ClockDep,

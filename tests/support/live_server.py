@@ -22,7 +22,8 @@ from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[str]:
     port = free_port()
     app = create_app(settings, engine=engine, clock=clock)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)  # as `serve`
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     scheduler = DeadlineScheduler(
         uow_factory(engine),

@@ -6,14 +6,14 @@ from fastapi import APIRouter
 
 from entrypoints.web.api.schemas import ChainVerdict
 from entrypoints.web.api.views import AuditEvent, AuditEvents
-from entrypoints.web.deps import AnyUser, UowDep
+from entrypoints.web.deps import AnyUser, Id, UowDep
 from workflow.services.audit import export_events, verify
 
 router = APIRouter(tags=["审计"])
 
 
 @router.get("/rounds/{round_id}/audit")
-def api_round_audit(round_id: int, user: AnyUser, uow: UowDep) -> AuditEvents:
+def api_round_audit(round_id: Id, user: AnyUser, uow: UowDep) -> AuditEvents:
     return AuditEvents(events=[AuditEvent.model_validate(e) for e in export_events(uow, round_id)])
 
 
