@@ -85,10 +85,19 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return _answer(request, error, 422)
 
 
+def _body_too_large(exc: BaseException | None) -> BodyTooLarge | None:
+    """The cap's refusal, also when a task group (the headers middleware) wrapped it into a group."""
+    if isinstance(exc, BaseExceptionGroup):
+        found = [_body_too_large(e) for e in exc.exceptions]
+        return found[0] if found and all(found) else None
+    return exc if isinstance(exc, BodyTooLarge) else None
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    if isinstance(exc.__cause__, BodyTooLarge):  # FastAPI wraps what the body reader raised into a 400
-        return _answer(request, exc.__cause__.error, 413)
+    too_large = _body_too_large(exc.__cause__)
+    if too_large is not None:  # FastAPI wraps what the body reader raised into a 400
+        return _answer(request, too_large.error, 413)
     error: DomainError
     if exc.status_code == 404:
         error = NotFound("ROUTE_NOT_FOUND", "请求的网址不存在。")
