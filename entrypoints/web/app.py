@@ -26,6 +26,7 @@ from entrypoints.web.client_address import trusted_networks
 from entrypoints.web.deps import API_PREFIX
 from entrypoints.web.errors import install as install_error_pages
 from entrypoints.web.errors import status_for
+from entrypoints.web.openapi import install as install_openapi
 from kernel.clock import Clock, SystemClock
 from storage.db import make_engine
 from storage.uow import UnitOfWork
@@ -117,4 +118,5 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     ):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
+    install_openapi(app)
     return app
