@@ -7,6 +7,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.run import Run
 
+from kernel.text import xml_safe
+
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)  # → text block 156 × 225 mm
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
@@ -112,7 +114,7 @@ def page_number_field(paragraph) -> None:  # type: ignore[no-untyped-def]
     """ "— N —" with N a PAGE field, in 4号 宋体."""
 
     def run(text: str | None = None, field: str | None = None) -> None:
-        r = paragraph.add_run(text or "")
+        r = paragraph.add_run(xml_safe(text or ""))
         set_fonts(r, PAGE_NUMBER_FONT, SIZE_4)
         if field is not None:
             for kind, instr in (("begin", None), (None, field), ("end", None)):

@@ -23,6 +23,7 @@ from documents.model import (
     Table,
     cell_text,
 )
+from kernel.text import xml_safe
 from kernel.timefmt import cn_date
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -86,7 +87,7 @@ class _Writer:
         if indent:
             fmt.first_line_indent = Pt(size.pt * 2)
         if text:
-            g.set_fonts(p.add_run(text), font, size, bold=bold, color=color)
+            g.set_fonts(p.add_run(xml_safe(text)), font, size, bold=bold, color=color)
         return p
 
     def head(self) -> None:
@@ -164,7 +165,7 @@ class _Writer:
             p.paragraph_format.space_after = Pt(0)
             p.paragraph_format.line_spacing = 1.15
             g.no_grid_snap(p)
-            g.set_fonts(p.add_run(line), font, size, bold=bold)
+            g.set_fonts(p.add_run(xml_safe(line)), font, size, bold=bold)
 
     def body(self) -> None:
         for block in self.doc.blocks:

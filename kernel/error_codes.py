@@ -203,6 +203,18 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     UPLOAD_EMPTY=("InvalidInput", "上传的文件是空的。"),
     UPLOAD_TOO_LARGE=("PayloadTooLarge", "上传的文件（或整个请求）超过大小上限。"),
     UPLOAD_TYPE_INVALID=("InvalidInput", "上传的文件类型不在该表单允许的范围内。"),
+    UPLOAD_ARCHIVE_UNSAFE=(
+        "InvalidInput",
+        "上传的 Word/Excel 文件解压后过大、条目过多、压缩比异常，或含有 DOCTYPE/实体声明、嵌套过深的 XML。",
+    ),
+    TEXT_CONTROL_CHARACTER=("InvalidInput", "提交的文字（意见、文号、单位信息、标题、理由等）含有不可见的控制字符。"),
+    REQUEST_INVALID=("InvalidInput", "请求的参数、表单或 JSON 不符合接口要求（类型、范围或必填项）。"),
+    ROUTE_NOT_FOUND=("NotFound", "请求的网址不存在。"),
+    METHOD_NOT_ALLOWED=("DomainError", "该网址不支持所用的请求方法（HTTP 405）。"),
+    INTERNAL_ERROR=("DomainError", "服务器内部错误（程序缺陷）；已记录日志，请联系系统管理员。"),
+    DB_UNAVAILABLE=("Unavailable", "数据库不可用（连接失败、只读或磁盘已满），暂时无法保存或读取。"),
+    REPLY_TOO_MANY_COMMENTS=("InvalidInput", "一次回复的修改意见条数超过上限。"),
+    REPLY_TOO_LARGE=("InvalidInput", "一次回复的修改意见总字数超过上限。"),
     # --- notifications ---
     ADDRESS_EMAIL_INVALID=("InvalidInput", "单位或配置中的邮箱地址格式不正确。"),
     ADDRESS_WEBHOOK_INVALID=("InvalidInput", "单位或配置中的 webhook 地址不是 http(s) 地址。"),

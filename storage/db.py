@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from kernel.errors import Unavailable
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -24,7 +26,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -55,3 +57,18 @@ def create_schema(engine: Engine) -> None:
 
 def drop_schema(engine: Engine) -> None:
     SQLModel.metadata.drop_all(engine)
+
+
+def unavailable(exc: BaseException) -> Unavailable | None:
+    """``DB_UNAVAILABLE`` when ``exc`` says the database cannot serve (gone, read-only, disk full, locked),
+    ``None`` for any other error (a constraint or SQL error is a bug, not an outage). The one mapping used
+    by the web app's exception handler and the CLI, so no route or command maps it on its own."""
+    if isinstance(exc, OperationalError | InterfaceError | InternalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return Unavailable(
+            "DB_UNAVAILABLE",
+            "数据库暂时不可用（无法连接、只读或磁盘已满），本次操作未保存，请稍后重试或联系系统管理员。",
+            reason=exc.__class__.__name__,
+        )
+    return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.text import check_texts
+
 
 @dataclass(frozen=True)
 class CommentInput:
@@ -12,3 +14,9 @@ class CommentInput:
     text: str
     basis: str = ""
     reason: str = ""
+
+    def __post_init__(self) -> None:  # every source builds one: the one check for control characters
+        check_texts(
+            {"条目": self.target, "修改意见": self.text, "依据": self.basis, "理由": self.reason},
+            multiline=frozenset({"修改意见", "依据", "理由"}),
+        )

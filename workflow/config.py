@@ -81,9 +81,11 @@ class Settings:
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:
-    """Relative SQLite paths are relative to the config file, not to the working directory."""
+    """Relative SQLite paths are relative to the config file, not to the working directory. A SQLite URI
+    (``sqlite:///file:/srv/cf.db?mode=ro&uri=true``, e.g. a read-only replica) is taken as written."""
     prefix = "sqlite:///"
-    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+    relative = url.startswith(prefix) and not url.startswith((prefix + "/", prefix + "file:"))
+    if relative and ":memory:" not in url:
         return prefix + str((base / url[len(prefix) :]).resolve())
     return url
 

@@ -66,7 +66,11 @@ def serve(
         if scheduler is not None:
             scheduler.start()
     try:
-        uvicorn.run(app, host=host or r.settings.host, port=port or r.settings.port, log_level="warning")
+        # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from 127.0.0.1 as the client;
+        # the app believes it only from [security] trusted_proxies (entrypoints/web/client_address.py).
+        uvicorn.run(
+            app, host=host or r.settings.host, port=port or r.settings.port, log_level="warning", proxy_headers=False
+        )
     finally:
         if scheduler is not None:
             scheduler.shutdown()

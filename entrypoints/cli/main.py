@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from entrypoints.cli import (
     cmd_decisions,
@@ -17,6 +18,7 @@ from entrypoints.cli import (
     cmd_units,
 )
 from entrypoints.cli.runtime import Runtime, extract_global_options, use_runtime
+from storage.db import unavailable
 
 app = typer.Typer(
     name="consultflow",
@@ -69,7 +71,16 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
     """Console entry point; ``runtime`` lets tests run the real CLI in-process with their clock."""
     rt = use_runtime(runtime or Runtime())
     args = extract_global_options(list(sys.argv[1:] if argv is None else argv), rt)
-    build_app()(args=args, prog_name="consultflow")
+    try:
+        build_app()(args=args, prog_name="consultflow")
+    except SQLAlchemyError as exc:  # outside any command's own handling: still one line with its code
+        mapped = unavailable(exc)
+        if mapped is None:
+            raise
+        try:
+            rt.fail(mapped)
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None
 
 
 if __name__ == "__main__":

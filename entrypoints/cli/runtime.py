@@ -11,12 +11,13 @@ from typing import Any, NoReturn
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock, SystemClock
 from kernel.errors import DomainError, NotFound
 from storage.checkpoints import install
-from storage.db import make_engine
+from storage.db import make_engine, unavailable
 from storage.migrate import is_initialised
 from storage.uow import UnitOfWork, UowFactory, uow_factory
 from workflow.config import Settings, load_settings
@@ -99,10 +100,16 @@ def use_runtime(runtime: Runtime) -> Runtime:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
+    """A refusal, or a database that cannot serve (``DB_UNAVAILABLE``), as one line with its code."""
     try:
         yield
     except DomainError as exc:
         rt().fail(exc)
+    except SQLAlchemyError as exc:
+        mapped = unavailable(exc)
+        if mapped is None:
+            raise
+        rt().fail(mapped)
 
 
 def extract_global_options(argv: list[str], runtime: Runtime) -> list[str]:

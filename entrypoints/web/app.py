@@ -23,9 +23,12 @@ from entrypoints.web import (
     pages_unit,
     pages_units,
 )
+from entrypoints.web.body_limit import BodyCaps, BodyLimit
+from entrypoints.web.client_address import trusted_networks
 from entrypoints.web.deps import API_PREFIX
 from entrypoints.web.errors import install as install_error_pages
 from entrypoints.web.errors import status_for
+from entrypoints.web.openapi import install as install_openapi
 from kernel.clock import Clock, SystemClock
 from storage.checkpoints import install, publisher_for
 from storage.db import make_engine
@@ -33,12 +36,13 @@ from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.services.checkpoints import load_publisher
 from workflow.services.health import HealthPolicy, health
+from workflow.services.login_limits import LoginLimits
 from workflow.services.ratelimit import RateRule
+from workflow.services.replies import ReplyLimits
 
 __all__ = ["create_app", "status_for"]  # status_for: the one mapping from error class to HTTP status
 
 STATIC = Path(__file__).parent / "static"
-MAX_BODY = 12 * 1024 * 1024
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
@@ -54,21 +58,28 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         install(app.state.engine, load_publisher(settings))
     app.state.clock = clock or SystemClock()
     security = settings.section("security")
-    app.state.login_rule = RateRule(
-        "login", int(security.get("login_attempts_per_minute", 10)), "登录尝试过于频繁，请稍后再试。"
+    app.state.login_limits = LoginLimits(
+        per_account=RateRule(
+            "login", int(security.get("login_attempts_per_minute", 10)), "该账号从本机登录失败次数过多。"
+        ),
+        per_client=RateRule(
+            "login_client", int(security.get("login_attempts_per_client_per_minute", 30)), "本机登录尝试过于频繁。"
+        ),
     )
     app.state.link_rule = RateRule(
-        "reply_link", int(security.get("link_requests_per_minute", 60)), "访问过于频繁，请稍后再试。"
+        "reply_link", int(security.get("link_requests_per_minute", 60)), "访问过于频繁。"
     )
+    app.state.link_probe_rule = RateRule(
+        "link_probe", int(security.get("link_failures_per_minute", 20)), "无效回复链接的访问过于频繁。"
+    )
+    app.state.trusted_proxies = trusted_networks(security.get("trusted_proxies", []))
+    app.state.reply_limits = ReplyLimits.from_mapping(security)
     app.state.secret = settings.secret_key
     app.state.secure_cookies = settings.base_url.startswith("https://")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.middleware("http")
     async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            return JSONResponse({"error": {"code": "UPLOAD_TOO_LARGE", "message": "上传内容超过 12 MB。"}}, 413)
         response: Response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
@@ -78,16 +89,17 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         )
         return response
 
+    app.add_middleware(BodyLimit, caps=BodyCaps.from_mapping(security))  # outermost: counts bytes as they arrive
     install_error_pages(app)
     app.state.health_policy = HealthPolicy.from_mapping(settings.section("health"))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
-        """200 when the database answers and deadlines and notices are being handled; else 503 and why."""
+        """200 when the database takes a write and deadlines and notices are being handled; else 503 and why."""
         try:
             with UnitOfWork(app.state.engine) as uow:
                 result = health(uow, app.state.clock, app.state.health_policy)
-        except SQLAlchemyError as exc:
+        except SQLAlchemyError as exc:  # any database error: monitoring must hear of it, whatever it is
             body = {
                 "status": "error",
                 "checks": {"database": "error"},
@@ -114,4 +126,5 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     ):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
+    install_openapi(app)
     return app

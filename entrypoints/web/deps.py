@@ -13,13 +13,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 
+from entrypoints.web.client_address import client_address
 from kernel.clock import Clock
-from kernel.errors import AuthRequired, Forbidden, TooManyRequests
+from kernel.errors import AuthRequired, Forbidden
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.services.accounts import CurrentUser, current_user
 from workflow.services.link_replies import LinkVisit
-from workflow.services.ratelimit import RateRule, count_hit
+from workflow.services.login_limits import LoginAttempt
 
 SESSION_COOKIE = "cf_session"
 API_PREFIX = "/api/v1"
@@ -40,6 +41,9 @@ def request_uow(request: Request) -> Iterator[UnitOfWork]:
         yield uow
 
 
+MAX_ID = 2**63 - 1  # the largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds
+# Every id in a path: a larger or negative number is a 422 REQUEST_INVALID, never an overflow deep in the driver.
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（正整数）")]
 UowDep = Annotated[UnitOfWork, Depends(request_uow)]
 ClockDep = Annotated[Clock, Depends(clock_of)]
 SettingsDep = Annotated[Settings, Depends(settings_of)]
@@ -120,20 +124,26 @@ AnyUserWrite = Annotated[CurrentUser, Depends(writer("staff", "reviewer", "admin
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    """The client's address; ``X-Forwarded-For`` only from ``[security] trusted_proxies``."""
+    peer = request.client.host if request.client else "?"
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), request.app.state.trusted_proxies)
 
 
-def limit_rate(request: Request, uow: UnitOfWork, rule: RateRule, key: str) -> None:
-    """Count this request and commit it (kept even when refused), then refuse if over the limit."""
-    allowed = count_hit(uow, clock_of(request), rule, f"{client_of(request)}:{key}")
-    uow.commit()
-    if not allowed:
-        raise TooManyRequests("RATE_LIMITED", rule.message)
+def login_attempt(request: Request, username: str, password: str) -> LoginAttempt:
+    return LoginAttempt(client=client_of(request), username=username, password=password)
 
 
 def link_visit(request: Request, token: Annotated[str, Path()]) -> LinkVisit:
-    """One use of a reply link, counted against ``[security] link_requests_per_minute``."""
-    return LinkVisit(token=token, client=client_of(request), rule=request.app.state.link_rule)
+    """One use of a reply link, counted against ``[security] link_requests_per_minute`` (per client and
+    token) and ``link_failures_per_minute`` (unknown tokens per client)."""
+    state = request.app.state
+    return LinkVisit(
+        token=token,
+        client=client_of(request),
+        rule=state.link_rule,
+        probe_rule=state.link_probe_rule,
+        reply_limits=state.reply_limits,
+    )
 
 
 LinkVisitDep = Annotated[LinkVisit, Depends(link_visit)]

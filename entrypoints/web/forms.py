@@ -6,15 +6,19 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from fastapi import UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
+from entrypoints.web.deps import MAX_ID
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, PayloadTooLarge
 from storage.uow import UnitOfWork
+from workflow.parsing.draft_file import parse_draft_file
+from workflow.parsing.units_file import UnitRecord, parse_units_file
 from workflow.services.accounts import CurrentUser
-from workflow.services.drafts import DraftStored, import_draft_file, revise_draft_file
-from workflow.services.replies import CommentInput
+from workflow.services.drafts import DraftStored, import_draft, revise_draft
+from workflow.services.replies import CommentInput, SubmitReply, with_form
 
 DRAFT_SUFFIXES = (".docx", ".md", ".txt")
 UNIT_SUFFIXES = (".csv", ".xlsx")
@@ -43,6 +47,17 @@ async def read_upload(
     return data
 
 
+def form_id(value: object, label: str, *, required: bool = True) -> int | None:
+    """An id typed into a form field (``draft_id=abc`` on a hand-made request): a positive whole number the
+    database can hold, else ``REQUEST_INVALID`` — never a ValueError or an overflow deep down."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text and not required:
+        return None
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise InvalidInput("REQUEST_INVALID", f"“{label}”应为正整数编号。", field=label)
+    return int(text)
+
+
 def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons: list[str]) -> list[CommentInput]:
     """Rows of the comment table; rows left entirely blank are ignored."""
     rows = []
@@ -61,17 +76,12 @@ def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons
 async def store_uploaded_draft(
     uow: UnitOfWork, clock: Clock, office_id: int, user: CurrentUser, upload: UploadFile, *, title: str, issuer: str
 ) -> DraftStored:
-    """Upload → parse → new draft; shared by the page and the API."""
+    """Upload → parse (off the event loop) → new draft; shared by the page and the API."""
     data = await read_upload(upload, DRAFT_SUFFIXES) or b""
-    return import_draft_file(
-        uow,
-        clock,
-        user.actor,
-        upload.filename or "draft.txt",
-        data,
-        title=title,
-        issuer=issuer,
-        office_id=office_id or None,
+    filename = upload.filename or "draft.txt"
+    parsed = await run_in_threadpool(parse_draft_file, filename, data)
+    return import_draft(
+        uow, clock, user.actor, parsed, filename=filename, title=title, issuer=issuer, office_id=office_id or None
     )
 
 
@@ -79,7 +89,21 @@ async def store_uploaded_revision(
     uow: UnitOfWork, clock: Clock, user: CurrentUser, upload: UploadFile, *, draft_id: int, note: str
 ) -> DraftStored:
     data = await read_upload(upload, DRAFT_SUFFIXES) or b""
-    return revise_draft_file(uow, clock, user.actor, draft_id, upload.filename or "draft.txt", data, note=note)
+    filename = upload.filename or "draft.txt"
+    parsed = await run_in_threadpool(parse_draft_file, filename, data)
+    return revise_draft(uow, clock, user.actor, draft_id, parsed, filename=filename, note=note)
+
+
+async def parsed_reply_form(cmd: SubmitReply, upload: StarletteUploadFile) -> SubmitReply:
+    """The reply a filled-in Word 回复表 carries, parsed off the event loop (a slow file stalls no one)."""
+    data = await read_upload(upload, (".docx",)) or b""
+    return await run_in_threadpool(with_form, cmd, upload.filename or "", data)
+
+
+async def parsed_units_file(upload: StarletteUploadFile) -> list[UnitRecord]:
+    """A uploaded unit directory (CSV/XLSX), parsed off the event loop."""
+    data = await read_upload(upload, UNIT_SUFFIXES) or b""
+    return await run_in_threadpool(parse_units_file, upload.filename or "units.csv", data)
 
 
 def form_comment_rows(form: FormData) -> list[CommentInput]:

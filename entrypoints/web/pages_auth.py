@@ -9,11 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import CSRF_MESSAGE, SESSION_COOKIE, AnyUserWrite, ClockDep, MaybeUser, UowDep, limit_rate
+from entrypoints.web.deps import (
+    CSRF_MESSAGE,
+    SESSION_COOKIE,
+    AnyUserWrite,
+    ClockDep,
+    MaybeUser,
+    UowDep,
+    login_attempt,
+)
 from entrypoints.web.render import templates
 from entrypoints.web.session_cookie import set_session_cookie
-from kernel.errors import DomainError, Forbidden
-from workflow.services.accounts import login, logout
+from kernel.errors import Forbidden, InvalidInput
+from workflow.services.accounts import logout
+from workflow.services.login_limits import limited_login
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "cf_login_csrf"
@@ -48,10 +57,9 @@ def login_submit(
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
-    limit_rate(request, uow, request.app.state.login_rule, username)
     try:
-        started = login(uow, clock, username, password)
-    except DomainError as exc:
+        started = limited_login(uow, clock, request.app.state.login_limits, login_attempt(request, username, password))
+    except InvalidInput as exc:  # a wrong password; RATE_LIMITED (429) goes to the error page with its wait
         token = secrets.token_urlsafe(24)
         response = templates.TemplateResponse(
             request,

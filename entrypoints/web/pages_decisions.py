@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, Staff, StaffWrite, UowDep
+from entrypoints.web.forms import form_id
 from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput
 from workflow.services.decisions import Decide, decide
@@ -17,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/rounds/{round_id}/decisions")
-def decisions_page(request: Request, round_id: int, user: Staff, uow: UowDep) -> Response:
+def decisions_page(request: Request, round_id: Id, user: Staff, uow: UowDep) -> Response:
     status = round_status(uow, round_id)
     rnd = uow.rounds.get(round_id)
     version = uow.drafts.version(rnd.draft_id, rnd.version) if rnd else None
@@ -28,20 +29,20 @@ def decisions_page(request: Request, round_id: int, user: Staff, uow: UowDep) ->
 
 
 @router.post("/rounds/{round_id}/decisions")
-async def bulk_decide(request: Request, round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
+async def bulk_decide(request: Request, round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
     raw = await request.form()
-    ids = [int(x) for x in raw.getlist("comment_id") if isinstance(x, str)]
+    ids = [form_id(x, "意见编号") or 0 for x in raw.getlist("comment_id")]
     outcome = str(raw.get("outcome") or "")
     reason = str(raw.get("reason") or "")
-    change = str(raw.get("change_task") or "").strip()
+    change = form_id(raw.get("change_task"), "对应的重点任务序号", required=False)
     if not ids:
         raise InvalidInput("COMMENTS_NOT_SELECTED", "请至少选择一条意见。")
     for comment_id in ids:  # each decision commits on its own, as deciding them one by one would
-        decide(uow, clock, user.actor, Decide(comment_id, outcome, reason, int(change) if change.isdigit() else None))
+        decide(uow, clock, user.actor, Decide(comment_id, outcome, reason, change))
     return back(f"/rounds/{round_id}/decisions", "decided")
 
 
 @router.post("/rounds/{round_id}/submit-review")
-def to_review(round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
+def to_review(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
     submit_review(uow, clock, user.actor, round_id)
     return back(f"/rounds/{round_id}", "submitted")

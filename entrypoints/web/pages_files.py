@@ -5,17 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from entrypoints.web.deps import AnyUser, UowDep
+from entrypoints.web.deps import AnyUser, Id, UowDep
 from entrypoints.web.downloads import attachment_file, document_file
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/rounds/{round_id}/documents/{kind}.{fmt}")
-def document(round_id: int, kind: str, fmt: str, user: AnyUser, uow: UowDep, unit: str | None = None) -> Response:
+def document(round_id: Id, kind: str, fmt: str, user: AnyUser, uow: UowDep, unit: str | None = None) -> Response:
     return document_file(uow, round_id, kind, fmt, unit)
 
 
 @router.get("/attachments/{attachment_id}")
-def attachment(attachment_id: int, user: AnyUser, uow: UowDep) -> Response:
+def attachment(attachment_id: Id, user: AnyUser, uow: UowDep) -> Response:
     return attachment_file(uow, attachment_id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, SettingsDep, UowDep
+from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
@@ -51,14 +51,14 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 
 
 @router.get("/review/rounds/{round_id}")
-def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep, settings: SettingsDep) -> Response:
+def review_page(request: Request, round_id: Id, user: Reviewer, uow: UowDep, settings: SettingsDep) -> Response:
     return _page(request, round_id, user, uow, settings, None)
 
 
 @router.post("/review/rounds/{round_id}/checkpoint")
 async def review_checkpoint(
     request: Request,
-    round_id: int,
+    round_id: Id,
     user: ReviewerWrite,
     uow: UowDep,
     settings: SettingsDep,
@@ -106,7 +106,7 @@ def _page(
 
 @router.post("/review/rounds/{round_id}")
 def review_submit(
-    round_id: int,
+    round_id: Id,
     user: ReviewerWrite,
     uow: UowDep,
     clock: ClockDep,

@@ -8,8 +8,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, StaffWrite, UowDep
-from entrypoints.web.forms import form_comment_rows, read_upload, store_uploaded_revision
+from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, StaffWrite, UowDep
+from entrypoints.web.forms import form_comment_rows, parsed_reply_form, store_uploaded_revision
 from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput, NotFound
 from kernel.timefmt import read_instant, to_beijing
@@ -21,7 +21,7 @@ from workflow.services.issuance import issue
 from workflow.services.links import revoke_link
 from workflow.services.queries import round_status
 from workflow.services.recipients import recipient_in_round
-from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply, with_form
+from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply
 from workflow.services.rounds import change_deadline
 from workflow.services.schedule_view import next_actions
 from workflow.services.versions import unapplied_adoptions
@@ -33,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/rounds/{round_id}")
 def round_page(
     request: Request,
-    round_id: int,
+    round_id: Id,
     user: AnyUser,
     uow: UowDep,
     clock: ClockDep,
@@ -66,7 +66,7 @@ def round_page(
 
 
 @router.post("/rounds/{round_id}/paper-reply")
-async def paper_reply(request: Request, round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
+async def paper_reply(request: Request, round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
     raw = await request.form()
     scan = raw.get("scan")
     attachment = None
@@ -89,14 +89,14 @@ async def paper_reply(request: Request, round_id: int, user: StaffWrite, uow: Uo
     if isinstance(filled, StarletteUploadFile) and filled.filename:
         if rows or no_comments:
             raise InvalidInput("REPLY_FORM_AND_ROWS", "已上传回复表时，请不要再在下方表格中填写意见或勾选无修改意见。")
-        cmd = with_form(cmd, filled.filename, await read_upload(filled, (".docx",)) or b"")
+        cmd = await parsed_reply_form(cmd, filled)
     submit_reply(uow, clock, user.actor, cmd)
     return back(f"/rounds/{round_id}", "reply_saved")
 
 
 @router.post("/rounds/{round_id}/deadline")
 def move_deadline(
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -111,8 +111,8 @@ def move_deadline(
 
 @router.post("/rounds/{round_id}/admit/{reply_id}")
 def admit(
-    round_id: int,
-    reply_id: int,
+    round_id: Id,
+    reply_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -127,7 +127,7 @@ def admit(
 
 @router.post("/rounds/{round_id}/links/{recipient_id}/revoke")
 def revoke(
-    round_id: int, recipient_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    round_id: Id, recipient_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
     recipient_in_round(uow, round_id, recipient_id)
     revoke_link(uow, clock, user.actor, recipient_id, secret=settings.secret_key)
@@ -136,7 +136,7 @@ def revoke(
 
 @router.post("/rounds/{round_id}/revise")
 async def revise(
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -150,7 +150,7 @@ async def revise(
 
 @router.post("/rounds/{round_id}/withdraw")
 def withdraw_page(
-    round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, reason: Annotated[str, Form()] = ""
+    round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, reason: Annotated[str, Form()] = ""
 ) -> Response:
     withdraw(uow, clock, user.actor, round_id, reason)
     return back(f"/rounds/{round_id}", "withdrawn")
@@ -158,7 +158,7 @@ def withdraw_page(
 
 @router.post("/rounds/{round_id}/issue")
 def issue_page(
-    round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, doc_number: Annotated[str, Form()]
+    round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, doc_number: Annotated[str, Form()]
 ) -> Response:
     issue(uow, clock, user.actor, round_id, doc_number)
     return back(f"/rounds/{round_id}", "issued")

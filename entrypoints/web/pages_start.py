@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
-from entrypoints.web.forms import store_uploaded_draft
+from entrypoints.web.deps import MAX_ID, AnyUser, ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.forms import form_id, store_uploaded_draft
 from entrypoints.web.pages_common import back, page
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
@@ -36,7 +36,13 @@ def home(request: Request, user: AnyUser, uow: UowDep, clock: ClockDep) -> Respo
 
 
 @router.get("/rounds/new")
-def new_round(request: Request, user: Staff, uow: UowDep, clock: ClockDep, draft: int | None = None) -> Response:
+def new_round(
+    request: Request,
+    user: Staff,
+    uow: UowDep,
+    clock: ClockDep,
+    draft: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
     chosen = uow.drafts.get(draft) if draft else None
     tasks = []
@@ -79,7 +85,7 @@ def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: 
     except ValueError:
         raise InvalidInput("DATE_INVALID", f"成文日期“{letter_text}”格式不正确。") from None
     return StartRound(
-        draft_id=int(_text(form, "draft_id") or 0),
+        draft_id=form_id(form.get("draft_id"), "文稿编号") or 0,
         office_id=office_id,
         doc_number=_text(form, "doc_number"),
         deadline=deadline.at,

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
 from entrypoints.web.downloads import evidence_file, tracking_file
 from entrypoints.web.forms import EVIDENCE_SUFFIXES, MEASURE_SUFFIXES, read_upload
 from entrypoints.web.pages_common import NOTICES, back, page
@@ -98,7 +98,7 @@ def tasks_map(
 
 @router.post("/tasks/{item_id}/supervise")
 def tasks_supervise(
-    user: StaffWrite, uow: UowDep, clock: ClockDep, item_id: int, note: Annotated[str, Form()]
+    user: StaffWrite, uow: UowDep, clock: ClockDep, item_id: Id, note: Annotated[str, Form()]
 ) -> Response:
     supervise(uow, clock, user.actor, item_id, note)
     return back("/tasks", "supervised")
@@ -106,7 +106,7 @@ def tasks_supervise(
 
 @router.post("/tasks/{item_id}/close")
 async def tasks_close(
-    user: StaffWrite, uow: UowDep, clock: ClockDep, item_id: int, evidence: Annotated[UploadFile, File()]
+    user: StaffWrite, uow: UowDep, clock: ClockDep, item_id: Id, evidence: Annotated[UploadFile, File()]
 ) -> Response:
     data = await read_upload(evidence, EVIDENCE_SUFFIXES) or b""
     close_item(uow, clock, user.actor, item_id, evidence.filename or "佐证材料", data, evidence.content_type or "")
@@ -137,5 +137,5 @@ def tasks_document(
 
 
 @router.get("/tasks/evidence/{evidence_id}")
-def tasks_evidence(user: Staff, uow: UowDep, evidence_id: int) -> Response:
+def tasks_evidence(user: Staff, uow: UowDep, evidence_id: Id) -> Response:
     return evidence_file(uow, evidence_id)

@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, Staff, StaffWrite, UowDep
 from entrypoints.web.downloads import units_file
-from entrypoints.web.forms import UNIT_SUFFIXES, read_upload
+from entrypoints.web.forms import parsed_units_file
 from entrypoints.web.pages_common import back, page
-from workflow.parsing.units_file import parse_units_file
 from workflow.services.units import import_units, update_unit
 
 router = APIRouter(include_in_schema=False)
@@ -37,15 +36,14 @@ def units_export(user: Staff, uow: UowDep, fmt: str) -> Response:
 
 @router.post("/units/import")
 async def units_import(user: StaffWrite, uow: UowDep, clock: ClockDep, file: Annotated[UploadFile, File()]) -> Response:
-    data = await read_upload(file, UNIT_SUFFIXES)
-    records = parse_units_file(file.filename or "units.csv", data or b"")
+    records = await parsed_units_file(file)
     import_units(uow, clock, user.actor, records)
     return back("/units", "units_imported")
 
 
 @router.post("/units/{unit_id}")
 def unit_save(
-    unit_id: int,
+    unit_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,

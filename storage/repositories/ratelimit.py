@@ -35,6 +35,13 @@ class RateLimitRepo:
         ).scalar_one_or_none()
         return int(row or 0)
 
+    def probe_write(self, at: datetime) -> None:
+        """A tiny write (the caller rolls it back): proves the database accepts writes, not only reads."""
+        self.session.execute(
+            _TABLE.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0)
+        )
+        self.session.flush()
+
     def purge(self, bucket: str, before: datetime) -> None:
         """Windows that can no longer count are dropped, so the table stays as small as the traffic."""
         self.session.execute(delete(_TABLE).where(_TABLE.c.bucket == bucket, _TABLE.c.window_start < before))

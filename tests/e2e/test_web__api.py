@@ -198,10 +198,11 @@ def test_login_errors_and_rate_limit(world: WebWorld) -> None:
         last = (client if n % 2 else other).post(
             "/api/v1/session", json={"username": "zhaojian", "password": "wrong-password"}
         )
-    assert last.status_code == 429 and last.json()["error"] == {
-        "code": "RATE_LIMITED",
-        "message": "登录尝试过于频繁，请稍后再试。",
-    }
+    refused = last.json()["error"]
+    assert last.status_code == 429 and refused["code"] == "RATE_LIMITED"
+    wait = refused["details"]["retry_after_seconds"]
+    assert refused["message"] == f"该账号从本机登录失败次数过多。请在 {wait} 秒后重试。"
+    assert last.headers["Retry-After"] == str(wait) and 0 < wait <= 120
     assert other.post("/api/v1/session", json={"username": "zhaojian", "password": PASSWORD}).status_code == 429
 
 

@@ -19,10 +19,12 @@ from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 
 
 @contextmanager
-def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[str]:
+def live_server(settings: Settings, engine: Engine, clock: Clock, *, ready: str = "/healthz") -> Iterator[str]:
+    """``ready``: the path that answers below 500 once the server is up (``/login`` for a broken database)."""
     port = free_port()
     app = create_app(settings, engine=engine, clock=clock)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)  # as `serve`
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     scheduler = DeadlineScheduler(
         uow_factory(engine),
@@ -31,7 +33,7 @@ def live_server(settings: Settings, engine: Engine, clock: Clock) -> Iterator[st
     )
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/healthz")
+    wait_http(url + ready)
     scheduler.start()
     try:
         yield url

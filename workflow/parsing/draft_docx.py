@@ -8,22 +8,30 @@ python-docx reports as the same underlying cell in each row — such a cell star
 from __future__ import annotations
 
 import io
-import zipfile
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
+from docx.document import Document as DocxDocument
 
-from kernel.errors import InvalidInput
+from kernel.errors import DomainError, InvalidInput
 from workflow.parsing.body import find_parts, find_title
 from workflow.parsing.draft_model import ParsedDraft
+from workflow.parsing.safe_zip import check_office_zip
 from workflow.parsing.table_rows import TaskTableBuilder, clean, is_header
 
 
 def parse_draft_docx(data: bytes) -> ParsedDraft:
+    """The draft in a Word file, after ``safe_zip`` found the archive safe to open; whatever else a broken
+    file makes python-docx or lxml raise is ``DRAFT_DOCX_INVALID``, never a 500."""
+    check_office_zip(data, "Word 文件", "DRAFT_DOCX_INVALID")
     try:
-        document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        return _parse(Document(io.BytesIO(data)))
+    except DomainError:
+        raise
+    except Exception:  # a foreign file may break python-docx in any way: it is unreadable, not a server fault
         raise InvalidInput("DRAFT_DOCX_INVALID", "无法读取该 Word 文件（不是有效的 .docx）。") from None
+
+
+def _parse(document: DocxDocument) -> ParsedDraft:
     body = [clean(p.text) for p in document.paragraphs if clean(p.text)]
     builder = TaskTableBuilder()
     row_no = 0

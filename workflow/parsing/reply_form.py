@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
+from docx.document import Document as DocxDocument
 
-from kernel.errors import InvalidInput
+from kernel.errors import DomainError, InvalidInput
 from workflow.comment_input import CommentInput
+from workflow.parsing.safe_zip import check_office_zip
 
 _COLUMNS = (("条目", "target"), ("修改意见", "text"), ("依据", "basis"), ("理由", "reason"))
 _BLANK = re.compile(r"[\s＿_　]+")
@@ -38,11 +38,18 @@ def _text(value: str) -> str:
 
 
 def parse_reply_form(data: bytes) -> ParsedReplyForm:
-    """Comments, the declared 无修改意见 and the unit name from a filled-in reply form."""
+    """Comments, the declared 无修改意见 and the unit name from a filled-in reply form (checked by
+    ``safe_zip`` first; anything a broken file makes python-docx raise is ``REPLY_FORM_UNREADABLE``)."""
+    check_office_zip(data, "Word 回复表", "REPLY_FORM_UNREADABLE")
     try:
-        document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        return _parse(Document(io.BytesIO(data)))
+    except DomainError:
+        raise
+    except Exception:  # a foreign file may break python-docx in any way: it is unreadable, not a server fault
         raise InvalidInput("REPLY_FORM_UNREADABLE", "无法读取该回复表（不是有效的 Word .docx 文件）。") from None
+
+
+def _parse(document: DocxDocument) -> ParsedReplyForm:
     unit_name, no_comments = "", False
     for paragraph in document.paragraphs:
         text = _text(paragraph.text)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from kernel.errors import InvalidInput
 from workflow.parsing.draft_file import decode_text
+from workflow.parsing.safe_zip import check_office_zip
 
 _HEADERS = {
     "name": "name",
@@ -56,12 +56,13 @@ def _rows_csv(data: bytes) -> list[list[str]]:
 def _rows_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    check_office_zip(data, "Excel 文件", "UNITS_FORMAT_UNSUPPORTED")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        sheet = book.worksheets[0]
+        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception:  # a foreign file may break openpyxl in any way: it is unreadable, not a server fault
         raise InvalidInput("UNITS_FORMAT_UNSUPPORTED", "无法读取该 Excel 文件（不是有效的 .xlsx）。") from None
-    sheet = book.worksheets[0]
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def parse_units_file(filename: str, data: bytes) -> list[UnitRecord]:

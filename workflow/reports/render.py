@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -96,6 +97,18 @@ def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: 
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
             for _rec, u in uow.rounds.recipients(round_id):
                 one = _one(official.reply_form(uow, round_id, u.name), fmt)
-                archive.writestr(f"回复表-{u.name}.{one.format}", one.data)
+                archive.writestr(f"回复表-{zip_entry_name(u.name)}.{one.format}", one.data)
         return Rendered(buf.getvalue(), "zip", binary=True, filename="回复表.zip")
     return _one(official.build(uow, round_id, kind, unit), fmt)
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def zip_entry_name(name: str) -> str:
+    """A unit name made safe as a file name inside a ZIP: no path separators, no ``..``, no control or
+    reserved characters (an unzip tool must never write outside its folder: ``回复表-../../x.html``)."""
+    cleaned = _UNSAFE_IN_NAME.sub("_", name)
+    while ".." in cleaned:
+        cleaned = cleaned.replace("..", "_")
+    return cleaned.strip(" .") or "单位"

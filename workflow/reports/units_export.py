@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 
 from kernel.errors import InvalidInput
+from kernel.text import xml_safe
 from storage.models import Unit
 from workflow.categories import category_label
 from workflow.spreadsheet import safe_cell
@@ -40,7 +41,9 @@ def export_units(units: Sequence[Unit], fmt: str) -> bytes:
         sheet.title = "单位名录"
         sheet.append(list(HEADERS))
         for unit in units:
-            sheet.append(_row(unit))
+            # Defence in depth: unit fields are checked when entered, but a character XML cannot carry
+            # must never make the export fail (openpyxl raises IllegalCharacterError).
+            sheet.append([xml_safe(v) if isinstance(v, str) else v for v in _row(unit)])
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith("="):

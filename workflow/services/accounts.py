@@ -14,6 +14,7 @@ from kernel.actors import Actor, Role
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
+from kernel.text import check_texts, normalise_username, xml_safe
 from storage.models import User, WebSession
 from storage.uow import UnitOfWork
 from workflow.services._common import record
@@ -38,7 +39,7 @@ def _check_password(password: str) -> None:
 
 
 def _load_user(uow: UnitOfWork, username: str) -> User:
-    user = uow.accounts.by_username(username.strip())
+    user = uow.accounts.by_username(normalise_username(username))
     if user is None:
         raise NotFound("USER_UNKNOWN", f"用户名“{username}”不存在。", username=username)
     return user
@@ -49,13 +50,15 @@ def add_user(
 ) -> User:
     if role not in ROLES:
         raise InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。")
-    if not username.strip() or not display_name.strip():
+    check_texts({"用户名": username, "姓名": display_name})
+    username = normalise_username(username)  # stored in the one form the lookup and the login limit use
+    if not username or not display_name.strip():
         raise InvalidInput("USER_FIELDS_REQUIRED", "请填写用户名和姓名。")
     _check_password(password)
-    if uow.accounts.by_username(username.strip()):
+    if uow.accounts.by_username(username):
         raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。")
     user = User(
-        username=username.strip(),
+        username=username,
         display_name=display_name.strip(),
         role=role,
         password_hash=_HASHER.hash(password),
@@ -110,7 +113,7 @@ class SessionStarted:
 
 def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> SessionStarted:
     """Check the password (constant work whether or not the user exists) and open a session."""
-    user = uow.accounts.by_username(username.strip())
+    user = uow.accounts.by_username(normalise_username(username))
     try:
         _HASHER.verify(user.password_hash if user and user.active else _DUMMY, password)
         ok = user is not None and user.active
@@ -118,7 +121,8 @@ def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> Sessio
         ok = False
     now = clock.now()
     if not ok or user is None:
-        record(uow, Actor(username[:50] or "（空）", Role.staff), now, "auth.login_failed", f"user:{username[:50]}")
+        shown = xml_safe(normalise_username(username))[:50]  # whatever was typed, made safe to keep and show
+        record(uow, Actor(shown or "（空）", Role.staff), now, "auth.login_failed", f"user:{shown}")
         uow.commit()
         raise InvalidInput("LOGIN_FAILED", "用户名或密码错误。")
     uow.accounts.purge_expired(user.id or 0, now)

@@ -9,6 +9,7 @@ from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
+from kernel.text import check_texts
 from states.decision import NEEDS_REASON, OUTCOME_LABELS, Outcome
 from states.draft import DraftState
 from states.round import RoundState
@@ -33,6 +34,9 @@ class Decide:
     outcome: str
     reason: str = ""
     change_task: int | None = None
+
+    def __post_init__(self) -> None:
+        check_texts({"采纳结论": self.outcome, "理由": self.reason}, multiline=frozenset({"理由"}))
 
 
 def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision:

@@ -11,6 +11,7 @@ from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
 from kernel.ids import ref
+from kernel.text import check_text, check_texts
 from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from storage.models import Draft, DraftVersion, Task, TaskItem
 from storage.uow import UnitOfWork
@@ -70,6 +71,20 @@ def _check_stage(stage: str) -> str:
         raise InvalidInput("DRAFT_STAGE_INVALID", f"文稿阶段“{stage}”无效。", stage=stage) from None
 
 
+def check_parsed(parsed: ParsedDraft) -> None:
+    """Every text a draft file carries into the database, checked for control characters (see kernel.text)."""
+    check_text(parsed.title or "", "文稿标题")
+    for paragraph in parsed.body:
+        check_text(paragraph, "文稿正文", multiline=True)
+    for part in parsed.parts:
+        check_text(part.heading, "文稿标题层次")
+    for task in parsed.tasks:
+        check_text(task.title, f"重点任务分工第{task.number}项", multiline=True)
+        for item in task.items:
+            for value in (item.label, item.content, item.responsible):
+                check_text(value, f"重点任务分工第{task.number}项", multiline=True)
+
+
 def import_draft(
     uow: UnitOfWork,
     clock: Clock,
@@ -83,6 +98,8 @@ def import_draft(
     stage: str = DraftStage.proposed,
 ) -> DraftStored:
     """Store a new draft at version 1 in the drafting state."""
+    check_texts({"文稿标题": title, "发文机关": issuer, "文件名": filename})
+    check_parsed(parsed)
     if not title.strip():
         raise InvalidInput("DRAFT_TITLE_REQUIRED", "请填写文稿标题。")
     if not issuer.strip():
@@ -129,6 +146,8 @@ def revise_draft(
     stage: str | None = None,
 ) -> DraftStored:
     """A new version: after a return (goes back to drafting) or while deciding (carrying out comments)."""
+    check_texts({"修改说明": note, "文件名": filename}, multiline=frozenset({"修改说明"}))
+    check_parsed(parsed)
     draft = load_draft(uow, draft_id, for_update=True)
     now = clock.now()
     if not DRAFT_MACHINE.allows(draft.state, "revise"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kernel.actors import Actor
 from kernel.clock import Clock
+from kernel.text import check_text
 from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from states.review import ReviewState
 from storage.models import Draft
@@ -15,7 +16,7 @@ from workflow.services.tracking import track_issued_draft
 
 
 def issue(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, doc_number: str) -> Draft:
-    number = parse_doc_number(doc_number)
+    number = parse_doc_number(check_text(doc_number, "发文字号"))
     now = clock.now()
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id, for_update=True)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
-from kernel.errors import Forbidden, NotFound, TooManyRequests
+from kernel.errors import Forbidden, NotFound
 from storage.models import Comment, Draft, Recipient, Reply, Round, Task, TaskItem, Unit
 from storage.uow import UnitOfWork
 from workflow.services.links import LinkTarget, resolve_link
-from workflow.services.ratelimit import RateRule, count_hit
-from workflow.services.replies import CommentInput, ReplyStored, SubmitReply, submit_reply
+from workflow.services.ratelimit import RateRule, check_hit, peek, refuse_if
+from workflow.services.replies import CommentInput, ReplyLimits, ReplyStored, SubmitReply, submit_reply
 
 READ_ONLY_MESSAGE = "征求意见已截止，回复链接只能查看，不能再提交。逾期未回复，视为无意见。"
 CSRF_MESSAGE = "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。"
@@ -32,10 +32,12 @@ class LinkVisit:
     token: str
     client: str
     rule: RateRule
+    probe_rule: RateRule | None = None  # failed look-ups (unknown or revoked tokens) per client
+    reply_limits: ReplyLimits = field(default_factory=ReplyLimits)
 
     @property
     def rate_key(self) -> str:
-        return f"{self.client}:{self.token}"
+        return f"{self.client}\n{self.token.strip()}"
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,32 @@ def ensure_writable(target: LinkTarget) -> None:
 
 def count_visit(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> None:
     """Count this use and commit it at once, so a refused request (over the limit, a wrong token, a
-    closed round) still counts; then refuse if the client is over the limit."""
-    allowed = count_hit(uow, clock, visit.rule, visit.rate_key)
+    closed round) still counts; then refuse if the client is over the limit for this token, or has
+    looked up too many tokens that do not exist (random-token guessing)."""
+    use = check_hit(uow, clock, visit.rule, visit.rate_key)
+    probes = peek(uow, clock, visit.probe_rule, visit.client) if visit.probe_rule else None
     uow.commit()
-    if not allowed:
-        raise TooManyRequests("RATE_LIMITED", visit.rule.message)
+    refuse_if(use, visit.rule)
+    if probes is not None and visit.probe_rule is not None:
+        refuse_if(probes, visit.probe_rule)
+
+
+def _resolve(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkTarget:
+    """The link's target; a token that leads nowhere is counted against the client (``link_probe``)."""
+    try:
+        return resolve_link(uow, clock, visit.token)
+    except NotFound:
+        uow.rollback()
+        if visit.probe_rule is not None:
+            check_hit(uow, clock, visit.probe_rule, visit.client)
+            uow.commit()
+        raise
 
 
 def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
     """Count the visit, then read what the link shows."""
     count_visit(uow, clock, visit)
-    target = resolve_link(uow, clock, visit.token)
+    target = _resolve(uow, clock, visit)
     rnd = uow.rounds.get(target.round_id)
     if rnd is None:  # resolve_link found the recipient, so its round exists; kept for the type checker
         raise NotFound("ROUND_NOT_FOUND", "轮次不存在。")
@@ -118,7 +135,7 @@ def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: Li
         reply.form_token, link_form_token(reply.form_secret, visit.token)
     ):
         raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
-    target = resolve_link(uow, clock, visit.token)
+    target = _resolve(uow, clock, visit)
     ensure_writable(target)
     unit = uow.directory.unit(target.unit_id)
     cmd = SubmitReply(
@@ -127,5 +144,6 @@ def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: Li
         no_comments=reply.no_comments,
         comments=list(reply.comments),
         channel="web",
+        limits=visit.reply_limits,
     )
     return submit_reply(uow, clock, Actor(unit.name if unit else "回复单位", Role.unit), cmd)

@@ -14,6 +14,7 @@ from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, DomainError, InvalidInput, NotFound
 from kernel.ids import ref
+from kernel.text import check_text, check_texts
 from states.draft import DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from states.round import RoundState
@@ -30,6 +31,24 @@ _TASK_NUMBER = re.compile(r"(\d{1,3})")
 
 
 @dataclass(frozen=True)
+class ReplyLimits:
+    """How much one reply may carry (``[security] max_comments_per_reply`` / ``max_reply_characters``).
+
+    15,000 comments (9.2 MB) in one reply were once accepted and stalled every other writer; the seed's
+    longest reply has a handful. The caps hold for every source (link, API, paper form, CLI) because the
+    command checks them when it is built, before any database work."""
+
+    max_comments: int = 200
+    max_characters: int = 200_000
+
+    @classmethod
+    def from_mapping(cls, section: dict[str, object]) -> ReplyLimits:
+        comments = section.get("max_comments_per_reply", cls.max_comments)
+        characters = section.get("max_reply_characters", cls.max_characters)
+        return cls(int(str(comments)), int(str(characters)))
+
+
+@dataclass(frozen=True)
 class SubmitReply:
     round_id: int
     unit_name: str = ""
@@ -43,6 +62,25 @@ class SubmitReply:
     attachment_sha256: str = ""
     attachment: ScanFile | None = None
     form_unit_name: str = ""  # the unit named on a filled-in 回复表: it must be the unit replying
+
+    limits: ReplyLimits = field(default_factory=ReplyLimits)
+
+    def __post_init__(self) -> None:
+        check_texts({"单位": self.unit_name, "回复渠道": self.channel, "回复表上的单位": self.form_unit_name})
+        if len(self.comments) > self.limits.max_comments:
+            raise InvalidInput(
+                "REPLY_TOO_MANY_COMMENTS",
+                f"一次回复最多提交 {self.limits.max_comments} 条修改意见"
+                f"（本次 {len(self.comments)} 条），请合并或分次提交。",
+                limit=self.limits.max_comments,
+            )
+        size = sum(len(c.target) + len(c.text) + len(c.basis) + len(c.reason) for c in self.comments)
+        if size > self.limits.max_characters:
+            raise InvalidInput(
+                "REPLY_TOO_LARGE",
+                f"一次回复的修改意见合计不能超过 {self.limits.max_characters} 字（本次 {size} 字）。",
+                limit=self.limits.max_characters,
+            )
 
 
 @dataclass(frozen=True)
@@ -295,6 +333,7 @@ def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
 
 def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int, reason: str) -> Reply:
     """Staff explicitly let a late reply's comments into the decision queue."""
+    check_text(reason, "理由", multiline=True)
     if not reason.strip():
         raise InvalidInput("ADMIT_REASON_REQUIRED", "采纳逾期回复必须说明理由。")
     reply = uow.replies.get(reply_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput
+from kernel.text import check_texts
 from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from states.review import REVIEW_MACHINE
 from states.round import RoundState
@@ -53,6 +54,7 @@ def record_review(
     uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, *, approve: bool, reviewer: str, opinion: str
 ) -> LegalityReview:
     """The justice bureau approves, or returns the draft with its opinion."""
+    check_texts({"审查机关或审查人": reviewer, "审查意见": opinion}, multiline=frozenset({"审查意见"}))
     if not reviewer.strip():
         raise InvalidInput("REVIEWER_REQUIRED", "请填写审查机关或审查人。")
     if not approve and not opinion.strip():

@@ -10,6 +10,7 @@ from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
+from kernel.text import check_text, check_texts
 from kernel.timefmt import to_beijing
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
@@ -40,6 +41,20 @@ class StartRound:
     basis: str = ""
     requirements: str = DEFAULT_REQUIREMENTS
     deadline_warning: str = ""
+
+    def __post_init__(self) -> None:
+        check_texts(
+            {
+                "发文字号": self.doc_number,
+                "联系人": self.contact,
+                "联系电话": self.phone,
+                "征求意见依据": self.basis,
+                "意见要求": self.requirements,
+            },
+            multiline=frozenset({"征求意见依据", "意见要求"}),
+        )
+        for name in (*self.unit_names, *self.categories):
+            check_text(name, "征求对象")
 
 
 @dataclass(frozen=True)
@@ -157,6 +172,7 @@ def change_deadline(
     uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, new_deadline: datetime, reason: str
 ) -> Round:
     """延期 or bring forward an open round's deadline; recipients still silent are told."""
+    check_text(reason, "理由", multiline=True)
     if not reason.strip():
         raise InvalidInput("DEADLINE_REASON_REQUIRED", "调整截止时间必须说明理由。")
     now = clock.now()

@@ -12,6 +12,7 @@ from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, NotFound
 from kernel.ids import ref
+from kernel.text import check_text, check_texts
 from notifications.addresses import validate_email, validate_webhook_url
 from storage.models import Unit
 from storage.uow import UnitOfWork
@@ -53,10 +54,33 @@ def _validate_addresses(rec: UnitRecordLike) -> None:
         validate_webhook_url(rec.webhook)
 
 
+_FIELD_LABELS = {
+    "name": "单位名称",
+    "category": "单位类别",
+    "aliases": "别名",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "email": "邮箱",
+}
+
+
 def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[UnitRecordLike]) -> UnitsImported:
     """Create or update units by name; one audit event per unit that changed."""
     if not records:
         raise InvalidInput("UNITS_EMPTY", "单位名录文件中没有任何单位。")
+    for rec in records:
+        check_texts(
+            {
+                "单位名称": rec.name,
+                "单位类别": rec.category,
+                "联系人": rec.contact,
+                "联系电话": rec.phone,
+                "邮箱": rec.email,
+                "webhook": rec.webhook,
+            }
+        )
+        for alias in rec.aliases:
+            check_text(alias, "别名")
     now = clock.now()
     existing = {u.name: u for u in uow.directory.units(active_only=False)}
     alias_owner: dict[str, str] = {}
@@ -112,7 +136,7 @@ def update_unit(
     unit = uow.directory.unit(unit_id)
     if unit is None:
         raise NotFound("UNIT_UNKNOWN", f"单位 {unit_id} 不存在。")
-    values = {k: (v or "").strip() for k, v in fields.items()}
+    values = {k: check_text((v or "").strip(), _FIELD_LABELS.get(k, k)) for k, v in fields.items()}
     if "name" in values and not values["name"]:
         raise InvalidInput("UNITS_ROW_INVALID", "单位名称不能为空。")
     if "category" in values:

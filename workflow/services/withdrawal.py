@@ -6,6 +6,7 @@ from __future__ import annotations
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
+from kernel.text import check_text
 from states.draft import DRAFT_MACHINE, DraftContext
 from states.round import ROUND_MACHINE, RoundContext
 from storage.models import Draft
@@ -15,6 +16,7 @@ from workflow.services.messages import queue_for_round
 
 
 def withdraw(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, reason: str) -> Draft:
+    check_text(reason, "理由", multiline=True)
     if not reason.strip():
         raise InvalidInput("WITHDRAW_REASON_REQUIRED", "撤回文稿必须说明理由。")
     now = clock.now()

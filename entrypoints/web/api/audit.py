@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from entrypoints.web.api.schemas import ChainVerdict, Checkpoint, CheckpointCheck, Finding, StateDifference
 from entrypoints.web.api.views import AuditEvent, AuditEvents
-from entrypoints.web.deps import AnyUser, SettingsDep, UowDep
+from entrypoints.web.deps import AnyUser, Id, SettingsDep, UowDep
 from kernel.errors import NotFound
 from workflow.services.audit import export_events, verify
 from workflow.services.audit_state import verify_state
@@ -17,7 +17,7 @@ router = APIRouter(tags=["审计"])
 
 
 @router.get("/rounds/{round_id}/audit")
-def api_round_audit(round_id: int, user: AnyUser, uow: UowDep) -> AuditEvents:
+def api_round_audit(round_id: Id, user: AnyUser, uow: UowDep) -> AuditEvents:
     return AuditEvents(events=[AuditEvent.model_validate(e) for e in export_events(uow, round_id)])
 
 

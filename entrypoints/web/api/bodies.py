@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from workflow.services.replies import CommentInput
 from workflow.services.rounds import DEFAULT_REQUIREMENTS
+
+BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # as ``deps.Id``: no number the database cannot hold
 
 
 class LoginBody(BaseModel):
@@ -23,7 +26,7 @@ class CommentBody(BaseModel):
 
 
 class StartBody(BaseModel):
-    draft_id: int
+    draft_id: BodyId
     doc_number: str
     deadline: str | None = None
     workdays: int | None = None
@@ -59,7 +62,7 @@ class DeadlineBody(BaseModel):
 class DecisionBody(BaseModel):
     outcome: str
     reason: str = ""
-    change_task: int | None = None
+    change_task: BodyId | None = None
 
 
 class ReviewBody(BaseModel):

@@ -6,13 +6,13 @@ from fastapi import APIRouter
 
 from entrypoints.web.api.bodies import DecisionBody
 from entrypoints.web.api.schemas import Decided
-from entrypoints.web.deps import ClockDep, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, StaffWrite, UowDep
 from workflow.services.decisions import Decide, decide
 
 router = APIRouter(tags=["采纳决定"])
 
 
 @router.post("/comments/{comment_id}/decision")
-def api_decide(comment_id: int, body: DecisionBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Decided:
+def api_decide(comment_id: Id, body: DecisionBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Decided:
     row = decide(uow, clock, user.actor, Decide(comment_id, body.outcome, body.reason, body.change_task))
     return Decided(comment_id=comment_id, decision=row.outcome, reason=row.reason)

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from entrypoints.web.api.views import AdoptionTable
-from entrypoints.web.deps import AnyUser, UowDep
+from entrypoints.web.deps import AnyUser, Id, UowDep
 from entrypoints.web.downloads import attachment_file, document_file
 from workflow.reports.adoption import adoption_table
 
@@ -16,19 +16,19 @@ router = APIRouter(tags=["文书"])
 
 
 @router.get("/rounds/{round_id}/adoption", response_model=AdoptionTable)
-def api_adoption(round_id: int, user: AnyUser, uow: UowDep) -> dict[str, Any]:
+def api_adoption(round_id: Id, user: AnyUser, uow: UowDep) -> dict[str, Any]:
     return adoption_table(uow, round_id)
 
 
 @router.get("/rounds/{round_id}/documents/{kind}", response_class=Response)
 def api_document(
-    round_id: int, kind: str, user: AnyUser, uow: UowDep, format: str = "docx", unit: str | None = None
+    round_id: Id, kind: str, user: AnyUser, uow: UowDep, format: str = "docx", unit: str | None = None
 ) -> Response:
     """The round's documents as files: letter, reply-form, adoption, explanation, review-package, audit."""
     return document_file(uow, round_id, kind, format, unit)
 
 
 @router.get("/attachments/{attachment_id}", response_class=Response)
-def api_attachment(attachment_id: int, user: AnyUser, uow: UowDep) -> Response:
+def api_attachment(attachment_id: Id, user: AnyUser, uow: UowDep) -> Response:
     """A scan of a sealed paper reply, with its SHA-256 in ``X-Content-SHA256``."""
     return attachment_file(uow, attachment_id)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from entrypoints.web.api.schemas import DraftStored
-from entrypoints.web.deps import ClockDep, SettingsDep, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import ClockDep, Id, SettingsDep, StaffWrite, UowDep, office_id_of
 from entrypoints.web.forms import store_uploaded_draft, store_uploaded_revision
 
 router = APIRouter(prefix="/drafts", tags=["文稿"])
@@ -29,7 +29,7 @@ async def api_draft(
 
 @router.post("/{draft_id}/versions")
 async def api_revise(
-    draft_id: int,
+    draft_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,

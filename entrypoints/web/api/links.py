@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from entrypoints.web.api.bodies import LinkReplyBody, comment_inputs
 from entrypoints.web.api.schemas import LinkComment, LinkReplyView, LinkRevoked, LinkView, ReplyStored
-from entrypoints.web.deps import ClockDep, LinkVisitDep, SettingsDep, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, LinkVisitDep, SettingsDep, StaffWrite, UowDep
 from kernel.timefmt import iso_beijing
 from workflow.services.link_replies import LinkReply, link_page, submit_link_reply
 from workflow.services.links import revoke_link
@@ -44,7 +44,7 @@ def api_link_reply(visit: LinkVisitDep, body: LinkReplyBody, uow: UowDep, clock:
 
 @router.post("/rounds/{round_id}/recipients/{recipient_id}/revoke-link")
 def api_revoke(
-    round_id: int, recipient_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    round_id: Id, recipient_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> LinkRevoked:
     recipient_in_round(uow, round_id, recipient_id)
     revoke_link(uow, clock, user.actor, recipient_id, secret=settings.secret_key)

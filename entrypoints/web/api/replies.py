@@ -8,16 +8,16 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from entrypoints.web.api.bodies import AdmitBody, ReplyBody, comment_inputs
 from entrypoints.web.api.schemas import FormReplyStored, LateAdmitted, ReplyStored
-from entrypoints.web.deps import ClockDep, StaffWrite, UowDep
-from entrypoints.web.forms import read_upload
+from entrypoints.web.deps import ClockDep, Id, StaffWrite, UowDep
+from entrypoints.web.forms import parsed_reply_form
 from kernel.timefmt import read_instant
-from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply, with_form
+from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply
 
 router = APIRouter(tags=["回复"])
 
 
 @router.post("/rounds/{round_id}/replies", status_code=201)
-def api_reply(round_id: int, body: ReplyBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> ReplyStored:
+def api_reply(round_id: Id, body: ReplyBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> ReplyStored:
     cmd = SubmitReply(
         round_id=round_id,
         unit_name=body.unit,
@@ -33,7 +33,7 @@ def api_reply(round_id: int, body: ReplyBody, user: StaffWrite, uow: UowDep, clo
 
 @router.post("/rounds/{round_id}/replies/form", status_code=201)
 async def api_reply_form(
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -46,7 +46,7 @@ async def api_reply_form(
     """Register a reply from a unit's filled-in Word 回复表; the file is kept with its SHA-256."""
     received = read_instant(received_at, "收到时间") if received_at else None
     base = SubmitReply(round_id=round_id, unit_name=unit, channel=channel, received_at=received, sealed=sealed)
-    cmd = with_form(base, file.filename or "", await read_upload(file, (".docx",)) or b"")
+    cmd = await parsed_reply_form(base, file)
     stored = submit_reply(uow, clock, user.actor, cmd)
     return FormReplyStored(
         reply_id=stored.reply_id,
@@ -58,6 +58,6 @@ async def api_reply_form(
 
 
 @router.post("/replies/{reply_id}/admit")
-def api_admit(reply_id: int, body: AdmitBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> LateAdmitted:
+def api_admit(reply_id: Id, body: AdmitBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> LateAdmitted:
     admit_late_reply(uow, clock, user.actor, reply_id, body.reason)
     return LateAdmitted(reply_id=reply_id, admitted=True)

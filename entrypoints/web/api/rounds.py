@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from entrypoints.web.api.bodies import DeadlineBody, IssueBody, StartBody, WithdrawBody
 from entrypoints.web.api.schemas import Dashboard, DashboardRound, DeadlineMoved, Issued, RoundStarted, Withdrawn
 from entrypoints.web.api.views import RoundRow, RoundStatus
-from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
 from kernel.timefmt import iso_beijing
 from workflow.services.dashboard import dashboard
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
@@ -49,7 +49,7 @@ def api_rounds(user: AnyUser, uow: UowDep) -> list[dict[str, Any]]:
 
 
 @router.get("/rounds/{round_id}", response_model=RoundStatus)
-def api_round(round_id: int, user: AnyUser, uow: UowDep) -> dict[str, Any]:
+def api_round(round_id: Id, user: AnyUser, uow: UowDep) -> dict[str, Any]:
     return round_status(uow, round_id)
 
 
@@ -82,7 +82,7 @@ def api_start(body: StartBody, user: StaffWrite, uow: UowDep, clock: ClockDep, s
 
 @router.post("/rounds/{round_id}/deadline")
 def api_deadline(
-    round_id: int, body: DeadlineBody, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    round_id: Id, body: DeadlineBody, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> DeadlineMoved:
     at = resolve_deadline(DeadlineSpec(deadline_text=body.deadline), clock, settings.section("calendar")).at
     row = change_deadline(uow, clock, user.actor, round_id, at, body.reason)
@@ -90,12 +90,12 @@ def api_deadline(
 
 
 @router.post("/rounds/{round_id}/withdraw")
-def api_withdraw(round_id: int, body: WithdrawBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Withdrawn:
+def api_withdraw(round_id: Id, body: WithdrawBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Withdrawn:
     draft = withdraw(uow, clock, user.actor, round_id, body.reason)
     return Withdrawn(round_id=round_id, state=draft.state)
 
 
 @router.post("/rounds/{round_id}/issue", tags=["印发"])
-def api_issue(round_id: int, body: IssueBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Issued:
+def api_issue(round_id: Id, body: IssueBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Issued:
     draft = issue(uow, clock, user.actor, round_id, body.doc_number)
     return Issued(round_id=round_id, doc_number=draft.issued_doc_number, state=draft.state)

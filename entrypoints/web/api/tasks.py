@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from entrypoints.web.api.bodies import MapUnitBody, SuperviseBody
 from entrypoints.web.api.schemas import ItemState, TasksImported, TrackedItem, UnitMapped
-from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
 from entrypoints.web.downloads import tracking_file
 from entrypoints.web.forms import EVIDENCE_SUFFIXES, MEASURE_SUFFIXES, read_upload
 from storage.models import TrackedItem as TrackedRow
@@ -59,13 +59,13 @@ def api_map_unit(
 
 
 @router.post("/{item_id}/supervise")
-def api_supervise(item_id: int, body: SuperviseBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> ItemState:
+def api_supervise(item_id: Id, body: SuperviseBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> ItemState:
     return _state(supervise(uow, clock, user.actor, item_id, body.note))
 
 
 @router.post("/{item_id}/close")
 async def api_close(
-    item_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, evidence: Annotated[UploadFile, File()]
+    item_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, evidence: Annotated[UploadFile, File()]
 ) -> ItemState:
     data = await read_upload(evidence, EVIDENCE_SUFFIXES) or b""
     row = close_item(

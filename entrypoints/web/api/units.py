@@ -10,10 +10,9 @@ from fastapi.responses import Response
 from entrypoints.web.api.bodies import UnitPatch
 from entrypoints.web.api.schemas import Units, UnitsImported
 from entrypoints.web.api.views import UnitView
-from entrypoints.web.deps import AnyUser, ClockDep, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, Staff, StaffWrite, UowDep
 from entrypoints.web.downloads import units_file
-from entrypoints.web.forms import UNIT_SUFFIXES, read_upload
-from workflow.parsing.units_file import parse_units_file
+from entrypoints.web.forms import parsed_units_file
 from workflow.services.units import import_units, unit_summary, update_unit
 
 router = APIRouter(prefix="/units", tags=["单位名录"])
@@ -32,7 +31,7 @@ def api_units_export(user: Staff, uow: UowDep, format: str = "xlsx") -> Response
 
 
 @router.patch("/{unit_id}", response_model=UnitView)
-def api_unit_patch(unit_id: int, body: UnitPatch, user: StaffWrite, uow: UowDep, clock: ClockDep) -> dict[str, Any]:
+def api_unit_patch(unit_id: Id, body: UnitPatch, user: StaffWrite, uow: UowDep, clock: ClockDep) -> dict[str, Any]:
     fields = body.model_dump(exclude_none=True, exclude={"active"})
     return unit_summary(update_unit(uow, clock, user.actor, unit_id, active=body.active, **fields))
 
@@ -41,6 +40,6 @@ def api_unit_patch(unit_id: int, body: UnitPatch, user: StaffWrite, uow: UowDep,
 async def api_units_import(
     user: StaffWrite, uow: UowDep, clock: ClockDep, file: Annotated[UploadFile, File()]
 ) -> UnitsImported:
-    records = parse_units_file(file.filename or "", await read_upload(file, UNIT_SUFFIXES) or b"")
+    records = await parsed_units_file(file)
     result = import_units(uow, clock, user.actor, records)
     return UnitsImported(created=result.created, updated=result.updated, unchanged=result.unchanged)
