@@ -171,6 +171,11 @@ class AuditLog:
         """Recompute the whole chain (see :func:`verify_chain`)."""
         return verify_chain(self._session)
 
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the chain's tip as stored now (0, "" for an empty trail)."""
+        row = self._session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+        return (int(row.seq), str(row.hash)) if row is not None else (0, "")
+
     @property
     def last_at(self) -> datetime | None:
         """When the latest buffered event happened (messages queued with it share that time)."""

@@ -35,7 +35,7 @@ def report(
         if fmt not in FORMATS:
             raise InvalidInput("REPORT_FORMAT_INVALID", f"格式“{fmt}”无效，可选：{'、'.join(FORMATS)}。")
         with r.uow() as uow:
-            rendered = render_report(uow, round_id, kind, fmt, unit=unit)
+            rendered = render_report(uow, round_id, kind, fmt, unit=unit, rules=r.rules)
     if output is not None:
         output.write_bytes(rendered.data)
         r.emit(

@@ -41,6 +41,7 @@ def _scheduler() -> DeadlineScheduler:
         r.clock,
         SchedulerSettings.from_mapping(r.settings.section("scheduler")),
         relay=_relay_fn(),
+        rules=r.rules,
     )
 
 

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from entrypoints.cli import cmd_decisions, cmd_drafts, cmd_reports, cmd_rounds, cmd_setup, cmd_units
+from entrypoints.cli import cmd_decisions, cmd_drafts, cmd_process, cmd_reports, cmd_rounds, cmd_setup, cmd_units
 from entrypoints.cli.runtime import Runtime, extract_global_options, use_runtime
 
 app = typer.Typer(
@@ -34,6 +34,11 @@ app.command("issue")(cmd_decisions.issue)
 app.command("withdraw")(cmd_decisions.withdraw)
 app.command("report")(cmd_reports.report)
 app.add_typer(cmd_reports.audit_app, name="audit")
+app.add_typer(cmd_process.doc_types_app, name="doc-types")
+app.command("deliberate")(cmd_process.deliberate)
+app.command("publish")(cmd_process.publish)
+app.command("file")(cmd_process.file_)
+app.add_typer(cmd_process.archive_app, name="archive")
 
 
 def _register_optional() -> None:
