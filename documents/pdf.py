@@ -30,8 +30,16 @@ def docx_to_pdf(files: Mapping[str, bytes], *, timeout: float = 180.0) -> dict[s
         out = work / "out"
         try:
             subprocess.run(
-                [binary, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to", "pdf",
-                 "--outdir", str(out), *[str(work / f"{stem}.docx") for stem in names]],
+                [
+                    binary,
+                    f"-env:UserInstallation=file://{work / 'profile'}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(out),
+                    *[str(work / f"{stem}.docx") for stem in names],
+                ],
                 check=True,
                 capture_output=True,
                 timeout=timeout,

@@ -187,7 +187,10 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     OPINION_FILE_TYPE=("InvalidInput", "上传的审查意见书不是 PDF 或 DOCX。"),
     OPINION_FILE_SIZE=("InvalidInput", "上传的审查意见书为空或超过大小上限。"),
     MEETING_REQUIRED=("InvalidInput", "登记集体讨论时没有填写会议名称。"),
-    DELIBERATION_OUTCOME_INVALID=("InvalidInput", "集体讨论的结论不是 approved、approved_with_changes、deferred、rejected 之一。"),
+    DELIBERATION_OUTCOME_INVALID=(
+        "InvalidInput",
+        "集体讨论的结论不是 approved、approved_with_changes、deferred、rejected 之一。",
+    ),
     MINUTES_FILE_SIZE=("InvalidInput", "上传的会议纪要为空或超过大小上限。"),
     NOT_ISSUED=("Conflict", "文件尚未印发就要登记公开发布或备案。"),
     NOT_PUBLISHED=("Conflict", "文件尚未登记公开发布就要登记备案。"),

@@ -81,7 +81,10 @@ def _checklist(items: list[str]) -> dict[str, tuple[str, str]]:
         point, _, rest = item.partition("=")
         answer, _, note = rest.partition(":")
         if not point.strip() or not answer.strip():
-            raise InvalidInput("CHECKLIST_ANSWER_INVALID", f"审查要点“{item}”格式应为 要点=结论[:意见]，如 content=amend:第三条需修改。")
+            raise InvalidInput(
+                "CHECKLIST_ANSWER_INVALID",
+                f"审查要点“{item}”格式应为 要点=结论[:意见]，如 content=amend:第三条需修改。",
+            )
         out[point.strip()] = (answer.strip(), note.strip())
     return out
 

@@ -26,7 +26,8 @@ def _describe(t: DocType) -> str:
         lines.append("  征求意见期限：无最短期限要求")
     if t.review_required:
         lines.append(
-            f"  合法性审查：不少于{t.min_review_workdays}个工作日，{t.max_review_workdays}个工作日内完成（{t.review_source}）"
+            f"  合法性审查：不少于{t.min_review_workdays}个工作日，"
+            f"{t.max_review_workdays}个工作日内完成（{t.review_source}）"
         )
     else:
         lines.append("  合法性审查：不作要求")
@@ -68,8 +69,14 @@ def deliberate(
         with r.uow() as uow:
             row = record_deliberation(uow, r.clock, r.actor, cmd)
     r.emit(
-        {"round_id": round_id, "deliberation_id": row.id, "meeting": row.meeting, "held_on": row.held_on.isoformat(),
-         "outcome": row.outcome, "minutes_sha256": row.minutes_sha256 or None},
+        {
+            "round_id": round_id,
+            "deliberation_id": row.id,
+            "meeting": row.meeting,
+            "held_on": row.held_on.isoformat(),
+            "outcome": row.outcome,
+            "minutes_sha256": row.minutes_sha256 or None,
+        },
         f"已登记集体讨论：{row.meeting}（{cn_date(row.held_on)}），{OUTCOMES[row.outcome]}。",
     )
 
@@ -90,8 +97,12 @@ def publish(
             row = publish_service(uow, r.clock, r.actor, round_id, day, where, rules=r.rules)
     due = f"，应于{cn_date(row.filing_due)}前报送备案" if row.filing_due else ""
     r.emit(
-        {"round_id": round_id, "published_on": row.published_on.isoformat(), "where": row.place,
-         "filing_due": row.filing_due.isoformat() if row.filing_due else None},
+        {
+            "round_id": round_id,
+            "published_on": row.published_on.isoformat(),
+            "where": row.place,
+            "filing_due": row.filing_due.isoformat() if row.filing_due else None,
+        },
         f"已登记公开发布：{cn_date(row.published_on)}，{row.place}{due}。",
     )
 
@@ -139,8 +150,14 @@ def archive(
         output.write_bytes(built.data)
     m = built.manifest
     r.emit(
-        {"output": str(output), "files": len(m["files"]), "retention": m["retention"],
-         "retention_until": m["retention_until"], "audit_head": m["audit_head"], "pdf": m["pdf"]},
+        {
+            "output": str(output),
+            "files": len(m["files"]),
+            "retention": m["retention"],
+            "retention_until": m["retention_until"],
+            "audit_head": m["audit_head"],
+            "pdf": m["pdf"],
+        },
         f"已生成归档包 {output}：{len(m['files'])} 个文件，保管期限{m['retention']}。",
     )
 
@@ -155,8 +172,15 @@ def archive_verify(file: Path = typer.Argument(..., help="归档包 .zip")) -> N
     r = rt()
     with domain_errors():
         verdict = verify_archive(read_file(file))
-    data = {"ok": verdict.ok, "checked": verdict.checked, "altered": verdict.altered, "missing": verdict.missing,
-            "unlisted": verdict.unlisted, "audit_ok": verdict.audit_ok, "audit_problem": verdict.audit_problem}
+    data = {
+        "ok": verdict.ok,
+        "checked": verdict.checked,
+        "altered": verdict.altered,
+        "missing": verdict.missing,
+        "unlisted": verdict.unlisted,
+        "audit_ok": verdict.audit_ok,
+        "audit_problem": verdict.audit_problem,
+    }
     if verdict.ok:
         r.emit(data, verdict.message())
         return
@@ -179,9 +203,12 @@ def archive_due(as_of: str | None = typer.Option(None, "--as-of", help="以该�
             rows = retention_due(uow, day, rules=r.rules)
     r.emit(
         rows,
-        lambda: "\n".join(
-            f"{x['round_id']:>4}  {x['doc_number']}  {x['title']}  保管期限{x['retention']}，至{x['retention_until']}"
-            for x in rows
-        )
-        or "没有已过保管期限的轮次。",
+        lambda: (
+            "\n".join(
+                f"{x['round_id']:>4}  {x['doc_number']}  {x['title']}  "
+                f"保管期限{x['retention']}，至{x['retention_until']}"
+                for x in rows
+            )
+            or "没有已过保管期限的轮次。"
+        ),
     )

@@ -17,6 +17,7 @@ from kernel.clock import Clock
 from kernel.errors import AuthRequired, Forbidden, TooManyRequests
 from storage.uow import UnitOfWork
 from workflow.config import Settings
+from workflow.doc_types import DocTypes
 from workflow.services.accounts import CurrentUser, current_user
 from workflow.services.link_replies import LinkVisit
 from workflow.services.ratelimit import RateRule, count_hit
@@ -43,6 +44,14 @@ def request_uow(request: Request) -> Iterator[UnitOfWork]:
 UowDep = Annotated[UnitOfWork, Depends(request_uow)]
 ClockDep = Annotated[Clock, Depends(clock_of)]
 SettingsDep = Annotated[Settings, Depends(settings_of)]
+
+
+def rules_of(settings: SettingsDep) -> DocTypes:
+    """The office's document types (``[doc_types]`` over the shipped defaults)."""
+    return DocTypes.from_settings(settings)
+
+
+RulesDep = Annotated[DocTypes, Depends(rules_of)]
 
 
 def office_id_of(settings: Settings, uow: UnitOfWork) -> int:

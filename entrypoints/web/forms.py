@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, PayloadTooLarge
 from storage.uow import UnitOfWork
+from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
 from workflow.services.accounts import CurrentUser
 from workflow.services.drafts import DraftStored, import_draft_file, revise_draft_file
 from workflow.services.replies import CommentInput
@@ -57,7 +58,17 @@ def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons
 
 
 async def store_uploaded_draft(
-    uow: UnitOfWork, clock: Clock, office_id: int, user: CurrentUser, upload: UploadFile, *, title: str, issuer: str
+    uow: UnitOfWork,
+    clock: Clock,
+    office_id: int,
+    user: CurrentUser,
+    upload: UploadFile,
+    *,
+    title: str,
+    issuer: str,
+    doc_type: str = DEFAULT_TYPE,
+    legal_basis: str = "",
+    rules: DocTypes = SHIPPED_TYPES,
 ) -> DraftStored:
     """Upload → parse → new draft; shared by the page and the API."""
     data = await read_upload(upload, DRAFT_SUFFIXES) or b""
@@ -70,6 +81,9 @@ async def store_uploaded_draft(
         title=title,
         issuer=issuer,
         office_id=office_id or None,
+        doc_type=doc_type or DEFAULT_TYPE,
+        legal_basis=legal_basis,
+        rules=rules,
     )
 
 

@@ -3,19 +3,20 @@ and the verdict. Reviewers read everything of a round but change nothing except 
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, UowDep
+from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, RulesDep, UowDep
+from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
 from workflow.reports import official
 from workflow.services.audit import export_events, verify
+from workflow.services.process_view import process_status
 from workflow.services.queries import round_status
-from workflow.services.review import record_review
+from workflow.services.review import UploadedFile, record_review
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,11 +47,11 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 
 
 @router.get("/review/rounds/{round_id}")
-def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) -> Response:
+def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep, rules: RulesDep) -> Response:
     status = round_status(uow, round_id)
     verdict = verify(uow)
     events = export_events(uow, round_id)
-    package = body_of(render_html(official.review_package(uow, round_id)))
+    package = body_of(render_html(official.review_package(uow, round_id, rules)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
         request.query_params.get("ok", "")
@@ -66,21 +67,38 @@ def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) ->
             "package_html": package,
             "pending": pending,
             "notice": notice,
+            "process": process_status(uow, round_id, rules),
         },
     )
 
 
 @router.post("/review/rounds/{round_id}")
-def review_submit(
-    round_id: int,
-    user: ReviewerWrite,
-    uow: UowDep,
-    clock: ClockDep,
-    result: Annotated[str, Form()],
-    opinion: Annotated[str, Form()] = "",
+async def review_submit(
+    request: Request, round_id: int, user: ReviewerWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
 ) -> Response:
-    approve = result == "approve"
+    form = await request.form()
+    text = {k: v for k, v in form.items() if isinstance(v, str)}
+    # The checklist: check_<point> = lawful|amend|unlawful and note_<point>; none answered: a free opinion only.
+    checklist = {
+        k.removeprefix("check_"): (v, text.get("note_" + k.removeprefix("check_"), ""))
+        for k, v in text.items()
+        if k.startswith("check_") and v
+    }
+    upload = form.get("opinion_file")
+    document = None
+    if isinstance(upload, StarletteUploadFile) and upload.filename:
+        document = UploadedFile(upload.filename, await read_upload(upload, (".pdf", ".docx")) or b"")
     review = record_review(
-        uow, clock, user.actor, round_id, approve=approve, reviewer=user.display_name, opinion=opinion
+        uow,
+        clock,
+        user.actor,
+        round_id,
+        approve=text.get("result") == "approve",
+        reviewer=user.display_name,
+        opinion=text.get("opinion", ""),
+        checklist=checklist,
+        changes=text.get("changes", ""),
+        document=document,
+        rules=rules,
     )
     return RedirectResponse(f"/review/rounds/{round_id}?ok={review.state}", status_code=303)

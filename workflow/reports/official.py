@@ -141,7 +141,11 @@ def letter_document(
             f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"
         ),
         Paragraph(
-            (f"因{shorten_reason.rstrip('。；，')}，征求意见期限为{_period_days(letter_date, deadline)}日。" if shorten_reason else "")
+            (
+                f"因{shorten_reason.rstrip('。；，')}，征求意见期限为{_period_days(letter_date, deadline)}日。"
+                if shorten_reason
+                else ""
+            )
             + f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
             "逾期未回复视为无意见。"
         ),

@@ -61,9 +61,7 @@ def departure_blocks(uow: UnitOfWork, round_id: int) -> list[Any]:
     ]
 
 
-def review_facts_blocks(
-    draft: Draft, doc_type: DocType, scope: str, review: LegalityReview | None
-) -> list[Any]:
+def review_facts_blocks(draft: Draft, doc_type: DocType, scope: str, review: LegalityReview | None) -> list[Any]:
     """The package's first page: type, consultation scope, review period, materials and legal basis."""
     lines = [f"文件类型：{doc_type.label}；征求意见范围：{SCOPES.get(scope, scope)}。"]
     if review is not None:

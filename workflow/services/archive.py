@@ -177,8 +177,8 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
     )
     reviews = uow.rounds.reviews(round_id)
     opinions = uow.process.review_documents([r.id or 0 for r in reviews])
-    for doc in opinions:
-        files[f"review/opinions/{doc.review_id}-{_safe(doc.filename)}"] = doc.data
+    for opinion in opinions:
+        files[f"review/opinions/{opinion.review_id}-{_safe(opinion.filename)}"] = opinion.data
     files["review/reviews.json"] = _json(
         [
             {
@@ -194,7 +194,9 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
                 "due_at": iso_beijing(r.due_at) if r.due_at else None,
                 "decided_at": iso_beijing(r.decided_at) if r.decided_at else None,
                 "missing_materials": json.loads(r.missing_materials or "[]"),
-                "opinion_files": [f"review/opinions/{d.review_id}-{_safe(d.filename)}" for d in opinions if d.review_id == r.id],
+                "opinion_files": [
+                    f"review/opinions/{d.review_id}-{_safe(d.filename)}" for d in opinions if d.review_id == r.id
+                ],
             }
             for r in reviews
         ]
@@ -205,7 +207,13 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
         if path and m.minutes:
             files[path] = m.minutes
         meetings.append(
-            {"meeting": m.meeting, "held_on": m.held_on.isoformat(), "outcome": m.outcome, "minutes": path, "recorded_by": m.recorded_by}
+            {
+                "meeting": m.meeting,
+                "held_on": m.held_on.isoformat(),
+                "outcome": m.outcome,
+                "minutes": path,
+                "recorded_by": m.recorded_by,
+            }
         )
     files["deliberation/deliberations.json"] = _json(meetings)
     publication, filing = uow.process.publication(round_id), uow.process.filing(round_id)
@@ -221,7 +229,10 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
     chain = verify(uow)
     files["audit/events.json"] = _json(events)
     files["audit/verification.json"] = _json(
-        {"chain": dataclasses.asdict(chain), "extract": {"ok": extract_ok, "problem": extract_problem, "events": len(events)}}
+        {
+            "chain": dataclasses.asdict(chain),
+            "extract": {"ok": extract_ok, "problem": extract_problem, "events": len(events)},
+        }
     )
     return files
 
@@ -252,7 +263,10 @@ def build_archive(
         "created_by": actor.name,
         "audit_head": {"seq": seq, "hash": head},
         "pdf": any(name.startswith("documents/pdf/") for name in files),
-        "files": [{"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in sorted(files.items())],
+        "files": [
+            {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            for name, data in sorted(files.items())
+        ],
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -51,7 +51,8 @@ def record_deliberation(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Delibe
     if cmd.outcome not in OUTCOMES:
         raise InvalidInput(
             "DELIBERATION_OUTCOME_INVALID",
-            "会议结论须为 approved（审议通过）、approved_with_changes（原则通过）、deferred（暂缓）或 rejected（未通过）。",
+            "会议结论须为 approved（审议通过）、approved_with_changes（原则通过）、"
+            "deferred（暂缓）或 rejected（未通过）。",
         )
     if cmd.minutes is not None and (not cmd.minutes or len(cmd.minutes) > MAX_MINUTES_BYTES):
         raise InvalidInput("MINUTES_FILE_SIZE", "会议纪要文件为空或超过20MB。")

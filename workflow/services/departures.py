@@ -38,7 +38,9 @@ class PeriodCheck:
 
 def check_scope(scope: str) -> str:
     if scope not in SCOPES:
-        raise InvalidInput("ROUND_SCOPE_INVALID", "征求意见范围须为 internal（内部）或 public（向社会公开）。", scope=scope)
+        raise InvalidInput(
+            "ROUND_SCOPE_INVALID", "征求意见范围须为 internal（内部）或 public（向社会公开）。", scope=scope
+        )
     return scope
 
 

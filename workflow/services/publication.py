@@ -46,7 +46,12 @@ def publish(
     due = published_on + timedelta(days=doc_type.filing_days) if doc_type.filing_required else None
     now = clock.now()
     row = Publication(
-        round_id=round_id, published_on=published_on, place=place.strip(), filing_due=due, recorded_by=actor.name, recorded_at=now
+        round_id=round_id,
+        published_on=published_on,
+        place=place.strip(),
+        filing_due=due,
+        recorded_by=actor.name,
+        recorded_at=now,
     )
     uow.process.add(row)
     record(
@@ -64,9 +69,7 @@ def publish(
     return row
 
 
-def file_record(
-    uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, filed_to: str, filed_on: date
-) -> Filing:
+def file_record(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, filed_to: str, filed_on: date) -> Filing:
     """备案 with ``filed_to``; late filing is allowed and recorded as late."""
     if not filed_to.strip():
         raise InvalidInput("FILING_BODY_REQUIRED", "请填写备案机关，如“市人民政府”。")
@@ -77,7 +80,9 @@ def file_record(
     if uow.process.filing(round_id) is not None:
         raise Conflict("ALREADY_FILED", "该文件已登记备案。", round_id=round_id)
     now = clock.now()
-    row = Filing(round_id=round_id, filed_to=filed_to.strip(), filed_on=filed_on, recorded_by=actor.name, recorded_at=now)
+    row = Filing(
+        round_id=round_id, filed_to=filed_to.strip(), filed_on=filed_on, recorded_by=actor.name, recorded_at=now
+    )
     uow.process.add(row)
     late = publication.filing_due is not None and filed_on > publication.filing_due
     record(

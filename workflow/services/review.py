@@ -26,7 +26,10 @@ from workflow.services._common import change_state, fire, load_draft, load_round
 from workflow.services.departures import record_departure, review_dates
 from workflow.services.messages import queue_review_request, queue_review_result
 
-OPINION_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+OPINION_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 MAX_OPINION_BYTES = 20 * 1024 * 1024
 
 
@@ -66,7 +69,7 @@ def submit_review(
     )
     doc_type = rules.get(draft.doc_type)
     min_at, due_at = review_dates(doc_type, now, rules)
-    missing = missing_materials(draft, doc_type)
+    absent = missing_materials(draft, doc_type)
     review = LegalityReview(
         round_id=round_id,
         draft_id=draft.id or 0,
@@ -75,7 +78,7 @@ def submit_review(
         requested_at=now,
         min_at=min_at,
         due_at=due_at,
-        missing_materials=json.dumps(missing, ensure_ascii=False),
+        missing_materials=json.dumps(absent, ensure_ascii=False),
     )
     uow.rounds.add(review)
     change_state(
@@ -92,7 +95,7 @@ def submit_review(
         review_id=review.id,
         due_at=due_at.isoformat() if due_at else None,
         min_at=min_at.isoformat() if min_at else None,
-        missing_materials=missing,
+        missing_materials=absent,
     )
     version = uow.drafts.version(draft.id or 0, draft.current_version)
     if version is not None:
@@ -123,10 +126,14 @@ def read_checklist(doc_type: DocType, answers: Mapping[str, tuple[str, str]]) ->
         answer, note = answers[point.key]
         if answer not in CHECK_ANSWERS:
             raise InvalidInput(
-                "CHECKLIST_ANSWER_INVALID", "审查结论须为 lawful（合法）、amend（需修改）或 unlawful（不合法）。", point=point.key
+                "CHECKLIST_ANSWER_INVALID",
+                "审查结论须为 lawful（合法）、amend（需修改）或 unlawful（不合法）。",
+                point=point.key,
             )
         if answer != "lawful" and not note.strip():
-            raise InvalidInput("CHECKLIST_NOTE_REQUIRED", f"审查要点“{point.label}”结论为{CHECK_ANSWERS[answer]}，请写明意见。")
+            raise InvalidInput(
+                "CHECKLIST_NOTE_REQUIRED", f"审查要点“{point.label}”结论为{CHECK_ANSWERS[answer]}，请写明意见。"
+            )
         out.append({"key": point.key, "label": point.label, "answer": answer, "note": note.strip()})
     return out
 

@@ -15,6 +15,7 @@ from entrypoints.web.api import (
     documents,
     drafts,
     links,
+    process,
     replies,
     reviews,
     rounds,
@@ -24,5 +25,5 @@ from entrypoints.web.api import (
 )
 
 router = APIRouter()
-for module in (session, rounds, drafts, workdays, replies, links, decisions, reviews, documents, audit, units):
+for module in (session, rounds, drafts, workdays, replies, links, decisions, reviews, documents, audit, units, process):
     router.include_router(module.router)
