@@ -13,6 +13,7 @@ FILES = {
     ("get", "/api/v1/rounds/{round_id}/documents/{kind}"),
     ("get", "/api/v1/attachments/{attachment_id}"),
     ("get", "/api/v1/units/export"),
+    ("post", "/api/v1/rounds/{round_id}/archive"),  # the archive ZIP (manifest.json inside)
 }
 
 
