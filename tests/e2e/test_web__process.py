@@ -88,7 +88,10 @@ def test_a_normative_document_through_the_api_and_the_pages(world: WebWorld) -> 
         files={"minutes": ("会议纪要.pdf", b"%PDF-1.4 minutes", "application/pdf")},
     )
     assert met.status_code == 303, met.text
-    assert staff.post(f"/api/v1/rounds/{rid}/issue", headers=h, json={"doc_number": "孝政发〔2026〕9号"}).status_code == 200
+    assert (
+        staff.post(f"/api/v1/rounds/{rid}/issue", headers=h, json={"doc_number": "孝政发〔2026〕9号"}).status_code
+        == 200
+    )
     published = staff.post(
         f"/api/v1/rounds/{rid}/publication", headers=h, json={"date": "2026-03-25", "where": "市政府门户网站"}
     )
