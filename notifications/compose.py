@@ -144,7 +144,7 @@ class Composer:
         outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(row.round_id or 0)]
         office = uow.directory.office(uow.rounds.get(row.round_id or 0).office_id)  # type: ignore[union-attr]
         ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
-        ctx["review"] = {"version": review.version if review else 0}
+        ctx["review"] = {"version": review.version if review else 0, "due_at": review.due_at if review else None}
         ctx["review_url"] = self.facts.review_url(row.round_id or 0)
         ctx["counts"] = {
             "asked": len(states),

@@ -133,7 +133,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         "adoption_feedback": {"comments": [comment]},
         "review_request": {
             "reviewer": "市司法局",
-            "review": {"version": 1},
+            "review": {"version": 1, "due_at": deadline + timedelta(days=7)},
             "review_url": "https://x.example.cn/review",
             "counts": {
                 "asked": 37,
