@@ -18,6 +18,7 @@ from kernel.clock import FixedClock
 from storage.db import make_engine
 from storage.uow import uow_factory
 from tests.support.cli import Cli, write_config
+from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.process_reminders import ReminderSettings, queue_process_reminders
 
 DRAFT = Path(__file__).resolve().parents[2] / "workflow/demo/data/draft_2023_safety.txt"
@@ -230,12 +231,20 @@ def test_issue_waits_for_the_deliberation_the_type_requires(cli: Cli, doc_type: 
     assert cli.ok("issue", "--round", rid, "--doc-number", number)["state"] == "issued"
 
 
-def _outbox(db_url: str, kind: str) -> int:
+def _outbox(db_url: str, kind: str, status: str | None = None) -> int:
     engine = make_engine(db_url)
+    sql = "SELECT count(*) FROM outboxmessage WHERE kind = :k" + (" AND status = :s" if status else "")
     with engine.connect() as conn:
-        n = conn.execute(text("SELECT count(*) FROM outboxmessage WHERE kind = :k"), {"k": kind}).scalar_one()
+        n = conn.execute(text(sql), {"k": kind, "s": status}).scalar_one()
     engine.dispose()
     return int(n)
+
+
+def _relayed(cli: Cli, clock: FixedClock, db_url: str, kind: str) -> int:
+    """Run the real relay (console channel) at ``clock``'s time; how many ``kind`` messages were sent."""
+    _clock(cli).set(clock.now())
+    assert cli.ok("notify", "once")["failed"] == 0
+    return _outbox(db_url, kind, "sent")
 
 
 @pytest.mark.parametrize("doc_type", ["general", "normative", "major-decision"])
@@ -255,12 +264,16 @@ def test_the_filing_reminder_goes_out_once_before_the_deadline(cli: Cli, db_url:
     settings = ReminderSettings(filing_days_before=5)
     clock = FixedClock(datetime(2026, 11, 5, 2, 0, tzinfo=UTC))  # 6 days before: not yet
     assert queue_process_reminders(uows, clock, settings) == 0
-    clock.set(datetime(2026, 11, 6, 2, 0, tzinfo=UTC))  # 5 days before
+    clock.set(datetime(2026, 11, 6, 2, 0, tzinfo=UTC))  # 5 days before: the scheduler's own run queues it
     expected = 1 if doc_type == "normative" else 0
-    assert queue_process_reminders(uows, clock, settings) == expected
+    scheduler = DeadlineScheduler(uows, clock, SchedulerSettings(process_reminders=settings))
+    scheduler.run_once()
+    assert _outbox(db_url, "filing_reminder") == expected
     clock.advance(timedelta(days=1))
+    scheduler.run_once()
     assert queue_process_reminders(uows, clock, settings) == 0  # once
     assert _outbox(db_url, "filing_reminder") == expected
+    assert _relayed(cli, clock, db_url, "filing_reminder") == expected  # the template renders
     if doc_type == "normative":
         cli.ok("file", "--round", rid, "--to", "孝义市人民政府", "--date", "2026-11-09")
         assert (
@@ -280,6 +293,7 @@ def test_the_review_reminder_goes_to_the_reviewer_once_before_the_due_date(cli: 
     assert queue_process_reminders(uows, clock) == 1
     assert queue_process_reminders(uows, clock) == 0
     assert _outbox(db_url, "review_due_reminder") == 1
+    assert _relayed(cli, clock, db_url, "review_due_reminder") == 1
 
 
 def _rewrite(archive: Path, name: str, data: bytes) -> None:
