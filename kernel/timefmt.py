@@ -72,6 +72,11 @@ def read_instant(text: str, what: str, *, date_only_at: time | None = None) -> d
         ) from None
 
 
+def read_date(text: str, what: str) -> date:
+    """A calendar day as staff type it (2026-10-09, 2026/10/9, 2026年10月9日), as Beijing sees it."""
+    return to_beijing(read_instant(text, what, date_only_at=time(12, 0))).date()
+
+
 def cn_date(value: date | datetime) -> str:
     """2023年2月17日 (no leading zeros, as in the seed letters)."""
     if isinstance(value, datetime):

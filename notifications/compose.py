@@ -170,7 +170,7 @@ class Composer:
         outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(row.round_id or 0)]
         office = uow.directory.office(uow.rounds.get(row.round_id or 0).office_id)  # type: ignore[union-attr]
         ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
-        ctx["review"] = {"version": review.version if review else 0}
+        ctx["review"] = {"version": review.version if review else 0, "due_at": review.due_at if review else None}
         ctx["review_url"] = self.facts.review_url(row.round_id or 0)
         ctx["counts"] = {
             "asked": len(states),
@@ -192,6 +192,32 @@ class Composer:
             "reviewer": review.reviewer if review else "",
             "opinion": review.opinion if review else "",
             "version": review.version if review else 0,
+        }
+
+    def _ctx_review_due_reminder(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
+        review = {v.id: v for v in uow.rounds.reviews(row.round_id or 0)}.get(int(stored["review_id"]))
+        ctx["reviewer"] = ctx["unit"]["name"]
+        ctx["review_url"] = self.facts.review_url(row.round_id or 0)
+        ctx["review"] = {
+            "version": review.version if review else 0,
+            "requested_at": review.requested_at if review else None,
+            "due_at": review.due_at if review else None,
+            "rule": stored.get("rule", ""),
+        }
+
+    def _ctx_filing_reminder(
+        self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]
+    ) -> None:
+        publication = uow.process.publication(row.round_id or 0)
+        draft = uow.drafts.get(uow.rounds.get(row.round_id or 0).draft_id)  # type: ignore[union-attr]
+        ctx["issued_doc_number"] = (draft.issued_doc_number if draft else "") or ""
+        ctx["filing"] = {
+            "published_on": publication.published_on if publication else None,
+            "place": publication.place if publication else "",
+            "due": publication.filing_due if publication else None,
+            "rule": stored.get("rule", ""),
         }
 
     def _ctx_withdrawn(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any], ctx: dict[str, Any]) -> None:

@@ -39,6 +39,8 @@ KINDS = (
     "progress_request",
     "progress_reminder",
     "progress_not_reported",
+    "review_due_reminder",
+    "filing_reminder",
 )
 FORMATS = ("subject", "txt", "html", "md")
 
@@ -134,7 +136,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         "adoption_feedback": {"comments": [comment]},
         "review_request": {
             "reviewer": "市司法局",
-            "review": {"version": 1},
+            "review": {"version": 1, "due_at": deadline + timedelta(days=7)},
             "review_url": "https://x.example.cn/review",
             "counts": {
                 "asked": 37,
@@ -150,6 +152,25 @@ def sample_context(kind: str) -> dict[str, Any]:
         "review_result": {"review": {"approved": True, "reviewer": "市司法局", "opinion": "", "version": 1}},
         "issued": {"issued_doc_number": "孝政发〔2023〕1号"},
         "withdrawn": {"reason": "上级文件调整，另行起草"},
+        "review_due_reminder": {
+            "reviewer": "市司法局",
+            "review_url": "https://x.example.cn/review",
+            "review": {
+                "version": 1,
+                "requested_at": deadline + timedelta(days=3),
+                "due_at": deadline + timedelta(days=10),
+                "rule": "国办发〔2018〕115号（合法性审核原则上不少于5个工作日，最长不超过15个工作日）",
+            },
+        },
+        "filing_reminder": {
+            "issued_doc_number": "孝政发〔2023〕1号",
+            "filing": {
+                "published_on": date(2023, 3, 1),
+                "place": "孝义市人民政府门户网站",
+                "due": date(2023, 3, 31),
+                "rule": "国办发〔2018〕37号（自公开发布之日起30日内报送备案）",
+            },
+        },
     }
     if kind.startswith("progress_"):
         return {

@@ -52,6 +52,9 @@ class DraftContext:
     reasons_missing: int = 0
     has_closed_round: bool = False
     review_approved: bool = False
+    review_required: bool = True  # the document type asks for a legality review before issue
+    deliberation_required: bool = False  # the document type asks for 集体讨论决定 before issue
+    deliberated: bool = False  # a deliberation that did not reject the draft is recorded
 
 
 @guard("ROUND_NO_RECIPIENTS", "征求意见至少需要一个征求对象单位。")
@@ -89,6 +92,16 @@ def review_approved(ctx: DraftContext) -> bool:
     return ctx.review_approved
 
 
+@guard("DELIBERATION_REQUIRED", "该类文件须经集体讨论决定（如常务会议审议）后方可印发，请先登记集体讨论情况。")
+def deliberated_if_required(ctx: DraftContext) -> bool:
+    return ctx.deliberated or not ctx.deliberation_required
+
+
+@guard("REVIEW_REQUIRED", "该类文件须经合法性审查通过后方可印发。")
+def review_not_required(ctx: DraftContext) -> bool:
+    return not ctx.review_required
+
+
 S = DraftState
 _BEFORE_ISSUED = tuple(s.value for s in S if s not in (S.issued, S.withdrawn))
 
@@ -110,7 +123,14 @@ DRAFT_MACHINE = StateMachine(
         Transition("return_for_revision", (S.legality_review,), S.returned),
         Transition("revise", (S.drafting, S.returned), S.drafting),
         Transition("revise", (S.deciding,), S.deciding),
-        Transition("issue", (S.approved,), S.issued, (review_approved,)),
+        Transition("issue", (S.approved,), S.issued, (review_approved, deliberated_if_required)),
+        # A type without legality review (内部工作方案) is issued once every comment is decided.
+        Transition(
+            "issue",
+            (S.deciding,),
+            S.issued,
+            (review_not_required, all_comments_decided, reasons_given, deliberated_if_required),
+        ),
         Transition("withdraw", _BEFORE_ISSUED, S.withdrawn),
     ],
     state_labels={

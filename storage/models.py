@@ -55,6 +55,8 @@ class Draft(SQLModel, table=True):
     issuer: str
     state: str = Field(default=DraftState.drafting.value, index=True)
     current_version: int = 1
+    doc_type: str = "general"  # a key of workflow.doc_types (一般性文件 by default)
+    legal_basis: str = Field(default="", sa_type=Text)  # 制定依据: one law, regulation or policy per line
     issued_doc_number: str | None = None
     issued_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
     created_at: datetime = Field(sa_column=_at())
@@ -117,6 +119,8 @@ class Round(SQLModel, table=True):
     phone: str = ""
     basis: str = Field(default="", sa_type=Text)
     requirements: str = Field(default="", sa_type=Text)
+    scope: str = "internal"  # internal (units) | public (社会公开征求意见): the type's minimum is for public
+    shorten_reason: str = Field(default="", sa_type=Text)  # why the period is shorter than the type's minimum
     state: str = Field(default=RoundState.open.value)
     created_at: datetime = Field(sa_column=_at())
     enforced_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
@@ -202,6 +206,11 @@ class LegalityReview(SQLModel, table=True):
     opinion: str = Field(default="", sa_type=Text)
     requested_at: datetime = Field(sa_column=_at())
     decided_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    due_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))  # working days from submission
+    min_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))  # end of the minimum period
+    checklist: str = Field(default="[]", sa_type=Text)  # JSON: [{key, label, answer, note}]
+    changes: str = Field(default="", sa_type=Text)  # on a return: what to change, one point per line
+    missing_materials: str = Field(default="[]", sa_type=Text)  # JSON: materials missing at submission
 
 
 class AuditEvent(SQLModel, table=True):
@@ -457,3 +466,65 @@ class ItemEvidence(SQLModel, table=True):
     data: bytes
     uploaded_by: str = ""
     uploaded_at: datetime = Field(sa_column=_at())
+
+
+class Departure(SQLModel, table=True):
+    """A rule of the document type that was relaxed, with the reason given (shown to the reviewer)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    rule: str  # consultation_period | review_period | ...
+    message: str = Field(sa_type=Text)  # what was relaxed, in Chinese, with the rule's source
+    reason: str = Field(default="", sa_type=Text)
+    recorded_by: str = ""
+    recorded_at: datetime = Field(sa_column=_at())
+
+
+class ReviewDocument(SQLModel, table=True):
+    """The reviewer's 审查意见书, kept with its SHA-256 like a reply scan."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="legalityreview.id", index=True)
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    data: bytes
+
+
+class Deliberation(SQLModel, table=True):
+    """集体讨论 (e.g. 市政府第X次常务会议) of the draft after its review, with optional minutes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    meeting: str
+    held_on: date
+    outcome: str = "approved"  # approved | approved_with_changes | rejected
+    minutes_name: str = ""
+    minutes_sha256: str = ""
+    minutes: bytes | None = None
+    recorded_by: str = ""
+    recorded_at: datetime = Field(sa_column=_at())
+
+
+class Publication(SQLModel, table=True):
+    """公开发布 of the issued document: when and where (政府公报, 政府网站…)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", unique=True)
+    published_on: date
+    place: str  # where it was published
+    filing_due: date | None = None  # 备案 deadline, from the type's filing_days
+    recorded_by: str = ""
+    recorded_at: datetime = Field(sa_column=_at())
+
+
+class Filing(SQLModel, table=True):
+    """备案 of the published document with the body above (e.g. 市人民政府, 上级司法行政部门)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", unique=True)
+    filed_to: str
+    filed_on: date
+    recorded_by: str = ""
+    recorded_at: datetime = Field(sa_column=_at())

@@ -20,6 +20,7 @@ from storage.repositories.directory import DirectoryRepo
 from storage.repositories.drafts import DraftRepo
 from storage.repositories.links import LinkRepo
 from storage.repositories.outbox import OutboxRepo
+from storage.repositories.process import ProcessRepo
 from storage.repositories.ratelimit import RateLimitRepo
 from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.accounts = AccountRepo(self.session)
         self.rate_limits = RateLimitRepo(self.session)
         self.tracking = TrackingRepo(self.session)
+        self.process = ProcessRepo(self.session)
         return self
 
     def __exit__(

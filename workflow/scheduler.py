@@ -26,10 +26,12 @@ from kernel.clock import Clock
 from kernel.ids import ref
 from states.round import RoundState
 from storage.uow import UowFactory
+from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.schedule_plan import plan_round
 from workflow.services._common import record
 from workflow.services.deadlines import SweepResult, enforce_round, sweep
 from workflow.services.messages import queue_reminders
+from workflow.services.process_reminders import ReminderSettings, queue_process_reminders
 from workflow.services.progress import ProgressSweep, remind_progress, sweep_progress
 from workflow.tracking.schedule import ProgressSettings
 
@@ -42,6 +44,7 @@ class SchedulerSettings:
     resync_interval_seconds: float = 1.0
     relay_interval_seconds: float = 10.0
     reminder_hours: list[float] = field(default_factory=lambda: [24.0, 2.0])
+    process_reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
     @classmethod
     def from_mapping(cls, section: dict) -> SchedulerSettings:  # type: ignore[type-arg]
@@ -50,6 +53,10 @@ class SchedulerSettings:
             resync_interval_seconds=float(section.get("resync_interval_seconds", 1)),
             relay_interval_seconds=float(section.get("relay_interval_seconds", 10)),
             reminder_hours=[float(h) for h in section.get("reminder_offsets_hours", [24, 2])],
+            process_reminders=ReminderSettings(
+                review_hours_before=float(section.get("review_reminder_hours", 24)),
+                filing_days_before=int(section.get("filing_reminder_days", 5)),
+            ),
         )
 
 
@@ -86,8 +93,11 @@ class DeadlineScheduler:
         settings: SchedulerSettings,
         relay: Callable[[], object] | None = None,
         progress: ProgressSettings | None = None,
+        *,
+        rules: DocTypes = SHIPPED_TYPES,
     ) -> None:
         self.uows = uows
+        self.rules = rules
         self.clock = clock
         self.settings = settings
         self.progress = progress or ProgressSettings()
@@ -112,6 +122,13 @@ class DeadlineScheduler:
         if reminded or result.rounds:
             log.info("progress.swept", reminders=reminded, rounds=result.rounds, not_reported=result.not_reported)
         return result
+
+    def run_process_reminders(self) -> int:
+        """The reviewer before a review is due, the office before a 备案 deadline (each once)."""
+        queued = queue_process_reminders(self.uows, self.clock, self.settings.process_reminders, rules=self.rules)
+        if queued:
+            log.info("process_reminders.queued", messages=queued)
+        return queued
 
     def _enforce(self, round_id: int) -> None:
         result = enforce_round(self.uows, self.clock, round_id)
@@ -189,6 +206,13 @@ class DeadlineScheduler:
             replace_existing=True,
         )
         self._scheduler.add_job(
+            self.run_process_reminders,
+            "interval",
+            seconds=self.settings.sweep_interval_seconds,
+            id="process_reminders",
+            replace_existing=True,
+        )
+        self._scheduler.add_job(
             self.resync, "interval", seconds=self.settings.resync_interval_seconds, id="resync", replace_existing=True
         )
         if self.relay is not None:
@@ -209,6 +233,7 @@ class DeadlineScheduler:
             for action in plan_round(deadline, now, self.settings.reminder_hours):
                 if action.kind == "reminder" and action.at <= now:
                     self._remind(round_id or 0, action.offset)
+        self.run_process_reminders()
         if self.relay is not None:
             self.relay()
         return result

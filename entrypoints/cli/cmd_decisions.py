@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
 
+from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.actors import Actor, Role
 from kernel.errors import InvalidInput
+from kernel.timefmt import cn_datetime, iso_beijing
 from states.decision import OUTCOME_LABELS
 from workflow.services.decisions import Decide
 from workflow.services.decisions import decide as decide_service
 from workflow.services.issuance import issue as issue_service
-from workflow.services.review import record_review
+from workflow.services.review import UploadedFile, record_review
 from workflow.services.review import submit_review as submit_service
 
 
@@ -45,12 +50,43 @@ def submit_review(round_id: int = typer.Option(..., "--round")) -> None:
     r = rt()
     with domain_errors(), r.uow() as uow:
         flagged = unapplied_adoptions(uow, round_id)
-        review = submit_service(uow, r.clock, r.actor, round_id)
-    lines = ["已提交合法性审查。", *[f"注意：{f['message']}" for f in flagged]]
+        review = submit_service(uow, r.clock, r.actor, round_id, rules=r.rules)
+    missing = json.loads(review.missing_materials or "[]")
+    lines = ["已提交合法性审查。"]
+    if review.due_at is not None:
+        lines.append(f"审查期限：{cn_datetime(review.due_at)}前。")
+    if review.min_at is not None:
+        lines.append(f"最短审查期限至{cn_datetime(review.min_at)}。")
+    if missing:
+        lines.append("送审材料缺少：" + "、".join(missing) + "（可用 consultflow draft basis 补充制定依据）。")
+    lines += [f"注意：{f['message']}" for f in flagged]
     r.emit(
-        {"round_id": round_id, "review_id": review.id, "state": "legality_review", "warnings": flagged},
+        {
+            "round_id": round_id,
+            "review_id": review.id,
+            "state": "legality_review",
+            "warnings": flagged,
+            "due_at": iso_beijing(review.due_at) if review.due_at else None,
+            "min_at": iso_beijing(review.min_at) if review.min_at else None,
+            "missing_materials": missing,
+        },
         "\n".join(lines),
     )
+
+
+def _checklist(items: list[str]) -> dict[str, tuple[str, str]]:
+    """--check authority=lawful --check content=amend:第三条超出权限 → {point: (answer, note)}."""
+    out: dict[str, tuple[str, str]] = {}
+    for item in items:
+        point, _, rest = item.partition("=")
+        answer, _, note = rest.partition(":")
+        if not point.strip() or not answer.strip():
+            raise InvalidInput(
+                "CHECKLIST_ANSWER_INVALID",
+                f"审查要点“{item}”格式应为 要点=结论[:意见]，如 content=amend:第三条需修改。",
+            )
+        out[point.strip()] = (answer.strip(), note.strip())
+    return out
 
 
 def review(
@@ -59,6 +95,9 @@ def review(
     return_: bool = typer.Option(False, "--return"),
     reviewer: str = typer.Option(..., "--reviewer"),
     opinion: str = typer.Option("", "--opinion"),
+    check: list[str] = typer.Option([], "--check", help="逐项审查结论：要点=lawful|amend|unlawful[:意见]"),
+    changes: str = typer.Option("", "--changes", help="退回时需修改的内容，每行一项"),
+    opinion_file: Path | None = typer.Option(None, "--opinion-file", help="审查意见书（PDF 或 DOCX）"),
 ) -> None:
     """登记合法性审查结果：通过或退回。"""
     r = rt()
@@ -66,11 +105,25 @@ def review(
         if approve == return_:
             raise InvalidInput("REVIEW_OUTCOME_REQUIRED", "请指定 --approve 或 --return 之一。")
         actor = Actor(reviewer, Role.reviewer)
+        upload = UploadedFile(opinion_file.name, read_file(opinion_file)) if opinion_file else None
         with r.uow() as uow:
-            row = record_review(uow, r.clock, actor, round_id, approve=approve, reviewer=reviewer, opinion=opinion)
+            row = record_review(
+                uow,
+                r.clock,
+                actor,
+                round_id,
+                approve=approve,
+                reviewer=reviewer,
+                opinion=opinion,
+                checklist=_checklist(check),
+                changes=changes,
+                document=upload,
+                rules=r.rules,
+            )
+    to_change = row.changes.splitlines()
     r.emit(
-        {"round_id": round_id, "review_id": row.id, "result": row.state},
-        "合法性审查：" + ("通过。" if approve else "退回修改。"),
+        {"round_id": round_id, "review_id": row.id, "result": row.state, "changes": to_change},
+        "合法性审查：" + ("通过。" if approve else "退回修改。") + "".join(f"\n  需修改：{c}" for c in to_change),
     )
 
 
@@ -81,7 +134,7 @@ def issue(
     """印发。"""
     r = rt()
     with domain_errors(), r.uow() as uow:
-        draft = issue_service(uow, r.clock, r.actor, round_id, doc_number)
+        draft = issue_service(uow, r.clock, r.actor, round_id, doc_number, rules=r.rules)
     r.emit(
         {"round_id": round_id, "draft_id": draft.id, "doc_number": draft.issued_doc_number, "state": draft.state},
         f"已印发：{draft.issued_doc_number}",

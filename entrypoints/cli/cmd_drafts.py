@@ -8,7 +8,7 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.drafts import import_draft_file, revise_draft_file
+from workflow.services.drafts import import_draft_file, revise_draft_file, set_doc_type, set_legal_basis
 
 app = typer.Typer(help="文稿", no_args_is_help=True)
 
@@ -19,6 +19,8 @@ def import_(
     title: str = typer.Option(..., "--title", help="文稿标题"),
     issuer: str = typer.Option(..., "--issuer", help="发文机关"),
     stage: str = typer.Option("proposed", "--stage", help="proposed|discussion|for_review|final"),
+    doc_type: str = typer.Option("general", "--type", help="文件类型（consultflow doc-types list）"),
+    legal_basis: str = typer.Option("", "--legal-basis", help="制定依据，每行一项"),
 ) -> None:
     """导入文稿及其重点任务分工表。"""
     r = rt()
@@ -35,11 +37,43 @@ def import_(
                 issuer=issuer,
                 office_id=office_id,
                 stage=stage,
+                doc_type=doc_type,
+                legal_basis=legal_basis,
+                rules=r.rules,
             )
+    label = r.rules.get(doc_type).label
     r.emit(
-        {"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks},
-        f"文稿已导入：编号 {result.draft_id}，第 {result.version} 稿，重点任务 {result.tasks} 项。",
+        {"draft_id": result.draft_id, "version": result.version, "tasks": result.tasks, "doc_type": doc_type},
+        f"文稿已导入：编号 {result.draft_id}，第 {result.version} 稿，重点任务 {result.tasks} 项，文件类型：{label}。",
     )
+
+
+@app.command("type")
+def type_(
+    draft: int = typer.Option(..., "--draft", help="文稿编号"),
+    doc_type: str = typer.Option(..., "--type", help="文件类型（consultflow doc-types list）"),
+) -> None:
+    """更改文稿的文件类型（发起征求意见前）。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        row = set_doc_type(uow, r.clock, r.actor, draft, doc_type, rules=r.rules)
+    r.emit(
+        {"draft_id": draft, "doc_type": row.doc_type},
+        f"文稿 {draft} 的文件类型已改为：{r.rules.get(row.doc_type).label}。",
+    )
+
+
+@app.command("basis")
+def basis(
+    draft: int = typer.Option(..., "--draft", help="文稿编号"),
+    text: str = typer.Option(..., "--text", help="制定依据，每行一项（法律、法规、规章和政策文件）"),
+) -> None:
+    """填写制定依据（送审材料之一）。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        row = set_legal_basis(uow, r.clock, r.actor, draft, text)
+    items = row.legal_basis.splitlines()
+    r.emit({"draft_id": draft, "legal_basis": items}, f"文稿 {draft} 的制定依据已登记，共 {len(items)} 项。")
 
 
 @app.command("revise")

@@ -50,7 +50,7 @@ def report(
             if round_id is None:
                 raise InvalidInput("ROUND_REQUIRED", "请用 --round 指定征求意见轮次。")
             with r.uow() as uow:
-                rendered = render_report(uow, round_id, kind, fmt, unit=unit)
+                rendered = render_report(uow, round_id, kind, fmt, unit=unit, rules=r.rules)
     if output is not None:
         output.write_bytes(rendered.data)
         r.emit(

@@ -42,6 +42,8 @@ def start(
     phone: str = typer.Option(..., "--phone"),
     letter_date: str | None = typer.Option(None, "--letter-date", help="成文日期 YYYY-MM-DD"),
     basis: str = typer.Option("", "--basis", help="起草依据"),
+    scope: str = typer.Option("internal", "--scope", help="internal（征求有关单位意见）| public（向社会公开征求意见）"),
+    shorten_reason: str = typer.Option("", "--shorten-reason", help="期限短于该类文件最短期限时的理由"),
 ) -> None:
     """发起一轮征求意见。"""
     r = rt()
@@ -63,15 +65,17 @@ def start(
             letter_date=date.fromisoformat(letter_date) if letter_date else None,
             basis=basis,
             deadline_warning=warning,
+            scope=scope,
+            shorten_reason=shorten_reason,
         )
         with r.uow() as uow:
-            result = start_round(uow, r.clock, r.actor, cmd, secret=r.settings.secret_key)
+            result = start_round(uow, r.clock, r.actor, cmd, secret=r.settings.secret_key, rules=r.rules)
     data = {
         "round_id": result.round_id,
         "deadline": iso_beijing(result.deadline),
         "recipients": result.recipients,
         "without_address": result.without_address,
-        "warnings": [warning] if warning else [],
+        "warnings": ([warning] if warning else []) + result.warnings,
     }
     lines = [
         f"已发起征求意见：轮次 {result.round_id}，截止 {iso_beijing(result.deadline)}，"
@@ -81,6 +85,7 @@ def start(
         lines.append("提醒：以下单位未登记邮箱或 webhook，需线下送达：" + "、".join(result.without_address))
     if warning:
         lines.append("注意：" + warning)
+    lines += ["提示：" + w for w in result.warnings]
     r.emit(data, "\n".join(lines))
 
 

@@ -43,6 +43,7 @@ def _scheduler() -> DeadlineScheduler:
         SchedulerSettings.from_mapping(r.settings.section("scheduler")),
         relay=_relay_fn(),
         progress=ProgressSettings.from_mapping(r.settings.section("progress")),
+        rules=r.rules,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from entrypoints.cli import (
     cmd_decisions,
     cmd_drafts,
+    cmd_process,
     cmd_progress,
     cmd_reports,
     cmd_rounds,
@@ -47,6 +48,11 @@ app.command("report")(cmd_reports.report)
 app.add_typer(cmd_reports.audit_app, name="audit")
 app.add_typer(cmd_tasks.app, name="tasks")
 app.add_typer(cmd_progress.app, name="progress")
+app.add_typer(cmd_process.doc_types_app, name="doc-types")
+app.command("deliberate")(cmd_process.deliberate)
+app.command("publish")(cmd_process.publish)
+app.command("file")(cmd_process.file_)
+app.add_typer(cmd_process.archive_app, name="archive")
 
 
 def _register_optional() -> None:

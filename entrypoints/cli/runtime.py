@@ -21,6 +21,7 @@ from storage.db import make_engine, unavailable
 from storage.migrate import is_initialised
 from storage.uow import UnitOfWork, UowFactory, uow_factory
 from workflow.config import Settings, load_settings
+from workflow.doc_types import DocTypes
 from workflow.logging import configure_logging
 from workflow.services.checkpoints import load_publisher
 
@@ -36,6 +37,11 @@ class Runtime:
         settings = load_settings(self.config_path)
         configure_logging(settings.log_format, settings.log_level)
         return settings
+
+    @cached_property
+    def rules(self) -> DocTypes:
+        """The office's document types: ``[doc_types]`` over the shipped defaults."""
+        return DocTypes.from_settings(self.settings)
 
     @cached_property
     def engine(self) -> Engine:

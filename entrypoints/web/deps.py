@@ -18,6 +18,7 @@ from kernel.clock import Clock
 from kernel.errors import AuthRequired, Forbidden
 from storage.uow import UnitOfWork
 from workflow.config import Settings
+from workflow.doc_types import DocTypes
 from workflow.services.accounts import CurrentUser, current_user
 from workflow.services.link_replies import LinkVisit
 from workflow.services.login_limits import LoginAttempt
@@ -47,6 +48,14 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（正整数）")]
 UowDep = Annotated[UnitOfWork, Depends(request_uow)]
 ClockDep = Annotated[Clock, Depends(clock_of)]
 SettingsDep = Annotated[Settings, Depends(settings_of)]
+
+
+def rules_of(settings: SettingsDep) -> DocTypes:
+    """The office's document types (``[doc_types]`` over the shipped defaults)."""
+    return DocTypes.from_settings(settings)
+
+
+RulesDep = Annotated[DocTypes, Depends(rules_of)]
 
 
 def office_id_of(settings: Settings, uow: UnitOfWork) -> int:

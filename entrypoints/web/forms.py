@@ -14,6 +14,7 @@ from entrypoints.web.deps import MAX_ID
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, PayloadTooLarge
 from storage.uow import UnitOfWork
+from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
 from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.units_file import UnitRecord, parse_units_file
 from workflow.services.accounts import CurrentUser
@@ -74,14 +75,34 @@ def comment_rows(targets: list[str], texts: list[str], bases: list[str], reasons
 
 
 async def store_uploaded_draft(
-    uow: UnitOfWork, clock: Clock, office_id: int, user: CurrentUser, upload: UploadFile, *, title: str, issuer: str
+    uow: UnitOfWork,
+    clock: Clock,
+    office_id: int,
+    user: CurrentUser,
+    upload: UploadFile,
+    *,
+    title: str,
+    issuer: str,
+    doc_type: str = DEFAULT_TYPE,
+    legal_basis: str = "",
+    rules: DocTypes = SHIPPED_TYPES,
 ) -> DraftStored:
     """Upload → parse (off the event loop) → new draft; shared by the page and the API."""
     data = await read_upload(upload, DRAFT_SUFFIXES) or b""
     filename = upload.filename or "draft.txt"
     parsed = await run_in_threadpool(parse_draft_file, filename, data)
     return import_draft(
-        uow, clock, user.actor, parsed, filename=filename, title=title, issuer=issuer, office_id=office_id or None
+        uow,
+        clock,
+        user.actor,
+        parsed,
+        filename=filename,
+        title=title,
+        issuer=issuer,
+        office_id=office_id or None,
+        doc_type=doc_type or DEFAULT_TYPE,
+        legal_basis=legal_basis,
+        rules=rules,
     )
 
 

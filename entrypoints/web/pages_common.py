@@ -21,6 +21,11 @@ NOTICES = {
     "draft_uploaded": "文稿已导入，请核对下方重点任务分工。",
     "link_revoked": "原回复链接已撤销，新的链接已随通知重新发送。",
     "withdrawn": "文稿已撤回。",
+    "deliberated": "集体讨论情况已登记。",
+    "published": "公开发布情况已登记。",
+    "filed": "备案情况已登记。",
+    "typed": "文件类型已更改。",
+    "basis_saved": "制定依据已保存。",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, Id, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, RulesDep, Staff, StaffWrite, UowDep
 from entrypoints.web.forms import form_id
 from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput
@@ -43,6 +43,6 @@ async def bulk_decide(request: Request, round_id: Id, user: StaffWrite, uow: Uow
 
 
 @router.post("/rounds/{round_id}/submit-review")
-def to_review(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Response:
-    submit_review(uow, clock, user.actor, round_id)
+def to_review(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep) -> Response:
+    submit_review(uow, clock, user.actor, round_id, rules=rules)
     return back(f"/rounds/{round_id}", "submitted")

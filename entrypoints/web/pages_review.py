@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, SettingsDep, UowDep
+from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
 from storage.uow import UnitOfWork
 from workflow.config import Settings
+from workflow.doc_types import DocTypes
 from workflow.reports import official
 from workflow.services.accounts import CurrentUser
 from workflow.services.audit import export_events, verify
 from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
+from workflow.services.process_view import process_status
 from workflow.services.queries import round_status
-from workflow.services.review import record_review
+from workflow.services.review import UploadedFile, record_review
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,8 +54,10 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 
 
 @router.get("/review/rounds/{round_id}")
-def review_page(request: Request, round_id: Id, user: Reviewer, uow: UowDep, settings: SettingsDep) -> Response:
-    return _page(request, round_id, user, uow, settings, None)
+def review_page(
+    request: Request, round_id: Id, user: Reviewer, uow: UowDep, settings: SettingsDep, rules: RulesDep
+) -> Response:
+    return _page(request, round_id, user, uow, settings, rules, None)
 
 
 @router.post("/review/rounds/{round_id}/checkpoint")
@@ -62,12 +67,13 @@ async def review_checkpoint(
     user: ReviewerWrite,
     uow: UowDep,
     settings: SettingsDep,
+    rules: RulesDep,
     checkpoint: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """The reviewer proves the database against a checkpoint file they kept (or were sent)."""
     data = await read_upload(checkpoint, (".json", ".jsonl"))
     report = verify_text(uow, settings, data or b"", (checkpoint.filename or "") if checkpoint else "")
-    return _page(request, round_id, user, uow, settings, report)
+    return _page(request, round_id, user, uow, settings, rules, report)
 
 
 def _page(
@@ -76,13 +82,14 @@ def _page(
     user: CurrentUser,
     uow: UnitOfWork,
     settings: Settings,
+    rules: DocTypes,
     uploaded: CheckpointReport | None,
 ) -> Response:
     status = round_status(uow, round_id)
     verdict = verify(uow)
     stored = verify_stored(uow, settings)
     events = export_events(uow, round_id)
-    package = body_of(render_html(official.build(uow, round_id, "review-package")))
+    package = body_of(render_html(official.build(uow, round_id, "review-package", None, rules)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
         request.query_params.get("ok", "")
@@ -100,21 +107,38 @@ def _page(
             "package_html": package,
             "pending": pending,
             "notice": notice,
+            "process": process_status(uow, round_id, rules),
         },
     )
 
 
 @router.post("/review/rounds/{round_id}")
-def review_submit(
-    round_id: Id,
-    user: ReviewerWrite,
-    uow: UowDep,
-    clock: ClockDep,
-    result: Annotated[str, Form()],
-    opinion: Annotated[str, Form()] = "",
+async def review_submit(
+    request: Request, round_id: Id, user: ReviewerWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
 ) -> Response:
-    approve = result == "approve"
+    form = await request.form()
+    text = {k: v for k, v in form.items() if isinstance(v, str)}
+    # The checklist: check_<point> = lawful|amend|unlawful and note_<point>; none answered: a free opinion only.
+    checklist = {
+        k.removeprefix("check_"): (v, text.get("note_" + k.removeprefix("check_"), ""))
+        for k, v in text.items()
+        if k.startswith("check_") and v
+    }
+    upload = form.get("opinion_file")
+    document = None
+    if isinstance(upload, StarletteUploadFile) and upload.filename:
+        document = UploadedFile(upload.filename, await read_upload(upload, (".pdf", ".docx")) or b"")
     review = record_review(
-        uow, clock, user.actor, round_id, approve=approve, reviewer=user.display_name, opinion=opinion
+        uow,
+        clock,
+        user.actor,
+        round_id,
+        approve=text.get("result") == "approve",
+        reviewer=user.display_name,
+        opinion=text.get("opinion", ""),
+        checklist=checklist,
+        changes=text.get("changes", ""),
+        document=document,
+        rules=rules,
     )
     return RedirectResponse(f"/review/rounds/{round_id}?ok={review.state}", status_code=303)

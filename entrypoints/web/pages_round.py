@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep
 from entrypoints.web.forms import form_comment_rows, parsed_reply_form, store_uploaded_revision
 from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput, NotFound
@@ -19,6 +19,7 @@ from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
 from workflow.services.links import revoke_link
+from workflow.services.process_view import process_status
 from workflow.services.queries import round_status
 from workflow.services.recipients import recipient_in_round
 from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply
@@ -38,6 +39,7 @@ def round_page(
     uow: UowDep,
     clock: ClockDep,
     settings: SettingsDep,
+    rules: RulesDep,
     tab: str = "overview",
 ) -> Response:
     status = round_status(uow, round_id)
@@ -62,6 +64,8 @@ def round_page(
         warning="以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable) if undeliverable else None,
         flagged=unapplied_adoptions(uow, round_id),
         now_local=to_beijing(clock.now()).strftime("%Y-%m-%dT%H:%M"),
+        process=process_status(uow, round_id, rules),
+        doc_types=rules.all(),
     )
 
 
@@ -158,7 +162,7 @@ def withdraw_page(
 
 @router.post("/rounds/{round_id}/issue")
 def issue_page(
-    round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, doc_number: Annotated[str, Form()]
+    round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep, doc_number: Annotated[str, Form()]
 ) -> Response:
-    issue(uow, clock, user.actor, round_id, doc_number)
+    issue(uow, clock, user.actor, round_id, doc_number, rules=rules)
     return back(f"/rounds/{round_id}", "issued")

@@ -10,7 +10,17 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import MAX_ID, AnyUser, ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import (
+    MAX_ID,
+    AnyUser,
+    ClockDep,
+    RulesDep,
+    SettingsDep,
+    Staff,
+    StaffWrite,
+    UowDep,
+    office_id_of,
+)
 from entrypoints.web.forms import form_id, store_uploaded_draft
 from entrypoints.web.pages_common import back, page
 from kernel.clock import Clock
@@ -41,6 +51,7 @@ def new_round(
     user: Staff,
     uow: UowDep,
     clock: ClockDep,
+    rules: RulesDep,
     draft: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
@@ -59,6 +70,8 @@ def new_round(
         units=list(uow.directory.units()),
         requirements=DEFAULT_REQUIREMENTS,
         today=to_beijing(clock.now()).date(),
+        doc_types=rules.all(),
+        chosen_type=rules.get(chosen.doc_type) if chosen is not None else None,
     )
 
 
@@ -71,8 +84,12 @@ async def upload_draft(
     title: Annotated[str, Form()],
     issuer: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
+    rules: RulesDep,
+    doc_type: Annotated[str, Form()] = "general",
 ) -> Response:
-    stored = await store_uploaded_draft(uow, clock, office_id_of(settings, uow), user, file, title=title, issuer=issuer)
+    stored = await store_uploaded_draft(
+        uow, clock, office_id_of(settings, uow), user, file, title=title, issuer=issuer, doc_type=doc_type, rules=rules
+    )
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
 
@@ -97,6 +114,8 @@ def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: 
         basis=_text(form, "basis"),
         requirements=_text(form, "requirements") or DEFAULT_REQUIREMENTS,
         deadline_warning=deadline.warning,
+        scope=_text(form, "scope", strip=True) or "internal",
+        shorten_reason=_text(form, "shorten_reason", strip=True),
     )
 
 
@@ -127,16 +146,17 @@ async def preview_letter(
         basis=cmd.basis,
         requirements=cmd.requirements,
         categories=categories or {"member_unit"},
+        shorten_reason=cmd.shorten_reason,
     )
     return Response(render_html(doc), media_type="text/html; charset=utf-8")
 
 
 @router.post("/rounds")
 async def create_round(
-    request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep, rules: RulesDep
 ) -> Response:
     cmd = _start_command(await request.form(), clock, settings, office_id_of(settings, uow))
-    started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key)
+    started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key, rules=rules)
     url = f"/rounds/{started.round_id}"
     if started.without_address:
         return RedirectResponse(f"{url}?ok=round_started&warn=no_address", status_code=303)

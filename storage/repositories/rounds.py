@@ -198,6 +198,18 @@ class RoundRepo:
         pending = LegalityReview.state == ReviewState.pending
         return set(self.session.exec(select(LegalityReview.round_id).where(pending)).all())
 
+    def pending_reviews_due(self, before: datetime) -> Sequence[LegalityReview]:
+        """Pending reviews whose due date is at or before ``before`` (for the reviewer's reminder)."""
+        return self.session.exec(
+            select(LegalityReview)
+            .where(
+                LegalityReview.state == ReviewState.pending,
+                LegalityReview.due_at.is_not(None),  # type: ignore[union-attr]
+                LegalityReview.due_at <= before,  # type: ignore[operator]
+            )
+            .order_by(LegalityReview.id)  # type: ignore[arg-type]
+        ).all()
+
     def pending_review(self, round_id: int) -> LegalityReview | None:
         return self.session.exec(
             select(LegalityReview).where(

@@ -14,6 +14,7 @@ FILES = {
     ("get", "/api/v1/attachments/{attachment_id}"),
     ("get", "/api/v1/units/export"),
     ("get", "/api/v1/tasks/documents/{kind}"),
+    ("post", "/api/v1/rounds/{round_id}/archive"),  # the archive ZIP (manifest.json inside)
 }
 
 

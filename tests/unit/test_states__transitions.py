@@ -24,6 +24,9 @@ DRAFT_OK = DraftContext(
     reasons_missing=0,
     has_closed_round=True,
     review_approved=True,
+    review_required=False,  # so the issue of a type without legality review (内部工作方案) is in the table
+    deliberation_required=True,
+    deliberated=True,
 )
 DRAFT_OK_FUTURE = DraftContext(
     now=NOW, deadline=NOW + timedelta(days=1), recipient_count=3, has_closed_round=True, review_approved=True
@@ -40,6 +43,7 @@ DRAFT_ALLOWED = {
     ("drafting", "revise"): "drafting",
     ("deciding", "revise"): "deciding",
     ("approved", "issue"): "issued",
+    ("deciding", "issue"): "issued",  # a type that needs no legality review (内部工作方案)
     **{
         (s, "withdraw"): "withdrawn"
         for s in ("drafting", "soliciting", "deciding", "legality_review", "approved", "returned")

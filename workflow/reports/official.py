@@ -20,7 +20,9 @@ from states.recipient import RECIPIENT_MACHINE, RecipientState
 from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER
+from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
+from workflow.reports.process_docs import checklist_blocks, departure_blocks, disagreement_blocks, review_facts_blocks
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import export_events, verify
 from workflow.services.decisions import decision_text
@@ -74,6 +76,15 @@ ACTION_LABELS = {
     "progress.closed": "月度进展报送截止",
     "progress.reminders_queued": "发送进展报送提醒",
     "evidence.stored": "上传佐证材料",
+    "draft.type_changed": "更改文件类型",
+    "draft.legal_basis_set": "填写制定依据",
+    "rule.departed": "偏离规定（已说明理由）",
+    "review.reminder_queued": "发送审查期限提醒",
+    "deliberation.recorded": "登记集体讨论",
+    "document.published": "登记公开发布",
+    "document.filed": "登记备案",
+    "filing.reminder_queued": "发送备案提醒",
+    "round.archived": "生成归档包",
 }
 ROLE_LABELS = {"staff": "工作人员", "reviewer": "审查人员", "admin": "管理员", "unit": "回复单位", "system": "系统"}
 
@@ -131,8 +142,10 @@ def letter_document(
     basis: str,
     requirements: str,
     categories: set[str],
+    shorten_reason: str = "",
 ) -> OfficialDocument:
-    """The 征求意见函; also used to preview a letter before the round exists."""
+    """The 征求意见函; also used to preview a letter before the round exists. A period shorter than the
+    type's minimum says why (《重大行政决策程序暂行条例》第十五条: 应当予以说明)."""
     addressee = "，".join(ADDRESSEES[k] for k in CATEGORY_ORDER if k in categories) + "："
     short = office_short or office_name
     blocks = [
@@ -141,7 +154,12 @@ def letter_document(
             f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"
         ),
         Paragraph(
-            f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
+            (
+                f"因{shorten_reason.rstrip('。；，')}，征求意见期限为{_period_days(letter_date, deadline)}日。"
+                if shorten_reason
+                else ""
+            )
+            + f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
             "逾期未回复视为无意见。"
         ),
         Paragraph(f"联系人：{contact}，电话：{phone}"),
@@ -163,6 +181,11 @@ def letter_document(
     )
 
 
+def _period_days(letter_date: Any, deadline: Any) -> int:
+    """Calendar days from the letter's date to the deadline's day (Beijing)."""
+    return max(0, (to_beijing(deadline).date() - letter_date).days)
+
+
 def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     c = _context(uow, round_id)
     rnd, office = c["round"], c["office"]
@@ -178,6 +201,7 @@ def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         basis=rnd.basis,
         requirements=rnd.requirements,
         categories={u.category for _, u in c["recipients"]},
+        shorten_reason=rnd.shorten_reason,
     )
 
 
@@ -316,6 +340,7 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
             f"部分采纳{o['partly']}条，不予采纳{o['rejected']}条。"
         ),
+        *disagreement_blocks(uow, round_id, "第四部分：重大分歧意见及处理情况"),
     ]
     return OfficialDocument(
         title=f"关于《{draft.title}》的起草说明", blocks=tuple(blocks), signature=office.name, kind_label="起草说明"
@@ -355,14 +380,20 @@ def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
     ]
 
 
-def review_package(uow: UnitOfWork, round_id: int) -> OfficialDocument:
+def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> OfficialDocument:
     c = _context(uow, round_id)
     draft, rnd = c["draft"], c["round"]
+    doc_type = rules.get(draft.doc_type)
+    reviews = uow.rounds.reviews(round_id)
+    review = reviews[-1] if reviews else None
     current = uow.drafts.version(draft.id or 0, draft.current_version)
     body = json.loads(current.body) if current else []
     flagged = unapplied_adoptions(uow, round_id)
     blocks: list[Any] = [
         Paragraph(f"送审文稿：《{draft.title}》第{draft.current_version}稿；征求意见：{rnd.doc_number}。"),
+        *review_facts_blocks(draft, doc_type, rnd.scope, review),
+        *departure_blocks(uow, round_id),
+        *(checklist_blocks(review) if review is not None else []),
         AttachmentHeading("材料一", f"{draft.title}（送审稿）"),
         *[Paragraph(p) for p in body],
     ]
@@ -377,6 +408,9 @@ def review_package(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         *letter_doc.blocks,
     ]
     blocks += [AttachmentHeading("材料四", "征求意见过程记录"), *audit_summary(uow, round_id)]
+    if "explanation" in doc_type.materials:
+        note = explanation(uow, round_id)
+        blocks += [AttachmentHeading("材料五", note.title), *note.blocks]
     if flagged:
         blocks += [Heading("需核对事项", 2), *[Paragraph(f["message"]) for f in flagged]]
     return OfficialDocument(
@@ -440,13 +474,15 @@ def to_beijing_text(iso: str) -> str:
     return to_beijing(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def build(uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None) -> OfficialDocument:
+def build(
+    uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
+) -> OfficialDocument:
     builders = {
         "letter": lambda: letter(uow, round_id),
         "reply-form": lambda: reply_form(uow, round_id, unit),
         "adoption": lambda: adoption(uow, round_id),
         "explanation": lambda: explanation(uow, round_id),
-        "review-package": lambda: review_package(uow, round_id),
+        "review-package": lambda: review_package(uow, round_id, rules),
         "audit": lambda: audit_report(uow, round_id),
     }
     if kind not in builders:

@@ -16,6 +16,7 @@ from documents.model import OfficialDocument
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
 from storage.uow import UnitOfWork
+from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports import official, tracking
 from workflow.reports.adoption import adoption_table
 from workflow.services.audit import events_csv, export_events, verify
@@ -71,7 +72,9 @@ def render_tracking(
     return _one(tracking.summary_document(uow, clock, office_id, month), fmt)
 
 
-def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None) -> Rendered:
+def render_report(
+    uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
+) -> Rendered:
     if fmt == "csv" and kind == "audit":
         # With a BOM, so Excel and WPS open the Chinese text correctly; the hashes let anyone re-verify.
         return Rendered(events_csv(export_events(uow, round_id)).encode("utf-8-sig"), "csv", filename="审计记录.csv")
@@ -91,7 +94,7 @@ def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: 
                     "events": export_events(uow, round_id),
                 }
             )
-        return _json(_document_json(official.build(uow, round_id, kind, unit)))
+        return _json(_document_json(official.build(uow, round_id, kind, unit, rules)))
     if kind == "reply-form" and unit is None:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -99,7 +102,7 @@ def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: 
                 one = _one(official.reply_form(uow, round_id, u.name), fmt)
                 archive.writestr(f"回复表-{zip_entry_name(u.name)}.{one.format}", one.data)
         return Rendered(buf.getvalue(), "zip", binary=True, filename="回复表.zip")
-    return _one(official.build(uow, round_id, kind, unit), fmt)
+    return _one(official.build(uow, round_id, kind, unit, rules), fmt)
 
 
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')

@@ -9,12 +9,13 @@ from typing import Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
-from kernel.errors import InvalidInput
+from kernel.errors import Conflict, InvalidInput
 from kernel.ids import ref
 from kernel.text import check_text, check_texts
-from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
+from states.draft import DRAFT_MACHINE, DraftContext, DraftStage, DraftState
 from storage.models import Draft, DraftVersion, Task, TaskItem
 from storage.uow import UnitOfWork
+from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
 from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.draft_model import ParsedDraft
 from workflow.services._common import change_state, load_draft, record
@@ -96,8 +97,11 @@ def import_draft(
     filename: str,
     office_id: int | None = None,
     stage: str = DraftStage.proposed,
+    doc_type: str = DEFAULT_TYPE,
+    legal_basis: str = "",
+    rules: DocTypes = SHIPPED_TYPES,
 ) -> DraftStored:
-    """Store a new draft at version 1 in the drafting state."""
+    """Store a new draft at version 1 in the drafting state, as a document of type ``doc_type``."""
     check_texts({"文稿标题": title, "发文机关": issuer, "文件名": filename})
     check_parsed(parsed)
     if not title.strip():
@@ -106,6 +110,7 @@ def import_draft(
         raise InvalidInput("DRAFT_ISSUER_REQUIRED", "请填写发文机关。")
     if not parsed.tasks:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
+    kind = rules.get(doc_type)
     now = clock.now()
     draft = Draft(
         office_id=office_id,
@@ -113,6 +118,8 @@ def import_draft(
         issuer=issuer.strip(),
         state=DRAFT_MACHINE.initial,
         current_version=1,
+        doc_type=kind.key,
+        legal_basis=legal_basis.strip(),
         created_at=now,
     )
     uow.drafts.add(draft)
@@ -129,9 +136,38 @@ def import_draft(
         version=1,
         tasks=len(parsed.tasks),
         source=filename,
+        doc_type=kind.key,
     )
     uow.commit()
     return DraftStored(draft.id or 0, 1, len(parsed.tasks))
+
+
+def set_doc_type(
+    uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, doc_type: str, *, rules: DocTypes = SHIPPED_TYPES
+) -> Draft:
+    """Change a draft's type; only until its first round starts (the round was opened under the type's rules)."""
+    kind = rules.get(doc_type)
+    draft = load_draft(uow, draft_id, for_update=True)
+    if uow.rounds.for_draft(draft_id):
+        raise Conflict("DOC_TYPE_LOCKED", "该文稿已发起征求意见，文件类型不能再更改。", draft_id=draft_id)
+    old = draft.doc_type
+    draft.doc_type = kind.key
+    uow.drafts.add(draft)
+    record(uow, actor, clock.now(), "draft.type_changed", ref("draft", draft_id), old_type=old, new_type=kind.key)
+    uow.commit()
+    return draft
+
+
+def set_legal_basis(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, text: str) -> Draft:
+    """制定依据 (one law, regulation or policy per line), part of the 送审材料; changeable until issue."""
+    draft = load_draft(uow, draft_id, for_update=True)
+    if draft.state in (DraftState.issued, DraftState.withdrawn):
+        raise Conflict("DRAFT_CLOSED", "文稿已印发或撤回，不能再修改制定依据。", draft_id=draft_id)
+    draft.legal_basis = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    uow.drafts.add(draft)
+    record(uow, actor, clock.now(), "draft.legal_basis_set", ref("draft", draft_id), legal_basis=draft.legal_basis)
+    uow.commit()
+    return draft
 
 
 def revise_draft(

@@ -223,7 +223,9 @@ def queue_deadline_passed(uow: UnitOfWork, deemed: Sequence[tuple[int, int, int]
     return uow.outbox.enqueue_rows(rows, now)
 
 
-def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_reviewer: bool) -> list[dict[str, Any]]:
+def _office_row(
+    uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_reviewer: bool, **extra: Any
+) -> list[dict[str, Any]]:
     rnd = uow.rounds.get(round_id)
     office = uow.directory.office(rnd.office_id) if rnd else None
     if office is None:
@@ -235,7 +237,7 @@ def _office_row(uow: UnitOfWork, kind: str, round_id: int, review_id: int, to_re
             address, unit_id = unit.email or unit.webhook, unit.id  # type: ignore[attr-defined]
         except DomainError:
             address = ""
-    context = {"round_id": round_id, "review_id": review_id}
+    context = {"round_id": round_id, "review_id": review_id, **extra}
     key = message_key(kind, round_id, review_id, address or "none")
     return [
         outbox_row(
@@ -268,3 +270,20 @@ def queue_review_result(uow: UnitOfWork, round_id: int, review_id: int) -> int:
     if uow.importing:
         return 0
     return uow.outbox.enqueue(_office_row(uow, "review_result", round_id, review_id, to_reviewer=False))
+
+
+def queue_review_due_reminder(uow: UnitOfWork, round_id: int, review_id: int, rule: str) -> int:
+    """To the reviewer, once per review (the key carries the review), before the review's due date;
+    ``rule`` (the period's source) is frozen into the message."""
+    if uow.importing:
+        return 0
+    return uow.outbox.enqueue(_office_row(uow, "review_due_reminder", round_id, review_id, to_reviewer=True, rule=rule))
+
+
+def queue_filing_reminder(uow: UnitOfWork, round_id: int, publication_id: int, rule: str) -> int:
+    """To the office, once per publication, before the 备案 deadline."""
+    if uow.importing:
+        return 0
+    return uow.outbox.enqueue(
+        _office_row(uow, "filing_reminder", round_id, publication_id, to_reviewer=False, rule=rule)
+    )

@@ -18,7 +18,9 @@ from storage.models import Round, Unit
 from storage.uow import UnitOfWork
 from workflow.categories import parse_category
 from workflow.doc_number import parse_doc_number
+from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.services._common import change_state, load_draft, load_round, record
+from workflow.services.departures import check_period, check_scope, record_departure, require_reason_for_short_period
 from workflow.services.messages import queue_for_round
 from workflow.unit_names import resolve_unit, resolve_units
 
@@ -41,6 +43,8 @@ class StartRound:
     basis: str = ""
     requirements: str = DEFAULT_REQUIREMENTS
     deadline_warning: str = ""
+    scope: str = "internal"  # internal | public: the type's minimum period is for public consultation
+    shorten_reason: str = ""  # required when the period is shorter than the type's minimum
 
     def __post_init__(self) -> None:
         check_texts(
@@ -63,6 +67,7 @@ class RoundStarted:
     deadline: datetime
     recipients: list[str] = field(default_factory=list)
     without_address: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # rules of the document type worth knowing
 
 
 def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]:
@@ -99,11 +104,14 @@ def _resolve_active(uow: UnitOfWork, names: Sequence[str], active: list[Unit]) -
         ) from None
 
 
-def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *, secret: str) -> RoundStarted:
+def start_round(
+    uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *, secret: str, rules: DocTypes = SHIPPED_TYPES
+) -> RoundStarted:
     """Open a round on the draft's current version: recipients pending, draft soliciting.
 
     ``secret`` (the server's link key) mints each unit's reply link in this transaction, so composing a
-    notice later only reads it.
+    notice later only reads it. ``rules`` are the office's document types: a public consultation shorter
+    than the draft's type allows is refused without ``shorten_reason`` (``PERIOD_TOO_SHORT``).
     """
     if not (cmd.all_units or cmd.categories or cmd.unit_names):
         raise InvalidInput("RECIPIENTS_REQUIRED", "请指定征求对象：全部单位、单位类别或单位名称。")
@@ -116,8 +124,12 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *,
         raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
     if uow.rounds.by_doc_number(cmd.office_id, str(number)) is not None:
         raise Conflict("DOC_NUMBER_DUPLICATE", f"发文字号“{number}”已被使用。", doc_number=str(number))
+    scope = check_scope(cmd.scope)
     picked = _pick_units(uow, cmd)
     letter_date = cmd.letter_date or to_beijing(now).date()
+    doc_type = rules.get(draft.doc_type)
+    period = check_period(doc_type, scope, max(letter_date, to_beijing(now).date()), cmd.deadline, rules)
+    reason = require_reason_for_short_period(period, cmd.shorten_reason)
     row = Round(
         draft_id=draft.id or 0,
         version=draft.current_version,
@@ -131,6 +143,8 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *,
         phone=cmd.phone.strip(),
         basis=cmd.basis,
         requirements=cmd.requirements,
+        scope=scope,
+        shorten_reason=reason if period.applies and period.short else "",
         state=ROUND_MACHINE.initial,
         created_at=now,
     )
@@ -155,7 +169,11 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *,
         recipients=names,
         contact=row.contact,
         phone=row.phone,
+        doc_type=doc_type.key,
+        scope=scope,
     )
+    if row.shorten_reason:
+        record_departure(uow, actor, now, round_id, "consultation_period", period.message, row.shorten_reason)
     # The guards (at least one recipient, a future deadline) refuse here; the whole unit of work rolls back.
     change_state(
         uow, actor, now, DRAFT_MACHINE, draft, "start_round",
@@ -165,7 +183,8 @@ def start_round(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *,
     )
     _notify_round_started(uow, round_id, secret)
     uow.commit()
-    return RoundStarted(round_id, cmd.deadline, names, [name for _, name, ok in picked if not ok])
+    warnings = [period.message] if period.short and not period.applies else []
+    return RoundStarted(round_id, cmd.deadline, names, [name for _, name, ok in picked if not ok], warnings)
 
 
 def change_deadline(

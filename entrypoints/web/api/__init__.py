@@ -15,6 +15,7 @@ from entrypoints.web.api import (
     documents,
     drafts,
     links,
+    process,
     progress,
     replies,
     reviews,
@@ -40,5 +41,6 @@ for module in (
     units,
     tasks,
     progress,
+    process,
 ):
     router.include_router(module.router)

@@ -38,6 +38,8 @@ class StartBody(BaseModel):
     letter_date: date | None = None
     basis: str = ""
     requirements: str = DEFAULT_REQUIREMENTS
+    scope: str = "internal"  # internal | public (the type's minimum period applies to public consultation)
+    shorten_reason: str = ""  # why a public consultation is shorter than the type's minimum
 
 
 class ReplyBody(BaseModel):
@@ -65,9 +67,40 @@ class DecisionBody(BaseModel):
     change_task: BodyId | None = None
 
 
+class CheckAnswer(BaseModel):
+    answer: str  # lawful | amend | unlawful
+    note: str = ""
+
+
 class ReviewBody(BaseModel):
     approve: bool
     opinion: str = ""
+    checklist: dict[str, CheckAnswer] = Field(default_factory=dict)  # point key → answer
+    changes: str = ""  # on a return: what to change, one point per line
+
+
+class DocTypeBody(BaseModel):
+    doc_type: str
+
+
+class LegalBasisBody(BaseModel):
+    text: str
+
+
+class DeliberationBody(BaseModel):
+    meeting: str
+    date: date
+    outcome: str = "approved"
+
+
+class PublicationBody(BaseModel):
+    date: date
+    where: str
+
+
+class FilingBody(BaseModel):
+    to: str
+    date: date
 
 
 class IssueBody(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from entrypoints.web.api.schemas import DraftStored
-from entrypoints.web.deps import ClockDep, Id, SettingsDep, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep, office_id_of
 from entrypoints.web.forms import store_uploaded_draft, store_uploaded_revision
 
 router = APIRouter(prefix="/drafts", tags=["文稿"])
@@ -22,8 +22,22 @@ async def api_draft(
     title: Annotated[str, Form()],
     issuer: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
+    rules: RulesDep,
+    doc_type: Annotated[str, Form()] = "general",
+    legal_basis: Annotated[str, Form()] = "",
 ) -> DraftStored:
-    stored = await store_uploaded_draft(uow, clock, office_id_of(settings, uow), user, file, title=title, issuer=issuer)
+    stored = await store_uploaded_draft(
+        uow,
+        clock,
+        office_id_of(settings, uow),
+        user,
+        file,
+        title=title,
+        issuer=issuer,
+        doc_type=doc_type,
+        legal_basis=legal_basis,
+        rules=rules,
+    )
     return DraftStored(draft_id=stored.draft_id, version=stored.version, tasks=stored.tasks)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter
 
 from entrypoints.web.api.bodies import ReviewBody
 from entrypoints.web.api.schemas import Reviewed, ReviewRequested
-from entrypoints.web.deps import ClockDep, Id, ReviewerWrite, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, ReviewerWrite, RulesDep, StaffWrite, UowDep
+from kernel.timefmt import iso_beijing
 from states.draft import DraftState
 from workflow.services.review import record_review, submit_review
 
@@ -14,14 +17,34 @@ router = APIRouter(tags=["合法性审查"])
 
 
 @router.post("/rounds/{round_id}/submit-review")
-def api_submit(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep) -> ReviewRequested:
-    review = submit_review(uow, clock, user.actor, round_id)
-    return ReviewRequested(round_id=round_id, review_id=review.id or 0, state=DraftState.legality_review)
+def api_submit(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep) -> ReviewRequested:
+    review = submit_review(uow, clock, user.actor, round_id, rules=rules)
+    return ReviewRequested(
+        round_id=round_id,
+        review_id=review.id or 0,
+        state=DraftState.legality_review,
+        due_at=iso_beijing(review.due_at) if review.due_at else None,
+        min_at=iso_beijing(review.min_at) if review.min_at else None,
+        missing_materials=json.loads(review.missing_materials or "[]"),
+    )
 
 
 @router.post("/rounds/{round_id}/review")
-def api_review(round_id: Id, body: ReviewBody, user: ReviewerWrite, uow: UowDep, clock: ClockDep) -> Reviewed:
+def api_review(
+    round_id: Id, body: ReviewBody, user: ReviewerWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
+) -> Reviewed:
     review = record_review(
-        uow, clock, user.actor, round_id, approve=body.approve, reviewer=user.display_name, opinion=body.opinion
+        uow,
+        clock,
+        user.actor,
+        round_id,
+        approve=body.approve,
+        reviewer=user.display_name,
+        opinion=body.opinion,
+        checklist={k: (v.answer, v.note) for k, v in body.checklist.items()},
+        changes=body.changes,
+        rules=rules,
     )
-    return Reviewed(round_id=round_id, review_id=review.id or 0, result=review.state)
+    return Reviewed(
+        round_id=round_id, review_id=review.id or 0, result=review.state, changes=review.changes.splitlines()
+    )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from entrypoints.web.api.bodies import DeadlineBody, IssueBody, StartBody, WithdrawBody
 from entrypoints.web.api.schemas import Dashboard, DashboardRound, DeadlineMoved, Issued, RoundStarted, Withdrawn
 from entrypoints.web.api.views import RoundRow, RoundStatus
-from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
 from kernel.timefmt import iso_beijing
 from workflow.services.dashboard import dashboard
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
@@ -54,7 +54,9 @@ def api_round(round_id: Id, user: AnyUser, uow: UowDep) -> dict[str, Any]:
 
 
 @router.post("/rounds", status_code=201)
-def api_start(body: StartBody, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep) -> RoundStarted:
+def api_start(
+    body: StartBody, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep, rules: RulesDep
+) -> RoundStarted:
     deadline = resolve_deadline(DeadlineSpec(body.deadline, body.workdays), clock, settings.section("calendar"))
     cmd = StartRound(
         draft_id=body.draft_id,
@@ -70,13 +72,16 @@ def api_start(body: StartBody, user: StaffWrite, uow: UowDep, clock: ClockDep, s
         basis=body.basis,
         requirements=body.requirements,
         deadline_warning=deadline.warning,
+        scope=body.scope,
+        shorten_reason=body.shorten_reason,
     )
-    started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key)
+    started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key, rules=rules)
     return RoundStarted(
         round_id=started.round_id,
         deadline=iso_beijing(started.deadline),
         recipients=started.recipients,
         without_address=started.without_address,
+        warnings=started.warnings,
     )
 
 
@@ -96,6 +101,8 @@ def api_withdraw(round_id: Id, body: WithdrawBody, user: StaffWrite, uow: UowDep
 
 
 @router.post("/rounds/{round_id}/issue", tags=["印发"])
-def api_issue(round_id: Id, body: IssueBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Issued:
-    draft = issue(uow, clock, user.actor, round_id, body.doc_number)
+def api_issue(
+    round_id: Id, body: IssueBody, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
+) -> Issued:
+    draft = issue(uow, clock, user.actor, round_id, body.doc_number, rules=rules)
     return Issued(round_id=round_id, doc_number=draft.issued_doc_number, state=draft.state)

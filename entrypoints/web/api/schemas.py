@@ -63,6 +63,7 @@ class RoundStarted(BaseModel):
     deadline: str
     recipients: list[str]
     without_address: list[str]
+    warnings: list[str] = []
 
 
 class DeadlineMoved(BaseModel):
@@ -101,12 +102,16 @@ class ReviewRequested(BaseModel):
     round_id: int
     review_id: int
     state: str
+    due_at: str | None = None  # working days from submission (the type's maximum review period)
+    min_at: str | None = None  # end of the type's minimum review period
+    missing_materials: list[str] = []
 
 
 class Reviewed(BaseModel):
     round_id: int
     review_id: int
     result: str
+    changes: list[str] = []  # on a return: what to change
 
 
 class Issued(BaseModel):

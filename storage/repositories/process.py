@@ -1,0 +1,57 @@
+"""The records of the process the law asks for: departures with their reasons, 审查意见书, collective
+deliberations, publication and filing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session, select
+
+from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round
+
+ProcessRow = Departure | ReviewDocument | Deliberation | Publication | Filing
+
+
+class ProcessRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: ProcessRow) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def departures(self, round_id: int) -> Sequence[Departure]:
+        return self.session.exec(
+            select(Departure).where(Departure.round_id == round_id).order_by(Departure.id)  # type: ignore[arg-type]
+        ).all()
+
+    def review_documents(self, review_ids: Sequence[int]) -> Sequence[ReviewDocument]:
+        if not review_ids:
+            return []
+        return self.session.exec(
+            select(ReviewDocument)
+            .where(ReviewDocument.review_id.in_(list(review_ids)))  # type: ignore[attr-defined]
+            .order_by(ReviewDocument.id)  # type: ignore[arg-type]
+        ).all()
+
+    def deliberations(self, round_id: int) -> Sequence[Deliberation]:
+        return self.session.exec(
+            select(Deliberation).where(Deliberation.round_id == round_id).order_by(Deliberation.id)  # type: ignore[arg-type]
+        ).all()
+
+    def publication(self, round_id: int) -> Publication | None:
+        return self.session.exec(select(Publication).where(Publication.round_id == round_id)).first()
+
+    def filing(self, round_id: int) -> Filing | None:
+        return self.session.exec(select(Filing).where(Filing.round_id == round_id)).first()
+
+    def filings_due(self, on_or_before: date) -> Sequence[tuple[Publication, Round]]:
+        """Publications not yet filed whose filing deadline is on or before ``on_or_before``."""
+        return self.session.exec(
+            select(Publication, Round)
+            .join(Round, Round.id == Publication.round_id)  # type: ignore[arg-type]
+            .outerjoin(Filing, Filing.round_id == Publication.round_id)  # type: ignore[arg-type]
+            .where(Filing.id.is_(None), Publication.filing_due.is_not(None), Publication.filing_due <= on_or_before)  # type: ignore[union-attr,operator]
+            .order_by(Publication.filing_due)  # type: ignore[arg-type]
+        ).all()
