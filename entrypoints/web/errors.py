@@ -46,7 +46,25 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         return JSONResponse(exc.to_dict(), status_code=status)
     if isinstance(exc, AuthRequired):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    return templates.TemplateResponse(request, "error.html", {"error": exc, "status": status}, status_code=status)
+    context = {"error": exc, "status": status, "user": getattr(request.state, "user", None), "back": back_url(request)}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def back_url(request: Request) -> str:
+    """Where "返回" leads from a refused page: the page the form was on, as far as the path tells.
+
+    The Referer is not sent (``Referrer-Policy: no-referrer`` protects reply-link tokens), so the
+    path decides: a reply link's own page, a round's page, else the start page.
+    """
+    parts = [p for p in request.url.path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "r":
+        return f"/r/{parts[1]}"
+    for n, part in enumerate(parts[:-1]):
+        if part == "rounds" and parts[n + 1].isdigit():
+            return "/" + "/".join(parts[: n + 2])
+    if parts and parts[0] in ("units", "review") and request.method != "GET":
+        return f"/{parts[0]}"
+    return "/"
 
 
 def install(app: FastAPI) -> None:

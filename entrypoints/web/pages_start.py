@@ -11,16 +11,19 @@ from starlette.datastructures import FormData
 
 from documents.html_writer import render_html
 from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.form_page import refused
 from entrypoints.web.forms import store_uploaded_draft
 from entrypoints.web.pages_common import back, page
 from kernel.clock import Clock
-from kernel.errors import InvalidInput
+from kernel.errors import DomainError, InvalidInput, Problems
 from kernel.timefmt import to_beijing
 from states.draft import DraftState
+from storage.uow import UnitOfWork
 from workflow.categories import parse_category
 from workflow.config import Settings
 from workflow.doc_number import parse_doc_number
 from workflow.reports.official import letter_document
+from workflow.services.accounts import CurrentUser
 from workflow.services.dashboard import dashboard
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
@@ -35,25 +38,28 @@ def home(request: Request, user: AnyUser, uow: UowDep, clock: ClockDep) -> Respo
     return page(request, "dashboard.html", user, **dashboard(uow, clock, request.app.state.health_policy))
 
 
-@router.get("/rounds/new")
-def new_round(request: Request, user: Staff, uow: UowDep, clock: ClockDep, draft: int | None = None) -> Response:
+def _new_round_context(uow: UnitOfWork, clock: Clock, draft: int | None, user: CurrentUser) -> dict[str, object]:
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
     chosen = uow.drafts.get(draft) if draft else None
     tasks = []
     if chosen is not None:
         version = uow.drafts.version(chosen.id or 0, chosen.current_version)
         tasks = uow.drafts.tasks(version.id or 0) if version else []
-    return page(
-        request,
-        "round_new.html",
-        user,
-        drafts=drafts,
-        chosen=chosen,
-        tasks=tasks,
-        units=list(uow.directory.units()),
-        requirements=DEFAULT_REQUIREMENTS,
-        today=to_beijing(clock.now()).date(),
-    )
+    return {
+        "drafts": drafts,
+        "chosen": chosen,
+        "tasks": tasks,
+        "units": list(uow.directory.units()),
+        "requirements": DEFAULT_REQUIREMENTS,
+        "today": to_beijing(clock.now()).date(),
+        # 联系人/电话 start as the signed-in clerk and the phone they gave last time
+        "last_phone": next((r.phone for r in reversed(uow.rounds.all()) if r.contact == user.display_name), ""),
+    }
+
+
+@router.get("/rounds/new")
+def new_round(request: Request, user: Staff, uow: UowDep, clock: ClockDep, draft: int | None = None) -> Response:
+    return page(request, "round_new.html", user, **_new_round_context(uow, clock, draft, user))
 
 
 @router.post("/drafts")
@@ -70,14 +76,28 @@ async def upload_draft(
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
 
-def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: int) -> StartRound:
-    spec = DeadlineSpec(deadline_text=_text(form, "deadline", strip=True), workdays=_text(form, "workdays", strip=True))
-    deadline = resolve_deadline(spec, clock, settings.section("calendar"))
-    letter_text = _text(form, "letter_date", strip=True)
+def _letter_date(text: str) -> date | None:
     try:
-        letter_date = date.fromisoformat(letter_text) if letter_text else None
+        return date.fromisoformat(text) if text else None
     except ValueError:
-        raise InvalidInput("DATE_INVALID", f"成文日期“{letter_text}”格式不正确。") from None
+        raise InvalidInput("DATE_INVALID", f"成文日期“{text}”格式不正确。") from None
+
+
+def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: int) -> StartRound:
+    """The form as a command; every problem the form itself shows is reported at once."""
+    problems = Problems()
+    spec = DeadlineSpec(deadline_text=_text(form, "deadline", strip=True), workdays=_text(form, "workdays", strip=True))
+    deadline = problems.attempt("deadline", lambda: resolve_deadline(spec, clock, settings.section("calendar")))
+    letter_date = problems.attempt("letter_date", lambda: _letter_date(_text(form, "letter_date", strip=True)))
+    problems.attempt("doc_number", lambda: parse_doc_number(_text(form, "doc_number")))
+    if not _text(form, "contact", strip=True):
+        problems.add("contact", InvalidInput("CONTACT_REQUIRED", "请填写联系人。"))
+    if not _text(form, "phone", strip=True):
+        problems.add("phone", InvalidInput("CONTACT_REQUIRED", "请填写联系电话。"))
+    if not (form.getlist("units") or form.getlist("categories")):
+        problems.add("units", InvalidInput("RECIPIENTS_REQUIRED", "请至少选择一个征求对象单位。"))
+    problems.check()
+    assert deadline is not None  # else check() raised
     return StartRound(
         draft_id=int(_text(form, "draft_id") or 0),
         office_id=office_id,
@@ -129,8 +149,14 @@ async def preview_letter(
 async def create_round(
     request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
-    cmd = _start_command(await request.form(), clock, settings, office_id_of(settings, uow))
-    started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key)
+    form = await request.form()
+    try:
+        cmd = _start_command(form, clock, settings, office_id_of(settings, uow))
+        started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key)
+    except DomainError as exc:
+        uow.rollback()
+        draft = int(_text(form, "draft_id") or 0) or None
+        return refused(request, "round_new.html", exc, form, user=user, **_new_round_context(uow, clock, draft, user))
     url = f"/rounds/{started.round_id}"
     if started.without_address:
         return RedirectResponse(f"{url}?ok=round_started&warn=no_address", status_code=303)
