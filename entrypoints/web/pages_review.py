@@ -13,7 +13,8 @@ from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, UowDep
 from entrypoints.web.render import templates
 from states.draft import DRAFT_MACHINE
 from workflow.reports import official
-from workflow.services.audit import export_events, verify
+from workflow.services.audit import verify
+from workflow.services.audit_view import audit_lines
 from workflow.services.queries import round_status
 from workflow.services.review import record_review
 
@@ -49,7 +50,7 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 def review_page(request: Request, round_id: int, user: Reviewer, uow: UowDep) -> Response:
     status = round_status(uow, round_id)
     verdict = verify(uow)
-    events = export_events(uow, round_id)
+    events = audit_lines(uow, round_id)
     package = body_of(render_html(official.review_package(uow, round_id)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(

@@ -14,7 +14,7 @@ from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput, NotFound
 from kernel.timefmt import read_instant, to_beijing
 from states.outbox import OutboxStatus
-from workflow.services.audit import export_events
+from workflow.services.audit_view import audit_lines
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
@@ -46,7 +46,8 @@ def round_page(
     for comment in uow.replies.comments_of([r.id or 0 for r, _ in replies]):
         by_reply.setdefault(comment.reply_id, []).append(comment)
     sent = deliveries(uow, round_id)
-    undeliverable = sorted({d["unit"] for d in sent if d["status"] == OutboxStatus.undeliverable})
+    # only units: a notice to the office itself (the review result) has no unit to name
+    undeliverable = sorted({d["unit"] for d in sent if d["status"] == OutboxStatus.undeliverable and d["unit"]})
     return page(
         request,
         "round.html",
@@ -57,7 +58,7 @@ def round_page(
         attachments={a.reply_id: a for a in uow.replies.attachments([r.id or 0 for r, _ in replies])},
         deliveries=sent,
         actions=next_actions(uow, clock, settings, round_id),
-        events=export_events(uow, round_id) if tab == "audit" else [],
+        events=audit_lines(uow, round_id) if tab == "audit" else [],
         tab=tab,
         warning="以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable) if undeliverable else None,
         flagged=unapplied_adoptions(uow, round_id),
