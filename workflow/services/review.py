@@ -11,7 +11,7 @@ from states.round import RoundState
 from storage.models import LegalityReview
 from storage.uow import UnitOfWork
 from workflow.services._common import change_state, fire, load_draft, load_round
-from workflow.services.messages import queue_review_request, queue_review_result
+from workflow.services.messages import queue_adoption_feedback, queue_review_request, queue_review_result
 
 
 def submit_review(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int) -> LegalityReview:
@@ -79,5 +79,7 @@ def record_review(
         review_id=review.id,
     )
     queue_review_result(uow, round_id, review.id or 0)
+    if approve:  # the decisions are final now: tell the units how their comments were decided
+        queue_adoption_feedback(uow, round_id, review.id or 0)
     uow.commit()
     return review
