@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from entrypoints.web.deps import CSRF_MESSAGE, SESSION_COOKIE, AnyUserWrite, ClockDep, MaybeUser, UowDep, limit_rate
 from entrypoints.web.render import templates
 from entrypoints.web.session_cookie import set_session_cookie
-from kernel.errors import DomainError, Forbidden
+from kernel.errors import DomainError, Forbidden, TooManyRequests
 from workflow.services.accounts import login, logout
 
 router = APIRouter(include_in_schema=False)
@@ -48,16 +48,20 @@ def login_submit(
     cookie = request.cookies.get(LOGIN_CSRF, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
-    limit_rate(request, uow, request.app.state.login_rule, username)
     try:
+        limit_rate(request, uow, request.app.state.login_rule, username)
         started = login(uow, clock, username, password)
     except DomainError as exc:
+        message = exc.message
+        if isinstance(exc, TooManyRequests):  # say how long to wait: the rule's window
+            minutes = max(1, round(request.app.state.login_rule.window.total_seconds() / 60))
+            message = f"登录尝试过于频繁，请等待约{minutes}分钟后再试。"
         token = secrets.token_urlsafe(24)
         response = templates.TemplateResponse(
             request,
             "login.html",
-            {"next": _safe_next(next), "user": None, "error": exc.message, "login_csrf": token},
-            status_code=401,
+            {"next": _safe_next(next), "user": None, "error": message, "login_csrf": token, "username": username},
+            status_code=429 if isinstance(exc, TooManyRequests) else 401,
         )
         response.set_cookie(
             LOGIN_CSRF, token, httponly=True, samesite="strict", secure=request.app.state.secure_cookies

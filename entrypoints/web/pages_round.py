@@ -41,7 +41,9 @@ def round_page(
     tab: str = "overview",
 ) -> Response:
     status = round_status(uow, round_id)
-    replies = uow.replies.for_round(round_id)
+    order = {x["unit"]: n for n, x in enumerate(status["recipients"])}
+    # by unit (as the recipients are listed), each unit's revisions in order; replaced ones fold away
+    replies = sorted(uow.replies.for_round(round_id), key=lambda p: (order.get(p[1].name, 0), p[0].revision))
     by_reply: dict[int, list[object]] = {}
     for comment in uow.replies.comments_of([r.id or 0 for r, _ in replies]):
         by_reply.setdefault(comment.reply_id, []).append(comment)
@@ -143,10 +145,11 @@ async def revise(
     clock: ClockDep,
     file: Annotated[UploadFile, File()],
     note: Annotated[str, Form()] = "",
+    back_to: Annotated[str, Form()] = "",
 ) -> Response:
     rnd = uow.rounds.get(round_id)
     await store_uploaded_revision(uow, clock, user, file, draft_id=rnd.draft_id if rnd else 0, note=note)
-    return back(f"/rounds/{round_id}", "revised")
+    return back(f"/rounds/{round_id}{'/decisions' if back_to == 'decisions' else ''}", "revised")
 
 
 @router.post("/rounds/{round_id}/withdraw")

@@ -31,6 +31,12 @@
       body.appendChild(row);
     });
   });
+  const onlyUndecided = document.querySelector("[data-only-undecided]");
+  if (onlyUndecided) {
+    onlyUndecided.addEventListener("change", function () {
+      document.querySelector("table.decisions").classList.toggle("hide-decided", onlyUndecided.checked);
+    });
+  }
   document.querySelectorAll("[data-history-back]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
@@ -51,8 +57,7 @@
   document.querySelectorAll("[data-check-all]").forEach(function (box) {
     box.addEventListener("change", function () {
       document.querySelectorAll("input[name='" + box.getAttribute("data-check-all") + "']").forEach(function (b) {
-        const choice = b.closest("[data-name]");
-        if (!choice || !choice.hidden) { b.checked = box.checked; }
+        if (b.getClientRects().length > 0) { b.checked = box.checked; }  // only the rows shown
       });
       recount();
     });
