@@ -14,6 +14,7 @@ from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput, NotFound
 from kernel.timefmt import read_instant, to_beijing
 from states.outbox import OutboxStatus
+from storage.uow import UnitOfWork
 from workflow.services.audit_view import audit_lines
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.delivery_view import deliveries
@@ -65,7 +66,15 @@ def round_page(
         warning="以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable) if undeliverable else None,
         flagged=unapplied_adoptions(uow, round_id),
         now_local=to_beijing(clock.now()).strftime("%Y-%m-%dT%H:%M"),
+        task_options=_task_options(uow, round_id),
     )
+
+
+def _task_options(uow: UnitOfWork, round_id: int) -> list[tuple[int, str]]:
+    """The 条目 choices of the paper-reply form: the tasks of the version the round asked about."""
+    rnd = uow.rounds.get(round_id)
+    version = uow.drafts.version(rnd.draft_id, rnd.version) if rnd else None
+    return [(t.number, t.title) for t, _items in uow.drafts.tasks(version.id or 0)] if version else []
 
 
 @router.post("/rounds/{round_id}/paper-reply")
