@@ -42,15 +42,18 @@ def _document_json(doc: OfficialDocument) -> dict[str, object]:
     return convert(doc)  # type: ignore[return-value]
 
 
-def _one(doc: OfficialDocument, fmt: str) -> Rendered:
+def _one(doc: OfficialDocument, fmt: str, css_href: str | None = None) -> Rendered:
     if fmt == "docx":
         return Rendered(render_docx(doc), "docx", binary=True, filename=f"{doc.title}.docx")
     if fmt == "html":
-        return Rendered(render_html(doc).encode("utf-8"), "html", filename=f"{doc.title}.html")
+        return Rendered(render_html(doc, css_href=css_href).encode("utf-8"), "html", filename=f"{doc.title}.html")
     return Rendered(render_markdown(doc).encode("utf-8"), "md", filename=f"{doc.title}.md")
 
 
-def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None) -> Rendered:
+def render_report(
+    uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None, css_href: str | None = None
+) -> Rendered:
+    """One document in ``fmt``; an HTML one links ``css_href`` instead of carrying its stylesheet inline."""
     if fmt == "csv" and kind == "audit":
         # With a BOM, so Excel and WPS open the Chinese text correctly; the hashes let anyone re-verify.
         return Rendered(events_csv(export_events(uow, round_id)).encode("utf-8-sig"), "csv", filename="审计记录.csv")
@@ -70,4 +73,4 @@ def render_report(uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: 
                 one = _one(official.reply_form(uow, round_id, u.name), fmt)
                 archive.writestr(f"回复表-{u.name}.{one.format}", one.data)
         return Rendered(buf.getvalue(), "zip", binary=True, filename="回复表.zip")
-    return _one(official.build(uow, round_id, kind, unit), fmt)
+    return _one(official.build(uow, round_id, kind, unit), fmt, css_href)
