@@ -77,7 +77,10 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     CONTACT_REQUIRED=("InvalidInput", "发起征求意见时没有填写联系人或联系电话。"),
     DEADLINE_REQUIRED=("InvalidInput", "发起征求意见时既没有给出截止时间，也没有给出工作日数。"),
     DEADLINE_AMBIGUOUS=("InvalidInput", "发起征求意见时同时给出了截止时间和工作日数，不知以哪个为准。"),
-    REPORT_OUTPUT_MISMATCH=("InvalidInput", "生成的文书是 ZIP 包（未指定单位的回复表），而 --output 给的不是 .zip 文件名。"),
+    REPORT_OUTPUT_MISMATCH=(
+        "InvalidInput",
+        "生成的文书是 ZIP 包（未指定单位的回复表），而 --output 给的不是 .zip 文件名。",
+    ),
     INPUT_PROBLEMS=("InvalidInput", "一次提交中有多处输入需要修改（逐项列在 details.fields 中）。"),
     DEADLINE_REASON_REQUIRED=("InvalidInput", "调整截止时间时没有说明理由。"),
     DATETIME_INVALID=("InvalidInput", "时间文本无法识别为北京时间的日期和时刻。"),

@@ -73,10 +73,10 @@ def _check(page, name: str, *, phone: bool = False) -> None:  # type: ignore[no-
     assert found is None, f"{name}: English state name {found.group(0)!r}"
     assert "\\u" not in page.content(), f"{name}: escaped Chinese"
     if phone:
+        fields = "main input:not([type=hidden]):not([type=checkbox]), main select, main textarea"
         narrow = page.evaluate(
-            """Array.from(document.querySelectorAll('main input:not([type=hidden]):not([type=checkbox]), main select, main textarea'))
-               .filter(e => e.getClientRects().length).map(e => [e.name || e.id, Math.round(e.getBoundingClientRect().width)])
-               .filter(([n, w]) => w < %d)""" % USABLE
+            f"""Array.from(document.querySelectorAll('{fields}')).filter(e => e.getClientRects().length)
+               .map(e => [e.name || e.id, Math.round(e.getBoundingClientRect().width)]).filter(([n, w]) => w < {USABLE})"""
         )
         assert narrow == [], f"{name}: fields too narrow on a phone: {narrow}"
 
@@ -261,7 +261,9 @@ def test_staff_pages_fit_a_phone_too(browser, sqlite_engine: Engine, tmp_path: P
     with live_server(settings, sqlite_engine, clock) as url:
         staff = _screen(browser, PHONE)
         _login(staff, url, "zhaojian")
-        heights = staff.evaluate("Array.from(document.querySelectorAll('header.top nav a')).map(a => a.getBoundingClientRect().height)")
+        heights = staff.evaluate(
+            "Array.from(document.querySelectorAll('header.top nav a')).map(a => a.getBoundingClientRect().height)"
+        )
         assert heights and max(heights) < 30, f"menu items wrap inside themselves: {heights}"
         _check(staff, "20-dashboard-phone")
         staff.goto(f"{url}/units")

@@ -119,7 +119,19 @@ def test_reply_forms_of_every_unit_are_not_written_under_a_single_file_name(demo
     refused = cli.error("report", "--round", "1", "--kind", "reply-form", "--format", "md", "--output", str(target))
     assert refused["code"] == "REPORT_OUTPUT_MISMATCH" and "--unit" in refused["message"]
     assert not target.exists(), "nothing is written under the misleading name"
-    cli.ok("report", "--round", "1", "--kind", "reply-form", "--format", "md", "--output", str(target), "--unit", "交通运输局")
+    cli.ok(
+        "report",
+        "--round",
+        "1",
+        "--kind",
+        "reply-form",
+        "--format",
+        "md",
+        "--output",
+        str(target),
+        "--unit",
+        "交通运输局",
+    )
     assert "单位名称（盖章）：交通运输局" in target.read_text(encoding="utf-8")
 
 

@@ -85,13 +85,15 @@ def test_a_refused_start_form_comes_back_with_every_problem_beside_its_field(wor
     assert _field_error(refused.text, "contact") == "请填写联系人。"
     assert 'value="安办函2026-2"' in refused.text and 'value="18335877837"' in refused.text, "what was typed is kept"
     assert 'class="error-code">错误代码：' in refused.text, "the code only in a small detail line"
-    assert '<nav>' in refused.text, "the menu stays"
+    assert "<nav>" in refused.text, "the menu stays"
 
 
 def test_the_error_page_has_the_menu_and_a_back_link_that_works_without_inline_script(world: WebWorld) -> None:
     client = world.client()
     csrf = login(client, "zhaojian")
-    refused = client.post(f"/rounds/{world.round_id}/deadline", data={"csrf_token": csrf, "deadline": "2026-03-05T10:00", "reason": " "})
+    refused = client.post(
+        f"/rounds/{world.round_id}/deadline", data={"csrf_token": csrf, "deadline": "2026-03-05T10:00", "reason": " "}
+    )
     assert refused.status_code in (409, 422)
     assert "<nav>" in refused.text and "发起征求意见" in refused.text
     assert f'href="/rounds/{world.round_id}"' in refused.text and "javascript:" not in refused.text
@@ -108,7 +110,12 @@ def test_comments_typed_while_no_comments_is_ticked_are_not_dropped(world: WebWo
     before = table_counts(world.engine)
     sent = client.post(
         f"/r/{token}",
-        data={"csrf_token": _csrf(page.text), "no_comments": "1", "target": ["序号8"], "text": ["建议增加邮递行业监管"]},
+        data={
+            "csrf_token": _csrf(page.text),
+            "no_comments": "1",
+            "target": ["序号8"],
+            "text": ["建议增加邮递行业监管"],
+        },
     )
     assert sent.status_code == 422
     assert "不能同时" in _field_error(sent.text, "no_comments")
@@ -271,7 +278,9 @@ def test_risky_buttons_ask_first_and_the_decisions_page_shows_the_steps(world: W
     page = client.get(f"/rounds/{world.round_id}/decisions").text
     assert 'data-testid="steps"' in page and "导入修改稿" in page and 'name="back_to" value="decisions"' in page
     assert "在修改稿中没有变化" not in page, "no warning before any revision exists"
-    assert 'action="/rounds/1/submit-review" class="noprint">' in page.replace(f"/rounds/{world.round_id}/", "/rounds/1/")
+    assert 'action="/rounds/1/submit-review" class="noprint">' in page.replace(
+        f"/rounds/{world.round_id}/", "/rounds/1/"
+    )
 
 
 # --- 11. the outcome where people look ------------------------------------------------------------
@@ -282,7 +291,15 @@ def test_the_round_page_leads_with_the_review_outcome_and_the_dashboard_counts_d
     with UnitOfWork(world.engine) as uow:
         submit_review(uow, world.clock, STAFF, world.round_id)
     with UnitOfWork(world.engine) as uow:
-        record_review(uow, world.clock, REVIEWER, world.round_id, approve=False, reviewer="市司法局审查员", opinion="第8项表述需与上级文件一致")
+        record_review(
+            uow,
+            world.clock,
+            REVIEWER,
+            world.round_id,
+            approve=False,
+            reviewer="市司法局审查员",
+            opinion="第8项表述需与上级文件一致",
+        )
     client = world.client()
     login(client, "zhaojian")
     page = client.get(f"/rounds/{world.round_id}").text
@@ -301,7 +318,12 @@ def test_replies_are_grouped_by_unit_and_replaced_ones_fold_away(world: WebWorld
     engine, clock = world.engine, world.clock
     for unit, text in (("测试单位002", "第一稿"), ("测试单位001", "甲"), ("测试单位002", "第二稿")):
         with UnitOfWork(engine) as uow:
-            submit_reply(uow, clock, STAFF, SubmitReply(round_id=world.round_id, unit_name=unit, comments=[CommentInput("序号8", text)]))
+            submit_reply(
+                uow,
+                clock,
+                STAFF,
+                SubmitReply(round_id=world.round_id, unit_name=unit, comments=[CommentInput("序号8", text)]),
+            )
     client = world.client()
     login(client, "zhaojian")
     page = client.get(f"/rounds/{world.round_id}").text
@@ -309,7 +331,7 @@ def test_replies_are_grouped_by_unit_and_replaced_ones_fold_away(world: WebWorld
     assert replies.index("测试单位001") < replies.index("测试单位002"), "in the recipients' order, not by time"
     first, second = replies.index("第1次回复"), replies.index("第2次回复")
     assert replies.rfind("测试单位002", 0, second) > replies.rfind("测试单位001", 0, second)
-    assert '<details class="card superseded">' in replies[: second], "the replaced reply is folded"
+    assert '<details class="card superseded">' in replies[:second], "the replaced reply is folded"
     assert first < second
     rows = re.findall(r"<tr><td>(测试单位00\d)</td>.*?</tr>", page, flags=re.S)
     assert rows, "recipients listed"

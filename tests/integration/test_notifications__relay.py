@@ -205,7 +205,9 @@ def test_adoption_feedback_carries_only_the_units_own_comments(world) -> None:  
         "no feedback while the review may still return the draft"
     )
     with UnitOfWork(engine) as uow:
-        record_review(uow, clock, Actor("市司法局审查员", Role.reviewer), rid, approve=True, reviewer="市司法局", opinion="")
+        record_review(
+            uow, clock, Actor("市司法局审查员", Role.reviewer), rid, approve=True, reviewer="市司法局", opinion=""
+        )
     relay().run_once()
     relay().run_once()
     sent = [r for r in server.received if r.message["Subject"].startswith("【采纳情况反馈】")]

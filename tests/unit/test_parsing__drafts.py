@@ -150,7 +150,9 @@ def test_markdown_pipe_table() -> None:
 
 
 def test_markdown_repeating_the_number_on_continuation_rows_reads_as_merged_cells() -> None:
-    repeated = MARKDOWN.replace("|  |  | （2）", "| 2 | 强化目标责任落实 | （2）").replace("|  |  | 消防", "| 2 |  | 消防")
+    repeated = MARKDOWN.replace("|  |  | （2）", "| 2 | 强化目标责任落实 | （2）").replace(
+        "|  |  | 消防", "| 2 |  | 消防"
+    )
     assert repeated != MARKDOWN
     assert parse_draft_markdown(repeated).tasks == parse_draft_markdown(MARKDOWN).tasks
     skipping = MARKDOWN.replace("| 2 | 强化目标责任落实 |", "| 3 | 强化目标责任落实 |")

@@ -22,7 +22,7 @@ from workflow.categories import CATEGORY_ORDER
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import verify
-from workflow.services.audit_view import ACTION_LABELS, ROLE_LABELS, audit_lines
+from workflow.services.audit_view import audit_lines
 from workflow.services.decisions import decision_text
 from workflow.services.versions import changed_tasks, unapplied_adoptions
 from workflow.unit_names import resolve_unit
@@ -360,7 +360,8 @@ def audit_report(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         else f"哈希链校验未通过：第一条异常记录序号 {verdict.first_bad_seq}。{verdict.problem}"
     )
     rows = tuple(
-        (str(e.seq), e.at, e.who, e.what, e.target, e.states, e.details, e.hash[:12]) for e in audit_lines(uow, round_id)
+        (str(e.seq), e.at, e.who, e.what, e.target, e.states, e.details, e.hash[:12])
+        for e in audit_lines(uow, round_id)
     )
     blocks = (
         Paragraph(f"征求意见：{c['round'].doc_number}　校验结果：{result}"),

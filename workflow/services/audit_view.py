@@ -191,7 +191,14 @@ def audit_lines(uow: UnitOfWork, round_id: int | None) -> list[AuditLine]:
     return lines
 
 
-KIND_NAMES = {"user": "账号", "unit": "单位", "office": "发文机关", "draft": "文稿", "round": "征求意见", "message": "消息"}
+KIND_NAMES = {
+    "user": "账号",
+    "unit": "单位",
+    "office": "发文机关",
+    "draft": "文稿",
+    "round": "征求意见",
+    "message": "消息",
+}
 
 
 def _generic_name(entity: str) -> str:

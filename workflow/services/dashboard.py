@@ -70,9 +70,13 @@ def _todos(rnd: Any, draft: Any, left: timedelta | None, undecided: int) -> list
     if left is not None and left <= NEAR:
         out.append({"kind": "deadline", "text": f"{rnd.doc_number}：{_left(left)}后截止，可催办未回复单位", "url": url})
     if undecided:
-        out.append({"kind": "decide", "text": f"{rnd.doc_number}：{undecided}条意见待作出采纳决定", "url": f"{url}/decisions"})
+        out.append(
+            {"kind": "decide", "text": f"{rnd.doc_number}：{undecided}条意见待作出采纳决定", "url": f"{url}/decisions"}
+        )
     if draft is not None and draft.state == DraftState.returned:
-        out.append({"kind": "returned", "text": f"{rnd.doc_number}：合法性审查退回，请按审查意见修改后重新提交", "url": url})
+        out.append(
+            {"kind": "returned", "text": f"{rnd.doc_number}：合法性审查退回，请按审查意见修改后重新提交", "url": url}
+        )
     if draft is not None and draft.state == DraftState.approved:
         out.append({"kind": "issue", "text": f"{rnd.doc_number}：合法性审查已通过，待印发", "url": f"{url}#issue"})
     return out

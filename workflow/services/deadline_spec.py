@@ -57,7 +57,10 @@ def _whole_number(value: int | str) -> int:
 
 
 def resolve_deadline(spec: DeadlineSpec, clock: Clock, calendar_section: Mapping[str, Any]) -> ResolvedDeadline:
-    """The UTC instant ``spec`` names; ``DEADLINE_REQUIRED`` when neither is given, ``DEADLINE_AMBIGUOUS`` when both are."""
+    """The UTC instant ``spec`` names.
+
+    ``DEADLINE_REQUIRED`` when neither is given, ``DEADLINE_AMBIGUOUS`` when both are (never a silent pick).
+    """
     has_text, has_days = _given(spec.deadline_text), _given(spec.workdays)
     if has_text and has_days:
         raise InvalidInput(

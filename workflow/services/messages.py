@@ -268,9 +268,7 @@ def queue_adoption_feedback(uow: UnitOfWork, round_id: int, review_id: int) -> i
     rows: list[dict[str, Any]] = []
     commenting = {r.recipient_id for _, r, _, _ in uow.replies.decision_queue(round_id)}
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id in commenting]
-    rows += rows_for_recipients(
-        "adoption_feedback", round_id, _targets(pairs), _now(uow), "final", review_id=review_id
-    )
+    rows += rows_for_recipients("adoption_feedback", round_id, _targets(pairs), _now(uow), "final", review_id=review_id)
     return uow.outbox.enqueue(rows)
 
 
