@@ -76,7 +76,8 @@ def _check(page, name: str, *, phone: bool = False) -> None:  # type: ignore[no-
         fields = "main input:not([type=hidden]):not([type=checkbox]), main select, main textarea"
         narrow = page.evaluate(
             f"""Array.from(document.querySelectorAll('{fields}')).filter(e => e.getClientRects().length)
-               .map(e => [e.name || e.id, Math.round(e.getBoundingClientRect().width)]).filter(([n, w]) => w < {USABLE})"""
+               .map(e => [e.name || e.id, Math.round(e.getBoundingClientRect().width)])
+               .filter(([n, w]) => w < {USABLE})"""
         )
         assert narrow == [], f"{name}: fields too narrow on a phone: {narrow}"
 
