@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from entrypoints.cli import cmd_decisions, cmd_drafts, cmd_reports, cmd_rounds, cmd_setup, cmd_units
+from entrypoints.cli import cmd_decisions, cmd_drafts, cmd_links, cmd_reports, cmd_rounds, cmd_setup, cmd_units
 from entrypoints.cli.runtime import Runtime, extract_global_options, use_runtime
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("workdays")(cmd_setup.workdays)
 app.command("backup")(cmd_setup.backup)
 app.add_typer(cmd_units.app, name="units")
 app.add_typer(cmd_drafts.app, name="draft")
+cmd_rounds.app.command("links")(cmd_links.links)
 app.add_typer(cmd_rounds.app, name="round")
 app.command("reply")(cmd_rounds.reply)
 app.command("admit")(cmd_rounds.admit)

@@ -37,6 +37,17 @@
       document.querySelector("table.decisions").classList.toggle("hide-decided", onlyUndecided.checked);
     });
   }
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const field = document.getElementById(button.getAttribute("data-copy"));
+      const said = document.querySelector("[data-copied-for='" + field.id + "']");
+      field.select();
+      const done = function () { if (said) { said.textContent = "已复制"; } };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else { document.execCommand("copy"); done(); }
+    });
+  });
   document.querySelectorAll("[data-history-back]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
