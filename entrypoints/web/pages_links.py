@@ -1,4 +1,6 @@
-"""Each unit's reply link on one page: copy it into a WeChat message, or show it as a QR code.
+"""Files of a round for the office's desk: each unit's reply link (to copy or scan) and all comments in Excel.
+
+Each unit's reply link on one page: copy it into a WeChat message, or show it as a QR code.
 
 The QR code is an SVG drawn on the server (segno, pure Python): no script library, nothing inline.
 """
@@ -6,14 +8,16 @@ The QR code is an SVG drawn on the server (segno, pure Python): no script librar
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, SettingsDep, Staff, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, Staff, UowDep
 from entrypoints.web.pages_common import page
 from kernel.errors import NotFound
+from workflow.reports.comments_xlsx import comments_workbook
 from workflow.services.links import round_links
 from workflow.services.queries import round_summary
 
@@ -40,3 +44,15 @@ def link_qr(
     out = io.BytesIO()
     segno.make(link.url, error="m").save(out, kind="svg", scale=4, border=2, title=f"{link.unit}的回复链接")
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/rounds/{round_id}/comments.xlsx")
+def comments_excel(round_id: int, user: AnyUser, uow: UowDep) -> Response:
+    """All comments with their decisions, as an Excel workbook (formula-safe cells)."""
+    summary = round_summary(uow, round_id)
+    name = quote(f"修改意见及采纳情况-{summary['doc_number']}.xlsx")
+    return Response(
+        comments_workbook(uow, round_id),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )

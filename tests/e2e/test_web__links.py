@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 import segno
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 
+from storage.uow import UnitOfWork
 from tests.support.cli import Cli
+from tests.support.scenario import STAFF
 from tests.support.web import WebWorld, build_world, login
+from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 
 
 @pytest.fixture
@@ -47,3 +51,23 @@ def test_the_links_page_offers_copy_and_a_server_drawn_qr_code(world: WebWorld, 
     reviewer = world.client()
     login(reviewer, "sfj")
     assert reviewer.get(f"/rounds/{world.round_id}/links").status_code == 403, "links are for staff"
+
+
+def test_all_comments_with_their_decisions_export_to_excel_as_text(world: WebWorld) -> None:
+    with UnitOfWork(world.engine) as uow:
+        cmd = SubmitReply(
+            round_id=world.round_id,
+            unit_name="测试单位001",
+            comments=[CommentInput("序号8", "=HYPERLINK(1)"), CommentInput("", "普通意见")],
+        )
+        submit_reply(uow, world.clock, STAFF, cmd)
+    client = world.client()
+    login(client, "zhaojian")
+    response = client.get(f"/rounds/{world.round_id}/comments.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["序号", "单位", "条目", "修改意见"]
+    assert rows[1][1:4] == ["测试单位001", "序号8", "'=HYPERLINK(1)"], "a formula stays text"
+    assert rows[2][2:4] == ["未指明条目", "普通意见"] and rows[2][6] == "待决定"
+    assert all(c.data_type == "s" for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str))
