@@ -65,7 +65,21 @@ def _block(block: object) -> dict[str, Any]:
     raise TypeError(block)
 
 
-def render_html(doc: OfficialDocument) -> str:
+CSS_PATH = Path(__file__).parent / "templates" / "document.css"
+
+
+def document_css() -> str:
+    """The stylesheet of every rendered document (A4, GB/T 9704 measures, printable)."""
+    return CSS_PATH.read_text(encoding="utf-8")
+
+
+def render_html(doc: OfficialDocument, *, css_href: str | None = None) -> str:
+    """The document as one HTML page; its stylesheet inline, or linked from ``css_href`` (for a site
+    whose Content-Security-Policy forbids inline styles)."""
     return _ENV.get_template("document.html.j2").render(
-        doc=doc, blocks=[_block(b) for b in doc.blocks], date_text=cn_date(doc.date) if doc.date else ""
+        doc=doc,
+        blocks=[_block(b) for b in doc.blocks],
+        date_text=cn_date(doc.date) if doc.date else "",
+        css_href=css_href,
+        css=document_css(),
     )

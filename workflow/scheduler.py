@@ -145,6 +145,7 @@ class DeadlineScheduler:
         """Add or move jobs so they match the open rounds in the database."""
         with self.uows() as uow:
             rounds = {r.id: r.deadline for r in uow.rounds.open_rounds() if r.id is not None}
+            started = {r.id: r.created_at for r in uow.rounds.open_rounds() if r.id is not None}
         now = self.clock.now()
         for round_id in set(self._known) - set(rounds):
             self._remove_jobs(round_id)
@@ -153,7 +154,7 @@ class DeadlineScheduler:
                 continue
             self._remove_jobs(round_id)
             self._known[round_id] = deadline
-            actions = plan_round(deadline, now, self.settings.reminder_hours)
+            actions = plan_round(deadline, now, self.settings.reminder_hours, started.get(round_id))
             for action in actions:
                 if action.kind == "deadline":
                     self._scheduler.add_job(
@@ -228,9 +229,9 @@ class DeadlineScheduler:
         self.run_progress()
         now = self.clock.now()
         with self.uows() as uow:
-            rounds = [(r.id, r.deadline) for r in uow.rounds.open_rounds()]
-        for round_id, deadline in rounds:
-            for action in plan_round(deadline, now, self.settings.reminder_hours):
+            rounds = [(r.id, r.deadline, r.created_at) for r in uow.rounds.open_rounds()]
+        for round_id, deadline, started in rounds:
+            for action in plan_round(deadline, now, self.settings.reminder_hours, started):
                 if action.kind == "reminder" and action.at <= now:
                     self._remind(round_id or 0, action.offset)
         self.run_process_reminders()

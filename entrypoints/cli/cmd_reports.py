@@ -52,6 +52,13 @@ def report(
             with r.uow() as uow:
                 rendered = render_report(uow, round_id, kind, fmt, unit=unit, rules=r.rules)
     if output is not None:
+        if rendered.format == "zip" and output.suffix.lower() != ".zip":
+            with domain_errors():
+                raise InvalidInput(
+                    "REPORT_OUTPUT_MISMATCH",
+                    f"未指定 --unit 时，回复表为每个单位各一份，打包为 ZIP 文件，不能保存为“{output.name}”。"
+                    "请用 --unit 指定单位，或将 --output 设为 .zip 文件。",
+                )
         output.write_bytes(rendered.data)
         r.emit(
             {"output": str(output), "kind": kind, "format": rendered.format, "bytes": len(rendered.data)},

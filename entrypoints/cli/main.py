@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from entrypoints.cli import (
     cmd_decisions,
     cmd_drafts,
+    cmd_links,
     cmd_process,
     cmd_progress,
     cmd_reports,
@@ -34,6 +35,7 @@ app.command("workdays")(cmd_setup.workdays)
 app.command("backup")(cmd_setup.backup)
 app.add_typer(cmd_units.app, name="units")
 app.add_typer(cmd_drafts.app, name="draft")
+cmd_rounds.app.command("links")(cmd_links.links)
 app.add_typer(cmd_rounds.app, name="round")
 app.command("reply")(cmd_rounds.reply)
 app.command("admit")(cmd_rounds.admit)

@@ -60,9 +60,9 @@ def _answer(request: Request, exc: DomainError, status: int) -> Response:
     elif isinstance(exc, AuthRequired):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     else:
-        response = templates.TemplateResponse(
-            request, "error.html", {"error": exc, "status": status}, status_code=status
-        )
+        user = getattr(request.state, "user", None)
+        context = {"error": exc, "status": status, "user": user, "back": back_url(request)}
+        response = templates.TemplateResponse(request, "error.html", context, status_code=status)
     retry = exc.details.get("retry_after_seconds")
     if isinstance(retry, int):
         response.headers["Retry-After"] = str(retry)
@@ -131,6 +131,23 @@ async def internal_error(request: Request, exc: Exception) -> Response:
     LOG.error("web.internal_error", path=request.url.path, exc_info=exc)
     error = DomainError("INTERNAL_ERROR", "服务器内部错误，已记录日志，请稍后重试或联系系统管理员。")
     return _answer(request, error, 500)
+
+
+def back_url(request: Request) -> str:
+    """Where "返回" leads from a refused page: the page the form was on, as far as the path tells.
+
+    The Referer is not sent (``Referrer-Policy: no-referrer`` protects reply-link tokens), so the
+    path decides: a reply link's own page, a round's page, else the start page.
+    """
+    parts = [p for p in request.url.path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "r":
+        return f"/r/{parts[1]}"
+    for n, part in enumerate(parts[:-1]):
+        if part == "rounds" and parts[n + 1].isdigit():
+            return "/" + "/".join(parts[: n + 2])
+    if parts and parts[0] in ("units", "review") and request.method != "GET":
+        return f"/{parts[0]}"
+    return "/"
 
 
 def install(app: FastAPI) -> None:

@@ -20,7 +20,7 @@ from entrypoints.web.deps import (
 )
 from entrypoints.web.render import templates
 from entrypoints.web.session_cookie import set_session_cookie
-from kernel.errors import Forbidden, InvalidInput
+from kernel.errors import Forbidden, InvalidInput, TooManyRequests
 from workflow.services.accounts import logout
 from workflow.services.login_limits import limited_login
 
@@ -59,13 +59,18 @@ def login_submit(
         raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
     try:
         started = limited_login(uow, clock, request.app.state.login_limits, login_attempt(request, username, password))
-    except InvalidInput as exc:  # a wrong password; RATE_LIMITED (429) goes to the error page with its wait
+    except (InvalidInput, TooManyRequests) as exc:  # a wrong password, or too many tries: the form again
+        message = exc.message
+        if isinstance(exc, TooManyRequests):  # say how long to wait
+            seconds = exc.details.get("retry_after_seconds")
+            minutes = max(1, round((seconds if isinstance(seconds, int) else 60) / 60))
+            message = f"登录尝试过于频繁，请等待约{minutes}分钟后再试。"
         token = secrets.token_urlsafe(24)
         response = templates.TemplateResponse(
             request,
             "login.html",
-            {"next": _safe_next(next), "user": None, "error": exc.message, "login_csrf": token},
-            status_code=401,
+            {"next": _safe_next(next), "user": None, "error": message, "login_csrf": token, "username": username},
+            status_code=429 if isinstance(exc, TooManyRequests) else 401,
         )
         response.set_cookie(
             LOGIN_CSRF, token, httponly=True, samesite="strict", secure=request.app.state.secure_cookies

@@ -25,7 +25,19 @@ def decisions_page(request: Request, round_id: Id, user: Staff, uow: UowDep) -> 
     tasks = {t.number: (t, items) for t, items in uow.drafts.tasks(version.id or 0)} if version else {}
     decided = sum(1 for c in status["comments"] if c["decision"])
     flagged = unapplied_adoptions(uow, round_id)
-    return page(request, "decisions.html", user, s=status, tasks=tasks, decided=decided, flagged=flagged)
+    draft = uow.drafts.get(rnd.draft_id) if rnd else None
+    current_version = draft.current_version if draft else 0
+    return page(
+        request,
+        "decisions.html",
+        user,
+        s=status,
+        tasks=tasks,
+        decided=decided,
+        flagged=flagged,
+        revised=bool(rnd and current_version != rnd.version),
+        current_version=current_version,
+    )
 
 
 @router.post("/rounds/{round_id}/decisions")

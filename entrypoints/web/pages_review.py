@@ -19,7 +19,8 @@ from workflow.config import Settings
 from workflow.doc_types import DocTypes
 from workflow.reports import official
 from workflow.services.accounts import CurrentUser
-from workflow.services.audit import export_events, verify
+from workflow.services.audit import verify
+from workflow.services.audit_view import audit_lines
 from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
 from workflow.services.process_view import process_status
 from workflow.services.queries import round_status
@@ -88,7 +89,7 @@ def _page(
     status = round_status(uow, round_id)
     verdict = verify(uow)
     stored = verify_stored(uow, settings)
-    events = export_events(uow, round_id)
+    events = audit_lines(uow, round_id)
     package = body_of(render_html(official.build(uow, round_id, "review-package", None, rules)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(

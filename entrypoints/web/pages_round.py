@@ -14,7 +14,8 @@ from entrypoints.web.pages_common import back, page
 from kernel.errors import InvalidInput, NotFound
 from kernel.timefmt import read_instant, to_beijing
 from states.outbox import OutboxStatus
-from workflow.services.audit import export_events
+from storage.uow import UnitOfWork
+from workflow.services.audit_view import audit_lines
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.delivery_view import deliveries
 from workflow.services.issuance import issue
@@ -43,12 +44,15 @@ def round_page(
     tab: str = "overview",
 ) -> Response:
     status = round_status(uow, round_id)
-    replies = uow.replies.for_round(round_id)
+    order = {x["unit"]: n for n, x in enumerate(status["recipients"])}
+    # by unit (as the recipients are listed), each unit's revisions in order; replaced ones fold away
+    replies = sorted(uow.replies.for_round(round_id), key=lambda p: (order.get(p[1].name, 0), p[0].revision))
     by_reply: dict[int, list[object]] = {}
     for comment in uow.replies.comments_of([r.id or 0 for r, _ in replies]):
         by_reply.setdefault(comment.reply_id, []).append(comment)
     sent = deliveries(uow, round_id)
-    undeliverable = sorted({d["unit"] for d in sent if d["status"] == OutboxStatus.undeliverable})
+    # only units: a notice to the office itself (the review result) has no unit to name
+    undeliverable = sorted({d["unit"] for d in sent if d["status"] == OutboxStatus.undeliverable and d["unit"]})
     return page(
         request,
         "round.html",
@@ -59,14 +63,22 @@ def round_page(
         attachments={a.reply_id: a for a in uow.replies.attachments([r.id or 0 for r, _ in replies])},
         deliveries=sent,
         actions=next_actions(uow, clock, settings, round_id),
-        events=export_events(uow, round_id) if tab == "audit" else [],
+        events=audit_lines(uow, round_id) if tab == "audit" else [],
         tab=tab,
         warning="以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable) if undeliverable else None,
         flagged=unapplied_adoptions(uow, round_id),
         now_local=to_beijing(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         process=process_status(uow, round_id, rules),
         doc_types=rules.all(),
+        task_options=_task_options(uow, round_id),
     )
+
+
+def _task_options(uow: UnitOfWork, round_id: int) -> list[tuple[int, str]]:
+    """The 条目 choices of the paper-reply form: the tasks of the version the round asked about."""
+    rnd = uow.rounds.get(round_id)
+    version = uow.drafts.version(rnd.draft_id, rnd.version) if rnd else None
+    return [(t.number, t.title) for t, _items in uow.drafts.tasks(version.id or 0)] if version else []
 
 
 @router.post("/rounds/{round_id}/paper-reply")
@@ -146,10 +158,11 @@ async def revise(
     clock: ClockDep,
     file: Annotated[UploadFile, File()],
     note: Annotated[str, Form()] = "",
+    back_to: Annotated[str, Form()] = "",
 ) -> Response:
     rnd = uow.rounds.get(round_id)
     await store_uploaded_revision(uow, clock, user, file, draft_id=rnd.draft_id if rnd else 0, note=note)
-    return back(f"/rounds/{round_id}", "revised")
+    return back(f"/rounds/{round_id}{'/decisions' if back_to == 'decisions' else ''}", "revised")
 
 
 @router.post("/rounds/{round_id}/withdraw")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from documents.html_writer import render_html
+from documents.html_writer import document_css, render_html
 from entrypoints.web.deps import (
     MAX_ID,
     AnyUser,
@@ -21,16 +21,20 @@ from entrypoints.web.deps import (
     UowDep,
     office_id_of,
 )
+from entrypoints.web.form_page import refused
 from entrypoints.web.forms import form_id, store_uploaded_draft
 from entrypoints.web.pages_common import back, page
 from kernel.clock import Clock
-from kernel.errors import InvalidInput
+from kernel.errors import DomainError, InvalidInput, Problems
 from kernel.timefmt import to_beijing
 from states.draft import DraftState
+from storage.uow import UnitOfWork
 from workflow.categories import parse_category
 from workflow.config import Settings
 from workflow.doc_number import parse_doc_number
+from workflow.doc_types import DocTypes
 from workflow.reports.official import letter_document
+from workflow.services.accounts import CurrentUser
 from workflow.services.dashboard import dashboard
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
@@ -45,6 +49,29 @@ def home(request: Request, user: AnyUser, uow: UowDep, clock: ClockDep) -> Respo
     return page(request, "dashboard.html", user, **dashboard(uow, clock, request.app.state.health_policy))
 
 
+def _new_round_context(
+    uow: UnitOfWork, clock: Clock, rules: DocTypes, draft: int | None, user: CurrentUser
+) -> dict[str, object]:
+    drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
+    chosen = uow.drafts.get(draft) if draft else None
+    tasks = []
+    if chosen is not None:
+        version = uow.drafts.version(chosen.id or 0, chosen.current_version)
+        tasks = uow.drafts.tasks(version.id or 0) if version else []
+    return {
+        "drafts": drafts,
+        "chosen": chosen,
+        "tasks": tasks,
+        "units": list(uow.directory.units()),
+        "requirements": DEFAULT_REQUIREMENTS,
+        "today": to_beijing(clock.now()).date(),
+        "doc_types": rules.all(),
+        "chosen_type": rules.get(chosen.doc_type) if chosen is not None else None,
+        # 联系人/电话 start as the signed-in clerk and the phone they gave last time
+        "last_phone": next((r.phone for r in reversed(uow.rounds.all()) if r.contact == user.display_name), ""),
+    }
+
+
 @router.get("/rounds/new")
 def new_round(
     request: Request,
@@ -54,25 +81,7 @@ def new_round(
     rules: RulesDep,
     draft: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
-    chosen = uow.drafts.get(draft) if draft else None
-    tasks = []
-    if chosen is not None:
-        version = uow.drafts.version(chosen.id or 0, chosen.current_version)
-        tasks = uow.drafts.tasks(version.id or 0) if version else []
-    return page(
-        request,
-        "round_new.html",
-        user,
-        drafts=drafts,
-        chosen=chosen,
-        tasks=tasks,
-        units=list(uow.directory.units()),
-        requirements=DEFAULT_REQUIREMENTS,
-        today=to_beijing(clock.now()).date(),
-        doc_types=rules.all(),
-        chosen_type=rules.get(chosen.doc_type) if chosen is not None else None,
-    )
+    return page(request, "round_new.html", user, **_new_round_context(uow, clock, rules, draft, user))
 
 
 @router.post("/drafts")
@@ -93,14 +102,28 @@ async def upload_draft(
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
 
-def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: int) -> StartRound:
-    spec = DeadlineSpec(deadline_text=_text(form, "deadline", strip=True), workdays=_text(form, "workdays", strip=True))
-    deadline = resolve_deadline(spec, clock, settings.section("calendar"))
-    letter_text = _text(form, "letter_date", strip=True)
+def _letter_date(text: str) -> date | None:
     try:
-        letter_date = date.fromisoformat(letter_text) if letter_text else None
+        return date.fromisoformat(text) if text else None
     except ValueError:
-        raise InvalidInput("DATE_INVALID", f"成文日期“{letter_text}”格式不正确。") from None
+        raise InvalidInput("DATE_INVALID", f"成文日期“{text}”格式不正确。") from None
+
+
+def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: int) -> StartRound:
+    """The form as a command; every problem the form itself shows is reported at once."""
+    problems = Problems()
+    spec = DeadlineSpec(deadline_text=_text(form, "deadline", strip=True), workdays=_text(form, "workdays", strip=True))
+    deadline = problems.attempt("deadline", lambda: resolve_deadline(spec, clock, settings.section("calendar")))
+    letter_date = problems.attempt("letter_date", lambda: _letter_date(_text(form, "letter_date", strip=True)))
+    problems.attempt("doc_number", lambda: parse_doc_number(_text(form, "doc_number")))
+    if not _text(form, "contact", strip=True):
+        problems.add("contact", InvalidInput("CONTACT_REQUIRED", "请填写联系人。"))
+    if not _text(form, "phone", strip=True):
+        problems.add("phone", InvalidInput("CONTACT_REQUIRED", "请填写联系电话。"))
+    if not (form.getlist("units") or form.getlist("categories")):
+        problems.add("units", InvalidInput("RECIPIENTS_REQUIRED", "请至少选择一个征求对象单位。"))
+    problems.check()
+    assert deadline is not None  # else check() raised
     return StartRound(
         draft_id=form_id(form.get("draft_id"), "文稿编号") or 0,
         office_id=office_id,
@@ -148,15 +171,28 @@ async def preview_letter(
         categories=categories or {"member_unit"},
         shorten_reason=cmd.shorten_reason,
     )
-    return Response(render_html(doc), media_type="text/html; charset=utf-8")
+    return Response(render_html(doc, css_href="/documents/document.css"), media_type="text/html; charset=utf-8")
+
+
+@router.get("/documents/document.css")
+def document_stylesheet() -> Response:
+    """The documents' own stylesheet, linked (the CSP forbids inline styles): the preview looks like the DOCX."""
+    return Response(document_css(), media_type="text/css; charset=utf-8")
 
 
 @router.post("/rounds")
 async def create_round(
     request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep, rules: RulesDep
 ) -> Response:
-    cmd = _start_command(await request.form(), clock, settings, office_id_of(settings, uow))
-    started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key, rules=rules)
+    form = await request.form()
+    try:
+        cmd = _start_command(form, clock, settings, office_id_of(settings, uow))
+        started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key, rules=rules)
+    except DomainError as exc:
+        uow.rollback()
+        draft = int(_text(form, "draft_id") or 0) or None
+        context = _new_round_context(uow, clock, rules, draft, user)
+        return refused(request, "round_new.html", exc, form, user=user, **context)
     url = f"/rounds/{started.round_id}"
     if started.without_address:
         return RedirectResponse(f"{url}?ok=round_started&warn=no_address", status_code=303)

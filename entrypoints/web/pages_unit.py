@@ -13,28 +13,31 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from entrypoints.web.deps import ClockDep, LinkVisitDep, UowDep
+from entrypoints.web.form_page import refused
 from entrypoints.web.forms import form_comment_rows
 from entrypoints.web.render import templates
-from workflow.services.link_replies import LinkReply, link_form_token, link_page, submit_link_reply
+from kernel.clock import Clock
+from kernel.errors import Conflict, InvalidInput
+from storage.uow import UnitOfWork
+from workflow.services.link_replies import LinkReply, LinkVisit, link_form_token, link_page, submit_link_reply
 
 router = APIRouter(include_in_schema=False)
 
 
+def _page_context(request: Request, visit: LinkVisit, uow: UnitOfWork, clock: Clock) -> dict[str, object]:
+    shown = link_page(uow, clock, visit)
+    return {
+        **{f.name: getattr(shown, f.name) for f in fields(shown)},
+        "user": None,
+        "token": visit.token,
+        "csrf": link_form_token(request.app.state.secret, visit.token),
+    }
+
+
 @router.get("/r/{token}")
 def reply_page(request: Request, visit: LinkVisitDep, uow: UowDep, clock: ClockDep, sent: int = 0) -> Response:
-    shown = link_page(uow, clock, visit)
-    context = {f.name: getattr(shown, f.name) for f in fields(shown)}
-    return templates.TemplateResponse(
-        request,
-        "unit_reply.html",
-        {
-            **context,
-            "user": None,
-            "token": visit.token,
-            "csrf": link_form_token(request.app.state.secret, visit.token),
-            "sent": bool(sent),
-        },
-    )
+    context = _page_context(request, visit, uow, clock)
+    return templates.TemplateResponse(request, "unit_reply.html", {**context, "sent": bool(sent)})
 
 
 @router.post("/r/{token}")
@@ -42,11 +45,17 @@ async def reply_submit(request: Request, visit: LinkVisitDep, uow: UowDep, clock
     raw = await request.form()
     no_comments = bool(raw.get("no_comments"))
     form_token = raw.get("csrf_token")
+    typed = form_comment_rows(raw)
     reply = LinkReply(
         no_comments=no_comments,
-        comments=[] if no_comments else form_comment_rows(raw),
+        comments=typed,  # ticked 无修改意见 with comments typed: refused, never dropped
         form_token=form_token if isinstance(form_token, str) else "",
         form_secret=request.app.state.secret,
     )
-    submit_link_reply(uow, clock, visit, reply)
+    try:
+        submit_link_reply(uow, clock, visit, reply)
+    except (InvalidInput, Conflict) as exc:
+        uow.rollback()
+        context = _page_context(request, visit, uow, clock)
+        return refused(request, "unit_reply.html", exc, raw, **context, typed=typed, sent=False)
     return RedirectResponse(f"/r/{visit.token}?sent=1", status_code=303)

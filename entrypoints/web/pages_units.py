@@ -10,23 +10,24 @@ from fastapi.responses import Response
 
 from entrypoints.web.deps import ClockDep, Id, Staff, StaffWrite, UowDep
 from entrypoints.web.downloads import units_file
+from entrypoints.web.form_page import refused
 from entrypoints.web.forms import parsed_units_file
 from entrypoints.web.pages_common import back, page
+from kernel.errors import DomainError
+from storage.uow import UnitOfWork
 from workflow.services.units import import_units, update_unit
 
 router = APIRouter(include_in_schema=False)
 
 
+def _units_context(uow: UnitOfWork) -> dict[str, object]:
+    units = list(uow.directory.units(active_only=False))
+    return {"units": units, "aliases": {u.id: "；".join(json.loads(u.aliases or "[]")) for u in units}}
+
+
 @router.get("/units")
 def units_page(request: Request, user: Staff, uow: UowDep) -> Response:
-    units = list(uow.directory.units(active_only=False))
-    return page(
-        request,
-        "units.html",
-        user,
-        units=units,
-        aliases={u.id: "；".join(json.loads(u.aliases or "[]")) for u in units},
-    )
+    return page(request, "units.html", user, **_units_context(uow))
 
 
 @router.get("/units/export.{fmt}")
@@ -42,13 +43,14 @@ async def units_import(user: StaffWrite, uow: UowDep, clock: ClockDep, file: Ann
 
 
 @router.post("/units/{unit_id}")
-def unit_save(
+async def unit_save(
+    request: Request,
     unit_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    name: Annotated[str, Form()],
-    category: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",  # blank reaches the service, which says so in Chinese
+    category: Annotated[str, Form()] = "",
     aliases: Annotated[str, Form()] = "",
     contact: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
@@ -56,18 +58,23 @@ def unit_save(
     webhook: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
 ) -> Response:
-    update_unit(
-        uow,
-        clock,
-        user.actor,
-        unit_id,
-        active=bool(active),
-        name=name,
-        category=category,
-        aliases=aliases,
-        contact=contact,
-        phone=phone,
-        email=email,
-        webhook=webhook,
-    )
+    try:
+        update_unit(
+            uow,
+            clock,
+            user.actor,
+            unit_id,
+            active=bool(active),
+            name=name,
+            category=category,
+            aliases=aliases,
+            contact=contact,
+            phone=phone,
+            email=email,
+            webhook=webhook,
+        )
+    except DomainError as exc:
+        uow.rollback()
+        form = await request.form()
+        return refused(request, "units.html", exc, form, user=user, edited=unit_id, **_units_context(uow))
     return back("/units", "unit_saved")

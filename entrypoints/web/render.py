@@ -13,7 +13,7 @@ from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.round import ROUND_MACHINE
 from workflow.categories import CATEGORY_LABELS
-from workflow.reports.official import ACTION_LABELS, ROLE_LABELS
+from workflow.services.audit_view import ACTION_LABELS, ROLE_LABELS
 from workflow.services.decisions import REASON_SNIPPETS
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

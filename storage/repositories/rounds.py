@@ -145,6 +145,15 @@ class RoundRepo:
         ).all()
         return {rid: (int(total), int(waiting or 0)) for rid, total, waiting in rows}
 
+    def deemed_tallies(self) -> dict[int, int]:
+        """Per round: recipients deemed to have no objection (逾期未回复), one grouped query."""
+        rows = self.session.exec(
+            select(Recipient.round_id, func.count(Recipient.id))  # type: ignore[arg-type]
+            .where(Recipient.state == RecipientState.deemed_no_objection)
+            .group_by(Recipient.round_id)
+        ).all()
+        return {rid: int(n) for rid, n in rows}
+
     def count_recipients(self, round_id: int, state: str | None = None) -> int:
         stmt = select(func.count()).select_from(Recipient).where(Recipient.round_id == round_id)
         if state is not None:

@@ -97,7 +97,9 @@ def test_explanation_skeleton(demo) -> None:  # type: ignore[no-untyped-def]
 
 def test_reply_forms_zip_and_single(demo) -> None:  # type: ignore[no-untyped-def]
     cli, out = demo
-    archive = zipfile.ZipFile(_report(cli, out, "reply-form", "docx"))
+    target = out / "回复表.zip"
+    cli.ok("report", "--round", "1", "--kind", "reply-form", "--format", "docx", "--output", str(target))
+    archive = zipfile.ZipFile(target)
     assert len(archive.namelist()) == 37 and "回复表-市消防救援大队.docx" in archive.namelist()
     form = Document(io.BytesIO(archive.read("回复表-交通运输局.docx")))
     text = "\n".join(p.text for p in form.paragraphs)
@@ -109,6 +111,28 @@ def test_reply_forms_zip_and_single(demo) -> None:  # type: ignore[no-untyped-de
         "依据",
         "理由",
     ]
+
+
+def test_reply_forms_of_every_unit_are_not_written_under_a_single_file_name(demo) -> None:  # type: ignore[no-untyped-def]
+    cli, out = demo
+    target = out / "x.md"
+    refused = cli.error("report", "--round", "1", "--kind", "reply-form", "--format", "md", "--output", str(target))
+    assert refused["code"] == "REPORT_OUTPUT_MISMATCH" and "--unit" in refused["message"]
+    assert not target.exists(), "nothing is written under the misleading name"
+    cli.ok(
+        "report",
+        "--round",
+        "1",
+        "--kind",
+        "reply-form",
+        "--format",
+        "md",
+        "--output",
+        str(target),
+        "--unit",
+        "交通运输局",
+    )
+    assert "单位名称（盖章）：交通运输局" in target.read_text(encoding="utf-8")
 
 
 def test_review_package_and_audit_report(demo) -> None:  # type: ignore[no-untyped-def]

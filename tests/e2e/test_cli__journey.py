@@ -238,7 +238,7 @@ def test_bad_input_is_refused_and_changes_nothing(cli: Cli, clock: FixedClock, t
         ([*base, "--doc-number", "孝安办函2023-1", "--deadline", deadline, "--all-units"], "DOC_NUMBER_INVALID"),
         (
             [*base, "--doc-number", "孝安办函〔2023〕1号", "--deadline", deadline, "--workdays", "3", "--all-units"],
-            "DEADLINE_REQUIRED",
+            "DEADLINE_AMBIGUOUS",
         ),
         (["reply", "--round", "99", "--unit", "交通局", "--no-comments"], "ROUND_NOT_FOUND"),
         (["decide", "--comment", "1", "--adopt"], "COMMENT_NOT_FOUND"),

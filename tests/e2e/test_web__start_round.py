@@ -74,7 +74,7 @@ def test_a_working_day_deadline_from_the_form(world: WebWorld) -> None:
     ("fields", "code"),
     [
         ({}, "DEADLINE_REQUIRED"),
-        ({"deadline": "2026-03-06T10:00", "workdays": "3"}, "DEADLINE_REQUIRED"),
+        ({"deadline": "2026-03-06T10:00", "workdays": "3"}, "DEADLINE_AMBIGUOUS"),
         ({"workdays": "三"}, "WORKDAYS_INVALID"),
         ({"deadline": "下周五"}, "DATETIME_INVALID"),
         ({"deadline": "2026-03-06T10:00", "letter_date": "2026/3/2"}, "DATE_INVALID"),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from kernel.actors import Actor, Role
 from kernel.clock import FixedClock
 from notifications.channels.base import Channel
 from notifications.channels.smtp import SmtpChannel, SmtpSettings
@@ -200,15 +201,23 @@ def test_adoption_feedback_carries_only_the_units_own_comments(world) -> None:  
     with UnitOfWork(engine) as uow:
         submit_review(uow, clock, STAFF, rid)
     relay().run_once()
-    feedback = {
-        r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content()
-        for r in server.received
-        if r.message["Subject"].startswith("【采纳情况反馈】")
-    }
+    assert not [r for r in server.received if r.message["Subject"].startswith("【采纳情况反馈】")], (
+        "no feedback while the review may still return the draft"
+    )
+    with UnitOfWork(engine) as uow:
+        record_review(
+            uow, clock, Actor("市司法局审查员", Role.reviewer), rid, approve=True, reviewer="市司法局", opinion=""
+        )
+    relay().run_once()
+    relay().run_once()
+    sent = [r for r in server.received if r.message["Subject"].startswith("【采纳情况反馈】")]
+    assert len(sent) == 2, "once per unit, when the outcome is final"
+    feedback = {r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content() for r in sent}
+    assert all("通过合法性审查" in text and "最终采纳情况" in text for text in feedback.values())
     assert set(feedback) == {"unit1@xiaoyi.example.cn", "unit2@xiaoyi.example.cn"}
     assert "测试单位001的第一条意见" in feedback["unit1@xiaoyi.example.cn"]
     assert "测试单位002" not in feedback["unit1@xiaoyi.example.cn"]
-    assert "不予采纳，测试单位002：理由不充分" in feedback["unit2@xiaoyi.example.cn"]
+    assert "不予采纳，测试单位002：理由不充分或无依据。" in feedback["unit2@xiaoyi.example.cn"]
     assert "测试单位001" not in feedback["unit2@xiaoyi.example.cn"]
     deemed = [r for r in server.received if r.message["Subject"].startswith("【已截止】")]
     assert sorted(r.rcpt_tos[0] for r in deemed) == ["unit3@xiaoyi.example.cn", "unit4@xiaoyi.example.cn"]

@@ -62,10 +62,13 @@ def test_dashboard_figures(engine: Engine) -> None:
         rid: (r["recipients"], r["silent"], r["comments"], r["undecided"], r["round"].state) for rid, r in rows.items()
     }
     assert figures == {
-        open_round: (4, 2, 2, 2, "open"),
+        open_round: (4, 2, 2, 0, "open"),  # comments of an open round are decided after the deadline
         deciding: (4, 0, 2, 1, "closed"),
         reviewed: (4, 0, 2, 0, "closed"),
     }
     assert [r["round"].id for r in board["rounds"]] == [reviewed, deciding, open_round], "newest first"
     assert rows[open_round]["time_left_text"] and rows[deciding]["time_left"] is None
     assert board["totals"] == {"open": 1, "silent": 2, "undecided": 1, "in_review": 1}
+    assert board["totals"]["undecided"] == sum(r["undecided"] for r in board["rounds"]), "the rows add up to the total"
+    assert (rows[deciding]["replied"], rows[deciding]["deemed"]) == (2, 2), "a closed round counts the deemed units"
+    assert [t["kind"] for t in board["todos"]] == ["decide"] and "1条意见待作出采纳决定" in board["todos"][0]["text"]

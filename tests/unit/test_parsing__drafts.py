@@ -149,6 +149,18 @@ def test_markdown_pipe_table() -> None:
     assert draft.parts[0].task_numbers == (1, 2)
 
 
+def test_markdown_repeating_the_number_on_continuation_rows_reads_as_merged_cells() -> None:
+    repeated = MARKDOWN.replace("|  |  | （2）", "| 2 | 强化目标责任落实 | （2）").replace(
+        "|  |  | 消防", "| 2 |  | 消防"
+    )
+    assert repeated != MARKDOWN
+    assert parse_draft_markdown(repeated).tasks == parse_draft_markdown(MARKDOWN).tasks
+    skipping = MARKDOWN.replace("| 2 | 强化目标责任落实 |", "| 3 | 强化目标责任落实 |")
+    with pytest.raises(InvalidInput) as err:
+        parse_draft_markdown(skipping)
+    assert "序号应为2" in err.value.message, "a wrong number is still refused"
+
+
 def test_markdown_without_table_is_refused() -> None:
     with pytest.raises(InvalidInput) as err:
         parse_draft_markdown("# 标题\n\n正文")

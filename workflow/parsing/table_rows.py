@@ -66,16 +66,20 @@ class TaskTableBuilder:
                     "DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表第{line}行：序号“{number}”不是数字。", line=line
                 )
             expected = (self._tasks[-1].number + 1) if self._tasks else 1
-            if int(number) != expected:
+            if self._tasks and int(number) == self._tasks[-1].number and title in ("", self._tasks[-1].title):
+                # 序号 (and 任务) written again on a continuation row: the usual way to write merged cells
+                number, title = "", ""
+            elif int(number) != expected:
                 raise InvalidInput(
                     "DRAFT_TABLE_UNPARSEABLE",
                     f"重点任务分工表第{line}行：序号应为{expected}，实为{number}。",
                     line=line,
                 )
-            self._tasks.append(_Draft(int(number), title))
-        elif not self._tasks:
+            if number:
+                self._tasks.append(_Draft(int(number), title))
+        if not number and not self._tasks:
             raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", f"重点任务分工表第{line}行：第一行缺少序号。", line=line)
-        elif title:
+        elif not number and title:
             self._tasks[-1].title += title
         task = self._tasks[-1]
         if not content and not responsible:

@@ -62,7 +62,9 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     office = uow.directory.office(rnd.office_id)
     last = reviews[-1] if reviews else None
     legality = {
-        "reviewer": (last.reviewer if last and last.reviewer else office.reviewer_unit if office else "市司法局"),
+        # the reviewing unit, not the account that clicked (市司法局, not 市司法局审查员)
+        "reviewer": (office.reviewer_unit if office and office.reviewer_unit else "市司法局"),
+        "reviewer_person": last.reviewer if last else "",
         "state": last.state if last else "not_requested",
         "opinion": last.opinion if last else "",
         "version": last.version if last else None,

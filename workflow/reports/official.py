@@ -24,9 +24,10 @@ from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
 from workflow.reports.process_docs import checklist_blocks, departure_blocks, disagreement_blocks, review_facts_blocks
 from workflow.services._common import load_draft, load_round
-from workflow.services.audit import export_events, verify
+from workflow.services.audit import verify
+from workflow.services.audit_view import audit_lines
 from workflow.services.decisions import decision_text
-from workflow.services.versions import unapplied_adoptions
+from workflow.services.versions import changed_tasks, unapplied_adoptions
 from workflow.unit_names import resolve_unit
 
 CN_NUMBERS = "零一二三四五六七八九十"
@@ -36,57 +37,6 @@ ADDRESSEES = {
     "city_department": "市直各有关部门",
     "other": "各有关单位",
 }
-ACTION_LABELS = {
-    "office.created": "登记发文机关",
-    "unit.created": "新增单位",
-    "unit.updated": "修改单位信息",
-    "draft.imported": "导入文稿",
-    "draft.revised": "修改文稿",
-    "round.started": "发起征求意见",
-    "draft.soliciting": "文稿进入征求意见",
-    "reply.submitted": "收到回复",
-    "reply.late": "收到逾期回复",
-    "reply.late_admitted": "纳入逾期回复",
-    "round.deadline_changed": "调整截止时间",
-    "recipient.deemed_no_objection": "逾期未回复，视为无意见",
-    "round.deadline_enforced": "征求意见截止",
-    "draft.deciding": "进入采纳决定",
-    "comment.decided": "作出采纳决定",
-    "review.requested": "提交合法性审查",
-    "review.approved": "合法性审查通过",
-    "review.returned": "合法性审查退回",
-    "draft.issued": "印发",
-    "round.reminders_queued": "发送截止提醒",
-    "message.requeued": "重新发送消息",
-    "link.revoked": "撤销回复链接",
-    "user.created": "新增账号",
-    "draft.withdrawn": "撤回文稿",
-    "round.withdrawn": "撤回征求意见",
-    "auth.login": "登录",
-    "auth.login_failed": "登录失败",
-    "tasks.tracked": "印发后转为跟踪事项",
-    "measures.imported": "导入整改措施表",
-    "unit_mapping.added": "指定责任单位对应关系",
-    "item.supervised": "挂牌督办",
-    "item.reported_done": "单位报告完成",
-    "item.closed": "销号",
-    "progress.started": "发起月度进展报送",
-    "progress.reported": "报送月度进展",
-    "progress.not_reported": "逾期未报送（记为未报送）",
-    "progress.closed": "月度进展报送截止",
-    "progress.reminders_queued": "发送进展报送提醒",
-    "evidence.stored": "上传佐证材料",
-    "draft.type_changed": "更改文件类型",
-    "draft.legal_basis_set": "填写制定依据",
-    "rule.departed": "偏离规定（已说明理由）",
-    "review.reminder_queued": "发送审查期限提醒",
-    "deliberation.recorded": "登记集体讨论",
-    "document.published": "登记公开发布",
-    "document.filed": "登记备案",
-    "filing.reminder_queued": "发送备案提醒",
-    "round.archived": "生成归档包",
-}
-ROLE_LABELS = {"staff": "工作人员", "reviewer": "审查人员", "admin": "管理员", "unit": "回复单位", "system": "系统"}
 
 
 def cn_number(n: int) -> str:
@@ -99,6 +49,11 @@ def cn_number(n: int) -> str:
 
 def letter_title(draft_title: str) -> str:
     return f"关于对《{draft_title}（代拟稿）》征求意见的函"
+
+
+def book_title(title: str) -> str:
+    """《title》, with 书名号 inside it turned into 〈〉 as nesting requires (GB/T 15834)."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
 
 
 def _context(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
@@ -238,6 +193,7 @@ REVIEW_STATES = frozenset(s.value for s in ReviewState)
 
 def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     data = adoption_table(uow, round_id)
+    changed = changed_tasks(uow, round_id)  # 已在修改稿中落实 only where a revision changed that task
     rows: list[tuple[Cell | str | None, ...]] = []
     groups = data["groups"]
     for group in groups:
@@ -252,7 +208,7 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             for unit, comments in by_unit.items():
                 for n, comment in enumerate(comments):
                     text = comment["decision_text"]
-                    if comment["change_task"]:
+                    if comment["change_task"] and comment["change_task"] in changed:
                         text += f"（已在修改稿序号{comment['change_task']}中落实）"
                     rows.append(
                         (
@@ -334,7 +290,7 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     blocks += [
         Heading("第三部分：征求意见情况", 1),
         Paragraph(
-            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发《{letter_title(draft.title)}》"
+            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发{book_title(letter_title(draft.title))}"
             f"（{rnd.doc_number}），共征求{o['asked']}家单位意见，截至{cn_datetime(rnd.deadline)}，"
             f"{o['replied']}家单位回复（有修改意见{o['with_comments']}家，无修改意见{o['no_comments']}家），"
             f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
@@ -424,27 +380,22 @@ def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYP
 def audit_report(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     c = _context(uow, round_id)
     verdict = verify(uow)
-    events = export_events(uow, round_id)
     result = (
         f"哈希链校验通过（全部 {verdict.checked} 条记录完整）。"
         if verdict.ok
         else f"哈希链校验未通过：第一条异常记录序号 {verdict.first_bad_seq}。{verdict.problem}"
     )
     rows = tuple(
-        (
-            str(e["seq"]),
-            to_beijing_text(e["at"]),
-            f"{e['actor']}（{ROLE_LABELS.get(e['role'], e['role'])}）",
-            ACTION_LABELS.get(e["action"], e["action"]) + ("（历史导入）" if e["imported"] else ""),
-            e["entity"],
-            f"{e['from_state'] or ''}→{e['to_state'] or ''}" if e["to_state"] else "",
-            e["hash"][:12],
-        )
-        for e in events
+        (str(e.seq), e.at, e.who, e.what, e.target, e.states, e.details, e.hash[:12])
+        for e in audit_lines(uow, round_id)
     )
     blocks = (
         Paragraph(f"征求意见：{c['round'].doc_number}　校验结果：{result}"),
-        Table(("序号", "时间", "操作人", "操作", "对象", "状态变化", "哈希"), rows, (12, 34, 36, 40, 30, 50, 28)),
+        Table(
+            ("序号", "时间", "操作人", "操作", "对象", "状态变化", "内容", "哈希"),
+            rows,
+            (10, 30, 30, 30, 30, 34, 60, 24),
+        ),
     )
     return OfficialDocument(
         title=f"《{c['draft'].title}》征求意见审计记录", blocks=blocks, landscape=True, kind_label="审计记录"

@@ -45,11 +45,11 @@ def _document_json(doc: OfficialDocument) -> dict[str, object]:
     return convert(doc)  # type: ignore[return-value]
 
 
-def _one(doc: OfficialDocument, fmt: str) -> Rendered:
+def _one(doc: OfficialDocument, fmt: str, css_href: str | None = None) -> Rendered:
     if fmt == "docx":
         return Rendered(render_docx(doc), "docx", binary=True, filename=f"{doc.title}.docx")
     if fmt == "html":
-        return Rendered(render_html(doc).encode("utf-8"), "html", filename=f"{doc.title}.html")
+        return Rendered(render_html(doc, css_href=css_href).encode("utf-8"), "html", filename=f"{doc.title}.html")
     return Rendered(render_markdown(doc).encode("utf-8"), "md", filename=f"{doc.title}.md")
 
 
@@ -73,8 +73,16 @@ def render_tracking(
 
 
 def render_report(
-    uow: UnitOfWork, round_id: int, kind: str, fmt: str, *, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
+    uow: UnitOfWork,
+    round_id: int,
+    kind: str,
+    fmt: str,
+    *,
+    unit: str | None = None,
+    rules: DocTypes = SHIPPED_TYPES,
+    css_href: str | None = None,
 ) -> Rendered:
+    """One document in ``fmt``; an HTML one links ``css_href`` instead of carrying its stylesheet inline."""
     if fmt == "csv" and kind == "audit":
         # With a BOM, so Excel and WPS open the Chinese text correctly; the hashes let anyone re-verify.
         return Rendered(events_csv(export_events(uow, round_id)).encode("utf-8-sig"), "csv", filename="审计记录.csv")
@@ -102,7 +110,7 @@ def render_report(
                 one = _one(official.reply_form(uow, round_id, u.name), fmt)
                 archive.writestr(f"回复表-{zip_entry_name(u.name)}.{one.format}", one.data)
         return Rendered(buf.getvalue(), "zip", binary=True, filename="回复表.zip")
-    return _one(official.build(uow, round_id, kind, unit, rules), fmt)
+    return _one(official.build(uow, round_id, kind, unit, rules), fmt, css_href)
 
 
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')

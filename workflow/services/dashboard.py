@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from kernel.clock import Clock
@@ -24,6 +25,8 @@ def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None)
     all_rounds = list(uow.rounds.all())
     drafts = uow.drafts.by_ids(sorted({r.draft_id for r in all_rounds}))
     recipients = uow.rounds.recipient_tallies()
+    deemed = uow.rounds.deemed_tallies()
+    todos: list[dict[str, str]] = []
     queues = uow.replies.queue_tallies()
     in_review = uow.rounds.pending_review_round_ids()
     for rnd in reversed(all_rounds):
@@ -33,24 +36,50 @@ def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None)
         comments, undecided = queues.get(rid, (0, 0))
         is_open = rnd.state == RoundState.open
         left = rnd.deadline - now
+        deciding = bool(draft and draft.state in DECIDING)
+        todos += _todos(rnd, draft, left if is_open else None, undecided if deciding else 0)
         rounds.append(
             {
                 "round": rnd,
                 "draft": draft,
                 "recipients": total,
                 "silent": silent,
+                "deemed": deemed.get(rid, 0),
+                "replied": total - silent - deemed.get(rid, 0),
                 "comments": comments,
-                "undecided": undecided,
+                "undecided": undecided if deciding else 0,  # the same count the total adds up
                 "time_left": left if is_open else None,
                 "time_left_text": _left(left) if is_open else "",
             }
         )
         totals["open"] += is_open
         totals["silent"] += silent if is_open else 0
-        totals["undecided"] += undecided if draft and draft.state in DECIDING else 0
+        totals["undecided"] += undecided if deciding else 0
         totals["in_review"] += bool(draft and draft.state == DraftState.legality_review and rid in in_review)
     problems = health(uow, clock, policy or HealthPolicy()).problems
-    return {"rounds": rounds, "totals": totals, "problems": problems}
+    return {"rounds": rounds, "totals": totals, "problems": problems, "todos": todos}
+
+
+NEAR = timedelta(hours=24)  # an open round due within a day is on the to-do list
+
+
+def _todos(rnd: Any, draft: Any, left: timedelta | None, undecided: int) -> list[dict[str, str]]:
+    """我的待办: what this round needs from staff now, each with where to do it."""
+    url = f"/rounds/{rnd.id}"
+    out = []
+    if left is not None and left <= NEAR:
+        out.append({"kind": "deadline", "text": f"{rnd.doc_number}：{_left(left)}后截止，可催办未回复单位", "url": url})
+    if undecided:
+        out.append(
+            {"kind": "decide", "text": f"{rnd.doc_number}：{undecided}条意见待作出采纳决定", "url": f"{url}/decisions"}
+        )
+    if draft is not None and draft.state == DraftState.returned:
+        out.append(
+            {"kind": "returned", "text": f"{rnd.doc_number}：合法性审查退回，请按审查意见修改后重新提交", "url": url}
+        )
+    if draft is not None and draft.state == DraftState.approved:
+        out.append({"kind": "issue", "text": f"{rnd.doc_number}：合法性审查已通过，待印发", "url": f"{url}#issue"})
+    return out
 
 
 def _left(delta: Any) -> str:

@@ -47,19 +47,28 @@ def _given(value: int | str | None) -> bool:
 
 def _whole_number(value: int | str) -> int:
     if isinstance(value, bool):
-        raise InvalidInput("WORKDAYS_INVALID", "工作日数须为整数。")
+        raise InvalidInput("WORKDAYS_INVALID", "工作日数须为整数。", field="workdays")
     if isinstance(value, int):
         return value
     try:
         return int(value.strip())
     except ValueError:
-        raise InvalidInput("WORKDAYS_INVALID", "工作日数须为整数。", workdays=value) from None
+        raise InvalidInput("WORKDAYS_INVALID", "工作日数须为整数。", workdays=value, field="workdays") from None
 
 
 def resolve_deadline(spec: DeadlineSpec, clock: Clock, calendar_section: Mapping[str, Any]) -> ResolvedDeadline:
-    """The UTC instant ``spec`` names; ``DEADLINE_REQUIRED`` unless exactly one of the two is given."""
+    """The UTC instant ``spec`` names.
+
+    ``DEADLINE_REQUIRED`` when neither is given, ``DEADLINE_AMBIGUOUS`` when both are (never a silent pick).
+    """
     has_text, has_days = _given(spec.deadline_text), _given(spec.workdays)
-    if has_text == has_days:
+    if has_text and has_days:
+        raise InvalidInput(
+            "DEADLINE_AMBIGUOUS",
+            f"截止时间（{str(spec.deadline_text).strip()}）和工作日数（{spec.workdays}）只能填写一项，请删去其中一项。",
+            fields={"deadline": "截止时间和工作日数只能填写一项。", "workdays": "请删去其中一项。"},
+        )
+    if not (has_text or has_days):
         raise InvalidInput("DEADLINE_REQUIRED", "请指定截止时间或工作日数（二者选一）。")
     if has_text:
         return ResolvedDeadline(read_deadline(str(spec.deadline_text).strip(), calendar_section))

@@ -92,12 +92,26 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
     return row
 
 
+_PUNCT = "，,。.；;：: "
+
+
 def decision_text(outcome: str | None, reason: str) -> str:
-    """How the adoption table writes it: 予以采纳 / 不予采纳，<理由>."""
+    """How the adoption table writes it: 予以采纳 / 不予采纳，<理由>。
+
+    The label is said once: a reason that already starts with it ("部分采纳，将…") or ends with it
+    (the snippet "理由不充分或无依据，不予采纳。") is not wrapped in it again.
+    """
     if outcome is None:
         return "待决定"
     label = OUTCOME_LABELS.get(outcome, outcome)
-    return f"{label}，{reason}" if reason else label
+    core = reason.strip()
+    if core.startswith(label):
+        core = core[len(label) :].lstrip(_PUNCT)
+    trimmed = core.rstrip("。. ")
+    if trimmed.endswith(label):
+        core = trimmed[: -len(label)].rstrip(_PUNCT)
+        core = f"{core}。" if core else ""
+    return f"{label}，{core}" if core else label
 
 
 def decision_view(decision: Decision | None) -> dict[str, Any]:

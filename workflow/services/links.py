@@ -17,7 +17,7 @@ from kernel.errors import NotFound
 from kernel.tokens import reply_token, token_hash
 from states.round import RoundState
 from storage.uow import UnitOfWork
-from workflow.services._common import record
+from workflow.services._common import load_round, record
 from workflow.services.messages import ensure_links, queue_for_recipient
 
 __all__ = [
@@ -91,3 +91,29 @@ def revoke_link(
             uow, recipient.round_id, recipient_id, "solicitation", secret=secret, key_suffix=f"relink-{now.isoformat()}"
         )
     uow.commit()
+
+
+@dataclass(frozen=True)
+class UnitLink:
+    recipient_id: int
+    unit: str
+    url: str
+
+
+def round_links(uow: UnitOfWork, clock: Clock, secret: str, base_url: str, round_id: int) -> list[UnitLink]:
+    """Each recipient's reply link, to copy into a WeChat message or show as a QR code.
+
+    A revoked link is not shown (a new one goes out with the re-sent notice); a recipient without a link
+    yet gets one in this transaction, which is committed.
+    """
+    load_round(uow, round_id)
+    pairs = uow.rounds.recipients(round_id)
+    ensure_links(uow, clock.now(), secret, [r.id or 0 for r, _ in pairs])
+    out = []
+    for recipient, unit in pairs:
+        token = live_token(uow, secret, recipient.id or 0)
+        if token is None:
+            continue
+        out.append(UnitLink(recipient.id or 0, unit.name, f"{base_url.rstrip('/')}/r/{token}"))
+    uow.commit()
+    return out

@@ -254,15 +254,23 @@ def _office_row(
 
 
 def queue_review_request(uow: UnitOfWork, round_id: int, review_id: int) -> int:
-    """To the reviewer, plus adoption feedback to every unit whose comments were decided."""
+    """To the reviewer. Units hear nothing yet: the review may still return the draft."""
     if uow.importing:
         return 0
-    rows = _office_row(uow, "review_request", round_id, review_id, to_reviewer=True)
+    return uow.outbox.enqueue(_office_row(uow, "review_request", round_id, review_id, to_reviewer=True))
+
+
+def queue_adoption_feedback(uow: UnitOfWork, round_id: int, review_id: int) -> int:
+    """采纳情况反馈 to every unit whose comments were decided, once the outcome is final (review approved).
+
+    Keyed by the round alone: a round is approved once, so the feedback goes once.
+    """
+    if uow.importing:
+        return 0
+    rows: list[dict[str, Any]] = []
     commenting = {r.recipient_id for _, r, _, _ in uow.replies.decision_queue(round_id)}
     pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id in commenting]
-    rows += rows_for_recipients(
-        "adoption_feedback", round_id, _targets(pairs), _now(uow), str(review_id), review_id=review_id
-    )
+    rows += rows_for_recipients("adoption_feedback", round_id, _targets(pairs), _now(uow), "final", review_id=review_id)
     return uow.outbox.enqueue(rows)
 
 

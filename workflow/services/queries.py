@@ -7,6 +7,7 @@ from typing import Any
 from kernel.timefmt import cn_datetime, iso_beijing
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
+from states.review import REVIEW_MACHINE
 from storage.uow import UnitOfWork
 from workflow.categories import category_label
 from workflow.services._common import load_draft, load_round
@@ -33,6 +34,8 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         "enforced_at": iso_beijing(rnd.enforced_at) if rnd.enforced_at else None,
         "contact": rnd.contact,
         "phone": rnd.phone,
+        "issued_doc_number": draft.issued_doc_number,
+        "issued_at": iso_beijing(draft.issued_at) if draft.issued_at else None,
     }
 
 
@@ -85,7 +88,15 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         for r, u in uow.replies.late_replies(round_id)
     ]
     reviews = [
-        {"review_id": v.id, "state": v.state, "reviewer": v.reviewer, "opinion": v.opinion, "version": v.version}
+        {
+            "review_id": v.id,
+            "state": v.state,
+            "state_label": REVIEW_MACHINE.label(v.state),
+            "reviewer": v.reviewer,
+            "opinion": v.opinion,
+            "version": v.version,
+            "decided_at": iso_beijing(v.decided_at) if v.decided_at else None,
+        }
         for v in uow.rounds.reviews(round_id)
     ]
     return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late, "reviews": reviews}

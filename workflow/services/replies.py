@@ -12,7 +12,7 @@ from typing import Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
-from kernel.errors import Conflict, DomainError, InvalidInput, NotFound
+from kernel.errors import Conflict, DomainError, InvalidInput, NotFound, Problems
 from kernel.ids import ref
 from kernel.text import check_text, check_texts
 from states.draft import DraftState
@@ -133,22 +133,25 @@ def parse_comments_json(raw: bytes | str) -> list[CommentInput]:
 
 
 def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int]) -> list[int | None]:
+    """Each comment's task number; every row's problems are reported together (``Problems``)."""
     numbers: list[int | None] = []
+    problems = Problems()
     for n, c in enumerate(comments, 1):
         if not c.text.strip():
-            raise InvalidInput("COMMENT_TEXT_REQUIRED", f"第{n}条修改意见没有内容。", index=n)
+            problems.add("comments", InvalidInput("COMMENT_TEXT_REQUIRED", f"第{n}条修改意见没有内容。", index=n))
         if len(c.text) > 20000:
-            raise InvalidInput("COMMENT_TOO_LONG", f"第{n}条修改意见超过 20000 字。", index=n)
+            problems.add("comments", InvalidInput("COMMENT_TOO_LONG", f"第{n}条修改意见超过 20000 字。", index=n))
         match = _TASK_NUMBER.search(c.target or "")
         number = int(match.group(1)) if match else None
         if number is not None and number not in task_numbers:
-            raise InvalidInput(
-                "COMMENT_TARGET_UNKNOWN",
-                f"第{n}条修改意见指向的序号{number}在重点任务分工中不存在。",
-                index=n,
-                target=c.target,
+            problems.add(
+                "comments",
+                InvalidInput(
+                    "COMMENT_TARGET_UNKNOWN", f"第{n}条修改意见指向的序号{number}在重点任务分工中不存在。", index=n
+                ),
             )
         numbers.append(number)
+    problems.check()
     return numbers
 
 

@@ -25,7 +25,7 @@ from storage.uow import UnitOfWork
 from workflow.doc_types import CHECK_ANSWERS, MATERIALS, SHIPPED_TYPES, DocType, DocTypes
 from workflow.services._common import change_state, fire, load_draft, load_round
 from workflow.services.departures import record_departure, review_dates
-from workflow.services.messages import queue_review_request, queue_review_result
+from workflow.services.messages import queue_adoption_feedback, queue_review_request, queue_review_result
 
 OPINION_TYPES = {
     ".pdf": "application/pdf",
@@ -216,5 +216,7 @@ def record_review(
         opinion_file_sha256=hashlib.sha256(document.data).hexdigest() if document else None,
     )
     queue_review_result(uow, round_id, review.id or 0)
+    if approve:  # the decisions are final now: tell the units how their comments were decided
+        queue_adoption_feedback(uow, round_id, review.id or 0)
     uow.commit()
     return review

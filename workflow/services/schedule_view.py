@@ -23,5 +23,5 @@ def next_actions(uow: UnitOfWork, clock: Clock, settings: Settings, round_id: in
         return []
     return [
         {"kind": a.kind, "label": a.label, "at": iso_beijing(a.at), "offset": a.offset}
-        for a in plan_round(rnd.deadline, clock.now(), reminder_hours(settings))
+        for a in plan_round(rnd.deadline, clock.now(), reminder_hours(settings), rnd.created_at)
     ]

@@ -57,21 +57,30 @@ def diff_versions(uow: UnitOfWork, draft_id: int, from_version: int, to_version:
     return changes
 
 
-def unapplied_adoptions(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
-    """Adopted or partly adopted comments whose task did not change since the round's version.
+def changed_tasks(uow: UnitOfWork, round_id: int) -> set[int]:
+    """Task numbers a revision changed since the version the round asked about (empty: no revision yet)."""
+    rnd = load_round(uow, round_id)
+    draft = load_draft(uow, rnd.draft_id)
+    if draft.current_version == rnd.version:
+        return set()
+    return {c.number for c in diff_versions(uow, draft.id or 0, rnd.version, draft.current_version)}
 
-    The task is the one the decision links (``--change``) or, failing that, the comment's target.
+
+def unapplied_adoptions(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
+    """Adopted comments whose task did not change in the revision.
+
+    Only once a revision exists (before it, nothing can have been applied yet), and only for 予以采纳:
+    部分采纳 may rightly leave the task as it was. The task is the one the decision links
+    (``--change``) or, failing that, the comment's target.
     """
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
-    changed = (
-        {c.number for c in diff_versions(uow, draft.id or 0, rnd.version, draft.current_version)}
-        if draft.current_version != rnd.version
-        else set()
-    )
+    if draft.current_version == rnd.version:
+        return []
+    changed = changed_tasks(uow, round_id)
     flagged = []
     for comment, _reply, unit, decision in uow.replies.decision_queue(round_id):
-        if decision is None or decision.outcome == Outcome.rejected:
+        if decision is None or decision.outcome != Outcome.adopted:
             continue
         task = decision.change_task_number or comment.task_number
         if task is None or task not in changed:

@@ -31,11 +31,58 @@
       body.appendChild(row);
     });
   });
+  const onlyUndecided = document.querySelector("[data-only-undecided]");
+  if (onlyUndecided) {
+    onlyUndecided.addEventListener("change", function () {
+      document.querySelector("table.decisions").classList.toggle("hide-decided", onlyUndecided.checked);
+    });
+  }
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const field = document.getElementById(button.getAttribute("data-copy"));
+      const said = document.querySelector("[data-copied-for='" + field.id + "']");
+      field.select();
+      const done = function () { if (said) { said.textContent = "已复制"; } };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else { document.execCommand("copy"); done(); }
+    });
+  });
+  document.querySelectorAll("[data-history-back]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
+  });
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    const form = el.tagName === "FORM" ? el : el.form;
+    const ask = function (event) {
+      if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
+    };
+    if (el.tagName === "FORM") { form.addEventListener("submit", ask); } else { el.addEventListener("click", ask); }
+  });
+  const recount = function () {
+    document.querySelectorAll("[data-count-of]").forEach(function (out) {
+      out.textContent = document.querySelectorAll("input[name='" + out.getAttribute("data-count-of") + "']:checked").length;
+    });
+  };
   document.querySelectorAll("[data-check-all]").forEach(function (box) {
     box.addEventListener("change", function () {
       document.querySelectorAll("input[name='" + box.getAttribute("data-check-all") + "']").forEach(function (b) {
-        b.checked = box.checked;
+        if (b.getClientRects().length > 0) { b.checked = box.checked; }  // only the rows shown
+      });
+      recount();
+    });
+  });
+  document.querySelectorAll("[data-filter-of]").forEach(function (input) {
+    input.addEventListener("input", function () {
+      const words = input.value.trim();
+      document.querySelectorAll("#" + input.getAttribute("data-filter-of") + " [data-name]").forEach(function (el) {
+        el.hidden = words !== "" && el.getAttribute("data-name").indexOf(words) < 0;
       });
     });
   });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=checkbox]")) { recount(); }
+  });
+  recount();
 })();
