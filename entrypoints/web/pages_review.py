@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from documents.html_writer import render_html
 from entrypoints.web.deps import ClockDep, Reviewer, ReviewerWrite, SettingsDep, UowDep
@@ -66,8 +67,10 @@ async def review_checkpoint(
 ) -> Response:
     """The reviewer proves the database against a checkpoint file they kept (or were sent)."""
     data = await read_upload(checkpoint, (".json", ".jsonl"))
-    report = verify_text(uow, settings, data or b"", (checkpoint.filename or "") if checkpoint else "")
-    return _page(request, round_id, user, uow, settings, report)
+    name = (checkpoint.filename or "") if checkpoint else ""
+    # Recomputing the chain takes a while on a long trail: off the event loop, like every other page.
+    report = await run_in_threadpool(verify_text, uow, settings, data or b"", name)
+    return await run_in_threadpool(_page, request, round_id, user, uow, settings, report)
 
 
 def _page(
