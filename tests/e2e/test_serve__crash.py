@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy import func, select
 
 from kernel.clock import SystemClock
-from storage.checkpoints import SigningKey, read_checkpoints
+from storage.checkpoints import read_checkpoints
 from storage.db import create_schema, make_engine
 from storage.models import Comment, Reply
+from storage.signing import SigningKey
 from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.processes import ROOT, free_port, running, wait_http, wait_until
