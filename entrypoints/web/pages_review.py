@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.concurrency import run_in_threadpool
 
 from documents.html_writer import render_html
 from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
@@ -73,8 +74,10 @@ async def review_checkpoint(
 ) -> Response:
     """The reviewer proves the database against a checkpoint file they kept (or were sent)."""
     data = await read_upload(checkpoint, (".json", ".jsonl"))
-    report = verify_text(uow, settings, data or b"", (checkpoint.filename or "") if checkpoint else "")
-    return _page(request, round_id, user, uow, settings, rules, report)
+    name = (checkpoint.filename or "") if checkpoint else ""
+    # Recomputing the chain takes a while on a long trail: off the event loop, like every other page.
+    report = await run_in_threadpool(verify_text, uow, settings, data or b"", name)
+    return await run_in_threadpool(_page, request, round_id, user, uow, settings, rules, report)
 
 
 def _page(

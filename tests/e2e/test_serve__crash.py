@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy import func, select
 
 from kernel.clock import SystemClock
-from storage.checkpoints import SigningKey, read_checkpoints
+from storage.checkpoints import read_checkpoints
 from storage.db import create_schema, make_engine
 from storage.models import Comment, Reply
+from storage.signing import SigningKey
 from storage.uow import UnitOfWork
 from tests.support.cli import write_config
 from tests.support.processes import ROOT, free_port, running, wait_http, wait_until
@@ -45,7 +46,7 @@ resync_interval_seconds = 0.5
 [audit]
 signing_key = "audit.key"
 checkpoint_file = "checkpoints.jsonl"
-checkpoint_every = 50
+checkpoint_every = 20
 """
 
 
@@ -59,12 +60,6 @@ def test_sigkill_mid_storm_loses_and_duplicates_no_acknowledged_reply(tmp_path: 
     config = write_config(tmp_path / "config.toml", db_url, CONFIG)
     key = SigningKey.create(tmp_path / "audit.key")
     office = setup_office(engine, CLOCK, units=UNITS)
-    deadline = datetime.now(UTC) + timedelta(seconds=7)
-    rid = new_round(engine, CLOCK, office, deadline, 1)
-    with UnitOfWork(engine) as uow:
-        tokens = [link_token(uow, CLOCK, SECRET, rec.id or 0) for rec, _u in uow.rounds.recipients(rid)]
-        uow.commit()
-    (tmp_path / "tokens.json").write_text(json.dumps(tokens))
     acks = tmp_path / "acks.jsonl"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -72,21 +67,36 @@ def test_sigkill_mid_storm_loses_and_duplicates_no_acknowledged_reply(tmp_path: 
 
     with running("serve", "--port", str(port), "--config", str(config), log=log) as server:
         wait_http(url + "/healthz")
+        # The round starts once the server is up (its scheduler picks the deadline up within 0.5 s).
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        rid = new_round(engine, CLOCK, office, deadline, 1)
+        with UnitOfWork(engine) as uow:
+            tokens = [link_token(uow, CLOCK, SECRET, rec.id or 0) for rec, _u in uow.rounds.recipients(rid)]
+            uow.commit()
+        (tmp_path / "tokens.json").write_text(json.dumps(tokens))
         command = [sys.executable, "-m", "tests.support.reply_storm", url, str(tmp_path / "tokens.json"), str(acks)]
         storm = subprocess.Popen(
             [*command, "--per-token", str(PER_UNIT), "--threads", "16"],
             cwd=ROOT,
             env=os.environ.copy(),
         )
-        assert wait_until(lambda: acks.exists() and len(_lines(acks)) >= 60, timeout=20), "the storm got going"
+
+        def acknowledged_so_far() -> int:
+            return sum(1 for a in _lines(acks) if a["status"] == 201) if acks.exists() else 0
+
+        got_going = wait_until(lambda: acknowledged_so_far() >= 40, timeout=20)
+        statuses = Counter(a["status"] for a in _lines(acks)) if acks.exists() else Counter()
+        assert got_going, f"the storm got going: {statuses}"
         os.kill(server.pid, signal.SIGKILL)
+        killed_at = datetime.now(UTC)
         server.wait()
         assert storm.wait(timeout=60) == 0
     answers = _lines(acks)
     acknowledged = [a for a in answers if a["status"] == 201]
-    assert 60 <= len(acknowledged) < UNITS * PER_UNIT, "killed mid-stream, not before or after"
+    assert 40 <= len(acknowledged) < UNITS * PER_UNIT, "killed mid-stream, not before or after"
     assert any(a["status"] == 0 for a in answers), "some requests died with the server"
-    assert datetime.now(UTC) < deadline, "the storm ran before the deadline"
+    assert killed_at < deadline, "killed while the round was open: the restart has a deadline to catch up"
+    published_before = read_checkpoints((tmp_path / "checkpoints.jsonl").read_text())
     wait_until(lambda: datetime.now(UTC) > deadline + timedelta(seconds=0.5), timeout=15)
 
     with running("serve", "--port", str(port), "--config", str(config), log=log):
@@ -105,7 +115,7 @@ def test_sigkill_mid_storm_loses_and_duplicates_no_acknowledged_reply(tmp_path: 
         for a in acknowledged:
             assert texts[str(a["nonce"])] == 1, f"acknowledged {a['nonce']} stored {texts[str(a['nonce'])]} times"
             reply = uow.replies.get(int(a["reply_id"]))
-            assert reply is not None and not reply.late and a["late"] is False
+            assert reply is not None and reply.late == a["late"], "acknowledged on time stays on time"
         assert max(texts.values()) == 1, "nothing stored twice"
         assert stored_replies == sum(texts.values()) >= len(acknowledged)
         states = Counter(r.state for r, _u in uow.rounds.recipients(rid))
@@ -113,7 +123,9 @@ def test_sigkill_mid_storm_loses_and_duplicates_no_acknowledged_reply(tmp_path: 
         assert states["pending"] == 0 and states["with_comments"] >= len(replied_units)
         chain = verify(uow)
         replay = verify_state(uow)
-        report = verify_against(uow, read_checkpoints((tmp_path / "checkpoints.jsonl").read_text()), key)
+        published = read_checkpoints((tmp_path / "checkpoints.jsonl").read_text())
+        assert published_before and len(published) > len(published_before)
+        report = verify_against(uow, published, key)
     assert chain.ok, chain
     assert replay.ok, [d.message for d in replay.differences]
     assert report.ok, [f.message for f in report.findings]

@@ -38,6 +38,8 @@ def main() -> None:
             record = {"nonce": nonce, "unit": unit, "status": response.status_code}
             if response.status_code == 201:
                 record |= response.json()
+            else:
+                record["body"] = response.text[:300]
         except httpx.HTTPError as exc:
             record = {"nonce": nonce, "unit": unit, "status": 0, "error": type(exc).__name__}
         with lock:

@@ -91,15 +91,8 @@ def reset_password(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, p
     user.password_hash = _HASHER.hash(password)
     uow.accounts.add(user)
     ended = uow.accounts.end_sessions_of(user.id or 0)
-    record(
-        uow,
-        actor,
-        clock.now(),
-        "user.password_reset",
-        ref("user", user.id),
-        username=user.username,
-        sessions_ended=ended,
-    )
+    record(uow, actor, clock.now(), "user.password_reset", ref("user", user.id), username=user.username,
+           sessions_ended=ended)
     uow.commit()
     return user
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kernel.errors import DomainError, InvalidInput, NotFound
 from kernel.timefmt import iso_beijing
-from storage.checkpoints import Checkpoint, Publisher, SigningKey, VerifyingKey, read_checkpoints
+from storage.checkpoints import Checkpoint, Publisher, read_checkpoints
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.services.audit import explain
+
+if TYPE_CHECKING:
+    from storage.signing import SigningKey, VerifyingKey
 
 
 def signing_key(settings: Settings) -> SigningKey:
@@ -30,6 +34,9 @@ def signing_key(settings: Settings) -> SigningKey:
             "（或在 config.toml [audit] signing_key 指定）。",
             path=str(path),
         )
+    # Loaded here, not at import: every CLI command imports this module, few of them sign anything.
+    from storage.signing import SigningKey
+
     try:
         return SigningKey.load(path)
     except (ValueError, TypeError, OSError) as exc:
@@ -41,6 +48,9 @@ def ensure_signing_key(settings: Settings) -> tuple[SigningKey, bool]:
     path = settings.audit_signing_key
     if path.exists():
         return signing_key(settings), False
+    # Loaded here, not at import: see signing_key().
+    from storage.signing import SigningKey
+
     return SigningKey.create(path), True
 
 
@@ -48,13 +58,16 @@ def load_publisher(settings: Settings) -> Publisher | None:
     """The publisher entry points install on their engine; None (nothing signed) without a key file."""
     if not settings.audit_signing_key.exists():
         return None
-    return Publisher(signing_key(settings), settings.audit_checkpoint_file, settings.audit_checkpoint_every)
+    return Publisher(lambda: signing_key(settings), settings.audit_checkpoint_file, settings.audit_checkpoint_every)
 
 
 def verifying_key(settings: Settings, public_key: Path | None = None) -> VerifyingKey:
     """The public key checkpoints are checked with: a PEM file the reviewer was given, else the office's key."""
     if public_key is None:
         return signing_key(settings)
+    # Loaded here, not at import: see signing_key().
+    from storage.signing import VerifyingKey
+
     try:
         return VerifyingKey.from_pem(public_key.read_bytes())
     except (ValueError, TypeError, OSError) as exc:

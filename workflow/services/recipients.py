@@ -11,5 +11,7 @@ def recipient_in_round(uow: UnitOfWork, round_id: int, recipient_id: int) -> Rec
     """The recipient, if it was asked in this round; a recipient of another round is refused as absent."""
     row = uow.rounds.recipient_by_id(recipient_id)
     if row is None or row.round_id != round_id:
-        raise NotFound("NOT_A_RECIPIENT", "该单位不是本轮的征求对象。", round_id=round_id, recipient_id=recipient_id)
+        raise NotFound(
+            "NOT_A_RECIPIENT", "该单位不是本轮的征求对象。", round_id=round_id, recipient_id=recipient_id
+        )
     return row
