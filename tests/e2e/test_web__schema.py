@@ -13,6 +13,7 @@ FILES = {
     ("get", "/api/v1/rounds/{round_id}/documents/{kind}"),
     ("get", "/api/v1/attachments/{attachment_id}"),
     ("get", "/api/v1/units/export"),
+    ("get", "/api/v1/tasks/documents/{kind}"),
 }
 
 
