@@ -190,8 +190,7 @@ class DeadlineScheduler:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         self.run_sweep()  # catch-up: deadlines that passed while nothing ran
-        self.run_progress()
-        self.resync()
+        self.resync()  # solicitation deadlines first: they are due to the second, progress rounds to the minute
         self._scheduler.add_job(
             self.run_sweep,
             "interval",
@@ -222,6 +221,7 @@ class DeadlineScheduler:
             )
         self._scheduler.start()
         log.info("scheduler.started", open_rounds=len(self._known))
+        self._scheduler.add_job(self.run_progress, id="progress_catch_up", replace_existing=True)  # runs at once
 
     def run_once(self) -> SweepResult:
         """Everything due now, then return (for cron-style deployments)."""

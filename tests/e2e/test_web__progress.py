@@ -113,3 +113,19 @@ def test_staff_see_the_supervision_view_with_chart_and_download_the_table(world:
     assert sheet.max_row == 3
     docx = client.get("/tasks/documents/progress-summary.docx?month=2026-03")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
+
+
+def test_a_unit_may_answer_as_json_through_its_link(world: WebWorld) -> None:
+    token, (flood, ebike) = started(world)
+    client = world.client()
+    body = {"items": [{"item_id": flood, "status": "推进中", "text": "按计划推进"}]}
+    incomplete = client.post(f"/api/v1/progress/links/{token}", json=body)
+    assert incomplete.status_code == 422 and incomplete.json()["error"]["code"] == "PROGRESS_INCOMPLETE"
+    body["items"].append({"item_id": ebike, "status": "blocked", "text": "资金未到位"})
+    answered = client.post(f"/api/v1/progress/links/{token}", json=body)
+    assert answered.status_code == 200 and answered.json() == {
+        "request_id": 1,
+        "unit": "测试单位001",
+        "state": "reported",
+        "items": 2,
+    }

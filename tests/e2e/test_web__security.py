@@ -69,7 +69,12 @@ def test_without_a_session_every_staff_route_is_refused(world: WebWorld) -> None
             assert response.headers["location"].startswith("/login")
     paths = client.get("/api/v1/openapi.json").json()["paths"]  # every API route, as published
     api = [(method.upper(), path) for path, ops in paths.items() for method in ops]
-    public = {("POST", "/api/v1/session"), ("GET", "/api/v1/links/{token}"), ("POST", "/api/v1/links/{token}/replies")}
+    public = {
+        ("POST", "/api/v1/session"),
+        ("GET", "/api/v1/links/{token}"),
+        ("POST", "/api/v1/links/{token}/replies"),
+        ("POST", "/api/v1/progress/links/{token}"),  # a unit's monthly progress link: the link is the credential
+    }
     checked = 0
     for method, path in api:
         if (method, path) in public:
@@ -131,7 +136,11 @@ def test_reviewer_cannot_decide_or_change_replies(world: WebWorld) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     changes = [(m.upper(), p) for p, ops in paths.items() for m in ops if m != "get"]
     reviewer_may = {("POST", "/api/v1/rounds/{round_id}/review"), ("DELETE", "/api/v1/session")}
-    public = {("POST", "/api/v1/session"), ("POST", "/api/v1/links/{token}/replies")}
+    public = {
+        ("POST", "/api/v1/session"),
+        ("POST", "/api/v1/links/{token}/replies"),
+        ("POST", "/api/v1/progress/links/{token}"),
+    }
     before = table_counts(world.engine)
     refused = 0
     for method, path in changes:

@@ -18,7 +18,6 @@ from states.tracked_item import TRACKED_ITEM_MACHINE, ItemContext, TrackedItemSt
 from storage.models import ItemEvidence, MeasureTable, TrackedItem, UnitMapping
 from storage.uow import UnitOfWork
 from workflow.parsing.due_dates import Due, DueKind, due_in_text, parse_due
-from workflow.parsing.measures_file import parse_measures_file
 from workflow.parsing.measures_model import FIELD_LABELS, RowProblem
 from workflow.services._common import change_state, record
 from workflow.tracking.units import resolve_responsible
@@ -93,6 +92,9 @@ def _due_problem(row: int, due: Due) -> RowProblem | None:
 
 def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeasures) -> ImportResult:
     """整改措施表 → one tracked item per measure; what needs a person's look is in ``problems``."""
+    # Imported here: the file readers load the Word library, which the scheduler and most CLI calls never need.
+    from workflow.parsing.measures_file import parse_measures_file
+
     parsed = parse_measures_file(cmd.filename, cmd.data)
     doc_date = cmd.doc_date or parsed.doc_date
     if doc_date is None:
