@@ -37,7 +37,7 @@ from storage.db import make_engine
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.services.checkpoints import load_publisher
-from workflow.services.health import HealthPolicy, health
+from workflow.services.health import HealthPolicy, health, prove_writable
 from workflow.services.login_limits import LoginLimits
 from workflow.services.ratelimit import RateRule
 from workflow.services.replies import ReplyLimits
@@ -99,6 +99,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     def healthz() -> Response:
         """200 when the database takes a write and deadlines and notices are being handled; else 503 and why."""
         try:
+            with UnitOfWork(app.state.engine) as uow:
+                prove_writable(uow, app.state.clock)  # rolled back as the block ends without a commit
             with UnitOfWork(app.state.engine) as uow:
                 result = health(uow, app.state.clock, app.state.health_policy)
         except SQLAlchemyError as exc:  # any database error: monitoring must hear of it, whatever it is

@@ -36,12 +36,14 @@ class Health:
     problems: list[str] = field(default_factory=list)
 
 
+def prove_writable(uow: UnitOfWork, clock: Clock) -> None:
+    """A tiny write the caller never commits (its unit of work rolls it back): a database that answers reads
+    but refuses writes (read-only, disk full) raises here, so /healthz can report it."""
+    uow.rate_limits.probe_write(clock.now())
+
+
 def health(uow: UnitOfWork, clock: Clock, policy: HealthPolicy) -> Health:
-    """What is wrong, if anything. The database must take a write (rolled back at once): a database that
-    answers reads but refuses writes (read-only, disk full) raises here, and the caller reports it."""
     now = clock.now()
-    uow.rate_limits.probe_write(now)
-    uow.rollback()
     overdue, oldest = uow.rounds.overdue_open(now - policy.deadline_grace)
     stuck = uow.outbox.due_since(now - policy.outbox_grace)
     problems = []
