@@ -380,7 +380,8 @@ def test_rounds_past_retention_are_listed_not_deleted(cli: Cli) -> None:
     assert cli.ok("archive", "due", "--as-of", "2036-12-31") == []
     due = cli.ok("archive", "due", "--as-of", "2037-01-01")
     assert [(str(x["round_id"]), x["retention"]) for x in due] == [(rid, "10年")]
-    assert cli.ok("status", "--round", rid)["round"]["round_id"] == int(rid)
+    status = cli.ok("status", "--round", rid)["round"]
+    assert status["round_id"] == int(rid) and status["doc_type"] == "internal-plan"
 
 
 def test_the_type_is_changeable_only_until_a_round_starts(cli: Cli) -> None:

@@ -33,6 +33,9 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         "enforced_at": iso_beijing(rnd.enforced_at) if rnd.enforced_at else None,
         "contact": rnd.contact,
         "phone": rnd.phone,
+        "doc_type": draft.doc_type,
+        "scope": rnd.scope,
+        "shorten_reason": rnd.shorten_reason,
     }
 
 
@@ -109,6 +112,7 @@ def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
                 "draft_state": draft.state if draft else None,
                 "deadline": iso_beijing(rnd.deadline),
                 "title": draft.title if draft else "",
+                "doc_type": draft.doc_type if draft else None,
             }
         )
     return out
