@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from kernel.timefmt import cn_datetime, to_beijing
+from kernel.timefmt import cn_date, cn_datetime, to_beijing
 from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
@@ -33,7 +33,14 @@ def _cn(value: datetime | str | None) -> str:
     return cn_datetime(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
-templates.env.filters.update(bj=_bj, cn_datetime=_cn)
+def _cn_day(value: date | str | None) -> str:
+    """2026-03-10 → 2026年3月10日 (dates of meetings, publication, filing)."""
+    if value is None:
+        return ""
+    return cn_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
+templates.env.filters.update(bj=_bj, cn_datetime=_cn, cn_date=_cn_day)
 templates.env.globals.update(
     draft_label=DRAFT_MACHINE.label,
     recipient_label=RECIPIENT_MACHINE.label,

@@ -245,6 +245,9 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         assert "已提交合法性审查" in staff.content()
 
         reviewer.goto(f"{url}/review/rounds/1")
+        assert "审查期限至" in reviewer.locator("[data-testid=review-period]").inner_text()
+        for point in ("authority", "procedure", "content"):  # point by point on the type's checklist
+            reviewer.select_option(f"select[name=check_{point}]", "lawful")
         reviewer.click("#approve")
         assert "审查通过" in reviewer.content()
 
@@ -252,6 +255,12 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         staff.fill("#issue-number", "孝政发〔2026〕1号")
         staff.click("#issue-button")
         assert staff.locator("[data-testid=draft-state]").inner_text() == "已印发"
+        staff.fill("#pub-date", "2026-03-10")
+        staff.fill("#pub-where", "孝义市人民政府门户网站")
+        staff.click("#publish-button")
+        process = staff.locator("[data-testid=process]").inner_text()
+        assert "公开发布情况已登记" in staff.content() and "2026年3月10日在孝义市人民政府门户网站公开发布" in process
+        assert "内容是否符合法律、法规、规章和国家政策规定：合法" in process
         _shot(staff, "08-issued")
         staff.goto(f"{url}/rounds/1?tab=audit")
         assert "印发" in staff.content() and "合法性审查退回" in staff.content()

@@ -7,6 +7,7 @@ filing with the filing reminder sent once; and the archive built, verified, tamp
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from documents.pdf import soffice
 from kernel.clock import FixedClock
 from storage.db import make_engine
 from storage.uow import uow_factory
@@ -378,7 +380,8 @@ def test_rounds_past_retention_are_listed_not_deleted(cli: Cli) -> None:
     assert cli.ok("archive", "due", "--as-of", "2036-12-31") == []
     due = cli.ok("archive", "due", "--as-of", "2037-01-01")
     assert [(str(x["round_id"]), x["retention"]) for x in due] == [(rid, "10年")]
-    assert cli.ok("status", "--round", rid)["round"]["round_id"] == int(rid)
+    status = cli.ok("status", "--round", rid)["round"]
+    assert status["round_id"] == int(rid) and status["doc_type"] == "internal-plan"
 
 
 def test_the_type_is_changeable_only_until_a_round_starts(cli: Cli) -> None:
@@ -413,3 +416,19 @@ def test_an_office_overrides_a_rule_in_config_toml(tmp_path: Path, db_url: str) 
         write_config(tmp_path / "bad.toml", db_url, '\n[doc_types.general]\nretention = "5年"\n'), FixedClock(START)
     )
     assert broken.error("doc-types", "list")["code"] == "DOC_TYPES_CONFIG_INVALID"
+
+
+@pytest.mark.slow
+def test_the_archive_carries_pdfs_made_by_libreoffice(cli: Cli, tmp_path: Path) -> None:
+    if not soffice():
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI")
+        pytest.skip(reason="libreoffice not installed")
+    rid = _to_review(cli, "general")
+    archive = tmp_path / "pdf.zip"
+    assert cli.ok("archive", "--round", rid, "--output", str(archive))["pdf"] is True
+    with zipfile.ZipFile(archive) as z:
+        pdfs = {n: z.read(n) for n in z.namelist() if n.startswith("documents/pdf/")}
+    assert "documents/pdf/01-征求意见函.pdf" in pdfs and len(pdfs) == 6
+    assert all(data.startswith(b"%PDF") for data in pdfs.values())
+    assert cli.ok("archive", "verify", str(archive))["ok"] is True

@@ -36,6 +36,9 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         "phone": rnd.phone,
         "issued_doc_number": draft.issued_doc_number,
         "issued_at": iso_beijing(draft.issued_at) if draft.issued_at else None,
+        "doc_type": draft.doc_type,
+        "scope": rnd.scope,
+        "shorten_reason": rnd.shorten_reason,
     }
 
 
@@ -114,6 +117,7 @@ def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
                 "draft_state": draft.state if draft else None,
                 "deadline": iso_beijing(rnd.deadline),
                 "title": draft.title if draft else "",
+                "doc_type": draft.doc_type if draft else None,
             }
         )
     return out
