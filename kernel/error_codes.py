@@ -84,6 +84,7 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     ROUND_NOT_OPEN=("Conflict", "对已截止或已撤回的轮次催办。"),
     NOBODY_TO_REMIND=("Conflict", "所有征求对象均已回复时仍要催办。"),
     CALL_NOTE_REQUIRED=("InvalidInput", "登记电话催办时没有写明通话情况。"),
+    DOCUMENT_NOT_FOUND=("NotFound", "回复链接下请求的文件不存在（只有回复表和代拟稿）。"),
     INPUT_PROBLEMS=("InvalidInput", "一次提交中有多处输入需要修改（逐项列在 details.fields 中）。"),
     DEADLINE_REASON_REQUIRED=("InvalidInput", "调整截止时间时没有说明理由。"),
     DATETIME_INVALID=("InvalidInput", "时间文本无法识别为北京时间的日期和时刻。"),

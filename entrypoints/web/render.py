@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from kernel.timefmt import cn_datetime, to_beijing
+from notifications.templates import cn_duration
 from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
@@ -33,7 +34,7 @@ def _cn(value: datetime | str | None) -> str:
     return cn_datetime(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
-templates.env.filters.update(bj=_bj, cn_datetime=_cn)
+templates.env.filters.update(bj=_bj, cn_datetime=_cn, duration=cn_duration)
 templates.env.globals.update(
     draft_label=DRAFT_MACHINE.label,
     recipient_label=RECIPIENT_MACHINE.label,
