@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from entrypoints.web import (
     api,
     pages_auth,
+    pages_chase,
     pages_decisions,
     pages_files,
     pages_links,
@@ -124,6 +125,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         pages_files,
         pages_links,
         pages_process,
+        pages_chase,
         pages_units,
         pages_review,
         pages_unit,

@@ -35,7 +35,7 @@ from workflow.doc_number import parse_doc_number
 from workflow.doc_types import DocTypes
 from workflow.reports.official import letter_document
 from workflow.services.accounts import CurrentUser
-from workflow.services.dashboard import dashboard
+from workflow.services.dashboard import dashboard, filter_rounds
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
 
@@ -43,10 +43,25 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, user: AnyUser, uow: UowDep, clock: ClockDep) -> Response:
+def home(
+    request: Request,
+    user: AnyUser,
+    uow: UowDep,
+    clock: ClockDep,
+    q: str = "",
+    state: str = "",
+    year: str = "",
+    p: int = 1,
+) -> Response:
     if user.role == "reviewer":
         return RedirectResponse("/review", status_code=303)
-    return page(request, "dashboard.html", user, **dashboard(uow, clock, request.app.state.health_policy))
+    board = dashboard(uow, clock, request.app.state.health_policy)
+    shown = filter_rounds(board["rounds"], q=q, state=state, year=year, page=p)
+    filters = {"q": q, "state": state, "year": year}
+    return page(request, "dashboard.html", user, **{**board, **shown}, filters=filters, states=DRAFT_STATE_CHOICES)
+
+
+DRAFT_STATE_CHOICES = [s.value for s in DraftState]
 
 
 def _new_round_context(

@@ -8,17 +8,20 @@ after (``workflow.services.link_replies`` decides). The form's CSRF token is bou
 from __future__ import annotations
 
 from dataclasses import fields
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from documents.docx_writer import render_docx
 from entrypoints.web.deps import ClockDep, LinkVisitDep, UowDep
 from entrypoints.web.form_page import refused
 from entrypoints.web.forms import form_comment_rows
 from entrypoints.web.render import templates
 from kernel.clock import Clock
-from kernel.errors import Conflict, InvalidInput
+from kernel.errors import Conflict, InvalidInput, NotFound
 from storage.uow import UnitOfWork
+from workflow.reports import official
 from workflow.services.link_replies import LinkReply, LinkVisit, link_form_token, link_page, submit_link_reply
 
 router = APIRouter(include_in_schema=False)
@@ -59,3 +62,23 @@ async def reply_submit(request: Request, visit: LinkVisitDep, uow: UowDep, clock
         context = _page_context(request, visit, uow, clock)
         return refused(request, "unit_reply.html", exc, raw, **context, typed=typed, sent=False)
     return RedirectResponse(f"/r/{visit.token}?sent=1", status_code=303)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/r/{token}/{kind}.docx")
+def unit_download(kind: str, visit: LinkVisitDep, uow: UowDep, clock: ClockDep) -> Response:
+    """The unit's own 回复表 (its name filled in) or the 代拟稿 the round asks about, as Word files."""
+    shown = link_page(uow, clock, visit)
+    round_id, unit = shown.round.id or 0, shown.unit.name if shown.unit else ""
+    if kind == "reply-form":
+        doc = official.reply_form(uow, round_id, unit)
+    elif kind == "draft":
+        doc = official.draft_document(uow, round_id)
+    else:
+        raise NotFound("DOCUMENT_NOT_FOUND", "没有这份文件。")
+    name = quote(f"{doc.title}.docx")
+    return Response(
+        render_docx(doc), media_type=DOCX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
+    )

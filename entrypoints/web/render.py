@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from kernel.timefmt import cn_date, cn_datetime, to_beijing
+from notifications.templates import cn_duration
 from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
@@ -40,7 +41,7 @@ def _cn_day(value: date | str | None) -> str:
     return cn_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
-templates.env.filters.update(bj=_bj, cn_datetime=_cn, cn_date=_cn_day)
+templates.env.filters.update(bj=_bj, cn_datetime=_cn, cn_date=_cn_day, duration=cn_duration)
 templates.env.globals.update(
     draft_label=DRAFT_MACHINE.label,
     recipient_label=RECIPIENT_MACHINE.label,

@@ -355,3 +355,23 @@ def test_the_start_form_is_prefilled_and_compact_and_the_paper_form_matches_the_
     assert '<link rel="stylesheet" href="/documents/document.css">' in preview.text and "<style>" not in preview.text
     css = client.get("/documents/document.css")
     assert css.status_code == 200 and "text-indent: 2em" in css.text
+
+
+def test_the_dashboard_searches_filters_and_pages(world: WebWorld) -> None:
+    client = world.client()
+    login(client, "zhaojian")
+    board = client.get("/").text
+    assert 'id="round-filters"' in board and "共1轮" in board
+    found = client.get("/", params={"q": world_doc_number(world)}).text
+    assert "共1轮" in found
+    assert "共0轮" in client.get("/", params={"q": "不存在的文号"}).text
+    assert "共0轮" in client.get("/", params={"year": "2020"}).text
+    assert "共1轮" in client.get("/", params={"state": "soliciting", "year": "2026"}).text
+    assert "共0轮" in client.get("/", params={"state": "issued"}).text
+
+
+def world_doc_number(world: WebWorld) -> str:
+    with UnitOfWork(world.engine) as uow:
+        rnd = uow.rounds.get(world.round_id)
+        assert rnd is not None
+        return rnd.doc_number

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from docx import Document
 from sqlalchemy import Engine
 
-from storage.uow import UnitOfWork
+from kernel.actors import Actor, Role
+from storage.uow import UnitOfWork, uow_factory
+from tests.support.scenario import STAFF
 from tests.support.web import WebWorld, build_world
+from workflow.services.deadlines import sweep
+from workflow.services.decisions import Decide, decide
 from workflow.services.queries import round_status
+from workflow.services.replies import CommentInput, SubmitReply, submit_reply
+from workflow.services.review import record_review, submit_review
 
 
 @pytest.fixture
@@ -53,3 +62,48 @@ def test_revisions_start_from_the_last_reply_and_can_be_long(world: WebWorld) ->
     mine = [c["text"] for c in status["comments"] if c["unit"] == "测试单位001"]
     assert mine == [f"修改后的第{n}项意见" for n in range(1, 8)], "all seven count, the earlier three do not"
     assert _rows(client.get(f"/r/{token}").text) == 9
+
+
+def test_a_unit_sees_the_time_left_downloads_its_papers_and_later_how_its_comments_were_decided(
+    world: WebWorld,
+) -> None:
+    client = world.client()
+    token = world.token("测试单位001")
+    page = client.get(f"/r/{token}").text
+    assert "距截止还有2天" in page
+    form = client.get(f"/r/{token}/reply-form.docx")
+    assert form.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(form.content)).paragraphs)
+    assert "单位名称（盖章）：测试单位001" in text
+    draft = client.get(f"/r/{token}/draft.docx")
+    assert draft.status_code == 200 and "重点任务分工" in "\n".join(
+        p.text for p in Document(io.BytesIO(draft.content)).paragraphs
+    )
+    assert client.get(f"/r/{token}/other.docx").status_code == 404
+    assert client.get("/r/not-a-token/draft.docx").status_code in (403, 404)
+
+    with UnitOfWork(world.engine) as uow:
+        cmd = SubmitReply(
+            round_id=world.round_id, unit_name="测试单位001", comments=[CommentInput("序号8", "我的意见")]
+        )
+        [comment] = submit_reply(uow, world.clock, STAFF, cmd).comment_ids
+    world.clock.set(world.deadline + timedelta(minutes=1))
+    sweep(uow_factory(world.engine), world.clock)
+    with UnitOfWork(world.engine) as uow:
+        decide(uow, world.clock, STAFF, Decide(comment, "rejected", "理由不充分或无依据，不予采纳。"))
+    with UnitOfWork(world.engine) as uow:
+        submit_review(uow, world.clock, STAFF, world.round_id)
+    assert 'data-testid="decided"' not in client.get(f"/r/{token}").text, "not before the outcome is final"
+    with UnitOfWork(world.engine) as uow:
+        record_review(
+            uow,
+            world.clock,
+            Actor("审查员", Role.reviewer),
+            world.round_id,
+            approve=True,
+            reviewer="审查员",
+            opinion="",
+        )
+    after = client.get(f"/r/{token}").text
+    assert 'data-testid="decided"' in after and "不予采纳，理由不充分或无依据。" in after
+    assert "距截止还有" not in after

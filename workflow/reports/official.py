@@ -188,6 +188,17 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
     return OfficialDocument(title=f"《{draft.title}（代拟稿）》征求意见回复表", blocks=blocks, kind_label="回复表")
 
 
+def draft_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
+    """The 代拟稿 the round asks about (its version, not a later revision), body and task table, for the units."""
+    c = _context(uow, round_id)
+    draft, version = c["draft"], c["version"]
+    body = json.loads(version.body) if version else []
+    blocks: list[Any] = [Paragraph(p) for p in body]
+    if version is not None:
+        blocks += [AttachmentHeading("附件", "重点任务分工"), _task_table(uow, version.id or 0)]
+    return OfficialDocument(title=f"{draft.title}（代拟稿）", blocks=tuple(blocks), kind_label="代拟稿")
+
+
 REVIEW_STATES = frozenset(s.value for s in ReviewState)
 
 

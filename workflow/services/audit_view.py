@@ -45,7 +45,8 @@ ACTION_LABELS = {
     "review.returned": "合法性审查退回",
     "draft.issued": "印发",
     "round.reminders_queued": "发送截止提醒",
-    "round.reminder_sent": "催办",
+    "round.reminder_sent": "催办（发送提醒）",
+    "recipient.phoned": "电话催办",
     "message.requeued": "重新发送消息",
     "link.revoked": "撤销回复链接并重发",
     "user.created": "新增账号",
@@ -111,6 +112,7 @@ DETAIL_LABELS = {
     "messages": "消息数",
     "deemed": "视为无意见",
     "output": "备份位置",
+    "to_phone": "需电话通知",
 }
 VALUE_LABELS = {
     "outcome": OUTCOME_LABELS,

@@ -84,3 +84,29 @@ def _todos(rnd: Any, draft: Any, left: timedelta | None, undecided: int) -> list
 
 def _left(delta: Any) -> str:
     return "已到期，待执行截止" if delta.total_seconds() <= 0 else cn_duration(delta)
+
+
+PER_PAGE = 20
+
+
+def filter_rounds(
+    rows: list[dict[str, Any]], *, q: str = "", state: str = "", year: str = "", page: int = 1
+) -> dict[str, Any]:
+    """The dashboard's search (文号 or title), filters (draft state, year) and paging, over its rows."""
+    words = q.strip()
+    kept = [
+        r
+        for r in rows
+        if (not words or words in r["round"].doc_number or (r["draft"] is not None and words in r["draft"].title))
+        and (not state or (r["draft"] is not None and r["draft"].state == state))
+        and (not year or str(r["round"].doc_year) == year)
+    ]
+    pages = max(1, -(-len(kept) // PER_PAGE))
+    page = min(max(1, page), pages)
+    return {
+        "rounds": kept[(page - 1) * PER_PAGE : page * PER_PAGE],
+        "matching": len(kept),
+        "page": page,
+        "pages": pages,
+        "years": sorted({str(r["round"].doc_year) for r in rows}, reverse=True),
+    }

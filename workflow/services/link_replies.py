@@ -11,12 +11,15 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
 from kernel.errors import Forbidden, NotFound
+from states.draft import DraftState
 from storage.models import Comment, Draft, Recipient, Reply, Round, Task, TaskItem, Unit
 from storage.uow import UnitOfWork
+from workflow.services.decisions import decision_text
 from workflow.services.links import LinkTarget, resolve_link
 from workflow.services.ratelimit import RateRule, check_hit, peek, refuse_if
 from workflow.services.replies import CommentInput, ReplyLimits, ReplyStored, SubmitReply, submit_reply
@@ -63,6 +66,26 @@ class LinkPage:
     comments: dict[int, list[Comment]] = field(default_factory=dict)  # by reply id
     known_targets: frozenset[str] = frozenset()
     writable: bool = False
+    time_left: timedelta | None = None  # until the deadline, while the link is writable
+    # once the outcome is final (review approved, or issued): how each of the unit's comments was decided
+    decided: list[dict[str, str]] = field(default_factory=list)
+
+
+FINAL_DRAFT_STATES = (DraftState.approved, DraftState.issued)
+
+
+def _decided(uow: UnitOfWork, rnd: Round, draft: Draft | None, recipient_id: int) -> list[dict[str, str]]:
+    if draft is None or draft.state not in FINAL_DRAFT_STATES:
+        return []
+    return [
+        {
+            "target": c.target or "未指明条目",
+            "text": c.text,
+            "decision": decision_text(d.outcome if d else None, d.reason if d else ""),
+        }
+        for c, r, _u, d in uow.replies.decision_queue(rnd.id or 0)
+        if r.recipient_id == recipient_id
+    ]
 
 
 def link_form_token(secret: str, token: str) -> str:
@@ -124,6 +147,8 @@ def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
         comments=comments,
         known_targets=frozenset({"全文", *(f"序号{task.number}" for task, _items in tasks)}),
         writable=target.writable,
+        time_left=(rnd.deadline - clock.now()) if target.writable else None,
+        decided=_decided(uow, rnd, draft, target.recipient_id),
     )
 
 
