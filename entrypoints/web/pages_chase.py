@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import ClockDep, SettingsDep, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep
 from entrypoints.web.form_page import refused
 from entrypoints.web.pages_common import page
 from kernel.errors import DomainError
@@ -46,13 +46,13 @@ def _context(uow: UnitOfWork, round_id: int) -> dict[str, object]:
 
 
 @router.get("/rounds/{round_id}/chase")
-def chase_page(request: Request, round_id: int, user: Staff, uow: UowDep, ok: str = "", phoned: str = "") -> Response:
+def chase_page(request: Request, round_id: Id, user: Staff, uow: UowDep, ok: str = "", phoned: str = "") -> Response:
     context = _context(uow, round_id)
     return page(request, "round_chase.html", user, **context, done=NOTICES.get(ok, ""), to_phone=phoned)
 
 
 @router.post("/rounds/{round_id}/chase/remind")
-def chase_remind(round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep) -> Response:
+def chase_remind(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep) -> Response:
     reminded = remind_now(uow, clock, user.actor, round_id, secret=settings.secret_key)
     phoned = "、".join(reminded.to_phone)
     return RedirectResponse(f"/rounds/{round_id}/chase?ok=reminded&phoned={phoned}", status_code=303)
@@ -61,7 +61,7 @@ def chase_remind(round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, 
 @router.post("/rounds/{round_id}/chase/call")
 async def chase_call(
     request: Request,
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,

@@ -14,7 +14,7 @@ import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import AnyUser, ClockDep, SettingsDep, Staff, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, Staff, UowDep
 from entrypoints.web.pages_common import page
 from kernel.errors import NotFound
 from workflow.reports.comments_xlsx import comments_workbook
@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/rounds/{round_id}/links")
 def links_page(
-    request: Request, round_id: int, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    request: Request, round_id: Id, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
     summary = round_summary(uow, round_id)
     found = round_links(uow, clock, settings.secret_key, settings.base_url, round_id)
@@ -35,7 +35,7 @@ def links_page(
 
 @router.get("/rounds/{round_id}/links/{recipient_id}/qr.svg")
 def link_qr(
-    round_id: int, recipient_id: int, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    round_id: Id, recipient_id: Id, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> Response:
     found = {x.recipient_id: x for x in round_links(uow, clock, settings.secret_key, settings.base_url, round_id)}
     link = found.get(recipient_id)
@@ -47,7 +47,7 @@ def link_qr(
 
 
 @router.get("/rounds/{round_id}/comments.xlsx")
-def comments_excel(round_id: int, user: AnyUser, uow: UowDep) -> Response:
+def comments_excel(round_id: Id, user: AnyUser, uow: UowDep) -> Response:
     """All comments with their decisions, as an Excel workbook (formula-safe cells)."""
     summary = round_summary(uow, round_id)
     name = quote(f"修改意见及采纳情况-{summary['doc_number']}.xlsx")

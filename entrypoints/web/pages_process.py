@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, RulesDep, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, RulesDep, StaffWrite, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.pages_common import back
 from kernel.timefmt import read_date
@@ -24,7 +24,7 @@ MINUTES_SUFFIXES = (".pdf", ".docx", ".jpg", ".jpeg", ".png")
 
 @router.post("/rounds/{round_id}/legal-basis")
 def legal_basis(
-    round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, text: Annotated[str, Form()] = ""
+    round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, text: Annotated[str, Form()] = ""
 ) -> Response:
     set_legal_basis(uow, clock, user.actor, load_round(uow, round_id).draft_id, text)
     return back(f"/rounds/{round_id}", "basis_saved")
@@ -32,7 +32,7 @@ def legal_basis(
 
 @router.post("/rounds/{round_id}/deliberation")
 async def deliberate(
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -50,7 +50,7 @@ async def deliberate(
 
 @router.post("/rounds/{round_id}/publication")
 def publication(
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -64,7 +64,7 @@ def publication(
 
 @router.post("/rounds/{round_id}/filing")
 def filing(
-    round_id: int,
+    round_id: Id,
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
@@ -76,7 +76,7 @@ def filing(
 
 
 @router.post("/rounds/{round_id}/archive")
-def archive(round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep) -> Response:
+def archive(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep) -> Response:
     built = build_archive(uow, clock, user.actor, round_id, rules=rules, pdf=False)
     return Response(
         built.data,

@@ -126,6 +126,8 @@ def _letter_date(text: str) -> date | None:
 
 def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: int) -> StartRound:
     """The form as a command; every problem the form itself shows is reported at once."""
+    # A draft id that is no id is a forged or broken request, not a typing slip: refused on its own.
+    draft_id = form_id(form.get("draft_id"), "文稿编号") or 0
     problems = Problems()
     spec = DeadlineSpec(deadline_text=_text(form, "deadline", strip=True), workdays=_text(form, "workdays", strip=True))
     deadline = problems.attempt("deadline", lambda: resolve_deadline(spec, clock, settings.section("calendar")))
@@ -140,7 +142,7 @@ def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: 
     problems.check()
     assert deadline is not None  # else check() raised
     return StartRound(
-        draft_id=form_id(form.get("draft_id"), "文稿编号") or 0,
+        draft_id=draft_id,
         office_id=office_id,
         doc_number=_text(form, "doc_number"),
         deadline=deadline.at,
@@ -205,7 +207,10 @@ async def create_round(
         started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key, rules=rules)
     except DomainError as exc:
         uow.rollback()
-        draft = int(_text(form, "draft_id") or 0) or None
+        try:  # the form again, with the draft it named if that is a valid id
+            draft = form_id(form.get("draft_id"), "文稿编号", required=False)
+        except DomainError:
+            draft = None
         context = _new_round_context(uow, clock, rules, draft, user)
         return refused(request, "round_new.html", exc, form, user=user, **context)
     url = f"/rounds/{started.round_id}"

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from entrypoints.web.api.bodies import DeliberationBody, DocTypeBody, FilingBody, LegalBasisBody, PublicationBody
 from entrypoints.web.api.views import ServiceView
-from entrypoints.web.deps import AnyUser, ClockDep, RulesDep, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, StaffWrite, UowDep
 from workflow.services.archive import build_archive
 from workflow.services.deliberation import Deliberate, record_deliberation
 from workflow.services.drafts import set_doc_type, set_legal_basis
@@ -74,40 +74,40 @@ def api_doc_types(user: AnyUser, rules: RulesDep) -> list[dict[str, Any]]:
 
 
 @router.get("/rounds/{round_id}/process", response_model=ProcessView)
-def api_process(round_id: int, user: AnyUser, uow: UowDep, rules: RulesDep) -> dict[str, Any]:
+def api_process(round_id: Id, user: AnyUser, uow: UowDep, rules: RulesDep) -> dict[str, Any]:
     return process_status(uow, round_id, rules)
 
 
 @router.post("/drafts/{draft_id}/type")
 def api_draft_type(
-    draft_id: int, body: DocTypeBody, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
+    draft_id: Id, body: DocTypeBody, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
 ) -> DraftTyped:
     draft = set_doc_type(uow, clock, user.actor, draft_id, body.doc_type, rules=rules)
     return DraftTyped(draft_id=draft_id, doc_type=draft.doc_type, legal_basis=draft.legal_basis.splitlines())
 
 
 @router.post("/drafts/{draft_id}/legal-basis")
-def api_legal_basis(draft_id: int, body: LegalBasisBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> DraftTyped:
+def api_legal_basis(draft_id: Id, body: LegalBasisBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> DraftTyped:
     draft = set_legal_basis(uow, clock, user.actor, draft_id, body.text)
     return DraftTyped(draft_id=draft_id, doc_type=draft.doc_type, legal_basis=draft.legal_basis.splitlines())
 
 
 @router.post("/rounds/{round_id}/deliberation", status_code=201)
-def api_deliberate(round_id: int, body: DeliberationBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Recorded:
+def api_deliberate(round_id: Id, body: DeliberationBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Recorded:
     row = record_deliberation(uow, clock, user.actor, Deliberate(round_id, body.meeting, body.date, body.outcome))
     return Recorded(round_id=round_id, id=row.id or 0)
 
 
 @router.post("/rounds/{round_id}/publication", status_code=201)
 def api_publish(
-    round_id: int, body: PublicationBody, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
+    round_id: Id, body: PublicationBody, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep
 ) -> Recorded:
     row = publish(uow, clock, user.actor, round_id, body.date, body.where, rules=rules)
     return Recorded(round_id=round_id, id=row.id or 0)
 
 
 @router.post("/rounds/{round_id}/filing", status_code=201)
-def api_file(round_id: int, body: FilingBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Recorded:
+def api_file(round_id: Id, body: FilingBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Recorded:
     row = file_record(uow, clock, user.actor, round_id, body.to, body.date)
     return Recorded(round_id=round_id, id=row.id or 0)
 
@@ -117,7 +117,7 @@ def api_file(round_id: int, body: FilingBody, user: StaffWrite, uow: UowDep, clo
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}, "description": "归档包（含 manifest.json）"}},
 )
-def api_archive(round_id: int, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep) -> Response:
+def api_archive(round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep) -> Response:
     built = build_archive(uow, clock, user.actor, round_id, rules=rules, pdf=False)
     return Response(
         built.data,
