@@ -185,6 +185,8 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         staff.select_option("#pr-channel", "email")
         staff.set_input_files("#pr-form", str(form))
         staff.click("text=登记回复")
+        staff.wait_for_url("**ok=reply_saved*")
+        staff.wait_for_load_state("load")  # the upload's redirect: read the page once it has arrived
         assert "回复已登记" in staff.content()
         assert "无修改意见" in staff.locator("[data-testid=recipients]").inner_text()
 
