@@ -32,7 +32,7 @@ def resolve_deadline(deadline: str | None, workdays: int | None) -> ResolvedDead
 @app.command("start")
 def start(
     draft: int = typer.Option(..., "--draft"),
-    doc_number: str = typer.Option(..., "--doc-number", help="发文字号，如 孝安办函〔2023〕1号"),
+    doc_number: str = typer.Option(..., "--doc-number", help="发文字号：机关代字〔年份〕序号号，如 X办函〔2026〕1号"),
     deadline: str | None = typer.Option(None, "--deadline", help="截止时间 ISO 8601（无时区按北京时间）"),
     workdays: int | None = typer.Option(None, "--workdays", help="自今日起若干个工作日"),
     all_units: bool = typer.Option(False, "--all-units"),

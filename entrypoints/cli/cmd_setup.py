@@ -45,9 +45,9 @@ def init() -> None:
 
 
 def demo() -> None:
-    """载入孝义市2023年安全生产工作通知征求意见的真实轮次（孝安办函〔2023〕1号）。"""
+    """载入演示数据：种子材料记录的一轮真实征求意见（演示办公室的档案）。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
-    from workflow.demo.loader import load_demo
+    from workflow.demo.loader import DOC_NUMBER, load_demo
 
     r = rt()
     with domain_errors():
@@ -55,7 +55,7 @@ def demo() -> None:
         result = load_demo(r.engine, r.settings)
     r.emit(
         {"round_id": result.round_id, "draft_id": result.draft_id},
-        f"演示数据已载入：轮次 {result.round_id}（孝安办函〔2023〕1号），文稿 {result.draft_id}。",
+        f"演示数据已载入：轮次 {result.round_id}（{DOC_NUMBER}），文稿 {result.draft_id}。",
     )
 
 

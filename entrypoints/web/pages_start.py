@@ -65,7 +65,7 @@ DRAFT_STATE_CHOICES = [s.value for s in DraftState]
 
 
 def _new_round_context(
-    uow: UnitOfWork, clock: Clock, rules: DocTypes, draft: int | None, user: CurrentUser
+    uow: UnitOfWork, clock: Clock, rules: DocTypes, settings: Settings, draft: int | None, user: CurrentUser
 ) -> dict[str, object]:
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
     chosen = uow.drafts.get(draft) if draft else None
@@ -83,6 +83,8 @@ def _new_round_context(
         "doc_types": rules.all(),
         "chosen_type": rules.get(chosen.doc_type) if chosen is not None else None,
         # 联系人/电话 start as the signed-in clerk and the phone they gave last time
+        # the usual 发文机关 of this office's drafts is configuration, not code ([office] issuer)
+        "default_issuer": str(settings.section("office").get("issuer", "")),
         "last_phone": next((r.phone for r in reversed(uow.rounds.all()) if r.contact == user.display_name), ""),
     }
 
@@ -94,9 +96,10 @@ def new_round(
     uow: UowDep,
     clock: ClockDep,
     rules: RulesDep,
+    settings: SettingsDep,
     draft: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    return page(request, "round_new.html", user, **_new_round_context(uow, clock, rules, draft, user))
+    return page(request, "round_new.html", user, **_new_round_context(uow, clock, rules, settings, draft, user))
 
 
 @router.post("/drafts")
@@ -211,7 +214,7 @@ async def create_round(
             draft = form_id(form.get("draft_id"), "文稿编号", required=False)
         except DomainError:
             draft = None
-        context = _new_round_context(uow, clock, rules, draft, user)
+        context = _new_round_context(uow, clock, rules, settings, draft, user)
         return refused(request, "round_new.html", exc, form, user=user, **context)
     url = f"/rounds/{started.round_id}"
     if started.without_address:

@@ -37,6 +37,7 @@ name = "孝义市安全生产委员会办公室"
 short_name = "市安委办"
 email = "ajw@xiaoyi.example.cn"
 reviewer_unit = "市司法局"
+issuer = "孝义市人民政府"
 
 [notifications]
 enabled = ["console"]
