@@ -29,7 +29,9 @@ class Office(SQLModel, table=True):
     name: str = Field(unique=True)
     short_name: str = ""
     email: str = ""  # where review results and staff notices go
-    reviewer_unit: str = "市司法局"  # the unit that does the legality review
+    reviewer_unit: str = ""  # the unit that does the legality review
+    code: str | None = Field(default=None, unique=True, index=True)  # the profile's code (``--office CODE``)
+    profile: str = Field(default="{}", sa_type=Text)  # workflow.profiles.OfficeProfile as JSON
 
 
 class Unit(SQLModel, table=True):

@@ -12,6 +12,7 @@ from kernel.clock import Clock
 from storage.uow import UnitOfWork
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.parsing.units_file import UnitRecord
+from workflow.profiles import load_profile_file
 from workflow.services.drafts import import_draft
 from workflow.services.offices import ensure_office
 from workflow.services.rounds import StartRound, start_round
@@ -21,11 +22,13 @@ STAFF = Actor("赵健", Role.staff)
 SECRET = "test-secret-key"  # the link key tests mint and reach links with (tests.support.web uses it too)
 DRAFT_TEXT = (Path(__file__).resolve().parents[2] / "workflow/demo/data/draft_2023_safety.txt").read_text("utf-8")
 _PARSED = parse_draft_text(DRAFT_TEXT)
+DEMO_PROFILE = load_profile_file(Path(__file__).resolve().parents[2] / "profiles/demo-safety-office.toml")
+"""The seed office as a profile: tests build their office from it, as the demo does."""
 
 
 def setup_office(engine: Engine, clock: Clock, units: int = 5, *, with_email: bool = True) -> int:
     with UnitOfWork(engine) as uow:
-        office_id = ensure_office(uow, clock, STAFF, "孝义市安全生产委员会办公室", "市安委办")
+        office_id = ensure_office(uow, clock, STAFF, DEMO_PROFILE.name, profile=DEMO_PROFILE)
     records = [
         UnitRecord(
             f"测试单位{i:03d}",

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from kernel.clock import FixedClock
 from storage.uow import UnitOfWork, uow_factory
-from tests.support.scenario import DRAFT_TEXT, SECRET, STAFF
+from tests.support.scenario import DEMO_PROFILE, DRAFT_TEXT, SECRET, STAFF
 from workflow.demo.units import demo_units
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.services.deadlines import sweep
@@ -28,7 +28,7 @@ MEASURES_SEED = Path(__file__).resolve().parents[2] / "workflow/demo/data/measur
 def demo_office(engine: Engine, clock: FixedClock) -> int:
     """The office with the seed's unit directory (37 units)."""
     with UnitOfWork(engine) as uow:
-        office_id = ensure_office(uow, clock, STAFF, "孝义市安全生产委员会办公室", "市安委办")
+        office_id = ensure_office(uow, clock, STAFF, DEMO_PROFILE.name, profile=DEMO_PROFILE)
     with UnitOfWork(engine) as uow:
         import_units(uow, clock, STAFF, demo_units())
     return office_id
