@@ -5,15 +5,17 @@ outbox key carries the review or the publication), so a job run twice or by two 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from kernel.actors import SYSTEM
 from kernel.clock import Clock
 from kernel.ids import ref
 from kernel.timefmt import to_beijing
-from storage.uow import UowFactory
-from workflow.doc_types import SHIPPED_TYPES, DocTypes
+from storage.uow import UnitOfWork, UowFactory
+from workflow.doc_types import SHIPPED_TYPES, DocType, DocTypes
 from workflow.services._common import record
 from workflow.services.messages import queue_filing_reminder, queue_review_due_reminder
 
@@ -40,37 +42,58 @@ def queue_process_reminders(
         ]
     queued = 0
     for review_id, round_id, draft_id, due in reviews:
-        with uows() as uow:
-            draft = uow.drafts.get(draft_id)
-            rule = rules.get(draft.doc_type).review_source if draft else ""
-            record(
-                uow,
-                SYSTEM,
-                now,
-                "review.reminder_queued",
-                ref("review", review_id),
-                round_id=round_id,
-                due_at=due.isoformat() if due else None,
-            )
-            n = queue_review_due_reminder(uow, round_id, review_id, rule)
-            if n:
-                uow.commit()  # else: reminded before; leaving without commit drops the event too
-                queued += n
+        queued += _queue_once(
+            uows,
+            now,
+            draft_id,
+            lambda rule_set: rule_set.review_source,
+            ("review.reminder_queued", ref("review", review_id), {"due_at": due.isoformat() if due else None}),
+            _bind(queue_review_due_reminder, round_id, review_id),
+            round_id,
+            rules,
+        )
     for publication_id, round_id, draft_id, filing_due in filings:
-        with uows() as uow:
-            draft = uow.drafts.get(draft_id)
-            rule = rules.get(draft.doc_type).filing_source if draft else ""
-            record(
-                uow,
-                SYSTEM,
-                now,
+        queued += _queue_once(
+            uows,
+            now,
+            draft_id,
+            lambda rule_set: rule_set.filing_source,
+            (
                 "filing.reminder_queued",
                 ref("round", round_id),
-                round_id=round_id,
-                filing_due=filing_due.isoformat() if filing_due else None,
-            )
-            n = queue_filing_reminder(uow, round_id, publication_id, rule)
-            if n:
-                uow.commit()
-                queued += n
+                {"filing_due": filing_due.isoformat() if filing_due else None},
+            ),
+            _bind(queue_filing_reminder, round_id, publication_id),
+            round_id,
+            rules,
+        )
     return queued
+
+
+def _bind(
+    queue: Callable[[UnitOfWork, int, int, str], int], round_id: int, key: int
+) -> Callable[[UnitOfWork, str], int]:
+    return lambda uow, rule: queue(uow, round_id, key, rule)
+
+
+def _queue_once(
+    uows: UowFactory,
+    now: datetime,
+    draft_id: int,
+    source_of: Callable[[DocType], str],
+    event: tuple[str, str, dict[str, Any]],
+    queue: Callable[[UnitOfWork, str], int],
+    round_id: int,
+    rules: DocTypes,
+) -> int:
+    """One reminder in its own transaction: the event and the message together, or neither when the
+    outbox already holds it (reminded before: leaving without commit drops the event too)."""
+    action, entity, facts = event
+    with uows() as uow:
+        draft = uow.drafts.get(draft_id)
+        rule = source_of(rules.get(draft.doc_type)) if draft else ""
+        record(uow, SYSTEM, now, action, entity, round_id=round_id, **facts)
+        n = queue(uow, rule)
+        if n:
+            uow.commit()
+        return n
