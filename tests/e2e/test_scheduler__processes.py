@@ -73,9 +73,11 @@ def test_catch_up_after_downtime_records_both_times(live, tmp_path: Path) -> Non
     wait_until(lambda: datetime.now(UTC) > deadline + timedelta(seconds=1), timeout=5)
     assert _round(engine, rid).state == "open"  # nothing ran meanwhile
     started = datetime.now(UTC)
+    # Catch-up happens at start-up, not at the next sweep (60 s away): the bound is well below the sweep
+    # interval but leaves room for a slow process start on a loaded machine.
     with running("scheduler", "--config", str(config), log=tmp_path / "sched.log"):
-        assert wait_until(lambda: _round(engine, rid).state == "closed", timeout=5)
-    assert (_round(engine, rid).enforced_at - started).total_seconds() <= 5  # type: ignore[operator]
+        assert wait_until(lambda: _round(engine, rid).state == "closed", timeout=20)
+    assert (_round(engine, rid).enforced_at - started).total_seconds() <= 20  # type: ignore[operator]
     [event] = [e for e in _events(engine, "round.deadline_enforced") if e.round_id == rid]
     import json
 
