@@ -435,10 +435,12 @@ class ProgressRequest(SQLModel, table=True):
     not_reported_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
     nonce: str = ""
     token_hash: str = Field(default="", index=True)
+    link_revoked_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))  # until reissued
 
 
 class ProgressReport(SQLModel, table=True):
-    """A unit's progress on one item in one round (ProgressReport); a resubmission replaces it."""
+    """A unit's progress on one item in one round (ProgressReport); a resubmission replaces it. ``late``: sent
+    after the due time — kept and shown as 逾期报送, while the unit stays counted 未报送 for that month."""
 
     __tablename__ = "progress_report"
     __table_args__ = (UniqueConstraint("request_id", "item_id"),)
@@ -450,6 +452,7 @@ class ProgressReport(SQLModel, table=True):
     status: str
     text: str = Field(default="", sa_type=Text)
     reported_at: datetime = Field(sa_column=_at())
+    late: bool = False
 
 
 class ItemEvidence(SQLModel, table=True):

@@ -16,6 +16,7 @@ from notifications.templates import MessageRenderer
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork, UowFactory
 from workflow.config import Settings
+from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports import official
 from workflow.reports.attachments import notice_attachments
 from workflow.services.decisions import decision_text
@@ -27,14 +28,18 @@ class WorkflowFacts:
     """``NoticeFacts`` from the workflow's own rules. ``attachments=False`` sends notices without the
     letter and reply form (their DOCX rendering is the slow part of composing)."""
 
-    def __init__(self, base_url: str, secret: str, *, attachments: bool = True) -> None:
+    def __init__(
+        self, base_url: str, secret: str, *, attachments: bool = True, rules: DocTypes = SHIPPED_TYPES
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.secret = secret
         self.with_attachments = attachments
+        self.rules = rules
 
     @classmethod
     def from_settings(cls, settings: Settings, *, attachments: bool = True) -> WorkflowFacts:
-        return cls(settings.base_url, settings.secret_key, attachments=attachments)
+        rules = DocTypes.from_settings(settings)
+        return cls(settings.base_url, settings.secret_key, attachments=attachments, rules=rules)
 
     def decision_text(self, outcome: str | None, reason: str) -> str:
         return decision_text(outcome, reason)
@@ -48,13 +53,15 @@ class WorkflowFacts:
 
     def progress_url(self, uow: UnitOfWork, request_id: int) -> str | None:
         request = uow.tracking.request(request_id)
-        return None if request is None else f"{self.base_url}/p/{request_token(request, self.secret)}"
+        if request is None or request.link_revoked_at is not None:
+            return None
+        return f"{self.base_url}/p/{request_token(request, self.secret)}"
 
     def review_url(self, round_id: int) -> str:
         return f"{self.base_url}/review/rounds/{round_id}"
 
     def attachments(self, uow: UnitOfWork, row: OutboxMessage) -> list[Attachment]:
-        return notice_attachments(uow, row) if self.with_attachments else []
+        return notice_attachments(uow, row, self.rules) if self.with_attachments else []
 
 
 def build_composer(

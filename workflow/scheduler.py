@@ -10,6 +10,8 @@ Design, and why:
 - A resync job re-reads open rounds every second, so rounds started or re-timed by another
   process (CLI, web worker) get their jobs; a slower safety sweep catches anything missed.
 - On start, a catch-up sweep enforces deadlines that passed while nothing ran.
+- Each month's progress round is started from ``[progress] start_day`` on, once per office and month
+  (the database's unique constraint on (office_id, month) decides between schedulers).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from workflow.services.deadlines import SweepResult, enforce_round, sweep
 from workflow.services.messages import queue_reminders
 from workflow.services.process_reminders import ReminderSettings, queue_process_reminders
 from workflow.services.progress import ProgressSweep, remind_progress, sweep_progress
+from workflow.services.progress_schedule import ScheduledStart, start_due_progress
 from workflow.tracking.schedule import ProgressSettings
 
 log = structlog.get_logger("consultflow.scheduler")
@@ -95,9 +98,11 @@ class DeadlineScheduler:
         progress: ProgressSettings | None = None,
         *,
         rules: DocTypes = SHIPPED_TYPES,
+        secret: str = "",
     ) -> None:
         self.uows = uows
         self.rules = rules
+        self.secret = secret  # mints the units' progress links; without it no round is started here
         self.clock = clock
         self.settings = settings
         self.progress = progress or ProgressSettings()
@@ -107,6 +112,7 @@ class DeadlineScheduler:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
         self._known: dict[int, datetime] = {}
+        self._told: set[tuple[int, str, str]] = set()  # (office, month, outcome) already logged
 
     # -- jobs --------------------------------------------------------------------------------
     def run_sweep(self) -> SweepResult:
@@ -115,8 +121,23 @@ class DeadlineScheduler:
             log.info("deadline.swept", rounds=list(result.round_ids), deemed=result.deemed_no_objection)
         return result
 
+    def start_progress_rounds(self) -> list[ScheduledStart]:
+        """The month's progress round for each office that should have one by now (once per month)."""
+        if not self.secret:
+            return []
+        done = start_due_progress(self.uows, self.clock, self.progress, self.secret)
+        for d in done:
+            if d.outcome == "started":
+                log.info("progress.started", office_id=d.office_id, month=d.month, round_id=d.round_id)
+            elif d.outcome != "exists" and (d.office_id, d.month, d.outcome) not in self._told:
+                self._told.add((d.office_id, d.month, d.outcome))
+                log.warning("progress.not_started", office_id=d.office_id, month=d.month, reason=d.outcome)
+        return done
+
     def run_progress(self) -> ProgressSweep:
-        """Monthly progress rounds: the reminder before the due time, then 未报送 for silent units (once)."""
+        """Monthly progress rounds: started on the start day, the reminder before the due time, then 未报送
+        for silent units (once)."""
+        self.start_progress_rounds()
         reminded = remind_progress(self.uows, self.clock, self.progress.reminder_hours)
         result = sweep_progress(self.uows, self.clock)
         if reminded or result.rounds:

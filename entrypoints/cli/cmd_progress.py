@@ -1,4 +1,4 @@
-"""progress start / reply / sweep / status: the monthly progress rounds."""
+"""progress start / reply / sweep / status / links / revoke-link / reissue-link: the monthly progress rounds."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from workflow.services.progress import (
     start_progress,
     sweep_progress,
 )
+from workflow.services.progress_links import progress_links, revoke_progress_link
 from workflow.tracking.schedule import ProgressSettings
 
 app = typer.Typer(help="月度进展报送", no_args_is_help=True)
@@ -141,3 +142,51 @@ def status(month: str | None = typer.Option(None, "--month", help="月份，默�
         f"（{'、'.join(units['not_reported']) or '无'}）；逾期 {len(items['overdue'])} 项，"
         f"督办 {len(items['supervised'])} 项，已销号 {len(items['closed'])} 项。",
     )
+
+
+@app.command("links")
+def links(round_id: int = typer.Option(..., "--round", help="进展报送编号")) -> None:
+    """列出本轮每个单位的报送链接及报送状态（--json：[{"request_id", "unit", "state", "url"}]，撤销的为 null）。"""
+    r = rt()
+    with domain_errors(), r.uow() as uow:
+        found = progress_links(uow, r.settings.secret_key, r.settings.base_url, round_id)
+    data = [{"request_id": x.request_id, "unit": x.unit, "state": x.state, "url": x.url} for x in found]
+    lines = [f"{x.unit}\t{x.state_label}\t{x.url or '（链接已撤销）'}" for x in found]
+    r.emit(data, "\n".join(lines) or "本轮没有报送单位。")
+
+
+def _relink(round_id: int, unit: str, reissue: bool) -> None:
+    r = rt()
+    with domain_errors():
+        with r.uow() as uow:
+            request_id = request_for_unit(uow, round_id, unit).id or 0
+        with r.uow() as uow:
+            request = revoke_progress_link(
+                uow, r.clock, r.actor, request_id, secret=r.settings.secret_key, reissue=reissue
+            )
+    url = f"{r.settings.base_url.rstrip('/')}/p/{request_token(request, r.settings.secret_key)}" if reissue else None
+    r.emit(
+        {"request_id": request.id, "unit": request.unit_name, "revoked": True, "reissued": reissue, "url": url},
+        f"{request.unit_name}的新报送链接：{url}（已随报送通知重新发送）"
+        if reissue
+        else f"{request.unit_name}的报送链接已撤销，暂时无法通过链接报送。",
+    )
+
+
+@app.command("revoke-link")
+def revoke_link_cmd(
+    round_id: int = typer.Option(..., "--round", help="进展报送编号"),
+    unit: str = typer.Option(..., "--unit", help="报送单位"),
+    reissue: bool = typer.Option(True, "--reissue/--no-reissue", help="撤销后是否生成新链接并随通知重发"),
+) -> None:
+    """撤销单位的报送链接（误发、转给了他人时）；默认同时生成新链接并随报送通知重新发送。"""
+    _relink(round_id, unit, reissue)
+
+
+@app.command("reissue-link")
+def reissue_link_cmd(
+    round_id: int = typer.Option(..., "--round", help="进展报送编号"),
+    unit: str = typer.Option(..., "--unit", help="报送单位"),
+) -> None:
+    """为单位生成新的报送链接（原链接随即失效）并随报送通知发送。"""
+    _relink(round_id, unit, True)

@@ -44,6 +44,7 @@ def _scheduler() -> DeadlineScheduler:
         relay=_relay_fn(),
         progress=ProgressSettings.from_mapping(r.settings.section("progress")),
         rules=r.rules,
+        secret=r.settings.secret_key,
     )
 
 

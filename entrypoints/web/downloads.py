@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, NotFound
 from storage.uow import UnitOfWork
+from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports.render import render_report, render_tracking
 from workflow.reports.units_export import export_units
 
@@ -29,9 +30,12 @@ def _disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename*=UTF-8''{quote(filename)}"
 
 
-def document_file(uow: UnitOfWork, round_id: int, kind: str, fmt: str, unit: str | None = None) -> Response:
-    """One of the round's documents (letter, reply-form, adoption, explanation, review-package, audit)."""
-    rendered = render_report(uow, round_id, kind, fmt, unit=unit, css_href="/documents/document.css")
+def document_file(
+    uow: UnitOfWork, round_id: int, kind: str, fmt: str, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
+) -> Response:
+    """One of the round's documents (letter, reply-form, adoption, explanation, review-package, audit), under
+    the office's document types (``rules``: the letter states a shortened period in the type's unit)."""
+    rendered = render_report(uow, round_id, kind, fmt, unit=unit, css_href="/documents/document.css", rules=rules)
     filename = rendered.filename or f"{kind}.{rendered.format}"
     return Response(
         rendered.data,

@@ -13,11 +13,13 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from entrypoints.web.deps import MAX_ID
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, PayloadTooLarge
+from kernel.timefmt import read_date
 from storage.uow import UnitOfWork
 from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
 from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.units_file import UnitRecord, parse_units_file
 from workflow.services.accounts import CurrentUser
+from workflow.services.deliberation import Deliberate
 from workflow.services.drafts import DraftStored, import_draft, revise_draft
 from workflow.services.replies import CommentInput, SubmitReply, with_form
 
@@ -25,6 +27,7 @@ DRAFT_SUFFIXES = (".docx", ".md", ".txt")
 UNIT_SUFFIXES = (".csv", ".xlsx")
 MEASURE_SUFFIXES = (".txt", ".md", ".docx", ".xlsx")
 EVIDENCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".zip")
+MINUTES_SUFFIXES = (".pdf", ".docx", ".jpg", ".jpeg", ".png")
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
@@ -46,6 +49,16 @@ async def read_upload(
     if not data:
         raise InvalidInput("UPLOAD_EMPTY", "上传的文件是空的。")
     return data
+
+
+async def deliberation_command(
+    round_id: int, meeting: str, held_on: str, outcome: str, minutes: StarletteUploadFile | None, *, required: bool
+) -> Deliberate:
+    """A 集体讨论 with its 会议纪要 as uploaded: the page (minutes optional) and the API (minutes required)
+    read the file with the same type and size checks."""
+    data = await read_upload(minutes, MINUTES_SUFFIXES, required=required)
+    name = minutes.filename if minutes is not None and data else ""
+    return Deliberate(round_id, meeting, read_date(held_on, "会议日期"), outcome, name or "", data)
 
 
 def form_id(value: object, label: str, *, required: bool = True) -> int | None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from entrypoints.web.deps import AnyUser, Id, UowDep
+from entrypoints.web.deps import AnyUser, Id, RulesDep, UowDep
 from entrypoints.web.downloads import attachment_file, document_file
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/rounds/{round_id}/documents/{kind}.{fmt}")
-def document(round_id: Id, kind: str, fmt: str, user: AnyUser, uow: UowDep, unit: str | None = None) -> Response:
-    return document_file(uow, round_id, kind, fmt, unit)
+def document(
+    round_id: Id, kind: str, fmt: str, user: AnyUser, uow: UowDep, rules: RulesDep, unit: str | None = None
+) -> Response:
+    return document_file(uow, round_id, kind, fmt, unit, rules)
 
 
 @router.get("/attachments/{attachment_id}")

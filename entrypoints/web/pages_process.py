@@ -9,17 +9,16 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
 from entrypoints.web.deps import ClockDep, Id, RulesDep, StaffWrite, UowDep
-from entrypoints.web.forms import read_upload
+from entrypoints.web.forms import deliberation_command
 from entrypoints.web.pages_common import back
 from kernel.timefmt import read_date
 from workflow.services._common import load_round
 from workflow.services.archive import build_archive
-from workflow.services.deliberation import Deliberate, record_deliberation
+from workflow.services.deliberation import record_deliberation
 from workflow.services.drafts import set_legal_basis
 from workflow.services.publication import file_record, publish
 
 router = APIRouter(include_in_schema=False)
-MINUTES_SUFFIXES = (".pdf", ".docx", ".jpg", ".jpeg", ".png")
 
 
 @router.post("/rounds/{round_id}/legal-basis")
@@ -41,9 +40,7 @@ async def deliberate(
     outcome: Annotated[str, Form()] = "approved",
     minutes: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    data = await read_upload(minutes, MINUTES_SUFFIXES) if minutes is not None and minutes.filename else None
-    name = minutes.filename if minutes is not None and data else ""
-    cmd = Deliberate(round_id, meeting, read_date(date, "会议日期"), outcome, name or "", data)
+    cmd = await deliberation_command(round_id, meeting, date, outcome, minutes, required=False)
     record_deliberation(uow, clock, user.actor, cmd)
     return back(f"/rounds/{round_id}", "deliberated")
 

@@ -170,7 +170,7 @@ def _text(form: FormData, name: str, *, strip: bool = False) -> str:
 
 @router.post("/rounds/preview")
 async def preview_letter(
-    request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep, rules: RulesDep
 ) -> Response:
     cmd = _start_command(await request.form(), clock, settings, office_id_of(settings, uow))
     office = uow.directory.configured_office(settings.office_name)
@@ -190,6 +190,8 @@ async def preview_letter(
         requirements=cmd.requirements,
         categories=categories or {"member_unit"},
         shorten_reason=cmd.shorten_reason,
+        doc_type=draft.doc_type if draft else "general",
+        rules=rules,
     )
     return Response(render_html(doc, css_href="/documents/document.css"), media_type="text/html; charset=utf-8")
 

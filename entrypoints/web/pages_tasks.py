@@ -1,6 +1,7 @@
 """Staff pages for tracking after issue: the supervision view (overdue items, silent units, supervised
-items, names to map, the progress chart), importing a measures table, starting a month's round,
-supervising (挂牌督办) and signing off (销号) an item, and the documents."""
+items, names to map, the progress chart), importing a measures table, starting a month's round, each
+unit's progress link (revoke and re-send), supervising (挂牌督办) and signing off (销号) an item, and the
+documents."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from states.tracked_item import TRACKED_ITEM_MACHINE
 from workflow.parsing.due_dates import DueKind
 from workflow.reports.tracking import progress_series, progress_summary
 from workflow.services.progress import StartProgress, start_progress
+from workflow.services.progress_links import load_progress_round, progress_links, request_in_round, revoke_progress_link
 from workflow.services.tracking import ImportMeasures, close_item, import_measures, list_items, map_unit, supervise
 from workflow.tracking.chart import progress_chart
-from workflow.tracking.schedule import ProgressSettings, read_day
+from workflow.tracking.schedule import ProgressSettings, month_label, read_day
 
 router = APIRouter(include_in_schema=False)
 NOTICES.update(
@@ -30,6 +32,8 @@ NOTICES.update(
     progress_started="本月进展报送已发起，请求已进入发送队列。",
     supervised="已挂牌督办。",
     closed="已销号。",
+    progress_link_reissued="新的报送链接已生成，并随报送通知重新发送（单位已不能报送的，只更换链接）。",
+    progress_link_revoked="报送链接已撤销，该单位暂时无法通过链接报送。",
 )
 
 
@@ -127,6 +131,30 @@ def progress_start(
     cmd = StartProgress(office_id_of(settings, uow), month, at)
     start_progress(uow, clock, user.actor, cmd, schedule, settings.secret_key)
     return back("/tasks", "progress_started")
+
+
+@router.get("/progress/rounds/{round_id}/links")
+def progress_links_page(request: Request, round_id: Id, user: Staff, uow: UowDep, settings: SettingsDep) -> Response:
+    rnd = load_progress_round(uow, round_id)
+    found = progress_links(uow, settings.secret_key, settings.base_url, round_id)
+    label = month_label(rnd.month)
+    return page(request, "progress_links.html", user, round_id=round_id, month_label=label, links=found)
+
+
+@router.post("/progress/rounds/{round_id}/requests/{request_id}/revoke")
+def progress_link_revoke(
+    round_id: Id,
+    request_id: Id,
+    user: StaffWrite,
+    uow: UowDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    reissue: Annotated[str, Form()] = "1",
+) -> Response:
+    request_in_round(uow, round_id, request_id)
+    again = reissue != "0"
+    revoke_progress_link(uow, clock, user.actor, request_id, secret=settings.secret_key, reissue=again)
+    return back(f"/progress/rounds/{round_id}/links", "progress_link_reissued" if again else "progress_link_revoked")
 
 
 @router.get("/tasks/documents/{kind}.{fmt}")

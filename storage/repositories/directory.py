@@ -23,6 +23,9 @@ class DirectoryRepo:
     def office(self, office_id: int) -> Office | None:
         return self.session.get(Office, office_id)
 
+    def offices(self) -> list[Office]:
+        return list(self.session.exec(select(Office).order_by(Office.id)).all())  # type: ignore[arg-type]
+
     def first_office(self) -> Office | None:
         return self.session.exec(select(Office).order_by(Office.id)).first()  # type: ignore[arg-type]
 

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from states.progress_round import ProgressRoundState
+from states.tracked_item import TrackedItemState
 from storage.models import (
     ItemEvidence,
     ItemUnit,
@@ -122,6 +124,28 @@ class TrackingRepo:
         if for_update:
             stmt = stmt.with_for_update(key_share=True)
         return self.session.exec(stmt).first()
+
+    def add_round(self, row: ProgressRound) -> bool:
+        """Insert a month's round; False when the office already has one for that month. The unique
+        constraint on (office_id, month) decides, not an earlier read: on PostgreSQL a second inserter waits
+        for the first to commit and then fails here (a savepoint keeps its transaction usable)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+                self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    def has_open_items(self, office_id: int) -> bool:
+        """Whether any tracked item of the office is not yet signed off (销号)."""
+        stmt = (
+            select(TrackedItem.id)
+            .join(MeasureTable, MeasureTable.id == TrackedItem.table_id)  # type: ignore[arg-type]
+            .where(MeasureTable.office_id == office_id, TrackedItem.state != TrackedItemState.closed)
+            .limit(1)
+        )
+        return self.session.exec(stmt).first() is not None
 
     def round_by_month(self, office_id: int, month: str) -> ProgressRound | None:
         stmt = select(ProgressRound).where(ProgressRound.office_id == office_id, ProgressRound.month == month)

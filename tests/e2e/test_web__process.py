@@ -56,6 +56,8 @@ def test_a_normative_document_through_the_api_and_the_pages(world: WebWorld) -> 
     started = staff.post("/api/v1/rounds", headers=h, json={**body, "shorten_reason": "落实省政府督办要求"})
     assert started.status_code == 201, started.text
     rid = started.json()["round_id"]
+    letter = staff.get(f"/api/v1/rounds/{rid}/documents/letter?format=md").text
+    assert "因落实省政府督办要求，征求意见期限为3个工作日。" in letter, "said in the unit the type counts"
 
     world.clock.advance(timedelta(days=6))
     sweep(uow_factory(world.engine), world.clock)

@@ -85,16 +85,14 @@ def test_the_unit_reports_each_item_with_status_text_and_evidence(world: WebWorl
     assert done is not None and done.state == TrackedItemState.reported_done, "awaits staff sign-off, not closed"
 
 
-def test_a_foreign_form_and_a_closed_month_are_refused(world: WebWorld) -> None:
+def test_a_foreign_form_is_refused_and_after_the_due_time_the_page_says_a_report_is_late(world: WebWorld) -> None:
     token, (flood, _ebike) = started(world)
     client = world.client()
     forged = client.post(f"/p/{token}", data={"csrf_token": "x", f"status_{flood}": "done", f"text_{flood}": "x"})
     assert forged.status_code == 403
     world.clock.advance(timedelta(days=40))
-    closed = client.get(f"/p/{token}")
-    assert closed.status_code == 200 and 'data-testid="closed"' in closed.text and "<textarea" not in closed.text
-    late = client.post(f"/p/{token}", data={"csrf_token": csrf(closed.text), f"status_{flood}": "done"})
-    assert late.status_code == 403
+    late = client.get(f"/p/{token}")
+    assert late.status_code == 200 and 'data-testid="late"' in late.text and "逾期报送" in late.text
     assert client.get("/p/not-a-token").status_code == 404
 
 

@@ -147,11 +147,13 @@ def test_two_monthly_rounds_reported_silent_overdue_supervised_and_signed_off(
     _report(engine, clock, october.round_id, "气象局", "推进中", "汛期预警已发布")
     _report(engine, clock, october.round_id, "住建局", "已完成", "集中充电场所已建成投用")
     clock.set(beijing("2024-10-25", 17) + timedelta(minutes=1))
-    with pytest.raises(Conflict) as late:
-        _report(engine, clock, october.round_id, "市林业局", "推进中", "补报")
-    assert late.value.code == "PROGRESS_AFTER_DUE"
+    with pytest.raises(Conflict) as changed:
+        _report(engine, clock, october.round_id, "市水利局", "受阻", "改口")
+    assert changed.value.code == "PROGRESS_AFTER_DUE", "an on-time report is not changed after the due time"
     assert sweep_progress(uow_factory(engine), clock).not_reported == 1
     assert sweep_progress(uow_factory(engine), clock).not_reported == 0, "enforced exactly once"
+    clock.set(beijing("2024-10-26", 9))
+    _report(engine, clock, october.round_id, "市林业局", "推进中", "补报")  # late: kept, still 未报送 for October
 
     with UnitOfWork(engine) as uow, pytest.raises(DomainError) as no_evidence:
         close_item(uow, clock, STAFF, ebike, "", b"")
@@ -189,10 +191,20 @@ def test_two_monthly_rounds_reported_silent_overdue_supervised_and_signed_off(
         "asked": 4,
         "reported": ["住建局", "市水利局", "气象局"],
         "not_reported": ["市林业局"],
+        "reported_late": [
+            {
+                "unit": "市林业局",
+                "reported_at": beijing("2024-10-26", 9).isoformat(),
+                "reported_at_label": "2024年10月26日9时",
+            }
+        ],
         "pending": [],
     }
-    assert silent.state == ProgressRequestState.not_reported and silent.reported_at is None
-    assert forest not in {r.item_id for r in october_reports}, "未报送 records nothing as if reported"
+    assert oct_summary["statuses"] == {"未开始": 0, "推进中": 2, "已完成": 1, "受阻": 0}, "the late report not counted"
+    assert silent.state == ProgressRequestState.reported_late and silent.not_reported_at is not None
+    [late] = [r for r in october_reports if r.item_id == forest]
+    assert late.late and late.text == "补报", "the late report is kept, marked late"
+    assert all(not r.late for r in october_reports if r.item_id != forest)
     assert nov_summary["units"]["reported"] == ["市林业局", "市水利局", "气象局"]
     assert nov_summary["units"]["not_reported"] == []
     assert [i["id"] for i in nov_summary["items"]["overdue"]] == [flood]
@@ -200,12 +212,13 @@ def test_two_monthly_rounds_reported_silent_overdue_supervised_and_signed_off(
     assert [i["id"] for i in nov_summary["items"]["closed"]] == [ebike]
     assert nov_summary["statuses"] == {"未开始": 0, "推进中": 2, "已完成": 0, "受阻": 1}
     rows = {r["item_ids"][0]: r["progress"] for r in oct_table["rows"]}
-    assert rows[forest] == "市林业局：未报送"
+    assert rows[forest] == "市林业局：未报送；逾期报送（2024年10月26日9时）：推进中。补报"
     assert rows[ebike].startswith("【已销号】") and "住建局：已完成。集中充电场所已建成投用" in rows[ebike]
     rows = {r["item_ids"][0]: r["progress"] for r in nov_table["rows"]}
     assert rows[flood].startswith("【逾期】【挂牌督办：11月15日前完成剩余堤段加固】")
     assert "市水利局：受阻。汛后施工队伍不足" in rows[flood] and "气象局：推进中。配合完成" in rows[flood]
     assert actions.count("progress.not_reported") == 1 and "item.closed" in actions and "item.supervised" in actions
+    assert actions.count("progress.reported_late") == 1
 
 
 def test_the_scheduler_reminds_once_and_records_silent_units_once(engine: Engine, clock: FixedClock) -> None:

@@ -3,7 +3,7 @@ seed measures table imported."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -19,6 +19,7 @@ from workflow.services.issuance import issue
 from workflow.services.offices import ensure_office
 from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, start_round
+from workflow.services.tracking import ImportMeasures, import_measures
 from workflow.services.units import import_units
 
 MEASURES_SEED = Path(__file__).resolve().parents[2] / "workflow/demo/data/measures_2024.txt"
@@ -77,3 +78,21 @@ def issue_demo_draft(engine: Engine, clock: FixedClock, office_id: int) -> int:
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+SMALL_MEASURES = """\
+| 问题类别 | 具体问题 | 整改措施 | 省责任单位及责任人 | 市责任单位及责任人 | 完成时限 | 当月工作开展情况 |
+|---|---|---|---|---|---|---|
+| （一）防汛责任 | 1. 河道堤防隐患多。 | 1. 完成河道堤防除险加固。 | 省水利厅 | 市水利局牵头，市气象局配合 | 10月底 | |
+| （二）城市安全 | 1. 电动自行车飞线充电。 | 1. 建成集中充电场所。 | 省住建厅 | 市住建局 | 11月底 | |
+"""
+"""Two measures: flood (市水利局 leads, 气象局 supports) and e-bikes (住建局 alone)."""
+
+
+def small_measures(engine: Engine, clock: FixedClock) -> tuple[int, list[int]]:
+    """The demo office with ``SMALL_MEASURES`` imported (dated 2024-06-01): its id and the two items' ids."""
+    office = demo_office(engine, clock)
+    with UnitOfWork(engine) as uow:
+        cmd = ImportMeasures(office, "t.md", SMALL_MEASURES.encode(), date(2024, 6, 1))
+        items = import_measures(uow, clock, STAFF, cmd).items
+    return office, [int(i["id"]) for i in items]

@@ -20,8 +20,9 @@ from states.recipient import RECIPIENT_MACHINE, RecipientState
 from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER
-from workflow.doc_types import SHIPPED_TYPES, DocTypes
+from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
+from workflow.reports.letter_period import shortened_period_sentence
 from workflow.reports.process_docs import checklist_blocks, departure_blocks, disagreement_blocks, review_facts_blocks
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import verify
@@ -98,9 +99,11 @@ def letter_document(
     requirements: str,
     categories: set[str],
     shorten_reason: str = "",
+    doc_type: str = DEFAULT_TYPE,
+    rules: DocTypes = SHIPPED_TYPES,
 ) -> OfficialDocument:
     """The 征求意见函; also used to preview a letter before the round exists. A period shorter than the
-    type's minimum says why (《重大行政决策程序暂行条例》第十五条: 应当予以说明)."""
+    type's minimum says why (《重大行政决策程序暂行条例》第十五条: 应当予以说明), in the unit the type counts."""
     addressee = "，".join(ADDRESSEES[k] for k in CATEGORY_ORDER if k in categories) + "："
     short = office_short or office_name
     blocks = [
@@ -109,11 +112,7 @@ def letter_document(
             f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"
         ),
         Paragraph(
-            (
-                f"因{shorten_reason.rstrip('。；，')}，征求意见期限为{_period_days(letter_date, deadline)}日。"
-                if shorten_reason
-                else ""
-            )
+            shortened_period_sentence(shorten_reason, letter_date, deadline, doc_type, rules)
             + f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
             "逾期未回复视为无意见。"
         ),
@@ -136,12 +135,7 @@ def letter_document(
     )
 
 
-def _period_days(letter_date: Any, deadline: Any) -> int:
-    """Calendar days from the letter's date to the deadline's day (Beijing)."""
-    return max(0, (to_beijing(deadline).date() - letter_date).days)
-
-
-def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
+def letter(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> OfficialDocument:
     c = _context(uow, round_id)
     rnd, office = c["round"], c["office"]
     return letter_document(
@@ -157,6 +151,8 @@ def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         requirements=rnd.requirements,
         categories={u.category for _, u in c["recipients"]},
         shorten_reason=rnd.shorten_reason,
+        doc_type=c["draft"].doc_type,
+        rules=rules,
     )
 
 
@@ -368,7 +364,7 @@ def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYP
         blocks.append(_task_table(uow, current.id or 0, "重点任务分工"))
     adoption_doc = adoption(uow, round_id)
     blocks += [AttachmentHeading("材料二", adoption_doc.title), *adoption_doc.blocks]
-    letter_doc = letter(uow, round_id)
+    letter_doc = letter(uow, round_id, rules)
     blocks += [
         AttachmentHeading("材料三", f"{letter_doc.title}（{rnd.doc_number}）"),
         Paragraph(letter_doc.addressee or "", indent_first_line=False),
@@ -440,7 +436,7 @@ def build(
     uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
 ) -> OfficialDocument:
     builders = {
-        "letter": lambda: letter(uow, round_id),
+        "letter": lambda: letter(uow, round_id, rules),
         "reply-form": lambda: reply_form(uow, round_id, unit),
         "adoption": lambda: adoption(uow, round_id),
         "explanation": lambda: explanation(uow, round_id),

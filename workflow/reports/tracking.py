@@ -11,7 +11,8 @@ from typing import Any
 from documents.model import Cell, Heading, OfficialDocument, Paragraph, Table
 from kernel.clock import Clock
 from kernel.errors import NotFound
-from states.progress_round import PROGRESS_REQUEST_MACHINE, ProgressRequestState
+from kernel.timefmt import cn_datetime
+from states.progress_round import COUNTED_NOT_REPORTED, PROGRESS_REQUEST_MACHINE, ProgressRequestState
 from states.tracked_item import (
     PROGRESS_STATUS_LABELS,
     TRACKED_ITEM_MACHINE,
@@ -28,6 +29,7 @@ from workflow.tracking.schedule import month_label
 
 STATUS_TEXT = {s.value: label for s, label in PROGRESS_STATUS_LABELS.items()}
 NOT_REPORTED = PROGRESS_REQUEST_MACHINE.label(ProgressRequestState.not_reported)  # 未报送
+LATE = PROGRESS_REQUEST_MACHINE.label(ProgressRequestState.reported_late)  # 逾期报送
 
 
 def _round(uow: UnitOfWork, office_id: int, month: str | None) -> ProgressRound | None:
@@ -49,15 +51,17 @@ def _table(uow: UnitOfWork, office_id: int, table_id: int | None) -> MeasureTabl
 
 
 def item_progress(uow: UnitOfWork, rnd: ProgressRound | None) -> dict[int, list[str]]:
-    """Per item, the month's lines: "市住建局：推进中。已完成选址3处" and "市水利局：未报送"."""
+    """Per item, the month's lines: "市住建局：推进中。已完成选址3处", "市水利局：未报送", and a report sent
+    after the due time as "市林业局：未报送；逾期报送（2024年10月26日9时）：推进中。…"."""
     if rnd is None:
         return {}
     out: dict[int, list[str]] = {}
     requests = {r.id: r for r in uow.tracking.requests(rnd.id or 0)}
     for report in uow.tracking.reports(rnd.id or 0):
         unit = requests[report.request_id].unit_name if report.request_id in requests else ""
-        text = f"{unit}：{STATUS_TEXT.get(report.status, report.status)}"
-        out.setdefault(report.item_id, []).append(f"{text}。{report.text}" if report.text else text)
+        said = STATUS_TEXT.get(report.status, report.status) + (f"。{report.text}" if report.text else "")
+        late = f"{NOT_REPORTED}；{LATE}（{cn_datetime(report.reported_at)}）：" if report.late else ""
+        out.setdefault(report.item_id, []).append(f"{unit}：{late}{said}")
     for request in requests.values():
         if request.state == ProgressRequestState.not_reported:
             for item_id in json.loads(request.item_ids or "[]"):
@@ -209,10 +213,15 @@ def progress_summary(uow: UnitOfWork, clock: Clock, office_id: int, month: str |
     rnd = _round(uow, office_id, month)
     if rnd is None:
         raise NotFound("PROGRESS_ROUND_NOT_FOUND", "尚未发起进展报送。")
-    requests = uow.tracking.requests(rnd.id or 0)
+    requests = sorted(uow.tracking.requests(rnd.id or 0), key=lambda q: q.unit_name)
     by_state: dict[str, list[str]] = {s.value: [] for s in ProgressRequestState}
-    for request in sorted(requests, key=lambda q: q.unit_name):
+    for request in requests:
         by_state[request.state].append(request.unit_name)
+    late = [
+        {"unit": q.unit_name, "reported_at": q.reported_at.isoformat(), "reported_at_label": cn_datetime(q.reported_at)}
+        for q in requests
+        if q.state == ProgressRequestState.reported_late and q.reported_at is not None
+    ]
     items = uow.tracking.items(office_id)
     on = today(clock)
 
@@ -225,7 +234,7 @@ def progress_summary(uow: UnitOfWork, clock: Clock, office_id: int, month: str |
             "note": item.supervision_note,
         }
 
-    statuses = Counter(r.status for r in uow.tracking.reports(rnd.id or 0))
+    statuses = Counter(r.status for r in uow.tracking.reports(rnd.id or 0) if not r.late)
     return {
         "round_id": rnd.id,
         "month": rnd.month,
@@ -235,7 +244,9 @@ def progress_summary(uow: UnitOfWork, clock: Clock, office_id: int, month: str |
         "units": {
             "asked": len(requests),
             "reported": by_state[ProgressRequestState.reported],
-            "not_reported": by_state[ProgressRequestState.not_reported],
+            # silent at the due time, whether or not a late report came after (those are listed as well)
+            "not_reported": [q.unit_name for q in requests if q.state in COUNTED_NOT_REPORTED],
+            "reported_late": late,
             "pending": by_state[ProgressRequestState.pending],
         },
         "statuses": {STATUS_TEXT[s.value]: statuses.get(s.value, 0) for s in ProgressStatus},
@@ -261,7 +272,16 @@ def summary_document(uow: UnitOfWork, clock: Clock, office_id: int, month: str |
             f"{len(items['reported_done'])}项，逾期未完成{len(items['overdue'])}项，挂牌督办{len(items['supervised'])}项。"
         ),
         Heading("一、未报送单位", 2),
-        Paragraph("、".join(units["not_reported"]) or "无。"),
+        Paragraph(
+            ("、".join(units["not_reported"]) or "无。")
+            + (
+                "（其中逾期报送："
+                + "、".join(f"{x['unit']}于{x['reported_at_label']}" for x in units["reported_late"])
+                + "）"
+                if units["reported_late"]
+                else ""
+            )
+        ),
         Heading("二、逾期未完成事项", 2),
     ]
 
@@ -293,8 +313,8 @@ def progress_series(uow: UnitOfWork, office_id: int) -> list[dict[str, Any]]:
     """Per month: how many item reports had each status, and how many units did not report (the chart)."""
     series = []
     for rnd in uow.tracking.rounds(office_id):
-        statuses = Counter(r.status for r in uow.tracking.reports(rnd.id or 0))
-        silent = sum(1 for r in uow.tracking.requests(rnd.id or 0) if r.state == ProgressRequestState.not_reported)
+        statuses = Counter(r.status for r in uow.tracking.reports(rnd.id or 0) if not r.late)
+        silent = sum(1 for r in uow.tracking.requests(rnd.id or 0) if r.state in COUNTED_NOT_REPORTED)
         series.append(
             {
                 "month": rnd.month,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from kernel.actors import SYSTEM, Actor
 from kernel.clock import Clock
@@ -46,6 +47,7 @@ class StartProgress:
     office_id: int
     month: str
     due: datetime | None = None
+    scheduled: bool = False  # started by the scheduler on ``[progress] start_day``
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,11 @@ class StartedProgress:
 def start_progress(
     uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartProgress, settings: ProgressSettings, secret: str
 ) -> StartedProgress:
-    """One request per unit responsible for an item not yet closed, listing those items."""
+    """One request per unit responsible for an item not yet closed, listing those items.
+
+    One round per office and month: the database's unique constraint decides, so two processes starting the
+    same month at once (two schedulers, staff and a scheduler) get one round and one ``PROGRESS_ROUND_EXISTS``.
+    """
     year, mon = parse_month(cmd.month)
     month = month_text(year, mon)
     now = clock.now()
@@ -82,7 +88,8 @@ def start_progress(
             "PROGRESS_NOTHING_OPEN", "没有需要报送进展的事项（事项均已销号，或责任单位尚未对应到单位名录）。"
         )
     rnd = ProgressRound(office_id=cmd.office_id, month=month, due=due, created_at=now)
-    uow.tracking.add(rnd)
+    if not uow.tracking.add_round(rnd):
+        raise Conflict("PROGRESS_ROUND_EXISTS", f"{year}年{mon}月的进展报送已发起。", month=month)
     for unit_id, item_ids in sorted(by_unit.items()):
         nonce = new_nonce()
         uow.tracking.add(
@@ -95,6 +102,7 @@ def start_progress(
                 token_hash=token_hash(reply_token(secret, nonce)),
             )
         )
+    scheduled: dict[str, Any] = {"scheduled": True} if cmd.scheduled else {}
     record(
         uow,
         actor,
@@ -105,6 +113,7 @@ def start_progress(
         due=due.isoformat(),
         units=len(by_unit),
         items=len(open_items),
+        **scheduled,
     )
     queue_progress(uow, rnd.id or 0, "progress_request", now)
     uow.commit()
@@ -120,16 +129,28 @@ class ProgressLinkTarget:
     request_id: int
     round_id: int
     unit_id: int
-    writable: bool
+    writable: bool  # an answer is taken now (on time, or late)
+    late: bool  # … and it would be stored as 逾期报送
+
+
+def report_trigger(request: ProgressRequest, rnd: ProgressRound, now: datetime) -> str:
+    """``report_late`` where the machine allows it now (after the due time, not reported on time), else
+    ``report`` (whose guard refuses a change to an on-time report after the due time)."""
+    late = PROGRESS_REQUEST_MACHINE.may(request.state, "report_late", ProgressContext(now=now, due=rnd.due))
+    return "report_late" if late else "report"
 
 
 def resolve_progress_link(uow: UnitOfWork, clock: Clock, token: str) -> ProgressLinkTarget:
+    """Which request a token reaches; a revoked link (or one replaced by a new one) reaches nothing."""
     request = uow.tracking.request_by_hash(token_hash(token or ""))
-    if request is None:
-        raise NotFound("PROGRESS_LINK_INVALID", "进展报送链接无效，请与发文机关联系。")
+    if request is None or request.link_revoked_at is not None:
+        raise NotFound("PROGRESS_LINK_INVALID", "进展报送链接无效或已被撤销，请与发文机关联系。")
     rnd = uow.tracking.round(request.round_id)
-    writable = bool(rnd and rnd.state == ProgressRoundState.open and clock.now() < rnd.due)
-    return ProgressLinkTarget(request.id or 0, request.round_id, request.unit_id, writable)
+    assert rnd is not None  # a request belongs to its round (foreign key)
+    now = clock.now()
+    trigger = report_trigger(request, rnd, now)
+    writable = PROGRESS_REQUEST_MACHINE.may(request.state, trigger, ProgressContext(now=now, due=rnd.due))
+    return ProgressLinkTarget(request.id or 0, request.round_id, request.unit_id, writable, trigger == "report_late")
 
 
 @dataclass(frozen=True)
@@ -167,7 +188,9 @@ def parse_status(text: str) -> ProgressStatus:
 def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProgress) -> ProgressRequest:
     """A unit's answer for every item it was asked about; a second answer before the due time replaces it.
 
-    An item a lead unit (or its only unit) reports 已完成 waits for staff to sign it off (销号).
+    After the due time an answer from a unit that had not reported is kept, marked late (逾期报送, with its
+    time; the unit stays counted 未报送 for the month); an on-time answer can no longer be changed.
+    An item a lead unit (or its only unit) reports 已完成 waits for staff to sign it off (销号), late or not.
     """
     now = clock.now()
     request = uow.tracking.request(cmd.request_id, for_update=True)
@@ -187,7 +210,12 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
     for item_id in asked:
         if statuses[item_id] != ProgressStatus.not_started and not given[item_id].text.strip():
             raise InvalidInput("PROGRESS_TEXT_REQUIRED", "请填写当月工作开展情况。", item_id=item_id)
-    revision = request.state == ProgressRequestState.reported
+    revision = request.state in (ProgressRequestState.reported, ProgressRequestState.reported_late)
+    trigger = report_trigger(request, rnd, now)
+    late = trigger == "report_late"
+    late_facts: dict[str, Any] = {}
+    if late:
+        late_facts = {"late": True, "due": rnd.due.isoformat(), "reported_at": now.isoformat()}
     request.reported_at = now
     change_state(
         uow,
@@ -195,13 +223,14 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
         now,
         PROGRESS_REQUEST_MACHINE,
         request,
-        "report",
+        trigger,
         ProgressContext(now=now, due=rnd.due),
-        action="progress.reported",
+        action="progress.reported_late" if late else "progress.reported",
         unit=request.unit_name,
         month=rnd.month,
         revision=revision,
         statuses={str(k): v.value for k, v in statuses.items()},
+        **late_facts,
     )
     units = uow.tracking.units_of(asked)
     for item_id in asked:
@@ -209,6 +238,7 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
             request_id=request.id or 0, round_id=rnd.id or 0, item_id=item_id, status="", reported_at=now
         )
         row.status, row.text, row.reported_at = statuses[item_id].value, given[item_id].text.strip(), now
+        row.late = late
         uow.tracking.add(row)
         links = units.get(item_id, [])
         leads = [u.id for link, u in links if link.role == "lead"] or [u.id for _l, u in links]

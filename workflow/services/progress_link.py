@@ -1,8 +1,9 @@
 """A unit using its monthly progress link (/p/<token>): what it shows and answering through it.
 
-The same rules as a reply link: every use is counted against the link rate limit, an unknown token
-reaches nothing, the form's CSRF token is bound to the link, and after the due time the page only
-shows what was sent (未报送 if nothing was).
+The same rules as a reply link: every use is counted against the link rate limit, an unknown or revoked
+token reaches nothing, and the form's CSRF token is bound to the link. After the due time a unit that had
+not reported may still send its report, which is kept as 逾期报送; one that reported on time only sees
+what it sent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
 from kernel.errors import Forbidden
+from states.progress_round import PROGRESS_REQUEST_MACHINE
 from states.tracked_item import PROGRESS_STATUS_LABELS, is_overdue
 from storage.models import ProgressReport, ProgressRequest, ProgressRound, TrackedItem
 from storage.uow import UnitOfWork
@@ -22,7 +24,7 @@ from workflow.services.link_replies import CSRF_MESSAGE, LinkVisit, count_visit
 from workflow.services.progress import EntryInput, EvidenceInput, ReportProgress, report_progress, resolve_progress_link
 from workflow.services.tracking import today
 
-READ_ONLY = "本月进展报送已截止，本页面只能查看。"
+READ_ONLY = "本月进展已按时报送，报送截止后本页面只能查看。"
 
 
 def progress_form_token(secret: str, token: str) -> str:
@@ -43,7 +45,9 @@ class ProgressPage:
     progress_request: ProgressRequest  # not ``request``: pages have the HTTP request under that name
     items: list[ProgressItemView]
     writable: bool
+    late: bool  # an answer sent now is kept as 逾期报送
     statuses: dict[str, str]
+    state_label: str
 
 
 def progress_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> ProgressPage:
@@ -73,7 +77,8 @@ def progress_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> ProgressPa
         if i in items
     ]
     labels = {s.value: label for s, label in PROGRESS_STATUS_LABELS.items()}
-    return ProgressPage(rnd, request, views, target.writable, labels)
+    state = PROGRESS_REQUEST_MACHINE.label(request.state)
+    return ProgressPage(rnd, request, views, target.writable, target.late, labels, state)
 
 
 def submit_progress_link(

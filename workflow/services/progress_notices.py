@@ -15,6 +15,7 @@ from storage.uow import UnitOfWork
 from workflow.services.messages import message_key, outbox_row
 
 PROGRESS_KINDS = ("progress_request", "progress_reminder", "progress_not_reported")
+LINKED_KINDS = frozenset({"progress_request", "progress_reminder"})  # these carry the unit's link
 
 
 def queue_progress(
@@ -25,8 +26,10 @@ def queue_progress(
     *,
     pending_only: bool = False,
     only: Collection[int] | None = None,
+    key_suffix: str = "",
 ) -> int:
-    """``kind`` to every unit asked in the progress round (or those still silent, or ``only`` these requests)."""
+    """``kind`` to every unit asked in the progress round (or those still silent, or ``only`` these requests).
+    ``key_suffix`` makes a deliberate re-send (a new link after a revoked one) a new message, not a duplicate."""
     if uow.importing:
         return 0
     requests = uow.tracking.requests(round_id)
@@ -34,6 +37,8 @@ def queue_progress(
         requests = [r for r in requests if r.state == ProgressRequestState.pending]
     if only is not None:
         requests = [r for r in requests if r.id in only]
+    if kind in LINKED_KINDS:  # a revoked link is not sent again until staff reissue it
+        requests = [r for r in requests if r.link_revoked_at is None]
     units = uow.directory.units_by_ids(sorted({r.unit_id for r in requests}))
     rows: list[dict[str, Any]] = []
     for request in requests:
@@ -41,7 +46,7 @@ def queue_progress(
         addresses = [a for a in ((unit.email, unit.webhook) if unit else ()) if a] or [""]
         context = {"progress_round_id": round_id, "progress_request_id": request.id, "unit_id": request.unit_id}
         for address in addresses:
-            key = message_key(kind, "p", round_id, request.id, address or "none")
+            key = message_key(kind, "p", round_id, request.id, address or "none", *([key_suffix] if key_suffix else []))
             rows.append(
                 outbox_row(
                     kind,

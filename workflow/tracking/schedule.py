@@ -18,18 +18,22 @@ class ProgressSettings:
     due_day: int = 25  # units report the month's progress by the 25th …
     due_time: time = time(17, 0)  # … at 17:00 Beijing time
     reminder_hours: float = 24.0  # one reminder this long before, to units not yet reported
+    start_day: int = 1  # the scheduler starts the month's round from this day on (0: staff start it by hand)
 
     @classmethod
     def from_mapping(cls, section: dict) -> ProgressSettings:  # type: ignore[type-arg]
         try:
             hour, minute = str(section.get("due_time", "17:00")).split(":")
             day = int(section.get("due_day", 25))
-            if not 1 <= day <= 28:
+            start = int(section.get("start_day", 1))
+            if not 1 <= day <= 28 or not 0 <= start < day:
                 raise ValueError
-            return cls(day, time(int(hour), int(minute)), float(section.get("reminder_hours", 24)))
+            return cls(day, time(int(hour), int(minute)), float(section.get("reminder_hours", 24)), start)
         except (TypeError, ValueError):
             raise InvalidInput(
-                "PROGRESS_CONFIG_INVALID", "[progress] 配置无效：due_day 应为 1–28，due_time 应为 HH:MM。"
+                "PROGRESS_CONFIG_INVALID",
+                "[progress] 配置无效：due_day 应为 1–28，start_day 应为 0（不自动发起）或早于 due_day 的日子，"
+                "due_time 应为 HH:MM。",
             ) from None
 
 

@@ -152,5 +152,9 @@ class ProgressEntryBody(BaseModel):
     text: str = ""
 
 
+class ProgressRelinkBody(BaseModel):
+    reissue: bool = Field(default=True, description="撤销后生成新链接并随报送通知重发")
+
+
 class ProgressReplyBody(BaseModel):
     items: list[ProgressEntryBody]

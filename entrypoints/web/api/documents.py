@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from entrypoints.web.api.views import AdoptionTable
-from entrypoints.web.deps import AnyUser, Id, UowDep
+from entrypoints.web.deps import AnyUser, Id, RulesDep, UowDep
 from entrypoints.web.downloads import attachment_file, document_file
 from workflow.reports.adoption import adoption_table
 
@@ -22,10 +22,16 @@ def api_adoption(round_id: Id, user: AnyUser, uow: UowDep) -> dict[str, Any]:
 
 @router.get("/rounds/{round_id}/documents/{kind}", response_class=Response)
 def api_document(
-    round_id: Id, kind: str, user: AnyUser, uow: UowDep, format: str = "docx", unit: str | None = None
+    round_id: Id,
+    kind: str,
+    user: AnyUser,
+    uow: UowDep,
+    rules: RulesDep,
+    format: str = "docx",
+    unit: str | None = None,
 ) -> Response:
     """The round's documents as files: letter, reply-form, adoption, explanation, review-package, audit."""
-    return document_file(uow, round_id, kind, format, unit)
+    return document_file(uow, round_id, kind, format, unit, rules)
 
 
 @router.get("/attachments/{attachment_id}", response_class=Response)

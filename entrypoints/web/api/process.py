@@ -4,15 +4,16 @@ archive as a ZIP."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from entrypoints.web.api.bodies import DeliberationBody, DocTypeBody, FilingBody, LegalBasisBody, PublicationBody
 from entrypoints.web.api.views import ServiceView
 from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, StaffWrite, UowDep
+from entrypoints.web.forms import deliberation_command
 from workflow.services.archive import build_archive
 from workflow.services.deliberation import Deliberate, record_deliberation
 from workflow.services.drafts import set_doc_type, set_legal_basis
@@ -68,6 +69,11 @@ class Recorded(BaseModel):
     id: int
 
 
+class DeliberationRecorded(Recorded):
+    minutes: str
+    minutes_sha256: str
+
+
 @router.get("/doc-types", response_model=list[DocTypeView])
 def api_doc_types(user: AnyUser, rules: RulesDep) -> list[dict[str, Any]]:
     return [t.to_dict() for t in rules.all()]
@@ -96,6 +102,26 @@ def api_legal_basis(draft_id: Id, body: LegalBasisBody, user: StaffWrite, uow: U
 def api_deliberate(round_id: Id, body: DeliberationBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Recorded:
     row = record_deliberation(uow, clock, user.actor, Deliberate(round_id, body.meeting, body.date, body.outcome))
     return Recorded(round_id=round_id, id=row.id or 0)
+
+
+@router.post("/rounds/{round_id}/deliberation/minutes", status_code=201)
+async def api_deliberate_with_minutes(
+    round_id: Id,
+    user: StaffWrite,
+    uow: UowDep,
+    clock: ClockDep,
+    meeting: Annotated[str, Form(description="会议名称，如“市政府第X次常务会议”")],
+    date: Annotated[str, Form(description="会议日期，如 2026-03-20")],
+    minutes: Annotated[UploadFile, File(description="会议纪要（.pdf/.docx/.jpg/.jpeg/.png，不超过 10 MB）")],
+    outcome: Annotated[str, Form(description="approved | approved_with_changes | deferred | rejected")] = "approved",
+) -> DeliberationRecorded:
+    """The collective deliberation with its 会议纪要 (multipart): the file is checked as on the round page
+    and kept with its SHA-256."""
+    cmd = await deliberation_command(round_id, meeting, date, outcome, minutes, required=True)
+    row = record_deliberation(uow, clock, user.actor, cmd)
+    return DeliberationRecorded(
+        round_id=round_id, id=row.id or 0, minutes=row.minutes_name, minutes_sha256=row.minutes_sha256
+    )
 
 
 @router.post("/rounds/{round_id}/publication", status_code=201)

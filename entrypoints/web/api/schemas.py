@@ -242,10 +242,19 @@ class ProgressStarted(BaseModel):
     units: list[str]
 
 
+class LateProgressReport(BaseModel):
+    unit: str
+    reported_at: str
+    reported_at_label: str
+
+
 class ProgressUnits(BaseModel):
     asked: int
     reported: list[str]
-    not_reported: list[str] = Field(description="未报送 at the due time: counted, never deemed to have reported")
+    not_reported: list[str] = Field(
+        description="未报送 at the due time: counted, never deemed to have reported (late reporters included)"
+    )
+    reported_late: list[LateProgressReport] = Field(description="逾期报送: sent after the due time, kept with its time")
     pending: list[str]
 
 
