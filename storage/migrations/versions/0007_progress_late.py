@@ -1,8 +1,8 @@
 """Monthly progress: reports sent after the due time are kept, marked late; a unit's progress link can be
 revoked (and a new one sent).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-26 09:00:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import storage.types
 
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
