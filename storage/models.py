@@ -77,6 +77,7 @@ class DraftVersion(SQLModel, table=True):
     parts: str = Field(default="[]", sa_type=Text)  # JSON list of {ordinal, heading, task_numbers}
     note: str = ""
     created_at: datetime = Field(sa_column=_at())
+    kind: str = "tasks"  # tasks (重点任务分工) | articles (第X条) | sections (一、（一）)
 
 
 class Task(SQLModel, table=True):
@@ -98,6 +99,40 @@ class TaskItem(SQLModel, table=True):
     label: str = ""
     content: str = Field(sa_type=Text)
     responsible: str = Field(default="", sa_type=Text)
+
+
+class DraftItem(SQLModel, table=True):
+    """An addressable part of one draft version — 序号8, 第三章, 第五条, 第八条第二款, 第五条第（三）项, 一、（二）
+    — that comments anchor to. ``seq`` is its place in the version; ``parent_seq`` the enclosing item's."""
+
+    __tablename__ = "draft_item"
+    __table_args__ = (UniqueConstraint("version_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="draftversion.id", index=True)
+    seq: int
+    kind: str  # task | chapter | section | article | paragraph | item | heading
+    label: str
+    number: int
+    parent_seq: int | None = None
+    heading: str = ""
+    text: str = Field(default="", sa_type=Text)
+    content_hash: str = ""
+
+
+class DraftItemLink(SQLModel, table=True):
+    """How an item of the previous version continues in this one, found by its wording when the version
+    was imported (workflow.item_matching); an item without a link was deleted."""
+
+    __tablename__ = "draft_item_link"
+    __table_args__ = (UniqueConstraint("version_id", "from_seq", "to_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="draftversion.id", index=True)  # the newer version
+    from_seq: int
+    to_seq: int
+    main: bool = True  # False: a further piece of a split item
+    similarity: float = 1.0
 
 
 class Round(SQLModel, table=True):
@@ -177,8 +212,9 @@ class Comment(SQLModel, table=True):
     reply_id: int = Field(foreign_key="reply.id", index=True)
     round_id: int = Field(foreign_key="round.id", index=True)
     seq: int
-    target: str = ""
+    target: str = ""  # as the unit wrote it
     task_number: int | None = None
+    anchor_seq: int | None = None  # DraftItem.seq in the round's version the target resolved to
     text: str = Field(sa_type=Text)
     basis: str = Field(default="", sa_type=Text)
     reason: str = Field(default="", sa_type=Text)

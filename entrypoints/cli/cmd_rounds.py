@@ -247,8 +247,11 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
     if data["comments"]:
         lines.append("修改意见：")
         for c in data["comments"]:
+            anchor = c.get("anchor") or {}
+            moved = anchor.get("removed") or anchor.get("moved_from") or anchor.get("split_into")
+            now = f"（{anchor['display']}）" if moved else ""
             lines.append(
-                f"  [{c['id']}] {c['unit']} {c['target']}：{c['text'][:40]} → {c['decision_label'] or '待决定'}"
+                f"  [{c['id']}] {c['unit']} {c['target']}{now}：{c['text'][:40]} → {c['decision_label'] or '待决定'}"
             )
     for f in data.get("unapplied_adoptions", []):
         lines.append(f"  注意：{f['message']}")

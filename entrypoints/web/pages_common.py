@@ -18,7 +18,7 @@ NOTICES = {
     "admitted": "逾期回复已纳入采纳决定。",
     "units_imported": "单位名录已导入。",
     "unit_saved": "单位信息已保存。",
-    "draft_uploaded": "文稿已导入，请核对下方重点任务分工。",
+    "draft_uploaded": "文稿已导入，请核对下方的解析结果（重点任务分工、条文或标题层次）。",
     "link_revoked": "原回复链接已撤销，新的链接已随通知重新发送。",
     "withdrawn": "文稿已撤回。",
     "deliberated": "集体讨论情况已登记。",

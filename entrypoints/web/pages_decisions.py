@@ -37,6 +37,7 @@ def decisions_page(request: Request, round_id: Id, user: Staff, uow: UowDep) -> 
         flagged=flagged,
         revised=bool(rnd and current_version != rnd.version),
         current_version=current_version,
+        draft_id=rnd.draft_id if rnd else 0,
     )
 
 

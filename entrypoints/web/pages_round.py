@@ -18,6 +18,7 @@ from storage.uow import UnitOfWork
 from workflow.services.audit_view import audit_lines
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.delivery_view import deliveries
+from workflow.services.draft_items import round_draft
 from workflow.services.issuance import issue
 from workflow.services.links import revoke_link
 from workflow.services.process_view import process_status
@@ -70,15 +71,20 @@ def round_page(
         now_local=to_beijing(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         process=process_status(uow, round_id, rules),
         doc_types=rules.all(),
-        task_options=_task_options(uow, round_id),
+        target_options=_target_options(uow, round_id),
+        anchors={c["id"]: c["anchor"] for c in status["comments"]},
+        versions=_versions(uow, status["round"]["draft_id"]),
     )
 
 
-def _task_options(uow: UnitOfWork, round_id: int) -> list[tuple[int, str]]:
-    """The 条目 choices of the paper-reply form: the tasks of the version the round asked about."""
+def _versions(uow: UnitOfWork, draft_id: int) -> list[int]:
+    return [v.version for v in uow.drafts.versions(draft_id)]
+
+
+def _target_options(uow: UnitOfWork, round_id: int) -> list[tuple[str, str]]:
+    """The 条目 choices of the paper-reply form: the items of the version the round asked about."""
     rnd = uow.rounds.get(round_id)
-    version = uow.drafts.version(rnd.draft_id, rnd.version) if rnd else None
-    return [(t.number, t.title) for t, _items in uow.drafts.tasks(version.id or 0)] if version else []
+    return round_draft(uow, rnd.draft_id, rnd.version).targets if rnd else [("全文", "全文")]
 
 
 @router.post("/rounds/{round_id}/paper-reply")

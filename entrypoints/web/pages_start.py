@@ -37,6 +37,7 @@ from workflow.reports.official import letter_document
 from workflow.services.accounts import CurrentUser
 from workflow.services.dashboard import dashboard, filter_rounds
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
+from workflow.services.draft_items import draft_shape, round_draft
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
 
 router = APIRouter(include_in_schema=False)
@@ -70,13 +71,16 @@ def _new_round_context(
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
     chosen = uow.drafts.get(draft) if draft else None
     tasks = []
+    shape = None
     if chosen is not None:
         version = uow.drafts.version(chosen.id or 0, chosen.current_version)
         tasks = uow.drafts.tasks(version.id or 0) if version else []
+        shape = draft_shape(round_draft(uow, chosen.id or 0, chosen.current_version))
     return {
         "drafts": drafts,
         "chosen": chosen,
         "tasks": tasks,
+        "shape": shape,
         "units": list(uow.directory.units()),
         "requirements": DEFAULT_REQUIREMENTS,
         "today": to_beijing(clock.now()).date(),

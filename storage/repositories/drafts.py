@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from storage.models import Draft, DraftVersion, Task, TaskItem
+from storage.models import Draft, DraftItem, DraftItemLink, DraftVersion, Task, TaskItem
 
 
 class DraftRepo:
@@ -69,6 +69,30 @@ class DraftRepo:
         for item in items:
             by_task.setdefault(item.task_id, []).append(item)
         return [(t, by_task.get(t.id or 0, [])) for t in tasks]
+
+    def add_items(self, version_id: int, items: Sequence[DraftItem], links: Sequence[DraftItemLink] = ()) -> None:
+        """A version's items and the links that carry the previous version's items into it."""
+        for row in (*items, *links):
+            row.version_id = version_id
+            self.session.add(row)
+        self.session.flush()
+
+    def items(self, version_id: int) -> list[DraftItem]:
+        return list(
+            self.session.exec(
+                select(DraftItem).where(DraftItem.version_id == version_id).order_by(DraftItem.seq)  # type: ignore[arg-type]
+            ).all()
+        )
+
+    def item_links(self, version_id: int) -> list[DraftItemLink]:
+        """Links into ``version_id`` from the version before it."""
+        return list(
+            self.session.exec(
+                select(DraftItemLink)
+                .where(DraftItemLink.version_id == version_id)
+                .order_by(DraftItemLink.from_seq, DraftItemLink.to_seq)  # type: ignore[arg-type]
+            ).all()
+        )
 
     def task_numbers(self, version_id: int) -> set[int]:
         return set(self.session.exec(select(Task.number).where(Task.version_id == version_id)).all())

@@ -1,4 +1,5 @@
-"""Word drafts: paragraphs and the task-division table(s).
+"""Word drafts: paragraphs and the task-division table(s), or, without one, the paragraphs' articles
+(第X章 / 第X条 …) or numbered headings.
 
 Tables may repeat their header row on every page (as a marked header row or as a literal row)
 and may be split into several tables; 序号/任务 cells are usually merged vertically, which
@@ -15,6 +16,7 @@ from docx.document import Document as DocxDocument
 from kernel.errors import DomainError, InvalidInput
 from workflow.parsing.body import find_parts, find_title
 from workflow.parsing.draft_model import ParsedDraft
+from workflow.parsing.draft_structure import parse_structure
 from workflow.parsing.safe_zip import check_office_zip
 from workflow.parsing.table_rows import TaskTableBuilder, clean, is_header
 
@@ -65,10 +67,8 @@ def _parse(document: DocxDocument) -> ParsedDraft:
             if not same_number:
                 last_texts = (clean(texts[0]), clean(texts[1]))
             builder.add_row(number, title, texts[2], "".join(texts[3:]), line=row_no)
-    if not found:
-        raise InvalidInput(
-            "DRAFT_TABLE_UNPARSEABLE", "Word 文件中没有表头为“序号 任务 主要内容 责任单位”的表格。", line=0
-        )
+    if not found:  # no task table: the paragraphs' articles or numbered headings
+        return parse_structure(body)
     if builder.empty:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "重点任务分工表中没有任务行。", line=0)
     while body and body[-1] in ("重点任务分工",):

@@ -1,4 +1,5 @@
-"""Markdown drafts: ``# title``, paragraphs, ``一、`` headings and a pipe table.
+"""Markdown drafts: ``# title``, paragraphs, ``一、`` headings and a pipe table; without a table, the
+articles (``## 第一章 总则``, ``**第一条**　……``) or numbered headings of the text.
 
 Rows with an empty 序号 belong to the task above; each such row is an item of its own.
 """
@@ -10,7 +11,8 @@ import re
 from kernel.errors import InvalidInput
 from workflow.parsing.body import find_parts, find_title
 from workflow.parsing.draft_model import ParsedDraft
-from workflow.parsing.table_rows import TaskTableBuilder, is_header
+from workflow.parsing.draft_structure import parse_structure
+from workflow.parsing.table_rows import TaskTableBuilder, clean, is_header
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -54,9 +56,7 @@ def parse_draft_markdown(text: str) -> ParsedDraft:
         if line and not found_header:
             body.append(line.lstrip("#").strip() if line.startswith("#") else line)
     if not found_header:
-        raise InvalidInput(
-            "DRAFT_TABLE_UNPARSEABLE", "没有找到表头为“序号|任务|主要内容|责任单位”的重点任务分工表。", line=0
-        )
+        return parse_structure([clean(line) for line in body])
     if builder.empty:
         raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "重点任务分工表中没有任务行。", line=0)
     while body and body[-1] in ("重点任务分工",):

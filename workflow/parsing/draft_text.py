@@ -1,5 +1,6 @@
 """Plain-text drafts, as office staff paste them or as PDF extraction leaves them.
 
+A draft without a task table is read for its articles or numbered headings (``draft_structure``).
 The task-division table is tab-separated (序号, 任务, 主要内容, 责任单位). Page breaks repeat the
 header row and may split a cell: a row right after a repeated header that has no label of its own
 continues the previous item (content and responsible units alike).
@@ -12,7 +13,8 @@ import re
 from kernel.errors import InvalidInput
 from workflow.parsing.body import find_parts, find_title
 from workflow.parsing.draft_model import ParsedDraft
-from workflow.parsing.table_rows import TaskTableBuilder, is_header
+from workflow.parsing.draft_structure import parse_structure
+from workflow.parsing.table_rows import TaskTableBuilder, clean, is_header
 
 _ATTACHMENT = re.compile(r"^\s*附件\s*\d+\s*[:：]?\s*$")
 
@@ -48,12 +50,8 @@ def parse_draft_text(text: str) -> ParsedDraft:
         raise InvalidInput("DRAFT_EMPTY", "文稿文件是空的。")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     start = _table_start(lines)
-    if start is None:
-        raise InvalidInput(
-            "DRAFT_TABLE_UNPARSEABLE",
-            "没有找到重点任务分工表：应有一行以制表符分隔的表头“序号 任务 主要内容 责任单位”。",
-            line=0,
-        )
+    if start is None:  # no task table: an article-structured draft or one with numbered headings
+        return parse_structure([clean(line) for line in lines])
     builder = TaskTableBuilder()
     after_header = False
     for n in range(start, len(lines)):

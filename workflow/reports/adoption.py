@@ -13,6 +13,7 @@ from states.recipient import RecipientState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER, category_label
 from workflow.services._common import load_draft, load_round
+from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
 
 REPLY_CATEGORIES = (RecipientState.with_comments, RecipientState.no_comments, RecipientState.deemed_no_objection)
@@ -28,10 +29,18 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     queue = uow.replies.decision_queue(round_id)
+    anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])  # where each comment's item is now
     comments_by_unit: dict[int, list[dict[str, Any]]] = {}
     for c, _r, u, d in queue:
         comments_by_unit.setdefault(u.id or 0, []).append(
-            {"comment_id": c.id, "unit": u.name, "target": c.target, "text": c.text, **decision_view(d)}
+            {
+                "comment_id": c.id,
+                "unit": u.name,
+                "target": c.target,
+                "anchor": anchors.get(c.id or 0),
+                "text": c.text,
+                **decision_view(d),
+            }
         )
     buckets: dict[tuple[str, str], list[Any]] = {}
     for rec, unit in uow.rounds.recipients(round_id):

@@ -27,8 +27,15 @@ def _row(n: int, c: dict[str, Any]) -> list[Any]:
         c["decision_label"] or "待决定",
         c["reason"],
         c["change_task"] or "",
-        "逾期纳入" if c["late_admitted"] else "",
+        "；".join(x for x in ("逾期纳入" if c["late_admitted"] else "", _now(c)) if x),
     ]
+
+
+def _now(c: dict[str, Any]) -> str:
+    """Where the comment's item is in the current version, when a revision moved, split or deleted it."""
+    anchor = c.get("anchor")
+    moved = anchor and (anchor["removed"] or anchor["moved_from"] or anchor["split_into"])
+    return f"条目{anchor['display']}" if anchor and moved else ""
 
 
 def comments_workbook(uow: UnitOfWork, round_id: int) -> bytes:

@@ -28,6 +28,7 @@ from workflow.services._common import load_draft, load_round
 from workflow.services.audit import verify
 from workflow.services.audit_view import audit_lines
 from workflow.services.decisions import decision_text
+from workflow.services.draft_items import RoundDraft, draft_shape, round_draft
 from workflow.services.versions import changed_tasks, unapplied_adoptions
 from workflow.unit_names import resolve_unit
 
@@ -163,16 +164,18 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
     if unit_name:
         unit = resolve_unit(unit_name, [u for _, u in c["recipients"]])
     rows = tuple((str(n), "", "", "", "") for n in range(1, 7))
-    blocks = (
+    shape = round_draft(uow, draft.id or 0, rnd.version)
+    blocks: tuple[Any, ...] = (
         KeyValue((("单位名称（盖章）", unit.name if unit else "　" * 8),)),
         KeyValue(
             (("联系人", (unit.contact if unit else "") or "　" * 4), ("电话", (unit.phone if unit else "") or "　" * 6))
         ),
-        Table(("序号", "条目（如“序号8 消防”）", "修改意见", "依据", "理由"), rows, (12, 30, 58, 28, 28)),
+        Table(("序号", target_header(shape), "修改意见", "依据", "理由"), rows, (12, 30, 58, 28, 28)),
         Paragraph(
             "（行数不够时可自行增加；填好的本表 Word 文件可随盖章件一并发回，意见将直接导入。）",
             indent_first_line=False,
         ),
+        *target_list(shape),
         Paragraph("如无修改意见，请在此注明“无修改意见”：＿＿＿＿＿＿＿＿", indent_first_line=False),
         Paragraph(
             f"请于{cn_datetime(rnd.deadline)}前反馈。修改意见要有依据、理由充分，理由不充分或无依据的不予采纳；"
@@ -184,13 +187,33 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
     return OfficialDocument(title=f"《{draft.title}（代拟稿）》征求意见回复表", blocks=blocks, kind_label="回复表")
 
 
+def target_header(shape: RoundDraft) -> str:
+    """The 条目 column's hint, with examples from the draft's own items."""
+    if shape.kind == "tasks":
+        return "条目（如“序号8 消防”）"
+    examples = [i.label for i in shape.items if i.kind == "article"][4:5]
+    examples += [i.label for i in shape.items if i.kind == "paragraph"][:1]
+    examples = examples or [i.label for i in shape.items][:2]
+    return "条目（如" + "".join(f"“{e}”" for e in examples) + "）"
+
+
+def target_list(shape: RoundDraft) -> list[Paragraph]:
+    """A draft without a task table: the items a comment may name, so the form needs no guessing."""
+    if shape.kind == "tasks" or not shape.items:
+        return []
+    listed = [i for i in shape.items if i.kind in ("chapter", "section", "article", "heading")]
+    names = "；".join(f"{i.label}{(' ' + i.heading) if i.heading else ''}" for i in listed)
+    finer = "（可具体到款、项，如“第八条第二款”“第五条第（三）项”。）" if shape.kind == "articles" else ""
+    return [Paragraph(f"本文稿的条目：{names}。{finer}", indent_first_line=False)]
+
+
 def draft_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     """The 代拟稿 the round asks about (its version, not a later revision), body and task table, for the units."""
     c = _context(uow, round_id)
     draft, version = c["draft"], c["version"]
     body = json.loads(version.body) if version else []
     blocks: list[Any] = [Paragraph(p) for p in body]
-    if version is not None:
+    if version is not None and version.kind == "tasks":  # a draft of articles or headings is its text alone
         blocks += [AttachmentHeading("附件", "重点任务分工"), _task_table(uow, version.id or 0)]
     return OfficialDocument(title=f"{draft.title}（代拟稿）", blocks=tuple(blocks), kind_label="代拟稿")
 
@@ -214,9 +237,7 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             span = len(group["comments"])
             for unit, comments in by_unit.items():
                 for n, comment in enumerate(comments):
-                    text = comment["decision_text"]
-                    if comment["change_task"] and comment["change_task"] in changed:
-                        text += f"（已在修改稿序号{comment['change_task']}中落实）"
+                    text = comment["decision_text"] + _carried_out(comment, changed)
                     rows.append(
                         (
                             Cell(group["reply_category_label"], row_span=span) if first else None,
@@ -249,6 +270,25 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     return OfficialDocument(
         title=data["title"], blocks=(table,), landscape=True, kind_label="采纳情况表", signature=None
     )
+
+
+def _carried_out(comment: dict[str, Any], changed: set[int]) -> str:
+    """Where a revision carries out an adopted comment: the task the decision names, else the comment's
+    item as it is now ("已在修改稿现第六条（原第五条）中落实"); nothing before a revision changed it."""
+    if comment["change_task"]:
+        return f"（已在修改稿序号{comment['change_task']}中落实）" if comment["change_task"] in changed else ""
+    anchor = comment.get("anchor")
+    if comment["decision"] not in (Outcome.adopted, Outcome.partly_adopted) or not anchor or not anchor["changed"]:
+        return ""
+    if anchor["removed"]:
+        return f"（修改稿已删除{anchor['original']}）"
+    return f"（已在修改稿{anchor['display']}中落实）"
+
+
+def _structure(uow: UnitOfWork, draft_id: int, version: int) -> str:
+    """共4章11条 — a draft of articles or headings counted by its own structure."""
+    counts = draft_shape(round_draft(uow, draft_id, version)).counts
+    return "共" + "".join(f"{n}{word}" for word, n in counts if word in ("章", "节", "条", "个标题"))
 
 
 def _outcome(uow: UnitOfWork, round_id: int) -> dict[str, int]:
@@ -285,7 +325,9 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         Heading(
             f"第二部分：工作任务（共{cn_number(len(parts))}大项{len(tasks)}小项）"
             if parts
-            else f"第二部分：工作任务（共{len(tasks)}项）",
+            else f"第二部分：工作任务（共{len(tasks)}项）"
+            if tasks or version is None or version.kind == "tasks"
+            else f"第二部分：主要内容（{_structure(uow, draft.id or 0, rnd.version)}）",
             1,
         ),
     ]
@@ -360,7 +402,7 @@ def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYP
         AttachmentHeading("材料一", f"{draft.title}（送审稿）"),
         *[Paragraph(p) for p in body],
     ]
-    if current is not None:
+    if current is not None and current.kind == "tasks":
         blocks.append(_task_table(uow, current.id or 0, "重点任务分工"))
     adoption_doc = adoption(uow, round_id)
     blocks += [AttachmentHeading("材料二", adoption_doc.title), *adoption_doc.blocks]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from kernel.actors import Actor
@@ -16,9 +17,13 @@ from states.draft import DRAFT_MACHINE, DraftContext, DraftStage, DraftState
 from storage.models import Draft, DraftVersion, Task, TaskItem
 from storage.uow import UnitOfWork
 from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
+from workflow.item_matching import match_items
 from workflow.parsing.draft_file import parse_draft_file
 from workflow.parsing.draft_model import ParsedDraft
+from workflow.parsing.draft_structure import UNRECOGNISED
 from workflow.services._common import change_state, load_draft, record
+from workflow.services.draft_items import item_rows, link_rows, units, version_items
+from workflow.services.versions import diff_items
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,17 @@ class DraftStored:
     draft_id: int
     version: int
     tasks: int
+    kind: str = "tasks"  # tasks | articles | sections
+    items: int = 0  # addressable items: tasks, or chapters/sections/articles/款/项, or numbered headings
+    changes: dict[str, int] = field(default_factory=dict)  # a revision: inserted/deleted/... counts
+
+    def answer(self) -> dict[str, Any]:
+        """What import and revise answer: ``tasks`` only for a task draft."""
+        out: dict[str, Any] = {"draft_id": self.draft_id, "version": self.version}
+        out |= {"kind": self.kind, "items": self.items}
+        if self.kind == "tasks":
+            out["tasks"] = self.tasks
+        return out
 
 
 def task_hash(title: str, items: list[tuple[str, str, str]]) -> str:
@@ -35,8 +51,18 @@ def task_hash(title: str, items: list[tuple[str, str, str]]) -> str:
 
 
 def _store_version(
-    uow: UnitOfWork, draft: Draft, version: int, parsed: ParsedDraft, filename: str, stage: str, note: str, now: Any
+    uow: UnitOfWork,
+    draft: Draft,
+    version: int,
+    parsed: ParsedDraft,
+    filename: str,
+    stage: str,
+    note: str,
+    now: Any,
+    previous: DraftVersion | None = None,
 ) -> DraftVersion:
+    """The version, its task table (task drafts), its items, and how the previous version's items continue
+    in it (matched by wording, so anchors survive renumbering)."""
     row = DraftVersion(
         draft_id=draft.id or 0,
         version=version,
@@ -50,8 +76,14 @@ def _store_version(
         ),
         note=note,
         created_at=now,
+        kind=parsed.kind,
     )
     uow.drafts.add(row)
+    addressable = item_rows(parsed.items)
+    links = []
+    if previous is not None:
+        links = link_rows(match_items(units(version_items(uow, previous)), units(addressable)))
+    uow.drafts.add_items(row.id or 0, addressable, links)
     rows = []
     for task in parsed.tasks:
         items = [(i.label, i.content, i.responsible) for i in task.items]
@@ -75,6 +107,9 @@ def _check_stage(stage: str) -> str:
 def check_parsed(parsed: ParsedDraft) -> None:
     """Every text a draft file carries into the database, checked for control characters (see kernel.text)."""
     check_text(parsed.title or "", "文稿标题")
+    for draft_item in parsed.items:
+        check_text(draft_item.heading, f"文稿{draft_item.label}")
+        check_text(draft_item.text, f"文稿{draft_item.label}", multiline=True)
     for paragraph in parsed.body:
         check_text(paragraph, "文稿正文", multiline=True)
     for part in parsed.parts:
@@ -108,8 +143,7 @@ def import_draft(
         raise InvalidInput("DRAFT_TITLE_REQUIRED", "请填写文稿标题。")
     if not issuer.strip():
         raise InvalidInput("DRAFT_ISSUER_REQUIRED", "请填写发文机关。")
-    if not parsed.tasks:
-        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
+    _check_shape(parsed)
     kind = rules.get(doc_type)
     now = clock.now()
     draft = Draft(
@@ -135,11 +169,19 @@ def import_draft(
         issuer=draft.issuer,
         version=1,
         tasks=len(parsed.tasks),
+        kind=parsed.kind,
+        items=len(parsed.items),
         source=filename,
         doc_type=kind.key,
     )
     uow.commit()
-    return DraftStored(draft.id or 0, 1, len(parsed.tasks))
+    return DraftStored(draft.id or 0, 1, len(parsed.tasks), parsed.kind, len(parsed.items))
+
+
+def _check_shape(parsed: ParsedDraft) -> None:
+    """A draft must have something comments can point at: tasks, articles or numbered headings."""
+    if not parsed.items:
+        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", UNRECOGNISED)
 
 
 def set_doc_type(
@@ -188,8 +230,7 @@ def revise_draft(
     now = clock.now()
     if not DRAFT_MACHINE.allows(draft.state, "revise"):
         DRAFT_MACHINE.fire(draft.state, "revise", DraftContext(now=now))  # raises, saying why not
-    if not parsed.tasks:
-        raise InvalidInput("DRAFT_TABLE_UNPARSEABLE", "文稿中没有可识别的重点任务分工表。")
+    _check_shape(parsed)
     previous = uow.drafts.version(draft_id, draft.current_version)
     version = draft.current_version + 1
     _store_version(
@@ -201,18 +242,28 @@ def revise_draft(
         _check_stage(stage or (previous.stage if previous else DraftStage.proposed)),
         note,
         now,
+        previous,
     )
     draft.current_version = version
+    changes = _change_counts(uow, draft_id, version) if previous is not None else {}
     change_state(
         uow, actor, now, DRAFT_MACHINE, draft, "revise", DraftContext(now=now),
         action="draft.revised",
         version=version,
         tasks=len(parsed.tasks),
+        kind=parsed.kind,
+        items=len(parsed.items),
+        changes=changes,
         source=filename,
         note=note,
     )
     uow.commit()
-    return DraftStored(draft_id, version, len(parsed.tasks))
+    return DraftStored(draft_id, version, len(parsed.tasks), parsed.kind, len(parsed.items), changes)
+
+
+def _change_counts(uow: UnitOfWork, draft_id: int, version: int) -> dict[str, int]:
+    """How many items the revision inserted, deleted, renumbered, changed… (recorded with the revision)."""
+    return dict(Counter(c.change for c in diff_items(uow, draft_id, version - 1, version)))
 
 
 def import_draft_file(

@@ -20,6 +20,7 @@ from states.draft import DraftState
 from storage.models import Comment, Draft, Recipient, Reply, Round, Task, TaskItem, Unit
 from storage.uow import UnitOfWork
 from workflow.services.decisions import decision_text
+from workflow.services.draft_items import round_draft
 from workflow.services.links import LinkTarget, resolve_link
 from workflow.services.ratelimit import RateRule, check_hit, peek, refuse_if
 from workflow.services.replies import CommentInput, ReplyLimits, ReplyStored, SubmitReply, submit_reply
@@ -65,6 +66,9 @@ class LinkPage:
     replies: list[Reply]
     comments: dict[int, list[Comment]] = field(default_factory=dict)  # by reply id
     known_targets: frozenset[str] = frozenset()
+    targets: list[tuple[str, str]] = field(default_factory=list)  # the draft's own items, for the 条目 list
+    draft_kind: str = "tasks"  # tasks | articles | sections
+    body: list[str] = field(default_factory=list)  # the draft's text (shown for drafts without a task table)
     writable: bool = False
     time_left: timedelta | None = None  # until the deadline, while the link is writable
     # once the outcome is final (review approved, or issued): how each of the unit's comments was decided
@@ -133,6 +137,7 @@ def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
     draft = uow.drafts.get(rnd.draft_id)
     version = uow.drafts.version(draft.id or 0, rnd.version) if draft else None
     tasks = uow.drafts.tasks(version.id or 0) if version else []
+    shown = round_draft(uow, rnd.draft_id, rnd.version)
     replies = list(uow.replies.for_recipient(target.recipient_id))
     comments: dict[int, list[Comment]] = {}
     for c in uow.replies.comments_of([r.id or 0 for r in replies]):
@@ -145,7 +150,10 @@ def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
         tasks=tasks,
         replies=replies,
         comments=comments,
-        known_targets=frozenset({"全文", *(f"序号{task.number}" for task, _items in tasks)}),
+        known_targets=frozenset(value for value, _shown in shown.targets),
+        targets=shown.targets,
+        draft_kind=shown.kind,
+        body=shown.body,
         writable=target.writable,
         time_left=(rnd.deadline - clock.now()) if target.writable else None,
         decided=_decided(uow, rnd, draft, target.recipient_id),

@@ -11,6 +11,7 @@ from states.review import REVIEW_MACHINE
 from storage.uow import UnitOfWork
 from workflow.categories import category_label
 from workflow.services._common import load_draft, load_round
+from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
 
 
@@ -65,19 +66,22 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         for rec, unit in uow.rounds.recipients(round_id)
     ]
     # "reason" in the CLI contract is the decision's reason; the comment's own is "comment_reason".
+    queue = uow.replies.decision_queue(round_id)
+    anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])
     comments = [
         {
             "id": c.id,
             "unit": u.name,
             "target": c.target,
             "task_number": c.task_number,
+            "anchor": anchors.get(c.id or 0),
             "text": c.text,
             "basis": c.basis,
             "late_admitted": r.late,
             **{k: v for k, v in decision_view(d).items() if k != "decision_text"},
             "comment_reason": c.reason,
         }
-        for c, r, u, d in uow.replies.decision_queue(round_id)
+        for c, r, u, d in queue
     ]
     late = [
         {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -18,16 +17,17 @@ from kernel.text import check_text, check_texts
 from states.draft import DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from states.round import RoundState
-from storage.models import Comment, Draft, Reply, ReplyAttachment, Round, Unit
+from storage.models import Comment, Draft, DraftItem, Reply, ReplyAttachment, Round, Unit
 from storage.uow import UnitOfWork
 from workflow.comment_input import CommentInput
+from workflow.draft_targets import Target, resolve_target
 from workflow.parsing.reply_form import parse_reply_form
 from workflow.services._common import load_draft, load_round, record
+from workflow.services.draft_items import version_items
 from workflow.services.messages import queue_for_recipient
 from workflow.unit_names import resolve_unit, unit_aliases
 
 CHANNELS = ("web", "paper", "email")
-_TASK_NUMBER = re.compile(r"(\d{1,3})")
 
 
 @dataclass(frozen=True)
@@ -132,27 +132,29 @@ def parse_comments_json(raw: bytes | str) -> list[CommentInput]:
     return out
 
 
-def _validate_comments(comments: Sequence[CommentInput], task_numbers: set[int]) -> list[int | None]:
-    """Each comment's task number; every row's problems are reported together (``Problems``)."""
-    numbers: list[int | None] = []
+def _validate_comments(comments: Sequence[CommentInput], kind: str, items: Sequence[DraftItem]) -> list[Target]:
+    """Each comment's target resolved to an item of the draft (``draft_targets``); every row's problems are
+    reported together (``Problems``). A target naming an item the draft does not have is refused; free
+    text is kept as written, without an anchor."""
+    targets: list[Target] = []
     problems = Problems()
     for n, c in enumerate(comments, 1):
         if not c.text.strip():
             problems.add("comments", InvalidInput("COMMENT_TEXT_REQUIRED", f"第{n}条修改意见没有内容。", index=n))
         if len(c.text) > 20000:
             problems.add("comments", InvalidInput("COMMENT_TOO_LONG", f"第{n}条修改意见超过 20000 字。", index=n))
-        match = _TASK_NUMBER.search(c.target or "")
-        number = int(match.group(1)) if match else None
-        if number is not None and number not in task_numbers:
+        target = resolve_target(c.target, kind, items)
+        if target.unknown is not None:
+            where = "在重点任务分工中" if kind == "tasks" else "在文稿中"
             problems.add(
                 "comments",
                 InvalidInput(
-                    "COMMENT_TARGET_UNKNOWN", f"第{n}条修改意见指向的序号{number}在重点任务分工中不存在。", index=n
+                    "COMMENT_TARGET_UNKNOWN", f"第{n}条修改意见指向的{target.unknown}{where}不存在。", index=n
                 ),
             )
-        numbers.append(number)
+        targets.append(target)
     problems.check()
-    return numbers
+    return targets
 
 
 def _form_names(written: str, unit: Unit) -> bool:
@@ -205,7 +207,9 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
     uow.refresh(rnd, draft)  # re-read under the lock: a sweep may have closed the round meanwhile
     version = uow.drafts.version(draft.id or 0, rnd.version)
-    numbers = _validate_comments(cmd.comments, uow.drafts.task_numbers(version.id or 0) if version else set())
+    items = version_items(uow, version) if version and cmd.comments else []  # what targets may name
+    targets = _validate_comments(cmd.comments, version.kind if version else "tasks", items)
+    labels = {i.seq: i.label for i in items}
     kind = RecipientState.no_comments if cmd.no_comments else RecipientState.with_comments
     trigger = "reply_no_comments" if cmd.no_comments else "reply_with_comments"
     if rnd.state != RoundState.open and not _deciding_on(uow, draft, rnd):
@@ -249,22 +253,31 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     if cmd.attachment is not None:
         _store_scan(uow, reply, cmd.attachment)
     comment_ids = []
-    items: list[dict[str, Any]] = []  # the content itself is hashed into the trail, not just a count
-    for seq, (c, number) in enumerate(zip(cmd.comments, numbers, strict=True), 1):
+    recorded: list[dict[str, Any]] = []  # the content itself is hashed into the trail, not just a count
+    for seq, (c, target) in enumerate(zip(cmd.comments, targets, strict=True), 1):
         row = Comment(
             reply_id=reply.id or 0,
             round_id=rnd.id or 0,
             seq=seq,
             target=c.target,
-            task_number=number,
+            task_number=target.task_number,
+            anchor_seq=target.seq,
             text=c.text,
             basis=c.basis,
             reason=c.reason,
         )
         uow.replies.add(row)
         comment_ids.append(row.id or 0)
-        items.append(
-            {"id": row.id, "seq": seq, "target": c.target, "text": c.text, "basis": c.basis, "reason": c.reason}
+        recorded.append(
+            {
+                "id": row.id,
+                "seq": seq,
+                "target": c.target,
+                "anchor": labels.get(target.seq) if target.seq is not None else None,
+                "text": c.text,
+                "basis": c.basis,
+                "reason": c.reason,
+            }
         )
     entity = ref("recipient", recipient.id)
     payload: dict[str, Any] = {
@@ -275,7 +288,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         "channel": cmd.channel,
         "received_at": received_at.isoformat(),
         "comments": len(comment_ids),
-        "comment_items": items,
+        "comment_items": recorded,
         "sealed": cmd.sealed,
     }
     if reply.attachment_sha256:

@@ -45,7 +45,9 @@ class Dashboard(BaseModel):
 class DraftStored(BaseModel):
     draft_id: int
     version: int
-    tasks: int
+    kind: str = Field(description="tasks（重点任务分工）| articles（条文）| sections（编号标题）")
+    items: int = Field(description="可供意见指向的条目数")
+    tasks: int | None = Field(default=None, description="重点任务项数（仅重点任务分工类文稿）")
 
 
 class Workdays(BaseModel):

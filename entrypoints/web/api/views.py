@@ -64,11 +64,25 @@ class RecipientRow(ServiceView):
     channel: str | None
 
 
+class CommentAnchor(ServiceView):
+    """Where a comment points now: the item its target named, carried to the draft's current version."""
+
+    removed: bool = Field(description="该条目已在修改稿中删除")
+    label: str | None = Field(description="现在的条目，如“第六条”；已删除时为空")
+    version: int = Field(description="label 所在的稿次（已删除时为删除它的稿次）")
+    moved_from: str | None = Field(description="条目编号变化时的原条目，如“第五条”")
+    original: str = Field(description="征求意见稿中的条目")
+    changed: bool = Field(description="该条目（或其中的款、项）的文字在修改稿中有变化")
+    split_into: list[str] = Field(description="条目被拆分时，拆分后的各条")
+    display: str = Field(description="如“现第六条（原第五条）”")
+
+
 class CommentRow(ServiceView):
     id: int
     unit: str
-    target: str
+    target: str = Field(description="单位填写的条目，原样保留")
     task_number: int | None
+    anchor: CommentAnchor | None = Field(default=None, description="条目解析出的锚点；自由填写的条目为空")
     text: str
     basis: str
     late_admitted: bool
@@ -108,6 +122,7 @@ class AdoptionComment(ServiceView):
     comment_id: int
     unit: str
     target: str
+    anchor: CommentAnchor | None = None
     text: str
     decision: str | None
     decision_label: str | None
@@ -174,3 +189,25 @@ class UnitView(ServiceView):
     email: str
     webhook: str
     active: bool
+
+
+class ItemChangeView(ServiceView):
+    change: str = Field(description="inserted | deleted | changed | split | merged | moved | renumbered")
+    kind: str
+    label_before: str | None
+    label_after: str | None
+    text_before: str
+    text_after: str
+    heading_before: str
+    heading_after: str
+    renumbered: bool
+    moved: bool
+    similarity: float | None
+    split_into: list[str]
+
+
+class DraftDiff(ServiceView):
+    draft_id: int
+    from_: int = Field(serialization_alias="from")
+    to: int
+    items: list[ItemChangeView]

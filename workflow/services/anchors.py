@@ -1,0 +1,156 @@
+"""Where each comment of a round points now: its anchor (the item of the round's version its target named)
+carried through every later version by the links matched on wording — "现第六条（原第五条）", a split
+("现第七条、第八条（原第六条）") or a deletion ("原第九条（第2稿已删除）")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.models import Comment, DraftItem
+from storage.uow import UnitOfWork
+from workflow.draft_targets import resolve_target
+from workflow.item_matching import normalise
+from workflow.services._common import load_draft, load_round
+from workflow.services.draft_items import Chain, load_chain
+
+
+@dataclass(frozen=True)
+class Anchor:
+    original: str  # the item's label in the version the round asked about
+    version: int  # the version ``label`` belongs to (or the one that deleted the item)
+    label: str | None = None  # where it is now; None once deleted
+    removed: bool = False
+    changed: bool = False  # its wording (or a part inside it) differs from the round's version, or it was split
+    split_into: tuple[str, ...] = ()
+
+    @property
+    def moved_from(self) -> str | None:
+        return self.original if self.label is not None and self.label != self.original else None
+
+    @property
+    def display(self) -> str:
+        if self.removed:
+            return f"原{self.original}（第{self.version}稿已删除）"
+        if len(self.split_into) > 1:
+            return f"现{'、'.join(self.split_into)}（原{self.original}）"
+        if self.moved_from:
+            return f"现{self.label}（原{self.original}）"
+        return self.label or self.original
+
+    def to_dict(self) -> dict[str, Any]:
+        base: dict[str, Any] = {"version": self.version, "original": self.original, "display": self.display}
+        if self.removed:
+            return {"removed": True, "label": None, "moved_from": None, "changed": True, "split_into": [], **base}
+        return {
+            "removed": False,
+            "label": self.label,
+            "moved_from": self.moved_from,
+            "changed": self.changed,
+            "split_into": list(self.split_into),
+            **base,
+        }
+
+
+@dataclass
+class RoundAnchors:
+    """The chain from the round's version to the draft's current one, and the anchors read from it."""
+
+    chain: Chain
+    kind: str
+    _reached: dict[int, set[int]] = field(default_factory=dict)
+
+    def reached(self, seq: int) -> set[int]:
+        if seq not in self._reached:
+            self._reached[seq] = self.chain.reached(seq)
+        return self._reached[seq]
+
+    def anchor_seq(self, comment: Comment) -> int | None:
+        """The stored anchor, or (a comment stored before anchors existed) its target resolved now."""
+        if comment.anchor_seq is not None:
+            return comment.anchor_seq
+        if not comment.target:
+            return None
+        return resolve_target(comment.target, self.kind, self.chain.items[self.chain.start]).seq
+
+    def changed_now(self) -> set[int]:
+        """Items of the current version that are new, or whose wording differs from where they came from."""
+        chain = self.chain
+        origins: dict[int, list[int]] = {}
+        for first in chain.items[chain.start]:
+            for seq in self.reached(first.seq):
+                origins.setdefault(seq, []).append(first.seq)
+        changed = set()
+        for y in chain.items[chain.end]:
+            xs = origins.get(y.seq, [])
+            if not xs or len(xs) > 1 or any(len(self.reached(x)) > 1 for x in xs):
+                changed.add(y.seq)
+                continue
+            before = chain.item(chain.start, xs[0])
+            if before is None or normalise(before.text) != normalise(y.text):
+                changed.add(y.seq)
+        # a chapter, article or 款 changed when anything inside it did
+        parents = {i.seq: i.parent_seq for i in chain.items[chain.end]}
+        for seq in list(changed):
+            parent = parents.get(seq)
+            while parent is not None:
+                changed.add(parent)
+                parent = parents.get(parent)
+        return changed
+
+    def anchor(self, comment: Comment, changed: set[int] | None = None) -> Anchor | None:
+        seq = self.anchor_seq(comment)
+        chain = self.chain
+        start_item = chain.item(chain.start, seq) if seq is not None else None
+        if start_item is None:
+            return None
+        now, removed_at = chain.main_path(start_item.seq)
+        if now is None:
+            return Anchor(start_item.label, removed_at or chain.end, removed=True, changed=True)
+        item = chain.item(chain.end, now)
+        pieces = sorted(self.reached(start_item.seq))
+        labels = tuple(i.label for i in chain.items[chain.end] if i.seq in pieces and _top(i, pieces))
+        changed_set = changed if changed is not None else self.changed_now()
+        reworded = item is None or normalise(item.text) != normalise(start_item.text)
+        inside = any(seq in changed_set for seq in _descendants(chain.items[chain.end], now))
+        return Anchor(
+            start_item.label,
+            chain.end,
+            label=item.label if item else start_item.label,
+            changed=reworded or inside or len(pieces) > 1,
+            split_into=labels if len(labels) > 1 else (),
+        )
+
+
+def _descendants(items: list[DraftItem], seq: int) -> set[int]:
+    """The 款 and 项 of an article, the articles of a chapter: everything inside item ``seq``."""
+    inside: set[int] = set()
+    frontier = {seq}
+    while frontier:
+        frontier = {i.seq for i in items if i.parent_seq in frontier}
+        inside |= frontier
+    return inside
+
+
+def _top(item: DraftItem, pieces: list[int]) -> bool:
+    """A piece counts once: not when its parent is a piece too (a 款 inside an article that is one)."""
+    return item.parent_seq not in pieces
+
+
+def round_anchors(uow: UnitOfWork, round_id: int) -> RoundAnchors:
+    rnd = load_round(uow, round_id)
+    draft = load_draft(uow, rnd.draft_id)
+    chain = load_chain(uow, draft.id or 0, rnd.version, max(rnd.version, draft.current_version))
+    return RoundAnchors(chain, chain.rows[rnd.version].kind)
+
+
+def anchors_for(uow: UnitOfWork, round_id: int, comments: Iterable[Comment]) -> dict[int, dict[str, Any] | None]:
+    """Each comment's anchor as the status and API show it (None: free text, no item named)."""
+    found = round_anchors(uow, round_id)
+    changed = found.changed_now()
+    out: dict[int, dict[str, Any] | None] = {}
+    for comment in comments:
+        anchor = found.anchor(comment, changed)
+        out[comment.id or 0] = anchor.to_dict() if anchor else None
+    return out
