@@ -21,6 +21,7 @@ from storage.repositories.drafts import DraftRepo
 from storage.repositories.links import LinkRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.process import ProcessRepo
+from storage.repositories.public import PublicRepo
 from storage.repositories.ratelimit import RateLimitRepo
 from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.rate_limits = RateLimitRepo(self.session)
         self.tracking = TrackingRepo(self.session)
         self.process = ProcessRepo(self.session)
+        self.public = PublicRepo(self.session)
         return self
 
     def __exit__(
