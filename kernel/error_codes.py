@@ -186,7 +186,7 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     # --- documents and reports ---
     REPORT_KIND_INVALID=("InvalidInput", "请求的文书类型不存在。"),
     REPORT_FORMAT_INVALID=("InvalidInput", "请求的文书格式不存在。"),
-    EXPORT_FORMAT_INVALID=("InvalidInput", "导出审计记录的格式不是 json 或 csv。"),
+    EXPORT_FORMAT_INVALID=("InvalidInput", "导出的格式不受支持（审计记录：json 或 csv；社会公众意见：csv 或 xlsx）。"),
     OUTPUT_REQUIRED=("DomainError", "命令行生成 DOCX 或 ZIP 文书时没有用 --output 指定保存路径。"),
     AUDIT_CHAIN_BROKEN=("DomainError", "审计记录的哈希链校验未通过（命令行 audit verify 的结果）。"),
     AUDIT_STATE_MISMATCH=("DomainError", "按审计记录重放得到的状态与数据表不符（audit verify --state）。"),
@@ -295,6 +295,7 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     PUBLIC_SPLIT_INVALID=("InvalidInput", "拆分意见组时所选意见不属于该组，或选了全部意见。"),
     PUBLIC_GROUP_EMPTY=("Conflict", "对没有待决定意见的意见组（已并入他组或均不予公开）作采纳决定。"),
     PUBLIC_COMMENTS_UNMODERATED=("Conflict", "还有社会公众意见未审核（公开或不予公开）时提交合法性审查。"),
+    MODERATION_CHOICE_REQUIRED=("InvalidInput", "命令行审核社会公众意见时没有在公开和不予公开中选择一项。"),
     RECEIPT_INVALID=("InvalidInput", "查询用的回执号格式不正确。"),
     RECEIPT_NOT_FOUND=("NotFound", "查询的回执号没有对应的意见。"),
 )

@@ -34,7 +34,7 @@ class PublicTerms:
     contact: str = ""
 
     def __post_init__(self) -> None:
-        labels = {"起草说明": self.explanation, "联系方式": self.contact}
+        labels: dict[str, str | None] = {"起草说明": self.explanation, "联系方式": self.contact}
         check_texts(labels, multiline=frozenset(labels))
 
 

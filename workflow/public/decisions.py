@@ -94,7 +94,7 @@ def group_views(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
     for c in comments:
         if c.group_id is not None:
             by_group.setdefault(c.group_id, []).append(c)
-    out = []
+    out: list[dict[str, Any]] = []
     for group in uow.public.groups(round_id):
         members = by_group.get(group.id or 0, [])
         active = _active(members)
@@ -130,7 +130,7 @@ def group_views(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
                 ],
             }
         )
-    out.sort(key=lambda g: (-g["size"], g["group_id"]))
+    out.sort(key=lambda g: (-int(g["size"]), int(g["group_id"])))
     return out
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from kernel.errors import InvalidInput
+from storage.uow import UnitOfWork
 
 DEFAULT_HIDE_REASONS = (
     "与征求意见内容无关",
@@ -66,3 +67,14 @@ class PublicPolicy:
 
 def _bad(message: str) -> InvalidInput:
     return InvalidInput("PUBLIC_CONFIG_INVALID", f"config.toml [public] 配置错误：{message}")
+
+
+def office_policy(uow: UnitOfWork, section: Mapping[str, Any], office_id: int) -> PublicPolicy:
+    """The policy of the office ``office_id`` (its code picks its ``[public.offices.<code>]`` overrides)."""
+    office = uow.directory.office(office_id)
+    return PublicPolicy.from_mapping(section, office.code if office is not None else None)
+
+
+def round_policy(uow: UnitOfWork, section: Mapping[str, Any], round_id: int) -> PublicPolicy:
+    rnd = uow.rounds.get(round_id)
+    return office_policy(uow, section, rnd.office_id if rnd is not None else 0)
