@@ -12,7 +12,7 @@ from kernel.clock import Clock
 from kernel.errors import NotFound
 from kernel.ids import ref
 from kernel.text import check_texts
-from kernel.timefmt import cn_datetime, iso_beijing
+from kernel.timefmt import cn_datetime, iso_beijing, to_beijing
 from states.draft import DraftState
 from states.public_comment import KIND_LABELS, ModerationState
 from states.round import RoundState
@@ -100,7 +100,6 @@ def stage(rnd: Round, draft: Draft, now: datetime) -> str:
 def _summary(
     c: PublicConsultation, rnd: Round, draft: Draft, office: Office | None, count: int, now: datetime, rules: DocTypes
 ) -> dict[str, Any]:
-    left = rnd.deadline - now
     return {
         "consultation_id": c.id,
         "round_id": rnd.id,
@@ -114,7 +113,8 @@ def _summary(
         "open": is_open(rnd, now),
         "final": draft.state in FINAL_DRAFT_STATES,
         "stage": stage(rnd, draft, now),
-        "days_left": max(0, left.days + (1 if left.seconds else 0)) if left.total_seconds() > 0 else 0,
+        # calendar days to the deadline's day (Beijing): 0 on the last day
+        "days_left": max(0, (to_beijing(rnd.deadline).date() - to_beijing(now).date()).days),
         "comments": count,
     }
 
