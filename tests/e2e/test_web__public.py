@@ -12,17 +12,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from entrypoints.web.app import create_app
+from kernel.errors import TooManyRequests
 from storage.uow import UnitOfWork, uow_factory
 from tests.support.cli import table_counts, write_config
 from tests.support.public import later
 from tests.support.scenario import _PARSED, STAFF
 from tests.support.web import SECRET, WebWorld, build_world, login
 from workflow.config import load_settings
+from workflow.public.intake import PublicClient, PublicCommentInput, submit_public_comment
+from workflow.public.policy import PublicPolicy
 from workflow.services.deadlines import sweep
 from workflow.services.drafts import import_draft
 from workflow.services.review import record_review
@@ -53,7 +56,10 @@ def _open(world: WebWorld, staff: TestClient, csrf: str, days: int = 10) -> tupl
     until = (world.clock.now() + timedelta(days=days)).date().isoformat()
     opened = staff.post(
         "/api/v1/public/consultations",
-        json={"draft_id": draft.draft_id, "until": until, "explanation": "起草说明全文", "contact_info": "邮箱：lh@example.cn"},
+        json={
+            "draft_id": draft.draft_id, "until": until,
+            "explanation": "起草说明全文", "contact_info": "邮箱：lh@example.cn",
+        },
         headers={"X-CSRF-Token": csrf},
     )
     assert opened.status_code == 201, opened.text
@@ -86,7 +92,9 @@ def test_the_public_comments_staff_decide_and_the_outcome_is_published(world: We
     assert sent.status_code == 200 and "回执号" in sent.text
     receipt = re.search(r"GK-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", sent.text)
     assert receipt
-    again = _form(public, cid, kind="citizen", target="序号5", text="建议第五项写明牵头部门！", name=NAME, contact=CONTACT)
+    again = _form(
+        public, cid, kind="citizen", target="序号5", text="建议第五项写明牵头部门！", name=NAME, contact=CONTACT
+    )
     assert receipt.group(0) in again.text and "未重复登记" in again.text, "a resubmission is folded"
     api = public.post(
         f"/api/v1/public/consultations/{cid}/comments", json={"kind": "enterprise", "text": "整体上建议增加过渡期"}
@@ -97,7 +105,9 @@ def test_the_public_comments_staff_decide_and_the_outcome_is_published(world: We
     moderation = staff.get(f"/rounds/{rid}/public")
     assert NAME in moderation.text, "staff (only) see the contact"
     ids = re.findall(r'data-public-comment="(\d+)"', moderation.text)
-    done = staff.post(f"/rounds/{rid}/public/moderate", data={"csrf_token": csrf, "comment_id": ids, "action": "publish"})
+    done = staff.post(
+        f"/rounds/{rid}/public/moderate", data={"csrf_token": csrf, "comment_id": ids, "action": "publish"}
+    )
     assert done.status_code == 303
     later(world.clock, days=11)
     sweep(uow_factory(world.engine), world.clock)
@@ -135,7 +145,8 @@ def test_the_public_comments_staff_decide_and_the_outcome_is_published(world: We
         listing.text, page.text, feedback.text, outcome.text, str(api_outcome), adoption, note,
         exported.content.decode("utf-8-sig"), sheet,
         public.get(f"/public/{cid}").text, public.get(f"/api/v1/public/consultations/{cid}").text,
-        public.get(f"/api/v1/public/consultations/{cid}/feedback").text, public.get("/api/v1/public/consultations").text,
+        public.get(f"/api/v1/public/consultations/{cid}/feedback").text,
+        public.get("/api/v1/public/consultations").text,
         staff.get(f"/api/v1/rounds/{rid}/public/comments").text, staff.get(f"/api/v1/audit/export?round_id={rid}").text,
     )
 
@@ -148,7 +159,8 @@ def test_script_in_a_public_comment_is_text_on_the_page_and_in_the_documents(wor
     assert _form(public, cid, kind="citizen", target="全文", text=XSS).status_code == 200
     with UnitOfWork(world.engine) as uow:
         comment_id = uow.public.comments(rid)[0].id
-    staff.post(f"/rounds/{rid}/public/moderate", data={"csrf_token": csrf, "comment_id": comment_id, "action": "publish"})
+    publish = {"csrf_token": csrf, "comment_id": comment_id, "action": "publish"}
+    staff.post(f"/rounds/{rid}/public/moderate", data=publish)
     page = public.get(f"/public/{cid}")
     assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
@@ -166,7 +178,7 @@ def test_script_in_a_public_comment_is_text_on_the_page_and_in_the_documents(wor
 def test_the_honeypot_control_characters_and_closed_consultations_are_refused(world: WebWorld) -> None:
     staff = world.client()
     csrf = login(staff, "zhaojian")
-    rid, cid = _open(world, staff, csrf)
+    _rid, cid = _open(world, staff, csrf)
     public = world.client()
     before = table_counts(world.engine)["public_comment"]
     robot = public.post(
@@ -178,7 +190,8 @@ def test_the_honeypot_control_characters_and_closed_consultations_are_refused(wo
     bell = public.post(f"/api/v1/public/consultations/{cid}/comments", json={"kind": "citizen", "text": "响\x07铃"})
     assert bell.json()["error"]["code"] == "TEXT_CONTROL_CHARACTER"
     missing = _form(public, cid, kind="", text="")
-    assert missing.status_code == 422 and 'data-error-for="kind"' in missing.text and 'data-error-for="text"' in missing.text
+    assert missing.status_code == 422
+    assert 'data-error-for="kind"' in missing.text and 'data-error-for="text"' in missing.text
     assert table_counts(world.engine)["public_comment"] == before, "nothing stored"
     later(world.clock, days=11)
     closed = public.post(f"/api/v1/public/consultations/{cid}/comments", json={"kind": "citizen", "text": "晚了"})
@@ -197,13 +210,12 @@ def test_per_client_and_per_consultation_rate_limits(sqlite_engine: Engine, tmp_
     assert answers[3].json()["error"]["code"] == "RATE_LIMITED" and int(answers[3].headers["Retry-After"]) > 0
     # another client (behind a trusted proxy in real life): its own hour, but the consultation's minute is shared
     with UnitOfWork(world.engine) as uow:
-        from workflow.public.intake import PublicClient, PublicCommentInput, submit_public_comment
-        from workflow.public.policy import PublicPolicy
-
         policy = PublicPolicy(comments_per_client_per_hour=3, comments_per_round_per_minute=5)
-        submit_public_comment(uow, world.clock, cid, PublicCommentInput("citizen", "别处的意见"), PublicClient("192.0.2.7", SECRET), policy)
-        with pytest.raises(Exception) as limited:
-            submit_public_comment(uow, world.clock, cid, PublicCommentInput("citizen", "又一条"), PublicClient("192.0.2.8", SECRET), policy)
-    assert getattr(limited.value, "code", "") == "RATE_LIMITED" and "人数较多" in str(limited.value)
+        other = PublicClient("192.0.2.7", SECRET)
+        submit_public_comment(uow, world.clock, cid, PublicCommentInput("citizen", "别处的意见"), other, policy)
+        with pytest.raises(TooManyRequests) as limited:
+            third = PublicClient("192.0.2.8", SECRET)
+            submit_public_comment(uow, world.clock, cid, PublicCommentInput("citizen", "又一条"), third, policy)
+    assert limited.value.code == "RATE_LIMITED" and "人数较多" in str(limited.value)
     guesses = [public.get("/api/v1/public/receipts/GK-2222-2222-2222").status_code for _ in range(32)]
     assert guesses[0] == 404 and guesses[-1] == 429, "guessing receipts is throttled"
