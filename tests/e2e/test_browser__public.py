@@ -34,13 +34,17 @@ USABLE = 240  # px, as in the first-day test
 def _phone(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """The first-day rules, with radio buttons (small by nature) and the off-screen honeypot left out."""
     _check(page, name)
-    fields = "main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not(#website), main select, main textarea"
+    fields = (
+        "main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not(#website), main select, main textarea"
+    )
     narrow = page.evaluate(
         f"""Array.from(document.querySelectorAll('{fields}')).filter(e => e.getClientRects().length)
            .map(e => [e.name || e.id, Math.round(e.getBoundingClientRect().width)]).filter(([n, w]) => w < {USABLE})"""
     )
     assert narrow == [], f"{name}: fields too narrow on a phone: {narrow}"
-    radios = page.evaluate("Array.from(document.querySelectorAll('label.choice')).map(l => l.getBoundingClientRect().height)")
+    radios = page.evaluate(
+        "Array.from(document.querySelectorAll('label.choice')).map(l => l.getBoundingClientRect().height)"
+    )
     assert all(h >= 30 for h in radios), f"{name}: the 意见人类别 choices are too small to tap: {radios}"
 
 
