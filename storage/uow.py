@@ -31,12 +31,14 @@ from storage.repositories.tracking import TrackingRepo
 class UnitOfWork:
     """``with UnitOfWork(engine) as uow: ...; uow.commit()`` — leaving without commit rolls back."""
 
-    def __init__(self, engine: Engine, *, importing: bool = False) -> None:
+    def __init__(self, engine: Engine, *, importing: bool = False, read_only: bool = False) -> None:
         self._engine = engine
         self.importing = importing
+        self.read_only = read_only  # reads only: SQLite begins it deferred (storage.db), so it waits for no writer
 
     def __enter__(self) -> Self:
-        self.session = Session(self._engine, expire_on_commit=False)
+        bind = self._engine.execution_options(read_only=True) if self.read_only else self._engine
+        self.session = Session(bind, expire_on_commit=False)
         self.session.begin()
         self.audit = AuditLog(self.session, imported=self.importing)
         self.directory = DirectoryRepo(self.session)
@@ -75,6 +77,8 @@ class UnitOfWork:
     def commit(self) -> None:
         """Append the buffered audit events to the chain and commit everything at once; then, outside
         the transaction, publish a signed checkpoint if one is due (storage.checkpoints)."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.session.flush()
         self.audit.flush()
         self.session.commit()

@@ -13,11 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from entrypoints.web.api.public import consultation_policy
-from entrypoints.web.deps import ClockDep, Id, RulesDep, SettingsDep, UowDep, client_of
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, RulesDep, SettingsDep, UowDep, client_of
 from entrypoints.web.form_page import refused
 from entrypoints.web.render import templates
 from kernel.errors import DomainError, Forbidden, InvalidInput
 from states.public_comment import KIND_LABELS
+from storage.uow import UnitOfWork
 from workflow.public.consultations import public_draft, public_listing
 from workflow.public.feedback import lookup_receipt, public_feedback
 from workflow.public.intake import PURPOSE, PublicClient, PublicCommentInput, submit_public_comment
@@ -37,12 +38,12 @@ def _show(request: Request, name: str, **context: object) -> Response:
 
 
 @router.get("/public")
-def public_list(request: Request, uow: UowDep, clock: ClockDep, rules: RulesDep, all: int = 0) -> Response:
+def public_list(request: Request, uow: ReadUowDep, clock: ClockDep, rules: RulesDep, all: int = 0) -> Response:
     rows = public_listing(uow, clock, open_only=not all, rules=rules)
     return _show(request, "public_list.html", rows=rows, showing_all=bool(all))
 
 
-def _draft_context(request: Request, uow: UowDep, clock: ClockDep, rules: RulesDep, cid: int) -> dict[str, object]:
+def _draft_context(request: Request, uow: UnitOfWork, clock: ClockDep, rules: RulesDep, cid: int) -> dict[str, object]:
     return {
         "c": public_draft(uow, clock, cid, rules=rules),
         "feedback": public_feedback(uow, clock, cid),
@@ -66,14 +67,14 @@ def receipt_page(request: Request, uow: UowDep, clock: ClockDep, settings: Setti
 
 @router.get("/public/{consultation_id}")
 def draft_page(
-    request: Request, consultation_id: Id, uow: UowDep, clock: ClockDep, rules: RulesDep, target: str = ""
+    request: Request, consultation_id: Id, uow: ReadUowDep, clock: ClockDep, rules: RulesDep, target: str = ""
 ) -> Response:
     context = _draft_context(request, uow, clock, rules, consultation_id)
     return _show(request, "public_draft.html", chosen=target, **context)
 
 
 @router.get("/public/{consultation_id}/feedback")
-def feedback_page(request: Request, consultation_id: Id, uow: UowDep, clock: ClockDep) -> Response:
+def feedback_page(request: Request, consultation_id: Id, uow: ReadUowDep, clock: ClockDep) -> Response:
     return _show(request, "public_feedback.html", f=public_feedback(uow, clock, consultation_id))
 
 

@@ -12,11 +12,13 @@ from states.public_comment import ModerationState
 from states.round import RoundState
 from storage.models import (
     Draft,
+    DraftVersion,
     PublicComment,
     PublicCommentGroup,
     PublicConsultation,
     PublicContact,
     Round,
+    Task,
 )
 
 
@@ -123,6 +125,14 @@ class PublicRepo:
                 .order_by(PublicCommentGroup.id)  # type: ignore[arg-type]
             ).all()
         )
+
+    def task_title(self, draft_id: int, version: int, number: int) -> str | None:
+        """The title of task ``number`` in that version of the draft, or None (what a target resolves to)."""
+        return self.session.exec(
+            select(Task.title)
+            .join(DraftVersion, DraftVersion.id == Task.version_id)  # type: ignore[arg-type]
+            .where(DraftVersion.draft_id == draft_id, DraftVersion.version == version, Task.number == number)
+        ).first()
 
     # -- contacts (never published) -------------------------------------------------------
     def contact(self, comment_id: int) -> PublicContact | None:

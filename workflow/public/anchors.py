@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from storage.models import DraftVersion
 from storage.uow import UnitOfWork
 
 WHOLE_DRAFT = "全文"
@@ -37,7 +38,7 @@ class DraftItem:
     text: str  # the item's text, one paragraph per line
 
 
-def _version(uow: UnitOfWork, draft_id: int, version: int):  # type: ignore[no-untyped-def]
+def _version(uow: UnitOfWork, draft_id: int, version: int) -> DraftVersion | None:
     return uow.drafts.version(draft_id, version)
 
 
@@ -70,8 +71,6 @@ def resolve_target(uow: UnitOfWork, draft_id: int, version: int, text: str) -> A
     match = _TASK.match(written) or _TASK_ANYWHERE.search(written)
     if match is None:
         return None
-    key = f"序号{int(match.group(1))}"
-    for item_key, label, _text in draft_items(uow, draft_id, version):
-        if item_key == key:
-            return AnchorRef(item_key, label, version)
-    return None
+    number = int(match.group(1))
+    title = uow.public.task_title(draft_id, version, number)  # one small query: intake resolves every comment
+    return AnchorRef(f"序号{number}", f"序号{number} {title}", version) if title is not None else None

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
-from kernel.errors import Conflict, InvalidInput, NotFound, Problems
+from kernel.errors import Conflict, DomainError, InvalidInput, NotFound, Problems
 from kernel.ids import ref
 from kernel.text import check_texts
 from states.draft import DraftState
@@ -216,21 +216,24 @@ def submit_public_comment(
     policy: PublicPolicy,
 ) -> PublicReceipt:
     """Count the submission, refuse robots, over-eager clients and closed consultations, fold repeats,
-    store the comment pending moderation and give its receipt."""
+    store the comment pending moderation and give its receipt — in one transaction (one write lock)."""
     per_client, per_round = rate_rules(policy)
     key = client.key_hash
     used = check_hit(uow, clock, per_client, key)
     busy = check_hit(uow, clock, per_round, str(consultation_id))
-    uow.commit()  # refused submissions count too
-    refuse_if(used, per_client)
-    refuse_if(busy, per_round)
-    if data.honeypot.strip():
-        raise InvalidInput("PUBLIC_HONEYPOT", "提交未被接受。")
-    _checked(data, policy)
     now = clock.now()
-    consultation, rnd, _draft, _office = load_consultation(uow, consultation_id)
-    if not is_open(rnd, now):
-        raise Conflict("PUBLIC_CONSULTATION_CLOSED", CLOSED_MESSAGE, consultation_id=consultation_id)
+    try:  # every refusal below is decided by reading only; the hits are committed with it, so it counts
+        refuse_if(used, per_client)
+        refuse_if(busy, per_round)
+        if data.honeypot.strip():
+            raise InvalidInput("PUBLIC_HONEYPOT", "提交未被接受。")
+        _checked(data, policy)
+        consultation, rnd, _draft, _office = load_consultation(uow, consultation_id)
+        if not is_open(rnd, now):
+            raise Conflict("PUBLIC_CONSULTATION_CLOSED", CLOSED_MESSAGE, consultation_id=consultation_id)
+    except DomainError:
+        uow.commit()
+        raise
     normal_hash = text_hash(normalise(data.text))
     earlier = uow.public.repeat_of(rnd.id or 0, key, normal_hash)
     if earlier is not None:

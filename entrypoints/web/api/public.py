@@ -32,6 +32,7 @@ from entrypoints.web.api.public_models import (
 from entrypoints.web.deps import (
     ClockDep,
     Id,
+    ReadUowDep,
     RulesDep,
     SettingsDep,
     Staff,
@@ -79,13 +80,13 @@ def _input(body: PublicCommentBody) -> PublicCommentInput:
 
 # -- the public ---------------------------------------------------------------------------------------
 @router.get("/public/consultations")
-def api_public_list(uow: UowDep, clock: ClockDep, rules: RulesDep) -> list[ConsultationRow]:
+def api_public_list(uow: ReadUowDep, clock: ClockDep, rules: RulesDep) -> list[ConsultationRow]:
     """意见征集: every open consultation of every office on this server."""
     return [ConsultationRow(**row) for row in public_listing(uow, clock, rules=rules)]
 
 
 @router.get("/public/consultations/{consultation_id}")
-def api_public_draft(consultation_id: Id, uow: UowDep, clock: ClockDep, rules: RulesDep) -> ConsultationView:
+def api_public_draft(consultation_id: Id, uow: ReadUowDep, clock: ClockDep, rules: RulesDep) -> ConsultationView:
     return ConsultationView(**public_draft(uow, clock, consultation_id, rules=rules))
 
 
@@ -107,7 +108,7 @@ def api_receipt(request: Request, receipt: Receipt, uow: UowDep, clock: ClockDep
 
 
 @router.get("/public/consultations/{consultation_id}/feedback")
-def api_feedback(consultation_id: Id, uow: UowDep, clock: ClockDep) -> FeedbackView:
+def api_feedback(consultation_id: Id, uow: ReadUowDep, clock: ClockDep) -> FeedbackView:
     """采纳情况, once the outcome is final (``final`` false until then)."""
     data: dict[str, Any] = public_feedback(uow, clock, consultation_id)
     return FeedbackView(**data)
