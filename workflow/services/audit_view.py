@@ -205,7 +205,7 @@ def state_change(entity: str, from_state: str | None, to_state: str | None) -> s
     if not to_state:
         return ""
     machine = MACHINES.get(entity.split(":", 1)[0])
-    label = machine.label if machine else (lambda s: s)
+    label = machine.label if machine else (lambda s: str(OUTCOME_LABELS.get(s, s)))  # a decision's outcome
     return f"{label(from_state)} → {label(to_state)}" if from_state else label(to_state)
 
 
@@ -239,6 +239,9 @@ KIND_NAMES = {
     "draft": "文稿",
     "round": "征求意见",
     "message": "消息",
+    "public_comment": "社会公众意见",
+    "public_group": "社会公众意见组",
+    "public_consultation": "公开征求意见",
 }
 
 
