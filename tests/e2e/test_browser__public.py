@@ -16,6 +16,7 @@ from kernel.clock import FixedClock
 from states.round import RoundState
 from storage.uow import UnitOfWork
 from tests.e2e.test_browser__first_day import DESKTOP, PHONE, _check, _login, _screen, browser  # noqa: F401
+from tests.e2e.test_browser__story import ARTIFACTS
 from tests.support.cli import write_config
 from tests.support.live_server import live_server
 from tests.support.processes import wait_until
@@ -71,6 +72,7 @@ def test_the_public_comments_on_a_phone_and_finds_the_outcome(browser, sqlite_en
         assert citizen.locator("section.draft-item").count() >= 10, "the draft reads item by item"
         citizen.click("[data-comment-on='序号5']")
         assert citizen.locator("#target").input_value() == "序号5"
+        citizen.locator("#comment").screenshot(path=str(ARTIFACTS / "public-02b-form-phone.png"))
         citizen.check("#kind-citizen")
         citizen.fill("#text", "建议第5项明确由哪个部门牵头，并写明完成时限。")
         citizen.fill("#reason", "职责不清容易推诿。")

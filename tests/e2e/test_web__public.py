@@ -102,6 +102,11 @@ def test_the_public_comments_staff_decide_and_the_outcome_is_published(world: We
     assert api.status_code == 201 and api.json()["folded"] is False
     assert public.get(f"/api/v1/public/consultations/{cid}").json()["comments"] == 2
 
+    for page_of_staff in ("/", f"/rounds/{rid}", f"/rounds/{rid}?tab=audit"):  # a round with no units shows
+        assert staff.get(page_of_staff).status_code == 200, page_of_staff
+    assert 'id="public-tab"' in staff.get(f"/rounds/{rid}").text
+    audit = staff.get(f"/rounds/{rid}?tab=audit").text
+    assert "收到社会公众意见" in audit and NAME not in audit
     moderation = staff.get(f"/rounds/{rid}/public")
     assert NAME in moderation.text, "staff (only) see the contact"
     ids = re.findall(r'data-public-comment="(\d+)"', moderation.text)
