@@ -29,6 +29,7 @@ from workflow.public.policy import PublicPolicy
 from workflow.services.deadlines import sweep
 from workflow.services.drafts import import_draft
 from workflow.services.review import record_review
+from workflow.services.withdrawal import withdraw
 
 NAME, CONTACT = "王晓明", "13900001234"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -224,3 +225,16 @@ def test_per_client_and_per_consultation_rate_limits(sqlite_engine: Engine, tmp_
     assert limited.value.code == "RATE_LIMITED" and "人数较多" in str(limited.value)
     guesses = [public.get("/api/v1/public/receipts/GK-2222-2222-2222").status_code for _ in range(32)]
     assert guesses[0] == 404 and guesses[-1] == 429, "guessing receipts is throttled"
+
+
+def test_a_withdrawn_draft_says_so_and_takes_no_more_comments(world: WebWorld) -> None:
+    staff = world.client()
+    csrf = login(staff, "zhaojian")
+    rid, cid = _open(world, staff, csrf)
+    with UnitOfWork(world.engine) as uow:
+        withdraw(uow, world.clock, STAFF, rid, "上级文件已作调整")
+    public = world.client()
+    assert "已撤回" in public.get(f"/public/{cid}").text
+    assert "某市城市绿化管理办法" not in public.get("/public").text, "the list shows open consultations only"
+    refused = public.post(f"/api/v1/public/consultations/{cid}/comments", json={"kind": "citizen", "text": "还能提吗"})
+    assert refused.json()["error"]["code"] == "PUBLIC_CONSULTATION_CLOSED"

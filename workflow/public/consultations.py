@@ -89,7 +89,9 @@ def is_open(rnd: Round, now: datetime) -> bool:
 
 
 def stage(rnd: Round, draft: Draft, now: datetime) -> str:
-    """征求中 / 已截止，正在处理 / 已公布采纳情况 — what the public is told about a consultation."""
+    """征求中 / 已截止，正在研究处理 / 已公布采纳情况 / 已撤回 — what the public is told about a consultation."""
+    if draft.state == DraftState.withdrawn:
+        return "已撤回"
     if is_open(rnd, now):
         return "征求中"
     if draft.state in FINAL_DRAFT_STATES:
