@@ -16,7 +16,7 @@ from entrypoints.web.api.public import consultation_policy
 from entrypoints.web.deps import ClockDep, Id, ReadUowDep, RulesDep, SettingsDep, UowDep, client_of
 from entrypoints.web.form_page import refused
 from entrypoints.web.render import templates
-from kernel.errors import DomainError, Forbidden, InvalidInput
+from kernel.errors import DomainError, Forbidden
 from states.public_comment import KIND_LABELS
 from storage.uow import UnitOfWork
 from workflow.public.consultations import public_draft, public_listing
@@ -58,7 +58,7 @@ def receipt_page(request: Request, uow: UowDep, clock: ClockDep, settings: Setti
     client = PublicClient(client_of(request), request.app.state.secret)
     try:
         found = lookup_receipt(uow, clock, no, client, PublicPolicy.from_settings(settings))
-    except (InvalidInput, DomainError) as exc:
+    except DomainError as exc:
         if exc.code == "RATE_LIMITED":
             raise
         return refused(request, "public_receipt.html", exc, None, user=None, found=None, typed=no)

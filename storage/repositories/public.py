@@ -168,6 +168,26 @@ class PublicRepo:
         )
         return int(result.rowcount or 0)
 
+    def undecided_tallies(self) -> dict[int, int]:
+        """Per round: groups still to decide (holding a comment that is not hidden) plus comments not yet
+        grouped, in two grouped queries for the dashboard."""
+        active = PublicComment.state != ModerationState.hidden
+        groups = self.session.exec(
+            select(PublicCommentGroup.round_id, func.count(func.distinct(PublicCommentGroup.id)))  # type: ignore[arg-type]
+            .join(PublicComment, PublicComment.group_id == PublicCommentGroup.id)  # type: ignore[arg-type]
+            .where(PublicCommentGroup.outcome.is_(None), active)  # type: ignore[union-attr]
+            .group_by(PublicCommentGroup.round_id)
+        ).all()
+        loose = self.session.exec(
+            select(PublicComment.round_id, func.count(PublicComment.id))  # type: ignore[arg-type]
+            .where(PublicComment.group_id.is_(None), active)  # type: ignore[union-attr]
+            .group_by(PublicComment.round_id)
+        ).all()
+        out: dict[int, int] = {}
+        for rid, n in [*groups, *loose]:
+            out[int(rid)] = out.get(int(rid), 0) + int(n)
+        return out
+
     def unmoderated(self, round_id: int) -> int:
         return int(
             self.session.exec(

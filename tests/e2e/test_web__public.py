@@ -118,6 +118,8 @@ def test_the_public_comments_staff_decide_and_the_outcome_is_published(world: We
     later(world.clock, days=11)
     sweep(uow_factory(world.engine), world.clock)
     csrf = login(staff, "zhaojian")  # eleven days later: a new session
+    board = staff.get("/api/v1/dashboard").json()
+    assert next(r for r in board["rounds"] if r["round_id"] == rid)["undecided"] == 2, "the dashboard counts them"
     decisions = staff.get(f"/rounds/{rid}/decisions")
     groups = re.findall(r'<tr data-group="(\d+)"', decisions.text)
     assert len(groups) == 2 and "社会公众意见（2组）" in decisions.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kernel.actors import Actor
+from kernel.actors import SYSTEM, Actor
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
@@ -57,9 +57,11 @@ def assign_groups(uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, po
         ids = [m.id or 0 for m in members]
         uow.public.set_group(ids, gid)
         assigned.setdefault(gid, []).extend(ids)
+    # The grouping is the system's (the threshold decides), whoever's view set it off.
     record(
-        uow, actor, now, "public.grouped", ref("round", round_id),
+        uow, SYSTEM, now, "public.grouped", ref("round", round_id),
         round_id=round_id,
+        seen_by=actor.name,
         threshold=policy.similarity_threshold,
         groups={str(k): v for k, v in assigned.items()},
         new_groups=created,
