@@ -240,3 +240,26 @@ def test_a_withdrawn_draft_says_so_and_takes_no_more_comments(world: WebWorld) -
     assert "某市城市绿化管理办法" not in public.get("/public").text, "the list shows open consultations only"
     refused = public.post(f"/api/v1/public/consultations/{cid}/comments", json={"kind": "citizen", "text": "还能提吗"})
     assert refused.json()["error"]["code"] == "PUBLIC_CONSULTATION_CLOSED"
+
+
+def test_the_start_page_asks_units_and_the_public_in_one_round(world: WebWorld) -> None:
+    staff = world.client()
+    csrf = login(staff, "zhaojian")
+    with UnitOfWork(world.engine) as uow:
+        draft = import_draft(uow, world.clock, STAFF, _PARSED, title="某市工作要点", issuer="某市人民政府",
+                             filename="d.txt", office_id=1)
+    started = staff.post(
+        "/rounds",
+        data={
+            "csrf_token": csrf, "draft_id": str(draft.draft_id), "doc_number": "孝安办函〔2026〕9号",
+            "categories": ["市安委会成员单位"], "contact": "赵健", "phone": "1", "workdays": "10", "scope": "public",
+            "public_explanation": "为什么起草：……", "public_contact_info": "邮箱 gz@example.cn",
+        },
+    )
+    assert started.status_code == 303, started.text
+    rid = int(started.headers["location"].split("/rounds/")[1].split("?")[0])
+    with UnitOfWork(world.engine) as uow:
+        consultation = uow.public.consultation_for_round(rid)
+        asked = uow.rounds.count_recipients(rid)
+    assert consultation is not None and consultation.explanation == "为什么起草：……" and asked == 4
+    assert "某市工作要点" in world.client().get("/public").text
