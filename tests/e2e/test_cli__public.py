@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +90,11 @@ def test_public_consultation_through_the_cli(cli: Cli, clock: FixedClock, db_url
     assert rows[0][0] == "编号" and len(rows) == 3
     assert "李四" not in out.read_bytes().decode("utf-8-sig") and "部分采纳" in rows[1][-1]
 
+    archive = tmp_path / "archive.zip"
+    cli.ok("archive", "--round", str(rid), "--output", str(archive), "--no-pdf")
+    with zipfile.ZipFile(archive) as packed:
+        kept = packed.read("public/comments.csv").decode("utf-8-sig")
+    assert "建议增加邮递行业安全监管" in kept and "李四" not in kept, "the archive keeps the comments, not the contacts"
     assert cli.ok("public", "purge") == {"purged": 0, "rounds": []}, "kept for 30 days after the deadline"
     clock.advance(timedelta(days=31))
     assert cli.ok("public", "purge") == {"purged": 1, "rounds": [rid]}
