@@ -12,7 +12,6 @@ import hmac
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.api.public import consultation_policy
 from entrypoints.web.deps import ClockDep, Id, ReadUowDep, RulesDep, SettingsDep, UowDep, client_of
 from entrypoints.web.form_page import refused
 from entrypoints.web.render import templates
@@ -22,7 +21,7 @@ from storage.uow import UnitOfWork
 from workflow.public.consultations import public_draft, public_listing
 from workflow.public.feedback import lookup_receipt, public_feedback
 from workflow.public.intake import PURPOSE, PublicClient, PublicCommentInput, submit_public_comment
-from workflow.public.policy import PublicPolicy
+from workflow.public.policy import PublicPolicy, consultation_policy
 
 router = APIRouter(include_in_schema=False)
 CSRF_MESSAGE = "表单已失效，请刷新页面后重新提交。"
@@ -95,7 +94,7 @@ async def comment_submit(
             kind=text("kind"), text=text("text"), target=text("target"), basis=text("basis"),
             reason=text("reason"), name=text("name"), contact=text("contact"), honeypot=text("website"),
         )
-        policy = consultation_policy(uow, settings, consultation_id)
+        policy = consultation_policy(uow, settings.section("public"), consultation_id)
         uow.rollback()
         client = PublicClient(client_of(request), request.app.state.secret)
         stored = submit_public_comment(uow, clock, consultation_id, data, client, policy)

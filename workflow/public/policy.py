@@ -75,6 +75,12 @@ def office_policy(uow: UnitOfWork, section: Mapping[str, Any], office_id: int) -
     return PublicPolicy.from_mapping(section, office.code if office is not None else None)
 
 
+def consultation_policy(uow: UnitOfWork, section: Mapping[str, Any], consultation_id: int) -> PublicPolicy:
+    """The policy of the office running the consultation (unknown consultation: the defaults of ``section``)."""
+    row = uow.public.consultation(consultation_id)
+    return office_policy(uow, section, row.office_id if row is not None else 0)
+
+
 def round_policy(uow: UnitOfWork, section: Mapping[str, Any], round_id: int) -> PublicPolicy:
     rnd = uow.rounds.get(round_id)
     return office_policy(uow, section, rnd.office_id if rnd is not None else 0)

@@ -45,7 +45,7 @@ from kernel.errors import InvalidInput
 from kernel.timefmt import iso_beijing, read_instant
 from storage.uow import UnitOfWork
 from workflow.config import Settings
-from workflow.public.consultations import PublicTerms, for_round, load_consultation, public_draft, public_listing
+from workflow.public.consultations import PublicTerms, for_round, public_draft, public_listing
 from workflow.public.decisions import DecideGroup, decide_group, group_views
 from workflow.public.exports import comments_csv, comments_xlsx
 from workflow.public.feedback import lookup_receipt, public_feedback
@@ -53,7 +53,7 @@ from workflow.public.grouping import assign_groups, merge_groups, split_group
 from workflow.public.intake import PublicClient, PublicCommentInput, record_public_comment, submit_public_comment
 from workflow.public.moderation import moderate
 from workflow.public.opening import OpenPublic, open_public
-from workflow.public.policy import PublicPolicy, office_policy, round_policy
+from workflow.public.policy import PublicPolicy, consultation_policy, office_policy, round_policy
 from workflow.public.purge import purge_contacts
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 
@@ -64,11 +64,6 @@ Receipt = Annotated[str, Path(min_length=1, max_length=40, description="回执�
 # -- helpers ------------------------------------------------------------------------------------------
 def _client(request: Request) -> PublicClient:
     return PublicClient(client_of(request), request.app.state.secret)
-
-
-def consultation_policy(uow: UnitOfWork, settings: Settings, consultation_id: int) -> PublicPolicy:
-    consultation, *_ = load_consultation(uow, consultation_id)
-    return office_policy(uow, settings.section("public"), consultation.office_id)
 
 
 def _input(body: PublicCommentBody) -> PublicCommentInput:
@@ -95,7 +90,7 @@ def api_public_comment(
     request: Request, consultation_id: Id, body: PublicCommentBody, uow: UowDep, clock: ClockDep, settings: SettingsDep
 ) -> ReceiptIssued:
     """A comment without an account; keep the receipt number to look up the outcome."""
-    policy = consultation_policy(uow, settings, consultation_id)
+    policy = consultation_policy(uow, settings.section("public"), consultation_id)
     uow.rollback()
     stored = submit_public_comment(uow, clock, consultation_id, _input(body), _client(request), policy)
     return ReceiptIssued(receipt=stored.receipt, folded=stored.folded)
