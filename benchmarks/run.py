@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from benchmarks.naive_dashboard import naive_dashboard
 from benchmarks.naive_sweep import naive_sweep
+from benchmarks.public_comments import bench_public, section, update_results
 from benchmarks.sweep_fixture import add_replies, load_overdue
 from kernel.clock import FixedClock, SystemClock
 from storage.db import create_schema, make_engine
@@ -157,7 +158,10 @@ def main() -> None:
         print("latency", latency, flush=True)
         board = bench_dashboard(work, max(10, int(2_000 * args.scale)), 30)
         print("dashboard", board, flush=True)
+        public = bench_public(work, max(100, int(2_000 * args.scale)))  # issue 16: its own section
+        print("public comments", public, flush=True)
     write_results(plain, notified, latency, board, args.scale)
+    update_results(section(public))
 
 
 def _row(label: str, figures: dict[str, float], target: str) -> str:

@@ -11,6 +11,7 @@ class Role(StrEnum):
     reviewer = "reviewer"
     admin = "admin"
     unit = "unit"
+    public = "public"  # a member of the public commenting without an account
     system = "system"
 
 

@@ -48,6 +48,7 @@ class DraftContext:
     now: datetime
     deadline: datetime | None = None
     recipient_count: int = 0
+    public: bool = False  # the round is also (or only) put to the public: it needs no unit
     undecided_comments: int = 0
     reasons_missing: int = 0
     has_closed_round: bool = False
@@ -57,9 +58,9 @@ class DraftContext:
     deliberated: bool = False  # a deliberation that did not reject the draft is recorded
 
 
-@guard("ROUND_NO_RECIPIENTS", "征求意见至少需要一个征求对象单位。")
+@guard("ROUND_NO_RECIPIENTS", "征求意见至少需要一个征求对象单位（或向社会公开征求意见）。")
 def has_recipients(ctx: DraftContext) -> bool:
-    return ctx.recipient_count >= 1
+    return ctx.recipient_count >= 1 or ctx.public
 
 
 @guard("DEADLINE_IN_PAST", "截止时间必须晚于当前时间。")

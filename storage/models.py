@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from states.draft import DraftStage, DraftState
 from states.outbox import OutboxStatus
 from states.progress_round import ProgressRequestState, ProgressRoundState
+from states.public_comment import ModerationState
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
@@ -569,3 +570,87 @@ class Filing(SQLModel, table=True):
     filed_on: date
     recorded_by: str = ""
     recorded_at: datetime = Field(sa_column=_at())
+
+
+# --- Public consultation (向社会公开征求意见, issue 16) ----------------------------------------------
+
+
+class PublicConsultation(SQLModel, table=True):
+    """A round put to the public: its draft version, the published explanation and whom to ask.
+
+    The period is the round's (opened with it, closed by the same deadline sweep); a consultation
+    without units is a round with no recipients."""
+
+    __tablename__ = "public_consultation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", unique=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    version: int
+    explanation: str = Field(default="", sa_type=Text)  # 起草说明 as published
+    contact: str = Field(default="", sa_type=Text)  # how else to comment (address, e-mail, phone), published
+    opens_at: datetime = Field(sa_column=_at())
+    created_by: str = ""
+
+
+class PublicCommentGroup(SQLModel, table=True):
+    """Identical and near-identical comments, decided once (采纳情况 applies to every comment in it)."""
+
+    __tablename__ = "public_comment_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    manual: bool = False  # staff merged or split it: automatic grouping never changes it again
+    outcome: str | None = None  # states.decision.Outcome
+    reason: str = Field(default="", sa_type=Text)
+    decided_by: str = ""
+    decided_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    created_at: datetime = Field(sa_column=_at())
+
+
+class PublicComment(SQLModel, table=True):
+    """One comment from the public; ``state`` is owned by states.public_comment.MODERATION_MACHINE.
+
+    Name and contact are not here (``PublicContact``), so nothing that reads comments can leak them."""
+
+    __tablename__ = "public_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    consultation_id: int = Field(foreign_key="public_consultation.id")
+    receipt: str = Field(unique=True)
+    kind: str  # states.public_comment.CommenterKind
+    channel: str = "web"  # web | letter | email | fax
+    target: str = ""  # as written ("" = the whole draft)
+    anchor_key: str = ""  # the draft item it was resolved to ("序号5"), "" when none
+    anchor_label: str = ""
+    anchor_version: int | None = None
+    text: str = Field(sa_type=Text)
+    basis: str = Field(default="", sa_type=Text)
+    reason: str = Field(default="", sa_type=Text)
+    normalised: str = Field(default="", sa_type=Text)  # what grouping compares
+    text_hash: str = Field(default="", index=True)  # of the normalised text: exact duplicates
+    client_hash: str = ""  # keyed hash of the client address: resubmissions by one client are folded
+    repeats: int = 0  # how many times the same client sent it again
+    state: str = Field(default=ModerationState.pending.value, index=True)
+    flagged: str = Field(default="[]", sa_type=Text)  # JSON: the office's flag words found in it
+    moderation_reason: str = Field(default="", sa_type=Text)
+    moderated_by: str = ""
+    moderated_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    group_id: int | None = Field(default=None, foreign_key="public_comment_group.id", index=True)
+    received_at: datetime = Field(sa_column=_at())
+    recorded_by: str = ""
+
+
+class PublicContact(SQLModel, table=True):
+    """The commenter's optional name and contact: never published, purged past the retention period."""
+
+    __tablename__ = "public_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="public_comment.id", unique=True)
+    name: str = ""
+    contact: str = ""
+    created_at: datetime = Field(sa_column=_at())
+    purged_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))

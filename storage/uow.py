@@ -21,6 +21,7 @@ from storage.repositories.drafts import DraftRepo
 from storage.repositories.links import LinkRepo
 from storage.repositories.outbox import OutboxRepo
 from storage.repositories.process import ProcessRepo
+from storage.repositories.public import PublicRepo
 from storage.repositories.ratelimit import RateLimitRepo
 from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
@@ -30,12 +31,14 @@ from storage.repositories.tracking import TrackingRepo
 class UnitOfWork:
     """``with UnitOfWork(engine) as uow: ...; uow.commit()`` — leaving without commit rolls back."""
 
-    def __init__(self, engine: Engine, *, importing: bool = False) -> None:
+    def __init__(self, engine: Engine, *, importing: bool = False, read_only: bool = False) -> None:
         self._engine = engine
         self.importing = importing
+        self.read_only = read_only  # reads only: SQLite begins it deferred (storage.db), so it waits for no writer
 
     def __enter__(self) -> Self:
-        self.session = Session(self._engine, expire_on_commit=False)
+        bind = self._engine.execution_options(read_only=True) if self.read_only else self._engine
+        self.session = Session(bind, expire_on_commit=False)
         self.session.begin()
         self.audit = AuditLog(self.session, imported=self.importing)
         self.directory = DirectoryRepo(self.session)
@@ -48,6 +51,7 @@ class UnitOfWork:
         self.rate_limits = RateLimitRepo(self.session)
         self.tracking = TrackingRepo(self.session)
         self.process = ProcessRepo(self.session)
+        self.public = PublicRepo(self.session)
         return self
 
     def __exit__(
@@ -73,6 +77,8 @@ class UnitOfWork:
     def commit(self) -> None:
         """Append the buffered audit events to the chain and commit everything at once; then, outside
         the transaction, publish a signed checkpoint if one is due (storage.checkpoints)."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.session.flush()
         self.audit.flush()
         self.session.commit()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from entrypoints.cli.cmd_public import public_terms
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
@@ -44,8 +45,11 @@ def start(
     basis: str = typer.Option("", "--basis", help="起草依据"),
     scope: str = typer.Option("internal", "--scope", help="internal（征求有关单位意见）| public（向社会公开征求意见）"),
     shorten_reason: str = typer.Option("", "--shorten-reason", help="期限短于该类文件最短期限时的理由"),
+    public: bool = typer.Option(False, "--public", help="同时向社会公开征求意见（同一截止时间）"),
+    explanation: str = typer.Option("", "--explanation", help="公开征求意见的起草说明：文字或 .txt 文件"),
+    contact_info: str = typer.Option("", "--contact-info", help="社会公众的其他提交方式（地址、邮箱、电话）"),
 ) -> None:
-    """发起一轮征求意见。"""
+    """发起一轮征求意见（--public：同时向社会公开征求意见）。"""
     r = rt()
     with domain_errors():
         if not (all_units or category or unit):
@@ -67,6 +71,7 @@ def start(
             deadline_warning=warning,
             scope=scope,
             shorten_reason=shorten_reason,
+            public=public_terms(explanation, contact_info) if public else None,
         )
         with r.uow() as uow:
             result = start_round(uow, r.clock, r.actor, cmd, secret=r.settings.secret_key, rules=r.rules)
@@ -76,6 +81,7 @@ def start(
         "recipients": result.recipients,
         "without_address": result.without_address,
         "warnings": ([warning] if warning else []) + result.warnings,
+        "consultation_id": result.consultation_id,
     }
     lines = [
         f"已发起征求意见：轮次 {result.round_id}，截止 {iso_beijing(result.deadline)}，"

@@ -13,6 +13,7 @@ from entrypoints.cli import (
     cmd_links,
     cmd_process,
     cmd_progress,
+    cmd_public,
     cmd_reports,
     cmd_rounds,
     cmd_setup,
@@ -55,6 +56,7 @@ app.command("deliberate")(cmd_process.deliberate)
 app.command("publish")(cmd_process.publish)
 app.command("file")(cmd_process.file_)
 app.add_typer(cmd_process.archive_app, name="archive")
+app.add_typer(cmd_public.app, name="public")
 
 
 def _register_optional() -> None:

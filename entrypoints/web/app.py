@@ -20,6 +20,8 @@ from entrypoints.web import (
     pages_links,
     pages_process,
     pages_progress,
+    pages_public,
+    pages_public_staff,
     pages_review,
     pages_round,
     pages_start,
@@ -133,6 +135,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         pages_unit,
         pages_tasks,
         pages_progress,
+        pages_public,
+        pages_public_staff,
     ):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)

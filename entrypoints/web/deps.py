@@ -42,10 +42,17 @@ def request_uow(request: Request) -> Iterator[UnitOfWork]:
         yield uow
 
 
+def read_uow(request: Request) -> Iterator[UnitOfWork]:
+    """A unit of work that only reads (the public pages): it never waits for the write lock on SQLite."""
+    with UnitOfWork(request.app.state.engine, read_only=True) as uow:
+        yield uow
+
+
 MAX_ID = 2**63 - 1  # the largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds
 # Every id in a path: a larger or negative number is a 422 REQUEST_INVALID, never an overflow deep in the driver.
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（正整数）")]
 UowDep = Annotated[UnitOfWork, Depends(request_uow)]
+ReadUowDep = Annotated[UnitOfWork, Depends(read_uow)]
 ClockDep = Annotated[Clock, Depends(clock_of)]
 SettingsDep = Annotated[Settings, Depends(settings_of)]
 

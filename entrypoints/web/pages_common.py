@@ -26,6 +26,9 @@ NOTICES = {
     "filed": "备案情况已登记。",
     "typed": "文件类型已更改。",
     "basis_saved": "制定依据已保存。",
+    "moderated": "审核结果已保存。",
+    "merged": "意见组已合并。",
+    "split": "已拆分为新的意见组。",
 }
 
 

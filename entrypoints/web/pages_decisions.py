@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, Id, RulesDep, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, RulesDep, SettingsDep, Staff, StaffWrite, UowDep
 from entrypoints.web.forms import form_id
 from entrypoints.web.pages_common import back, page
+from entrypoints.web.pages_public_staff import public_queue
 from kernel.errors import InvalidInput
 from workflow.services.decisions import Decide, decide
 from workflow.services.queries import round_status
@@ -18,7 +19,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/rounds/{round_id}/decisions")
-def decisions_page(request: Request, round_id: Id, user: Staff, uow: UowDep) -> Response:
+def decisions_page(
+    request: Request, round_id: Id, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep
+) -> Response:
+    public = public_queue(uow, clock, user, settings, round_id)  # the public's groups sit in the same queue
     status = round_status(uow, round_id)
     rnd = uow.rounds.get(round_id)
     version = uow.drafts.version(rnd.draft_id, rnd.version) if rnd else None
@@ -38,6 +42,7 @@ def decisions_page(request: Request, round_id: Id, user: Staff, uow: UowDep) -> 
         revised=bool(rnd and current_version != rnd.version),
         current_version=current_version,
         draft_id=rnd.draft_id if rnd else 0,
+        public=public,
     )
 
 

@@ -59,6 +59,7 @@ def round_page(
         "round.html",
         user,
         s=status,
+        public=uow.public.consultation_for_round(round_id),
         replies=replies,
         by_reply=by_reply,
         attachments={a.reply_id: a for a in uow.replies.attachments([r.id or 0 for r, _ in replies])},

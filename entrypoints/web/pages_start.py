@@ -33,6 +33,7 @@ from workflow.categories import parse_category
 from workflow.config import Settings
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import DocTypes
+from workflow.public.consultations import PublicTerms
 from workflow.reports.official import letter_document
 from workflow.services.accounts import CurrentUser
 from workflow.services.dashboard import dashboard, filter_rounds
@@ -163,6 +164,10 @@ def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: 
         deadline_warning=deadline.warning,
         scope=_text(form, "scope", strip=True) or "internal",
         shorten_reason=_text(form, "shorten_reason", strip=True),
+        # 向社会公开征求意见 on the form also opens the public page (issue 16), with the same deadline
+        public=PublicTerms(_text(form, "public_explanation"), _text(form, "public_contact_info"))
+        if _text(form, "scope", strip=True) == "public"
+        else None,
     )
 
 

@@ -15,6 +15,7 @@ FILES = {
     ("get", "/api/v1/units/export"),
     ("get", "/api/v1/tasks/documents/{kind}"),
     ("post", "/api/v1/rounds/{round_id}/archive"),  # the archive ZIP (manifest.json inside)
+    ("get", "/api/v1/rounds/{round_id}/public/export"),  # public comments as CSV or XLSX
 }
 
 

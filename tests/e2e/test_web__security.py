@@ -45,6 +45,15 @@ STAFF_POSTS = [
 ]
 
 
+PUBLIC_CONSULTATION = {  # the public's side of a public consultation needs no account (issue 16)
+    ("GET", "/api/v1/public/consultations"),
+    ("GET", "/api/v1/public/consultations/{consultation_id}"),
+    ("POST", "/api/v1/public/consultations/{consultation_id}/comments"),
+    ("GET", "/api/v1/public/consultations/{consultation_id}/feedback"),
+    ("GET", "/api/v1/public/receipts/{receipt}"),
+}
+
+
 @pytest.fixture
 def world(sqlite_engine: Engine, tmp_path: Path) -> WebWorld:
     return build_world(sqlite_engine, f"sqlite:///{tmp_path / 'unit.db'}", tmp_path)
@@ -74,6 +83,7 @@ def test_without_a_session_every_staff_route_is_refused(world: WebWorld) -> None
         ("GET", "/api/v1/links/{token}"),
         ("POST", "/api/v1/links/{token}/replies"),
         ("POST", "/api/v1/progress/links/{token}"),  # a unit's monthly progress link: the link is the credential
+        *PUBLIC_CONSULTATION,  # 向社会公开征求意见: anyone reads, comments and looks up a receipt
     }
     checked = 0
     for method, path in api:
@@ -140,6 +150,7 @@ def test_reviewer_cannot_decide_or_change_replies(world: WebWorld) -> None:
         ("POST", "/api/v1/session"),
         ("POST", "/api/v1/links/{token}/replies"),
         ("POST", "/api/v1/progress/links/{token}"),
+        *PUBLIC_CONSULTATION,
     }
     before = table_counts(world.engine)
     refused = 0

@@ -21,6 +21,7 @@ from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
 from workflow.categories import CATEGORY_ORDER
 from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
+from workflow.reports import public as public_report
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
 from workflow.reports.letter_period import shortened_period_sentence
 from workflow.reports.process_docs import checklist_blocks, departure_blocks, disagreement_blocks, review_facts_blocks
@@ -268,7 +269,11 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         (26, 32, 40, 90, 55),
     )
     return OfficialDocument(
-        title=data["title"], blocks=(table,), landscape=True, kind_label="采纳情况表", signature=None
+        title=data["title"],
+        blocks=(table, *public_report.adoption_blocks(uow, round_id)),
+        landscape=True,
+        kind_label="采纳情况表",
+        signature=None,
     )
 
 
@@ -345,6 +350,7 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
             f"部分采纳{o['partly']}条，不予采纳{o['rejected']}条。"
         ),
+        *public_report.explanation_blocks(uow, round_id),
         *disagreement_blocks(uow, round_id, "第四部分：重大分歧意见及处理情况"),
     ]
     return OfficialDocument(

@@ -27,6 +27,7 @@ from kernel.timefmt import iso_beijing, to_beijing
 from storage.audit import event_hash
 from storage.uow import UnitOfWork
 from workflow.doc_types import SHIPPED_TYPES, DocType, DocTypes
+from workflow.public.exports import comments_csv
 from workflow.reports import official
 from workflow.services._common import load_draft, load_round, record
 from workflow.services.audit import verify
@@ -224,6 +225,8 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
     )
     files["filing.json"] = _json({"filed_to": filing.filed_to, "filed_on": filing.filed_on} if filing else None)
     files["departures.json"] = _json(departures(uow, round_id))
+    if uow.public.consultation_for_round(round_id) is not None:  # the public's comments, groups, decisions; no contacts
+        files["public/comments.csv"] = comments_csv(uow, round_id)
     events = _audit_extract(uow, round_id)
     extract_ok, extract_problem = check_extract(events)
     chain = verify(uow)

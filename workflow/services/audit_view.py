@@ -17,6 +17,7 @@ from kernel.timefmt import cn_datetime, to_beijing
 from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.machine import StateMachine
+from states.public_comment import KIND_LABELS, MODERATION_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.review import REVIEW_MACHINE
 from states.round import ROUND_MACHINE
@@ -81,13 +82,30 @@ ACTION_LABELS = {
     "document.filed": "登记备案",
     "filing.reminder_queued": "发送备案提醒",
     "round.archived": "生成归档包",
+    "public.opened": "向社会公开征求意见",
+    "public_comment.received": "收到社会公众意见",
+    "public_comment.published": "公开社会公众意见",
+    "public_comment.hidden": "社会公众意见不予公开",
+    "public.grouped": "归并社会公众意见",
+    "public_group.merged": "合并意见组",
+    "public_group.split": "拆分意见组",
+    "public_group.decided": "对意见组作出采纳决定",
+    "public.contacts_purged": "删除逾期保存的联系方式",
 }
-ROLE_LABELS = {"staff": "工作人员", "reviewer": "审查人员", "admin": "管理员", "unit": "回复单位", "system": "系统"}
+ROLE_LABELS = {
+    "staff": "工作人员",
+    "reviewer": "审查人员",
+    "admin": "管理员",
+    "unit": "回复单位",
+    "system": "系统",
+    "public": "社会公众",
+}
 MACHINES: dict[str, StateMachine] = {
     "round": ROUND_MACHINE,
     "recipient": RECIPIENT_MACHINE,
     "draft": DRAFT_MACHINE,
     "review": REVIEW_MACHINE,
+    "public_comment": MODERATION_MACHINE,
 }
 DETAIL_LABELS = {
     "doc_number": "发文字号",
@@ -120,7 +138,7 @@ DETAIL_LABELS = {
 VALUE_LABELS = {
     "outcome": OUTCOME_LABELS,
     "channel": {"web": "网上", "paper": "纸质", "email": "邮件"},
-    "kind": {"no_comments": "无修改意见", "with_comments": "有修改意见"},
+    "kind": {"no_comments": "无修改意见", "with_comments": "有修改意见", **KIND_LABELS},
 }
 
 
@@ -190,7 +208,7 @@ def state_change(entity: str, from_state: str | None, to_state: str | None) -> s
     if not to_state:
         return ""
     machine = MACHINES.get(entity.split(":", 1)[0])
-    label = machine.label if machine else (lambda s: s)
+    label = machine.label if machine else (lambda s: str(OUTCOME_LABELS.get(s, s)))  # a decision's outcome
     return f"{label(from_state)} → {label(to_state)}" if from_state else label(to_state)
 
 
@@ -224,6 +242,9 @@ KIND_NAMES = {
     "draft": "文稿",
     "round": "征求意见",
     "message": "消息",
+    "public_comment": "社会公众意见",
+    "public_group": "社会公众意见组",
+    "public_consultation": "公开征求意见",
 }
 
 

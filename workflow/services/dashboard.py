@@ -28,12 +28,14 @@ def dashboard(uow: UnitOfWork, clock: Clock, policy: HealthPolicy | None = None)
     deemed = uow.rounds.deemed_tallies()
     todos: list[dict[str, str]] = []
     queues = uow.replies.queue_tallies()
+    public = uow.public.undecided_tallies()  # the public's groups wait in the same queue
     in_review = uow.rounds.pending_review_round_ids()
     for rnd in reversed(all_rounds):
         rid = rnd.id or 0
         draft = drafts.get(rnd.draft_id)
         total, silent = recipients.get(rid, (0, 0))
         comments, undecided = queues.get(rid, (0, 0))
+        undecided += public.get(rid, 0)
         is_open = rnd.state == RoundState.open
         left = rnd.deadline - now
         deciding = bool(draft and draft.state in DECIDING)

@@ -11,6 +11,7 @@ from storage.models import Draft
 from storage.uow import UnitOfWork
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
+from workflow.public.decisions import check_ready_for_review
 from workflow.services._common import change_state, load_draft, load_round
 from workflow.services.deliberation import deliberated
 from workflow.services.messages import queue_for_round
@@ -30,6 +31,8 @@ def issue(
     reviews = uow.rounds.reviews(round_id)
     approved = bool(reviews) and reviews[-1].state == ReviewState.approved
     _, undecided, missing = uow.replies.queue_counts(round_id)
+    public_undecided, public_missing = check_ready_for_review(uow, round_id)  # the public's groups, same gate
+    undecided, missing = undecided + public_undecided, missing + public_missing
     draft.issued_doc_number = str(number)
     draft.issued_at = now
     change_state(

@@ -23,6 +23,7 @@ from states.round import RoundState
 from storage.models import Draft, LegalityReview, ReviewDocument
 from storage.uow import UnitOfWork
 from workflow.doc_types import CHECK_ANSWERS, MATERIALS, SHIPPED_TYPES, DocType, DocTypes
+from workflow.public.decisions import check_ready_for_review
 from workflow.services._common import change_state, fire, load_draft, load_round
 from workflow.services.departures import record_departure, review_dates
 from workflow.services.messages import queue_adoption_feedback, queue_review_request, queue_review_result
@@ -65,8 +66,12 @@ def submit_review(
     if uow.rounds.latest_id_for_draft(draft.id or 0) != rnd.id:
         raise Conflict("ROUND_SUPERSEDED", "该文稿已发起新的征求意见轮次，请针对最新轮次提交审查。")
     _, undecided, missing = uow.replies.queue_counts(round_id)
+    public_undecided, public_missing = check_ready_for_review(uow, round_id)  # the public's groups, same gate
     ctx = DraftContext(
-        now=now, undecided_comments=undecided, reasons_missing=missing, has_closed_round=rnd.state == RoundState.closed
+        now=now,
+        undecided_comments=undecided + public_undecided,
+        reasons_missing=missing + public_missing,
+        has_closed_round=rnd.state == RoundState.closed,
     )
     doc_type = rules.get(draft.doc_type)
     min_at, due_at = review_dates(doc_type, now, rules)

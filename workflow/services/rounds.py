@@ -19,6 +19,7 @@ from storage.uow import UnitOfWork
 from workflow.categories import parse_category
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
+from workflow.public.consultations import PublicTerms, attach_consultation
 from workflow.services._common import change_state, load_draft, load_round, record
 from workflow.services.departures import check_period, check_scope, record_departure, require_reason_for_short_period
 from workflow.services.messages import queue_for_round
@@ -45,6 +46,7 @@ class StartRound:
     deadline_warning: str = ""
     scope: str = "internal"  # internal | public: the type's minimum period is for public consultation
     shorten_reason: str = ""  # required when the period is shorter than the type's minimum
+    public: PublicTerms | None = None  # also put the draft to the public (向社会公开征求意见), same deadline
 
     def __post_init__(self) -> None:
         check_texts(
@@ -68,6 +70,7 @@ class RoundStarted:
     recipients: list[str] = field(default_factory=list)
     without_address: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # rules of the document type worth knowing
+    consultation_id: int | None = None  # the public consultation opened with the round
 
 
 def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]:
@@ -113,18 +116,18 @@ def start_round(
     notice later only reads it. ``rules`` are the office's document types: a public consultation shorter
     than the draft's type allows is refused without ``shorten_reason`` (``PERIOD_TOO_SHORT``).
     """
-    if not (cmd.all_units or cmd.categories or cmd.unit_names):
+    if not (cmd.all_units or cmd.categories or cmd.unit_names or cmd.public is not None):
         raise InvalidInput("RECIPIENTS_REQUIRED", "请指定征求对象：全部单位、单位类别或单位名称。")
     now = clock.now()
     draft = load_draft(uow, cmd.draft_id, for_update=True)
     number = parse_doc_number(cmd.doc_number)
-    if not cmd.contact.strip() or not cmd.phone.strip():
+    if cmd.public is None and (not cmd.contact.strip() or not cmd.phone.strip()):
         raise InvalidInput("CONTACT_REQUIRED", "请填写联系人和联系电话。")
     if uow.directory.office(cmd.office_id) is None:
         raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
     if uow.rounds.by_doc_number(cmd.office_id, str(number)) is not None:
         raise Conflict("DOC_NUMBER_DUPLICATE", f"发文字号“{number}”已被使用。", doc_number=str(number))
-    scope = check_scope(cmd.scope)
+    scope = check_scope("public" if cmd.public is not None else cmd.scope)
     picked = _pick_units(uow, cmd)
     letter_date = cmd.letter_date or to_beijing(now).date()
     doc_type = rules.get(draft.doc_type)
@@ -177,14 +180,22 @@ def start_round(
     # The guards (at least one recipient, a future deadline) refuse here; the whole unit of work rolls back.
     change_state(
         uow, actor, now, DRAFT_MACHINE, draft, "start_round",
-        DraftContext(now=now, deadline=cmd.deadline, recipient_count=len(picked)),
+        DraftContext(now=now, deadline=cmd.deadline, recipient_count=len(picked), public=cmd.public is not None),
         action="draft.soliciting",
         round_id=round_id,
     )
+    consultation = attach_consultation(uow, actor, now, row, cmd.public) if cmd.public is not None else None
     _notify_round_started(uow, round_id, secret)
     uow.commit()
     warnings = [period.message] if period.short and not period.applies else []
-    return RoundStarted(round_id, cmd.deadline, names, [name for _, name, ok in picked if not ok], warnings)
+    return RoundStarted(
+        round_id,
+        cmd.deadline,
+        names,
+        [name for _, name, ok in picked if not ok],
+        warnings,
+        consultation.id if consultation is not None else None,
+    )
 
 
 def change_deadline(

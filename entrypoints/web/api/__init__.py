@@ -17,6 +17,7 @@ from entrypoints.web.api import (
     links,
     process,
     progress,
+    public,
     replies,
     reviews,
     rounds,
@@ -42,5 +43,6 @@ for module in (
     tasks,
     progress,
     process,
+    public,
 ):
     router.include_router(module.router)
