@@ -30,7 +30,8 @@ def _disposition(kind: str, filename: str) -> str:
 
 
 def document_file(uow: UnitOfWork, round_id: int, kind: str, fmt: str, unit: str | None = None) -> Response:
-    """One of the round's documents (letter, reply-form, adoption, explanation, review-package, audit)."""
+    """One of the round's documents (letter, draft, task-table, reply-form, letter-package, adoption, explanation,
+    review-package, audit)."""
     rendered = render_report(uow, round_id, kind, fmt, unit=unit, css_href="/documents/document.css")
     filename = rendered.filename or f"{kind}.{rendered.format}"
     return Response(
