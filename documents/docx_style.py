@@ -187,3 +187,43 @@ def column_widths(table, widths_mm: list[float]) -> None:  # type: ignore[no-unt
         for idx, cell in enumerate(row.cells):
             if idx < len(widths_mm):
                 cell.width = Mm(widths_mm[idx])
+
+
+# 信函格式 (GB/T 9704-2012 §10.1): red double lines 170 mm long, centred on the 156 mm text block.
+LETTER_RULE_OUTDENT = Mm((170 - 156) / 2)
+LETTER_MARK_TOP = Mm(30)  # the issuer mark's top edge from the top of the page
+LETTER_RULE_BOTTOM = Mm(20)  # the closing double line from the bottom of the page
+# A compound border names its lines from the text outwards: "thickThin" under a paragraph puts the thick line
+# above the thin one (上粗下细), over a paragraph the thin line above the thick one (上细下粗).
+LETTER_HEAD_RULE = "thickThinSmallGap"  # the bottom border of the issuer mark
+LETTER_FOOT_RULE = "thickThinSmallGap"  # the top border of page 1's footer
+LETTER_RULE_SIZE = 24  # eighths of a point: the pair is 3 pt thick in all (thick 2.25 pt, thin 0.75 pt)
+
+
+_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+
+def paragraph_rule(paragraph, edge: str, kind: str, *, size: int, space_pt: int, color: str = RED) -> None:  # type: ignore[no-untyped-def]
+    """A border on one edge of a paragraph: a rule as long as the paragraph is wide (indents included)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    border = p_pr.find(qn("w:pBdr"))
+    if border is None:
+        border = OxmlElement("w:pBdr")
+        p_pr.insert_element_before(border, *_AFTER_PBDR)  # Word refuses pPr children out of schema order
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), kind)
+    el.set(qn("w:sz"), str(size))
+    el.set(qn("w:space"), str(space_pt))
+    el.set(qn("w:color"), color)
+    border.append(el)
+
+
+def box(paragraph, color: str = RED) -> None:  # type: ignore[no-untyped-def]
+    """A thin box around a paragraph (a notice the reader must not miss)."""
+    for edge in ("top", "left", "bottom", "right"):
+        paragraph_rule(paragraph, edge, "single", size=8, space_pt=4, color=color)

@@ -58,6 +58,8 @@ class _Writer:
         g.body_defaults(self.d)
         g.add_font_fallback(self.d)
         self.d.settings.odd_and_even_pages_header_footer = True
+        if self.doc.layout == "letter":
+            self._letter_first_page(section)
         odd = section.footer.paragraphs[0]
         odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         g.page_number_field(odd)
@@ -78,6 +80,32 @@ class _Writer:
         exact: bool = True,
     ):  # type: ignore[no-untyped-def]
         p = self.d.add_paragraph()
+        self._format(p, align=align, indent=indent, exact=exact, size=size)
+        if text:
+            g.set_fonts(p.add_run(xml_safe(text)), font, size, bold=bold, color=color)
+        return p
+
+    def _letter_first_page(self, section) -> None:  # type: ignore[no-untyped-def]
+        """信函格式, page 1 (GB/T 9704-2012 §10.1): the issuer mark 30 mm from the top with the red double line
+        (thick over thin) under it, and a closing double line (thin over thick) 20 mm from the bottom, in the
+        first page's own header and footer; that footer has no page number (首页不显示页码)."""
+        section.different_first_page_header_footer = True
+        section.header_distance = g.LETTER_MARK_TOP
+        section.footer_distance = g.LETTER_RULE_BOTTOM
+        mark = section.first_page_header.paragraphs[0]
+        self._format(mark, align="center", indent=False, exact=False)
+        mark.paragraph_format.left_indent = mark.paragraph_format.right_indent = -g.LETTER_RULE_OUTDENT
+        g.set_fonts(mark.add_run(xml_safe(self.doc.issuer_mark or "")), g.TITLE_FONT, Pt(26), color=g.RED)
+        g.paragraph_rule(mark, "bottom", g.LETTER_HEAD_RULE, size=g.LETTER_RULE_SIZE, space_pt=11)  # 4 mm below
+        foot = section.first_page_footer.paragraphs[0]
+        foot.paragraph_format.left_indent = foot.paragraph_format.right_indent = -g.LETTER_RULE_OUTDENT
+        foot.paragraph_format.space_before = foot.paragraph_format.space_after = Pt(0)
+        foot.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        foot.paragraph_format.line_spacing = Pt(1)
+        g.no_grid_snap(foot)
+        g.paragraph_rule(foot, "top", g.LETTER_FOOT_RULE, size=g.LETTER_RULE_SIZE, space_pt=0)
+
+    def _format(self, p, *, align: str, indent: bool, exact: bool, size: Pt = g.SIZE_3) -> None:  # type: ignore[no-untyped-def]
         fmt = p.paragraph_format
         fmt.alignment = _ALIGN[align]
         fmt.space_before = fmt.space_after = Pt(0)
@@ -86,12 +114,16 @@ class _Writer:
             fmt.line_spacing = Pt(g.LINE_PITCH_PT)
         if indent:
             fmt.first_line_indent = Pt(size.pt * 2)
-        if text:
-            g.set_fonts(p.add_run(xml_safe(text)), font, size, bold=bold, color=color)
-        return p
 
     def head(self) -> None:
         doc = self.doc
+        if doc.notice:
+            g.box(self.para(doc.notice, align="center", indent=False, bold=True, color=g.RED))
+        if doc.attachment_label:
+            self.para(doc.attachment_label, font=g.HEADING1_FONT, indent=False)
+        if doc.layout == "letter":
+            self._letter_head()
+            return
         if doc.issuer_mark:
             self.para(
                 doc.issuer_mark, font=g.TITLE_FONT, size=Pt(26), align="center", indent=False, color=g.RED, exact=False
@@ -102,6 +134,20 @@ class _Writer:
             if doc.issuer_mark:
                 g.red_rule(number)
             self.para("", indent=False)
+        self._title_and_addressee()
+
+    def _letter_head(self) -> None:
+        """Below the first page's header: the number flush right, 7/8 of a 3号 character under the double line
+        (GB/T 9704-2012 §10.1), then the title two lines down."""
+        if self.doc.doc_number:
+            number = self.para(self.doc.doc_number, align="right", indent=False)
+            number.paragraph_format.space_before = Pt(g.SIZE_3.pt * 7 / 8)
+        self.para("", indent=False)
+        self.para("", indent=False)
+        self._title_and_addressee()
+
+    def _title_and_addressee(self) -> None:
+        doc = self.doc
         self.para(doc.title, font=g.TITLE_FONT, size=g.SIZE_2, align="center", indent=False, exact=False)
         self.para("", indent=False)
         if doc.addressee:
@@ -112,8 +158,13 @@ class _Writer:
         if doc.attachments:
             self.para("", indent=False)
             for n, name in enumerate(doc.attachments, 1):
-                prefix = "附件：" if n == 1 else "　　　"
-                self.para(f"{prefix}{n}. {name}" if len(doc.attachments) > 1 else f"附件：{name}", indent=n == 1)
+                # 附件：1. … after a two-character indent; every further line (the next attachments, and a long
+                # name's second line) starts under the first one's number (GB/T 9704-2012 §7.3.4).
+                text = f"{n}. {name}" if len(doc.attachments) > 1 else name
+                p = self.para(f"附件：{text}" if n == 1 else text, indent=False)
+                p.paragraph_format.left_indent = Pt(g.SIZE_3.pt * 5)
+                if n == 1:
+                    p.paragraph_format.first_line_indent = Pt(-g.SIZE_3.pt * 3)
         if doc.signature or doc.date:
             self.para("", indent=False)
             self.para("", indent=False)

@@ -31,6 +31,10 @@ def _table(table: Table) -> list[str]:
 
 def render_markdown(doc: OfficialDocument) -> str:
     out: list[str] = []
+    if doc.notice:
+        out += [f"> **{doc.notice}**", ""]
+    if doc.attachment_label:
+        out += [f"**{doc.attachment_label}**", ""]
     if doc.issuer_mark:
         out += [f"**{doc.issuer_mark}**", ""]
     if doc.doc_number:

@@ -85,6 +85,12 @@ class OfficialDocument:
     landscape: bool = False
     kind_label: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # "letter": the 信函格式 of GB/T 9704-2012 §10.1 (a 函): issuer mark with red double lines at the top
+    # (thick over thin), the number flush right below them, a closing double line (thin over thick) at the
+    # foot of page 1, no page number on page 1. "document": the 文件格式.
+    layout: Literal["document", "letter"] = "document"
+    attachment_label: str | None = None  # 附件1: printed top left (3号黑体) when the document is an attachment
+    notice: str | None = None  # a line printed above the title in a box (e.g. that times are illustrative)
 
     def __post_init__(self) -> None:
         if self.doc_number and ("〔" not in self.doc_number or "〕" not in self.doc_number):

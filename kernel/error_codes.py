@@ -241,6 +241,11 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     NOTIFY_CONFIG_INVALID=("InvalidInput", "config.toml 中通知渠道（邮件、webhook、机器人）的配置写错了。"),
     TEMPLATE_UNKNOWN=("InvalidInput", "没有该类消息的模板。"),
     TEMPLATE_INVALID=("InvalidInput", "消息模板有语法错误，或引用了不存在的字段。"),
+    LETTER_TEMPLATE_INVALID=(
+        "InvalidInput",
+        "机关的征求意见函模板（template_dir）不存在、有语法错误，或引用了不存在的字段；启动时即检查。",
+    ),
+    ATTACHMENT_NAME_INVALID=("InvalidInput", "附件名称只能为 draft、tasks、reply_form 三个附件设置。"),
     MESSAGE_NOT_FOUND=("NotFound", "按编号查找的待发消息不存在。"),
     MESSAGE_NOT_FAILED=("Conflict", "把并未发送失败的消息重新排队。"),
     # --- the process the law asks for: document types, departures, review, deliberation, filing, archive ---

@@ -74,6 +74,7 @@ class Composer:
         draft = uow.drafts.get(rnd.draft_id)
         office = uow.directory.office(rnd.office_id)
         unit = uow.directory.unit(row.unit_id) if row.unit_id else None
+        letter = self.facts.letter(uow, rnd.id or 0)
         ctx: dict[str, Any] = {
             "office": {"name": office.name if office else "", "short_name": office.short_name if office else ""},
             "round": {
@@ -81,7 +82,8 @@ class Composer:
                 "doc_number": rnd.doc_number,
                 "deadline": rnd.deadline,
                 "letter_date": rnd.letter_date,
-                "letter_title": self.facts.letter_title(draft.title if draft else ""),
+                "letter_title": letter.title,
+                "attachments": list(letter.attachments),
                 "contact": rnd.contact,
                 "phone": rnd.phone,
                 "basis": rnd.basis,
@@ -169,7 +171,7 @@ class Composer:
         states = [r.state for r, _ in uow.rounds.recipients(row.round_id or 0)]
         outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(row.round_id or 0)]
         office = uow.directory.office(uow.rounds.get(row.round_id or 0).office_id)  # type: ignore[union-attr]
-        ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
+        ctx["reviewer"] = office.reviewer_unit if office else ""
         ctx["review"] = {"version": review.version if review else 0, "due_at": review.due_at if review else None}
         ctx["review_url"] = self.facts.review_url(row.round_id or 0)
         ctx["counts"] = {

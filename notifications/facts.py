@@ -7,6 +7,7 @@ composing a message writes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from notifications.message import Attachment
@@ -14,13 +15,21 @@ from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 
+@dataclass(frozen=True)
+class LetterFacts:
+    """What a notice says of the round's letter: its title as printed and its attachments' names."""
+
+    title: str
+    attachments: tuple[str, ...] = ()
+
+
 class NoticeFacts(Protocol):
     def decision_text(self, outcome: str | None, reason: str) -> str:
         """How a decision on a comment is written (予以采纳 / 不予采纳，<理由> / 待决定)."""
         ...
 
-    def letter_title(self, draft_title: str) -> str:
-        """The title of the solicitation letter (函) for a draft."""
+    def letter(self, uow: UnitOfWork, round_id: int) -> LetterFacts:
+        """The round's solicitation letter (函): title and the names of its attachments."""
         ...
 
     def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:
@@ -37,5 +46,6 @@ class NoticeFacts(Protocol):
         ...
 
     def attachments(self, uow: UnitOfWork, row: OutboxMessage) -> list[Attachment]:
-        """Documents that travel with this notice (may be none)."""
+        """Documents that travel with this notice (may be none): for a solicitation, the letter and its
+        attachments, rendered now from the row's ids (the outbox row itself holds no files)."""
         ...

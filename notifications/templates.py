@@ -95,34 +95,40 @@ class MessageRenderer:
 
 
 def sample_context(kind: str) -> dict[str, Any]:
-    """A realistic context for each kind, taken from the seed round (孝安办函〔2023〕1号)."""
-    deadline = datetime(2023, 2, 18, 2, 0, tzinfo=UTC)
+    """A complete context for each kind, with neutral sample values (no real office's words)."""
+    deadline = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
     base: dict[str, Any] = {
-        "office": {"name": "孝义市安全生产委员会办公室", "short_name": "市安委办"},
+        "office": {"name": "示例市某某工作委员会办公室", "short_name": "某某办"},
         "round": {
-            "doc_number": "孝安办函〔2023〕1号",
+            "doc_number": "示例办函〔2026〕1号",
             "deadline": deadline,
-            "letter_date": date(2023, 2, 17),
-            "letter_title": "关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函",
-            "contact": "赵健",
-            "phone": "18335877837",
+            "letter_date": date(2026, 3, 2),
+            "letter_title": "示例市某某工作委员会办公室关于对《示例市人民政府关于做好年度重点工作的通知（代拟稿）》"
+            "征求意见的函",
+            "attachments": [
+                "示例市人民政府关于做好年度重点工作的通知（代拟稿）",
+                "示例市人民政府关于做好年度重点工作的通知（重点任务分工）",
+                "《示例市人民政府关于做好年度重点工作的通知（代拟稿）》征求意见回复表",
+            ],
+            "contact": "张三",
+            "phone": "0000-0000000",
             "basis": "",
             "requirements": "修改意见要有依据、理由充分。理由不充分或无依据的不予采纳。",
         },
-        "draft": {"title": "孝义市人民政府关于做好2023年安全生产工作的通知"},
-        "unit": {"name": "市消防救援大队"},
+        "draft": {"title": "示例市人民政府关于做好年度重点工作的通知"},
+        "unit": {"name": "示例单位"},
         "reply_url": "https://consultflow.example.cn/r/TOKEN",
     }
     comment = {
-        "target": "序号8 交通运输",
-        "text": "建议增加“进一步强化邮递行业安全监管”。",
+        "target": "序号1",
+        "text": "建议增加“……”。",
         "basis": "",
         "reason": "",
         "decision_text": "予以采纳",
     }
     extra: dict[str, dict[str, Any]] = {
         "reminder": {"remaining": timedelta(hours=2)},
-        "deadline_changed": {"old_deadline": deadline - timedelta(days=1), "reason": "春节假期顺延"},
+        "deadline_changed": {"old_deadline": deadline - timedelta(days=1), "reason": "节假日顺延"},
         "reply_receipt": {
             "reply": {
                 "revision": 1,
@@ -135,7 +141,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         },
         "adoption_feedback": {"comments": [comment]},
         "review_request": {
-            "reviewer": "市司法局",
+            "reviewer": "示例审查单位",
             "review": {"version": 1, "due_at": deadline + timedelta(days=7)},
             "review_url": "https://x.example.cn/review",
             "counts": {
@@ -149,11 +155,11 @@ def sample_context(kind: str) -> dict[str, Any]:
                 "rejected": 1,
             },
         },
-        "review_result": {"review": {"approved": True, "reviewer": "市司法局", "opinion": "", "version": 1}},
-        "issued": {"issued_doc_number": "孝政发〔2023〕1号"},
+        "review_result": {"review": {"approved": True, "reviewer": "示例审查单位", "opinion": "", "version": 1}},
+        "issued": {"issued_doc_number": "示例政发〔2026〕1号"},
         "withdrawn": {"reason": "上级文件调整，另行起草"},
         "review_due_reminder": {
-            "reviewer": "市司法局",
+            "reviewer": "示例审查单位",
             "review_url": "https://x.example.cn/review",
             "review": {
                 "version": 1,
@@ -163,11 +169,11 @@ def sample_context(kind: str) -> dict[str, Any]:
             },
         },
         "filing_reminder": {
-            "issued_doc_number": "孝政发〔2023〕1号",
+            "issued_doc_number": "示例政发〔2026〕1号",
             "filing": {
-                "published_on": date(2023, 3, 1),
-                "place": "孝义市人民政府门户网站",
-                "due": date(2023, 3, 31),
+                "published_on": date(2026, 4, 1),
+                "place": "示例市人民政府门户网站",
+                "due": date(2026, 5, 1),
                 "rule": "国办发〔2018〕37号（自公开发布之日起30日内报送备案）",
             },
         },
@@ -175,11 +181,10 @@ def sample_context(kind: str) -> dict[str, Any]:
     if kind.startswith("progress_"):
         return {
             "office": base["office"],
-            "unit": {"name": "市住建局"},
-            "progress": {"month": "2024-10", "month_label": "2024年10月", "due": datetime(2024, 10, 25, 9, tzinfo=UTC)},
+            "unit": {"name": "示例单位"},
+            "progress": {"month": "2026-10", "month_label": "2026年10月", "due": datetime(2026, 10, 25, 9, tzinfo=UTC)},
             "items": [
-                {"title": "加快推进居民区和公共场所电动自行车充电场所规划和建设", "due_text": "10月底",
-                 "supervised": True, "note": "本月底前完成选址"},
+                {"title": "示例整改措施", "due_text": "10月底", "supervised": True, "note": "本月底前完成"},
             ],
             "progress_url": "https://consultflow.example.cn/p/TOKEN",
         }

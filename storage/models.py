@@ -159,6 +159,15 @@ class Round(SQLModel, table=True):
     requirements: str = Field(default="", sa_type=Text)
     scope: str = "internal"  # internal (units) | public (社会公开征求意见): the type's minimum is for public
     shorten_reason: str = Field(default="", sa_type=Text)  # why the period is shorter than the type's minimum
+    # The letter's own words (workflow/reports/letters.py): why (为…), in light of what (请结合…实际), and the
+    # attachments' names as the letter lists them ({"draft", "tasks", "reply_form"}; empty: from the draft).
+    purpose: str = Field(default="", sa_type=Text)
+    focus: str = Field(default="", sa_type=Text)
+    attachment_names: str = Field(default="{}", sa_type=Text)
+    draft_stage: str = ""  # the version's stage when the letter went out (代拟稿): later reviews re-label the version
+    # A replayed round whose reply and review times are not on record (the demo): every page and document
+    # that shows those times says they are illustrative.
+    illustrative_times: bool = False
     state: str = Field(default=RoundState.open.value)
     created_at: datetime = Field(sa_column=_at())
     enforced_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))

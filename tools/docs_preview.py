@@ -17,7 +17,7 @@ from workflow.config import load_settings
 from workflow.demo.loader import load_demo
 from workflow.reports.render import render_report
 
-KINDS = ("letter", "reply-form", "adoption", "explanation", "review-package", "audit")
+KINDS = ("letter", "draft", "task-table", "reply-form", "adoption", "explanation", "review-package", "audit")
 
 
 def main(out: Path) -> None:

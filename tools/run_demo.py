@@ -25,6 +25,7 @@ from workflow.services.accounts import add_user
 from workflow.services.checkpoints import ensure_signing_key, load_publisher
 from workflow.services.drafts import import_draft
 from workflow.services.links import link_token
+from workflow.services.queries import ILLUSTRATIVE_TIMES_NOTICE
 from workflow.services.rounds import StartRound, start_round
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +103,8 @@ def prepare(database: Path, port: int) -> Path:
     base = settings.base_url
     print("\n征求意见系统已就绪（演示数据）：", base)
     print(f"  历史轮次：孝安办函〔2023〕1号 → {base}/rounds/{seed.round_id}")
+    recorded, made_up = "、".join(seed.recorded), "、".join(seed.illustrative)
+    print(f"    {ILLUSTRATIVE_TIMES_NOTICE}（{made_up}为示意；{recorded}为种子记载）")
     print(
         f"  进行中轮次：孝安办函〔{year}〕1号，截止 {cn_datetime(deadline)}（约5分钟后由调度器自动截止）"
         f" → {base}/rounds/{started.round_id}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kernel.clock import Clock
 from notifications.channels.registry import build_channels
 from notifications.compose import Composer
+from notifications.facts import LetterFacts
 from notifications.message import Attachment
 from notifications.relay import Relay, RelayPolicy
 from notifications.templates import MessageRenderer
@@ -19,6 +20,7 @@ from workflow.config import Settings
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports import official
 from workflow.reports.attachments import notice_attachments
+from workflow.reports.letters import check_office_templates
 from workflow.services.decisions import decision_text
 from workflow.services.links import live_token
 from workflow.services.progress import request_token
@@ -44,8 +46,9 @@ class WorkflowFacts:
     def decision_text(self, outcome: str | None, reason: str) -> str:
         return decision_text(outcome, reason)
 
-    def letter_title(self, draft_title: str) -> str:
-        return official.letter_title(draft_title)
+    def letter(self, uow: UnitOfWork, round_id: int) -> LetterFacts:
+        doc = official.letter(uow, round_id)
+        return LetterFacts(doc.title, doc.attachments)
 
     def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:
         token = live_token(uow, self.secret, recipient_id)
@@ -73,11 +76,14 @@ def build_composer(
 
 def build_relay(uows: UowFactory, clock: Clock, settings: Settings) -> Relay:
     """The relay as configured: channels and policy from ``[notifications]``, templates (with any
-    ``template_dir`` overrides) checked now, so a broken template stops start-up, not a notice."""
+    ``template_dir`` overrides, and every office's letter template: the e-mail carries the letter) checked
+    now, so a broken template stops start-up, not a notice."""
     section = settings.section("notifications")
     extra = section.get("template_dir")
     renderer = MessageRenderer(settings.path.parent / str(extra) if extra else None)
     renderer.validate_all()
+    with uows() as uow:
+        check_office_templates(uow)
     return Relay(
         uows,
         clock,

@@ -159,6 +159,11 @@ def _addressee_for(label: str) -> str:
     return f"各{label}"
 
 
+def addressee_for(label: str) -> str:
+    """The 主送 wording of a category known only by its printed label (an office without that category declared)."""
+    return _addressee_for(label)
+
+
 def _guess_kind(label: str, profile: OfficeProfile) -> str:
     if "成员单位" in label:
         return "member"
@@ -250,4 +255,8 @@ def load_profile_file(path: Path) -> OfficeProfile:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise _bad(f"{path} 格式错误：{exc}", path=str(path)) from None
-    return profile_from_mapping(raw.get("office", raw))
+    profile = profile_from_mapping(raw.get("office", raw))
+    if profile.template_dir and not Path(profile.template_dir).is_absolute():
+        # A template folder named in a profile file is found next to that file, wherever the process runs.
+        profile = replace(profile, template_dir=str((path.parent / profile.template_dir).resolve()))
+    return profile

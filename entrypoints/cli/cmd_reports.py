@@ -17,7 +17,17 @@ from workflow.services.checkpoints import parse_checkpoints, signing_key, verify
 
 audit_app = typer.Typer(help="审计记录", no_args_is_help=True)
 
-KINDS = ("adoption", "letter", "reply-form", "explanation", "review-package", "audit")
+KINDS = (
+    "adoption",
+    "letter",
+    "draft",
+    "task-table",
+    "reply-form",
+    "letter-package",
+    "explanation",
+    "review-package",
+    "audit",
+)
 TRACKING_KINDS = ("measures", "progress-summary")
 FORMATS = ("json", "md", "html", "docx")
 
@@ -31,7 +41,8 @@ def report(
     month: str | None = typer.Option(None, "--month", help="measures / progress-summary：月份，默认最近一轮"),
     table: int | None = typer.Option(None, "--table", help="measures：措施表编号，默认最近导入的"),
 ) -> None:
-    """生成文书：采纳情况表、征求意见函、回复表、起草说明、送审材料、审计报告、整改措施表、月度进展通报。"""
+    """生成文书：采纳情况表、征求意见函及其附件（征求意见稿、重点任务分工、回复表；letter-package 打包为 ZIP）、
+    起草说明、送审材料、审计报告、整改措施表、月度进展通报。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.reports.render import render_report, render_tracking
 
@@ -56,7 +67,9 @@ def report(
             with domain_errors():
                 raise InvalidInput(
                     "REPORT_OUTPUT_MISMATCH",
-                    f"未指定 --unit 时，回复表为每个单位各一份，打包为 ZIP 文件，不能保存为“{output.name}”。"
+                    f"征求意见函及附件打包为 ZIP 文件，不能保存为“{output.name}”，请将 --output 设为 .zip 文件。"
+                    if kind == "letter-package"
+                    else f"未指定 --unit 时，回复表为每个单位各一份，打包为 ZIP 文件，不能保存为“{output.name}”。"
                     "请用 --unit 指定单位，或将 --output 设为 .zip 文件。",
                 )
         output.write_bytes(rendered.data)

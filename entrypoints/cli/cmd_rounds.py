@@ -30,6 +30,17 @@ def resolve_deadline(deadline: str | None, workdays: int | None) -> ResolvedDead
     return resolve(DeadlineSpec(deadline, workdays), r.clock, r.settings.section("calendar"))
 
 
+def _attachment_names(pairs: list[str]) -> dict[str, str]:
+    """--attachment-name draft=… (repeatable) as a mapping; a pair without "=" is refused."""
+    names: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidInput("ATTACHMENT_NAME_INVALID", f"附件名称应写作 draft=…、tasks=… 或 reply_form=…：{pair}")
+        names[key.strip()] = value.strip()
+    return names
+
+
 @app.command("start")
 def start(
     draft: int = typer.Option(..., "--draft"),
@@ -42,7 +53,13 @@ def start(
     contact: str = typer.Option(..., "--contact"),
     phone: str = typer.Option(..., "--phone"),
     letter_date: str | None = typer.Option(None, "--letter-date", help="成文日期 YYYY-MM-DD"),
-    basis: str = typer.Option("", "--basis", help="起草依据"),
+    basis: str = typer.Option("", "--basis", help="起草依据（根据…精神）"),
+    purpose: str | None = typer.Option(None, "--purpose", help="起草目的（为…）；默认用机关配置的常用语"),
+    focus: str = typer.Option("", "--focus", help="请结合…实际（如 2026年防汛工作）"),
+    requirements: str | None = typer.Option(None, "--requirements", help="对修改意见的要求；默认用机关配置的常用语"),
+    attachment_name: list[str] = typer.Option(
+        [], "--attachment-name", help="函中附件的名称，draft=…、tasks=…、reply_form=…（默认取自文稿标题）"
+    ),
     scope: str = typer.Option("internal", "--scope", help="internal（征求有关单位意见）| public（向社会公开征求意见）"),
     shorten_reason: str = typer.Option("", "--shorten-reason", help="期限短于该类文件最短期限时的理由"),
     public: bool = typer.Option(False, "--public", help="同时向社会公开征求意见（同一截止时间）"),
@@ -68,6 +85,10 @@ def start(
             all_units=all_units,
             letter_date=date.fromisoformat(letter_date) if letter_date else None,
             basis=basis,
+            purpose=purpose,
+            focus=focus,
+            requirements=requirements,
+            attachment_names=_attachment_names(attachment_name),
             deadline_warning=warning,
             scope=scope,
             shorten_reason=shorten_reason,

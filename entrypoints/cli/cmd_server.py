@@ -15,6 +15,7 @@ from notifications.relay import RelayResult
 from states.outbox import OutboxStatus
 from storage.uow import uow_factory
 from workflow.notices import build_relay
+from workflow.reports.letters import check_office_templates
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.notify_admin import retry_message
 from workflow.tracking.schedule import ProgressSettings
@@ -63,6 +64,8 @@ def serve(
     with domain_errors():
         _check_secret_key()
         r.ready_engine()
+        with r.uow() as uow:  # every office's letter template renders, or the server does not start
+            check_office_templates(uow)
         scheduler = None if no_scheduler else _scheduler()
         app = create_app(r.settings, engine=r.engine, clock=r.clock)
         if scheduler is not None:

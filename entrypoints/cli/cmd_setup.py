@@ -48,14 +48,24 @@ def demo() -> None:
     """载入演示数据：种子材料记录的一轮真实征求意见（演示办公室的档案）。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.demo.loader import DOC_NUMBER, load_demo
+    from workflow.services.queries import ILLUSTRATIVE_TIMES_NOTICE
 
     r = rt()
     with domain_errors():
         upgrade(r.engine)
         result = load_demo(r.engine, r.settings)
     r.emit(
-        {"round_id": result.round_id, "draft_id": result.draft_id},
-        f"演示数据已载入：轮次 {result.round_id}（{DOC_NUMBER}），文稿 {result.draft_id}。",
+        {
+            "round_id": result.round_id,
+            "draft_id": result.draft_id,
+            "illustrative_times": True,
+            "recorded": list(result.recorded),
+            "illustrative": list(result.illustrative),
+            "notice": ILLUSTRATIVE_TIMES_NOTICE,
+        },
+        f"演示数据已载入：轮次 {result.round_id}（{DOC_NUMBER}），文稿 {result.draft_id}。\n"
+        f"种子材料记载的时间：{'、'.join(result.recorded)}。\n"
+        f"{ILLUSTRATIVE_TIMES_NOTICE}（{'、'.join(result.illustrative)}为示意，页面和文书上均有标注）。",
     )
 
 

@@ -33,8 +33,9 @@ def _disposition(kind: str, filename: str) -> str:
 def document_file(
     uow: UnitOfWork, round_id: int, kind: str, fmt: str, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
 ) -> Response:
-    """One of the round's documents (letter, reply-form, adoption, explanation, review-package, audit), under
-    the office's document types (``rules``: the letter states a shortened period in the type's unit)."""
+    """One of the round's documents (letter, draft, task-table, reply-form, letter-package, adoption, explanation,
+    review-package, audit), under the office's document types (``rules``: the letter states a shortened period
+    in the type's unit)."""
     rendered = render_report(uow, round_id, kind, fmt, unit=unit, css_href="/documents/document.css", rules=rules)
     filename = rendered.filename or f"{kind}.{rendered.format}"
     return Response(

@@ -34,11 +34,12 @@ from workflow.config import Settings
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import DocTypes
 from workflow.public.consultations import PublicTerms
-from workflow.reports.official import letter_document
+from workflow.reports.official import preview_letter_document
 from workflow.services.accounts import CurrentUser
 from workflow.services.dashboard import dashboard, filter_rounds
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.draft_items import draft_shape, round_draft
+from workflow.services.offices import office_profile
 from workflow.services.rounds import DEFAULT_REQUIREMENTS, StartRound, start_round
 
 router = APIRouter(include_in_schema=False)
@@ -70,6 +71,7 @@ def _new_round_context(
     uow: UnitOfWork, clock: Clock, rules: DocTypes, settings: Settings, draft: int | None, user: CurrentUser
 ) -> dict[str, object]:
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
+    wording = office_profile(uow, office_id_of(settings, uow)).wording
     chosen = uow.drafts.get(draft) if draft else None
     tasks = []
     shape = None
@@ -83,7 +85,9 @@ def _new_round_context(
         "tasks": tasks,
         "shape": shape,
         "units": list(uow.directory.units()),
-        "requirements": DEFAULT_REQUIREMENTS,
+        # the letter's usual words are the office's (profile wording), offered here and editable per round
+        "requirements": wording.get("letter_requirements", DEFAULT_REQUIREMENTS),
+        "purpose": wording.get("letter_purpose", ""),
         "today": to_beijing(clock.now()).date(),
         "doc_types": rules.all(),
         "chosen_type": rules.get(chosen.doc_type) if chosen is not None else None,
@@ -160,7 +164,9 @@ def _start_command(form: FormData, clock: Clock, settings: Settings, office_id: 
         categories=[str(x) for x in form.getlist("categories")],
         letter_date=letter_date,
         basis=_text(form, "basis"),
-        requirements=_text(form, "requirements") or DEFAULT_REQUIREMENTS,
+        requirements=_text(form, "requirements") or None,
+        purpose=_text(form, "purpose", strip=True) if "purpose" in form else None,
+        focus=_text(form, "focus", strip=True),
         deadline_warning=deadline.warning,
         scope=_text(form, "scope", strip=True) or "internal",
         shorten_reason=_text(form, "shorten_reason", strip=True),
@@ -182,26 +188,9 @@ async def preview_letter(
     request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep, rules: RulesDep
 ) -> Response:
     cmd = _start_command(await request.form(), clock, settings, office_id_of(settings, uow))
-    office = uow.directory.configured_office(settings.office_name)
-    draft = uow.drafts.get(cmd.draft_id)
     categories = {parse_category(c).value for c in cmd.categories}
     categories |= {u.category for u in uow.directory.units() if u.name in cmd.unit_names}
-    doc = letter_document(
-        draft_title=draft.title if draft else "",
-        office_name=office.name if office else "",
-        office_short=office.short_name if office else "",
-        doc_number=str(parse_doc_number(cmd.doc_number)),
-        deadline=cmd.deadline,
-        letter_date=cmd.letter_date or to_beijing(clock.now()).date(),
-        contact=cmd.contact,
-        phone=cmd.phone,
-        basis=cmd.basis,
-        requirements=cmd.requirements,
-        categories=categories or {"member_unit"},
-        shorten_reason=cmd.shorten_reason,
-        doc_type=draft.doc_type if draft else "general",
-        rules=rules,
-    )
+    doc = preview_letter_document(uow, cmd, categories, to_beijing(clock.now()).date(), rules)
     return Response(render_html(doc, css_href="/documents/document.css"), media_type="text/html; charset=utf-8")
 
 

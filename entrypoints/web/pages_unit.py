@@ -69,10 +69,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @router.get("/r/{token}/{kind}.docx")
 def unit_download(kind: str, visit: LinkVisitDep, uow: UowDep, clock: ClockDep) -> Response:
-    """The unit's own 回复表 (its name filled in) or the 代拟稿 the round asks about, as Word files."""
+    """The letter, the unit's own 回复表 (its name filled in) or the 代拟稿 the round asks about (with its task
+    table), as Word files."""
     shown = link_page(uow, clock, visit)
     round_id, unit = shown.round.id or 0, shown.unit.name if shown.unit else ""
-    if kind == "reply-form":
+    if kind == "letter":
+        doc = official.letter(uow, round_id)
+    elif kind == "reply-form":
         doc = official.reply_form(uow, round_id, unit)
     elif kind == "draft":
         doc = official.draft_document(uow, round_id)

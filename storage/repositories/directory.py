@@ -29,6 +29,7 @@ class DirectoryRepo:
     def first_office(self) -> Office | None:
         return self.session.exec(select(Office).order_by(Office.id)).first()  # type: ignore[arg-type]
 
+
     def add(self, row: Office | Unit) -> None:
         self.session.add(row)
         self.session.flush()

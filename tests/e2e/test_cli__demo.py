@@ -104,3 +104,49 @@ def test_demo_history_is_imported_with_recorded_times(demo_cli: tuple[Cli, int])
     assert status["round"]["draft_state"] == "approved"
     again = cli("demo")
     assert again.exit_code == 1 and again.json["error"]["code"] == "DEMO_ALREADY_LOADED"
+
+
+NOTICE = "演示数据：回复和审查时间为示意，种子材料未记载"
+
+
+def test_the_demo_says_which_times_the_seed_records_and_which_are_illustrative(
+    demo_cli: tuple[Cli, int], tmp_path: Path
+) -> None:
+    cli, rid = demo_cli
+    status = cli.ok("status", "--round", str(rid))
+    assert status["round"]["illustrative_times"] is True and status["round"]["illustrative_notice"] == NOTICE
+    events = cli.ok("audit", "export", "--round", str(rid), "--format", "json")["events"]
+    started = next(e for e in events if e["action"] == "round.started")
+    assert started["payload"]["illustrative_times"] is True, "the flag is on the record from the start"
+    for kind in ("review-package", "audit"):  # the documents that print reply and review times
+        text = cli("report", "--round", str(rid), "--kind", kind, "--format", "md", json=False).stdout
+        assert text.startswith(f"> **{NOTICE}**"), kind
+    letter = cli("report", "--round", str(rid), "--kind", "letter", "--format", "md", json=False).stdout
+    assert NOTICE not in letter, "the letter's own date and deadline are on record"
+    out = tmp_path / "archive.zip"
+    manifest = cli.ok("archive", "--round", str(rid), "--output", str(out), "--no-pdf")
+    assert manifest["files"] > 0
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["illustrative_times"] == NOTICE
+
+
+def test_the_demo_command_tells_people(tmp_path: Path, clock: FixedClock) -> None:
+    cli = Cli(write_config(tmp_path / "config.toml", f"sqlite:///{tmp_path / 'demo.db'}"), clock)
+    said = cli("demo", json=False)
+    assert said.exit_code == 0
+    recorded = "文稿日期 2023年2月16日、发函日期 2023年2月17日、截止时间 2023年2月18日10时"
+    assert f"种子材料记载的时间：{recorded}" in said.stdout
+    assert NOTICE in said.stdout and "各单位回复时间、采纳决定时间、合法性审查送审与通过时间为示意" in said.stdout
+
+
+def test_the_demo_letter_is_the_seed_letter(demo_cli: tuple[Cli, int]) -> None:
+    cli, rid = demo_cli
+    letter = cli.ok("report", "--round", str(rid), "--kind", "letter", "--format", "json")
+    assert letter["title"] == (
+        "孝义市安全生产委员会办公室关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函"
+    )
+    assert letter["addressee"] == "各乡镇人民政府、街道办事处，市安委会各有关成员单位："
+    assert letter["signature"] == "孝义市人民政府安全生产委员会办公室"

@@ -431,6 +431,7 @@ def test_the_archive_carries_pdfs_made_by_libreoffice(cli: Cli, tmp_path: Path) 
     assert cli.ok("archive", "--round", rid, "--output", str(archive))["pdf"] is True
     with zipfile.ZipFile(archive) as z:
         pdfs = {n: z.read(n) for n in z.namelist() if n.startswith("documents/pdf/")}
-    assert "documents/pdf/01-征求意见函.pdf" in pdfs and len(pdfs) == 6
+    assert "documents/pdf/01-征求意见函.pdf" in pdfs and len(pdfs) == 9, "six documents and the letter's 3 attachments"
+    assert "documents/pdf/01-征求意见函附件/附件1-孝义市安全生产管理办法（代拟稿）.pdf" in pdfs
     assert all(data.startswith(b"%PDF") for data in pdfs.values())
     assert cli.ok("archive", "verify", str(archive))["ok"] is True

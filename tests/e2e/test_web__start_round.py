@@ -50,9 +50,11 @@ def test_preview_shows_the_letter_without_starting_anything(world: WebWorld) -> 
     preview = client.post("/rounds/preview", data=_form(csrf, draft_id, deadline="2026-03-06T10:00"))
     assert preview.status_code == 200 and preview.headers["content-type"].startswith("text/html")
     text = preview.text
-    assert "关于对《孝义市人民政府关于做好2026年安全生产工作的通知（代拟稿）》征求意见的函" in text
+    title = "孝义市安全生产委员会办公室关于对《孝义市人民政府关于做好2026年安全生产工作的通知（代拟稿）》征求意见的函"
+    assert title in text
     assert "孝安办函〔2026〕2号" in text and "市安委会各有关成员单位：" in text
-    assert "修改意见请于2026年3月6日10时前" in text and "根据省政府《关于做好2026年安全生产工作的通知》精神" in text
+    assert "修改意见于2026年3月6日10时前" in text and "根据省政府《关于做好2026年安全生产工作的通知》精神" in text
+    assert 'class="rule rule-head"' in text, "the preview shows the 信函格式's double line"
     assert table_counts(world.engine) == before, "a preview writes nothing"
 
 

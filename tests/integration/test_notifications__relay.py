@@ -89,15 +89,23 @@ def test_smtp_down_then_up_every_message_arrives_exactly_once(world) -> None:  #
     received = Counter(r.rcpt_tos[0] for r in server.received)
     assert received == {f"unit{i}@xiaoyi.example.cn": 1 for i in range(1, 5)}
     notice = server.received[0].message
-    assert notice["Subject"].startswith("【征求意见】关于对《测试文稿1（代拟稿）》征求意见的函")
+    title = "孝义市安全生产委员会办公室关于对《测试文稿1（代拟稿）》征求意见的函"
+    assert notice["Subject"].startswith(f"【征求意见】{title}")
     body = notice.get_body(("plain",)).get_content()
     assert "请于2026年3月5日9时前反馈修改意见" in body and "逾期未回复视为无意见" in body
     assert "https://zqyj.xiaoyi.example.cn/r/" in body
     files = {p.get_filename(): p.get_content() for p in notice.iter_attachments()}
-    assert set(files) == {"截止时间.ics", "孝安办函〔2026〕1号.docx", f"征求意见回复表（{_unit_of(notice)}）.docx"}
+    form_name = f"附件3-《测试文稿1（代拟稿）》征求意见回复表（{_unit_of(notice)}）.docx"
+    assert set(files) == {
+        "截止时间.ics",
+        "孝安办函〔2026〕1号.docx",
+        "附件1-测试文稿1（代拟稿）.docx",
+        "附件2-测试文稿1（重点任务分工）.docx",
+        form_name,
+    }
     from docx import Document
 
-    form = Document(io.BytesIO(files[f"征求意见回复表（{_unit_of(notice)}）.docx"]))
+    form = Document(io.BytesIO(files[form_name]))
     assert f"单位名称（盖章）：{_unit_of(notice)}" in "\n".join(p.text for p in form.paragraphs)
     letter = Document(io.BytesIO(files["孝安办函〔2026〕1号.docx"]))
     assert "逾期未回复视为无意见" in "\n".join(p.text for p in letter.paragraphs)

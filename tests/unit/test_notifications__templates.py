@@ -17,14 +17,14 @@ def test_every_kind_renders_in_chinese(kind: str) -> None:
     message = MessageRenderer().render(kind, sample_context(kind))
     assert message.subject and message.text and message.html and message.markdown
     # A solicitation notice names its letter; a monthly progress notice names its month.
-    expected = "2024年10月" if kind.startswith("progress_") else "孝安办函〔2023〕1号"
+    expected = "2026年10月" if kind.startswith("progress_") else "示例办函〔2026〕1号"
     assert expected in message.subject + message.text or kind == "review_result"
 
 
 def test_progress_request_lists_items_with_supervision_and_the_units_link() -> None:
     message = MessageRenderer().render("progress_request", sample_context("progress_request"))
-    assert "请于2024年10月25日17时前" in message.subject
-    assert "【挂牌督办：本月底前完成选址】" in message.text and "（完成时限：10月底）" in message.text
+    assert "请于2026年10月25日17时前" in message.subject
+    assert "【挂牌督办：本月底前完成】" in message.text and "（完成时限：10月底）" in message.text
     assert "https://consultflow.example.cn/p/TOKEN" in message.text
 
 
@@ -35,10 +35,13 @@ def test_silent_unit_is_told_not_reported_never_deemed() -> None:
 
 def test_solicitation_carries_deadline_link_and_rule() -> None:
     message = MessageRenderer().render("solicitation", sample_context("solicitation"))
-    assert "请于2023年2月18日10时前反馈修改意见" in message.text
+    assert "请于2026年3月6日10时前反馈修改意见" in message.text
     assert "逾期未回复视为无意见" in message.text
     assert "https://consultflow.example.cn/r/TOKEN" in message.text
-    assert "联系人：赵健，电话：18335877837" in message.text
+    assert "联系人：张三，电话：0000-0000000" in message.text
+    # the letter's attachments are named in the message that carries them
+    assert "随函附件" in message.text
+    assert "3. 《示例市人民政府关于做好年度重点工作的通知（代拟稿）》征求意见回复表" in message.text
 
 
 def test_reminder_says_how_long_is_left() -> None:
@@ -85,6 +88,6 @@ def test_ics_is_valid_and_folded() -> None:
         ctx["round"]["deadline"],
     )
     text = data.decode("utf-8")
-    assert text.startswith("BEGIN:VCALENDAR\r\n") and "DTSTART:20230218T020000Z" in text
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and "DTSTART:20260306T020000Z" in text
     assert "TRIGGER:-P1D" in text
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))

@@ -8,8 +8,19 @@ from datetime import date, datetime, time
 from documents.model import Paragraph
 from kernel.timefmt import beijing_to_utc
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
+from workflow.profiles import profile_from_mapping
 from workflow.reports.letter_period import consultation_period_text, shortened_period_sentence
+from workflow.reports.letters import letter_attachments
 from workflow.reports.official import letter_document
+
+OFFICE = profile_from_mapping(
+    {
+        "code": "gov",
+        "name": "某市人民政府办公室",
+        "short_name": "市政府办",
+        "categories": [{"key": "member", "label": "市直部门"}],
+    }
+)
 
 # Tuesday 2026-09-29; National Day runs 10月1日—7日 and Saturday 10月10日 is a swapped working day.
 LETTER = date(2026, 9, 29)
@@ -49,22 +60,21 @@ def test_a_year_the_calendar_does_not_know_is_stated_in_calendar_days_rather_tha
 def test_the_letter_prints_the_sentence_in_the_types_unit() -> None:
     def body(doc_type: str) -> str:
         doc = letter_document(
-            draft_title="孝义市安全生产管理办法",
-            office_name="孝义市人民政府办公室",
-            office_short="市政府办",
-            doc_number="孝政办函〔2026〕3号",
+            OFFICE,
+            draft_title="某市安全生产管理办法",
+            stage="proposed",
+            attachments=letter_attachments("某市安全生产管理办法", "proposed", False),
+            doc_number="某政办函〔2026〕3号",
             deadline=deadline(date(2026, 10, 12)),
             letter_date=LETTER,
             contact="赵健",
             phone="0358-7600000",
-            basis="",
-            requirements="",
-            categories={"member_unit"},
+            categories=["member"],
             shorten_reason="落实省政府督办要求",
             doc_type=doc_type,
             rules=SHIPPED_TYPES,
         )
         return "".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
 
-    assert "因落实省政府督办要求，征求意见期限为5个工作日。修改意见请于2026年10月12日17时前" in body("normative")
+    assert "因落实省政府督办要求，征求意见期限为5个工作日。修改意见于2026年10月12日17时前" in body("normative")
     assert "因落实省政府督办要求，征求意见期限为13日。" in body("major-decision")

@@ -1,7 +1,13 @@
 """``consultflow demo``: replay the seed round (孝安办函〔2023〕1号) through the real services.
 
-History is imported with its recorded timestamps (a clock set to each moment) and every audit
-event is marked ``imported``, so the trail says what happened when, and that it was loaded.
+The seed records the draft's date (2023年2月16日), the letter's date (2023年2月17日), its deadline
+(2023年2月18日10时), who replied with which comments, who did not, each decision and its reason, and that
+市司法局 reviewed it. It does not record when each unit replied, when the decisions were taken, or when
+the review was asked for and approved; the services need a moment for each, so the demo gives one and
+flags the round ``illustrative_times``: every page and document that shows those times says they are
+illustrative (演示数据：回复和审查时间为示意，种子材料未记载). Every audit event is marked ``imported``.
+The office is the demo profile (``profiles/demo-safety-office.toml``); the letter's words are the round's
+(below), so ``report --kind letter`` prints the seed's letter word for word.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from importlib import resources
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -21,6 +28,7 @@ from storage.uow import UnitOfWork, uow_factory
 from workflow.config import Settings
 from workflow.demo.units import demo_units
 from workflow.parsing.draft_text import parse_draft_text
+from workflow.profiles import load_profile_file
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide
 from workflow.services.drafts import import_draft
@@ -30,9 +38,25 @@ from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, start_round
 from workflow.services.units import import_units
 
+DEMO_PROFILE = Path(__file__).resolve().parents[2] / "profiles" / "demo-safety-office.toml"
 DOC_NUMBER = "孝安办函〔2023〕1号"
 DRAFT_TITLE = "孝义市人民政府关于做好2023年安全生产工作的通知"
+# The letter's words, as the seed's letter has them.
+PURPOSE = "为进一步加强全市安全生产工作"
 BASIS = "根据省政府《关于做好2023年安全生产工作的通知》（晋政发〔2023〕1号）精神"
+FOCUS = "2023年安全生产工作"
+REQUIREMENTS = (
+    "修改意见要有依据、理由充分，并安排专人与市安委办对接负责意见修改工作，特别是上级部门承担但县市级部门不承担的"
+    "工作任务，要主动与上级部门对接明确。理由不充分或无依据的不予采纳。"
+)
+# The attachments as the seed letter lists them (its 附件3 says 吕梁市 where the form itself says 孝义市: kept as sent).
+ATTACHMENT_NAMES = {
+    "draft": "关于做好2023年安全生产工作的通知",
+    "tasks": "孝义市人民政府关于做好2023年安全生产工作的通知（重点任务分工）",
+    "reply_form": "《吕梁市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见回复表",
+}
+RECORDED = ("文稿日期 2023年2月16日", "发函日期 2023年2月17日", "截止时间 2023年2月18日10时")
+ILLUSTRATIVE = ("各单位回复时间", "采纳决定时间", "合法性审查送审与通过时间")
 FIRE_REASON = "孝义市消防救援大队结合省消防救援总队年度重点工作中内容进行补充。"
 
 FIRE_COMMENTS = [
@@ -97,6 +121,8 @@ TOWNSHIPS_NO_COMMENTS = [
 class DemoLoaded:
     round_id: int
     draft_id: int
+    recorded: tuple[str, ...] = RECORDED  # the times the seed gives
+    illustrative: tuple[str, ...] = ILLUSTRATIVE  # the times the demo had to make up (flagged on every page)
 
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -107,13 +133,13 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
     """Load the seed round once; a second run refuses rather than duplicating history."""
     clock = FixedClock(_at(16, 9))
     staff = Actor("赵健", Role.staff)
-    office_name = settings.office_name or "孝义市安全生产委员会办公室"
+    profile = load_profile_file(DEMO_PROFILE)
     with UnitOfWork(engine, importing=True) as uow:
-        existing = uow.directory.office_by_name(office_name)
+        existing = uow.directory.office_by_name(profile.name)
         if existing and uow.rounds.by_doc_number(existing.id or 0, DOC_NUMBER):
-            raise Conflict("DEMO_ALREADY_LOADED", "演示数据已载入（孝安办函〔2023〕1号已存在）。")
+            raise Conflict("DEMO_ALREADY_LOADED", f"演示数据已载入（{DOC_NUMBER}已存在）。")
     with UnitOfWork(engine, importing=True) as uow:
-        office_id = ensure_office(uow, clock, staff, office_name, settings.office_short_name or "市安委办")
+        office_id = ensure_office(uow, clock, staff, profile.name, profile=profile)
     with UnitOfWork(engine, importing=True) as uow:
         import_units(uow, clock, staff, demo_units())
     text = resources.files("workflow.demo").joinpath("data/draft_2023_safety.txt").read_text(encoding="utf-8")
@@ -140,7 +166,12 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
             phone="18335877837",
             unit_names=members + TOWNSHIPS_NO_COMMENTS,
             letter_date=date(2023, 2, 17),
+            purpose=PURPOSE,
             basis=BASIS,
+            focus=FOCUS,
+            requirements=REQUIREMENTS,
+            attachment_names=ATTACHMENT_NAMES,
+            illustrative_times=True,  # the seed gives no reply or review times: the ones below are made up
         )
         started = start_round(uow, clock, staff, cmd, secret=settings.secret_key)
     rid = started.round_id
@@ -159,6 +190,7 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
         with UnitOfWork(engine, importing=True) as uow:
             return submit_reply(uow, clock, Actor("赵健", Role.staff), cmd).comment_ids
 
+    # Illustrative reply times (before the deadline, so the replies count as the seed says they did).
     fire = reply("市消防救援大队", _at(18, 9, 10), FIRE_COMMENTS)
     transport = reply("交通运输局", _at(17, 16, 30), [TRANSPORT_COMMENT])
     housing = reply("住建局", _at(18, 8, 45), [HOUSING_COMMENT])
@@ -167,7 +199,7 @@ def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
         reply(town, _at(17, 14 + n // 6, (n * 7) % 60), None)
     clock.set(_at(18, 10))
     sweep(uow_factory(engine, importing=True), clock)
-    clock.set(_at(20, 10))
+    clock.set(_at(20, 10))  # illustrative, as are the review's times below
     decisions = [(cid, Outcome.adopted, FIRE_REASON) for cid in fire]
     decisions += [(transport[0], Outcome.adopted, ""), (housing[0], Outcome.rejected, HOUSING_REASON)]
     for cid, outcome, reason in decisions:

@@ -15,6 +15,7 @@ from workflow.categories import CATEGORY_ORDER, category_label
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
+from workflow.services.offices import office_profile
 
 REPLY_CATEGORIES = (RecipientState.with_comments, RecipientState.no_comments, RecipientState.deemed_no_objection)
 REPLY_CATEGORY_LABELS = {
@@ -71,8 +72,8 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     office = uow.directory.office(rnd.office_id)
     last = reviews[-1] if reviews else None
     legality = {
-        # the reviewing unit, not the account that clicked (市司法局, not 市司法局审查员)
-        "reviewer": (office.reviewer_unit if office and office.reviewer_unit else "市司法局"),
+        # the reviewing unit of the office's profile, not the account that clicked (the bureau, not its clerk)
+        "reviewer": office_profile(uow, rnd.office_id).reviewer_unit or (office.reviewer_unit if office else ""),
         "reviewer_person": last.reviewer if last else "",
         "state": last.state if last else "not_requested",
         "opinion": last.opinion if last else "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -16,32 +17,40 @@ from documents.model import AttachmentHeading, Cell, Heading, KeyValue, Official
 from kernel.errors import InvalidInput
 from kernel.timefmt import cn_date, cn_datetime, to_beijing
 from states.decision import Outcome
+from states.draft import STAGE_LABELS, DraftStage
 from states.recipient import RECIPIENT_MACHINE, RecipientState
 from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
-from workflow.categories import CATEGORY_ORDER
+from workflow.categories import CATEGORY_ORDER, category_label
+from workflow.doc_number import parse_doc_number
 from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
+from workflow.profiles import OfficeProfile, addressee_for
 from workflow.reports import public as public_report
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
-from workflow.reports.letter_period import shortened_period_sentence
+from workflow.reports.draft_doc import draft_as_document
+from workflow.reports.letter_period import consultation_period_text
+from workflow.reports.letters import (
+    LetterAttachments,
+    book,
+    letter_attachments,
+    letter_context,
+    reply_form_title,
+    round_attachment_names,
+    templates_for,
+)
 from workflow.reports.process_docs import checklist_blocks, departure_blocks, disagreement_blocks, review_facts_blocks
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import verify
 from workflow.services.audit_view import audit_lines
 from workflow.services.decisions import decision_text
 from workflow.services.draft_items import RoundDraft, draft_shape, round_draft
+from workflow.services.offices import office_profile
+from workflow.services.queries import ILLUSTRATIVE_TIMES_NOTICE
+from workflow.services.rounds import StartRound, letter_wording
 from workflow.services.versions import changed_tasks, unapplied_adoptions
 from workflow.unit_names import resolve_unit
 
 CN_NUMBERS = "零一二三四五六七八九十"
-ADDRESSEES = {
-    "township": "各乡镇人民政府、街道办事处",
-    "member_unit": "市安委会各有关成员单位",
-    "city_department": "市直各有关部门",
-    "other": "各有关单位",
-}
-
-
 def cn_number(n: int) -> str:
     if n <= 10:
         return CN_NUMBERS[n]
@@ -50,13 +59,17 @@ def cn_number(n: int) -> str:
     return CN_NUMBERS[n // 10] + "十" + (CN_NUMBERS[n % 10] if n % 10 else "")
 
 
-def letter_title(draft_title: str) -> str:
-    return f"关于对《{draft_title}（代拟稿）》征求意见的函"
+def addressee_line(profile: OfficeProfile, categories: Iterable[str]) -> str:
+    """The 主送 line: the asked categories only, each in the office's wording and the letter's order.
 
-
-def book_title(title: str) -> str:
-    """《title》, with 书名号 inside it turned into 〈〉 as nesting requires (GB/T 15834)."""
-    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
+    A category the office has not declared (an office set up before profiles) is named by its label."""
+    wanted = [k for k in dict.fromkeys(categories) if k]
+    names = profile.addressees(wanted)
+    rank = {k: n for n, k in enumerate(CATEGORY_ORDER)}
+    for key in sorted((k for k in wanted if profile.category(k) is None), key=lambda k: (rank.get(k, 99), k)):
+        spec = profile.find_category(category_label(key))
+        names.append(spec.addressee if spec else addressee_for(category_label(key)))
+    return "，".join(dict.fromkeys(names)) + "："
 
 
 def _context(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
@@ -65,7 +78,32 @@ def _context(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     office = uow.directory.office(rnd.office_id)
     recipients = uow.rounds.recipients(round_id)
     version = uow.drafts.version(draft.id or 0, rnd.version)
-    return {"round": rnd, "draft": draft, "office": office, "recipients": recipients, "version": version}
+    return {
+        "round": rnd,
+        "draft": draft,
+        "office": office,
+        "profile": office_profile(uow, rnd.office_id),
+        "recipients": recipients,
+        "version": version,
+    }
+
+
+def letter_stage(rnd: Any, version: Any) -> str:
+    """The stage the letter names (代拟稿): as it was when the round started; a review later re-labels the
+    version 送审稿, which must not rewrite the letter. Rounds from before this was kept: the version's first stages."""
+    if rnd.draft_stage in STAGE_LABELS:
+        return str(rnd.draft_stage)
+    stage = version.stage if version is not None else DraftStage.proposed
+    return str(stage) if stage in (DraftStage.proposed, DraftStage.discussion) else DraftStage.proposed.value
+
+
+def round_attachments(uow: UnitOfWork, round_id: int) -> LetterAttachments:
+    """The letter's attachments: 附件1 the draft, 附件2 its task table where it has one, then the reply form."""
+    c = _context(uow, round_id)
+    version = c["version"]
+    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    names = round_attachment_names(c["round"].attachment_names)
+    return letter_attachments(c["draft"].title, letter_stage(c["round"], version), has_tasks, names)
 
 
 def _task_table(uow: UnitOfWork, version_id: int, caption: str | None = None) -> Table:
@@ -88,79 +126,132 @@ def _task_table(uow: UnitOfWork, version_id: int, caption: str | None = None) ->
 
 
 def letter_document(
+    profile: OfficeProfile,
     *,
     draft_title: str,
-    office_name: str,
-    office_short: str,
+    stage: str,
+    attachments: LetterAttachments,
     doc_number: str,
     deadline: Any,
     letter_date: Any,
     contact: str,
     phone: str,
-    basis: str,
-    requirements: str,
-    categories: set[str],
+    categories: Iterable[str],
+    purpose: str = "",
+    basis: str = "",
+    focus: str = "",
+    requirements: str = "",
     shorten_reason: str = "",
     doc_type: str = DEFAULT_TYPE,
     rules: DocTypes = SHIPPED_TYPES,
 ) -> OfficialDocument:
-    """The 征求意见函; also used to preview a letter before the round exists. A period shorter than the
-    type's minimum says why (《重大行政决策程序暂行条例》第十五条: 应当予以说明), in the unit the type counts."""
-    addressee = "，".join(ADDRESSEES[k] for k in CATEGORY_ORDER if k in categories) + "："
-    short = office_short or office_name
-    blocks = [
-        Paragraph(
-            f"{basis + '，' if basis else ''}{short}起草了《{draft_title}（代拟稿）》（附件1），现征求你单位意见。"
-            f"请结合工作实际，对照《{draft_title}（重点任务分工）》（附件2）认真研究，提出修改意见。{requirements}"
-        ),
-        Paragraph(
-            shortened_period_sentence(shorten_reason, letter_date, deadline, doc_type, rules)
-            + f"修改意见请于{cn_datetime(deadline)}前加盖公章书面反馈至{short}（可使用附件3回复表）。"
-            "逾期未回复视为无意见。"
-        ),
-        Paragraph(f"联系人：{contact}，电话：{phone}"),
-    ]
+    """The 征求意见函 in the 信函格式, its words from the office's template; also the preview before a round
+    exists. A period shorter than the type's minimum says why (《重大行政决策程序暂行条例》第十五条)."""
+    text = templates_for(profile).render(
+        letter_context(
+            profile,
+            draft_title=draft_title,
+            stage=stage,
+            attachments=attachments,
+            doc_number=doc_number,
+            deadline=deadline,
+            letter_date=letter_date,
+            contact=contact,
+            phone=phone,
+            purpose=purpose,
+            basis=basis,
+            focus=focus,
+            requirements=requirements,
+            shorten_reason=shorten_reason,
+            period=_period(letter_date, deadline, doc_type, rules),
+        )
+    )
     return OfficialDocument(
-        title=letter_title(draft_title),
-        blocks=tuple(blocks),
-        issuer_mark=office_name,
+        title=text.title,
+        blocks=tuple(Paragraph(p) for p in text.paragraphs),
+        issuer_mark=profile.name,
         doc_number=doc_number,
-        addressee=addressee,
-        signature=office_name,
+        addressee=addressee_line(profile, categories),
+        signature=text.signature,
         date=letter_date,
-        attachments=(
-            f"{draft_title}（代拟稿）",
-            f"{draft_title}（重点任务分工）",
-            f"《{draft_title}（代拟稿）》征求意见回复表",
-        ),
+        attachments=attachments.listed(),
         kind_label="征求意见函",
+        layout="letter",
+    )
+
+
+def _period(letter_date: Any, deadline: Any, doc_type: str, rules: DocTypes) -> str:
+    """The consultation period in the unit the type's minimum is counted in ("5个工作日" or "9日")."""
+    known = rules.types.get(doc_type)
+    unit = known.consultation_day_unit if known is not None else "calendar"
+    return consultation_period_text(letter_date, deadline, unit, rules.calendar)
+
+
+def preview_letter_document(
+    uow: UnitOfWork, cmd: StartRound, categories: Iterable[str], today: Any, rules: DocTypes = SHIPPED_TYPES
+) -> OfficialDocument:
+    """The letter a round would send, before it exists (the start page's preview): nothing is written."""
+    profile = office_profile(uow, cmd.office_id)
+    draft = uow.drafts.get(cmd.draft_id)
+    version = uow.drafts.version(draft.id or 0, draft.current_version) if draft else None
+    stage = version.stage if version else "proposed"
+    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    requirements, purpose = letter_wording(cmd, profile.wording)
+    title = draft.title if draft else ""
+    return letter_document(
+        profile,
+        draft_title=title,
+        stage=stage,
+        attachments=letter_attachments(title, stage, has_tasks, cmd.attachment_names),
+        doc_number=str(parse_doc_number(cmd.doc_number)),
+        deadline=cmd.deadline,
+        letter_date=cmd.letter_date or today,
+        contact=cmd.contact,
+        phone=cmd.phone,
+        categories=categories,
+        purpose=purpose,
+        basis=cmd.basis,
+        focus=cmd.focus,
+        requirements=requirements,
+        shorten_reason=cmd.shorten_reason,
+        doc_type=draft.doc_type if draft else DEFAULT_TYPE,
+        rules=rules,
     )
 
 
 def letter(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> OfficialDocument:
     c = _context(uow, round_id)
-    rnd, office = c["round"], c["office"]
+    rnd, version = c["round"], c["version"]
     return letter_document(
+        c["profile"],
         draft_title=c["draft"].title,
-        office_name=office.name,
-        office_short=office.short_name,
+        stage=letter_stage(rnd, version),
+        attachments=round_attachments(uow, round_id),
         doc_number=rnd.doc_number,
         deadline=rnd.deadline,
         letter_date=rnd.letter_date,
         contact=rnd.contact,
         phone=rnd.phone,
+        categories=[u.category for _, u in c["recipients"]],
+        purpose=rnd.purpose,
         basis=rnd.basis,
+        focus=rnd.focus,
         requirements=rnd.requirements,
-        categories={u.category for _, u in c["recipients"]},
         shorten_reason=rnd.shorten_reason,
         doc_type=c["draft"].doc_type,
         rules=rules,
     )
 
 
+def letter_title(uow: UnitOfWork, round_id: int) -> str:
+    """The letter's title as printed (发文机关 + 关于对《…（代拟稿）》征求意见的函)."""
+    return letter(uow, round_id).title
+
+
 def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> OfficialDocument:
+    """附件N of the letter, the 回复表: blank, or pre-filled with one unit's name and contact."""
     c = _context(uow, round_id)
-    draft, rnd = c["draft"], c["round"]
+    draft, rnd, version = c["draft"], c["round"], c["version"]
     unit = None
     if unit_name:
         unit = resolve_unit(unit_name, [u for _, u in c["recipients"]])
@@ -185,13 +276,20 @@ def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> Officia
         ),
         SealBox("（单位盖章）　　年　　月　　日"),
     )
-    return OfficialDocument(title=f"《{draft.title}（代拟稿）》征求意见回复表", blocks=blocks, kind_label="回复表")
+    number = round_attachments(uow, round_id).reply_form.number
+    return OfficialDocument(
+        title=reply_form_title(draft.title, letter_stage(rnd, version)),
+        blocks=blocks,
+        kind_label="回复表",
+        attachment_label=f"附件{number}",
+    )
 
 
 def target_header(shape: RoundDraft) -> str:
     """The 条目 column's hint, with examples from the draft's own items."""
     if shape.kind == "tasks":
-        return "条目（如“序号8 消防”）"
+        first = [i.label for i in shape.items][:1]
+        return "条目（如" + "".join(f"“{e}”" for e in first) + "）" if first else "条目（序号）"
     examples = [i.label for i in shape.items if i.kind == "article"][4:5]
     examples += [i.label for i in shape.items if i.kind == "paragraph"][:1]
     examples = examples or [i.label for i in shape.items][:2]
@@ -208,15 +306,39 @@ def target_list(shape: RoundDraft) -> list[Paragraph]:
     return [Paragraph(f"本文稿的条目：{names}。{finer}", indent_first_line=False)]
 
 
-def draft_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
-    """The 代拟稿 the round asks about (its version, not a later revision), body and task table, for the units."""
+def draft_document(uow: UnitOfWork, round_id: int, *, with_tasks: bool = True) -> OfficialDocument:
+    """附件1: the draft the round asks about (its version, not a later revision), laid out as imported;
+    ``with_tasks`` appends its task table (the unit's page offers the draft as one file)."""
     c = _context(uow, round_id)
-    draft, version = c["draft"], c["version"]
+    version = c["version"]
     body = json.loads(version.body) if version else []
-    blocks: list[Any] = [Paragraph(p) for p in body]
-    if version is not None and version.kind == "tasks":  # a draft of articles or headings is its text alone
-        blocks += [AttachmentHeading("附件", "重点任务分工"), _task_table(uow, version.id or 0)]
-    return OfficialDocument(title=f"{draft.title}（代拟稿）", blocks=tuple(blocks), kind_label="代拟稿")
+    attachments = round_attachments(uow, round_id)
+    doc = draft_as_document(
+        body,
+        fallback_title=attachments.draft.name,
+        kind_label=STAGE_LABELS[letter_stage(c["round"], version)],
+        attachment_label=f"附件{attachments.draft.number}",
+    )
+    if with_tasks and version is not None and attachments.tasks is not None:
+        doc = replace(
+            doc, blocks=(*doc.blocks, AttachmentHeading("附件", "重点任务分工"), _task_table(uow, version.id or 0))
+        )
+    return doc
+
+
+def task_table_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
+    """附件2: the draft's task-division table (重点任务分工) on its own, as the letter sends it."""
+    c = _context(uow, round_id)
+    version = c["version"]
+    tasks = round_attachments(uow, round_id).tasks
+    if version is None or tasks is None:
+        raise InvalidInput("REPORT_KIND_INVALID", "该文稿没有重点任务分工表。", kind="task-table")
+    return OfficialDocument(
+        title=tasks.name,
+        blocks=(_task_table(uow, version.id or 0),),
+        kind_label="重点任务分工",
+        attachment_label=f"附件{tasks.number}",
+    )
 
 
 REVIEW_STATES = frozenset(s.value for s in ReviewState)
@@ -263,8 +385,9 @@ def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             REVIEW_MACHINE.label(legality["state"]) if legality["state"] in REVIEW_STATES else "",
         )
     )
+    unit_column = office_profile(uow, load_round(uow, round_id).office_id).wording.get("adoption_unit_column", "单位")
     table = Table(
-        ("回复意见类别", "回复单位类别", "乡镇（街道）、部门", "修改意见", "采纳情况及理由"),
+        ("回复意见类别", "回复单位类别", unit_column, "修改意见", "采纳情况及理由"),
         tuple(rows),
         (26, 32, 40, 90, 55),
     )
@@ -317,6 +440,7 @@ def _outcome(uow: UnitOfWork, round_id: int) -> dict[str, int]:
 def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     c = _context(uow, round_id)
     draft, office, rnd, version = c["draft"], c["office"], c["round"], c["version"]
+    wording = c["profile"].wording
     parts = json.loads(version.parts) if version else []
     tasks = uow.drafts.tasks(version.id or 0) if version else []
     todo = "（请补充。）"
@@ -325,7 +449,7 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
             f"{rnd.basis + '，' if rnd.basis else ''}结合工作实际，{office.short_name or office.name}组织起草了"
             f"《{draft.title}》。现将有关情况说明如下："
         ),
-        Heading("第一部分：总体思路", 1),
+        Heading(wording.get("explanation_overview_heading", "第一部分：起草背景和思路"), 1),
         Paragraph(todo),
         Heading(
             f"第二部分：工作任务（共{cn_number(len(parts))}大项{len(tasks)}小项）"
@@ -344,7 +468,7 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     blocks += [
         Heading("第三部分：征求意见情况", 1),
         Paragraph(
-            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发{book_title(letter_title(draft.title))}"
+            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发{book(letter_title(uow, round_id))}"
             f"（{rnd.doc_number}），共征求{o['asked']}家单位意见，截至{cn_datetime(rnd.deadline)}，"
             f"{o['replied']}家单位回复（有修改意见{o['with_comments']}家，无修改意见{o['no_comments']}家），"
             f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
@@ -457,6 +581,8 @@ def audit_report(uow: UnitOfWork, round_id: int) -> OfficialDocument:
     )
 
 
+# The documents that print when units replied or when the review decided (the round's recorded times).
+TIMED_KINDS = frozenset({"review-package", "audit"})
 # The documents that go to the reviewer or into the file print the signed head of the audit chain.
 CHECKPOINT_KINDS = frozenset({"adoption", "explanation", "review-package", "audit"})
 
@@ -485,6 +611,8 @@ def build(
 ) -> OfficialDocument:
     builders = {
         "letter": lambda: letter(uow, round_id, rules),
+        "draft": lambda: draft_document(uow, round_id, with_tasks=False),
+        "task-table": lambda: task_table_document(uow, round_id),
         "reply-form": lambda: reply_form(uow, round_id, unit),
         "adoption": lambda: adoption(uow, round_id),
         "explanation": lambda: explanation(uow, round_id),
@@ -494,6 +622,8 @@ def build(
     if kind not in builders:
         raise InvalidInput("REPORT_KIND_INVALID", f"文书类型“{kind}”无效。")
     doc = builders[kind]()
+    if kind in TIMED_KINDS and load_round(uow, round_id).illustrative_times:
+        doc = replace(doc, notice=ILLUSTRATIVE_TIMES_NOTICE)
     if kind in CHECKPOINT_KINDS:
         stamp = checkpoint_paragraph(uow, full=kind == "audit")
         if stamp is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass
 
@@ -19,6 +18,8 @@ from storage.uow import UnitOfWork
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports import official, tracking
 from workflow.reports.adoption import adoption_table
+from workflow.reports.attachments import letter_package, zip_entry_name
+from workflow.services._common import load_round
 from workflow.services.audit import events_csv, export_events, verify
 
 
@@ -82,12 +83,21 @@ def render_report(
     rules: DocTypes = SHIPPED_TYPES,
     css_href: str | None = None,
 ) -> Rendered:
-    """One document in ``fmt``; an HTML one links ``css_href`` instead of carrying its stylesheet inline."""
+    """One document in ``fmt``; an HTML one links ``css_href`` instead of carrying its stylesheet inline.
+    ``letter-package`` is the letter with its attachments as Word files in one ZIP."""
     if fmt == "csv" and kind == "audit":
         # With a BOM, so Excel and WPS open the Chinese text correctly; the hashes let anyone re-verify.
         return Rendered(events_csv(export_events(uow, round_id)).encode("utf-8-sig"), "csv", filename="审计记录.csv")
     if fmt not in ("json", "md", "html", "docx"):
         raise InvalidInput("REPORT_FORMAT_INVALID", f"格式“{fmt}”无效。")
+    if kind == "letter-package":
+        if fmt != "docx":
+            raise InvalidInput(
+                "REPORT_FORMAT_INVALID", "征求意见函及附件只提供 Word 文件（ZIP 打包），请用 docx 格式。"
+            )
+        doc_number = load_round(uow, round_id).doc_number
+        name = zip_entry_name(f"{doc_number}征求意见函及附件") + ".zip"
+        return Rendered(letter_package(uow, round_id, rules), "zip", binary=True, filename=name)
     if fmt == "json":
         signed = uow.checkpoint() if kind in ("adoption", "audit") else None
         checkpoint = signed.to_dict() if signed else None
@@ -113,13 +123,4 @@ def render_report(
     return _one(official.build(uow, round_id, kind, unit, rules), fmt, css_href)
 
 
-_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-
-
-def zip_entry_name(name: str) -> str:
-    """A unit name made safe as a file name inside a ZIP: no path separators, no ``..``, no control or
-    reserved characters (an unzip tool must never write outside its folder: ``回复表-../../x.html``)."""
-    cleaned = _UNSAFE_IN_NAME.sub("_", name)
-    while ".." in cleaned:
-        cleaned = cleaned.replace("..", "_")
-    return cleaned.strip(" .") or "单位"
+__all__ = ["Rendered", "render_report", "render_tracking", "zip_entry_name"]

@@ -29,11 +29,14 @@ from storage.uow import UnitOfWork
 from workflow.doc_types import SHIPPED_TYPES, DocType, DocTypes
 from workflow.public.exports import comments_csv
 from workflow.reports import official
+from workflow.reports.attachments import letter_files
 from workflow.services._common import load_draft, load_round, record
 from workflow.services.audit import verify
 from workflow.services.departures import departures
+from workflow.services.queries import ILLUSTRATIVE_TIMES_NOTICE
 
 MANIFEST = "manifest.json"
+LETTER_ATTACHMENTS = "01-征求意见函附件"
 FORMAT = "consultflow-archive/1"
 DOCUMENTS = {
     "letter": "01-征求意见函",
@@ -129,6 +132,8 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
     for kind, name in DOCUMENTS.items():
         doc = official.build(uow, round_id, kind, None, rules)
         docx[f"documents/{name}.docx"] = render_docx(doc)
+    for file in letter_files(uow, round_id)[1:]:  # the letter's attachments as sent (the letter is 01 above)
+        docx[f"documents/{LETTER_ATTACHMENTS}/{file.filename}"] = file.data
     files.update(docx)
     if pdf:
         files.update({name.replace("documents/", "documents/pdf/"): data for name, data in docx_to_pdf(docx).items()})
@@ -267,6 +272,8 @@ def build_archive(
         "created_by": actor.name,
         "audit_head": {"seq": seq, "hash": head},
         "pdf": any(name.startswith("documents/pdf/") for name in files),
+        # a replayed round (the demo): reply and review times are illustrative, the seed does not record them
+        **({"illustrative_times": ILLUSTRATIVE_TIMES_NOTICE} if rnd.illustrative_times else {}),
         "files": [
             {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
             for name, data in sorted(files.items())

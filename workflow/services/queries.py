@@ -14,10 +14,14 @@ from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
 
+ILLUSTRATIVE_TIMES_NOTICE = "演示数据：回复和审查时间为示意，种子材料未记载"
+"""Shown on every page and document of a round whose reply and review times are not on record (the demo)."""
+
 
 def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
+    version = uow.drafts.version(draft.id or 0, rnd.version)
     return {
         "id": rnd.id,
         "round_id": rnd.id,
@@ -40,6 +44,9 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         "doc_type": draft.doc_type,
         "scope": rnd.scope,
         "shorten_reason": rnd.shorten_reason,
+        "has_tasks": bool(version is not None and uow.drafts.tasks(version.id or 0)),
+        "illustrative_times": rnd.illustrative_times,
+        "illustrative_notice": ILLUSTRATIVE_TIMES_NOTICE if rnd.illustrative_times else "",
     }
 
 

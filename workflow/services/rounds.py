@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -12,7 +13,7 @@ from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
 from kernel.text import check_text, check_texts
 from kernel.timefmt import to_beijing
-from states.draft import DRAFT_MACHINE, DraftContext
+from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from states.round import ROUND_MACHINE, RoundContext
 from storage.models import Round, Unit
 from storage.uow import UnitOfWork
@@ -23,6 +24,7 @@ from workflow.public.consultations import PublicTerms, attach_consultation
 from workflow.services._common import change_state, load_draft, load_round, record
 from workflow.services.departures import check_period, check_scope, record_departure, require_reason_for_short_period
 from workflow.services.messages import queue_for_round
+from workflow.services.offices import office_profile
 from workflow.unit_names import resolve_unit, resolve_units
 
 # The letter and the notice state 逾期未回复视为无意见 themselves, right after the deadline, as the seed does.
@@ -42,7 +44,12 @@ class StartRound:
     all_units: bool = False
     letter_date: date | None = None
     basis: str = ""
-    requirements: str = DEFAULT_REQUIREMENTS
+    # None: the office's own words (profile ``wording``: letter_requirements / letter_purpose), else the default.
+    requirements: str | None = None
+    purpose: str | None = None  # 为…: why the draft is written, opening the letter
+    focus: str = ""  # 请结合{focus}实际 (e.g. 2026年防汛工作); empty: 工作
+    attachment_names: Mapping[str, str] = field(default_factory=dict)  # draft / tasks / reply_form as listed
+    illustrative_times: bool = False  # a replayed round whose reply and review times are not on record
     deadline_warning: str = ""
     scope: str = "internal"  # internal | public: the type's minimum period is for public consultation
     shorten_reason: str = ""  # required when the period is shorter than the type's minimum
@@ -55,10 +62,17 @@ class StartRound:
                 "联系人": self.contact,
                 "联系电话": self.phone,
                 "征求意见依据": self.basis,
-                "意见要求": self.requirements,
+                "意见要求": self.requirements or "",
+                "征求意见目的": self.purpose or "",
+                "结合实际": self.focus,
+                **{f"附件名称（{k}）": v for k, v in self.attachment_names.items()},
             },
-            multiline=frozenset({"征求意见依据", "意见要求"}),
+            multiline=frozenset({"征求意见依据", "意见要求", "征求意见目的"}),
         )
+        unknown = set(self.attachment_names) - {"draft", "tasks", "reply_form"}
+        if unknown:
+            listed = "、".join(sorted(unknown))
+            raise InvalidInput("ATTACHMENT_NAME_INVALID", f"附件名称只能为 draft、tasks、reply_form 设置：{listed}。")
         for name in (*self.unit_names, *self.categories):
             check_text(name, "征求对象")
 
@@ -107,6 +121,16 @@ def _resolve_active(uow: UnitOfWork, names: Sequence[str], active: list[Unit]) -
         ) from None
 
 
+def letter_wording(cmd: StartRound, wording: Mapping[str, str]) -> tuple[str, str]:
+    """The requirements and purpose the letter prints: as the command gives them, else the office's own words
+    (profile ``wording``), else the shipped default requirements. Stored on the round as sent."""
+    requirements = cmd.requirements
+    if requirements is None:
+        requirements = wording.get("letter_requirements", DEFAULT_REQUIREMENTS)
+    purpose = wording.get("letter_purpose", "") if cmd.purpose is None else cmd.purpose
+    return requirements, purpose
+
+
 def start_round(
     uow: UnitOfWork, clock: Clock, actor: Actor, cmd: StartRound, *, secret: str, rules: DocTypes = SHIPPED_TYPES
 ) -> RoundStarted:
@@ -131,6 +155,8 @@ def start_round(
     picked = _pick_units(uow, cmd)
     letter_date = cmd.letter_date or to_beijing(now).date()
     doc_type = rules.get(draft.doc_type)
+    requirements, purpose = letter_wording(cmd, office_profile(uow, cmd.office_id).wording)
+    version = uow.drafts.version(draft.id or 0, draft.current_version)
     period = check_period(doc_type, scope, max(letter_date, to_beijing(now).date()), cmd.deadline, rules)
     reason = require_reason_for_short_period(period, cmd.shorten_reason)
     row = Round(
@@ -145,7 +171,14 @@ def start_round(
         contact=cmd.contact.strip(),
         phone=cmd.phone.strip(),
         basis=cmd.basis,
-        requirements=cmd.requirements,
+        requirements=requirements,
+        purpose=purpose,
+        focus=cmd.focus.strip(),
+        attachment_names=json.dumps(
+            {k: v.strip() for k, v in cmd.attachment_names.items() if v.strip()}, ensure_ascii=False, sort_keys=True
+        ),
+        illustrative_times=cmd.illustrative_times,
+        draft_stage=version.stage if version else DraftStage.proposed,
         scope=scope,
         shorten_reason=reason if period.applies and period.short else "",
         state=ROUND_MACHINE.initial,
@@ -174,6 +207,14 @@ def start_round(
         phone=row.phone,
         doc_type=doc_type.key,
         scope=scope,
+        letter={
+            "purpose": row.purpose,
+            "basis": row.basis,
+            "focus": row.focus,
+            "requirements": row.requirements,
+            "attachment_names": json.loads(row.attachment_names),
+        },
+        illustrative_times=row.illustrative_times,
     )
     if row.shorten_reason:
         record_departure(uow, actor, now, round_id, "consultation_period", period.message, row.shorten_reason)

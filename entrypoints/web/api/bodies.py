@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from workflow.services.replies import CommentInput
-from workflow.services.rounds import DEFAULT_REQUIREMENTS
 
 BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # as ``deps.Id``: no number the database cannot hold
 
@@ -37,7 +36,10 @@ class StartBody(BaseModel):
     phone: str
     letter_date: date | None = None
     basis: str = ""
-    requirements: str = DEFAULT_REQUIREMENTS
+    requirements: str | None = None  # the office's own wording (letter_requirements), else the default
+    purpose: str | None = None  # 为…: opens the letter; the office's letter_purpose when left out
+    focus: str = ""  # 请结合{focus}实际
+    attachment_names: dict[str, str] = Field(default_factory=dict)  # draft / tasks / reply_form, as listed
     scope: str = "internal"  # internal | public (the type's minimum period applies to public consultation)
     shorten_reason: str = ""  # why a public consultation is shorter than the type's minimum
 

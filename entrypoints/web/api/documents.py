@@ -30,7 +30,8 @@ def api_document(
     format: str = "docx",
     unit: str | None = None,
 ) -> Response:
-    """The round's documents as files: letter, reply-form, adoption, explanation, review-package, audit."""
+    """The round's documents as files: letter, its attachments (draft, task-table, reply-form), letter-package
+    (the letter and its attachments in one ZIP), adoption, explanation, review-package, audit."""
     return document_file(uow, round_id, kind, format, unit, rules)
 
 

@@ -49,6 +49,8 @@ class RoundSummary(ServiceView):
     enforced_at: str | None
     contact: str
     phone: str
+    illustrative_times: bool = False  # replayed (demo) round: reply and review times are illustrative, not on record
+    illustrative_notice: str = ""
 
 
 class RecipientRow(ServiceView):
