@@ -62,6 +62,7 @@ class Composer:
             markdown=rendered.markdown,
             attachments=tuple(files),
             payload={"kind": row.kind, "round_id": row.round_id, "recipient_id": row.recipient_id},
+            sender_name=str((ctx.get("office") or {}).get("name", "")),  # the office whose message it is
         )
 
     def context(self, uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
@@ -169,7 +170,7 @@ class Composer:
         states = [r.state for r, _ in uow.rounds.recipients(row.round_id or 0)]
         outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(row.round_id or 0)]
         office = uow.directory.office(uow.rounds.get(row.round_id or 0).office_id)  # type: ignore[union-attr]
-        ctx["reviewer"] = office.reviewer_unit if office else "市司法局"
+        ctx["reviewer"] = office.reviewer_unit if office else ""
         ctx["review"] = {"version": review.version if review else 0, "due_at": review.due_at if review else None}
         ctx["review_url"] = self.facts.review_url(row.round_id or 0)
         ctx["counts"] = {

@@ -95,22 +95,22 @@ class MessageRenderer:
 
 
 def sample_context(kind: str) -> dict[str, Any]:
-    """A realistic context for each kind, taken from the seed round (孝安办函〔2023〕1号)."""
+    """A realistic context for each kind, shaped like a real round (of a fictional office: no office's words here)."""
     deadline = datetime(2023, 2, 18, 2, 0, tzinfo=UTC)
     base: dict[str, Any] = {
-        "office": {"name": "孝义市安全生产委员会办公室", "short_name": "市安委办"},
+        "office": {"name": "示例市人民政府办公室", "short_name": "示例办"},
         "round": {
-            "doc_number": "孝安办函〔2023〕1号",
+            "doc_number": "示办函〔2023〕1号",
             "deadline": deadline,
             "letter_date": date(2023, 2, 17),
-            "letter_title": "关于对《孝义市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函",
-            "contact": "赵健",
+            "letter_title": "关于对《示例市人民政府关于做好2023年安全生产工作的通知（代拟稿）》征求意见的函",
+            "contact": "张明",
             "phone": "18335877837",
             "basis": "",
             "requirements": "修改意见要有依据、理由充分。理由不充分或无依据的不予采纳。",
         },
-        "draft": {"title": "孝义市人民政府关于做好2023年安全生产工作的通知"},
-        "unit": {"name": "市消防救援大队"},
+        "draft": {"title": "示例市人民政府关于做好2023年安全生产工作的通知"},
+        "unit": {"name": "示例市交通运输局"},
         "reply_url": "https://consultflow.example.cn/r/TOKEN",
     }
     comment = {
@@ -135,7 +135,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         },
         "adoption_feedback": {"comments": [comment]},
         "review_request": {
-            "reviewer": "市司法局",
+            "reviewer": "司法局",
             "review": {"version": 1, "due_at": deadline + timedelta(days=7)},
             "review_url": "https://x.example.cn/review",
             "counts": {
@@ -149,11 +149,11 @@ def sample_context(kind: str) -> dict[str, Any]:
                 "rejected": 1,
             },
         },
-        "review_result": {"review": {"approved": True, "reviewer": "市司法局", "opinion": "", "version": 1}},
-        "issued": {"issued_doc_number": "孝政发〔2023〕1号"},
+        "review_result": {"review": {"approved": True, "reviewer": "司法局", "opinion": "", "version": 1}},
+        "issued": {"issued_doc_number": "示政发〔2023〕1号"},
         "withdrawn": {"reason": "上级文件调整，另行起草"},
         "review_due_reminder": {
-            "reviewer": "市司法局",
+            "reviewer": "司法局",
             "review_url": "https://x.example.cn/review",
             "review": {
                 "version": 1,
@@ -163,10 +163,10 @@ def sample_context(kind: str) -> dict[str, Any]:
             },
         },
         "filing_reminder": {
-            "issued_doc_number": "孝政发〔2023〕1号",
+            "issued_doc_number": "示政发〔2023〕1号",
             "filing": {
                 "published_on": date(2023, 3, 1),
-                "place": "孝义市人民政府门户网站",
+                "place": "示例市人民政府门户网站",
                 "due": date(2023, 3, 31),
                 "rule": "国办发〔2018〕37号（自公开发布之日起30日内报送备案）",
             },

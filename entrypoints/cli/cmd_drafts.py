@@ -9,6 +9,7 @@ import typer
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from workflow.services.drafts import import_draft_file, revise_draft_file, set_doc_type, set_legal_basis
+from workflow.services.offices import office_profile
 
 app = typer.Typer(help="文稿", no_args_is_help=True)
 
@@ -17,7 +18,7 @@ app = typer.Typer(help="文稿", no_args_is_help=True)
 def import_(
     file: Path = typer.Argument(..., help=".txt、.md 或 .docx 文稿"),
     title: str = typer.Option(..., "--title", help="文稿标题"),
-    issuer: str = typer.Option(..., "--issuer", help="发文机关"),
+    issuer: str | None = typer.Option(None, "--issuer", help="发文机关（默认为本机关配置的 issuer）"),
     stage: str = typer.Option("proposed", "--stage", help="proposed|discussion|for_review|final"),
     doc_type: str = typer.Option("general", "--type", help="文件类型（consultflow doc-types list）"),
     legal_basis: str = typer.Option("", "--legal-basis", help="制定依据，每行一项"),
@@ -27,6 +28,7 @@ def import_(
     with domain_errors():
         office_id = r.office_id()
         with r.uow() as uow:
+            issuer = issuer if issuer is not None else office_profile(uow, office_id).issuer
             result = import_draft_file(
                 uow,
                 r.clock,

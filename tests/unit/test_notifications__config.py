@@ -27,7 +27,8 @@ def test_the_shipped_config_builds_every_channel() -> None:
         "console": ConsoleChannel,
     }
     smtp = channels["email"].settings  # type: ignore[attr-defined]
-    assert (smtp.host, smtp.port, smtp.security, smtp.sender) == ("127.0.0.1", 1025, "plain", "ajw@xiaoyi.gov.cn")
+    expected = ("127.0.0.1", 1025, "plain", "consultflow@example.gov.cn")
+    assert (smtp.host, smtp.port, smtp.security, smtp.sender) == expected
 
 
 def _with(**smtp: object) -> dict[str, object]:

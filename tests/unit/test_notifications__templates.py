@@ -17,7 +17,7 @@ def test_every_kind_renders_in_chinese(kind: str) -> None:
     message = MessageRenderer().render(kind, sample_context(kind))
     assert message.subject and message.text and message.html and message.markdown
     # A solicitation notice names its letter; a monthly progress notice names its month.
-    expected = "2024年10月" if kind.startswith("progress_") else "孝安办函〔2023〕1号"
+    expected = "2024年10月" if kind.startswith("progress_") else "示办函〔2023〕1号"
     assert expected in message.subject + message.text or kind == "review_result"
 
 
@@ -38,7 +38,7 @@ def test_solicitation_carries_deadline_link_and_rule() -> None:
     assert "请于2023年2月18日10时前反馈修改意见" in message.text
     assert "逾期未回复视为无意见" in message.text
     assert "https://consultflow.example.cn/r/TOKEN" in message.text
-    assert "联系人：赵健，电话：18335877837" in message.text
+    assert "联系人：张明，电话：18335877837" in message.text
 
 
 def test_reminder_says_how_long_is_left() -> None:

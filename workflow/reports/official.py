@@ -19,24 +19,19 @@ from states.decision import Outcome
 from states.recipient import RECIPIENT_MACHINE, RecipientState
 from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
-from workflow.categories import CATEGORY_ORDER
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
+from workflow.profiles import OfficeProfile
 from workflow.reports.adoption import DEEMED_TEXT, adoption_table
 from workflow.reports.process_docs import checklist_blocks, departure_blocks, disagreement_blocks, review_facts_blocks
 from workflow.services._common import load_draft, load_round
 from workflow.services.audit import verify
 from workflow.services.audit_view import audit_lines
 from workflow.services.decisions import decision_text
+from workflow.services.offices import office_profile
 from workflow.services.versions import changed_tasks, unapplied_adoptions
 from workflow.unit_names import resolve_unit
 
 CN_NUMBERS = "零一二三四五六七八九十"
-ADDRESSEES = {
-    "township": "各乡镇人民政府、街道办事处",
-    "member_unit": "市安委会各有关成员单位",
-    "city_department": "市直各有关部门",
-    "other": "各有关单位",
-}
 
 
 def cn_number(n: int) -> str:
@@ -97,11 +92,12 @@ def letter_document(
     basis: str,
     requirements: str,
     categories: set[str],
+    profile: OfficeProfile,
     shorten_reason: str = "",
 ) -> OfficialDocument:
     """The 征求意见函; also used to preview a letter before the round exists. A period shorter than the
     type's minimum says why (《重大行政决策程序暂行条例》第十五条: 应当予以说明)."""
-    addressee = "，".join(ADDRESSEES[k] for k in CATEGORY_ORDER if k in categories) + "："
+    addressee = "，".join(profile.addressees(categories)) + "："  # the office's 主送 wording and order
     short = office_short or office_name
     blocks = [
         Paragraph(
@@ -156,6 +152,7 @@ def letter(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         basis=rnd.basis,
         requirements=rnd.requirements,
         categories={u.category for _, u in c["recipients"]},
+        profile=office_profile(uow, rnd.office_id),
         shorten_reason=rnd.shorten_reason,
     )
 

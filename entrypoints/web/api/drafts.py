@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from entrypoints.web.api.schemas import DraftStored
-from entrypoints.web.deps import ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import ClockDep, Id, RulesDep, StaffWrite, UowDep, office_id_of
 from entrypoints.web.forms import store_uploaded_draft, store_uploaded_revision
 
 router = APIRouter(prefix="/drafts", tags=["文稿"])
@@ -18,7 +18,6 @@ async def api_draft(
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     title: Annotated[str, Form()],
     issuer: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
@@ -29,7 +28,7 @@ async def api_draft(
     stored = await store_uploaded_draft(
         uow,
         clock,
-        office_id_of(settings, uow),
+        office_id_of(user),
         user,
         file,
         title=title,

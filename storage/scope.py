@@ -1,0 +1,124 @@
+"""Office scope: a unit of work opened for one office (or a reviewer's offices) reads only their rows.
+
+Several offices share one database. Rather than trusting every query to remember its office, a scoped
+session adds the office condition to every ORM statement it runs (SQLAlchemy's ``with_loader_criteria``
+on ``do_orm_execute``): a round, draft, unit, reply, comment, attachment, link, tracked item or progress
+round of another office is simply not there, so loading it by id is ``NOT_FOUND`` (404), never a
+"forbidden" that would tell the caller it exists. Rows without an office column are scoped through the
+row that owns them (a comment through its round). Unscoped units of work (the scheduler, the relay, the
+audit chain's verification, ``init``) see everything, as before.
+
+The audit trail is not filtered here: its verification must read every event. Its readers filter by
+office explicitly (``storage.audit.iter_events``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import event, or_, select
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlmodel import Session, col
+
+from storage.models import (
+    Comment,
+    Decision,
+    Deliberation,
+    Departure,
+    Draft,
+    DraftVersion,
+    Filing,
+    ItemEvidence,
+    ItemUnit,
+    LegalityReview,
+    MeasureTable,
+    Office,
+    OutboxMessage,
+    ProgressReport,
+    ProgressRequest,
+    ProgressRound,
+    Publication,
+    Recipient,
+    Reply,
+    ReplyAttachment,
+    ReplyLink,
+    ReviewDocument,
+    Round,
+    TrackedItem,
+    Unit,
+    UnitMapping,
+    User,
+)
+
+SCOPE_KEY = "office_scope"
+ALL_OFFICES = {"all_offices": True}
+"""Execution options of the few reads that must see past the scope (a user name is unique server-wide)."""
+
+
+def set_scope(session: Session, offices: Collection[int] | None) -> None:
+    """From now on this session sees only ``offices`` (None: every office)."""
+    if offices is None:
+        session.info.pop(SCOPE_KEY, None)
+    else:
+        session.info[SCOPE_KEY] = tuple(sorted(set(offices)))
+
+
+def scope_of(session: Session) -> tuple[int, ...] | None:
+    value = session.info.get(SCOPE_KEY)
+    return None if value is None else tuple(value)
+
+
+def _criteria(ids: tuple[int, ...]) -> list[Any]:
+    """One condition per table: its own office column, or the office of the row that owns it."""
+    office = list(ids) or [-1]  # an empty scope sees nothing (IN () is not portable)
+    rounds = select(col(Round.id)).where(col(Round.office_id).in_(office))
+    drafts = select(col(Draft.id)).where(col(Draft.office_id).in_(office))
+    units = select(col(Unit.id)).where(col(Unit.office_id).in_(office))
+    tables = select(col(MeasureTable.id)).where(col(MeasureTable.office_id).in_(office))
+    items = select(col(TrackedItem.id)).where(col(TrackedItem.table_id).in_(tables))
+    progress = select(col(ProgressRound.id)).where(col(ProgressRound.office_id).in_(office))
+    comments = select(col(Comment.id)).where(col(Comment.round_id).in_(rounds))
+    replies = select(col(Reply.id)).where(col(Reply.round_id).in_(rounds))
+    recipients = select(col(Recipient.id)).where(col(Recipient.round_id).in_(rounds))
+    reviews = select(col(LegalityReview.id)).where(col(LegalityReview.round_id).in_(rounds))
+    rules: list[tuple[type, Any]] = [
+        (Office, col(Office.id).in_(office)),
+        (Unit, col(Unit.office_id).in_(office)),
+        (User, col(User.office_id).in_(office)),
+        (Draft, col(Draft.office_id).in_(office)),
+        (DraftVersion, col(DraftVersion.draft_id).in_(drafts)),
+        (Round, col(Round.office_id).in_(office)),
+        (MeasureTable, col(MeasureTable.office_id).in_(office)),
+        (ProgressRound, col(ProgressRound.office_id).in_(office)),
+        (UnitMapping, col(UnitMapping.office_id).in_(office)),
+        (Decision, col(Decision.comment_id).in_(comments)),
+        (ReplyAttachment, col(ReplyAttachment.reply_id).in_(replies)),
+        (ReplyLink, col(ReplyLink.recipient_id).in_(recipients)),
+        (ReviewDocument, col(ReviewDocument.review_id).in_(reviews)),
+        (TrackedItem, col(TrackedItem.table_id).in_(tables)),
+        (ItemUnit, col(ItemUnit.item_id).in_(items)),
+        (ItemEvidence, col(ItemEvidence.item_id).in_(items)),
+        (ProgressRequest, col(ProgressRequest.round_id).in_(progress)),
+        (ProgressReport, col(ProgressReport.round_id).in_(progress)),
+        (OutboxMessage, or_(col(OutboxMessage.round_id).in_(rounds), col(OutboxMessage.unit_id).in_(units))),
+        (Recipient, col(Recipient.round_id).in_(rounds)),
+        (Reply, col(Reply.round_id).in_(rounds)),
+        (Comment, col(Comment.round_id).in_(rounds)),
+        (LegalityReview, col(LegalityReview.round_id).in_(rounds)),
+        (Departure, col(Departure.round_id).in_(rounds)),
+        (Deliberation, col(Deliberation.round_id).in_(rounds)),
+        (Publication, col(Publication.round_id).in_(rounds)),
+        (Filing, col(Filing.round_id).in_(rounds)),
+    ]
+    return [with_loader_criteria(entity, condition, include_aliases=True) for entity, condition in rules]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_scope(state: ORMExecuteState) -> None:
+    ids = scope_of(state.session)  # type: ignore[arg-type]
+    if ids is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load or state.execution_options.get("all_offices"):
+        return  # loading more of a row already admitted, or a uniqueness check over the whole server
+    state.statement = state.statement.options(*_criteria(ids))
