@@ -15,10 +15,12 @@ office explicitly (``storage.audit.iter_events``).
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import event, or_, select
+from sqlalchemy import Table, event, or_, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col
 
 from storage.models import (
@@ -69,8 +71,10 @@ def scope_of(session: Session) -> tuple[int, ...] | None:
     return None if value is None else tuple(value)
 
 
-def _criteria(ids: tuple[int, ...]) -> list[Any]:
-    """One condition per table: its own office column, or the office of the row that owns it."""
+@lru_cache(maxsize=256)
+def _criteria(ids: tuple[int, ...]) -> dict[Table, Any]:
+    """One condition per table: its own office column, or the office of the row that owns it (built once
+    per scope: building them for every statement would cost more than the query)."""
     office = list(ids) or [-1]  # an empty scope sees nothing (IN () is not portable)
     rounds = select(col(Round.id)).where(col(Round.office_id).in_(office))
     drafts = select(col(Draft.id)).where(col(Draft.office_id).in_(office))
@@ -111,7 +115,21 @@ def _criteria(ids: tuple[int, ...]) -> list[Any]:
         (Publication, col(Publication.round_id).in_(rounds)),
         (Filing, col(Filing.round_id).in_(rounds)),
     ]
-    return [with_loader_criteria(entity, condition, include_aliases=True) for entity, condition in rules]
+    return {
+        entity.__table__: with_loader_criteria(entity, condition, include_aliases=True)  # type: ignore[attr-defined]
+        for entity, condition in rules
+    }
+
+
+def _tables(statement: Any) -> set[Table]:
+    """Every table a statement reads or writes, subqueries included."""
+    found: set[Table] = set()
+    for item in find_tables(statement, check_columns=True, include_aliases=True, include_crud=True):
+        while not isinstance(item, Table) and getattr(item, "element", None) is not None:
+            item = item.element  # type: ignore[attr-defined]  # an alias of a table: the table
+        if isinstance(item, Table):
+            found.add(item)
+    return found
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -121,4 +139,9 @@ def _apply_scope(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load or state.execution_options.get("all_offices"):
         return  # loading more of a row already admitted, or a uniqueness check over the whole server
-    state.statement = state.statement.options(*_criteria(ids))
+    # Only the conditions of the tables this statement touches: each one a statement carries costs
+    # compiling and cache-key time, and a page runs dozens of statements.
+    rules = _criteria(ids)
+    wanted = [rules[t] for t in _tables(state.statement) if t in rules]
+    if wanted:
+        state.statement = state.statement.options(*wanted)

@@ -250,4 +250,7 @@ def load_profile_file(path: Path) -> OfficeProfile:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise _bad(f"{path} 格式错误：{exc}", path=str(path)) from None
-    return profile_from_mapping(raw.get("office", raw))
+    profile = profile_from_mapping(raw.get("office", raw))
+    if profile.template_dir and not (path.parent / profile.template_dir).is_dir():
+        raise _bad(f"{path}：template_dir “{profile.template_dir}” 不是目录。", path=str(path), field="template_dir")
+    return profile
