@@ -17,13 +17,14 @@ def load_overdue(
         if round_offset == 0:
             conn.execute(
                 insert(Office),
-                [{"id": 1, "name": "基准测试办公室", "short_name": "测试办", "email": "", "reviewer_unit": "市司法局"}],
+                [{"id": 1, "name": "基准测试办公室", "short_name": "测试办", "email": "", "reviewer_unit": "司法局"}],
             )
             conn.execute(
                 insert(Unit),
                 [
                     {
                         "id": i,
+                        "office_id": 1,
                         "name": f"单位{i}",
                         "category": "member_unit",
                         "aliases": "[]",

@@ -12,7 +12,7 @@ _YEAR_IN_BRACKETS = re.compile(r"[\[［【(（]\s*(\d{4})\s*[\]］】)）]")
 
 
 def normalize_doc_number(text: str) -> str:
-    """孝政发[2023]1号 → 孝政发〔2023〕1号: document numbers use U+3014/U+3015 around the year."""
+    """X政发[2023]1号 → X政发〔2023〕1号: document numbers use U+3014/U+3015 around the year."""
     return _YEAR_IN_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", text.strip())
 
 

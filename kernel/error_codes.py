@@ -112,7 +112,8 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     DOC_NUMBER_DUPLICATE=("Conflict", "发起征求意见时所填发文字号已被其他征求意见函使用。"),
     # --- rounds: starting, deadlines, recipients ---
     ROUND_NOT_FOUND=("NotFound", "按编号查找的征求意见轮次不存在。"),
-    OFFICE_NOT_FOUND=("NotFound", "配置的发文机关尚未建立（数据库未执行 consultflow init）。"),
+    OFFICE_NOT_FOUND=("NotFound", "所指的发文机关不存在（代码写错，或尚未执行 consultflow init / offices add）。"),
+    OFFICE_EXISTS=("Conflict", "机关名称已被另一个机关（另一代码）使用。"),
     CONTACT_REQUIRED=("InvalidInput", "发起征求意见时没有填写联系人或联系电话。"),
     DEADLINE_REQUIRED=("InvalidInput", "发起征求意见时既没有给出截止时间，也没有给出工作日数。"),
     DEADLINE_AMBIGUOUS=("InvalidInput", "发起征求意见时同时给出了截止时间和工作日数，不知以哪个为准。"),

@@ -62,6 +62,7 @@ class Composer:
             markdown=rendered.markdown,
             attachments=tuple(files),
             payload={"kind": row.kind, "round_id": row.round_id, "recipient_id": row.recipient_id},
+            sender_name=str((ctx.get("office") or {}).get("name", "")),  # the office whose message it is
         )
 
     def context(self, uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:

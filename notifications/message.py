@@ -34,6 +34,7 @@ class OutgoingMessage:
     markdown: str | None = None
     attachments: tuple[Attachment, ...] = ()
     payload: Mapping[str, Any] | None = None
+    sender_name: str = ""  # the office sending it (several offices may share one server and mailbox)
 
     @property
     def header_key(self) -> str:

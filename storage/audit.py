@@ -17,7 +17,7 @@ from functools import lru_cache
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlmodel import Session
 
 from storage.bulk import db_stamp, execute_many, placeholder
@@ -54,10 +54,16 @@ def event_hash(
     payload: str,
     imported: bool,
     prev_hash: str,
+    office_id: int | None = None,
 ) -> str:
-    """SHA-256 over the length-prefixed fields; the format is part of the chain."""
+    """SHA-256 over the length-prefixed fields; the format is part of the chain.
+
+    The office is hashed only when an event names one, after the other fields: events stored before
+    offices were recorded keep exactly the hash they were given.
+    """
     return _hash(
-        seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev_hash
+        seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev_hash,
+        office_id,
     )
 
 
@@ -88,6 +94,7 @@ def _hash(
     payload: str,
     imported: bool,
     prev_hash: str,
+    office_id: int | None = None,
 ) -> str:
     # Length-prefixed fields: unambiguous whatever the text contains, and cheap to build.
     head, states, flag = _constant_parts(at, actor, role, action, from_state, to_state, imported)
@@ -96,6 +103,9 @@ def _hash(
     material = (
         f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev_hash};"
     )
+    if office_id is not None:
+        o = str(office_id)
+        material += f"office{len(o)}:{o};"
     return sha256(material.encode()).hexdigest()
 
 
@@ -117,9 +127,10 @@ class PendingEvent:
     payload: dict[str, Any] = field(default_factory=dict)
     imported: bool = False
     payload_json: str | None = None
+    office_id: int | None = None  # None: the round's office, else the unit of work's (see AuditLog.flush)
 
 
-Row = tuple[datetime, str, str, str, str, "int | None", "str | None", "str | None", str, bool]
+Row = tuple[datetime, str, str, str, str, "int | None", "str | None", "str | None", str, bool, "int | None"]
 
 
 class AuditLog:
@@ -127,13 +138,17 @@ class AuditLog:
     flush; reads (``events``, ``verify``) go through it too, so no session leaves storage.
 
     Events are kept as plain tuples (at, actor, role, action, entity, round_id, from_state,
-    to_state, payload_json, imported): a deadline sweep records hundreds of thousands at once.
+    to_state, payload_json, imported, office_id): a deadline sweep records hundreds of thousands at once.
+
+    Every event names its office: given, or its round's, or ``default_office`` (the office a scoped unit
+    of work acts for). Only server-wide events (a backup, a restored chain head) name none.
     """
 
     def __init__(self, session: Session, *, imported: bool = False) -> None:
         self._session = session
         self._pending: list[Row] = []
         self._imported = imported
+        self.default_office: int | None = None
         # What the last flush appended: (seq before, seq after, head hash, head time, actions).
         self.appended: tuple[int, int, str, datetime, frozenset[str]] | None = None
 
@@ -152,6 +167,7 @@ class AuditLog:
                 event.to_state,
                 payload,
                 event.imported or self._imported,
+                event.office_id,
             )
         )
 
@@ -162,12 +178,12 @@ class AuditLog:
     def record_rows(self, rows: Iterable[Row]) -> None:
         """Bulk path: rows already in the internal shape, with canonical payload strings."""
         if self._imported:
-            rows = ((*r[:9], True) for r in rows)  # type: ignore[assignment]
+            rows = ((*r[:9], True, r[10]) for r in rows)  # type: ignore[assignment]
         self._pending.extend(rows)
 
-    def events(self, round_id: int | None = None) -> Iterator[AuditEvent]:
-        """Stored events in chain order (a round's only, if given)."""
-        return iter_events(self._session, round_id=round_id)
+    def events(self, round_id: int | None = None, offices: tuple[int, ...] | None = None) -> Iterator[AuditEvent]:
+        """Stored events in chain order (a round's only, if given; only these offices', if given)."""
+        return iter_events(self._session, round_id=round_id, offices=offices)
 
     def verify(self) -> ChainVerdict:
         """Recompute the whole chain (see :func:`verify_chain`)."""
@@ -207,10 +223,15 @@ class AuditLog:
         stamps: dict[datetime, Any] = {}
         rows: list[tuple[Any, ...]] = []
         append = rows.append
-        for at, actor, role, action, entity, round_id, from_state, to_state, payload, imported in self._pending:
+        offices = self._round_offices()
+        default = self.default_office
+        for at, actor, role, action, entity, round_id, from_state, to_state, payload, imported, office in self._pending:
             seq += 1
+            if office is None:
+                office = offices.get(round_id, default) if round_id is not None else default
             digest = _hash(
-                seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev
+                seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev,
+                office,
             )
             stamp = stamps.get(at)
             if stamp is None:
@@ -230,6 +251,7 @@ class AuditLog:
                     imported,
                     prev,
                     digest,
+                    office,
                 )
             )
             prev = digest
@@ -239,6 +261,16 @@ class AuditLog:
         self.appended = (before, seq, prev, self._pending[-1][0], frozenset(r[3] for r in self._pending))
         self._pending.clear()
         return count
+
+    def _round_offices(self) -> dict[int, int]:
+        """The office of every round the buffered events name without an office (one query per 500)."""
+        wanted = sorted({r[5] for r in self._pending if r[10] is None and r[5] is not None})
+        found: dict[int, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            stmt = select(Round.id, Round.office_id).where(Round.id.in_(chunk))  # type: ignore[union-attr]
+            found.update({int(rid): int(oid) for rid, oid in self._session.execute(stmt)})
+        return found
 
     def _restore_head(self) -> tuple[int, str]:
         """No head row: a new trail starts at genesis; a trail whose head row was deleted is resumed
@@ -254,7 +286,7 @@ class AuditLog:
         payload = canonical_payload({"seq": last.seq, "hash": last.hash, "stored_events": count})
         at = self._pending[0][0]
         self._pending.insert(
-            0, (at, "系统", "system", "audit.head_restored", "audit:head", None, None, None, payload, False)
+            0, (at, "系统", "system", "audit.head_restored", "audit:head", None, None, None, payload, False, None)
         )
         return last.seq, last.hash
 
@@ -273,6 +305,7 @@ _COLUMNS = (
     "imported",
     "prev_hash",
     "hash",
+    "office_id",
 )
 
 
@@ -298,13 +331,28 @@ class ChainVerdict:
     expected_events: int | None = None
 
 
-def iter_events(session: Session, round_id: int | None = None, batch: int = 5000) -> Iterator[AuditEvent]:
-    """Events in chain order, fetched in batches so a long trail does not load at once."""
+def iter_events(
+    session: Session, round_id: int | None = None, batch: int = 5000, offices: tuple[int, ...] | None = None
+) -> Iterator[AuditEvent]:
+    """Events in chain order, fetched in batches so a long trail does not load at once.
+
+    ``offices`` keeps the events of those offices: named on the event, or (stored before events named
+    their office) through the event's round; and the server's own events (a backup, a restored chain
+    head), which name no office and concern every office's data.
+    """
     last = 0
     while True:
         stmt = select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
         if round_id is not None:
             stmt = stmt.where(AuditEvent.round_id == round_id)
+        if offices is not None:
+            ids = list(offices) or [-1]
+            rounds = select(Round.id).where(Round.office_id.in_(ids))  # type: ignore[union-attr]
+            unnamed = AuditEvent.office_id.is_(None) & or_(  # type: ignore[union-attr]
+                AuditEvent.round_id.is_(None),  # type: ignore[union-attr]
+                AuditEvent.round_id.in_(rounds),  # type: ignore[union-attr]
+            )
+            stmt = stmt.where(or_(AuditEvent.office_id.in_(ids), unnamed))  # type: ignore[union-attr]
         chunk = list(session.execute(stmt).scalars())
         if not chunk:
             return
@@ -335,6 +383,7 @@ def verify_chain(session: Session) -> ChainVerdict:
             payload=ev.payload,
             imported=ev.imported,
             prev_hash=ev.prev_hash,
+            office_id=ev.office_id,
         )
         if digest != ev.hash:
             return ChainVerdict(False, checked, ev.seq, "hash")

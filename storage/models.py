@@ -24,7 +24,7 @@ def _at(nullable: bool = False, index: bool = False) -> Column:  # type: ignore[
 
 
 class Office(SQLModel, table=True):
-    """发文机关, e.g. 孝义市安全生产委员会办公室 (市安委办)."""
+    """发文机关, one per office profile (``workflow.profiles``); several may share one server."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
@@ -36,11 +36,15 @@ class Office(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
-    """A unit of the directory; aliases let 交通局 find 交通运输局."""
+    """A unit of one office's directory; aliases let 交通局 find 交通运输局. Names are unique per office:
+    two offices may both list 市应急管理局, each with its own contact."""
+
+    __table_args__ = (UniqueConstraint("office_id", "name", name="uq_unit_office_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
-    category: str = Field(index=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    name: str
+    category: str = Field(index=True)  # a category key of the office's profile
     aliases: str = Field(default="[]", sa_type=Text)  # JSON list
     contact: str = ""
     phone: str = ""
@@ -277,6 +281,7 @@ class AuditEvent(SQLModel, table=True):
     imported: bool = False
     prev_hash: str
     hash: str
+    office_id: int | None = Field(default=None, index=True)  # whose event; None only for server-wide ones
 
 
 class AuditHead(SQLModel, table=True):
@@ -339,9 +344,14 @@ class ReplyLink(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """Staff, reviewer and admin accounts (units reply through personal links, not accounts)."""
+    """Staff, reviewer and admin accounts (units reply through personal links, not accounts).
+
+    A staff or admin account belongs to one office and sees only it; a reviewer account also serves
+    every office whose profile names the same reviewing unit (see ``workflow.services.accounts``).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
+    office_id: int | None = Field(default=None, foreign_key="office.id", index=True)
     username: str = Field(unique=True)
     display_name: str
     role: str  # staff | reviewer | admin

@@ -6,7 +6,7 @@ transaction, so either all of them are stored or none is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import Self
 
@@ -26,21 +26,35 @@ from storage.repositories.ratelimit import RateLimitRepo
 from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
 from storage.repositories.tracking import TrackingRepo
+from storage.scope import scope_of, set_scope
 
 
 class UnitOfWork:
-    """``with UnitOfWork(engine) as uow: ...; uow.commit()`` — leaving without commit rolls back."""
+    """``with UnitOfWork(engine) as uow: ...; uow.commit()`` — leaving without commit rolls back.
 
-    def __init__(self, engine: Engine, *, importing: bool = False, read_only: bool = False) -> None:
+    ``offices`` scopes it (``storage.scope``): it then reads only those offices' rows, and its audit
+    events name the office when the scope is one office.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        importing: bool = False,
+        read_only: bool = False,
+        offices: Collection[int] | None = None,
+    ) -> None:
         self._engine = engine
         self.importing = importing
         self.read_only = read_only  # reads only: SQLite begins it deferred (storage.db), so it waits for no writer
+        self._offices = offices
 
     def __enter__(self) -> Self:
         bind = self._engine.execution_options(read_only=True) if self.read_only else self._engine
         self.session = Session(bind, expire_on_commit=False)
         self.session.begin()
         self.audit = AuditLog(self.session, imported=self.importing)
+        self.restrict(self._offices)
         self.directory = DirectoryRepo(self.session)
         self.drafts = DraftRepo(self.session)
         self.rounds = RoundRepo(self.session)
@@ -63,6 +77,17 @@ class UnitOfWork:
         if self.session.in_transaction():
             self.session.rollback()
         self.session.close()
+
+    def restrict(self, offices: Collection[int] | None) -> None:
+        """See only ``offices`` from now on (the web does this once it knows who is signed in)."""
+        set_scope(self.session, offices)
+        scoped = scope_of(self.session)
+        self.audit.default_office = scoped[0] if scoped is not None and len(scoped) == 1 else None
+
+    @property
+    def offices(self) -> tuple[int, ...] | None:
+        """The offices this unit of work may see; None when unscoped (scheduler, relay, init)."""
+        return scope_of(self.session)
 
     def save(self, row: SQLModel) -> None:
         """Stage a changed or new row and flush it, so its id and constraints are known now."""
@@ -109,6 +134,6 @@ UowFactory = Callable[[], UnitOfWork]
 new unit of work per transaction. Services never see an engine."""
 
 
-def uow_factory(engine: Engine, *, importing: bool = False) -> UowFactory:
+def uow_factory(engine: Engine, *, importing: bool = False, offices: Collection[int] | None = None) -> UowFactory:
     """The factory for ``engine`` (entry points build it once)."""
-    return lambda: UnitOfWork(engine, importing=importing)
+    return lambda: UnitOfWork(engine, importing=importing, offices=offices)

@@ -40,6 +40,7 @@ def write_config(database: Path, port: int) -> Path:
     path = database.parent / "demo-config.toml"
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     text = text.replace('url = "sqlite:///var/consultflow.db"', f'url = "sqlite:///{database.resolve()}"')
+    text = text.replace('"profiles/', f'"{ROOT}/profiles/')  # profile paths are relative to the config file
     text = text.replace("port = 8000", f"port = {port}").replace("127.0.0.1:8000", f"127.0.0.1:{port}")
     text = text.replace('enabled = ["email", "webhook", "console"]', 'enabled = ["console"]\nconsole_only = true')
     secret = secrets.token_urlsafe(48)  # a fresh key per demo: nothing forgeable, no weak-key warning
@@ -65,13 +66,17 @@ def prepare(database: Path, port: int) -> Path:
     seed = load_demo(engine, settings)
     clock = SystemClock()
     admin = Actor("make run", Role.admin)
+    with UnitOfWork(engine) as uow:
+        office = uow.directory.office_by_code(settings.default_office)
     for username, name, role, password in ACCOUNTS:
         with UnitOfWork(engine) as uow:
-            add_user(uow, clock, admin, username=username, display_name=name, role=role, password=password)
+            add_user(
+                uow, clock, admin, username=username, display_name=name, role=role, password=password,
+                office_id=office.id if office and office.id else 0,
+            )
     text = resources.files("workflow.demo").joinpath("data/draft_2023_safety.txt").read_text(encoding="utf-8")
     staff = Actor("赵健", Role.staff)
     with UnitOfWork(engine) as uow:
-        office = uow.directory.office_by_name(settings.office_name)
         draft = import_draft(
             uow,
             clock,

@@ -2,6 +2,10 @@
 
 One object for the whole process; environment overrides exist only for what deployments and
 tests must change without editing the file (the database URL).
+
+The offices this server runs are profiles (``workflow.profiles``): ``[offices] profiles`` lists their
+files and ``default`` names the office a command acts for without ``--office``. A config written before
+profiles existed still works: its ``[office]`` section is read as the one office's profile.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.errors import InvalidInput
+from workflow.profiles import OfficeProfile, load_profile_file, profile_from_mapping
 
 DEFAULT_CONFIG = Path("config.toml")
 DEVELOPMENT_SECRET = "consultflow-development-secret"
@@ -24,16 +29,25 @@ MIN_SECRET_LENGTH = 32
 class Settings:
     path: Path
     database_url: str
-    office_name: str
-    office_short_name: str
-    office_email: str
-    reviewer_unit: str
     base_url: str
     host: str
     port: int
     log_format: str
     log_level: str
     raw: dict[str, Any] = field(default_factory=dict)
+    profiles: tuple[OfficeProfile, ...] = ()  # every office configured for this server, checked at start-up
+    default_office: str = ""  # the code of the office commands act for without --office
+
+    def profile(self, code: str | None = None) -> OfficeProfile | None:
+        """The configured profile with this code (the default office's for ``None``)."""
+        wanted = code or self.default_office
+        return next((p for p in self.profiles if p.code == wanted), None)
+
+    @property
+    def office_name(self) -> str:
+        """The default office's full name (e.g. the e-mail sender's name when none is configured)."""
+        default = self.profile()
+        return default.name if default else ""
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.raw.get(name, {})
@@ -90,6 +104,55 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     return url
 
 
+def _office_error(where: Path, exc: InvalidInput) -> InvalidInput:
+    message = exc.message if str(where) in exc.message else f"{where}：{exc.message}"
+    return InvalidInput("OFFICE_PROFILE_INVALID", message, path=str(where))
+
+
+def load_offices(raw: dict[str, Any], base: Path, config: Path) -> tuple[tuple[OfficeProfile, ...], str]:
+    """The configured offices and the default one's code; any fault is one Chinese line naming the file."""
+    offices = raw.get("offices")
+    if offices is None:
+        legacy = raw.get("office")
+        if not isinstance(legacy, dict) or not legacy.get("name"):
+            return (), ""
+        try:
+            profile = profile_from_mapping({"code": "default", **legacy})
+        except InvalidInput as exc:
+            raise _office_error(config, exc) from None
+        return (profile,), profile.code
+    if not isinstance(offices, dict):
+        raise InvalidInput("OFFICE_PROFILE_INVALID", f"{config}：[offices] 应为键值表。", path=str(config))
+    paths = offices.get("profiles", [])
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+        raise InvalidInput(
+            "OFFICE_PROFILE_INVALID",
+            f"{config}：[offices] profiles 应列出至少一个机关配置文件，例如 [\"profiles/demo-safety-office.toml\"]。",
+            path=str(config),
+        )
+    profiles: list[OfficeProfile] = []
+    for value in paths:
+        where = Path(value) if Path(value).is_absolute() else base / value
+        try:
+            profiles.append(load_profile_file(where))
+        except InvalidInput as exc:
+            raise _office_error(where, exc) from None
+    codes = [p.code for p in profiles]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise InvalidInput(
+            "OFFICE_PROFILE_INVALID", f"{config}：机关代码重复：{'、'.join(twice)}。", path=str(config)
+        )
+    default = str(offices.get("default") or codes[0])
+    if default not in codes:
+        raise InvalidInput(
+            "OFFICE_PROFILE_INVALID",
+            f"{config}：[offices] default “{default}”不是已配置的机关（{'、'.join(codes)}）。",
+            path=str(config),
+        )
+    return tuple(profiles), default
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     chosen = Path(path or os.environ.get("CONSULTFLOW_CONFIG") or DEFAULT_CONFIG)
     if not chosen.exists():
@@ -99,23 +162,21 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput("CONFIG_INVALID", f"配置文件 {chosen} 格式错误：{exc}") from None
     db = raw.get("database", {})
-    office = raw.get("office", {})
     server = raw.get("server", {})
     logging = raw.get("logging", {})
     url = os.environ.get("CONSULTFLOW_DATABASE_URL") or db.get("url") or "sqlite:///var/consultflow.db"
     host = str(server.get("host", "127.0.0.1"))
     port = int(server.get("port", 8000))
+    profiles, default = load_offices(raw, chosen.resolve().parent, chosen)
     return Settings(
         path=chosen.resolve(),
         database_url=_resolve_sqlite(url, chosen.resolve().parent),
-        office_name=str(office.get("name", "")),
-        office_short_name=str(office.get("short_name", "")),
-        office_email=str(office.get("email", "")),
-        reviewer_unit=str(office.get("reviewer_unit", "市司法局")),
         base_url=str(server.get("base_url", f"http://{host}:{port}")).rstrip("/"),
         host=host,
         port=port,
         log_format=os.environ.get("CONSULTFLOW_LOG_FORMAT") or str(logging.get("format", "console")),
         log_level=str(logging.get("level", "INFO")),
         raw=raw,
+        profiles=profiles,
+        default_office=default,
     )

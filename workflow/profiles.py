@@ -29,7 +29,7 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """What category matching compares: NFKC (full-width brackets → half-width), no spaces, lower case."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower()
 
@@ -54,7 +54,7 @@ class OfficeProfile:
 
     code: str  # short stable identifier, used by ``--office`` and in URLs: "xiaoyi-safety"
     name: str  # 发文机关全称
-    short_name: str = ""  # 简称 used in running text (市安委办)
+    short_name: str = ""  # 简称 used in running text (市防指办)
     level: str = "市"
     issuer: str = ""  # the government a 代拟稿 is drafted for (pre-filled as the draft's 发文机关)
     email: str = ""
@@ -93,10 +93,10 @@ class OfficeProfile:
 
     def find_category(self, text: str) -> CategorySpec | None:
         """The category an import file or a form names (key, label, 主送 wording or alias), or None."""
-        wanted = _fold(text)
+        wanted = fold(text)
         if not wanted:
             return None
-        return next((c for c in self.categories if wanted in {_fold(n) for n in c.names()}), None)
+        return next((c for c in self.categories if wanted in {fold(n) for n in c.names()}), None)
 
     def parse_category(self, text: str) -> CategorySpec:
         """Like ``find_category`` but an unknown name is an error that lists the office's categories."""
@@ -256,6 +256,8 @@ def load_profile_file(path: Path) -> OfficeProfile:
     except tomllib.TOMLDecodeError as exc:
         raise _bad(f"{path} 格式错误：{exc}", path=str(path)) from None
     profile = profile_from_mapping(raw.get("office", raw))
+    if profile.template_dir and not (path.parent / profile.template_dir).is_dir():
+        raise _bad(f"{path}：template_dir “{profile.template_dir}” 不是目录。", path=str(path), field="template_dir")
     if profile.template_dir and not Path(profile.template_dir).is_absolute():
         # A template folder named in a profile file is found next to that file, wherever the process runs.
         profile = replace(profile, template_dir=str((path.parent / profile.template_dir).resolve()))

@@ -19,6 +19,7 @@ from workflow.services.drafts import (
 
 if TYPE_CHECKING:  # only for annotations: the diff's module is imported when the command runs
     from workflow.services.versions import ItemChange
+from workflow.services.offices import office_profile
 
 app = typer.Typer(help="文稿", no_args_is_help=True)
 
@@ -27,7 +28,7 @@ app = typer.Typer(help="文稿", no_args_is_help=True)
 def import_(
     file: Path = typer.Argument(..., help=".txt、.md 或 .docx 文稿"),
     title: str = typer.Option(..., "--title", help="文稿标题"),
-    issuer: str = typer.Option(..., "--issuer", help="发文机关"),
+    issuer: str | None = typer.Option(None, "--issuer", help="发文机关（默认为本机关配置的 issuer）"),
     stage: str = typer.Option("proposed", "--stage", help="proposed|discussion|for_review|final"),
     doc_type: str = typer.Option("general", "--type", help="文件类型（consultflow doc-types list）"),
     legal_basis: str = typer.Option("", "--legal-basis", help="制定依据，每行一项"),
@@ -37,6 +38,7 @@ def import_(
     with domain_errors():
         office_id = r.office_id()
         with r.uow() as uow:
+            issuer = issuer if issuer is not None else office_profile(uow, office_id).issuer
             result = import_draft_file(
                 uow,
                 r.clock,

@@ -106,7 +106,7 @@ def verify_cmd(
                 raise InvalidInput("AUDIT_CHECKPOINT_MALFORMED", f"检查点文件 {checkpoint} 不存在。")
             checkpoints = parse_checkpoints(checkpoint.read_text(encoding="utf-8"), str(checkpoint))
             key = verifying_key(r.settings, public_key)
-        with r.uow() as uow:
+        with r.uow(all_offices=True) as uow:  # the chain and the tables of the whole server
             verdict = verify(uow)
             report = verify_against(uow, checkpoints, key) if checkpoints is not None else None
             replayed = verify_state(uow) if state else None
@@ -160,7 +160,7 @@ def checkpoint_cmd(output: Path | None = typer.Option(None, "--output", help="�
     r = rt()
     with domain_errors():
         signing_key(r.settings)  # a clear error without a key
-        with r.uow() as uow:
+        with r.uow(all_offices=True) as uow:
             signed = uow.checkpoint()
         if signed is None:
             raise NotFound("AUDIT_EMPTY", "还没有任何审计记录，无法生成检查点。")

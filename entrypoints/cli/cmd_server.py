@@ -119,7 +119,7 @@ def notify_once() -> None:
 def notify_retry(message: int = typer.Option(..., "--message")) -> None:
     """将发送失败的消息重新排队。"""
     r = rt()
-    with domain_errors(), r.uow() as uow:
+    with domain_errors(), r.uow(all_offices=True) as uow:  # the server's outbox
         retry_message(uow, r.clock, r.actor, message)
     r.emit({"message_id": message, "status": OutboxStatus.pending}, f"消息 {message} 已重新排队。")
 

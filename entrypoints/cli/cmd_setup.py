@@ -14,31 +14,28 @@ from workflow.services.offices import ensure_office
 
 
 def init() -> None:
-    """创建或升级数据库，并登记配置文件中的发文机关。"""
+    """创建或升级数据库，并按配置文件 [offices] 中的机关配置登记（或更新）每个发文机关。"""
     r = rt()
     with domain_errors():
         key, created = ensure_signing_key(r.settings)  # before the engine, so init's own events are signed
         upgrade(r.engine)
-        with r.uow() as uow:
-            office_id = ensure_office(
-                uow,
-                r.clock,
-                r.actor,
-                r.settings.office_name,
-                r.settings.office_short_name,
-                email=r.settings.office_email,
-                reviewer_unit=r.settings.reviewer_unit,
-            )
+        offices: dict[str, int] = {}
+        for profile in r.settings.profiles:
+            with r.uow(all_offices=True) as uow:
+                offices[profile.code] = ensure_office(uow, r.clock, r.actor, profile.name, profile=profile)
+    office_id = offices.get(r.settings.default_office)
     where = r.engine.url.render_as_string(hide_password=True)
     r.emit(
         {
             "database": where,
             "office_id": office_id,
+            "offices": offices,
             "audit_key_id": key.key_id,
             "audit_key_created": created,
             "audit_signing_key": str(key.path),
         },
-        f"数据库已就绪：{where}\n审计签名密钥：{key.path}（密钥编号 {key.key_id}"
+        f"数据库已就绪：{where}\n发文机关：{'、'.join(offices) or '（配置文件中没有 [offices]）'}\n"
+        f"审计签名密钥：{key.path}（密钥编号 {key.key_id}"
         + ("，新生成" if created else "")
         + "）",
     )
@@ -113,7 +110,7 @@ def backup(output: str = typer.Option(..., "--output", help="备份文件路径�
         if target.exists():
             raise InvalidInput("BACKUP_TARGET_EXISTS", f"备份文件 {target} 已存在，请换一个文件名。")
         if is_sqlite(r.ready_engine()):
-            with r.uow() as uow:
+            with r.uow(all_offices=True) as uow:
                 note_backup(uow, r.clock, r.actor, str(target.resolve()))
         try:
             size = backup_sqlite(r.ready_engine(), target)

@@ -19,14 +19,19 @@ def add(
     role: str = typer.Option(..., "--role", help="staff|reviewer|admin"),
     password: str | None = typer.Option(None, "--password", help="不填则读取 CONSULTFLOW_PASSWORD 或提示输入"),
 ) -> None:
-    """新增工作人员、审查人员或管理员账号（密码以 argon2 哈希保存）。"""
+    """为本机关（--office）新增工作人员、审查人员或管理员账号（密码以 argon2 哈希保存）。
+
+    工作人员和管理员只能看到本机关的数据；审查人员还能看到与本机关同一审查单位（reviewer_unit）的各机关的送审件。"""
     r = rt()
     secret = _password(password)
     with domain_errors(), r.uow() as uow:
-        user = add_user(uow, r.clock, r.actor, username=username, display_name=name, role=role, password=secret)
+        user = add_user(
+            uow, r.clock, r.actor, username=username, display_name=name, role=role, password=secret,
+            office_id=r.office_id(),
+        )
     r.emit(
-        {"user_id": user.id, "username": user.username, "role": user.role},
-        f"已新增{ROLE_LABELS[user.role]}账号：{user.username}（{user.display_name}）",
+        {"user_id": user.id, "username": user.username, "role": user.role, "office": r.office},
+        f"已为 {r.office} 新增{ROLE_LABELS[user.role]}账号：{user.username}（{user.display_name}）",
     )
 
 
@@ -73,7 +78,7 @@ def password_(
 
 @app.command("list")
 def list_() -> None:
-    """列出账号。"""
+    """列出本机关的账号。"""
     r = rt()
     with domain_errors(), r.uow() as uow:
         users = [

@@ -11,6 +11,7 @@ from entrypoints.cli import (
     cmd_decisions,
     cmd_drafts,
     cmd_links,
+    cmd_offices,
     cmd_process,
     cmd_progress,
     cmd_public,
@@ -25,7 +26,7 @@ from storage.db import unavailable
 
 app = typer.Typer(
     name="consultflow",
-    help="征求意见工作流：征求意见 → 截止 → 采纳 → 合法性审查 → 印发。全局选项：--json、--config PATH。",
+    help="征求意见工作流：征求意见 → 截止 → 采纳 → 合法性审查 → 印发。全局选项：--json、--config PATH、--office CODE。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,6 +35,7 @@ app.command("init")(cmd_setup.init)
 app.command("demo")(cmd_setup.demo)
 app.command("workdays")(cmd_setup.workdays)
 app.command("backup")(cmd_setup.backup)
+app.add_typer(cmd_offices.app, name="offices")
 app.add_typer(cmd_units.app, name="units")
 app.add_typer(cmd_drafts.app, name="draft")
 cmd_rounds.app.command("links")(cmd_links.links)

@@ -1,4 +1,10 @@
-"""What every CLI command shares: settings, engine, clock, output mode and error rendering."""
+"""What every CLI command shares: settings, engine, clock, output mode, the office and error rendering.
+
+Every command acts for one office: ``--office CODE`` anywhere on the line, else the config's
+``[offices] default``. Its unit of work is scoped to that office (``storage.scope``), so a round or unit
+of another office is not found. The server's own commands (init, offices, sweep, notify, audit
+verify/checkpoint, backup, serve, scheduler) act for every office.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from workflow.config import Settings, load_settings
 from workflow.doc_types import DocTypes
 from workflow.logging import configure_logging
 from workflow.services.checkpoints import load_publisher
+from workflow.services.offices import office_by_code
 
 
 @dataclass
@@ -31,6 +38,7 @@ class Runtime:
     config_path: str | None = None
     as_json: bool = False
     clock: Clock = field(default_factory=SystemClock)
+    office_code: str | None = None  # --office CODE; None: the config's default office
 
     @cached_property
     def settings(self) -> Settings:
@@ -56,11 +64,14 @@ class Runtime:
             raise DomainError("DB_NOT_INITIALISED", "数据库尚未初始化，请先执行 consultflow init。")
         return self.engine
 
-    def uow(self, *, importing: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.ready_engine(), importing=importing)
+    def uow(self, *, importing: bool = False, all_offices: bool = False) -> UnitOfWork:
+        """A unit of work for the chosen office (``all_offices``: the server's own commands)."""
+        offices = None if all_offices else (self.office_id(),)
+        return UnitOfWork(self.ready_engine(), importing=importing, offices=offices)
 
     def uows(self) -> UowFactory:
-        """A unit of work per transaction, for services that need several (sweep, relay, scheduler)."""
+        """A unit of work per transaction, for services that need several (sweep, relay, scheduler): these
+        enforce deadlines and send notices for every office."""
         return uow_factory(self.ready_engine())
 
     @property
@@ -69,12 +80,28 @@ class Runtime:
 
         return Actor(f"{getpass.getuser()}（命令行）", Role.staff)
 
+    @property
+    def office(self) -> str:
+        """The code of the office this command acts for."""
+        return self.office_code or self.settings.default_office
+
     def office_id(self) -> int:
-        with self.uow() as uow:
-            office = uow.directory.configured_office(self.settings.office_name)
-            if office is None or office.id is None:
-                raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
-            return office.id
+        """The chosen office's id (looked up once per command)."""
+        if "_office_id" not in self.__dict__:
+            code = self.office
+            if not code:
+                raise NotFound(
+                    "OFFICE_NOT_FOUND",
+                    "配置文件中没有发文机关：请在 [offices] 中列出机关配置文件，或用 --office 指定。",
+                )
+            with UnitOfWork(self.ready_engine()) as uow:
+                configured = self.settings.profile(code)
+                found = uow.directory.office_by_code(code)
+                if found is None and configured is not None:  # a database made before offices had codes
+                    found = uow.directory.office_by_name(configured.name)
+                office = found or office_by_code(uow, code)
+            self.__dict__["_office_id"] = office.id or 0
+        return int(self.__dict__["_office_id"])
 
     def emit(self, data: Any, human: str | Callable[[], str]) -> None:
         """One JSON value on stdout under --json, else the Chinese text for people."""
@@ -119,7 +146,7 @@ def domain_errors() -> Iterator[None]:
 
 
 def extract_global_options(argv: list[str], runtime: Runtime) -> list[str]:
-    """Accept --json and --config anywhere on the line, so scripts need not care about order."""
+    """Accept --json, --config and --office anywhere on the line, so scripts need not care about order."""
     out: list[str] = []
     it = iter(range(len(argv)))
     skip = False
@@ -135,6 +162,11 @@ def extract_global_options(argv: list[str], runtime: Runtime) -> list[str]:
             skip = True
         elif arg.startswith("--config="):
             runtime.config_path = arg.split("=", 1)[1]
+        elif arg == "--office" and i + 1 < len(argv):
+            runtime.office_code = argv[i + 1]
+            skip = True
+        elif arg.startswith("--office="):
+            runtime.office_code = arg.split("=", 1)[1]
         else:
             out.append(arg)
     return out

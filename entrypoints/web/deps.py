@@ -2,7 +2,9 @@
 the settings, the signed-in user with a role check, and for unsafe methods the CSRF check.
 
 One unit of work per request: SQLite transactions lock at BEGIN, so a second one opened while the
-first is still open would wait for it.
+first is still open would wait for it. Once the signed-in user is known, the unit of work is scoped to
+the offices the user may see (``storage.scope``): another office's round, draft, unit, document, link
+or decision is then simply not found (404), so nothing tells a caller that it exists.
 """
 
 from __future__ import annotations
@@ -65,12 +67,6 @@ def rules_of(settings: SettingsDep) -> DocTypes:
 RulesDep = Annotated[DocTypes, Depends(rules_of)]
 
 
-def office_id_of(settings: Settings, uow: UnitOfWork) -> int:
-    """The issuing office of this deployment; 0 (refused by the services) when none exists yet."""
-    office = uow.directory.configured_office(settings.office_name)
-    return office.id if office and office.id else 0
-
-
 def optional_user(request: Request, uow: UowDep, clock: ClockDep) -> CurrentUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
@@ -83,11 +79,17 @@ def optional_user(request: Request, uow: UowDep, clock: ClockDep) -> CurrentUser
 MaybeUser = Annotated[CurrentUser | None, Depends(optional_user)]
 
 
-def signed_in(request: Request, user: MaybeUser) -> CurrentUser:
+def signed_in(request: Request, user: MaybeUser, uow: UowDep) -> CurrentUser:
     if user is None:
         raise AuthRequired("NOT_AUTHENTICATED", "请先登录。")
     request.state.user = user
+    uow.restrict(user.offices)  # from here on the request sees only the user's offices
     return user
+
+
+def office_id_of(user: CurrentUser) -> int:
+    """The office a staff member or admin works for (new drafts, rounds, units and users are its)."""
+    return user.office_id
 
 
 def roles(*allowed: str) -> Callable[..., CurrentUser]:

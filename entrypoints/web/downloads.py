@@ -13,6 +13,7 @@ from storage.uow import UnitOfWork
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports.render import render_report, render_tracking
 from workflow.reports.units_export import export_units
+from workflow.services.offices import office_profile
 
 MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -59,9 +60,9 @@ def attachment_file(uow: UnitOfWork, attachment_id: int) -> Response:
     )
 
 
-def units_file(uow: UnitOfWork, fmt: str) -> Response:
-    """The directory with the import's headers: edit it and import it again."""
-    data = export_units(list(uow.directory.units()), fmt)
+def units_file(uow: UnitOfWork, office_id: int, fmt: str) -> Response:
+    """The office's directory with the import's headers (categories in its profile's words): edit, import again."""
+    data = export_units(list(uow.directory.units(office_id)), fmt, office_profile(uow, office_id))
     media = MEDIA["csv"] if fmt == "csv" else MEDIA["xlsx"]
     return Response(
         data, media_type=media, headers={"Content-Disposition": _disposition("attachment", f"单位名录.{fmt}")}

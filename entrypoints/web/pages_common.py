@@ -17,6 +17,7 @@ NOTICES = {
     "issued": "已印发。",
     "admitted": "逾期回复已纳入采纳决定。",
     "units_imported": "单位名录已导入。",
+    "units_imported_new": "单位名录已导入；文件中的新单位类别已按出现顺序加入本机关的类别清单。",
     "unit_saved": "单位信息已保存。",
     "draft_uploaded": "文稿已导入，请核对下方的解析结果（重点任务分工、条文或标题层次）。",
     "link_revoked": "原回复链接已撤销，新的链接已随通知重新发送。",

@@ -14,7 +14,6 @@ from documents.html_writer import render_html
 from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
-from states.draft import DRAFT_MACHINE
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.doc_types import DocTypes
@@ -24,7 +23,7 @@ from workflow.services.audit import verify
 from workflow.services.audit_view import audit_lines
 from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
 from workflow.services.process_view import process_status
-from workflow.services.queries import round_status
+from workflow.services.queries import review_queue, round_status
 from workflow.services.review import UploadedFile, record_review
 
 router = APIRouter(include_in_schema=False)
@@ -37,21 +36,8 @@ def body_of(html: str) -> str:
 
 @router.get("/review")
 def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
-    items = []
-    for rnd in reversed(list(uow.rounds.all())):
-        reviews = uow.rounds.reviews(rnd.id or 0)
-        if not reviews:
-            continue
-        draft = uow.drafts.get(rnd.draft_id)
-        items.append(
-            {
-                "round_id": rnd.id,
-                "doc_number": rnd.doc_number,
-                "title": draft.title if draft else "",
-                "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
-                "requested_at": reviews[-1].requested_at,
-            }
-        )
+    """Every office's review requests this reviewer serves, in one queue, each row naming its office."""
+    items = review_queue(uow)
     return templates.TemplateResponse(request, "review_list.html", {"user": user, "items": items})
 
 

@@ -29,7 +29,6 @@ from kernel.errors import DomainError, InvalidInput, Problems
 from kernel.timefmt import to_beijing
 from states.draft import DraftState
 from storage.uow import UnitOfWork
-from workflow.categories import parse_category
 from workflow.config import Settings
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import DocTypes
@@ -68,10 +67,10 @@ DRAFT_STATE_CHOICES = [s.value for s in DraftState]
 
 
 def _new_round_context(
-    uow: UnitOfWork, clock: Clock, rules: DocTypes, settings: Settings, draft: int | None, user: CurrentUser
+    uow: UnitOfWork, clock: Clock, rules: DocTypes, draft: int | None, user: CurrentUser
 ) -> dict[str, object]:
+    profile = office_profile(uow, user.office_id)
     drafts = [d for d in uow.drafts.all() if d.state == DraftState.drafting]
-    wording = office_profile(uow, office_id_of(settings, uow)).wording
     chosen = uow.drafts.get(draft) if draft else None
     tasks = []
     shape = None
@@ -84,16 +83,18 @@ def _new_round_context(
         "chosen": chosen,
         "tasks": tasks,
         "shape": shape,
-        "units": list(uow.directory.units()),
+        "units": list(uow.directory.units(user.office_id)),
+        "category_labels": {c.key: c.label for c in profile.categories},
         # the letter's usual words are the office's (profile wording), offered here and editable per round
-        "requirements": wording.get("letter_requirements", DEFAULT_REQUIREMENTS),
-        "purpose": wording.get("letter_purpose", ""),
+        "requirements": profile.wording.get("letter_requirements", DEFAULT_REQUIREMENTS),
+        "purpose": profile.wording.get("letter_purpose", ""),
         "today": to_beijing(clock.now()).date(),
         "doc_types": rules.all(),
         "chosen_type": rules.get(chosen.doc_type) if chosen is not None else None,
         # 联系人/电话 start as the signed-in clerk and the phone they gave last time
-        # the usual 发文机关 of this office's drafts is configuration, not code ([office] issuer)
-        "default_issuer": str(settings.section("office").get("issuer", "")),
+        # the usual 发文机关 of this office's drafts is its profile's, not code
+        "default_issuer": profile.issuer,
+        "office": profile,
         "last_phone": next((r.phone for r in reversed(uow.rounds.all()) if r.contact == user.display_name), ""),
     }
 
@@ -105,10 +106,9 @@ def new_round(
     uow: UowDep,
     clock: ClockDep,
     rules: RulesDep,
-    settings: SettingsDep,
     draft: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    return page(request, "round_new.html", user, **_new_round_context(uow, clock, rules, settings, draft, user))
+    return page(request, "round_new.html", user, **_new_round_context(uow, clock, rules, draft, user))
 
 
 @router.post("/drafts")
@@ -116,7 +116,6 @@ async def upload_draft(
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     title: Annotated[str, Form()],
     issuer: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
@@ -124,7 +123,7 @@ async def upload_draft(
     doc_type: Annotated[str, Form()] = "general",
 ) -> Response:
     stored = await store_uploaded_draft(
-        uow, clock, office_id_of(settings, uow), user, file, title=title, issuer=issuer, doc_type=doc_type, rules=rules
+        uow, clock, office_id_of(user), user, file, title=title, issuer=issuer, doc_type=doc_type, rules=rules
     )
     return back(f"/rounds/new?draft={stored.draft_id}", "draft_uploaded")
 
@@ -187,9 +186,10 @@ def _text(form: FormData, name: str, *, strip: bool = False) -> str:
 async def preview_letter(
     request: Request, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep, rules: RulesDep
 ) -> Response:
-    cmd = _start_command(await request.form(), clock, settings, office_id_of(settings, uow))
-    categories = {parse_category(c).value for c in cmd.categories}
-    categories |= {u.category for u in uow.directory.units() if u.name in cmd.unit_names}
+    cmd = _start_command(await request.form(), clock, settings, office_id_of(user))
+    profile = office_profile(uow, cmd.office_id)
+    categories = {profile.parse_category(c).key for c in cmd.categories}
+    categories |= {u.category for u in uow.directory.units(cmd.office_id) if u.name in cmd.unit_names}
     doc = preview_letter_document(uow, cmd, categories, to_beijing(clock.now()).date(), rules)
     return Response(render_html(doc, css_href="/documents/document.css"), media_type="text/html; charset=utf-8")
 
@@ -206,7 +206,7 @@ async def create_round(
 ) -> Response:
     form = await request.form()
     try:
-        cmd = _start_command(form, clock, settings, office_id_of(settings, uow))
+        cmd = _start_command(form, clock, settings, office_id_of(user))
         started = start_round(uow, clock, user.actor, cmd, secret=settings.secret_key, rules=rules)
     except DomainError as exc:
         uow.rollback()
@@ -214,7 +214,7 @@ async def create_round(
             draft = form_id(form.get("draft_id"), "文稿编号", required=False)
         except DomainError:
             draft = None
-        context = _new_round_context(uow, clock, rules, settings, draft, user)
+        context = _new_round_context(uow, clock, rules, draft, user)
         return refused(request, "round_new.html", exc, form, user=user, **context)
     url = f"/rounds/{started.round_id}"
     if started.without_address:

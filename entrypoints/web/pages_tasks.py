@@ -38,8 +38,8 @@ NOTICES.update(
 
 
 @router.get("/tasks")
-def tasks_page(request: Request, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep) -> Response:
-    office_id = office_id_of(settings, uow)
+def tasks_page(request: Request, user: Staff, uow: UowDep, clock: ClockDep) -> Response:
+    office_id = office_id_of(user)
     overdue_only = request.query_params.get("overdue") == "1"
     items = list_items(uow, clock, office_id, overdue=overdue_only)
     rows = {i.id: i for i in uow.tracking.items(office_id)}
@@ -59,7 +59,7 @@ def tasks_page(request: Request, user: Staff, uow: UowDep, clock: ClockDep, sett
         summary=summary,
         chart=progress_chart(progress_series(uow, office_id)) if rounds else None,
         unresolved=unresolved,
-        units=list(uow.directory.units()),
+        units=list(uow.directory.units(office_id)),
         overdue_only=overdue_only,
         state_label=TRACKED_ITEM_MACHINE.label,
         due_kinds={
@@ -75,12 +75,11 @@ async def tasks_import(
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     file: Annotated[UploadFile, File()],
     doc_date: Annotated[str, Form()] = "",
 ) -> Response:
     data = await read_upload(file, MEASURE_SUFFIXES) or b""
-    office_id = office_id_of(settings, uow)
+    office_id = office_id_of(user)
     import_measures(
         uow, clock, user.actor, ImportMeasures(office_id, file.filename or "措施表.txt", data, read_day(doc_date))
     )
@@ -92,11 +91,10 @@ def tasks_map(
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     text: Annotated[str, Form()],
     unit: Annotated[str, Form()],
 ) -> Response:
-    map_unit(uow, clock, user.actor, office_id_of(settings, uow), text, unit)
+    map_unit(uow, clock, user.actor, office_id_of(user), text, unit)
     return back("/tasks", "unit_mapped")
 
 
@@ -128,7 +126,7 @@ def progress_start(
 ) -> Response:
     schedule = ProgressSettings.from_mapping(settings.section("progress"))
     at = read_instant(due, "报送截止时间", date_only_at=schedule.due_time) if due.strip() else None
-    cmd = StartProgress(office_id_of(settings, uow), month, at)
+    cmd = StartProgress(office_id_of(user), month, at)
     start_progress(uow, clock, user.actor, cmd, schedule, settings.secret_key)
     return back("/tasks", "progress_started")
 
@@ -159,9 +157,9 @@ def progress_link_revoke(
 
 @router.get("/tasks/documents/{kind}.{fmt}")
 def tasks_document(
-    user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep, kind: str, fmt: str, month: str | None = None
+    user: Staff, uow: UowDep, clock: ClockDep, kind: str, fmt: str, month: str | None = None
 ) -> Response:
-    return tracking_file(uow, clock, office_id_of(settings, uow), kind, fmt, month or None)
+    return tracking_file(uow, clock, office_id_of(user), kind, fmt, month or None)
 
 
 @router.get("/tasks/evidence/{evidence_id}")

@@ -13,7 +13,6 @@ from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.round import ROUND_MACHINE
-from workflow.categories import CATEGORY_LABELS
 from workflow.services.audit_view import ACTION_LABELS, ROLE_LABELS
 from workflow.services.decisions import REASON_SNIPPETS
 
@@ -46,7 +45,6 @@ templates.env.globals.update(
     draft_label=DRAFT_MACHINE.label,
     recipient_label=RECIPIENT_MACHINE.label,
     round_label=ROUND_MACHINE.label,
-    category_labels=CATEGORY_LABELS,
     outcome_labels=OUTCOME_LABELS,
     reason_snippets=REASON_SNIPPETS,
     channel_labels={"web": "网上", "paper": "纸质", "email": "邮件"},

@@ -32,7 +32,8 @@ class SmtpSettings:
 def build_email(settings: SmtpSettings, msg: OutgoingMessage) -> EmailMessage:
     email = EmailMessage()
     local, _, domain = settings.sender.partition("@")
-    email["From"] = Address(settings.sender_name or local, local, domain)
+    # [notifications.smtp] sender_name when set, else the name of the office whose message it is
+    email["From"] = Address(settings.sender_name or msg.sender_name or local, local, domain)
     email["To"] = msg.address
     email["Subject"] = msg.subject
     email["Date"] = formatdate(localtime=False)

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from storage.models import User, WebSession
+from storage.scope import ALL_OFFICES
 
 
 class AccountRepo:
@@ -22,8 +23,12 @@ class AccountRepo:
     def user(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
 
-    def by_username(self, username: str) -> User | None:
-        return self.session.exec(select(User).where(User.username == username)).first()
+    def by_username(self, username: str, *, anywhere: bool = False) -> User | None:
+        """The account with this (normalised) name; ``anywhere`` looks past the office scope."""
+        stmt = select(User).where(User.username == username)
+        if anywhere:
+            stmt = stmt.execution_options(**ALL_OFFICES)
+        return self.session.exec(stmt).first()
 
     def users(self) -> Sequence[User]:
         return self.session.exec(select(User).order_by(User.id)).all()  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Offices and the unit directory."""
+"""Offices and their unit directories (each office has its own)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ class DirectoryRepo:
     def office_by_name(self, name: str) -> Office | None:
         return self.session.exec(select(Office).where(Office.name == name)).first()
 
-    def configured_office(self, name: str) -> Office | None:
-        """The office named in config.toml, or the only one there is (a database made by the demo)."""
-        return self.office_by_name(name) or self.first_office()
+    def office_by_code(self, code: str) -> Office | None:
+        return self.session.exec(select(Office).where(Office.code == code)).first()
 
     def office(self, office_id: int) -> Office | None:
         return self.session.get(Office, office_id)
@@ -29,13 +28,29 @@ class DirectoryRepo:
     def first_office(self) -> Office | None:
         return self.session.exec(select(Office).order_by(Office.id)).first()  # type: ignore[arg-type]
 
+    def offices_by_ids(self, ids: Sequence[int]) -> dict[int, Office]:
+        if not ids:
+            return {}
+        rows = self.session.exec(select(Office).where(Office.id.in_(list(ids)))).all()  # type: ignore[union-attr]
+        return {o.id: o for o in rows if o.id is not None}
+
+    def offices_reviewed_by(self, reviewer_unit: str) -> list[int]:
+        """The offices whose legality review the unit ``reviewer_unit`` does (a reviewer account's queue)."""
+        if not reviewer_unit:
+            return []
+        stmt = select(Office.id).where(Office.reviewer_unit == reviewer_unit).order_by(Office.id)  # type: ignore[arg-type]
+        return [int(i) for i in self.session.exec(stmt).all() if i is not None]
+
 
     def add(self, row: Office | Unit) -> None:
         self.session.add(row)
         self.session.flush()
 
-    def units(self, *, active_only: bool = True) -> Sequence[Unit]:
+    def units(self, office_id: int | None = None, *, active_only: bool = True) -> Sequence[Unit]:
+        """One office's directory (every visible office's for ``None``), in the order it was imported."""
         stmt = select(Unit).order_by(Unit.id)  # type: ignore[arg-type]
+        if office_id is not None:
+            stmt = stmt.where(Unit.office_id == office_id)
         if active_only:
             stmt = stmt.where(Unit.active == True)  # noqa: E712
         return self.session.exec(stmt).all()
@@ -43,8 +58,8 @@ class DirectoryRepo:
     def unit(self, unit_id: int) -> Unit | None:
         return self.session.get(Unit, unit_id)
 
-    def unit_by_name(self, name: str) -> Unit | None:
-        return self.session.exec(select(Unit).where(Unit.name == name)).first()
+    def unit_by_name(self, office_id: int, name: str) -> Unit | None:
+        return self.session.exec(select(Unit).where(Unit.office_id == office_id, Unit.name == name)).first()
 
     def units_by_ids(self, ids: Sequence[int]) -> dict[int, Unit]:
         if not ids:

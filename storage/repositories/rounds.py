@@ -203,6 +203,10 @@ class RoundRepo:
             select(LegalityReview).where(LegalityReview.round_id == round_id).order_by(LegalityReview.id)  # type: ignore[arg-type]
         ).all()
 
+    def reviewed_round_ids(self) -> set[int]:
+        """Rounds with at least one legality review (pending or decided)."""
+        return set(self.session.exec(select(LegalityReview.round_id).distinct()).all())
+
     def pending_review_round_ids(self) -> set[int]:
         pending = LegalityReview.state == ReviewState.pending
         return set(self.session.exec(select(LegalityReview.round_id).where(pending)).all())

@@ -56,7 +56,10 @@ def test_a_unit_reports_its_month_on_a_phone(browser, sqlite_engine: Engine, tmp
             uow, clock, STAFF, ImportMeasures(office, "t.md", TABLE.encode(), date(2026, 3, 1))
         ).items
     with UnitOfWork(sqlite_engine) as uow:
-        add_user(uow, clock, STAFF, username="zhaojian", display_name="赵健", role="staff", password=PASSWORD)
+        add_user(
+            uow, clock, STAFF, username="zhaojian", display_name="赵健", role="staff", password=PASSWORD,
+            office_id=office,
+        )
     with UnitOfWork(sqlite_engine) as uow:
         supervise(uow, clock, STAFF, items[0]["id"], "3月20日前完成主体工程")
     with UnitOfWork(sqlite_engine) as uow:

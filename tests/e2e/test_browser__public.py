@@ -57,7 +57,16 @@ def test_the_public_comments_on_a_phone_and_finds_the_outcome(browser, sqlite_en
     clock = FixedClock(T0)
     office = setup_office(engine, clock, units=2)
     with UnitOfWork(engine) as uow:
-        add_user(uow, clock, STAFF, username="zhaojian", display_name="赵健", role="staff", password=PASSWORD)
+        add_user(
+            uow,
+            clock,
+            STAFF,
+            username="zhaojian",
+            display_name="赵健",
+            role="staff",
+            password=PASSWORD,
+            office_id=office,
+        )
     greening = parse_draft_file("greening_v1.txt", GREENING_V1.read_bytes())
     rid = open_consultation(
         engine, clock, office, T0 + timedelta(days=10), doc_type="normative", draft=greening, title=TITLE

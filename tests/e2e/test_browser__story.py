@@ -106,10 +106,13 @@ def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-de
 def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine = sqlite_engine
     clock = FixedClock(T0)
-    setup_office(engine, clock, units=4)
+    office = setup_office(engine, clock, units=4)
     for username, name, role in (("zhaojian", "赵健", "staff"), ("sfj", "司法局审查员", "reviewer")):
         with UnitOfWork(engine) as uow:
-            add_user(uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD)
+            add_user(
+                uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD,
+                office_id=office,
+            )
     settings = load_settings(
         write_config(
             tmp_path / "config.toml", f"sqlite:///{tmp_path / 'unit.db'}", f'\n[security]\nsecret_key = "{SECRET}"\n'

@@ -27,7 +27,7 @@ def test_export_then_import_changes_nothing(cli: Cli, tmp_path: Path, suffix: st
     out = tmp_path / f"单位名录.{suffix}"
     assert cli.ok("units", "export", "--output", str(out)) == {"output": str(out), "units": 7}
     again = cli.ok("units", "import", str(out))
-    assert again == {"created": 0, "updated": 0, "unchanged": 7}
+    assert again == {"created": 0, "updated": 0, "unchanged": 7, "new_categories": []}
 
 
 def test_an_edit_in_the_spreadsheet_comes_back(cli: Cli, tmp_path: Path) -> None:
@@ -42,7 +42,7 @@ def test_an_edit_in_the_spreadsheet_comes_back(cli: Cli, tmp_path: Path) -> None
     assert row[1].value == "市安委会成员单位" and row[2].value == "交通局；市交通局"
     row[3].value = "孙科长"
     book.save(str(out))
-    assert cli.ok("units", "import", str(out)) == {"created": 0, "updated": 1, "unchanged": 6}
+    assert cli.ok("units", "import", str(out)) == {"created": 0, "updated": 1, "unchanged": 6, "new_categories": []}
     units = {u["name"]: u for u in cli.ok("units", "list")["units"]}
     assert units["交通运输局"]["contact"] == "孙科长" and units["交通运输局"]["aliases"] == ["交通局", "市交通局"]
     assert cli.error("units", "export", "--output", str(tmp_path / "x.pdf"))["code"] == "UNITS_FORMAT_UNSUPPORTED"

@@ -64,9 +64,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     create_schema(engine)
     office = setup_office(engine, CLOCK, units=3)
     with UnitOfWork(engine) as uow:  # a unit name that would climb out of a ZIP if used as it is
-        import_units(uow, CLOCK, STAFF, [UnitRecord(TRAVERSAL_UNIT, "市安委会成员单位")])
+        import_units(uow, CLOCK, STAFF, [UnitRecord(TRAVERSAL_UNIT, "市安委会成员单位")], office_id=office)
     with UnitOfWork(engine) as uow:
-        add_user(uow, CLOCK, STAFF, username="zhaojian", display_name="赵健", role="staff", password=PASSWORD)
+        add_user(
+            uow, CLOCK, STAFF, username="zhaojian", display_name="赵健", role="staff", password=PASSWORD,
+            office_id=office,
+        )
     round_id = new_round(engine, CLOCK, office, datetime.now(UTC) + timedelta(days=2), 1)
     tokens = {}
     with UnitOfWork(engine) as uow:

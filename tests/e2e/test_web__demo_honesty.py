@@ -29,13 +29,26 @@ def test_every_page_of_the_demo_round_says_its_times_are_illustrative(sqlite_eng
     with UnitOfWork(sqlite_engine) as uow:
         office_id = uow.directory.office_by_name("孝义市安全生产委员会办公室").id  # type: ignore[union-attr]
         for username, role in (("zhaojian", "staff"), ("sfj", "reviewer")):
-            add_user(uow, clock, STAFF, username=username, display_name=username, role=role, password=PASSWORD)
+            add_user(
+                uow,
+                clock,
+                STAFF,
+                username=username,
+                display_name=username,
+                role=role,
+                password=PASSWORD,
+                office_id=office_id,
+            )
     live = new_round(sqlite_engine, clock, office_id or 0, clock.now() + timedelta(days=2), 1, units=["交通运输局"])
     app = create_app(settings, engine=sqlite_engine, clock=clock)
     staff = TestClient(app, base_url="http://testserver", follow_redirects=False)
     login(staff, "zhaojian")
-    for path in (f"/rounds/{seed.round_id}", f"/rounds/{seed.round_id}/decisions", f"/rounds/{seed.round_id}/chase",
-                 f"/rounds/{seed.round_id}?tab=audit"):
+    for path in (
+        f"/rounds/{seed.round_id}",
+        f"/rounds/{seed.round_id}/decisions",
+        f"/rounds/{seed.round_id}/chase",
+        f"/rounds/{seed.round_id}?tab=audit",
+    ):
         page = staff.get(path)
         assert page.status_code == 200 and NOTICE in page.text, path
     assert NOTICE not in staff.get(f"/rounds/{live}").text, "a round with recorded times carries no notice"

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from states.tracked_item import TrackedItemState
 from storage.uow import UnitOfWork
-from tests.support.scenario import STAFF
+from tests.support.scenario import DEMO_PROFILE, STAFF
 from tests.support.web import SECRET, WebWorld, build_world, login
 from workflow.services.progress import StartProgress, request_token, start_progress
 from workflow.services.tracking import ImportMeasures, import_measures, supervise
@@ -36,7 +36,7 @@ def world(sqlite_engine: Engine, tmp_path: Path) -> WebWorld:
 def started(world: WebWorld) -> tuple[str, list[int]]:
     """The measures imported, the first supervised, March's round started; unit 001's token and items."""
     with UnitOfWork(world.engine) as uow:
-        office = uow.directory.first_office()
+        office = uow.directory.office_by_code(DEMO_PROFILE.code)
         office_id = office.id if office and office.id else 0
         items = import_measures(
             uow, world.clock, STAFF, ImportMeasures(office_id, "t.md", TABLE.encode(), date(2026, 3, 1))

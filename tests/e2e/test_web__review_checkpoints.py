@@ -14,7 +14,7 @@ from kernel.clock import FixedClock
 from storage.uow import UnitOfWork
 from tests.support.audit_round import full_round
 from tests.support.cli import write_config
-from tests.support.scenario import STAFF
+from tests.support.scenario import STAFF, demo_office_id
 from tests.support.web import PASSWORD, login
 from workflow.config import load_settings
 from workflow.services.accounts import add_user
@@ -31,7 +31,10 @@ def test_the_review_page_verifies_published_and_uploaded_checkpoints(
     app = create_app(settings, engine=engine, clock=clock)  # installs the publisher on this engine
     built = full_round(engine, clock)
     with UnitOfWork(engine) as uow:
-        add_user(uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD)
+        add_user(
+            uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD,
+            office_id=demo_office_id(engine),
+        )
         head = uow.checkpoint()
     assert head is not None
     client = TestClient(app, base_url="http://testserver", follow_redirects=False)
@@ -70,7 +73,10 @@ def test_the_api_signs_the_head_and_checks_tables_and_checkpoints(
     app = create_app(settings, engine=engine, clock=clock)
     full_round(engine, clock)
     with UnitOfWork(engine) as uow:
-        add_user(uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD)
+        add_user(
+            uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD,
+            office_id=demo_office_id(engine),
+        )
         uow.commit()
     client = TestClient(app, base_url="http://testserver", follow_redirects=False)
     login(client, "sfj")

@@ -27,6 +27,9 @@ V2_TEXT = GREENING_V2.read_text(encoding="utf-8").replace("城市绿化应当优
 def article_round(world: WebWorld) -> tuple[int, int]:
     """The greening regulation's first version asked of two units; (draft id, round id)."""
     with UnitOfWork(world.engine) as uow:
+        office = uow.directory.office_by_name("孝义市安全生产委员会办公室")
+        office_id = office.id if office else 0
+    with UnitOfWork(world.engine) as uow:
         draft = import_draft_file(
             uow,
             world.clock,
@@ -35,16 +38,16 @@ def article_round(world: WebWorld) -> tuple[int, int]:
             GREENING_V1.read_bytes(),
             title="某市城市绿化管理办法",
             issuer="某市人民政府",
+            office_id=office_id,
         )
     with UnitOfWork(world.engine) as uow:
-        office = uow.directory.configured_office("孝义市安全生产委员会办公室")
         started = start_round(
             uow,
             world.clock,
             STAFF,
             StartRound(
                 draft_id=draft.draft_id,
-                office_id=office.id if office else 0,
+                office_id=office_id,
                 doc_number="某绿办函〔2026〕2号",
                 deadline=world.deadline,
                 contact="王敏",

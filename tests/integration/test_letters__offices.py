@@ -82,14 +82,14 @@ def _office(engine: Engine, clock: FixedClock, profile: OfficeProfile) -> int:
     with UnitOfWork(engine) as uow:
         office_id = ensure_office(uow, clock, STAFF, profile.name, profile=profile)
     records = [
-        UnitRecord("市水利局", "成员单位", (), "", "", "water@flood.example.cn"),
-        UnitRecord("市应急管理局", "成员单位", (), "", "", ""),
-        UnitRecord("甲镇", "乡镇", (), "", "", ""),
-        UnitRecord("乙街道", "乡镇", (), "", "", ""),
+        UnitRecord("市水利局", "市防指成员单位", (), "", "", "water@flood.example.cn"),
+        UnitRecord("市应急管理局", "市防指成员单位", (), "", "", ""),
+        UnitRecord("甲镇", "乡镇（街道）", (), "", "", ""),
+        UnitRecord("乙街道", "乡镇（街道）", (), "", "", ""),
         UnitRecord("市统计局", "市直部门", (), "", "", ""),
     ]
     with UnitOfWork(engine) as uow:
-        import_units(uow, clock, STAFF, records)
+        import_units(uow, clock, STAFF, records, office_id=office_id)
     return office_id
 
 

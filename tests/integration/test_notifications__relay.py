@@ -326,7 +326,11 @@ def test_review_request_result_and_issuance_notices(world) -> None:  # type: ign
     server.start()
     with UnitOfWork(engine) as uow:
         import_units(
-            uow, clock, STAFF, [UnitRecord("市司法局", "市直部门", ("司法局",), "周股长", "", "sfj@xiaoyi.example.cn")]
+            uow,
+            clock,
+            STAFF,
+            [UnitRecord("市司法局", "市直部门", ("司法局",), "周股长", "", "sfj@xiaoyi.example.cn")],
+            office_id=office,
         )
     with UnitOfWork(engine) as uow:  # the office's own mailbox, as `consultflow init` sets it from config
         row = uow.directory.office(office)
@@ -385,6 +389,7 @@ def test_units_with_webhooks_get_signed_json_and_email_both(world, tmp_path: Pat
                     UnitRecord("兑镇镇", "乡镇（街道）", (), "王", "", "", f"{url}/hooks/duizhen"),
                     UnitRecord("梧桐镇", "乡镇（街道）", (), "李", "", "wt@xiaoyi.example.cn", f"{url}/hooks/wutong"),
                 ],
+                office_id=office,
             )
         rid = new_round(engine, clock, office, T0 + timedelta(days=3), 8, units=["兑镇镇", "梧桐镇"])
         channels: dict[str, Channel] = {

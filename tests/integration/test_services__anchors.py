@@ -48,6 +48,7 @@ def _round(engine: Engine, clock: FixedClock) -> tuple[int, int]:
             title="防汛通知",
             issuer="某市",
             filename="v1.md",
+            office_id=office,
         )
     assert (stored.kind, stored.items, stored.answer()["tasks"]) == ("tasks", 3, 3)
     with UnitOfWork(engine) as uow:

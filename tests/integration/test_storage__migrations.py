@@ -25,7 +25,8 @@ def test_upgrade_matches_models_and_is_idempotent(db_url: str) -> None:
 
 
 def test_upgrading_an_existing_database_keeps_and_fills_its_rows(db_url: str) -> None:
-    """A database at 0002 (with a round) upgrades to head; recipients get their unit's name filled in."""
+    """A database at 0002 (with a round) upgrades to head; recipients get their unit's name filled in, and
+    the unit table, rebuilt for per-office names while a recipient points at it, keeps its row."""
     from alembic import command
     from sqlalchemy import text
 
@@ -69,5 +70,7 @@ def test_upgrading_an_existing_database_keeps_and_fills_its_rows(db_url: str) ->
     upgrade(engine)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT unit_name, unit_category FROM recipient WHERE id = 1")).one()
+        unit = conn.execute(text("SELECT name, office_id FROM unit WHERE id = 1")).one()
     assert tuple(row) == ("市应急管理局", "member_unit")
+    assert tuple(unit) == ("市应急管理局", 1), "the unit (asked in a round) is kept and belongs to the office"
     engine.dispose()

@@ -27,17 +27,20 @@ class CliResult:
         return json.loads(self.stdout)
 
 
-def write_config(path: Path, db_url: str, extra: str = "") -> Path:
+PROFILES = Path(__file__).resolve().parents[2] / "profiles"
+DEMO_PROFILE_FILE = PROFILES / "demo-safety-office.toml"
+
+
+def write_config(path: Path, db_url: str, extra: str = "", *, profiles: tuple[Path, ...] = ()) -> Path:
+    """A config for tests: the demo office (the seed's) first, then any ``profiles`` given."""
+    listed = ", ".join(f'"{p}"' for p in (DEMO_PROFILE_FILE, *profiles))
     path.write_text(
         f'''[database]
 url = "{db_url}"
 
-[office]
-name = "孝义市安全生产委员会办公室"
-short_name = "市安委办"
-email = "ajw@xiaoyi.example.cn"
-reviewer_unit = "市司法局"
-issuer = "孝义市人民政府"
+[offices]
+default = "xiaoyi-safety"
+profiles = [{listed}]
 
 [notifications]
 enabled = ["console"]

@@ -41,8 +41,16 @@ def setup_office(engine: Engine, clock: Clock, units: int = 5, *, with_email: bo
         for i in range(1, units + 1)
     ]
     with UnitOfWork(engine) as uow:
-        import_units(uow, clock, STAFF, records)
+        import_units(uow, clock, STAFF, records, office_id=office_id)
     return office_id
+
+
+def demo_office_id(engine: Engine) -> int:
+    """The id of the office built from DEMO_PROFILE (for tests that did not keep it)."""
+    with UnitOfWork(engine) as uow:
+        office = uow.directory.office_by_code(DEMO_PROFILE.code)
+        assert office is not None and office.id is not None, "setup_office first"
+        return office.id
 
 
 def new_round(

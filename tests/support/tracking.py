@@ -31,7 +31,7 @@ def demo_office(engine: Engine, clock: FixedClock) -> int:
     with UnitOfWork(engine) as uow:
         office_id = ensure_office(uow, clock, STAFF, DEMO_PROFILE.name, profile=DEMO_PROFILE)
     with UnitOfWork(engine) as uow:
-        import_units(uow, clock, STAFF, demo_units())
+        import_units(uow, clock, STAFF, demo_units(), office_id=office_id)
     return office_id
 
 

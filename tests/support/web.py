@@ -57,7 +57,9 @@ def build_world(engine: Engine, db_url: str, tmp: Path, base_url: str = "http://
         ("admin", "管理员", "admin"),
     ):
         with UnitOfWork(engine) as uow:
-            add_user(uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD)
+            add_user(
+                uow, clock, STAFF, username=username, display_name=name, role=role, password=PASSWORD, office_id=office
+            )
     deadline = T0 + timedelta(days=2)
     rid = new_round(engine, clock, office, deadline, 1)
     settings = load_settings(

@@ -29,4 +29,10 @@ def test_typing_variants_become_the_proper_number(typed: str) -> None:
 def test_malformed_numbers_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput) as err:
         parse_doc_number(typed)
-    assert err.value.code == "DOC_NUMBER_INVALID" and "例如：孝安办函〔2023〕1号" in err.value.message
+    assert err.value.code == "DOC_NUMBER_INVALID" and "例如：某办函〔2023〕1号" in err.value.message
+
+
+def test_the_example_in_a_refusal_is_the_offices_own_prefix() -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_doc_number("防指办函2023年1号", "防指办函")
+    assert "例如：防指办函〔2023〕1号" in err.value.message

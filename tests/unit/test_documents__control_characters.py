@@ -11,6 +11,7 @@ from docx import Document
 from documents.docx_writer import render_docx
 from documents.model import Cell, OfficialDocument, Paragraph, Table
 from storage.models import Unit
+from tests.support.scenario import DEMO_PROFILE
 from workflow.reports.render import zip_entry_name
 from workflow.reports.units_export import export_units
 
@@ -30,9 +31,16 @@ def test_a_comment_with_control_characters_still_renders() -> None:
 
 def test_the_units_spreadsheet_survives_a_control_character() -> None:
     unit = Unit(
-        name="交通\x01运输局", category="member", aliases="[]", contact="王\x07五", phone="", email="", webhook=""
+        office_id=1,
+        name="交通\x01运输局",
+        category="member_unit",
+        aliases="[]",
+        contact="王\x07五",
+        phone="",
+        email="",
+        webhook="",
     )
-    data = export_units([unit], "xlsx")
+    data = export_units([unit], "xlsx", DEMO_PROFILE)
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
 
 

@@ -11,8 +11,9 @@ from kernel.errors import InvalidInput
 from notifications.channels.console import ConsoleChannel
 from notifications.channels.registry import build_channels
 from notifications.channels.robots import DingTalkChannel, WeComChannel
-from notifications.channels.smtp import SmtpChannel
+from notifications.channels.smtp import SmtpChannel, SmtpSettings, build_email
 from notifications.channels.webhook import WebhookChannel
+from notifications.message import OutgoingMessage
 
 SHIPPED = tomllib.loads((Path(__file__).resolve().parents[2] / "config.toml").read_text("utf-8"))["notifications"]
 
@@ -27,7 +28,8 @@ def test_the_shipped_config_builds_every_channel() -> None:
         "console": ConsoleChannel,
     }
     smtp = channels["email"].settings  # type: ignore[attr-defined]
-    assert (smtp.host, smtp.port, smtp.security, smtp.sender) == ("127.0.0.1", 1025, "plain", "ajw@xiaoyi.gov.cn")
+    expected = ("127.0.0.1", 1025, "plain", "consultflow@example.gov.cn")
+    assert (smtp.host, smtp.port, smtp.security, smtp.sender) == expected
 
 
 def _with(**smtp: object) -> dict[str, object]:
@@ -52,3 +54,12 @@ def test_bad_settings_fail_at_start_up(section: dict[str, object], words: str) -
         build_channels(section)
     assert err.value.code == "NOTIFY_CONFIG_INVALID" and words in err.value.message
     assert err.value.message.startswith("config.toml [notifications")
+
+
+def test_a_message_is_sent_in_the_name_of_its_office_unless_the_config_names_a_sender() -> None:
+    """Several offices share one server and mailbox: each notice says which office it comes from."""
+    msg = OutgoingMessage("k", "email", "unit@x.cn", "主题", "正文", sender_name="示例市防汛抗旱指挥部办公室")
+    office = build_email(SmtpSettings("127.0.0.1", 25, "zqyj@example.gov.cn"), msg)
+    fixed = build_email(SmtpSettings("127.0.0.1", 25, "zqyj@example.gov.cn", sender_name="征求意见系统"), msg)
+    assert office["From"].addresses[0].display_name == "示例市防汛抗旱指挥部办公室"
+    assert fixed["From"].addresses[0].display_name == "征求意见系统"

@@ -28,7 +28,7 @@ from storage.uow import UnitOfWork, uow_factory
 from workflow.config import Settings
 from workflow.demo.units import demo_units
 from workflow.parsing.draft_text import parse_draft_text
-from workflow.profiles import load_profile_file
+from workflow.profiles import OfficeProfile, load_profile_file
 from workflow.services.deadlines import sweep
 from workflow.services.decisions import Decide, decide
 from workflow.services.drafts import import_draft
@@ -38,7 +38,8 @@ from workflow.services.review import record_review, submit_review
 from workflow.services.rounds import StartRound, start_round
 from workflow.services.units import import_units
 
-DEMO_PROFILE = Path(__file__).resolve().parents[2] / "profiles" / "demo-safety-office.toml"
+DEMO_PROFILE_FILE = Path(__file__).resolve().parents[2] / "profiles" / "demo-safety-office.toml"
+"""The seed office is an office profile like any other, shipped as the demo's."""
 DOC_NUMBER = "孝安办函〔2023〕1号"
 DRAFT_TITLE = "孝义市人民政府关于做好2023年安全生产工作的通知"
 # The letter's words, as the seed's letter has them.
@@ -129,19 +130,25 @@ def _at(day: int, hour: int, minute: int = 0) -> datetime:
     return beijing_to_utc(date(2023, 2, day), time(hour, minute))
 
 
+def demo_profile(settings: Settings) -> OfficeProfile:
+    """The demo office: as configured if the config lists it, else the shipped profile file."""
+    shipped = load_profile_file(DEMO_PROFILE_FILE)
+    return settings.profile(shipped.code) or shipped
+
+
 def load_demo(engine: Engine, settings: Settings) -> DemoLoaded:
     """Load the seed round once; a second run refuses rather than duplicating history."""
     clock = FixedClock(_at(16, 9))
     staff = Actor("赵健", Role.staff)
-    profile = load_profile_file(DEMO_PROFILE)
+    profile = demo_profile(settings)
     with UnitOfWork(engine, importing=True) as uow:
-        existing = uow.directory.office_by_name(profile.name)
+        existing = uow.directory.office_by_code(profile.code) or uow.directory.office_by_name(profile.name)
         if existing and uow.rounds.by_doc_number(existing.id or 0, DOC_NUMBER):
             raise Conflict("DEMO_ALREADY_LOADED", f"演示数据已载入（{DOC_NUMBER}已存在）。")
     with UnitOfWork(engine, importing=True) as uow:
         office_id = ensure_office(uow, clock, staff, profile.name, profile=profile)
     with UnitOfWork(engine, importing=True) as uow:
-        import_units(uow, clock, staff, demo_units())
+        import_units(uow, clock, staff, demo_units(), office_id=office_id)
     text = resources.files("workflow.demo").joinpath("data/draft_2023_safety.txt").read_text(encoding="utf-8")
     with UnitOfWork(engine, importing=True) as uow:
         draft = import_draft(

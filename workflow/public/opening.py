@@ -30,7 +30,7 @@ class OpenPublic:
 
 
 def next_public_number(uow: UnitOfWork, office_id: int, year: int) -> str:
-    """``市安委办公开征求意见〔2026〕N号``: the office's own series for consultations opened without a number."""
+    """``某某办公开征求意见〔2026〕N号``: the office's own series for consultations opened without a number."""
     office = uow.directory.office(office_id)
     if office is None:
         raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")

@@ -1,8 +1,12 @@
 """征求意见采纳情况表: grouped and counted exactly as the seed's table.
 
-Groups are ordered by unit category (member units, city departments, townships), and within a
-category by reply category (with comments, no comments, deemed no objection), which is the
-order the seed uses. The legality-review row closes the table.
+Groups are ordered by unit category in the order the office's profile lists them (for the demo office,
+as the seed: member units, city departments, townships), each printed with the profile's label, and
+within a category by reply category (with comments, no comments, deemed no objection), which is the
+order the seed uses. The legality-review row closes the table, naming the profile's reviewing unit.
+
+A recipient keeps the category key it was asked under; a key the profile no longer knows is printed as
+it was stored, never as another office's words.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from typing import Any
 
 from states.recipient import RecipientState
 from storage.uow import UnitOfWork
-from workflow.categories import CATEGORY_ORDER, category_label
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
@@ -29,6 +32,7 @@ DEEMED_TEXT = "逾期未回复，视为无意见"
 def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
+    profile = office_profile(uow, rnd.office_id)
     queue = uow.replies.decision_queue(round_id)
     anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])  # where each comment's item is now
     comments_by_unit: dict[int, list[dict[str, Any]]] = {}
@@ -49,7 +53,8 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
             continue
         buckets.setdefault((unit.category, rec.state), []).append(unit)
     groups = []
-    known = CATEGORY_ORDER + sorted({c for c, _ in buckets} - set(CATEGORY_ORDER))
+    order = profile.category_order()
+    known = order + sorted({c for c, _ in buckets} - set(order))
     for category in known:
         for reply_category in REPLY_CATEGORIES:
             units = buckets.get((category, reply_category))
@@ -61,7 +66,7 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
                     "reply_category": reply_category,
                     "reply_category_label": REPLY_CATEGORY_LABELS[reply_category],
                     "unit_category": category,
-                    "unit_category_label": category_label(category),
+                    "unit_category_label": profile.category_label(category),
                     "count": len(units),
                     "count_text": f"{len(units)}家",
                     "units": [u.name for u in units],
@@ -69,11 +74,10 @@ def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
                 }
             )
     reviews = uow.rounds.reviews(round_id)
-    office = uow.directory.office(rnd.office_id)
     last = reviews[-1] if reviews else None
     legality = {
-        # the reviewing unit of the office's profile, not the account that clicked (the bureau, not its clerk)
-        "reviewer": office_profile(uow, rnd.office_id).reviewer_unit or (office.reviewer_unit if office else ""),
+        # the reviewing unit as the profile names it, not the account that clicked
+        "reviewer": profile.reviewer_unit,
         "reviewer_person": last.reviewer if last else "",
         "state": last.state if last else "not_requested",
         "opinion": last.opinion if last else "",

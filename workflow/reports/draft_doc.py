@@ -1,7 +1,7 @@
 """A draft as a document again: its imported paragraphs laid out as the original was.
 
 The importer keeps a draft's text as paragraphs (``DraftVersion.body``), head and tail included: the
-document number line (孝政发〔2023〕 号), the title, the 主送 line, and the 落款 and date at the end. Here
+document number line (e.g. 某政发〔2023〕 号), the title, the 主送 line, and the 落款 and date at the end. Here
 they are recognised and put back where a document has them, and the body's headings (一、 / （一） /
 第X章) get their heading fonts; every paragraph is printed as imported, nothing reworded.
 """

@@ -21,7 +21,6 @@ from states.draft import STAGE_LABELS, DraftStage
 from states.recipient import RECIPIENT_MACHINE, RecipientState
 from states.review import REVIEW_MACHINE, ReviewState
 from storage.uow import UnitOfWork
-from workflow.categories import CATEGORY_ORDER, category_label
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import DEFAULT_TYPE, SHIPPED_TYPES, DocTypes
 from workflow.profiles import OfficeProfile, addressee_for
@@ -62,13 +61,12 @@ def cn_number(n: int) -> str:
 def addressee_line(profile: OfficeProfile, categories: Iterable[str]) -> str:
     """The 主送 line: the asked categories only, each in the office's wording and the letter's order.
 
-    A category the office has not declared (an office set up before profiles) is named by its label."""
+    A category the office has not declared (a unit stored before profiles) is named as written."""
     wanted = [k for k in dict.fromkeys(categories) if k]
     names = profile.addressees(wanted)
-    rank = {k: n for n, k in enumerate(CATEGORY_ORDER)}
-    for key in sorted((k for k in wanted if profile.category(k) is None), key=lambda k: (rank.get(k, 99), k)):
-        spec = profile.find_category(category_label(key))
-        names.append(spec.addressee if spec else addressee_for(category_label(key)))
+    for key in sorted(k for k in wanted if profile.category(k) is None):
+        spec = profile.find_category(key)
+        names.append(spec.addressee if spec else addressee_for(key))
     return "，".join(dict.fromkeys(names)) + "："
 
 

@@ -14,23 +14,25 @@ from collections.abc import Sequence
 from kernel.errors import InvalidInput
 from kernel.text import xml_safe
 from storage.models import Unit
-from workflow.categories import category_label
+from workflow.profiles import OfficeProfile
 from workflow.spreadsheet import safe_cell
 
 HEADERS = ("名称", "类别", "别名", "联系人", "电话", "邮箱", "webhook")
 
 
-def _row(unit: Unit) -> list[str]:
+def _row(unit: Unit, profile: OfficeProfile) -> list[str]:
     aliases = "；".join(json.loads(unit.aliases or "[]"))
-    return [unit.name, category_label(unit.category), aliases, unit.contact, unit.phone, unit.email, unit.webhook]
+    label = profile.category_label(unit.category)
+    return [unit.name, label, aliases, unit.contact, unit.phone, unit.email, unit.webhook]
 
 
-def export_units(units: Sequence[Unit], fmt: str) -> bytes:
+def export_units(units: Sequence[Unit], fmt: str, profile: OfficeProfile) -> bytes:
+    """The office's directory; categories are written as its profile prints them, so they import back."""
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(HEADERS)
-        writer.writerows([[safe_cell(v) for v in _row(u)] for u in units])
+        writer.writerows([[safe_cell(v) for v in _row(u, profile)] for u in units])
         return buf.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -43,7 +45,7 @@ def export_units(units: Sequence[Unit], fmt: str) -> bytes:
         for unit in units:
             # Defence in depth: unit fields are checked when entered, but a character XML cannot carry
             # must never make the export fail (openpyxl raises IllegalCharacterError).
-            sheet.append([xml_safe(v) if isinstance(v, str) else v for v in _row(unit)])
+            sheet.append([xml_safe(v) if isinstance(v, str) else v for v in _row(unit, profile)])
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -32,9 +32,14 @@ def record(
     round_id: int | None = None,
     from_state: str | None = None,
     to_state: str | None = None,
+    office_id: int | None = None,
     **payload: Any,
 ) -> None:
-    """Buffer one audit event in this unit of work (appended to the chain at commit)."""
+    """Buffer one audit event in this unit of work (appended to the chain at commit).
+
+    The event names its office: ``office_id`` when given, else its round's, else the office the unit
+    of work is scoped to (``storage.audit.AuditLog.flush``).
+    """
     uow.audit.record(
         PendingEvent(
             at=at,
@@ -46,6 +51,7 @@ def record(
             from_state=from_state,
             to_state=to_state,
             payload=payload,
+            office_id=office_id,
         )
     )
 
@@ -74,6 +80,7 @@ def change_state(
     *,
     action: str,
     round_id: int | None = None,
+    office_id: int | None = None,
     **payload: Any,
 ) -> str:
     """The door every single-row state change goes through: fire, assign, save, and record the audit
@@ -88,6 +95,7 @@ def change_state(
         round_id=round_id,
         from_state=source,
         to_state=dest,
+        office_id=office_id,
         **payload,
     )
     return dest

@@ -1,10 +1,16 @@
-"""Accounts and sessions: argon2 password hashes, random session ids stored hashed, CSRF tokens."""
+"""Accounts and sessions: argon2 password hashes, random session ids stored hashed, CSRF tokens.
+
+Every account belongs to one office (the one whose ``users add`` created it). Staff and admins see only
+that office. A reviewer account serves every office whose profile names the same reviewing unit as its
+own office's (``reviewer_unit``, e.g. one 司法局 reviewing for several offices of a city): its queue
+spans them all, and adding an office with that reviewer puts it there without touching the account.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -15,7 +21,7 @@ from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
 from kernel.text import check_texts, normalise_username, xml_safe
-from storage.models import User, WebSession
+from storage.models import Office, User, WebSession
 from storage.uow import UnitOfWork
 from workflow.services._common import record
 
@@ -46,7 +52,15 @@ def _load_user(uow: UnitOfWork, username: str) -> User:
 
 
 def add_user(
-    uow: UnitOfWork, clock: Clock, actor: Actor, *, username: str, display_name: str, role: str, password: str
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    office_id: int,
 ) -> User:
     if role not in ROLES:
         raise InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。")
@@ -55,9 +69,12 @@ def add_user(
     if not username or not display_name.strip():
         raise InvalidInput("USER_FIELDS_REQUIRED", "请填写用户名和姓名。")
     _check_password(password)
-    if uow.accounts.by_username(username):
+    if uow.directory.office(office_id) is None:
+        raise NotFound("OFFICE_NOT_FOUND", f"发文机关 {office_id} 不存在。", office_id=office_id)
+    if uow.accounts.by_username(username, anywhere=True):  # user names are unique on the whole server
         raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。")
     user = User(
+        office_id=office_id,
         username=username,
         display_name=display_name.strip(),
         role=role,
@@ -65,7 +82,8 @@ def add_user(
         created_at=clock.now(),
     )
     uow.accounts.add(user)
-    record(uow, actor, clock.now(), "user.created", ref("user", user.id), username=user.username, role=role)
+    record(uow, actor, clock.now(), "user.created", ref("user", user.id), office_id=office_id,
+           username=user.username, role=role)
     uow.commit()
     return user
 
@@ -79,7 +97,8 @@ def set_active(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, *, ac
     uow.accounts.add(user)
     ended = 0 if active else uow.accounts.end_sessions_of(user.id or 0)
     action = "user.enabled" if active else "user.disabled"
-    record(uow, actor, clock.now(), action, ref("user", user.id), username=user.username, sessions_ended=ended)
+    record(uow, actor, clock.now(), action, ref("user", user.id), office_id=user.office_id, username=user.username,
+           sessions_ended=ended)
     uow.commit()
     return user
 
@@ -91,8 +110,8 @@ def reset_password(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, p
     user.password_hash = _HASHER.hash(password)
     uow.accounts.add(user)
     ended = uow.accounts.end_sessions_of(user.id or 0)
-    record(uow, actor, clock.now(), "user.password_reset", ref("user", user.id), username=user.username,
-           sessions_ended=ended)
+    record(uow, actor, clock.now(), "user.password_reset", ref("user", user.id), office_id=user.office_id,
+           username=user.username, sessions_ended=ended)
     uow.commit()
     return user
 
@@ -115,7 +134,8 @@ def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> Sessio
     now = clock.now()
     if not ok or user is None:
         shown = xml_safe(normalise_username(username))[:50]  # whatever was typed, made safe to keep and show
-        record(uow, Actor(shown or "（空）", Role.staff), now, "auth.login_failed", f"user:{shown}")
+        record(uow, Actor(shown or "（空）", Role.staff), now, "auth.login_failed", f"user:{shown}",
+               office_id=user.office_id if user else None)
         uow.commit()
         raise InvalidInput("LOGIN_FAILED", "用户名或密码错误。")
     uow.accounts.purge_expired(user.id or 0, now)
@@ -129,7 +149,8 @@ def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> Sessio
             expires_at=now + timedelta(hours=SESSION_HOURS),
         )
     )
-    record(uow, Actor(user.display_name, Role(user.role)), now, "auth.login", ref("user", user.id))
+    record(uow, Actor(user.display_name, Role(user.role)), now, "auth.login", ref("user", user.id),
+           office_id=user.office_id)
     uow.commit()
     return SessionStarted(token, csrf, user.id or 0)
 
@@ -141,6 +162,9 @@ class CurrentUser:
     display_name: str
     role: str
     csrf_token: str
+    office_id: int = 0  # the account's own office (0: none, sees nothing)
+    offices: tuple[int, ...] = ()  # every office it may see: its own; a reviewer's, all its unit reviews for
+    office_names: dict[int, str] = field(default_factory=dict)  # id → short name, for pages naming the office
 
     @property
     def actor(self) -> Actor:
@@ -160,10 +184,31 @@ def current_user(uow: UnitOfWork, clock: Clock, token: str | None) -> CurrentUse
     user = uow.accounts.user(session.user_id)
     if user is None or not user.active:
         return None
-    return CurrentUser(user.id or 0, user.username, user.display_name, user.role, session.csrf_token)
+    offices = served_offices(uow, user)
+    return CurrentUser(
+        user.id or 0,
+        user.username,
+        user.display_name,
+        user.role,
+        session.csrf_token,
+        office_id=user.office_id or 0,
+        offices=tuple(offices),
+        office_names={o.id or 0: o.short_name or o.name for o in offices.values()},
+    )
+
+
+def served_offices(uow: UnitOfWork, user: User) -> dict[int, Office]:
+    """The offices an account sees: its own; for a reviewer, also every office its reviewing unit serves."""
+    own = uow.directory.office(user.office_id) if user.office_id else None
+    if own is None or own.id is None:
+        return {}
+    ids = [own.id]
+    if user.role == Role.reviewer.value:
+        ids += [i for i in uow.directory.offices_reviewed_by(own.reviewer_unit) if i != own.id]
+    return uow.directory.offices_by_ids(ids)
 
 
 def logout(uow: UnitOfWork, clock: Clock, user: CurrentUser, token: str) -> None:
     uow.accounts.end_session(_hash(token))
-    record(uow, user.actor, clock.now(), "auth.logout", ref("user", user.id))
+    record(uow, user.actor, clock.now(), "auth.logout", ref("user", user.id), office_id=user.office_id or None)
     uow.commit()

@@ -89,6 +89,7 @@ def _audit_extract(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
             "imported": ev.imported,
             "prev_hash": ev.prev_hash,
             "hash": ev.hash,
+            "office_id": ev.office_id,
         }
         for ev in uow.audit.events(round_id=round_id)
     ]
@@ -111,6 +112,7 @@ def check_extract(events: list[dict[str, Any]]) -> tuple[bool, str]:
             payload=ev["payload"],
             imported=bool(ev["imported"]),
             prev_hash=ev["prev_hash"],
+            office_id=ev.get("office_id"),
         )
         if expected != ev["hash"]:
             return False, f"审计记录序号 {ev['seq']} 的内容与其哈希不符（记录被修改）"

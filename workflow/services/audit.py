@@ -14,7 +14,7 @@ from kernel.clock import Clock
 from kernel.timefmt import iso_beijing
 from storage.audit import ChainVerdict, canonical_payload, event_hash
 from storage.uow import UnitOfWork
-from workflow.services._common import record
+from workflow.services._common import load_round, record
 from workflow.spreadsheet import safe_cell
 
 FIELDS = (
@@ -31,6 +31,7 @@ FIELDS = (
     "imported",
     "prev_hash",
     "hash",
+    "office_id",
 )
 
 
@@ -62,8 +63,12 @@ def verify(uow: UnitOfWork) -> Verdict:
 
 
 def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str, Any]]:
+    """The trail (one round's, if given) as the unit of work's offices may read it: a scoped unit of work
+    exports its offices' events only; an unscoped one (the server's administrator) exports all."""
+    if round_id is not None:
+        load_round(uow, round_id)  # another office's round is not found, not an empty trail
     out = []
-    for ev in uow.audit.events(round_id=round_id):
+    for ev in uow.audit.events(round_id=round_id, offices=uow.offices):
         out.append(
             {
                 "seq": ev.seq,
@@ -79,6 +84,7 @@ def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str
                 "imported": ev.imported,
                 "prev_hash": ev.prev_hash,
                 "hash": ev.hash,
+                "office_id": ev.office_id,
             }
         )
     return out
@@ -86,9 +92,9 @@ def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str
 
 def events_csv(events: list[dict[str, Any]]) -> str:
     """Every hashed field, so each hash can be recomputed from the CSV alone (README, "The audit trail"):
-    ``payload`` is the exact JSON that was hashed, an empty ``from_state``/``to_state``/``round_id`` is
-    none, and a cell a spreadsheet would run as a formula — or one that itself starts with an apostrophe —
-    gets one leading apostrophe, which a verifier drops."""
+    ``payload`` is the exact JSON that was hashed, an empty ``from_state``/``to_state``/``round_id``/
+    ``office_id`` is none, and a cell a spreadsheet would run as a formula — or one that itself starts
+    with an apostrophe — gets one leading apostrophe, which a verifier drops."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(FIELDS), extrasaction="ignore")
     writer.writeheader()
@@ -124,6 +130,7 @@ def csv_event_hash(row: dict[str, str]) -> str:
         payload=cell("payload"),
         imported=cell("imported") == "True",
         prev_hash=cell("prev_hash"),
+        office_id=int(cell("office_id")) if row.get("office_id") else None,
     )
 
 

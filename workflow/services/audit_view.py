@@ -1,4 +1,4 @@
-"""The audit trail as a clerk or 市司法局 reads it: who, when, what — in Chinese.
+"""The audit trail as a clerk or the reviewing 司法局 reads it: who, when, what — in Chinese.
 
 Events are stored as the machine wrote them (English actions and states, ``recipient:38``); this read
 model names them: the action and the states by their Chinese labels (the state machines' own labels),

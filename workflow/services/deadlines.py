@@ -83,6 +83,7 @@ def _events_for_batch(
             steps.recipient_to,
             f'{heads[rid]},"unit_id":{unit_id}}}',
             False,
+            None,  # the round's office, filled in at flush
         )
         for rec_id, rid, unit_id in deemed
     )

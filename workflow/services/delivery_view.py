@@ -30,7 +30,7 @@ STATUS_LABELS = {
 
 
 def deliveries(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
-    units = {u.id: u.name for u in uow.directory.units(active_only=False)}
+    units = {u.id: u.name for _r, u in uow.rounds.recipients(round_id)}
     return [
         {
             "id": m.id,

@@ -164,6 +164,7 @@ def import_draft(
         now,
         "draft.imported",
         ref("draft", draft.id),
+        office_id=draft.office_id,
         to_state=draft.state,
         title=draft.title,
         issuer=draft.issuer,
@@ -195,7 +196,8 @@ def set_doc_type(
     old = draft.doc_type
     draft.doc_type = kind.key
     uow.drafts.add(draft)
-    record(uow, actor, clock.now(), "draft.type_changed", ref("draft", draft_id), old_type=old, new_type=kind.key)
+    record(uow, actor, clock.now(), "draft.type_changed", ref("draft", draft_id), office_id=draft.office_id,
+           old_type=old, new_type=kind.key)
     uow.commit()
     return draft
 
@@ -207,7 +209,8 @@ def set_legal_basis(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int, 
         raise Conflict("DRAFT_CLOSED", "文稿已印发或撤回，不能再修改制定依据。", draft_id=draft_id)
     draft.legal_basis = "\n".join(line.strip() for line in text.splitlines() if line.strip())
     uow.drafts.add(draft)
-    record(uow, actor, clock.now(), "draft.legal_basis_set", ref("draft", draft_id), legal_basis=draft.legal_basis)
+    record(uow, actor, clock.now(), "draft.legal_basis_set", ref("draft", draft_id), office_id=draft.office_id,
+           legal_basis=draft.legal_basis)
     uow.commit()
     return draft
 
@@ -249,6 +252,7 @@ def revise_draft(
     change_state(
         uow, actor, now, DRAFT_MACHINE, draft, "revise", DraftContext(now=now),
         action="draft.revised",
+        office_id=draft.office_id,
         version=version,
         tasks=len(parsed.tasks),
         kind=parsed.kind,

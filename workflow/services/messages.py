@@ -73,7 +73,7 @@ def _links_for(
 
 def message_key(*parts: object) -> str:
     """The idempotency key, ASCII only: it travels in Message-ID and HTTP headers, which allow no
-    Chinese. A part such as a document number (孝政发〔2026〕7号) is replaced by a short hash of it."""
+    Chinese. A part such as a document number (X政发〔2026〕7号) is replaced by a short hash of it."""
     return ":".join(ascii_token(str(part)) for part in parts)
 
 
@@ -233,7 +233,7 @@ def _office_row(
     address, unit_id = office.email, None
     if to_reviewer:
         try:
-            unit = resolve_unit(office.reviewer_unit, uow.directory.units(active_only=False))
+            unit = resolve_unit(office.reviewer_unit, uow.directory.units(office.id, active_only=False))
             address, unit_id = unit.email or unit.webhook, unit.id  # type: ignore[attr-defined]
         except DomainError:
             address = ""

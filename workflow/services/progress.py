@@ -109,6 +109,7 @@ def start_progress(
         now,
         "progress.started",
         ref("progress_round", rnd.id),
+        office_id=rnd.office_id,
         month=month,
         due=due.isoformat(),
         units=len(by_unit),
@@ -226,6 +227,7 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
         trigger,
         ProgressContext(now=now, due=rnd.due),
         action="progress.reported_late" if late else "progress.reported",
+        office_id=rnd.office_id,
         unit=request.unit_name,
         month=rnd.month,
         revision=revision,
@@ -257,6 +259,7 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
                 "report_done",
                 ItemContext(),
                 action="item.reported_done",
+                office_id=rnd.office_id,
                 unit=request.unit_name,
                 month=rnd.month,
             )
@@ -282,6 +285,7 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
             now,
             "evidence.stored",
             ref("tracked_item", ev.item_id),
+            office_id=rnd.office_id,
             filename=stored.filename,
             sha256=stored.sha256,
             size=stored.size,
@@ -291,7 +295,9 @@ def report_progress(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ReportProg
 
 
 def request_for_unit(uow: UnitOfWork, round_id: int, unit_name: str) -> ProgressRequest:
-    unit = resolve_unit(unit_name, uow.directory.units(active_only=False))
+    progress = uow.tracking.round(round_id)
+    office = progress.office_id if progress is not None else None
+    unit = resolve_unit(unit_name, uow.directory.units(office, active_only=False))
     request = uow.tracking.request_for(round_id, unit.id or 0)
     if request is None:
         raise NotFound("PROGRESS_REQUEST_NOT_FOUND", f"{unit.name}不在本轮进展报送范围内。", unit=unit.name)
@@ -316,6 +322,7 @@ def enforce_progress_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 200) -
         uow.rollback()
         return ProgressSweep(0, 0)
     silent = uow.tracking.mark_silent(closed, now, q_from, q_to)
+    offices = {rid: row.office_id for rid in closed if (row := uow.tracking.round(rid)) is not None}
     events = [
         PendingEvent(
             at=now,
@@ -323,6 +330,7 @@ def enforce_progress_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 200) -
             role=SYSTEM.role.value,
             action="progress.not_reported",
             entity=ref("progress_request", rid),
+            office_id=offices.get(round_id),
             from_state=q_from,
             to_state=q_to,
             payload={"round_id": round_id, "unit_id": unit_id, "enforced_at": now.isoformat()},
@@ -336,6 +344,7 @@ def enforce_progress_batch(uow: UnitOfWork, clock: Clock, *, batch: int = 200) -
             role=SYSTEM.role.value,
             action="progress.closed",
             entity=ref("progress_round", round_id),
+            office_id=offices.get(round_id),
             from_state=r_from,
             to_state=r_to,
             payload={"not_reported": sum(1 for _r, rid, _u in silent if rid == round_id)},
@@ -370,7 +379,8 @@ def remind_progress(uows: UowFactory, clock: Clock, hours: float) -> int:
             if rnd.due - timedelta(hours=hours) <= now < rnd.due:
                 n = queue_progress(uow, rnd.id or 0, "progress_reminder", now, pending_only=True)
                 if n:
-                    record(uow, SYSTEM, now, "progress.reminders_queued", ref("progress_round", rnd.id), messages=n)
+                    record(uow, SYSTEM, now, "progress.reminders_queued", ref("progress_round", rnd.id),
+                           office_id=rnd.office_id, messages=n)
                 queued += n
         uow.commit()
     return queued

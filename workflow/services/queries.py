@@ -9,10 +9,10 @@ from states.draft import DRAFT_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.review import REVIEW_MACHINE
 from storage.uow import UnitOfWork
-from workflow.categories import category_label
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
+from workflow.services.offices import office_profile
 
 ILLUSTRATIVE_TIMES_NOTICE = "演示数据：回复和审查时间为示意，种子材料未记载"
 """Shown on every page and document of a round whose reply and review times are not on record (the demo)."""
@@ -53,6 +53,7 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
 def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     """The round, each recipient's state, the decision queue and late replies."""
     summary = round_summary(uow, round_id)
+    profile = office_profile(uow, load_round(uow, round_id).office_id)
     channels: dict[int, str] = {}
     for reply, _unit in uow.replies.for_round(round_id):
         if not reply.late:
@@ -62,7 +63,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
             "recipient_id": rec.id,
             "unit": unit.name,
             "category": unit.category,
-            "category_label": category_label(unit.category),
+            "category_label": profile.category_label(unit.category),
             "state": rec.state,
             "state_label": RECIPIENT_MACHINE.label(rec.state),
             "late": rec.late,
@@ -116,9 +117,16 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late, "reviews": reviews}
 
 
+def _office_names(uow: UnitOfWork, office_ids: set[int]) -> dict[int, str]:
+    return {i: o.short_name or o.name for i, o in uow.directory.offices_by_ids(sorted(office_ids)).items()}
+
+
 def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """The rounds this unit of work may see, each naming its office (a reviewer sees several offices')."""
+    rounds = list(uow.rounds.all())
+    names = _office_names(uow, {r.office_id for r in rounds})
     out = []
-    for rnd in uow.rounds.all():
+    for rnd in rounds:
         draft = uow.drafts.get(rnd.draft_id)
         out.append(
             {
@@ -129,6 +137,36 @@ def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
                 "deadline": iso_beijing(rnd.deadline),
                 "title": draft.title if draft else "",
                 "doc_type": draft.doc_type if draft else None,
+                "office_id": rnd.office_id,
+                "office": names.get(rnd.office_id, ""),
+            }
+        )
+    return out
+
+
+def review_queue(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every round sent for legality review that this unit of work may see, newest first, naming its
+    office: one reviewer's queue spans every office its reviewing unit serves."""
+    reviewed = uow.rounds.reviewed_round_ids()
+    rounds = [r for r in reversed(list(uow.rounds.all())) if r.id in reviewed]
+    names = _office_names(uow, {r.office_id for r in rounds})
+    out = []
+    for rnd in rounds:
+        reviews = uow.rounds.reviews(rnd.id or 0)
+        draft = uow.drafts.get(rnd.draft_id)
+        out.append(
+            {
+                "round_id": rnd.id,
+                "doc_number": rnd.doc_number,
+                "title": draft.title if draft else "",
+                "office_id": rnd.office_id,
+                "office": names.get(rnd.office_id, ""),
+                "draft_state": draft.state if draft else None,
+                "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
+                "review_state": reviews[-1].state,
+                "review_state_label": REVIEW_MACHINE.label(reviews[-1].state),
+                "requested_at": iso_beijing(reviews[-1].requested_at),
+                "due_at": iso_beijing(reviews[-1].due_at) if reviews[-1].due_at else None,
             }
         )
     return out

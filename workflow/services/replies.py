@@ -159,7 +159,7 @@ def _validate_comments(comments: Sequence[CommentInput], kind: str, items: Seque
 
 def _form_names(written: str, unit: Unit) -> bool:
     """Whether the name written on a form is this unit: its name or an alias, also inside a longer
-    official name (孝义市交通运输局 for 交通运输局)."""
+    official name (某某市交通运输局 for 交通运输局)."""
     try:
         resolve_unit(written, [unit])
         return True
@@ -188,10 +188,10 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     draft = load_draft(uow, rnd.draft_id)
     if cmd.unit_id is not None:
         unit = uow.directory.unit(cmd.unit_id)
-        if unit is None:
+        if unit is None or unit.office_id != rnd.office_id:
             raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
     else:
-        unit = resolve_unit(cmd.unit_name, uow.directory.units(active_only=False))  # type: ignore[assignment]
+        unit = resolve_unit(cmd.unit_name, uow.directory.units(rnd.office_id, active_only=False))  # type: ignore[assignment]
     if cmd.form_unit_name and not _form_names(cmd.form_unit_name, unit):  # type: ignore[arg-type]
         raise InvalidInput(
             "REPLY_FORM_UNIT_MISMATCH",

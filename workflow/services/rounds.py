@@ -17,14 +17,13 @@ from states.draft import DRAFT_MACHINE, DraftContext, DraftStage
 from states.round import ROUND_MACHINE, RoundContext
 from storage.models import Round, Unit
 from storage.uow import UnitOfWork
-from workflow.categories import parse_category
 from workflow.doc_number import parse_doc_number
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.public.consultations import PublicTerms, attach_consultation
 from workflow.services._common import change_state, load_draft, load_round, record
 from workflow.services.departures import check_period, check_scope, record_departure, require_reason_for_short_period
 from workflow.services.messages import queue_for_round
-from workflow.services.offices import office_profile
+from workflow.services.offices import office_profile, profile_of
 from workflow.unit_names import resolve_unit, resolve_units
 
 # The letter and the notice state 逾期未回复视为无意见 themselves, right after the deadline, as the seed does.
@@ -88,32 +87,33 @@ class RoundStarted:
 
 
 def _pick_units(uow: UnitOfWork, cmd: StartRound) -> list[tuple[int, str, bool]]:
-    """(unit id, name, has an address) for the chosen units, in directory order."""
-    units = list(uow.directory.units())
+    """(unit id, name, has an address) for the chosen units of the office's directory, in directory order."""
+    units = list(uow.directory.units(cmd.office_id))
+    profile = office_profile(uow, cmd.office_id)
     chosen: dict[int, object] = {}
     if cmd.all_units:
         chosen.update({u.id: u for u in units if u.id is not None})
     for text in cmd.categories:
-        category = parse_category(text).value
+        category = profile.parse_category(text).key
         matching = [u for u in units if u.category == category]
         if not matching:
             raise NotFound("UNIT_CATEGORY_EMPTY", f"单位名录中没有类别为“{text}”的单位。", category=text)
         chosen.update({u.id: u for u in matching if u.id is not None})
-    for unit in _resolve_active(uow, cmd.unit_names, units):
+    for unit in _resolve_active(uow, cmd.office_id, cmd.unit_names, units):
         if unit.id is not None:
             chosen[unit.id] = unit
     by_id = {u.id: u for u in units}
     return [(uid, by_id[uid].name, bool(by_id[uid].email or by_id[uid].webhook)) for uid in sorted(chosen)]
 
 
-def _resolve_active(uow: UnitOfWork, names: Sequence[str], active: list[Unit]) -> list[Unit]:
+def _resolve_active(uow: UnitOfWork, office_id: int, names: Sequence[str], active: list[Unit]) -> list[Unit]:
     """Named units among the active ones; a name that only a disabled unit answers to says so."""
     try:
         return resolve_units(names, active)
     except NotFound as exc:
         name = str(exc.details.get("unit", ""))
         try:
-            retired = resolve_unit(name, uow.directory.units(active_only=False))
+            retired = resolve_unit(name, uow.directory.units(office_id, active_only=False))
         except (NotFound, Conflict):
             raise exc from None
         raise InvalidInput(
@@ -144,11 +144,14 @@ def start_round(
         raise InvalidInput("RECIPIENTS_REQUIRED", "请指定征求对象：全部单位、单位类别或单位名称。")
     now = clock.now()
     draft = load_draft(uow, cmd.draft_id, for_update=True)
-    number = parse_doc_number(cmd.doc_number)
+    office = uow.directory.office(cmd.office_id)
+    number = parse_doc_number(cmd.doc_number, profile_of(office).doc_number_prefix if office else "")
     if cmd.public is None and (not cmd.contact.strip() or not cmd.phone.strip()):
         raise InvalidInput("CONTACT_REQUIRED", "请填写联系人和联系电话。")
-    if uow.directory.office(cmd.office_id) is None:
+    if office is None:
         raise NotFound("OFFICE_NOT_FOUND", "发文机关不存在，请先执行 consultflow init。")
+    if draft.office_id is not None and draft.office_id != cmd.office_id:  # another office's draft is not there
+        raise NotFound("DRAFT_NOT_FOUND", f"文稿 {cmd.draft_id} 不存在。", draft_id=cmd.draft_id)
     if uow.rounds.by_doc_number(cmd.office_id, str(number)) is not None:
         raise Conflict("DOC_NUMBER_DUPLICATE", f"发文字号“{number}”已被使用。", doc_number=str(number))
     scope = check_scope("public" if cmd.public is not None else cmd.scope)

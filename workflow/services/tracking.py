@@ -20,6 +20,7 @@ from storage.uow import UnitOfWork
 from workflow.parsing.due_dates import Due, DueKind, due_in_text, parse_due
 from workflow.parsing.measures_model import FIELD_LABELS, RowProblem
 from workflow.services._common import change_state, record
+from workflow.services.offices import office_profile
 from workflow.tracking.units import resolve_responsible
 from workflow.unit_names import resolve_unit
 
@@ -69,11 +70,12 @@ def _views(uow: UnitOfWork, items: list[TrackedItem], on: date) -> list[dict[str
 def _resolve_into(uow: UnitOfWork, office_id: int, item: TrackedItem, groups: dict[str, list[str]]) -> list[str]:
     """(Re)link ``item`` to the units its responsible text names; returns the names left unresolved."""
     mappings = uow.tracking.mappings(office_id)
-    units = uow.directory.units(active_only=False)
+    units = uow.directory.units(office_id, active_only=False)
+    profile = office_profile(uow, office_id)
     found: dict[int, str] = {}
     unresolved: list[str] = []
     for text in [t for t in item.responsible.split("\n") if t.strip()]:
-        res = resolve_responsible(text, units, mappings, groups)
+        res = resolve_responsible(text, units, mappings, groups, profile=profile)
         for uid, _name, role in res.units:
             if found.get(uid) != "lead":
                 found[uid] = role
@@ -157,6 +159,7 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
         now,
         "measures.imported",
         ref("measuretable", table.id),
+        office_id=table.office_id,
         filename=cmd.filename,
         doc_date=doc_date.isoformat(),
         items=len(items),
@@ -219,6 +222,7 @@ def track_issued_draft(uow: UnitOfWork, actor: Actor, now: datetime, draft_id: i
         now,
         "tasks.tracked",
         ref("draft", draft_id),
+        office_id=draft.office_id,
         table_id=table.id,
         items=len(tasks),
         unresolved=unresolved,
@@ -238,7 +242,7 @@ def list_items(
     items = uow.tracking.items(office_id, table_id)
     views = _views(uow, items, today(clock))
     if unit:
-        wanted = resolve_unit(unit, uow.directory.units(active_only=False)).name
+        wanted = resolve_unit(unit, uow.directory.units(office_id, active_only=False)).name
         views = [v for v in views if wanted in v["units"]]
     return [v for v in views if v["overdue"]] if overdue else views
 
@@ -256,7 +260,7 @@ def map_unit(uow: UnitOfWork, clock: Clock, actor: Actor, office_id: int, text: 
     wanted = text.strip()
     if not wanted:
         raise InvalidInput("MAPPING_TEXT_EMPTY", "请填写要对应的责任单位名称。")
-    unit = resolve_unit(unit_name, uow.directory.units(active_only=False))
+    unit = resolve_unit(unit_name, uow.directory.units(office_id, active_only=False))
     now = clock.now()
     if not uow.tracking.has_mapping(office_id, wanted, unit.id or 0):
         uow.tracking.add(UnitMapping(office_id=office_id, text=wanted, unit_id=unit.id or 0, created_at=now))
@@ -270,7 +274,8 @@ def map_unit(uow: UnitOfWork, clock: Clock, actor: Actor, office_id: int, text: 
             missing = _resolve_into(uow, office_id, item, groups)
             updated += 1
             left += [m for m in missing if m not in left]
-    record(uow, actor, now, "unit_mapping.added", ref("unit", unit.id), text=wanted, unit=unit.name, items=updated)
+    record(uow, actor, now, "unit_mapping.added", ref("unit", unit.id), office_id=office_id, text=wanted,
+           unit=unit.name, items=updated)
     uow.commit()
     return MapResult(wanted, unit.name, updated, left)
 
@@ -282,6 +287,12 @@ def load_item(uow: UnitOfWork, item_id: int, *, for_update: bool = False) -> Tra
     return item
 
 
+def item_office(uow: UnitOfWork, item: TrackedItem) -> int | None:
+    """The office whose tracked item this is (through its table)."""
+    table = uow.tracking.table(item.table_id)
+    return table.office_id if table is not None else None
+
+
 def supervise(uow: UnitOfWork, clock: Clock, actor: Actor, item_id: int, note: str) -> TrackedItem:
     """挂牌督办: the item carries the note in every following progress request until it is closed."""
     item = load_item(uow, item_id, for_update=True)
@@ -291,7 +302,8 @@ def supervise(uow: UnitOfWork, clock: Clock, actor: Actor, item_id: int, note: s
         raise InvalidInput("SUPERVISION_NOTE_REQUIRED", "挂牌督办须写明督办要求。")
     item.supervised, item.supervision_note = True, note.strip()
     uow.save(item)
-    record(uow, actor, clock.now(), "item.supervised", ref("tracked_item", item.id), note=item.supervision_note)
+    record(uow, actor, clock.now(), "item.supervised", ref("tracked_item", item.id), office_id=item_office(uow, item),
+           note=item.supervision_note)
     uow.commit()
     return item
 
@@ -353,6 +365,7 @@ def close_item(
         "close",
         ItemContext(has_evidence=evidence is not None),
         action="item.closed",
+        office_id=item_office(uow, item),
         evidence=evidence.filename if evidence else "",
         sha256=evidence.sha256 if evidence else "",
     )

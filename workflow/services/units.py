@@ -1,11 +1,11 @@
-"""Importing and listing the unit directory."""
+"""Importing and listing an office's unit directory, in the words of the office's profile."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kernel.actors import Actor
@@ -16,8 +16,9 @@ from kernel.text import check_text, check_texts
 from notifications.addresses import validate_email, validate_webhook_url
 from storage.models import Unit
 from storage.uow import UnitOfWork
-from workflow.categories import category_label, parse_category
+from workflow.profiles import OfficeProfile, fold
 from workflow.services._common import record
+from workflow.services.offices import add_categories, office_profile
 
 
 class UnitRecordLike(Protocol):
@@ -44,6 +45,7 @@ class UnitsImported:
     created: int
     updated: int
     unchanged: int
+    new_categories: list[str] = field(default_factory=list)  # labels the file brought, now in the profile
 
 
 def _validate_addresses(rec: UnitRecordLike) -> None:
@@ -64,8 +66,24 @@ _FIELD_LABELS = {
 }
 
 
-def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[UnitRecordLike]) -> UnitsImported:
-    """Create or update units by name; one audit event per unit that changed."""
+def _new_labels(profile: OfficeProfile, records: Sequence[UnitRecordLike]) -> list[str]:
+    """Categories the file names that the profile does not know, in the order they first appear."""
+    seen: dict[str, str] = {}
+    for rec in records:
+        label = rec.category.strip()
+        if label and profile.find_category(label) is None:
+            seen.setdefault(fold(label), label)
+    return list(seen.values())
+
+
+def import_units(
+    uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[UnitRecordLike], *, office_id: int
+) -> UnitsImported:
+    """Create or update the office's units by name; one audit event per unit that changed.
+
+    A category the office has not declared is added to its profile (printed as the file writes it),
+    unless the office locked its list (``UNIT_CATEGORY_LOCKED``, nothing imported).
+    """
     if not records:
         raise InvalidInput("UNITS_EMPTY", "单位名录文件中没有任何单位。")
     for rec in records:
@@ -82,7 +100,10 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
         for alias in rec.aliases:
             check_text(alias, "别名")
     now = clock.now()
-    existing = {u.name: u for u in uow.directory.units(active_only=False)}
+    profile = office_profile(uow, office_id)
+    new_labels = _new_labels(profile, records)
+    profile, _added = add_categories(uow, clock, actor, office_id, new_labels)
+    existing = {u.name: u for u in uow.directory.units(office_id, active_only=False)}
     alias_owner: dict[str, str] = {}
     for rec in records:
         for alias in rec.aliases:
@@ -93,7 +114,7 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
                 )
     created = updated = unchanged = 0
     for rec in records:
-        category = parse_category(rec.category).value
+        category = profile.parse_category(rec.category).key
         _validate_addresses(rec)
         values: dict[str, Any] = {
             "category": category,
@@ -106,10 +127,10 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
         }
         unit = existing.get(rec.name)
         if unit is None:
-            unit = Unit(name=rec.name, **values)
+            unit = Unit(office_id=office_id, name=rec.name, **values)
             uow.directory.add(unit)
             created += 1
-            record(uow, actor, now, "unit.created", ref("unit", unit.id), name=rec.name, **values)
+            record(uow, actor, now, "unit.created", ref("unit", unit.id), office_id=office_id, name=rec.name, **values)
             continue
         changed = {k: v for k, v in values.items() if getattr(unit, k) != v}
         if not changed:
@@ -119,9 +140,10 @@ def import_units(uow: UnitOfWork, clock: Clock, actor: Actor, records: Sequence[
             setattr(unit, key, value)
         uow.directory.add(unit)
         updated += 1
-        record(uow, actor, now, "unit.updated", ref("unit", unit.id), name=rec.name, changed=changed)
+        record(uow, actor, now, "unit.updated", ref("unit", unit.id), office_id=office_id, name=rec.name,
+               changed=changed)
     uow.commit()
-    return UnitsImported(created, updated, unchanged)
+    return UnitsImported(created, updated, unchanged, new_labels)
 
 
 def update_unit(
@@ -136,11 +158,12 @@ def update_unit(
     unit = uow.directory.unit(unit_id)
     if unit is None:
         raise NotFound("UNIT_UNKNOWN", f"单位 {unit_id} 不存在。")
+    profile = office_profile(uow, unit.office_id)
     values = {k: check_text((v or "").strip(), _FIELD_LABELS.get(k, k)) for k, v in fields.items()}
     if "name" in values and not values["name"]:
         raise InvalidInput("UNITS_ROW_INVALID", "单位名称不能为空。")
     if "category" in values:
-        values["category"] = parse_category(values["category"]).value
+        values["category"] = profile.parse_category(values["category"]).key
     if "aliases" in values:
         values["aliases"] = json.dumps(
             [a.strip() for a in re.split(r"[;；、]", values["aliases"]) if a.strip()], ensure_ascii=False
@@ -149,7 +172,8 @@ def update_unit(
         values["email"] = validate_email(values["email"])
     if values.get("webhook"):
         values["webhook"] = validate_webhook_url(values["webhook"])
-    if values.get("name") and values["name"] != unit.name and uow.directory.unit_by_name(values["name"]):
+    renamed = values.get("name") and values["name"] != unit.name
+    if renamed and uow.directory.unit_by_name(unit.office_id, values["name"]):
         raise InvalidInput("UNITS_DUPLICATE", f"单位“{values['name']}”已存在。")
     if values.get("name") and values["name"] != unit.name:
         kept = json.loads(values.get("aliases", unit.aliases) or "[]")
@@ -162,18 +186,19 @@ def update_unit(
         setattr(unit, key, value)
     uow.directory.add(unit)
     if changed:
-        record(uow, actor, clock.now(), "unit.updated", ref("unit", unit.id), name=unit.name, changed=changed)
+        record(uow, actor, clock.now(), "unit.updated", ref("unit", unit.id), office_id=unit.office_id,
+               name=unit.name, changed=changed)
     uow.commit()
     return unit
 
 
-def unit_summary(unit: Unit) -> dict[str, Any]:
-    """One unit as the CLI and the API show it."""
+def unit_summary(unit: Unit, profile: OfficeProfile) -> dict[str, Any]:
+    """One unit as the CLI and the API show it (its category in its office's words)."""
     return {
         "id": unit.id,
         "name": unit.name,
         "category": unit.category,
-        "category_label": category_label(unit.category),
+        "category_label": profile.category_label(unit.category),
         "aliases": json.loads(unit.aliases or "[]"),
         "contact": unit.contact,
         "phone": unit.phone,

@@ -1,9 +1,10 @@
 """Responsible-unit text (责任单位) to directory units.
 
 Each party the text names (``parsing.responsible``) is looked up in this order: the office's own
-mapping (staff answered ``tasks map-unit`` once, it is reused), the words that name a whole category
-("各乡镇（街道）" → every township, "各级安委会成员单位" → every committee member unit, "市直各有关部门"
-→ every city department and member unit), a group the table defines in its footnotes ("负有安全监管职责
+mapping (staff answered ``tasks map-unit`` once, it is reused), the words that name a whole category of
+the office's profile (its label, 主送 wording or an alias; or by the category's kind: "各乡镇（街道）" →
+every township, "各级…成员单位" → every member unit, "X直各有关部门" with X the office's level (市直, 县直,
+区直) → every department and member unit), a group the table defines in its footnotes ("负有安全监管职责
 的部门：农业农村、…" → each member resolved), then the unit directory (exact, alias, with or without 市,
 a fragment of exactly one unit). Whatever is still unknown is listed, never guessed.
 """
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kernel.errors import DomainError
-from workflow.categories import UnitCategory, parse_category
 from workflow.parsing.responsible import LEAD, split_responsible
+from workflow.profiles import OfficeProfile
 from workflow.unit_names import resolve_unit, unit_aliases
 
 
@@ -43,20 +44,22 @@ def group_key(name: str) -> str:
     return re.sub(r"[各生产管的等]|部门|单位", "", re.sub(r"\s+", "", name))
 
 
-def _category(unit: DirectoryUnit) -> str:
-    try:
-        return parse_category(unit.category).value
-    except DomainError:
-        return unit.category
+def _by_category(text: str, profile: OfficeProfile) -> tuple[str, ...] | None:
+    """The category keys ``text`` names as a whole, in the office's own words or by kind; None if none."""
+    def of(*kinds: str) -> tuple[str, ...]:
+        return tuple(c.key for c in profile.categories if c.kind in kinds)
 
+    named = profile.find_category(re.sub(r"^(?:各级|各有关|各)", "", text)) or profile.find_category(text)
+    if named is not None:  # "X直各有关部门" means every department, member units included (they are departments)
+        return of("department", "member") if named.kind == "department" else (named.key,)
 
-def _by_category(text: str) -> tuple[str, ...] | None:
     if "乡镇" in text or "街道" in text:
-        return (UnitCategory.township.value,)
-    if "安委会成员单位" in text or text.endswith("成员单位"):
-        return (UnitCategory.member_unit.value,)
-    if re.fullmatch(r"(?:市直)?(?:各|有关|各有关|各相关|相关)+(?:部门|单位)|市直(?:各)?(?:部门|单位)", text):
-        return (UnitCategory.city_department.value, UnitCategory.member_unit.value)
+        return of("township")
+    if text.endswith("成员单位"):
+        return of("member")
+    direct = re.escape(profile.direct_prefix)
+    if re.fullmatch(rf"(?:{direct})?(?:各|有关|各有关|各相关|相关)+(?:部门|单位)|{direct}(?:各)?(?:部门|单位)", text):
+        return of("department", "member")
     return None
 
 
@@ -93,8 +96,12 @@ def resolve_responsible(
     units: Sequence[DirectoryUnit],
     mappings: Mapping[str, Sequence[int]],
     groups: Mapping[str, Sequence[str]] | None = None,
+    *,
+    profile: OfficeProfile,
 ) -> Resolved:
-    """The directory units ``text`` names, with roles; names that resolve to nothing are listed."""
+    """The directory units ``text`` names, with roles; names that resolve to nothing are listed.
+
+    ``profile`` is the office's: its categories decide which words name a whole category."""
     by_id = {u.id or 0: u for u in units}
     group_members = {group_key(k): list(v) for k, v in (groups or {}).items()}
     found: dict[int, str] = {}
@@ -106,9 +113,9 @@ def resolve_responsible(
         for party in split_responsible(text):
             ids = list(mappings[party.text]) if party.text in mappings else None
             if ids is None:
-                cats = _by_category(party.text)
+                cats = _by_category(party.text, profile)
                 if cats is not None:
-                    ids = [u.id or 0 for u in units if _category(u) in cats]
+                    ids = [u.id or 0 for u in units if u.category in cats]
             if ids is None and group_key(party.text) in group_members:
                 ids = []
                 for member in group_members[group_key(party.text)]:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from entrypoints.web.api.schemas import DraftStored
 from entrypoints.web.api.views import DraftDiff, ItemChangeView
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, StaffWrite, UowDep, office_id_of
 from entrypoints.web.forms import store_uploaded_draft, store_uploaded_revision
 from workflow.services.versions import diff_items
 
@@ -23,7 +23,6 @@ async def api_draft(
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     title: Annotated[str, Form()],
     issuer: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
@@ -34,7 +33,7 @@ async def api_draft(
     stored = await store_uploaded_draft(
         uow,
         clock,
-        office_id_of(settings, uow),
+        office_id_of(user),
         user,
         file,
         title=title,

@@ -49,7 +49,7 @@ def api_progress_start(
 ) -> ProgressStarted:
     schedule = ProgressSettings.from_mapping(settings.section("progress"))
     due = read_instant(body.due, "报送截止时间", date_only_at=schedule.due_time) if body.due else None
-    cmd = StartProgress(office_id_of(settings, uow), body.month, due)
+    cmd = StartProgress(office_id_of(user), body.month, due)
     started = start_progress(uow, clock, user.actor, cmd, schedule, settings.secret_key)
     return ProgressStarted(
         round_id=started.round_id,
@@ -62,9 +62,9 @@ def api_progress_start(
 
 @router.get("/progress/rounds/{month}/summary")
 def api_progress_summary(
-    month: str, user: AnyUser, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    month: str, user: AnyUser, uow: UowDep, clock: ClockDep
 ) -> ProgressSummary:
-    return ProgressSummary.model_validate(progress_summary(uow, clock, office_id_of(settings, uow), month))
+    return ProgressSummary.model_validate(progress_summary(uow, clock, office_id_of(user), month))
 
 
 @router.post("/progress/links/{token}")

@@ -117,7 +117,7 @@ def api_open(
     resolved = resolve_deadline(DeadlineSpec(body.until), clock, settings.section("calendar"))
     cmd = OpenPublic(
         draft_id=body.draft_id,
-        office_id=office_id_of(settings, uow),
+        office_id=office_id_of(user),
         until=resolved.at,
         terms=PublicTerms(body.explanation, body.contact_info),
         doc_number=body.doc_number,

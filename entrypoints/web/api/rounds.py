@@ -60,7 +60,7 @@ def api_start(
     deadline = resolve_deadline(DeadlineSpec(body.deadline, body.workdays), clock, settings.section("calendar"))
     cmd = StartRound(
         draft_id=body.draft_id,
-        office_id=office_id_of(settings, uow),
+        office_id=office_id_of(user),
         doc_number=body.doc_number,
         deadline=deadline.at,
         contact=body.contact,

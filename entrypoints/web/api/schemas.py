@@ -174,6 +174,10 @@ class UnitsImported(BaseModel):
     created: int
     updated: int
     unchanged: int
+    new_categories: list[str] = Field(
+        default_factory=list, description="文件带来的、本机关此前未设置的单位类别（已按出现顺序加入机关配置）"
+    )
+
 
 
 class LinkComment(BaseModel):

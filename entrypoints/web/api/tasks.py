@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from entrypoints.web.api.bodies import MapUnitBody, SuperviseBody
 from entrypoints.web.api.schemas import ItemState, TasksImported, TrackedItem, UnitMapped
-from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, Staff, StaffWrite, UowDep, office_id_of
 from entrypoints.web.downloads import tracking_file
 from entrypoints.web.forms import EVIDENCE_SUFFIXES, MEASURE_SUFFIXES, read_upload
 from storage.models import TrackedItem as TrackedRow
@@ -25,9 +25,9 @@ def _state(row: TrackedRow) -> ItemState:
 
 @router.get("")
 def api_tasks(
-    user: AnyUser, uow: UowDep, clock: ClockDep, settings: SettingsDep, overdue: bool = False, unit: str | None = None
+    user: AnyUser, uow: UowDep, clock: ClockDep, overdue: bool = False, unit: str | None = None
 ) -> list[TrackedItem]:
-    items = list_items(uow, clock, office_id_of(settings, uow), overdue=overdue, unit=unit)
+    items = list_items(uow, clock, office_id_of(user), overdue=overdue, unit=unit)
     return [TrackedItem.model_validate(i) for i in items]
 
 
@@ -36,12 +36,11 @@ async def api_tasks_import(
     user: StaffWrite,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     file: Annotated[UploadFile, File()],
     date: Annotated[str, Form(description="成文日期，如 2024-06-01")] = "",
 ) -> TasksImported:
     data = await read_upload(file, MEASURE_SUFFIXES) or b""
-    cmd = ImportMeasures(office_id_of(settings, uow), file.filename or "措施表.txt", data, read_day(date))
+    cmd = ImportMeasures(office_id_of(user), file.filename or "措施表.txt", data, read_day(date))
     result = import_measures(uow, clock, user.actor, cmd)
     return TasksImported.model_validate(
         {"imported": len(result.items), "items": result.items, "problems": result.problems}
@@ -50,9 +49,9 @@ async def api_tasks_import(
 
 @router.post("/map-unit")
 def api_map_unit(
-    body: MapUnitBody, user: StaffWrite, uow: UowDep, clock: ClockDep, settings: SettingsDep
+    body: MapUnitBody, user: StaffWrite, uow: UowDep, clock: ClockDep
 ) -> UnitMapped:
-    result = map_unit(uow, clock, user.actor, office_id_of(settings, uow), body.text, body.unit)
+    result = map_unit(uow, clock, user.actor, office_id_of(user), body.text, body.unit)
     return UnitMapped(
         text=result.text, unit=result.unit, items_updated=result.items_updated, unresolved=result.still_unresolved
     )
@@ -80,9 +79,8 @@ def api_tasks_document(
     user: Staff,
     uow: UowDep,
     clock: ClockDep,
-    settings: SettingsDep,
     format: str = "docx",
     month: str | None = None,
 ) -> Response:
     """measures (docx, xlsx, html, md, json) or progress-summary (docx, html, md, json)."""
-    return tracking_file(uow, clock, office_id_of(settings, uow), kind, format, month)
+    return tracking_file(uow, clock, office_id_of(user), kind, format, month)

@@ -13,6 +13,7 @@ from entrypoints.web.api.views import UnitView
 from entrypoints.web.deps import AnyUser, ClockDep, Id, Staff, StaffWrite, UowDep
 from entrypoints.web.downloads import units_file
 from entrypoints.web.forms import parsed_units_file
+from workflow.services.offices import office_profile
 from workflow.services.units import import_units, unit_summary, update_unit
 
 router = APIRouter(prefix="/units", tags=["单位名录"])
@@ -20,20 +21,23 @@ router = APIRouter(prefix="/units", tags=["单位名录"])
 
 @router.get("")
 def api_units(user: AnyUser, uow: UowDep, include_inactive: bool = False) -> Units:
-    units = uow.directory.units(active_only=not include_inactive)
-    return Units(units=[UnitView.model_validate(unit_summary(u)) for u in units])
+    """The signed-in user's office's directory, categories in its profile's words."""
+    units = uow.directory.units(user.office_id, active_only=not include_inactive)
+    profile = office_profile(uow, user.office_id)
+    return Units(units=[UnitView.model_validate(unit_summary(u, profile)) for u in units])
 
 
 @router.get("/export", response_class=Response)
 def api_units_export(user: Staff, uow: UowDep, format: str = "xlsx") -> Response:
     """The directory as a file with the import's headers: edit it and import it again."""
-    return units_file(uow, format)
+    return units_file(uow, user.office_id, format)
 
 
 @router.patch("/{unit_id}", response_model=UnitView)
 def api_unit_patch(unit_id: Id, body: UnitPatch, user: StaffWrite, uow: UowDep, clock: ClockDep) -> dict[str, Any]:
     fields = body.model_dump(exclude_none=True, exclude={"active"})
-    return unit_summary(update_unit(uow, clock, user.actor, unit_id, active=body.active, **fields))
+    unit = update_unit(uow, clock, user.actor, unit_id, active=body.active, **fields)
+    return unit_summary(unit, office_profile(uow, unit.office_id))
 
 
 @router.post("/import")
@@ -41,5 +45,10 @@ async def api_units_import(
     user: StaffWrite, uow: UowDep, clock: ClockDep, file: Annotated[UploadFile, File()]
 ) -> UnitsImported:
     records = await parsed_units_file(file)
-    result = import_units(uow, clock, user.actor, records)
-    return UnitsImported(created=result.created, updated=result.updated, unchanged=result.unchanged)
+    result = import_units(uow, clock, user.actor, records, office_id=user.office_id)
+    return UnitsImported(
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        new_categories=result.new_categories,
+    )

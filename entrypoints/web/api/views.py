@@ -30,6 +30,22 @@ class RoundRow(ServiceView):
     draft_state: str | None
     deadline: str
     title: str
+    office_id: int
+    office: str = Field(description="发文机关简称（审查人员的列表含多个机关）")
+
+
+class ReviewQueueRow(ServiceView):
+    round_id: int
+    doc_number: str
+    title: str
+    office_id: int
+    office: str = Field(description="送审机关简称")
+    draft_state: str | None
+    state_label: str
+    review_state: str
+    review_state_label: str
+    requested_at: str
+    due_at: str | None
 
 
 class RoundSummary(ServiceView):
