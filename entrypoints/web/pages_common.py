@@ -26,6 +26,12 @@ NOTICES = {
     "filed": "备案情况已登记。",
     "typed": "文件类型已更改。",
     "basis_saved": "制定依据已保存。",
+    "user_created": "账号已新增。",
+    "user_disabled": "账号已停用，已登录的会话已失效。",
+    "user_enabled": "账号已启用。",
+    "password_reset": "密码已重设，该账号已登录的会话已失效。",
+    "password_changed": "密码已修改；其他设备上的登录已退出。",
+    "signed_stored": "签发的正式文件已保存。",
 }
 
 

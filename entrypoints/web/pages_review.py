@@ -49,6 +49,7 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
                 "doc_number": rnd.doc_number,
                 "title": draft.title if draft else "",
                 "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
+                "issued_doc_number": draft.issued_doc_number if draft else None,
                 "requested_at": reviews[-1].requested_at,
             }
         )
@@ -112,6 +113,7 @@ def _page(
             "pending": pending,
             "notice": notice,
             "process": process_status(uow, round_id, rules),
+            "signed": uow.process.signed_documents(round_id),
         },
     )
 
