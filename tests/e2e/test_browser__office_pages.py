@@ -152,6 +152,11 @@ def test_rows_decided_one_by_one_then_issued_with_the_signed_file_and_every_page
         assert staff.locator("text=导入整改措施表").is_visible(), "on screen the forms are there"
         staff.emulate_media(media="print")
         assert staff.locator("text=导入整改措施表").is_hidden(), "no empty form headings on paper"
+        widths = staff.evaluate(
+            "Array.from(document.querySelectorAll('table.items tbody tr:first-child td'))"
+            ".map(td => Math.round(td.getBoundingClientRect().width))"
+        )
+        assert min(widths[:6]) >= 40 and widths[4] >= 70 and widths[5] >= 70, f"columns readable on paper: {widths}"
         staff.emulate_media(media="no-override")
 
 
