@@ -553,6 +553,22 @@ class ReviewDocument(SQLModel, table=True):
     data: bytes
 
 
+class SignedDocument(SQLModel, table=True):
+    """The signed and sealed final document of an issued draft (PDF, DOCX or OFD), kept with its SHA-256
+    like a reply scan; a later upload (a better scan) is added, never overwrites."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    doc_number: str  # the 印发文号 it was issued under
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    data: bytes
+    uploaded_by: str = ""
+    uploaded_at: datetime = Field(sa_column=_at())
+
+
 class Deliberation(SQLModel, table=True):
     """集体讨论 (e.g. 市政府第X次常务会议) of the draft after its review, with optional minutes."""
 

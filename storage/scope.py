@@ -53,6 +53,7 @@ from storage.models import (
     ReplyLink,
     ReviewDocument,
     Round,
+    SignedDocument,
     TrackedItem,
     Unit,
     UnitMapping,
@@ -128,6 +129,7 @@ def _criteria(ids: tuple[int, ...]) -> dict[Table, Any]:
         (Deliberation, col(Deliberation.round_id).in_(rounds)),
         (Publication, col(Publication.round_id).in_(rounds)),
         (Filing, col(Filing.round_id).in_(rounds)),
+        (SignedDocument, col(SignedDocument.round_id).in_(rounds)),
     ]
     return {
         entity.__table__: with_loader_criteria(entity, condition, include_aliases=True)  # type: ignore[attr-defined]

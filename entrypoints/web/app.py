@@ -12,11 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from entrypoints.web import (
     api,
+    pages_admin,
     pages_auth,
     pages_chase,
     pages_decisions,
     pages_drafts,
     pages_files,
+    pages_issue,
     pages_links,
     pages_process,
     pages_progress,
@@ -122,11 +124,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
 
     for module in (
         pages_auth,
+        pages_admin,
         pages_start,
         pages_round,
         pages_decisions,
         pages_drafts,
         pages_files,
+        pages_issue,
         pages_links,
         pages_process,
         pages_chase,

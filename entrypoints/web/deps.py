@@ -92,12 +92,12 @@ def office_id_of(user: CurrentUser) -> int:
     return user.office_id
 
 
-def roles(*allowed: str) -> Callable[..., CurrentUser]:
-    """Dependency: a signed-in user with one of ``allowed`` roles; everyone else is refused."""
+def roles(*allowed: str, message: str = "您的角色无权执行此操作。") -> Callable[..., CurrentUser]:
+    """Dependency: a signed-in user with one of ``allowed`` roles; everyone else is refused (``message``)."""
 
     def check(user: Annotated[CurrentUser, Depends(signed_in)]) -> CurrentUser:
         if user.role not in allowed:
-            raise Forbidden("FORBIDDEN", "您的角色无权执行此操作。", role=user.role)
+            raise Forbidden("FORBIDDEN", message, role=user.role)
         return user
 
     return check
@@ -121,9 +121,9 @@ async def submitted_csrf(
     return value if isinstance(value, str) else ""
 
 
-def writer(*allowed: str) -> Callable[..., CurrentUser]:
+def writer(*allowed: str, message: str = "您的角色无权执行此操作。") -> Callable[..., CurrentUser]:
     """Dependency for unsafe methods: the role check first, then the session's CSRF token."""
-    role_check = roles(*allowed)
+    role_check = roles(*allowed, message=message)
 
     # A default, not ``Annotated``: annotations are strings here, and ``role_check`` is local.
     def check(user: CurrentUser = Depends(role_check), submitted: str = Depends(submitted_csrf)) -> CurrentUser:
@@ -139,6 +139,9 @@ AnyUser = Annotated[CurrentUser, Depends(roles("staff", "reviewer", "admin"))]
 StaffWrite = Annotated[CurrentUser, Depends(writer("staff", "admin"))]
 ReviewerWrite = Annotated[CurrentUser, Depends(writer("reviewer", "admin"))]
 AnyUserWrite = Annotated[CurrentUser, Depends(writer("staff", "reviewer", "admin"))]
+ADMIN_ONLY = "只有系统管理员可以管理账号。"
+Admin = Annotated[CurrentUser, Depends(roles("admin", message=ADMIN_ONLY))]
+AdminWrite = Annotated[CurrentUser, Depends(writer("admin", message=ADMIN_ONLY))]
 
 
 def client_of(request: Request) -> str:

@@ -1,5 +1,5 @@
 """Files people download, the same from the pages and the API: the round's documents in every
-format, scans of sealed paper replies, and the unit directory as CSV or XLSX."""
+format, scans of sealed paper replies, the signed final document, and the unit directory as CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, NotFound
+from storage.models import SignedDocument
 from storage.uow import UnitOfWork
 from workflow.doc_types import SHIPPED_TYPES, DocTypes
 from workflow.reports.render import render_report, render_tracking
@@ -53,6 +54,15 @@ def attachment_file(uow: UnitOfWork, attachment_id: int) -> Response:
     row = uow.replies.attachment(attachment_id)
     if row is None:
         raise NotFound("ATTACHMENT_NOT_FOUND", "附件不存在。")
+    return Response(
+        row.data,
+        media_type=row.content_type,
+        headers={"Content-Disposition": _disposition("attachment", row.filename), "X-Content-SHA256": row.sha256},
+    )
+
+
+def signed_file(row: SignedDocument) -> Response:
+    """The signed final document of an issued draft, with its SHA-256 in ``X-Content-SHA256``."""
     return Response(
         row.data,
         media_type=row.content_type,

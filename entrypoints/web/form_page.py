@@ -47,6 +47,10 @@ FIELD_OF_CODE: Mapping[str, str] = {
     "UNITS_DUPLICATE": "name",
     "ADDRESS_EMAIL_INVALID": "email",
     "ADDRESS_WEBHOOK_INVALID": "webhook",
+    # a decision (one row, or the bulk form)
+    "DECISION_OUTCOME_INVALID": "outcome",
+    "DECISION_REASON_REQUIRED": "reason",
+    "CHANGE_TASK_UNKNOWN": "change_task",
 }
 
 EMPTY_FORM = FormData()
@@ -60,6 +64,17 @@ def errors_by_field(error: DomainError) -> dict[str, str]:
     return {FIELD_OF_CODE.get(error.code, ""): error.message}
 
 
+def renamed_fields(error: DomainError, aliases: Mapping[str, str]) -> DomainError:
+    """The same refusal with the fields a service names by their label ("理由") renamed to the form's
+    field names, so the page can put each problem beside its input."""
+    found = field_errors(error)
+    if not found:
+        return error
+    details = {k: v for k, v in error.details.items() if k not in ("field", "fields")}
+    fields = {aliases.get(name, name): message for name, message in found.items()}
+    return type(error)(error.code, error.message, **details, fields=fields)
+
+
 def refused(
     request: Request,
     template: str,
@@ -69,9 +84,10 @@ def refused(
 ) -> Response:
     """Render ``template`` again for a refused submission of ``form``."""
     status = status_for(error)
+    errors = errors_by_field(error)
     return templates.TemplateResponse(
         request,
         template,
-        {"form": form or EMPTY_FORM, "error": error, "errors": errors_by_field(error), **context},
+        {"form": form or EMPTY_FORM, "error": error, "errors": errors, **context},
         status_code=status,
     )

@@ -30,6 +30,12 @@ NOTICES = {
     "moderated": "审核结果已保存。",
     "merged": "意见组已合并。",
     "split": "已拆分为新的意见组。",
+    "user_created": "账号已新增。",
+    "user_disabled": "账号已停用，已登录的会话已失效。",
+    "user_enabled": "账号已启用。",
+    "password_reset": "密码已重设，该账号已登录的会话已失效。",
+    "password_changed": "密码已修改；其他设备上的登录已退出。",
+    "signed_stored": "签发的正式文件已保存。",
 }
 
 

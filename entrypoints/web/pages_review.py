@@ -98,6 +98,7 @@ def _page(
             "pending": pending,
             "notice": notice,
             "process": process_status(uow, round_id, rules),
+            "signed": uow.process.signed_documents(round_id),
         },
     )
 

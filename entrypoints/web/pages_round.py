@@ -1,4 +1,5 @@
-"""The round page and its actions: paper replies, deadline changes, late replies, links, revision, withdrawal, issue."""
+"""The round page and its actions: paper replies, deadline changes, late replies, links, revision, withdrawal
+(印发 and the signed final document are in ``pages_issue``)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep
 from entrypoints.web.forms import form_comment_rows, parsed_reply_form, store_uploaded_revision
 from entrypoints.web.pages_common import back, page
+from kernel.clock import Clock
 from kernel.errors import InvalidInput, NotFound
 from kernel.timefmt import read_instant, to_beijing
 from states.outbox import OutboxStatus
 from storage.uow import UnitOfWork
+from workflow.config import Settings
+from workflow.doc_types import DocTypes
 from workflow.services.audit_view import audit_lines
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.delivery_view import deliveries
 from workflow.services.draft_items import round_draft
-from workflow.services.issuance import issue
 from workflow.services.links import revoke_link
 from workflow.services.process_view import process_status
 from workflow.services.queries import round_status
@@ -44,6 +47,14 @@ def round_page(
     rules: RulesDep,
     tab: str = "overview",
 ) -> Response:
+    return page(request, "round.html", user, **round_context(uow, clock, settings, rules, round_id, tab))
+
+
+def round_context(
+    uow: UnitOfWork, clock: Clock, settings: Settings, rules: DocTypes, round_id: int, tab: str = "overview"
+) -> dict[str, object]:
+    """Everything the round page shows; also used to show it again with a refused form's problems.
+    ``tab``: overview, audit, or all (both, every folded reply open: what 打印全部 prints)."""
     status = round_status(uow, round_id)
     order = {x["unit"]: n for n, x in enumerate(status["recipients"])}
     # by unit (as the recipients are listed), each unit's revisions in order; replaced ones fold away
@@ -54,28 +65,28 @@ def round_page(
     sent = deliveries(uow, round_id)
     # only units: a notice to the office itself (the review result) has no unit to name
     undeliverable = sorted({d["unit"] for d in sent if d["status"] == OutboxStatus.undeliverable and d["unit"]})
-    return page(
-        request,
-        "round.html",
-        user,
-        s=status,
-        public=uow.public.consultation_for_round(round_id),
-        replies=replies,
-        by_reply=by_reply,
-        attachments={a.reply_id: a for a in uow.replies.attachments([r.id or 0 for r, _ in replies])},
-        deliveries=sent,
-        actions=next_actions(uow, clock, settings, round_id),
-        events=audit_lines(uow, round_id) if tab == "audit" else [],
-        tab=tab,
-        warning="以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable) if undeliverable else None,
-        flagged=unapplied_adoptions(uow, round_id),
-        now_local=to_beijing(clock.now()).strftime("%Y-%m-%dT%H:%M"),
-        process=process_status(uow, round_id, rules),
-        doc_types=rules.all(),
-        target_options=_target_options(uow, round_id),
-        anchors={c["id"]: c["anchor"] for c in status["comments"]},
-        versions=_versions(uow, status["round"]["draft_id"]),
-    )
+    offline = "以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable)
+    tab = tab if tab in ("overview", "audit", "all") else "overview"
+    return {
+        "s": status,
+        "replies": replies,
+        "by_reply": by_reply,
+        "attachments": {a.reply_id: a for a in uow.replies.attachments([r.id or 0 for r, _ in replies])},
+        "deliveries": sent,
+        "actions": next_actions(uow, clock, settings, round_id),
+        "events": audit_lines(uow, round_id) if tab in ("audit", "all") else [],
+        "tab": tab,
+        "warning": offline if undeliverable else None,
+        "flagged": unapplied_adoptions(uow, round_id),
+        "now_local": to_beijing(clock.now()).strftime("%Y-%m-%dT%H:%M"),
+        "process": process_status(uow, round_id, rules),
+        "doc_types": rules.all(),
+        "target_options": _target_options(uow, round_id),
+        "anchors": {c["id"]: c["anchor"] for c in status["comments"]},
+        "versions": _versions(uow, status["round"]["draft_id"]),
+        "public": uow.public.consultation_for_round(round_id),
+        "signed": uow.process.signed_documents(round_id),
+    }
 
 
 def _versions(uow: UnitOfWork, draft_id: int) -> list[int]:
@@ -178,11 +189,3 @@ def withdraw_page(
 ) -> Response:
     withdraw(uow, clock, user.actor, round_id, reason)
     return back(f"/rounds/{round_id}", "withdrawn")
-
-
-@router.post("/rounds/{round_id}/issue")
-def issue_page(
-    round_id: Id, user: StaffWrite, uow: UowDep, clock: ClockDep, rules: RulesDep, doc_number: Annotated[str, Form()]
-) -> Response:
-    issue(uow, clock, user.actor, round_id, doc_number, rules=rules)
-    return back(f"/rounds/{round_id}", "issued")

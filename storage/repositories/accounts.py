@@ -42,10 +42,19 @@ class AccountRepo:
         """Expired sessions of a user are removed when they sign in again, so the table stays small."""
         self.session.execute(delete(WebSession).where(WebSession.user_id == user_id, WebSession.expires_at <= now))  # type: ignore[arg-type]
 
-    def end_sessions_of(self, user_id: int) -> int:
-        """Sign a user out everywhere (account disabled or password reset)."""
-        result = self.session.execute(delete(WebSession).where(WebSession.user_id == user_id))  # type: ignore[arg-type]
+    def end_sessions_of(self, user_id: int, *, keep_token_hash: str | None = None) -> int:
+        """Sign a user out everywhere (account disabled or password reset), or everywhere but the
+        session ``keep_token_hash`` (the user changing their own password stays signed in there)."""
+        query = delete(WebSession).where(WebSession.user_id == user_id)  # type: ignore[arg-type]
+        if keep_token_hash is not None:
+            query = query.where(WebSession.token_hash != keep_token_hash)  # type: ignore[arg-type]
+        result = self.session.execute(query)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def active_admins(self) -> int:
+        """How many admin accounts can still sign in (the last one must not be disabled)."""
+        rows = self.session.exec(select(User).where(User.role == "admin", User.active == True))  # noqa: E712
+        return len(rows.all())
 
     def end_session(self, token_hash: str) -> None:
         self.session.execute(delete(WebSession).where(WebSession.token_hash == token_hash))  # type: ignore[arg-type]

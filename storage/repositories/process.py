@@ -1,5 +1,5 @@
 """The records of the process the law asks for: departures with their reasons, 审查意见书, collective
-deliberations, publication and filing."""
+deliberations, the signed final document, publication and filing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round
+from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round, SignedDocument
 
-ProcessRow = Departure | ReviewDocument | Deliberation | Publication | Filing
+ProcessRow = Departure | ReviewDocument | Deliberation | Publication | Filing | SignedDocument
 
 
 class ProcessRepo:
@@ -39,6 +39,17 @@ class ProcessRepo:
         return self.session.exec(
             select(Deliberation).where(Deliberation.round_id == round_id).order_by(Deliberation.id)  # type: ignore[arg-type]
         ).all()
+
+    def signed_documents(self, round_id: int) -> Sequence[SignedDocument]:
+        """The signed final documents uploaded for a round, newest first."""
+        return self.session.exec(
+            select(SignedDocument)
+            .where(SignedDocument.round_id == round_id)
+            .order_by(SignedDocument.id.desc())  # type: ignore[union-attr]
+        ).all()
+
+    def signed_document(self, document_id: int) -> SignedDocument | None:
+        return self.session.get(SignedDocument, document_id)
 
     def publication(self, round_id: int) -> Publication | None:
         return self.session.exec(select(Publication).where(Publication.round_id == round_id)).first()

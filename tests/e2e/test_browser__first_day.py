@@ -34,7 +34,7 @@ from workflow.services.links import link_token
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 ENGLISH_STATES = re.compile(
     r"\b(pending|with_comments|no_comments|deemed_no_objection|soliciting|deciding|legality_review|"
-    r"approved|returned|issued|withdrawn|drafting|open|closed)\b"
+    r"approved|returned|issued|withdrawn|drafting|open|closed|adopted|partly_adopted|rejected)\b"
 )
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -212,7 +212,7 @@ def test_the_whole_journey_on_a_phone_and_at_the_office(browser, sqlite_engine: 
         staff.check("input[data-check-all=comment_id]")
         assert staff.locator("input[name=comment_id]:checked").count() == 1, "select-all takes the rows shown"
         staff.select_option("#outcome", "rejected")
-        staff.click("text=理由不充分或无依据，不予采纳。")
+        staff.click("#decide-form >> text=理由不充分或无依据，不予采纳。")  # the bulk form's snippet link
         staff.click("#save-decisions")
         assert staff.locator("[data-testid=progress]").inner_text() == "2 / 2"
         assert button.is_enabled() and button.evaluate("b => getComputedStyle(b).backgroundColor") != grey

@@ -217,7 +217,7 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         staff.click("#save-decisions")
         staff.locator("tr[data-comment]").nth(1).locator("input[name=comment_id]").check()
         staff.select_option("#outcome", "rejected")
-        staff.click("text=理由不充分或无依据，不予采纳。")
+        staff.click("#decide-form >> text=理由不充分或无依据，不予采纳。")  # the bulk form's snippet link
         staff.click("#save-decisions")
         assert staff.locator("[data-testid=progress]").inner_text() == "2 / 2"
         _shot(staff, "06-decisions")

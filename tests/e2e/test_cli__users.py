@@ -70,3 +70,13 @@ def test_bad_account_commands_change_nothing(world: tuple[Cli, TestClient, str])
     assert plain.exit_code != 0 and "用户名“nobody”不存在" in plain.stderr
     assert table_counts(engine) == before
     engine.dispose()
+
+
+def test_the_last_admin_who_can_sign_in_is_never_disabled(world: tuple[Cli, TestClient, str]) -> None:
+    cli, _, _ = world
+    cli.ok("users", "add", "--username", "admin", "--name", "管理员", "--role", "admin", "--password", NEW)
+    refused = cli.error("users", "disable", "--username", "admin")
+    assert refused["code"] == "USER_LAST_ADMIN" and "无人能管理账号" in refused["message"]
+    cli.ok("users", "add", "--username", "admin2", "--name", "副管理员", "--role", "admin", "--password", NEW)
+    assert cli.ok("users", "disable", "--username", "admin") == {"username": "admin", "active": False}
+    assert cli.error("users", "disable", "--username", "admin2")["code"] == "USER_LAST_ADMIN"

@@ -25,7 +25,7 @@ from workflow.services.review import record_review, submit_review
 
 ENGLISH_STATES = re.compile(
     r"\b(pending|with_comments|no_comments|deemed_no_objection|open|closed|drafting|soliciting|deciding|"
-    r"legality_review|approved|returned|issued|withdrawn)\b"
+    r"legality_review|approved|returned|issued|withdrawn|adopted|partly_adopted|rejected)\b"
 )
 REVIEWER = Actor("市司法局审查员", Role.reviewer)
 

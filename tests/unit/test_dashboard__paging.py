@@ -12,7 +12,9 @@ def _rows(n: int) -> list[dict[str, object]]:
         {
             "round": SimpleNamespace(doc_number=f"孝安办函〔{2025 + i % 2}〕{i}号", doc_year=2025 + i % 2),
             "draft": SimpleNamespace(
-                title="安全生产" if i % 3 == 0 else "防汛", state="issued" if i % 2 else "deciding"
+                title="安全生产" if i % 3 == 0 else "防汛",
+                state="issued" if i % 2 else "deciding",
+                issued_doc_number=f"孝政发〔2026〕{i}号" if i % 2 else None,
             ),
         }
         for i in range(1, n + 1)
@@ -33,4 +35,5 @@ def test_search_and_filters_combine() -> None:
     assert filter_rounds(rows, state="issued", year="2026")["matching"] == 6
     assert filter_rounds(rows, state="deciding", year="2026")["matching"] == 0
     assert filter_rounds(rows, q="〕7号")["matching"] == 1
+    assert filter_rounds(rows, q="孝政发〔2026〕7号")["matching"] == 1, "found by the number it was issued under"
     assert filter_rounds(rows)["years"] == ["2026", "2025"]

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
-from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.errors import Conflict, InvalidInput, NotFound, Problems
 from kernel.ids import ref
 from kernel.text import check_texts, normalise_username, xml_safe
 from storage.models import Office, User, WebSession
@@ -44,6 +44,18 @@ def _check_password(password: str) -> None:
         raise InvalidInput("PASSWORD_TOO_SHORT", f"密码至少需要{MIN_PASSWORD}个字符。")
 
 
+def _new_password(problems: Problems, password: str, repeat: str | None, field: str, repeat_field: str) -> None:
+    """The rules of a new password, the same for the CLI and the pages; ``repeat`` is the second typing
+    of a web form (the CLI's prompt confirms on its own, so it passes ``None``)."""
+    if repeat is None:  # the CLI: one problem at a time, with its plain code, as it always answered
+        problems.check()
+        _check_password(password)
+        return
+    problems.attempt(field, lambda: _check_password(password))
+    if repeat != password:
+        problems.add(repeat_field, InvalidInput("PASSWORD_MISMATCH", "两次输入的新密码不一致。"))
+
+
 def _load_user(uow: UnitOfWork, username: str) -> User:
     user = uow.accounts.by_username(normalise_username(username))
     if user is None:
@@ -61,18 +73,24 @@ def add_user(
     role: str,
     password: str,
     office_id: int,
+    repeat: str | None = None,
 ) -> User:
-    if role not in ROLES:
-        raise InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。")
-    check_texts({"用户名": username, "姓名": display_name})
+    """A new account; every problem of the form at once (field names as the admin page's form)."""
+    problems = Problems()
+    problems.attempt("username", lambda: check_texts({"用户名": username}))
+    problems.attempt("display_name", lambda: check_texts({"姓名": display_name}))
     username = normalise_username(username)  # stored in the one form the lookup and the login limit use
     if not username or not display_name.strip():
-        raise InvalidInput("USER_FIELDS_REQUIRED", "请填写用户名和姓名。")
-    _check_password(password)
+        field = "username" if not username else "display_name"
+        problems.add(field, InvalidInput("USER_FIELDS_REQUIRED", "请填写用户名和姓名。"))
+    if role not in ROLES:
+        problems.add("role", InvalidInput("ROLE_INVALID", f"角色“{role}”无效，可选：staff、reviewer、admin。"))
+    _new_password(problems, password, repeat, "password", "password2")
+    problems.check()
     if uow.directory.office(office_id) is None:
         raise NotFound("OFFICE_NOT_FOUND", f"发文机关 {office_id} 不存在。", office_id=office_id)
     if uow.accounts.by_username(username, anywhere=True):  # user names are unique on the whole server
-        raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。")
+        raise Conflict("USER_EXISTS", f"用户名“{username}”已存在。", field="username")
     user = User(
         office_id=office_id,
         username=username,
@@ -88,11 +106,20 @@ def add_user(
     return user
 
 
-def set_active(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, *, active: bool) -> User:
-    """Disable an account (someone left the office) or enable it again; disabling signs it out everywhere."""
+def set_active(
+    uow: UnitOfWork, clock: Clock, actor: Actor, username: str, *, active: bool, by_user_id: int | None = None
+) -> User:
+    """Disable an account (someone left the office) or enable it again; disabling signs it out everywhere.
+
+    An admin signed in as ``by_user_id`` cannot disable that account, and the last admin who can sign in
+    is never disabled: nobody could manage the accounts in the web app after that."""
     user = _load_user(uow, username)
     if user.active == active:
         raise Conflict("USER_STATE_UNCHANGED", f"账号“{user.username}”已经是{'启用' if active else '停用'}状态。")
+    if not active and by_user_id is not None and user.id == by_user_id:
+        raise Conflict("USER_SELF_DISABLE", "不能停用自己正在使用的账号。")
+    if not active and user.role == "admin" and uow.accounts.active_admins() <= 1:
+        raise Conflict("USER_LAST_ADMIN", f"“{user.username}”是唯一在用的管理员账号，停用后将无人能管理账号。")
     user.active = active
     uow.accounts.add(user)
     ended = 0 if active else uow.accounts.end_sessions_of(user.id or 0)
@@ -103,15 +130,58 @@ def set_active(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, *, ac
     return user
 
 
-def reset_password(uow: UnitOfWork, clock: Clock, actor: Actor, username: str, password: str) -> User:
+def reset_password(
+    uow: UnitOfWork, clock: Clock, actor: Actor, username: str, password: str, repeat: str | None = None
+) -> User:
     """Set a new password; every open session of the account ends, so a leaked session dies with the old one."""
-    _check_password(password)
+    problems = Problems()
+    _new_password(problems, password, repeat, "password", "password2")
+    problems.check()
     user = _load_user(uow, username)
     user.password_hash = _HASHER.hash(password)
     uow.accounts.add(user)
     ended = uow.accounts.end_sessions_of(user.id or 0)
     record(uow, actor, clock.now(), "user.password_reset", ref("user", user.id), office_id=user.office_id,
            username=user.username, sessions_ended=ended)
+    uow.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class ChangePassword:
+    """A signed-in person changing their own password: the old one, the new one typed twice."""
+
+    user_id: int
+    session_token: str  # this session stays signed in; every other one ends
+    old: str
+    new: str
+    repeat: str
+
+
+def change_password(uow: UnitOfWork, clock: Clock, cmd: ChangePassword) -> User:
+    """Everyone's own password change, under the same rules as a reset; all problems at once."""
+    user = uow.accounts.user(cmd.user_id)
+    if user is None or not user.active:
+        raise NotFound("USER_UNKNOWN", "账号不存在或已停用。")
+    problems = Problems()
+    try:
+        _HASHER.verify(user.password_hash, cmd.old)
+        old_ok = True
+    except (VerificationError, InvalidHashError):
+        old_ok = False
+        problems.add("old_password", InvalidInput("PASSWORD_WRONG", "原密码不正确。"))
+    _new_password(problems, cmd.new, cmd.repeat, "new_password", "new_password2")
+    if old_ok and cmd.new == cmd.old:
+        problems.add("new_password", InvalidInput("PASSWORD_UNCHANGED", "新密码不能与原密码相同。"))
+    problems.check()
+    user.password_hash = _HASHER.hash(cmd.new)
+    uow.accounts.add(user)
+    ended = uow.accounts.end_sessions_of(user.id or 0, keep_token_hash=_hash(cmd.session_token))
+    actor = Actor(user.display_name, Role(user.role))
+    record(
+        uow, actor, clock.now(), "user.password_changed", ref("user", user.id), username=user.username,
+        sessions_ended=ended,
+    )
     uow.commit()
     return user
 

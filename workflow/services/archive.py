@@ -1,8 +1,8 @@
 """The archive of a round (《重大行政决策程序暂行条例》第三十三条: 决策过程记录和材料归档): one ZIP with
 every document (DOCX, and PDF where LibreOffice is installed), every reply with its scan, the decisions,
-review opinions (and 审查意见书), deliberation minutes, publication and filing records, departures, the
-audit extract with its verification, and ``manifest.json`` with each file's SHA-256, the 保管期限 and
-the audit chain's head. ``verify_archive`` re-checks every hash and the extract's events, naming what
+review opinions (and 审查意见书), deliberation minutes, the signed final document, publication and filing
+records, departures, the audit extract with its verification, and ``manifest.json`` with each file's SHA-256,
+the 保管期限 and the audit chain's head. ``verify_archive`` re-checks every hash and the extract's events, naming what
 was altered. Rounds past their retention are listed (``retention_due``), never deleted.
 """
 
@@ -224,6 +224,20 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
             }
         )
     files["deliberation/deliberations.json"] = _json(meetings)
+    signed = []
+    for d in reversed(uow.process.signed_documents(round_id)):  # oldest first, as they were uploaded
+        path = f"issue/signed/{d.id}-{_safe(d.filename)}"
+        files[path] = d.data
+        signed.append(
+            {
+                "file": path,
+                "doc_number": d.doc_number,
+                "sha256": d.sha256,
+                "uploaded_by": d.uploaded_by,
+                "uploaded_at": iso_beijing(d.uploaded_at),
+            }
+        )
+    files["issue/signed.json"] = _json(signed)
     publication, filing = uow.process.publication(round_id), uow.process.filing(round_id)
     files["publication.json"] = _json(
         {"published_on": publication.published_on, "place": publication.place, "filing_due": publication.filing_due}

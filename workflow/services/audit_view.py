@@ -52,6 +52,10 @@ ACTION_LABELS = {
     "link.revoked": "撤销回复链接并重发",
     "user.created": "新增账号",
     "user.password_reset": "重设密码",
+    "user.password_changed": "修改本人密码",
+    "user.disabled": "停用账号",
+    "user.enabled": "启用账号",
+    "draft.signed_stored": "上传签发的正式文件",
     "draft.withdrawn": "撤回文稿",
     "round.withdrawn": "撤回征求意见",
     "database.backup": "备份数据",
@@ -134,11 +138,15 @@ DETAIL_LABELS = {
     "deemed": "视为无意见",
     "output": "备份位置",
     "to_phone": "需电话通知",
+    "role": "角色",
+    "signed_file": "签发的正式文件",
+    "filename": "文件",
 }
 VALUE_LABELS = {
     "outcome": OUTCOME_LABELS,
     "channel": {"web": "网上", "paper": "纸质", "email": "邮件"},
     "kind": {"no_comments": "无修改意见", "with_comments": "有修改意见", **KIND_LABELS},
+    "role": {"staff": "工作人员", "reviewer": "审查人员", "admin": "管理员"},
 }
 
 
@@ -207,8 +215,14 @@ def details_line(payload: dict[str, Any]) -> str:
 def state_change(entity: str, from_state: str | None, to_state: str | None) -> str:
     if not to_state:
         return ""
-    machine = MACHINES.get(entity.split(":", 1)[0])
-    label = machine.label if machine else (lambda s: str(OUTCOME_LABELS.get(s, s)))  # a decision's outcome
+    kind = entity.split(":", 1)[0]
+    machine = MACHINES.get(kind)
+
+    def label(state: str) -> str:
+        if kind == "comment":  # a decision's outcome (予以采纳 …), not a machine's state
+            return OUTCOME_LABELS.get(state, state)
+        return machine.label(state) if machine else state
+
     return f"{label(from_state)} → {label(to_state)}" if from_state else label(to_state)
 
 

@@ -94,12 +94,12 @@ PER_PAGE = 20
 def filter_rounds(
     rows: list[dict[str, Any]], *, q: str = "", state: str = "", year: str = "", page: int = 1
 ) -> dict[str, Any]:
-    """The dashboard's search (文号 or title), filters (draft state, year) and paging, over its rows."""
+    """The dashboard's search (文号, 印发文号 or title), filters (draft state, year) and paging, over its rows."""
     words = q.strip()
     kept = [
         r
         for r in rows
-        if (not words or words in r["round"].doc_number or (r["draft"] is not None and words in r["draft"].title))
+        if (not words or words in r["round"].doc_number or _draft_matches(r["draft"], words))
         and (not state or (r["draft"] is not None and r["draft"].state == state))
         and (not year or str(r["round"].doc_year) == year)
     ]
@@ -112,3 +112,8 @@ def filter_rounds(
         "pages": pages,
         "years": sorted({str(r["round"].doc_year) for r in rows}, reverse=True),
     }
+
+
+def _draft_matches(draft: Any, words: str) -> bool:
+    """The title or the 印发文号 holds the words searched for."""
+    return draft is not None and (words in draft.title or words in (draft.issued_doc_number or ""))

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
 from kernel.text import normalise_username
+from storage.models import User
 from storage.uow import UnitOfWork
-from workflow.services.accounts import SessionStarted, login
+from workflow.services.accounts import ChangePassword, SessionStarted, change_password, login
 from workflow.services.ratelimit import RateRule, check_hit, peek, refuse_if
 
 
@@ -43,4 +44,23 @@ def limited_login(uow: UnitOfWork, clock: Clock, limits: LoginLimits, attempt: L
     except InvalidInput:
         check_hit(uow, clock, limits.per_account, account_key)
         uow.commit()
+        raise
+
+
+def limited_password_change(
+    uow: UnitOfWork, clock: Clock, limits: LoginLimits, client: str, username: str, cmd: ChangePassword
+) -> User:
+    """A password change under the login's per-account failure limit: a wrong old password counts as a
+    failed sign-in, so a borrowed session cannot be used to guess the password it does not know."""
+    account_key = f"{client}\n{normalise_username(username)}"
+    account = peek(uow, clock, limits.per_account, account_key)
+    uow.commit()
+    refuse_if(account, limits.per_account)
+    try:
+        return change_password(uow, clock, cmd)
+    except InvalidInput as exc:
+        if "PASSWORD_WRONG" in (exc.details.get("codes") or [exc.code]):
+            uow.rollback()
+            check_hit(uow, clock, limits.per_account, account_key)
+            uow.commit()
         raise

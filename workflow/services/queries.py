@@ -163,6 +163,7 @@ def review_queue(uow: UnitOfWork) -> list[dict[str, Any]]:
                 "office": names.get(rnd.office_id, ""),
                 "draft_state": draft.state if draft else None,
                 "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
+                "issued_doc_number": draft.issued_doc_number if draft else None,
                 "review_state": reviews[-1].state,
                 "review_state_label": REVIEW_MACHINE.label(reviews[-1].state),
                 "requested_at": iso_beijing(reviews[-1].requested_at),

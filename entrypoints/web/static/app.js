@@ -31,10 +31,23 @@
       body.appendChild(row);
     });
   });
+  document.querySelectorAll("[data-snippet-for]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.value) { document.getElementById(select.getAttribute("data-snippet-for")).value = select.value; }
+      select.selectedIndex = 0;
+    });
+  });
   const onlyUndecided = document.querySelector("[data-only-undecided]");
   if (onlyUndecided) {
     onlyUndecided.addEventListener("change", function () {
-      document.querySelector("table.decisions").classList.toggle("hide-decided", onlyUndecided.checked);
+      const on = onlyUndecided.checked;
+      document.querySelector("table.decisions").classList.toggle("hide-decided", on);
+      // every save (one row or the bulk form) comes back with the filter as it was
+      document.querySelectorAll("input[name=undecided]").forEach(function (field) { field.value = on ? "1" : ""; });
+      const url = new URL(window.location.href);
+      url.searchParams.delete("ok");
+      if (on) { url.searchParams.set("undecided", "1"); } else { url.searchParams.delete("undecided"); }
+      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
     });
   }
   document.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -47,6 +60,9 @@
         navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
       } else { document.execCommand("copy"); done(); }
     });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
   });
   document.querySelectorAll("[data-history-back]").forEach(function (link) {
     link.addEventListener("click", function (event) {
