@@ -15,17 +15,17 @@ from typing import Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
-from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.errors import Conflict, NotFound
 from kernel.ids import ref
 from kernel.text import check_texts
-from states.decision import NEEDS_REASON, OUTCOME_LABELS, Outcome
+from states.decision import NEEDS_REASON, OUTCOME_LABELS
 from states.draft import DraftState
 from states.public_comment import KIND_LABELS, MODERATION_MACHINE, ModerationState
 from states.round import RoundState
 from storage.models import PublicComment, PublicCommentGroup
 from storage.uow import UnitOfWork
 from workflow.services._common import load_draft, load_round, record
-from workflow.services.decisions import decision_text
+from workflow.services.decisions import checked_outcome, decision_text
 
 _DECIDABLE_DRAFT_STATES = (DraftState.deciding, DraftState.drafting)
 
@@ -42,15 +42,7 @@ class DecideGroup:
 
 def decide_group(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: DecideGroup) -> PublicCommentGroup:
     """Record or change the decision on one group (and so on each of its comments)."""
-    try:
-        outcome = Outcome(cmd.outcome)
-    except ValueError:
-        raise InvalidInput("DECISION_OUTCOME_INVALID", f"采纳结论“{cmd.outcome}”无效。") from None
-    reason = cmd.reason.strip()
-    if outcome in NEEDS_REASON and not reason:
-        raise InvalidInput(
-            "DECISION_REASON_REQUIRED", f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", group_id=cmd.group_id
-        )
+    outcome, reason = checked_outcome(cmd.outcome, cmd.reason, group_id=cmd.group_id)
     group = uow.public.group(cmd.group_id, for_update=True)
     if group is None:
         raise NotFound("PUBLIC_GROUP_NOT_FOUND", f"意见组 {cmd.group_id} 不存在。", group_id=cmd.group_id)

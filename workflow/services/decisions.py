@@ -39,17 +39,21 @@ class Decide:
         check_texts({"采纳结论": self.outcome, "理由": self.reason}, multiline=frozenset({"理由"}))
 
 
+def checked_outcome(text: str, reason: str, **where: int) -> tuple[Outcome, str]:
+    """A known outcome, and a reason where the outcome needs one (不予采纳, 部分采纳): the rule every decision
+    follows, a unit's comment or a group of public comments."""
+    try:
+        outcome = Outcome(text)
+    except ValueError:
+        raise InvalidInput("DECISION_OUTCOME_INVALID", f"采纳结论“{text}”无效。") from None
+    if outcome in NEEDS_REASON and not reason.strip():
+        raise InvalidInput("DECISION_REASON_REQUIRED", f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", **where)
+    return outcome, reason.strip()
+
+
 def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision:
     """Record or change the decision on one comment; rejected and partly adopted need a reason."""
-    try:
-        outcome = Outcome(cmd.outcome)
-    except ValueError:
-        raise InvalidInput("DECISION_OUTCOME_INVALID", f"采纳结论“{cmd.outcome}”无效。") from None
-    reason = cmd.reason.strip()
-    if outcome in NEEDS_REASON and not reason:
-        raise InvalidInput(
-            "DECISION_REASON_REQUIRED", f"“{OUTCOME_LABELS[outcome]}”必须说明理由。", comment_id=cmd.comment_id
-        )
+    outcome, reason = checked_outcome(cmd.outcome, cmd.reason, comment_id=cmd.comment_id)
     comment = uow.replies.comment(cmd.comment_id)
     if comment is None:
         raise NotFound("COMMENT_NOT_FOUND", f"修改意见 {cmd.comment_id} 不存在。", comment_id=cmd.comment_id)
