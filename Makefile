@@ -10,7 +10,7 @@ DEMO_DB := var/demo.db
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP)
@@ -29,8 +29,10 @@ test: setup
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+## Every benchmark (a few minutes), results in benchmarks/RESULTS.md; `make bench SCALE=0.2` for a quick look.
+SCALE ?= 1.0
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 docs-preview: setup
 	$(BIN)/python -m tools.docs_preview var/docs-preview

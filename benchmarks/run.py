@@ -1,15 +1,19 @@
-"""`make bench`: deadline sweep throughput and deadline-to-enforcement latency.
+"""`make bench`: every figure people wait for, each against a baseline measured in the same run.
 
-Figures are reported as ratios against a baseline measured in the same run (the naive per-row
-ORM sweep), and written to benchmarks/RESULTS.md. Sizes can be reduced for a quick look with
-``--scale 0.1``.
+The deadline sweep and its latency, the dashboard, reply intake over HTTP (SQLite and PostgreSQL) and the
+deadline-hour burst, a whole round against SpiffWorkflow, audit verification against a bare hashlib loop,
+pages and documents against a person's patience, the server's memory, and CLI start-up. Results go to
+benchmarks/RESULTS.md with the machine, date and commit. ``--scale 0.1`` shrinks every size for a quick
+look; ``--only intake,cli`` runs some of them. Benchmarks are never part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,14 +23,23 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from benchmarks import report
+from benchmarks.audit_verify import bench_audit
+from benchmarks.cli_startup import bench_cli
+from benchmarks.intake import bench_burst, bench_intake
+from benchmarks.live import pg_reachable
+from benchmarks.memory import bench_memory
 from benchmarks.naive_dashboard import naive_dashboard
 from benchmarks.naive_sweep import naive_sweep
-from benchmarks.public_comments import bench_public, section, update_results
+from benchmarks.pages import bench_pages
+from benchmarks.public_comments import bench_public
+from benchmarks.round_vs_spiff import bench_whole_round
 from benchmarks.sweep_fixture import add_replies, load_overdue
 from kernel.clock import FixedClock, SystemClock
 from storage.db import create_schema, make_engine
 from storage.models import AuditEvent, Round
 from storage.uow import UnitOfWork, uow_factory
+from workflow.logging import configure_logging
 from workflow.scheduler import DeadlineScheduler, SchedulerSettings
 from workflow.services.dashboard import dashboard
 from workflow.services.deadlines import sweep
@@ -143,81 +156,80 @@ def bench_dashboard(workdir: Path, rounds: int, per_round: int) -> dict[str, flo
     }
 
 
+BENCHMARKS = (
+    "sweep", "latency", "dashboard", "intake", "burst", "public", "round", "audit", "pages", "memory", "cli",
+)  # fmt: skip
+
+
+def _sized(scale: float, full: int, least: int) -> int:
+    return max(least, int(full * scale))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the results (Markdown)")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated: " + ", ".join(BENCHMARKS))
     args = parser.parse_args()
-    rounds = max(10, int(20_000 * args.scale))
+    only = set(args.only.split(","))
+    configure_logging("console", "WARNING")  # the in-process scheduler's info lines are not results
+    scale = args.scale
+    found: dict[str, Any] = {}
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+
+    def run(name: str, bench: Callable[[], Any]) -> None:
+        if name in only:
+            t0 = time.perf_counter()
+            found[name] = bench()
+            print(f"{name} ({time.perf_counter() - t0:.0f} s):", found[name], flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        plain = bench_sweep(work, rounds, 50, max(4, int(200 * args.scale)), notify=False)
-        print("sweep (audit only)", plain, flush=True)
-        notified = bench_sweep(work, rounds, 50, max(4, int(200 * args.scale)), notify=True)
-        print("sweep (audit + outbox)", notified, flush=True)
-        latency = bench_latency(work, 200, 10.0)
-        print("latency", latency, flush=True)
-        board = bench_dashboard(work, max(10, int(2_000 * args.scale)), 30)
-        print("dashboard", board, flush=True)
-        public = bench_public(work, max(100, int(2_000 * args.scale)))  # issue 16: its own section
-        print("public comments", public, flush=True)
-    write_results(plain, notified, latency, board, args.scale)
-    update_results(section(public))
+        rounds = _sized(scale, 20_000, 10)
+        run("sweep", lambda: (
+            bench_sweep(work, rounds, 50, _sized(scale, 200, 4), notify=False),
+            bench_sweep(work, rounds, 50, _sized(scale, 200, 4), notify=True),
+        ))  # fmt: skip
+        run("latency", lambda: bench_latency(work, 200, 10.0))
+        run("dashboard", lambda: bench_dashboard(work, _sized(scale, 2_000, 10), 30))
+        kinds = ["sqlite", "postgresql"] if pg_reachable() else ["sqlite"]
+        run("intake", lambda: [bench_intake(work, k, _sized(scale, 2_000, 200), _sized(scale, 500, 50)) for k in kinds])
+        run("burst", lambda: bench_burst(work, "sqlite", _sized(scale, 2_000, 100), max(10.0, 60.0 * scale)))
+        run("public", lambda: bench_public(work, _sized(scale, 2_000, 100)))  # issue 16: public comments
+        run("round", lambda: bench_whole_round(work, _sized(scale, 10, 2)))
+        run("audit", lambda: bench_audit(work, _sized(scale, 1_000_000, 20_000)))
+        run("pages", lambda: bench_pages(work, _sized(scale, 10_000, 100), _sized(scale, 500, 20), 4))
+        run("memory", lambda: bench_memory(work, _sized(scale, 10_000, 100), 50))
+        run("cli", lambda: bench_cli(work, 5))
+    total = time.perf_counter() - started
+    print(f"all benchmarks: {total:.0f} s", flush=True)
+    args.output.write_text(report.render(found, scale, total, _context(load_before)), encoding="utf-8")
+    print(f"wrote {args.output}")
 
 
-def _row(label: str, figures: dict[str, float], target: str) -> str:
-    return f"| {label} | {figures['rate']:,.0f} | {figures['naive_rate']:,.0f} | {figures['ratio']:.0f}× | {target} |"
+def _context(load_before: tuple[float, float, float]) -> dict[str, str]:
+    """Where and when: the machine, its load, the interpreter, the commit."""
 
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=RESULTS.parent, capture_output=True, text=True)
+        return done.stdout.strip()
 
-def write_results(
-    plain: dict[str, float],
-    notified: dict[str, float],
-    latency: dict[str, float],
-    board: dict[str, float],
-    scale: float,
-) -> None:
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    RESULTS.write_text(
-        f"""# Benchmark results
-
-Latest run: {when} on {platform.machine()} ({platform.python_implementation()} {platform.python_version()}),
-SQLite file database (WAL), 2-core VM; single runs vary by about ±10%. `make bench` (scale {scale}).
-
-## Deadline sweep throughput
-
-{plain["rounds"]:,.0f} overdue rounds with {plain["recipients"]:,.0f} pending recipients, every one becoming
-deemed_no_objection with its own hash-chained audit event. Baseline: the naive per-row ORM loop
-(`benchmarks/naive_sweep.py`: a Machine per row, ORM load/save per row, the audit head read per event,
-a commit per round), measured in the same run on {plain["naive_recipients"]:,.0f} recipients.
-
-| variant | recipients/s | naive recipients/s | speed-up vs naive | target |
-|---|---:|---:|---:|---|
-{_row("audit events only", plain, "≥ 50× and ≥ 100,000/s")}
-{_row("audit events + 逾期 notices queued in the outbox (the baseline queues none)", notified, "(informational)")}
-
-Wall time for the whole sweep: {plain["seconds"]:.1f} s (audit only), {notified["seconds"]:.1f} s (with outbox).
-
-## Deadline-to-enforcement latency
-
-{latency["rounds"]:.0f} rounds with deadlines staggered over 10 s, enforced by the in-process
-`DeadlineScheduler` (APScheduler date jobs) on the real clock: enforced_at − deadline.
-
-| p50 | p99 | max | target |
-|---:|---:|---:|---|
-| {latency["p50"] * 1000:.0f} ms | {latency["p99"] * 1000:.0f} ms | {latency["max"] * 1000:.0f} ms | p99 ≤ 1 s |
-
-## Staff dashboard
-
-{board["rounds"]:,.0f} rounds with {board["recipients"]:,.0f} recipients (a third replied, two comments each):
-one dashboard build, best of three. Baseline: the first implementation (`benchmarks/naive_dashboard.py`,
-loading each round's recipients and decision queue), measured in the same run; both must show the same totals.
-
-| grouped queries | per-round baseline | speed-up |
-|---:|---:|---:|
-| {board["seconds"] * 1000:.0f} ms | {board["naive_seconds"] * 1000:.0f} ms | {board["ratio"]:.0f}× |
-""",
-        encoding="utf-8",
+    commit = git("rev-parse", "--short", "HEAD") + (
+        " (with uncommitted changes)" if git("status", "--porcelain") else ""
     )
-    print(f"wrote {RESULTS}")
+
+    def loads(values: tuple[float, float, float]) -> str:
+        return ", ".join(f"{x:.1f}" for x in values)
+
+    load = f"{loads(load_before)} at the start, {loads(os.getloadavg())}"
+    return {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}",
+        "commit": commit,
+        "load": load,
+    }
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ from functools import lru_cache
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select
 from sqlmodel import Session
 
-from storage.bulk import db_stamp, execute_many, placeholder
+from storage.bulk import db_stamp, execute_many, fetch_all, placeholder
 from storage.models import AuditEvent, AuditHead, Comment, Decision, Draft, Recipient, Round
 
 GENESIS_HASH = "0" * 64
@@ -81,7 +81,7 @@ def _constant_parts(
     return _seg(at) + _seg(actor) + _seg(role) + _seg(action), _seg(f) + _seg(t), "1:1;" if imported else "1:0;"
 
 
-def _hash(
+def event_material(
     seq: int,
     at: str,
     actor: str,
@@ -95,7 +95,8 @@ def _hash(
     imported: bool,
     prev_hash: str,
     office_id: int | None = None,
-) -> str:
+) -> bytes:
+    """The bytes an event's hash covers (``at`` as ``_iso`` text)."""
     # Length-prefixed fields: unambiguous whatever the text contains, and cheap to build.
     head, states, flag = _constant_parts(at, actor, role, action, from_state, to_state, imported)
     s = str(seq)
@@ -106,7 +107,12 @@ def _hash(
     if office_id is not None:
         o = str(office_id)
         material += f"office{len(o)}:{o};"
-    return sha256(material.encode()).hexdigest()
+    return material.encode()
+
+
+def _hash(*fields: Any) -> str:
+    """The event's hash: SHA-256 of its material (``event_material``'s arguments, ``at`` as ``_iso`` text)."""
+    return sha256(event_material(*fields)).hexdigest()
 
 
 @dataclass(slots=True)
@@ -214,11 +220,15 @@ class AuditLog:
         if not self._pending:
             return 0
         session = self._session
-        head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
-        if head is None:
+        # Plain DB-API statements on the session's connection (storage.bulk): every transaction that changes
+        # anything passes here, and the ORM's statement building cost more than the statements themselves.
+        mark = placeholder(session)
+        lock = "" if mark == "?" else " FOR UPDATE"  # SQLite: the transaction holds the write lock already
+        found = fetch_all(session, f"SELECT seq, hash FROM audithead WHERE id = 1{lock}", ())
+        if not found:
             seq, prev = self._restore_head()
         else:
-            seq, prev = head.seq, head.hash or GENESIS_HASH
+            seq, prev = int(found[0][0]), found[0][1] or GENESIS_HASH
         before = seq
         stamps: dict[datetime, Any] = {}
         rows: list[tuple[Any, ...]] = []
@@ -256,7 +266,7 @@ class AuditLog:
             )
             prev = digest
         _insert_rows(session, rows)
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+        execute_many(session, f"UPDATE audithead SET seq = {mark}, hash = {mark} WHERE id = 1", [(seq, prev)])
         count = len(self._pending)
         self.appended = (before, seq, prev, self._pending[-1][0], frozenset(r[3] for r in self._pending))
         self._pending.clear()
@@ -360,41 +370,70 @@ def iter_events(
         last = chunk[-1].seq
 
 
+_CHAIN_COLUMNS = ", ".join(_COLUMNS)
+VERIFY_BATCH = 20000
+
+
+def _stored_at(value: Any) -> str:
+    """An event's time as hashed (``_iso``), from what the driver returns: SQLite's text as written by
+    ``db_stamp`` (``2026-03-01 02:00:00.000000``, rewritten without parsing), else a datetime."""
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            return f"{value[:10]}T{value[11:]}Z"
+        value = datetime.fromisoformat(value)
+    return _iso(value)
+
+
 def verify_chain(session: Session) -> ChainVerdict:
-    """Recompute every hash in order; report the first sequence number that does not fit."""
+    """Recompute every hash in order; report the first sequence number that does not fit.
+
+    Read as plain rows in batches by sequence number (keyset, so a million events never sit in memory at
+    once) and hashed with the same ``_hash`` the writer uses: ORM objects cost more than the hashing."""
     expected_seq = 1
     prev = GENESIS_HASH
     checked = 0
-    for ev in iter_events(session):
-        if ev.seq != expected_seq:
-            return ChainVerdict(False, checked, expected_seq, "gap")
-        if ev.prev_hash != prev:
-            return ChainVerdict(False, checked, ev.seq, "prev_hash")
-        digest = event_hash(
-            seq=ev.seq,
-            at=ev.at,
-            actor=ev.actor,
-            role=ev.role,
-            action=ev.action,
-            entity=ev.entity,
-            round_id=ev.round_id,
-            from_state=ev.from_state,
-            to_state=ev.to_state,
-            payload=ev.payload,
-            imported=ev.imported,
-            prev_hash=ev.prev_hash,
-            office_id=ev.office_id,
-        )
-        if digest != ev.hash:
-            return ChainVerdict(False, checked, ev.seq, "hash")
-        prev = ev.hash
-        expected_seq += 1
-        checked += 1
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
-    if head is None and checked:
+    mark = placeholder(session)
+    sql = f"SELECT {_CHAIN_COLUMNS} FROM auditevent WHERE seq > {mark} ORDER BY seq LIMIT {VERIFY_BATCH}"
+    last = 0
+    while True:
+        rows = fetch_all(session, sql, (last,))
+        if not rows:
+            break
+        for (
+            seq,
+            at,
+            actor,
+            role,
+            action,
+            entity,
+            round_id,
+            from_state,
+            to_state,
+            payload,
+            imported,
+            prev_hash,
+            stored,
+            office_id,
+        ) in rows:
+            if seq != expected_seq:
+                return ChainVerdict(False, checked, expected_seq, "gap")
+            if prev_hash != prev:
+                return ChainVerdict(False, checked, seq, "prev_hash")
+            digest = _hash(
+                seq, _stored_at(at), actor, role, action, entity, round_id, from_state, to_state, payload,
+                bool(imported), prev_hash, office_id,
+            )  # fmt: skip
+            if digest != stored:
+                return ChainVerdict(False, checked, seq, "hash")
+            prev = stored
+            expected_seq += 1
+            checked += 1
+        last = rows[-1][0]
+    head = fetch_all(session, "SELECT seq, hash FROM audithead WHERE id = 1", ())
+    if not head and checked:
         return ChainVerdict(False, checked, checked + 1, "head_missing")
-    if head is not None and (head.seq != checked or (checked and head.hash != prev)):
-        return ChainVerdict(False, checked, checked + 1, "tail", head.seq)
+    if head and (head[0][0] != checked or (checked and head[0][1] != prev)):
+        return ChainVerdict(False, checked, checked + 1, "tail", head[0][0])
     return ChainVerdict(True, checked)
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
+    # Alembic (80 ms of imports) is loaded only to migrate: every CLI command checks is_initialised().
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -27,6 +32,8 @@ def upgrade(engine: Engine) -> None:
     it is set on the raw connection before BEGIN, the references are checked before the commit, and
     enforcement is back on before the connection returns to the pool.
     """
+    from alembic import command
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"

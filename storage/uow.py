@@ -95,7 +95,9 @@ class UnitOfWork:
         self.session.flush()
 
     def refresh(self, *rows: SQLModel) -> None:
-        """Re-read rows from the database (e.g. after taking a lock another writer waited on)."""
+        """Re-read rows from the database (e.g. after taking a lock another writer waited on). Also on
+        SQLite, where the transaction holds the write lock from its start: a row may have been read in an
+        earlier transaction of this unit of work (commits keep rows loaded), before that lock."""
         for row in rows:
             self.session.refresh(row)
 

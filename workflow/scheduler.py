@@ -113,6 +113,7 @@ class DeadlineScheduler:
         )
         self._known: dict[int, datetime] = {}
         self._told: set[tuple[int, str, str]] = set()  # (office, month, outcome) already logged
+        self._jobs: dict[int, list[str]] = {}  # round id → the ids of its date jobs
 
     # -- jobs --------------------------------------------------------------------------------
     def run_sweep(self) -> SweepResult:
@@ -156,6 +157,7 @@ class DeadlineScheduler:
         if result.enforced_rounds:
             log.info("deadline.enforced", round_id=round_id, deemed=result.deemed_no_objection)
         self._known.pop(round_id, None)
+        self._jobs.pop(round_id, None)
 
     def _remind(self, round_id: int, offset: str) -> None:
         queued = queue_due_reminders(self.uows, self.clock, round_id, offset)
@@ -165,8 +167,9 @@ class DeadlineScheduler:
     def resync(self) -> None:
         """Add or move jobs so they match the open rounds in the database."""
         with self.uows() as uow:
-            rounds = {r.id: r.deadline for r in uow.rounds.open_rounds() if r.id is not None}
-            started = {r.id: r.created_at for r in uow.rounds.open_rounds() if r.id is not None}
+            schedule = uow.rounds.open_schedule()
+        rounds = {round_id: deadline for round_id, deadline, _started in schedule}
+        started = {round_id: created for round_id, _deadline, created in schedule}
         now = self.clock.now()
         for round_id in set(self._known) - set(rounds):
             self._remove_jobs(round_id)
@@ -176,8 +179,10 @@ class DeadlineScheduler:
             self._remove_jobs(round_id)
             self._known[round_id] = deadline
             actions = plan_round(deadline, now, self.settings.reminder_hours, started.get(round_id))
+            ids = self._jobs[round_id] = []
             for action in actions:
                 if action.kind == "deadline":
+                    ids.append(f"deadline:{round_id}")
                     self._scheduler.add_job(
                         self._enforce,
                         "date",
@@ -187,6 +192,7 @@ class DeadlineScheduler:
                         replace_existing=True,
                     )
                 else:
+                    ids.append(f"reminder:{round_id}:{action.offset}")
                     self._scheduler.add_job(
                         self._remind,
                         "date",
@@ -203,9 +209,12 @@ class DeadlineScheduler:
             )
 
     def _remove_jobs(self, round_id: int) -> None:
+        """The round's jobs, by the ids it was given (a scan of every job per round made start-up with
+        10,000 open rounds quadratic: minutes before the server answered)."""
         self._known.pop(round_id, None)
-        for job in self._scheduler.get_jobs():
-            if job.id.startswith((f"deadline:{round_id}", f"reminder:{round_id}:")):
+        for job_id in self._jobs.pop(round_id, []):
+            job = self._scheduler.get_job(job_id)
+            if job is not None:
                 job.remove()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -250,7 +259,7 @@ class DeadlineScheduler:
         self.run_progress()
         now = self.clock.now()
         with self.uows() as uow:
-            rounds = [(r.id, r.deadline, r.created_at) for r in uow.rounds.open_rounds()]
+            rounds = uow.rounds.open_schedule()
         for round_id, deadline, started in rounds:
             for action in plan_round(deadline, now, self.settings.reminder_hours, started):
                 if action.kind == "reminder" and action.at <= now:

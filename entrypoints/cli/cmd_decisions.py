@@ -13,11 +13,6 @@ from kernel.actors import Actor, Role
 from kernel.errors import InvalidInput
 from kernel.timefmt import cn_datetime, iso_beijing
 from states.decision import OUTCOME_LABELS
-from workflow.services.decisions import Decide
-from workflow.services.decisions import decide as decide_service
-from workflow.services.issuance import issue as issue_service
-from workflow.services.review import UploadedFile, record_review
-from workflow.services.review import submit_review as submit_service
 
 
 def decide(
@@ -29,6 +24,10 @@ def decide(
     change: int | None = typer.Option(None, "--change", help="落实该意见的任务序号"),
 ) -> None:
     """对一条修改意见作出采纳决定。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.decisions import Decide
+    from workflow.services.decisions import decide as decide_service
+
     r = rt()
     with domain_errors():
         if adopt + partly + reject != 1:
@@ -45,6 +44,7 @@ def decide(
 def submit_review(round_id: int = typer.Option(..., "--round")) -> None:
     """提交合法性审查。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.review import submit_review as submit_service
     from workflow.services.versions import unapplied_adoptions
 
     r = rt()
@@ -100,6 +100,9 @@ def review(
     opinion_file: Path | None = typer.Option(None, "--opinion-file", help="审查意见书（PDF 或 DOCX）"),
 ) -> None:
     """登记合法性审查结果：通过或退回。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.review import UploadedFile, record_review
+
     r = rt()
     with domain_errors():
         if approve == return_:
@@ -132,6 +135,9 @@ def issue(
     doc_number: str = typer.Option(..., "--doc-number"),
 ) -> None:
     """印发。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.issuance import issue as issue_service
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         draft = issue_service(uow, r.clock, r.actor, round_id, doc_number, rules=r.rules)

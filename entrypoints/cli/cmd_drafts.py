@@ -9,17 +9,10 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.drafts import (
-    DraftStored,
-    import_draft_file,
-    revise_draft_file,
-    set_doc_type,
-    set_legal_basis,
-)
 
-if TYPE_CHECKING:  # only for annotations: the diff's module is imported when the command runs
+if TYPE_CHECKING:  # only for annotations: the modules are imported when a command runs
+    from workflow.services.drafts import DraftStored
     from workflow.services.versions import ItemChange
-from workflow.services.offices import office_profile
 
 app = typer.Typer(help="文稿", no_args_is_help=True)
 
@@ -34,6 +27,10 @@ def import_(
     legal_basis: str = typer.Option("", "--legal-basis", help="制定依据，每行一项"),
 ) -> None:
     """导入文稿：重点任务分工表、按“第X章/第X条”编排的条文，或按“一、（一）1.”编号的标题。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.drafts import import_draft_file
+    from workflow.services.offices import office_profile
+
     r = rt()
     with domain_errors():
         office_id = r.office_id()
@@ -75,6 +72,9 @@ def type_(
     doc_type: str = typer.Option(..., "--type", help="文件类型（consultflow doc-types list）"),
 ) -> None:
     """更改文稿的文件类型（发起征求意见前）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.drafts import set_doc_type
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         row = set_doc_type(uow, r.clock, r.actor, draft, doc_type, rules=r.rules)
@@ -90,6 +90,9 @@ def basis(
     text: str = typer.Option(..., "--text", help="制定依据，每行一项（法律、法规、规章和政策文件）"),
 ) -> None:
     """填写制定依据（送审材料之一）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.drafts import set_legal_basis
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         row = set_legal_basis(uow, r.clock, r.actor, draft, text)
@@ -104,6 +107,9 @@ def revise(
     note: str = typer.Option("", "--note", help="修改说明"),
 ) -> None:
     """导入文稿的新一稿。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.drafts import revise_draft_file
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         result = revise_draft_file(uow, r.clock, r.actor, draft, file.name, read_file(file), note=note)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.links import round_links
 
 
 def links(round_id: int = typer.Option(..., "--round")) -> None:
     """列出本轮每个单位的回复链接（--json：[{"unit", "url"}]）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.links import round_links
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         found = round_links(uow, r.clock, r.settings.secret_key, r.settings.base_url, round_id)

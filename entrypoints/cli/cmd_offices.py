@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.profiles import load_profile_file
-from workflow.services.offices import ensure_office, list_offices
 
 app = typer.Typer(help="发文机关（一台服务器可运行多个机关）", no_args_is_help=True)
 
@@ -16,6 +14,10 @@ app = typer.Typer(help="发文机关（一台服务器可运行多个机关）",
 @app.command("add")
 def add(profile: Path = typer.Option(..., "--profile", help="机关配置文件（TOML，格式见 profiles/*.toml）")) -> None:
     """按机关配置文件登记一个发文机关；代码已存在时按文件更新（导入时新增的单位类别保留）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.profiles import load_profile_file
+    from workflow.services.offices import ensure_office
+
     r = rt()
     with domain_errors():
         loaded = load_profile_file(profile)
@@ -32,6 +34,9 @@ def add(profile: Path = typer.Option(..., "--profile", help="机关配置文件�
 @app.command("list")
 def list_() -> None:
     """列出本服务器上的发文机关。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.offices import list_offices
+
     r = rt()
     with domain_errors(), r.uow(all_offices=True) as uow:
         offices = list_offices(uow)
@@ -40,11 +45,13 @@ def list_() -> None:
         office["default"] = office["code"] == default
     r.emit(
         {"offices": offices},
-        lambda: "\n".join(
-            f"{o['code']}  {o['name']}（{o['short_name'] or o['name']}，{o['level']}级）"
-            f"  审查：{o['reviewer_unit'] or '—'}  类别：{'、'.join(o['categories']) or '—'}"
-            + ("  （默认）" if o["default"] else "")
-            for o in offices
-        )
-        or "尚无发文机关，请先执行 consultflow init。",
+        lambda: (
+            "\n".join(
+                f"{o['code']}  {o['name']}（{o['short_name'] or o['name']}，{o['level']}级）"
+                f"  审查：{o['reviewer_unit'] or '—'}  类别：{'、'.join(o['categories']) or '—'}"
+                + ("  （默认）" if o["default"] else "")
+                for o in offices
+            )
+            or "尚无发文机关，请先执行 consultflow init。"
+        ),
     )

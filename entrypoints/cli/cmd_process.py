@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.timefmt import cn_date, read_date, to_beijing
-from workflow.doc_types import DAY_UNITS, DocType
+
+if TYPE_CHECKING:
+    from workflow.doc_types import DocType
+
 
 doc_types_app = typer.Typer(help="文件类型及其程序规则", no_args_is_help=True)
 archive_app = typer.Typer(help="归档包：生成、校验、到期清单", invoke_without_command=True)
 
 
 def _describe(t: DocType) -> str:
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.doc_types import DAY_UNITS
+
     lines = [f"{t.key}  {t.label}"]
     if t.min_consultation_days:
         lines.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import mimetypes
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -13,25 +13,19 @@ from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
 from kernel.timefmt import cn_datetime, read_instant
-from workflow.reports.tracking import progress_summary
-from workflow.services.progress import (
-    EntryInput,
-    EvidenceInput,
-    ReportProgress,
-    StartProgress,
-    report_progress,
-    request_for_unit,
-    request_token,
-    start_progress,
-    sweep_progress,
-)
-from workflow.services.progress_links import progress_links, revoke_progress_link
-from workflow.tracking.schedule import ProgressSettings
+
+if TYPE_CHECKING:
+    from workflow.services.progress import EntryInput, EvidenceInput
+    from workflow.tracking.schedule import ProgressSettings
+
 
 app = typer.Typer(help="月度进展报送", no_args_is_help=True)
 
 
 def progress_settings() -> ProgressSettings:
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.tracking.schedule import ProgressSettings
+
     return ProgressSettings.from_mapping(rt().settings.section("progress"))
 
 
@@ -41,6 +35,9 @@ def start(
     due: str | None = typer.Option(None, "--due", help="报送截止时间（默认为配置中的每月 due_day 日 17时）"),
 ) -> None:
     """向有未销号事项的责任单位发出本月进展报送请求（各单位专属链接）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.progress import StartProgress, request_token, start_progress
+
     r = rt()
     with domain_errors():
         settings = progress_settings()
@@ -72,6 +69,9 @@ def start(
 
 def _entries(file: Path) -> tuple[list[EntryInput], list[EvidenceInput]]:
     """{"items": [{"item_id": 3, "status": "推进中", "text": "…", "evidence": ["照片.jpg"]}]} (or the list alone)."""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.progress import EntryInput, EvidenceInput
+
     try:
         data: Any = json.loads(read_file(file).decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
@@ -102,6 +102,9 @@ def reply(
     file: Path = typer.Option(..., "--file", help="逐项进展（JSON）"),
 ) -> None:
     """代单位录入本月进展（逐项：进展情况、状态、佐证材料）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.progress import ReportProgress, report_progress, request_for_unit
+
     r = rt()
     with domain_errors():
         entries, files = _entries(file)
@@ -118,6 +121,9 @@ def reply(
 @app.command("sweep")
 def sweep_cmd() -> None:
     """把已过截止时间仍未报送的单位记为“未报送”（调度器每分钟也会执行）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.progress import sweep_progress
+
     r = rt()
     with domain_errors():
         result = sweep_progress(r.uows(), r.clock)
@@ -130,6 +136,9 @@ def sweep_cmd() -> None:
 @app.command("status")
 def status(month: str | None = typer.Option(None, "--month", help="月份，默认最近一轮")) -> None:
     """本月报送与督办情况：已报送 / 未报送单位，已销号 / 逾期 / 督办事项。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.reports.tracking import progress_summary
+
     r = rt()
     with domain_errors():
         office_id = r.office_id()
@@ -147,6 +156,9 @@ def status(month: str | None = typer.Option(None, "--month", help="月份，默�
 @app.command("links")
 def links(round_id: int = typer.Option(..., "--round", help="进展报送编号")) -> None:
     """列出本轮每个单位的报送链接及报送状态（--json：[{"request_id", "unit", "state", "url"}]，撤销的为 null）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.progress_links import progress_links
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         found = progress_links(uow, r.settings.secret_key, r.settings.base_url, round_id)
@@ -156,6 +168,10 @@ def links(round_id: int = typer.Option(..., "--round", help="进展报送编号"
 
 
 def _relink(round_id: int, unit: str, reissue: bool) -> None:
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.progress import request_for_unit, request_token
+    from workflow.services.progress_links import revoke_progress_link
+
     r = rt()
     with domain_errors():
         with r.uow() as uow:

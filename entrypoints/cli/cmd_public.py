@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -11,16 +11,10 @@ from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
 from kernel.timefmt import iso_beijing, read_instant
 from states.decision import OUTCOME_LABELS
-from states.public_comment import MODERATION_MACHINE
-from workflow.public.consultations import PublicTerms
-from workflow.public.decisions import DecideGroup, decide_group, group_views
-from workflow.public.exports import comments_csv, comments_xlsx
-from workflow.public.grouping import assign_groups, merge_groups, split_group
-from workflow.public.intake import PublicCommentInput, record_public_comment
-from workflow.public.moderation import moderate as moderate_service
-from workflow.public.opening import OpenPublic, open_public
-from workflow.public.policy import office_policy, round_policy
-from workflow.public.purge import purge_contacts
+
+if TYPE_CHECKING:
+    from workflow.public.consultations import PublicTerms
+
 
 app = typer.Typer(help="向社会公开征求意见", no_args_is_help=True)
 
@@ -31,6 +25,9 @@ def _section() -> dict[str, Any]:
 
 def public_terms(explanation: str, contact_info: str) -> PublicTerms:
     """``--explanation`` may name a file (the 起草说明 as text); else it is the text itself."""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.consultations import PublicTerms
+
     path = Path(explanation) if explanation and len(explanation) < 240 else None
     text = path.read_text(encoding="utf-8") if path is not None and path.is_file() else explanation
     return PublicTerms(explanation=text, contact=contact_info)
@@ -46,8 +43,10 @@ def open_(
     shorten_reason: str = typer.Option("", "--shorten-reason", help="期限短于该类文件最短期限时的理由"),
 ) -> None:
     """就文稿向社会公开征求意见（按文件类型的期限规定）。"""
-    # Imported when this command runs: cmd_rounds pulls the whole round machinery in.
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports (and
+    # cmd_rounds pulls the whole round machinery in).
     from entrypoints.cli.cmd_rounds import resolve_deadline
+    from workflow.public.opening import OpenPublic, open_public
 
     r = rt()
     with domain_errors():
@@ -80,6 +79,11 @@ def _anchor(c: Any) -> dict[str, Any] | None:
 @app.command("comments")
 def comments(round_id: int = typer.Option(..., "--round")) -> None:
     """列出该轮次的社会公众意见（先自动归并新意见）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from states.public_comment import MODERATION_MACHINE
+    from workflow.public.grouping import assign_groups
+    from workflow.public.policy import round_policy
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         assign_groups(uow, r.clock, r.actor, round_id, round_policy(uow, _section(), round_id))
@@ -98,18 +102,25 @@ def comments(round_id: int = typer.Option(..., "--round")) -> None:
         ]
     r.emit(
         rows,
-        lambda: "\n".join(
-            f"{x['id']:>5} {x['receipt']} [{MODERATION_MACHINE.label(x['status'])}] 组{x['group_id']} "
-            f"{x['target'] or '全文'}：{x['text'][:40]}"
-            for x in rows
-        )
-        or "暂无社会公众意见。",
+        lambda: (
+            "\n".join(
+                f"{x['id']:>5} {x['receipt']} [{MODERATION_MACHINE.label(x['status'])}] 组{x['group_id']} "
+                f"{x['target'] or '全文'}：{x['text'][:40]}"
+                for x in rows
+            )
+            or "暂无社会公众意见。"
+        ),
     )
 
 
 @app.command("groups")
 def groups(round_id: int = typer.Option(..., "--round")) -> None:
     """列出意见组（相同或相近的意见归为一组），每组一个采纳决定。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.decisions import group_views
+    from workflow.public.grouping import assign_groups
+    from workflow.public.policy import round_policy
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         assign_groups(uow, r.clock, r.actor, round_id, round_policy(uow, _section(), round_id))
@@ -119,12 +130,14 @@ def groups(round_id: int = typer.Option(..., "--round")) -> None:
         ]
     r.emit(
         rows,
-        lambda: "\n".join(
-            f"组{x['group_id']:>4}  {x['size']:>4}条  {OUTCOME_LABELS.get(x['decision'] or '', '待决定')}  "
-            f"{x['sample'][:40]}"
-            for x in rows
-        )
-        or "暂无意见组。",
+        lambda: (
+            "\n".join(
+                f"组{x['group_id']:>4}  {x['size']:>4}条  {OUTCOME_LABELS.get(x['decision'] or '', '待决定')}  "
+                f"{x['sample'][:40]}"
+                for x in rows
+            )
+            or "暂无意见组。"
+        ),
     )
 
 
@@ -136,6 +149,11 @@ def moderate(
     reason: str = typer.Option("", "--reason", help="不予公开的理由（本机关理由清单之一）"),
 ) -> None:
     """公开或不予公开一条社会公众意见。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from states.public_comment import MODERATION_MACHINE
+    from workflow.public.moderation import moderate as moderate_service
+    from workflow.public.policy import round_policy
+
     r = rt()
     with domain_errors():
         if publish == hide:
@@ -164,6 +182,10 @@ def comment(
     received_at: str | None = typer.Option(None, "--received-at"),
 ) -> None:
     """登记以信函、电子邮件等方式收到的社会公众意见。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.intake import PublicCommentInput, record_public_comment
+    from workflow.public.policy import round_policy
+
     r = rt()
     with domain_errors():
         data = PublicCommentInput(
@@ -190,6 +212,9 @@ def decide(
     reason: str = typer.Option("", "--reason"),
 ) -> None:
     """对一个意见组作出采纳决定（适用于组内每条意见）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.decisions import DecideGroup, decide_group
+
     r = rt()
     with domain_errors():
         if adopt + partly + reject != 1:
@@ -204,10 +229,11 @@ def decide(
 
 
 @app.command("merge")
-def merge(
-    into: int = typer.Option(..., "--into"), group: list[int] = typer.Option(..., "--group")
-) -> None:
+def merge(into: int = typer.Option(..., "--into"), group: list[int] = typer.Option(..., "--group")) -> None:
     """把若干意见组并入一个组。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.grouping import merge_groups
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         row = merge_groups(uow, r.clock, r.actor, into, group)
@@ -215,10 +241,11 @@ def merge(
 
 
 @app.command("split")
-def split(
-    group: int = typer.Option(..., "--group"), comment: list[int] = typer.Option(..., "--comment")
-) -> None:
+def split(group: int = typer.Option(..., "--group"), comment: list[int] = typer.Option(..., "--comment")) -> None:
     """把若干意见从组中拆出，单独成组。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.grouping import split_group
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         row = split_group(uow, r.clock, r.actor, group, comment)
@@ -228,6 +255,10 @@ def split(
 @app.command("purge")
 def purge() -> None:
     """删除超过保存期限的意见人姓名和联系方式（留痕）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.policy import office_policy
+    from workflow.public.purge import purge_contacts
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         result = purge_contacts(
@@ -241,6 +272,11 @@ def export(
     round_id: int = typer.Option(..., "--round"), output: Path = typer.Option(..., "--output", help=".csv 或 .xlsx")
 ) -> None:
     """导出全部社会公众意见及意见组、采纳情况（不含姓名和联系方式）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.public.exports import comments_csv, comments_xlsx
+    from workflow.public.grouping import assign_groups
+    from workflow.public.policy import round_policy
+
     r = rt()
     with domain_errors():
         suffix = output.suffix.lower()

@@ -11,9 +11,6 @@ import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import DomainError, InvalidInput, NotFound
-from workflow.services.audit import events_csv, export_events, verify
-from workflow.services.audit_state import verify_state
-from workflow.services.checkpoints import parse_checkpoints, signing_key, verify_against, verifying_key
 
 audit_app = typer.Typer(help="审计记录", no_args_is_help=True)
 
@@ -97,6 +94,11 @@ def verify_cmd(
     state: bool = typer.Option(False, "--state", help="重放审计记录，与各数据表的当前状态逐项核对"),
 ) -> None:
     """校验审计记录：哈希链；--checkpoint 核对已签名检查点；--state 核对数据表状态。有问题退出码 3。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.audit import verify
+    from workflow.services.audit_state import verify_state
+    from workflow.services.checkpoints import parse_checkpoints, verify_against, verifying_key
+
     r = rt()
     findings: list[DomainError] = []
     with domain_errors():
@@ -157,6 +159,9 @@ def verify_cmd(
 @audit_app.command("checkpoint")
 def checkpoint_cmd(output: Path | None = typer.Option(None, "--output", help="写出检查点 JSON 的文件")) -> None:
     """用审计签名密钥签署当前链头，写出检查点（序号、哈希、时间、密钥编号、签名）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.checkpoints import signing_key
+
     r = rt()
     with domain_errors():
         signing_key(r.settings)  # a clear error without a key
@@ -175,6 +180,9 @@ def checkpoint_cmd(output: Path | None = typer.Option(None, "--output", help="�
 @audit_app.command("public-key")
 def public_key_cmd(output: Path | None = typer.Option(None, "--output")) -> None:
     """导出审计签名公钥（PEM），供司法局等核验检查点签名。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.checkpoints import signing_key
+
     r = rt()
     with domain_errors():
         key = signing_key(r.settings)
@@ -193,6 +201,9 @@ def export_cmd(
     output: Path | None = typer.Option(None, "--output"),
 ) -> None:
     """导出审计记录。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.audit import events_csv, export_events
+
     r = rt()
     with domain_errors():
         if fmt not in ("json", "csv"):

@@ -1,31 +1,32 @@
-"""round start / list / deadline, reply, admit, sweep, status."""
+"""round start / list / deadline, status."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from entrypoints.cli.cmd_public import public_terms
-from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
-from kernel.timefmt import iso_beijing, read_instant
+from kernel.timefmt import iso_beijing
 from states.outbox import IN_FLIGHT
 from states.round import RoundState
-from workflow.services.deadline_spec import DeadlineSpec, ResolvedDeadline
-from workflow.services.deadline_spec import resolve_deadline as resolve
-from workflow.services.deadlines import sweep as sweep_service
-from workflow.services.queries import list_rounds, round_status
-from workflow.services.replies import SubmitReply, admit_late_reply, parse_comments_json, submit_reply, with_form
-from workflow.services.rounds import StartRound, change_deadline, start_round
+
+if TYPE_CHECKING:
+    from workflow.services.deadline_spec import ResolvedDeadline
+
 
 app = typer.Typer(help="征求意见轮次", no_args_is_help=True)
 
 
 def resolve_deadline(deadline: str | None, workdays: int | None) -> ResolvedDeadline:
     """The deadline ``--deadline`` or ``--workdays`` names (exactly one of them; the service decides)."""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.deadline_spec import DeadlineSpec
+    from workflow.services.deadline_spec import resolve_deadline as resolve
+
     r = rt()
     return resolve(DeadlineSpec(deadline, workdays), r.clock, r.settings.section("calendar"))
 
@@ -67,6 +68,9 @@ def start(
     contact_info: str = typer.Option("", "--contact-info", help="社会公众的其他提交方式（地址、邮箱、电话）"),
 ) -> None:
     """发起一轮征求意见（--public：同时向社会公开征求意见）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.rounds import StartRound, start_round
+
     r = rt()
     with domain_errors():
         if not (all_units or category or unit):
@@ -119,6 +123,9 @@ def start(
 @app.command("list")
 def list_() -> None:
     """列出全部轮次。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.queries import list_rounds
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         rows = list_rounds(uow)
@@ -143,6 +150,9 @@ def deadline_(
     reason: str = typer.Option(..., "--reason", help="调整理由"),
 ) -> None:
     """延期或提前截止时间（须说明理由）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.rounds import change_deadline
+
     r = rt()
     with domain_errors():
         at = resolve_deadline(deadline, workdays).at
@@ -154,67 +164,12 @@ def deadline_(
     )
 
 
-def reply(
-    round_id: int = typer.Option(..., "--round"),
-    unit: str = typer.Option(..., "--unit"),
-    no_comments: bool = typer.Option(False, "--no-comments"),
-    comments: Path | None = typer.Option(None, "--comments", help="JSON 文件"),
-    form: Path | None = typer.Option(None, "--form", help="单位填好的回复表（Word .docx），意见从表中读取"),
-    channel: str | None = typer.Option(None, "--channel", help="web|paper|email（默认 web；用 --form 时默认 email）"),
-    received_at: str | None = typer.Option(None, "--received-at"),
-    sealed: bool = typer.Option(False, "--sealed", help="已加盖公章"),
-) -> None:
-    """登记一个单位的回复。"""
-    r = rt()
-    with domain_errors():
-        if [no_comments, comments is not None, form is not None].count(True) != 1:
-            raise InvalidInput("REPLY_KIND_REQUIRED", "请指定 --no-comments、--comments 或 --form 之一。")
-        cmd = SubmitReply(
-            round_id=round_id,
-            unit_name=unit,
-            no_comments=no_comments,
-            comments=parse_comments_json(read_file(comments)) if comments else [],
-            channel=channel or ("email" if form else "web"),
-            received_at=read_instant(received_at, "收到时间") if received_at else None,
-            sealed=sealed,
-        )
-        if form is not None:
-            cmd = with_form(cmd, form.name, read_file(form))
-        with r.uow() as uow:
-            result = submit_reply(uow, r.clock, r.actor, cmd)
-    r.emit(
-        {"reply_id": result.reply_id, "late": result.late, "revision": result.revision, "state": result.state},
-        f"回复已登记（第 {result.revision} 次）" + ("，已逾期，不计入采纳决定。" if result.late else "。"),
-    )
-
-
-def admit(
-    reply_id: int = typer.Option(..., "--reply"),
-    reason: str = typer.Option(..., "--reason"),
-) -> None:
-    """将逾期回复的意见纳入采纳决定。"""
-    r = rt()
-    with domain_errors(), r.uow() as uow:
-        admit_late_reply(uow, r.clock, r.actor, reply_id, reason)
-    r.emit({"reply_id": reply_id, "admitted": True}, f"逾期回复 {reply_id} 已纳入采纳决定。")
-
-
-def sweep() -> None:
-    """立即执行截止：逾期未回复的单位视为无意见。"""
-    r = rt()
-    with domain_errors():
-        result = sweep_service(r.uows(), r.clock)
-    r.emit(
-        {"enforced_rounds": result.enforced_rounds, "deemed_no_objection": result.deemed_no_objection},
-        f"已截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。",
-    )
-
-
 def status(round_id: int | None = typer.Option(None, "--round", help="不填则列出所有进行中的轮次及其下一步")) -> None:
     """查看一轮征求意见的状态；不指定轮次时列出进行中的轮次和调度器的下一步动作。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.delivery_view import deliveries
     from workflow.services.health import HealthPolicy, health
+    from workflow.services.queries import list_rounds, round_status
     from workflow.services.schedule_view import next_actions
     from workflow.services.versions import unapplied_adoptions
 

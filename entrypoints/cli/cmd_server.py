@@ -5,26 +5,26 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import structlog
 import typer
 
 from entrypoints.cli import cmd_users
 from entrypoints.cli.runtime import domain_errors, rt
-from notifications.relay import RelayResult
 from states.outbox import OutboxStatus
-from storage.uow import uow_factory
-from workflow.notices import build_relay
-from workflow.reports.letters import check_office_templates
-from workflow.scheduler import DeadlineScheduler, SchedulerSettings
-from workflow.services.notify_admin import retry_message
-from workflow.tracking.schedule import ProgressSettings
+
+if TYPE_CHECKING:
+    from notifications.relay import RelayResult
+    from workflow.scheduler import DeadlineScheduler
 
 notify_app = typer.Typer(help="消息发送", no_args_is_help=True)
 
 
 def _check_secret_key() -> None:
     """Links sent from here must not be forgeable: a weak key stops a public (https) site, else warns."""
+    import structlog
+
+    rt().configure_logging()  # every command of this module logs, and each checks the key first
     warning = rt().settings.check_secret_key()
     if warning:
         structlog.get_logger("consultflow.security").warning("security.weak_secret_key", message=warning)
@@ -32,11 +32,20 @@ def _check_secret_key() -> None:
 
 def _relay_fn() -> Callable[[], RelayResult]:
     """One relay run as configured (templates are checked when it is built)."""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from storage.uow import uow_factory
+    from workflow.notices import build_relay
+
     r = rt()
     return build_relay(uow_factory(r.engine), r.clock, r.settings).run_once
 
 
 def _scheduler() -> DeadlineScheduler:
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from storage.uow import uow_factory
+    from workflow.scheduler import DeadlineScheduler, SchedulerSettings
+    from workflow.tracking.schedule import ProgressSettings
+
     r = rt()
     return DeadlineScheduler(
         uow_factory(r.ready_engine()),
@@ -59,6 +68,7 @@ def serve(
 
     # The web app (FastAPI, its templates and routes) is loaded only by the command that serves it.
     from entrypoints.web.app import create_app
+    from workflow.reports.letters import check_office_templates
 
     r = rt()
     with domain_errors():
@@ -118,6 +128,9 @@ def notify_once() -> None:
 @notify_app.command("retry")
 def notify_retry(message: int = typer.Option(..., "--message")) -> None:
     """将发送失败的消息重新排队。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.notify_admin import retry_message
+
     r = rt()
     with domain_errors(), r.uow(all_offices=True) as uow:  # the server's outbox
         retry_message(uow, r.clock, r.actor, message)

@@ -8,13 +8,15 @@ import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
-from storage.migrate import upgrade
-from workflow.services.checkpoints import ensure_signing_key
-from workflow.services.offices import ensure_office
 
 
 def init() -> None:
     """创建或升级数据库，并按配置文件 [offices] 中的机关配置登记（或更新）每个发文机关。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from storage.migrate import upgrade
+    from workflow.services.checkpoints import ensure_signing_key
+    from workflow.services.offices import ensure_office
+
     r = rt()
     with domain_errors():
         key, created = ensure_signing_key(r.settings)  # before the engine, so init's own events are signed
@@ -35,15 +37,14 @@ def init() -> None:
             "audit_signing_key": str(key.path),
         },
         f"数据库已就绪：{where}\n发文机关：{'、'.join(offices) or '（配置文件中没有 [offices]）'}\n"
-        f"审计签名密钥：{key.path}（密钥编号 {key.key_id}"
-        + ("，新生成" if created else "")
-        + "）",
+        f"审计签名密钥：{key.path}（密钥编号 {key.key_id}" + ("，新生成" if created else "") + "）",
     )
 
 
 def demo() -> None:
     """载入演示数据：种子材料记录的一轮真实征求意见（演示办公室的档案）。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from storage.migrate import upgrade
     from workflow.demo.loader import DOC_NUMBER, load_demo
     from workflow.services.queries import ILLUSTRATIVE_TIMES_NOTICE
 

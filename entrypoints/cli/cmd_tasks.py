@@ -9,8 +9,6 @@ import typer
 
 from entrypoints.cli.cmd_units import read_file
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.tracking import ImportMeasures, close_item, import_measures, list_items, map_unit, supervise
-from workflow.tracking.schedule import read_day
 
 app = typer.Typer(help="跟踪事项（重点任务、整改措施）", no_args_is_help=True)
 
@@ -21,6 +19,10 @@ def import_(
     doc_date: str | None = typer.Option(None, "--date", help="文件的成文日期（没有年份的完成时限据此推算）"),
 ) -> None:
     """导入整改措施表，逐条生成跟踪事项；需人工确认的问题一并列出。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.tracking import ImportMeasures, import_measures
+    from workflow.tracking.schedule import read_day
+
     r = rt()
     with domain_errors():
         office_id = r.office_id()
@@ -45,6 +47,9 @@ def list_(
     unit: str | None = typer.Option(None, "--unit", help="只列该单位负责的"),
 ) -> None:
     """列出跟踪事项（状态、完成时限、是否逾期）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.tracking import list_items
+
     r = rt()
     with domain_errors():
         office_id = r.office_id()
@@ -69,6 +74,9 @@ def map_unit_cmd(
     unit: str = typer.Option(..., "--unit", help="单位名录中的单位"),
 ) -> None:
     """指定一个名称对应的单位（本机关保存，以后导入时自动使用）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.tracking import map_unit
+
     r = rt()
     with domain_errors():
         office_id = r.office_id()
@@ -92,6 +100,9 @@ def supervise_cmd(
     note: str = typer.Option(..., "--note", help="督办要求"),
 ) -> None:
     """挂牌督办：此后每月的报送请求都列出督办要求，直至销号。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.tracking import supervise
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         row = supervise(uow, r.clock, r.actor, item, note)
@@ -104,6 +115,9 @@ def close_cmd(
     evidence: Path = typer.Option(..., "--evidence", help="完成佐证材料（照片、扫描件、PDF）"),
 ) -> None:
     """销号：单位已报完成的事项，凭佐证材料销号。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.tracking import close_item
+
     r = rt()
     with domain_errors():
         data = read_file(evidence)

@@ -8,9 +8,6 @@ import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
-from workflow.parsing.units_file import parse_units_file
-from workflow.services.offices import office_profile
-from workflow.services.units import import_units, unit_summary
 
 app = typer.Typer(help="单位名录", no_args_is_help=True)
 
@@ -20,6 +17,10 @@ def import_(file: Path = typer.Argument(..., help="CSV 或 XLSX 文件")) -> Non
     """从 CSV/XLSX 导入本机关的单位名录（名称,类别,别名,联系人,电话,邮箱,webhook）。
 
     文件中本机关尚未设置的单位类别按首次出现的顺序加入机关配置（类别清单已锁定时拒绝导入）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.parsing.units_file import parse_units_file
+    from workflow.services.units import import_units
+
     r = rt()
     with domain_errors():
         records = parse_units_file(file.name, _read(file))
@@ -40,6 +41,10 @@ def import_(file: Path = typer.Argument(..., help="CSV 或 XLSX 文件")) -> Non
 @app.command("list")
 def list_() -> None:
     """列出单位名录。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.offices import office_profile
+    from workflow.services.units import unit_summary
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         profile = office_profile(uow, r.office_id())
@@ -57,6 +62,7 @@ def export(output: Path = typer.Option(..., "--output", help="导出文件（.cs
     """导出单位名录（与导入相同的表头），便于在 Excel/WPS 中修改后再导入。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.reports.units_export import export_units
+    from workflow.services.offices import office_profile
 
     r = rt()
     with domain_errors():

@@ -7,7 +7,6 @@ import os
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.accounts import ROLE_LABELS, add_user, reset_password, set_active
 
 app = typer.Typer(help="用户账号", no_args_is_help=True)
 
@@ -22,11 +21,20 @@ def add(
     """为本机关（--office）新增工作人员、审查人员或管理员账号（密码以 argon2 哈希保存）。
 
     工作人员和管理员只能看到本机关的数据；审查人员还能看到与本机关同一审查单位（reviewer_unit）的各机关的送审件。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.accounts import ROLE_LABELS, add_user
+
     r = rt()
     secret = _password(password)
     with domain_errors(), r.uow() as uow:
         user = add_user(
-            uow, r.clock, r.actor, username=username, display_name=name, role=role, password=secret,
+            uow,
+            r.clock,
+            r.actor,
+            username=username,
+            display_name=name,
+            role=role,
+            password=secret,
             office_id=r.office_id(),
         )
     r.emit(
@@ -44,6 +52,9 @@ def _password(given: str | None) -> str:
 
 
 def _set_active(username: str, active: bool) -> None:
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.accounts import set_active
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         user = set_active(uow, r.clock, r.actor, username, active=active)
@@ -69,6 +80,9 @@ def password_(
     password: str | None = typer.Option(None, "--password", help="不填则读取 CONSULTFLOW_PASSWORD 或提示输入"),
 ) -> None:
     """重置密码；该账号所有已登录的会话随之失效。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.accounts import reset_password
+
     r = rt()
     secret = _password(password)
     with domain_errors(), r.uow() as uow:
@@ -79,6 +93,9 @@ def password_(
 @app.command("list")
 def list_() -> None:
     """列出本机关的账号。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.accounts import ROLE_LABELS
+
     r = rt()
     with domain_errors(), r.uow() as uow:
         users = [

@@ -9,28 +9,29 @@ verify/checkpoint, backup, serve, scheduler) act for every office.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock, SystemClock
 from kernel.errors import DomainError, NotFound
-from storage.checkpoints import install
-from storage.db import make_engine, unavailable
-from storage.migrate import is_initialised
-from storage.uow import UnitOfWork, UowFactory, uow_factory
-from workflow.config import Settings, load_settings
-from workflow.doc_types import DocTypes
-from workflow.logging import configure_logging
-from workflow.services.checkpoints import load_publisher
-from workflow.services.offices import office_by_code
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from storage.uow import UnitOfWork, UowFactory
+    from workflow.config import Settings
+    from workflow.doc_types import DocTypes
+
+# Start-up time: `consultflow --help` and every command pay for what this module imports at the top, so
+# the database, the settings and the services are imported where they are first needed (issue 13: a CLI
+# call took 1.2 s, almost all of it importing SQLAlchemy, Alembic, python-docx and FastAPI).
 
 
 @dataclass
@@ -42,17 +43,35 @@ class Runtime:
 
     @cached_property
     def settings(self) -> Settings:
-        settings = load_settings(self.config_path)
-        configure_logging(settings.log_format, settings.log_level)
-        return settings
+        # Imported on first use: start-up stays light (see the note at the top).
+        from workflow.config import load_settings
+
+        return load_settings(self.config_path)
+
+    def configure_logging(self) -> None:
+        """structlog as configured (``[logging]``), for the commands that log: serve, scheduler, notify.
+        Only they reach a module that logs (the relay, channels, scheduler, web errors); importing structlog
+        (and Rich, which it loads) would cost every other command 0.1 s."""
+        # Imported on first use: start-up stays light (see the note at the top).
+        from workflow.logging import configure_logging
+
+        configure_logging(self.settings.log_format, self.settings.log_level)
 
     @cached_property
     def rules(self) -> DocTypes:
         """The office's document types: ``[doc_types]`` over the shipped defaults."""
+        # Imported on first use: start-up stays light (see the note at the top).
+        from workflow.doc_types import DocTypes
+
         return DocTypes.from_settings(self.settings)
 
     @cached_property
     def engine(self) -> Engine:
+        # Imported on first use: start-up stays light (see the note at the top).
+        from storage.checkpoints import install
+        from storage.db import make_engine
+        from workflow.services.checkpoints import load_publisher
+
         engine = make_engine(self.settings.database_url)
         # Commits through this engine publish signed audit checkpoints (if the key file exists).
         install(engine, load_publisher(self.settings))
@@ -60,18 +79,27 @@ class Runtime:
 
     def ready_engine(self) -> Engine:
         """The engine of an initialised database, or a clear error telling how to get one."""
+        # Imported on first use: start-up stays light (see the note at the top).
+        from storage.migrate import is_initialised
+
         if not is_initialised(self.engine):
             raise DomainError("DB_NOT_INITIALISED", "数据库尚未初始化，请先执行 consultflow init。")
         return self.engine
 
     def uow(self, *, importing: bool = False, all_offices: bool = False) -> UnitOfWork:
         """A unit of work for the chosen office (``all_offices``: the server's own commands)."""
+        # Imported on first use: start-up stays light (see the note at the top).
+        from storage.uow import UnitOfWork
+
         offices = None if all_offices else (self.office_id(),)
         return UnitOfWork(self.ready_engine(), importing=importing, offices=offices)
 
     def uows(self) -> UowFactory:
         """A unit of work per transaction, for services that need several (sweep, relay, scheduler): these
         enforce deadlines and send notices for every office."""
+        # Imported on first use: start-up stays light (see the note at the top).
+        from storage.uow import uow_factory
+
         return uow_factory(self.ready_engine())
 
     @property
@@ -94,6 +122,10 @@ class Runtime:
                     "OFFICE_NOT_FOUND",
                     "配置文件中没有发文机关：请在 [offices] 中列出机关配置文件，或用 --office 指定。",
                 )
+            # Imported on first use: start-up stays light (see the note at the top).
+            from storage.uow import UnitOfWork
+            from workflow.services.offices import office_by_code
+
             with UnitOfWork(self.ready_engine()) as uow:
                 configured = self.settings.profile(code)
                 found = uow.directory.office_by_code(code)
@@ -138,11 +170,23 @@ def domain_errors() -> Iterator[None]:
         yield
     except DomainError as exc:
         rt().fail(exc)
-    except SQLAlchemyError as exc:
-        mapped = unavailable(exc)
+    except Exception as exc:
+        mapped = database_unavailable(exc)
         if mapped is None:
             raise
         rt().fail(mapped)
+
+
+def database_unavailable(exc: BaseException) -> DomainError | None:
+    """``DB_UNAVAILABLE`` for a database that cannot serve, else None (``storage.db.unavailable``). A
+    command that never touched the database has not imported SQLAlchemy, and its errors are not the
+    database's."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    # Imported only when SQLAlchemy is already loaded: start-up stays light (see the note at the top).
+    from storage.db import unavailable
+
+    return unavailable(exc)
 
 
 def extract_global_options(argv: list[str], runtime: Runtime) -> list[str]:

@@ -21,6 +21,8 @@ class DraftRepo:
         return {d.id or 0: d for d in rows}
 
     def get(self, draft_id: int, *, for_update: bool = False) -> Draft | None:
+        if not for_update:  # a row this transaction already read is not read again (same as a SELECT would give)
+            return self.session.get(Draft, draft_id)
         stmt = select(Draft).where(Draft.id == draft_id)
         if for_update:
             stmt = stmt.with_for_update()

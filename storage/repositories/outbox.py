@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from states.outbox import DUE, RETRYABLE, UNSENT, OutboxStatus
-from storage.bulk import db_stamp, execute_many, placeholder
+from storage.bulk import db_stamp, execute_many, placeholder, upsert_insert
 from storage.models import DeliveryAttempt, OutboxMessage
 
 
@@ -23,8 +22,7 @@ class OutboxRepo:
         """Insert messages, silently skipping keys already queued (never twice)."""
         if not rows:
             return 0
-        dialect = self.session.get_bind().dialect.name
-        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert if dialect == "sqlite" else None
+        ins = upsert_insert(self.session)
         total = 0
         for start in range(0, len(rows), 2000):
             chunk = list(rows[start : start + 2000])

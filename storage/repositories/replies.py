@@ -26,6 +26,11 @@ class ReplyRepo:
         self.session.add(row)
         self.session.flush()
 
+    def add_all(self, rows: Sequence[Comment]) -> None:
+        """Stage several rows and flush once (one batched INSERT), so their ids are known now."""
+        self.session.add_all(rows)
+        self.session.flush()
+
     def get(self, reply_id: int) -> Reply | None:
         return self.session.get(Reply, reply_id)
 

@@ -88,12 +88,16 @@ def test_catch_up_after_downtime_records_both_times(live, tmp_path: Path) -> Non
 
 def test_two_scheduler_processes_enforce_exactly_once(live, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine, config, office = live
-    base = datetime.now(UTC) + timedelta(seconds=4)
-    rounds = [new_round(engine, CLOCK, office, base + timedelta(milliseconds=150 * i), 10 + i) for i in range(8)]
+    logs = (tmp_path / "a.log", tmp_path / "b.log")
     with (
-        running("scheduler", "--config", str(config), log=tmp_path / "a.log"),
-        running("scheduler", "--config", str(config), log=tmp_path / "b.log"),
+        running("scheduler", "--config", str(config), log=logs[0]),
+        running("scheduler", "--config", str(config), log=logs[1]),
     ):
+        # Both must be running before the deadlines come, or one process may simply have won by starting
+        # first (on a loaded machine a start can take seconds); the rounds reach them by the resync.
+        assert wait_until(lambda: all("scheduler.started" in f.read_text() for f in logs if f.exists()), timeout=30)
+        base = datetime.now(UTC) + timedelta(seconds=3)
+        rounds = [new_round(engine, CLOCK, office, base + timedelta(milliseconds=150 * i), 10 + i) for i in range(8)]
 
         def all_closed() -> bool:
             with UnitOfWork(engine) as uow:
@@ -111,5 +115,4 @@ def test_two_scheduler_processes_enforce_exactly_once(live, tmp_path: Path) -> N
         assert pending == 0
         verdict = verify_chain(uow.session)
     assert verdict.ok, verdict
-    logs = (tmp_path / "a.log").read_text() + (tmp_path / "b.log").read_text()
-    assert logs.count("scheduler.started") == 2
+    assert "".join(f.read_text() for f in logs).count("scheduler.started") == 2

@@ -75,7 +75,11 @@ def _check_xml(name: str, raw: bytes, label: str, limits: ZipLimits) -> None:
             depth += 1 if event == "start" else -1
             if depth > limits.max_xml_depth:
                 raise _unsafe(label, f"其中的 {name} 嵌套超过 {limits.max_xml_depth} 层", entry=name)
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as exc:
+        # lxml may feed libxml2 a whole buffer before yielding events, so its own depth limit (256 without
+        # XML_PARSE_HUGE: "Excessive depth in document") can fire before ours is counted: the same refusal.
+        if "depth" in str(exc).lower():
+            raise _unsafe(label, f"其中的 {name} 嵌套超过 {limits.max_xml_depth} 层", entry=name) from None
         raise _unsafe(label, f"其中的 {name} 不是格式正确的 XML", entry=name) from None
 
 

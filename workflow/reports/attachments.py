@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 
 from documents.docx_writer import render_docx
+from documents.model import OfficialDocument
 from notifications.message import Attachment
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
@@ -46,16 +49,16 @@ def letter_files(
     """The letter and each of its attachments as DOCX, in the letter's order (reply form blank, or the unit's)."""
     letter = official.letter(uow, round_id, rules)
     names = official.round_attachments(uow, round_id)
-    files = [Attachment(zip_entry_name(letter.doc_number or "征求意见函") + ".docx", DOCX, render_docx(letter))]
+    files = [Attachment(zip_entry_name(letter.doc_number or "征求意见函") + ".docx", DOCX, _docx(letter))]
     files.append(
         Attachment(
             attachment_file_name(names.draft),
             DOCX,
-            render_docx(official.draft_document(uow, round_id, with_tasks=False)),
+            _docx(official.draft_document(uow, round_id, with_tasks=False)),
         )
     )
     if names.tasks is not None:
-        table = render_docx(official.task_table_document(uow, round_id))
+        table = _docx(official.task_table_document(uow, round_id))
         files.append(Attachment(attachment_file_name(names.tasks), DOCX, table))
     unit = resolve_unit(unit_name, [u for _, u in uow.rounds.recipients(round_id)]).name if unit_name else None
     form = official.reply_form(uow, round_id, unit)
@@ -70,6 +73,30 @@ def letter_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYP
         for file in letter_files(uow, round_id, rules=rules):
             archive.writestr(file.filename, file.data)
     return buf.getvalue()
+
+
+_RENDERED: OrderedDict[str, bytes] = OrderedDict()
+_RENDERED_LOCK = threading.Lock()
+_RENDERED_MAX = 16
+
+
+def _docx(doc: OfficialDocument) -> bytes:
+    """The DOCX of ``doc``, rendered once for the same content: a round's letter is the same document for
+    each of its units, and rendering it (python-docx) was the relay's main cost, competing with replies
+    for the CPU while a round's notices went out (issue 13). Keyed by the document's whole content, so a
+    changed round (new deadline, corrected number) renders anew."""
+    key = repr(doc)
+    with _RENDERED_LOCK:
+        found = _RENDERED.get(key)
+        if found is not None:
+            _RENDERED.move_to_end(key)
+            return found
+    data = render_docx(doc)
+    with _RENDERED_LOCK:
+        _RENDERED[key] = data
+        while len(_RENDERED) > _RENDERED_MAX:
+            _RENDERED.popitem(last=False)
+    return data
 
 
 def notice_attachments(uow: UnitOfWork, row: OutboxMessage, rules: DocTypes = SHIPPED_TYPES) -> list[Attachment]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -22,7 +23,7 @@ from storage.uow import UnitOfWork
 from workflow.services.decisions import decision_text
 from workflow.services.draft_items import round_draft
 from workflow.services.links import LinkTarget, resolve_link
-from workflow.services.ratelimit import RateRule, check_hit, peek, refuse_if
+from workflow.services.ratelimit import RateDecision, RateRule, check_hit, peek, refuse_if
 from workflow.services.replies import CommentInput, ReplyLimits, ReplyStored, SubmitReply, submit_reply
 
 READ_ONLY_MESSAGE = "征求意见已截止，回复链接只能查看，不能再提交。逾期未回复，视为无意见。"
@@ -103,34 +104,61 @@ def ensure_writable(target: LinkTarget) -> None:
         raise Forbidden("LINK_READ_ONLY", READ_ONLY_MESSAGE)
 
 
-def count_visit(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> None:
-    """Count this use and commit it at once, so a refused request (over the limit, a wrong token, a
-    closed round) still counts; then refuse if the client is over the limit for this token, or has
-    looked up too many tokens that do not exist (random-token guessing)."""
+def _count(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> tuple[RateDecision, RateDecision | None]:
+    """Count this use (in the current transaction) and look at the client's failed look-ups."""
     use = check_hit(uow, clock, visit.rule, visit.rate_key)
     probes = peek(uow, clock, visit.probe_rule, visit.client) if visit.probe_rule else None
-    uow.commit()
+    return use, probes
+
+
+def _refuse(visit: LinkVisit, use: RateDecision, probes: RateDecision | None) -> None:
+    """Over the limit for this token, or too many tokens that do not exist (random-token guessing)."""
     refuse_if(use, visit.rule)
     if probes is not None and visit.probe_rule is not None:
         refuse_if(probes, visit.probe_rule)
 
 
-def _resolve(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkTarget:
-    """The link's target; a token that leads nowhere is counted against the client (``link_probe``)."""
+def count_visit(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> None:
+    """Count this use and commit it at once, so a refused request (over the limit, a wrong token, a
+    closed round) still counts; then refuse if the client is over a limit."""
+    use, probes = _count(uow, clock, visit)
+    uow.commit()
+    _refuse(visit, use, probes)
+
+
+@contextmanager
+def _counted(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> Iterator[None]:
+    """Every use counts, in as few transactions as that allows: the count rides in the transaction of the
+    work (one transaction per reply, issue 13), and a use refused on the way (a wrong token, a closed round,
+    bad input, or any failure) is rolled back and counted again on its own, so refused uses count too. A
+    token that leads nowhere also counts against the client (``link_probe``)."""
+    use, probes = _count(uow, clock, visit)
+    if not (use.allowed and (probes is None or probes.allowed)):
+        uow.commit()  # the refused use counts
+        _refuse(visit, use, probes)
     try:
-        return resolve_link(uow, clock, visit.token)
-    except NotFound:
+        yield
+    except Exception as exc:
         uow.rollback()
-        if visit.probe_rule is not None:
-            check_hit(uow, clock, visit.probe_rule, visit.client)
+        try:
+            check_hit(uow, clock, visit.rule, visit.rate_key)
+            if visit.probe_rule is not None and isinstance(exc, NotFound) and exc.code == "LINK_INVALID":
+                check_hit(uow, clock, visit.probe_rule, visit.client)
             uow.commit()
+        except Exception:
+            uow.rollback()  # the refusal itself is what the caller must hear of
         raise
 
 
 def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
-    """Count the visit, then read what the link shows."""
-    count_visit(uow, clock, visit)
-    target = _resolve(uow, clock, visit)
+    """Count the visit and read what the link shows, in one transaction."""
+    with _counted(uow, clock, visit):
+        page = _read_page(uow, clock, resolve_link(uow, clock, visit.token))
+        uow.commit()
+    return page
+
+
+def _read_page(uow: UnitOfWork, clock: Clock, target: LinkTarget) -> LinkPage:
     rnd = uow.rounds.get(target.round_id)
     if rnd is None:  # resolve_link found the recipient, so its round exists; kept for the type checker
         raise NotFound("ROUND_NOT_FOUND", "轮次不存在。")
@@ -161,22 +189,23 @@ def link_page(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> LinkPage:
 
 
 def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: LinkReply) -> ReplyStored:
-    """Count the visit, check the form token and the link, then store the reply as the unit's own
-    (``submit_reply`` commits). The unit is the one the link was sent to, whatever the request says."""
-    count_visit(uow, clock, visit)
-    if reply.form_token is not None and not hmac.compare_digest(
-        reply.form_token, link_form_token(reply.form_secret, visit.token)
-    ):
-        raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
-    target = _resolve(uow, clock, visit)
-    ensure_writable(target)
-    unit = uow.directory.unit(target.unit_id)
-    cmd = SubmitReply(
-        round_id=target.round_id,
-        unit_id=target.unit_id,
-        no_comments=reply.no_comments,
-        comments=list(reply.comments),
-        channel="web",
-        limits=visit.reply_limits,
-    )
-    return submit_reply(uow, clock, Actor(unit.name if unit else "回复单位", Role.unit), cmd)
+    """Count the visit, check the form token and the link, then store the reply as the unit's own, all in
+    one transaction (``submit_reply`` commits). The unit is the one the link was sent to, whatever the
+    request says."""
+    with _counted(uow, clock, visit):
+        if reply.form_token is not None and not hmac.compare_digest(
+            reply.form_token, link_form_token(reply.form_secret, visit.token)
+        ):
+            raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
+        target = resolve_link(uow, clock, visit.token)
+        ensure_writable(target)
+        unit = uow.directory.unit(target.unit_id)
+        cmd = SubmitReply(
+            round_id=target.round_id,
+            unit_id=target.unit_id,
+            no_comments=reply.no_comments,
+            comments=list(reply.comments),
+            channel="web",
+            limits=visit.reply_limits,
+        )
+        return submit_reply(uow, clock, Actor(unit.name if unit else "回复单位", Role.unit), cmd)

@@ -174,7 +174,9 @@ def queue_for_recipient(
 ) -> int:
     if uow.importing:
         return 0
-    pairs = [(r, u) for r, u in uow.rounds.recipients(round_id) if r.id == recipient_id]
+    # One recipient's row, not the round's (a reply receipt is queued with every reply: O(1), not O(units)).
+    found = uow.rounds.recipient_with_unit(recipient_id)
+    pairs = [found] if found is not None and found[0].round_id == round_id else []
     suffix = str(extra.pop("key_suffix", "") or extra.get("reply_id", ""))
     now = _now(uow)
     _links_for(uow, kind, pairs, now, secret)

@@ -94,8 +94,7 @@ def peek(uow: UnitOfWork, clock: Clock, rule: RateRule, key: str) -> RateDecisio
     now = clock.now()
     key_hash = _key_hash(key)
     current = _window_start(now, rule.window)
-    hits = uow.rate_limits.hits(rule.bucket, key_hash, current)
-    previous_hits = uow.rate_limits.hits(rule.bucket, key_hash, current - rule.window)
+    hits, previous_hits = uow.rate_limits.hits_in(rule.bucket, key_hash, current, current - rule.window)
     return _decide(rule, now, current, hits, previous_hits, extra=1)
 
 

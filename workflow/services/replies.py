@@ -252,10 +252,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     uow.replies.add(reply)
     if cmd.attachment is not None:
         _store_scan(uow, reply, cmd.attachment)
-    comment_ids = []
-    recorded: list[dict[str, Any]] = []  # the content itself is hashed into the trail, not just a count
-    for seq, (c, target) in enumerate(zip(cmd.comments, targets, strict=True), 1):
-        row = Comment(
+    rows = [
+        Comment(
             reply_id=reply.id or 0,
             round_id=rnd.id or 0,
             seq=seq,
@@ -266,19 +264,23 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             basis=c.basis,
             reason=c.reason,
         )
-        uow.replies.add(row)
-        comment_ids.append(row.id or 0)
-        recorded.append(
-            {
-                "id": row.id,
-                "seq": seq,
-                "target": c.target,
-                "anchor": labels.get(target.seq) if target.seq is not None else None,
-                "text": c.text,
-                "basis": c.basis,
-                "reason": c.reason,
-            }
-        )
+        for seq, (c, target) in enumerate(zip(cmd.comments, targets, strict=True), 1)
+    ]
+    uow.replies.add_all(rows)  # one flush for all of them: their ids go into the audit event
+    comment_ids = [row.id or 0 for row in rows]
+    # the content itself is hashed into the trail, not just a count
+    recorded: list[dict[str, Any]] = [
+        {
+            "id": r.id,
+            "seq": r.seq,
+            "target": r.target,
+            "anchor": labels.get(r.anchor_seq) if r.anchor_seq is not None else None,
+            "text": r.text,
+            "basis": r.basis,
+            "reason": r.reason,
+        }
+        for r in rows
+    ]
     entity = ref("recipient", recipient.id)
     payload: dict[str, Any] = {
         "unit": unit.name,
