@@ -182,6 +182,7 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     COMMENT_NOT_FOUND=("NotFound", "要作出采纳决定的修改意见不存在。"),
     COMMENT_NOT_IN_QUEUE=("Conflict", "该意见已被后续修改稿替代，或属未纳入的逾期回复，不在待决定范围内。"),
     COMMENTS_NOT_SELECTED=("InvalidInput", "网页上批量作出采纳决定时一条意见也没有选。"),
+    COMMENT_NOT_IN_ROUND=("InvalidInput", "批量作出采纳决定时选中的意见属于另一轮征求意见。"),
     DECISION_NOT_ALLOWED=("Conflict", "不在征求意见截止后、提交合法性审查前的阶段作出采纳决定。"),
     DECISION_OUTCOME_INVALID=("InvalidInput", "采纳结论不是采纳、部分采纳、不予采纳之一。"),
     DECISION_OUTCOME_REQUIRED=("InvalidInput", "命令行作出采纳决定时没有选择采纳结论。"),

@@ -13,9 +13,9 @@ from entrypoints.web.form_page import refused, renamed_fields
 from entrypoints.web.forms import form_id
 from entrypoints.web.pages_common import back, page
 from entrypoints.web.pages_public_staff import public_queue
-from kernel.errors import DomainError, InvalidInput, NotFound
+from kernel.errors import DomainError, NotFound
 from storage.uow import UnitOfWork
-from workflow.services.decisions import Decide, decide
+from workflow.services.decisions import Decide, decide, decide_many
 from workflow.services.queries import round_status
 from workflow.services.review import submit_review
 from workflow.services.versions import unapplied_adoptions
@@ -107,10 +107,7 @@ async def bulk_decide(request: Request, round_id: Id, user: StaffWrite, uow: Uow
         outcome = str(raw.get("outcome") or "")
         reason = str(raw.get("reason") or "")
         change = form_id(raw.get("change_task"), "对应的重点任务序号", required=False)
-        if not ids:
-            raise InvalidInput("COMMENTS_NOT_SELECTED", "请至少选择一条意见。", field="comment_id")
-        for comment_id in ids:  # each decision commits on its own, as deciding them one by one would
-            decide(uow, clock, user.actor, Decide(comment_id, outcome, reason, change))
+        decide_many(uow, clock, user.actor, round_id, ids, Decide(0, outcome, reason, change))
     except DomainError as exc:
         return await _refused(request, uow, user, round_id, exc, "bulk")
     return _saved(uow, round_id, raw.get("undecided") == "1")

@@ -13,10 +13,12 @@ from sqlalchemy import Engine
 
 from storage.uow import UnitOfWork, uow_factory
 from tests.support.cli import table_counts
-from tests.support.scenario import STAFF
+from tests.support.scenario import STAFF, demo_office_id, new_round
 from tests.support.web import WebWorld, build_world, login
 from workflow.services.deadlines import sweep
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
+
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -201,3 +203,23 @@ def test_deciding_before_the_deadline_says_why_at_the_top_of_the_page(world: Web
     assert early.status_code == 409 and 'data-testid="form-errors"' in early.text
     assert "只有在征求意见截止后" in early.text and "DECISION_NOT_ALLOWED" in early.text
     assert 'data-testid="row-form-' not in early.text, "no row forms while the round is open"
+
+
+def test_the_bulk_form_decides_all_or_none_and_only_comments_of_its_own_round(world: WebWorld) -> None:
+    first, second, _third = closed_with_comments(world)
+    other_round = new_round(world.engine, world.clock, demo_office_id(world.engine), world.clock.now() + DAY, 2)
+    with UnitOfWork(world.engine) as uow:
+        cmd = SubmitReply(round_id=other_round, unit_name="测试单位001", comments=[CommentInput("序号8", "别轮意见")])
+        [foreign] = submit_reply(uow, world.clock, STAFF, cmd).comment_ids
+    client = world.client()
+    csrf = login(client, "zhaojian")
+    before = table_counts(world.engine)
+    cases = (([first, foreign], f"意见 {foreign} 不属于本轮"), ([first, second, 999_999], "意见 999999 不属于本轮"))
+    for ids, code_text in cases:
+        refused = client.post(
+            f"/rounds/{world.round_id}/decisions",
+            data={"csrf_token": csrf, "comment_id": [str(x) for x in ids], "outcome": "adopted", "reason": ""},
+        )
+        assert refused.status_code == 422 and code_text in refused.text
+        assert _decisions(world) == {}, "a refused bulk decision leaves every comment undecided"
+        assert table_counts(world.engine) == before

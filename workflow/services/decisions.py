@@ -53,6 +53,37 @@ def checked_outcome(text: str, reason: str, **where: int) -> tuple[Outcome, str]
 
 def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision:
     """Record or change the decision on one comment; rejected and partly adopted need a reason."""
+    row = _decide(uow, clock, actor, cmd)
+    uow.commit()
+    return row
+
+
+def decide_many(
+    uow: UnitOfWork, clock: Clock, actor: Actor, round_id: int, comment_ids: list[int], cmd: Decide
+) -> list[Decision]:
+    """The same decision on several comments of one round (the 批量决定 form): all of them or none.
+
+    Every id must name a comment of ``round_id`` (a form posted for one round cannot decide another's), and
+    one refused comment leaves every other undecided, in one transaction with their audit events."""
+    if not comment_ids:
+        raise InvalidInput("COMMENTS_NOT_SELECTED", "请至少选择一条意见。", field="comment_id")
+    load_round(uow, round_id)  # another office's round is not found
+    rows = []
+    for comment_id in dict.fromkeys(comment_ids):
+        comment = uow.replies.comment(comment_id)
+        if comment is None or comment.round_id != round_id:  # a stale or forged form: refused beside the field
+            raise InvalidInput(
+                "COMMENT_NOT_IN_ROUND",
+                f"意见 {comment_id} 不属于本轮征求意见。",
+                comment_id=comment_id,
+                field="comment_id",
+            )
+        rows.append(_decide(uow, clock, actor, Decide(comment_id, cmd.outcome, cmd.reason, cmd.change_task)))
+    uow.commit()
+    return rows
+
+
+def _decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision:
     outcome, reason = checked_outcome(cmd.outcome, cmd.reason, comment_id=cmd.comment_id)
     comment = uow.replies.comment(cmd.comment_id)
     if comment is None:
@@ -92,7 +123,6 @@ def decide(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: Decide) -> Decision
         change_task=cmd.change_task,
         target=comment.target,
     )
-    uow.commit()
     return row
 
 
