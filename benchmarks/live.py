@@ -182,27 +182,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(config: Path, workdir: Path, *args: str, ready_timeout: float = 300) -> Iterator[tuple[str, int]]:
-    """``consultflow serve`` as a real process on loopback: (base URL, pid); stopped when the block ends."""
-    port = free_port()
-    log = (workdir / f"serve-{port}.log").open("ab")
-    command = [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(port), "--config", str(config)]
-    proc = subprocess.Popen([*command, *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+def process(command: list[str], ready_url: str, log: Path, ready_timeout: float = 300) -> Iterator[int]:
+    """A process on loopback, yielded (its pid) once ``ready_url`` answers below 500; stopped when the block
+    ends. Its output goes to ``log``."""
+    out = log.open("ab")
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     try:
         end = time.monotonic() + ready_timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"serve exited with {proc.returncode}; see {log.name}")
+                raise RuntimeError(f"{command[2:4]} exited with {proc.returncode}; see {log.name}")
             try:
-                if httpx.get(url + "/login", timeout=2).status_code < 500:
+                if httpx.get(ready_url, timeout=2).status_code < 500:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > end:
-                raise TimeoutError("serve did not answer")
+                raise TimeoutError(f"{ready_url} did not answer")
             time.sleep(0.1)
-        yield url, proc.pid
+        yield proc.pid
     finally:
         proc.terminate()
         try:
@@ -210,7 +208,17 @@ def serving(config: Path, workdir: Path, *args: str, ready_timeout: float = 300)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
+        out.close()
+
+
+@contextmanager
+def serving(config: Path, workdir: Path, *args: str, ready_timeout: float = 300) -> Iterator[tuple[str, int]]:
+    """``consultflow serve`` as a real process on loopback: (base URL, pid); stopped when the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(port), "--config", str(config)]
+    url = f"http://127.0.0.1:{port}"
+    with process([*command, *args], url + "/login", workdir / f"serve-{port}.log", ready_timeout) as pid:
+        yield url, pid
 
 
 def peak_rss_mb(pid: int) -> tuple[float, float]:

@@ -12,19 +12,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
+from benchmarks.live import free_port, process
 from kernel.actors import Actor, Role
 from kernel.clock import SystemClock
 from storage.db import make_engine
@@ -41,41 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "RESULTS.md"
 HEADING = "## Public comments under a burst"
 STAFF = Actor("基准测试", Role.staff)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(url: str, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(url)
-
-
-@contextmanager
-def _process(args: list[str], ready: str, log: Path) -> Iterator[None]:
-    with log.open("ab") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
-        try:
-            _wait(ready)
-            yield
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _prepare(work: Path) -> tuple[Path, int]:
@@ -168,13 +131,13 @@ def _page_under_burst(page: str, stop: threading.Event) -> list[float]:
 def bench_public(work: Path, comments: int = 2000, concurrency: int = 16) -> dict[str, object]:
     config, cid = _prepare(work)
     body = {"kind": "citizen", "target": "序号5", "text": "建议第五项明确牵头部门和完成时限"}
-    port, bare_port = _free_port(), _free_port()
+    port, bare_port = free_port(), free_port()
     serve = [sys.executable, "-m", "entrypoints.cli.main", "serve", "--config", str(config), "--port", str(port),
              "--no-scheduler"]
     bare = [sys.executable, "-m", "uvicorn", "benchmarks.bare_app:app", "--port", str(bare_port), "--log-level",
             "warning"]
     base = f"http://127.0.0.1:{port}"
-    with _process(serve, f"{base}/public", work / "serve.log"):
+    with process(serve, f"{base}/public", work / "serve.log"):
         page = f"{base}/public/{cid}"
         idle = [_timed_get(page) for _ in range(20)]
         stop = threading.Event()
@@ -184,7 +147,7 @@ def bench_public(work: Path, comments: int = 2000, concurrency: int = 16) -> dic
         real = _burst(f"{base}/api/v1/public/consultations/{cid}/comments", comments, concurrency, body, True)
         stop.set()
         watcher.join()
-    with _process(bare, f"http://127.0.0.1:{bare_port}/docs", work / "bare.log"):
+    with process(bare, f"http://127.0.0.1:{bare_port}/docs", work / "bare.log"):
         floor = _burst(f"http://127.0.0.1:{bare_port}/comments", comments, concurrency, body, False)
     return {
         "load": os.getloadavg()[0],  # the machine is shared: figures under load are lower and noisier
