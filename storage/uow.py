@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 from storage.audit import AuditLog
 from storage.checkpoints import Checkpoint, publisher_for
 from storage.repositories.accounts import AccountRepo
+from storage.repositories.chain import ChainReader
 from storage.repositories.directory import DirectoryRepo
 from storage.repositories.drafts import DraftRepo
 from storage.repositories.links import LinkRepo
@@ -66,6 +67,7 @@ class UnitOfWork:
         self.tracking = TrackingRepo(self.session)
         self.process = ProcessRepo(self.session)
         self.public = PublicRepo(self.session)
+        self.chain = ChainReader(self.session)
         return self
 
     def __exit__(

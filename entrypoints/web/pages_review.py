@@ -14,13 +14,14 @@ from documents.html_writer import render_html
 from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
+from kernel.clock import Clock
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.doc_types import DocTypes
 from workflow.reports import official
 from workflow.services.accounts import CurrentUser
-from workflow.services.audit import verify
 from workflow.services.audit_view import audit_lines
+from workflow.services.chain_watch import check_chain
 from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
 from workflow.services.process_view import process_status
 from workflow.services.queries import review_queue, round_status
@@ -43,9 +44,18 @@ def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
 
 @router.get("/review/rounds/{round_id}")
 def review_page(
-    request: Request, round_id: Id, user: Reviewer, uow: UowDep, settings: SettingsDep, rules: RulesDep
+    request: Request,
+    round_id: Id,
+    user: Reviewer,
+    uow: UowDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    rules: RulesDep,
+    full: bool = False,
+    ap: int = 0,
 ) -> Response:
-    return _page(request, round_id, user, uow, settings, rules, None)
+    """``full``: verify the whole chain now; ``ap``: which page of the round's audit trail (0: the newest)."""
+    return _page(request, round_id, user, uow, clock, settings, rules, None, full=full, audit_page=ap)
 
 
 @router.post("/review/rounds/{round_id}/checkpoint")
@@ -54,6 +64,7 @@ async def review_checkpoint(
     round_id: Id,
     user: ReviewerWrite,
     uow: UowDep,
+    clock: ClockDep,
     settings: SettingsDep,
     rules: RulesDep,
     checkpoint: Annotated[UploadFile | None, File()] = None,
@@ -63,7 +74,7 @@ async def review_checkpoint(
     name = (checkpoint.filename or "") if checkpoint else ""
     # Recomputing the chain takes a while on a long trail: off the event loop, like every other page.
     report = await run_in_threadpool(verify_text, uow, settings, data or b"", name)
-    return await run_in_threadpool(_page, request, round_id, user, uow, settings, rules, report)
+    return await run_in_threadpool(_page, request, round_id, user, uow, clock, settings, rules, report, full=True)
 
 
 def _page(
@@ -71,14 +82,20 @@ def _page(
     round_id: int,
     user: CurrentUser,
     uow: UnitOfWork,
+    clock: Clock,
     settings: Settings,
     rules: DocTypes,
     uploaded: CheckpointReport | None,
+    *,
+    full: bool = False,
+    audit_page: int = 0,
 ) -> Response:
     status = round_status(uow, round_id)
-    verdict = verify(uow)
-    stored = verify_stored(uow, settings)
-    events = audit_lines(uow, round_id)
+    chain = check_chain(uow, clock, round_id, full=full)
+    stored = verify_stored(uow, settings, chain.verdict)
+    lines = audit_lines(uow, round_id)
+    audit = audit_window(len(lines), audit_page)
+    events = lines[audit["start"] : audit["end"]]
     package = body_of(render_html(official.build(uow, round_id, "review-package", None, rules)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
@@ -90,7 +107,9 @@ def _page(
         {
             "user": user,
             "s": status,
-            "verdict": verdict,
+            "verdict": chain.verdict,
+            "chain": chain,
+            "audit": audit,
             "stored": stored,
             "uploaded": uploaded,
             "events": events,
@@ -101,6 +120,18 @@ def _page(
             "signed": uow.process.signed_documents(round_id),
         },
     )
+
+
+AUDIT_PER_PAGE = 200
+
+
+def audit_window(total: int, page: int) -> dict[str, int]:
+    """Which of a round's ``total`` audit lines a page shows: the newest ``AUDIT_PER_PAGE`` (page 0), or an
+    earlier page (1 is the oldest); the CSV and the report keep the whole trail."""
+    pages = max(1, -(-total // AUDIT_PER_PAGE))
+    page = pages if page <= 0 else min(page, pages)
+    start = (page - 1) * AUDIT_PER_PAGE
+    return {"page": page, "pages": pages, "start": start, "end": min(total, start + AUDIT_PER_PAGE), "total": total}
 
 
 @router.post("/review/rounds/{round_id}")

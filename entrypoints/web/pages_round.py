@@ -15,19 +15,18 @@ from entrypoints.web.pages_common import back, page
 from kernel.clock import Clock
 from kernel.errors import InvalidInput, NotFound
 from kernel.timefmt import read_instant, to_beijing
-from states.outbox import OutboxStatus
+from states.recipient import RECIPIENT_MACHINE
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.doc_types import DocTypes
 from workflow.services.audit_view import audit_lines
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
-from workflow.services.delivery_view import deliveries
 from workflow.services.draft_items import round_draft
 from workflow.services.links import revoke_link
 from workflow.services.process_view import process_status
-from workflow.services.queries import round_status
 from workflow.services.recipients import recipient_in_round
 from workflow.services.replies import ScanFile, SubmitReply, admit_late_reply, submit_reply
+from workflow.services.round_view import STATE_FILTERS, round_page_view
 from workflow.services.rounds import change_deadline
 from workflow.services.schedule_view import next_actions
 from workflow.services.versions import unapplied_adoptions
@@ -46,33 +45,37 @@ def round_page(
     settings: SettingsDep,
     rules: RulesDep,
     tab: str = "overview",
+    state: str = "",
+    p: int = 1,
 ) -> Response:
-    return page(request, "round.html", user, **round_context(uow, clock, settings, rules, round_id, tab))
+    context = round_context(uow, clock, settings, rules, round_id, tab, state=state, page_no=p)
+    return page(request, "round.html", user, **context)
 
 
 def round_context(
-    uow: UnitOfWork, clock: Clock, settings: Settings, rules: DocTypes, round_id: int, tab: str = "overview"
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    rules: DocTypes,
+    round_id: int,
+    tab: str = "overview",
+    *,
+    state: str = "",
+    page_no: int = 1,
 ) -> dict[str, object]:
     """Everything the round page shows; also used to show it again with a refused form's problems.
-    ``tab``: overview, audit, or all (both, every folded reply open: what 打印全部 prints)."""
-    status = round_status(uow, round_id)
-    order = {x["unit"]: n for n, x in enumerate(status["recipients"])}
-    # by unit (as the recipients are listed), each unit's revisions in order; replaced ones fold away
-    replies = sorted(uow.replies.for_round(round_id), key=lambda p: (order.get(p[1].name, 0), p[0].revision))
-    by_reply: dict[int, list[object]] = {}
-    for comment in uow.replies.comments_of([r.id or 0 for r, _ in replies]):
-        by_reply.setdefault(comment.reply_id, []).append(comment)
-    sent = deliveries(uow, round_id)
-    # only units: a notice to the office itself (the review result) has no unit to name
-    undeliverable = sorted({d["unit"] for d in sent if d["status"] == OutboxStatus.undeliverable and d["unit"]})
-    offline = "以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable)
+    ``tab``: overview, audit, or all (both, every unit and every folded reply open: what 打印全部 prints);
+    the overview shows one page (``page_no``) of the units, of one ``state`` if given."""
     tab = tab if tab in ("overview", "audit", "all") else "overview"
+    view = round_page_view(uow, round_id, state=state, page=page_no, everything=tab == "all")
+    undeliverable = view["undeliverable"]
+    # only units: a notice to the office itself (the review result) has no unit to name
+    offline = "以下单位未登记邮箱或 webhook，通知需线下送达：" + "、".join(undeliverable)
     return {
-        "s": status,
-        "replies": replies,
-        "by_reply": by_reply,
-        "attachments": {a.reply_id: a for a in uow.replies.attachments([r.id or 0 for r, _ in replies])},
-        "deliveries": sent,
+        "s": view,
+        "replies": view["replies"],
+        "by_reply": view["by_reply"],
+        "attachments": view["attachments"],
         "actions": next_actions(uow, clock, settings, round_id),
         "events": audit_lines(uow, round_id) if tab in ("audit", "all") else [],
         "tab": tab,
@@ -82,10 +85,11 @@ def round_context(
         "process": process_status(uow, round_id, rules),
         "doc_types": rules.all(),
         "target_options": _target_options(uow, round_id),
-        "anchors": {c["id"]: c["anchor"] for c in status["comments"]},
-        "versions": _versions(uow, status["round"]["draft_id"]),
+        "anchors": view["anchors"],
+        "versions": _versions(uow, view["round"]["draft_id"]),
         "public": uow.public.consultation_for_round(round_id),
         "signed": uow.process.signed_documents(round_id),
+        "recipient_states": [(st, RECIPIENT_MACHINE.label(st)) for st in STATE_FILTERS],
     }
 
 

@@ -35,7 +35,7 @@ from workflow.doc_types import DocTypes
 from workflow.public.consultations import PublicTerms
 from workflow.reports.official import preview_letter_document
 from workflow.services.accounts import CurrentUser
-from workflow.services.dashboard import dashboard, filter_rounds
+from workflow.services.dashboard import dashboard_page
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
 from workflow.services.draft_items import draft_shape, round_draft
 from workflow.services.offices import office_profile
@@ -57,10 +57,9 @@ def home(
 ) -> Response:
     if user.role == "reviewer":
         return RedirectResponse("/review", status_code=303)
-    board = dashboard(uow, clock, request.app.state.health_policy)
-    shown = filter_rounds(board["rounds"], q=q, state=state, year=year, page=p)
+    board = dashboard_page(uow, clock, request.app.state.health_policy, q=q, state=state, year=year, page=p)
     filters = {"q": q, "state": state, "year": year}
-    return page(request, "dashboard.html", user, **{**board, **shown}, filters=filters, states=DRAFT_STATE_CHOICES)
+    return page(request, "dashboard.html", user, **board, filters=filters, states=DRAFT_STATE_CHOICES)
 
 
 DRAFT_STATE_CHOICES = [s.value for s in DraftState]

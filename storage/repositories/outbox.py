@@ -104,6 +104,27 @@ class OutboxRepo:
             ).scalars()
         )
 
+    def for_recipients(self, round_id: int, recipient_ids: Sequence[int]) -> list[OutboxMessage]:
+        """``for_round``'s messages to some of the round's recipients only (a page of them)."""
+        if not recipient_ids:
+            return []
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.round_id == round_id, OutboxMessage.recipient_id.in_(list(recipient_ids)))  # type: ignore[union-attr]
+            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+        )
+        return list(self.session.execute(stmt).scalars())
+
+    def unit_ids_with_status(self, round_id: int, status: str) -> list[int]:
+        """The units a message of the round in ``status`` was for (e.g. undeliverable: no address)."""
+        stmt = (
+            select(OutboxMessage.unit_id)
+            .where(OutboxMessage.round_id == round_id, OutboxMessage.status == status)
+            .where(OutboxMessage.unit_id.is_not(None))  # type: ignore[union-attr]
+            .distinct()
+        )
+        return [int(u) for u in self.session.execute(stmt).scalars() if u is not None]
+
     def of_kind(self, kind: str) -> list[OutboxMessage]:
         """Messages of one kind (progress notices belong to no solicitation round)."""
         stmt = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)

@@ -56,6 +56,19 @@ class ReplyRepo:
         ).all()
         return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
 
+    def for_recipients(self, round_id: int, recipient_ids: Sequence[int]) -> list[tuple[Reply, UnitView]]:
+        """``for_round`` for some of the round's recipients only (a page of them)."""
+        if not recipient_ids:
+            return []
+        rows = self.session.exec(
+            select(Reply, Unit, Recipient)
+            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Reply.round_id == round_id, Reply.recipient_id.in_(list(recipient_ids)))  # type: ignore[attr-defined]
+            .order_by(Reply.id)  # type: ignore[arg-type]
+        ).all()
+        return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
+
     def for_recipient(self, recipient_id: int) -> Sequence[Reply]:
         return self.session.exec(
             select(Reply).where(Reply.recipient_id == recipient_id).order_by(Reply.revision)  # type: ignore[arg-type]
@@ -97,16 +110,19 @@ class ReplyRepo:
         ).first()
         return row is not None
 
-    def queue_tallies(self) -> dict[int, tuple[int, int]]:
-        """Per round: (comments in the decision queue, undecided), in one grouped query for the dashboard."""
+    def queue_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
+        """Per round (of ``round_ids`` if given): (comments in the decision queue, undecided), one grouped query."""
         undecided = func.sum(case((Decision.id.is_(None), 1), else_=0))  # type: ignore[union-attr]
-        rows = self.session.exec(
+        stmt = (
             select(Reply.round_id, func.count(Comment.id), undecided)  # type: ignore[arg-type]
             .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
             .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
             .where(IN_QUEUE)
             .group_by(Reply.round_id)
-        ).all()
+        )
+        if round_ids is not None:
+            stmt = stmt.where(Reply.round_id.in_(list(round_ids)))  # type: ignore[attr-defined]
+        rows = self.session.exec(stmt).all()
         return {rid: (int(total), int(open_ or 0)) for rid, total, open_ in rows}
 
     def queue_counts(self, round_id: int) -> tuple[int, int, int]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, insert, update
-from sqlmodel import Session, select
+from sqlalchemy import case, func, insert, or_, update
+from sqlmodel import Session, col, select
 
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
 from storage.bulk import db_stamp, fetch_all, placeholder
-from storage.models import LegalityReview, Recipient, Round, Unit
+from storage.models import Draft, LegalityReview, Recipient, Round, Unit
 from storage.views import UnitView
 
 
@@ -42,6 +42,83 @@ class RoundRepo:
 
     def all(self) -> Sequence[Round]:
         return self.session.exec(select(Round).order_by(Round.id)).all()  # type: ignore[arg-type]
+
+    def dashboard_page(
+        self, *, q: str = "", draft_state: str = "", year: int | None = None, offset: int = 0, limit: int = 20
+    ) -> tuple[int, list[tuple[Round, Draft]]]:
+        """(how many rounds match, one page of them newest first with their drafts): the dashboard's search
+        (文号, 印发文号 or title holds ``q``), filters and paging in SQL, so a page costs the same whatever
+        the number of rounds."""
+        cond = []
+        if q:
+            cond.append(
+                or_(
+                    col(Round.doc_number).contains(q, autoescape=True),
+                    col(Draft.title).contains(q, autoescape=True),
+                    col(Draft.issued_doc_number).contains(q, autoescape=True),
+                )
+            )
+        if draft_state:
+            cond.append(Draft.state == draft_state)
+        if year is not None:
+            cond.append(Round.doc_year == year)
+        joined = select(Round, Draft).join(Draft, Draft.id == Round.draft_id).where(*cond)  # type: ignore[arg-type]
+        total = self.session.exec(
+            select(func.count(Round.id)).join(Draft, Draft.id == Round.draft_id).where(*cond)  # type: ignore[arg-type]
+        ).one()
+        rows = self.session.exec(joined.order_by(col(Round.id).desc()).offset(offset).limit(limit)).all()
+        return int(total or 0), [(r, d) for r, d in rows]
+
+    def with_drafts(self, round_ids: Sequence[int]) -> list[tuple[Round, Draft]]:
+        """These rounds with their drafts, newest first."""
+        if not round_ids:
+            return []
+        rows = self.session.exec(
+            select(Round, Draft)
+            .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
+            .where(col(Round.id).in_(list(round_ids)))
+            .order_by(col(Round.id).desc())
+        ).all()
+        return [(r, d) for r, d in rows]
+
+    def doc_years(self) -> list[int]:
+        """The years of the rounds' 文号, newest first (the dashboard's year filter)."""
+        rows = self.session.exec(select(Round.doc_year).distinct()).all()
+        return sorted((int(y) for y in rows if y is not None), reverse=True)
+
+    def ids_with_draft_state(self, states: Sequence[str]) -> list[int]:
+        """Rounds whose draft is in one of ``states`` (plain ids, no objects)."""
+        rows = self.session.exec(
+            select(Round.id).join(Draft, Draft.id == Round.draft_id).where(col(Draft.state).in_(list(states)))  # type: ignore[arg-type]
+        ).all()
+        return [int(i) for i in rows if i is not None]
+
+    def open_due_ids(self, before: datetime) -> list[int]:
+        """Open rounds due at or before ``before`` (the dashboard's to-do list)."""
+        rows = self.session.exec(
+            select(Round.id).where(Round.state == RoundState.open, Round.deadline <= before)  # type: ignore[arg-type]
+        ).all()
+        return [int(i) for i in rows if i is not None]
+
+    def open_totals(self) -> tuple[int, int]:
+        """(open rounds, recipients of open rounds still silent), two aggregate queries."""
+        rounds = self.session.exec(select(func.count(Round.id)).where(Round.state == RoundState.open)).one()  # type: ignore[arg-type]
+        silent = self.session.exec(
+            select(func.count(Recipient.id))  # type: ignore[arg-type]
+            .join(Round, Round.id == Recipient.round_id)  # type: ignore[arg-type]
+            .where(Round.state == RoundState.open, Recipient.state == RecipientState.pending)
+        ).one()
+        return int(rounds or 0), int(silent or 0)
+
+    def in_review_count(self, draft_state: str) -> int:
+        """Rounds with a pending legality review whose draft is in ``draft_state``."""
+        pending = select(LegalityReview.round_id).where(LegalityReview.state == ReviewState.pending)
+        n = self.session.exec(
+            select(func.count(Round.id))  # type: ignore[arg-type]
+            .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
+            .where(Draft.state == draft_state, col(Round.id).in_(pending))
+        ).one()
+        return int(n or 0)
 
     def for_draft(self, draft_id: int) -> Sequence[Round]:
         return self.session.exec(
@@ -138,6 +215,42 @@ class RoundRepo:
         ).all()
         return [(r, UnitView.of(u, r)) for r, u in rows]
 
+    def recipients_page(
+        self, round_id: int, *, state: str = "", offset: int = 0, limit: int | None = None
+    ) -> list[tuple[Recipient, UnitView]]:
+        """A page of the round's recipients (in the order ``recipients`` lists them), of one state if given:
+        a round page shows fifty units, not five hundred."""
+        stmt = (
+            select(Recipient, Unit)
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Recipient.round_id == round_id)
+            .order_by(Recipient.id)  # type: ignore[arg-type]
+        )
+        if state:
+            stmt = stmt.where(Recipient.state == state)
+        rows = self.session.exec(stmt.offset(offset).limit(limit)).all()
+        return [(r, UnitView.of(u, r)) for r, u in rows]
+
+    def recipient_state_counts(self, round_id: int) -> dict[str, int]:
+        """How many of the round's recipients are in each state (one grouped query)."""
+        rows = self.session.exec(
+            select(Recipient.state, func.count(Recipient.id))  # type: ignore[arg-type]
+            .where(Recipient.round_id == round_id)
+            .group_by(Recipient.state)
+        ).all()
+        return {str(state): int(n) for state, n in rows}
+
+    def recipient_names(self, round_id: int) -> list[tuple[int, str]]:
+        """(unit id, the name it had when asked) of the round's recipients, in recipient order: the paper-reply
+        form's choices, without loading every recipient and unit as objects."""
+        rows = self.session.exec(
+            select(Recipient.unit_id, Recipient.unit_name, Unit.name)
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Recipient.round_id == round_id)
+            .order_by(Recipient.id)  # type: ignore[arg-type]
+        ).all()
+        return [(int(uid), own or today) for uid, own, today in rows]
+
     def recipient_with_unit(self, recipient_id: int) -> tuple[Recipient, UnitView] | None:
         """One recipient with its unit as named in its round (what ``recipients`` gives for all of them)."""
         row = self.session.exec(
@@ -154,21 +267,25 @@ class RoundRepo:
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
         return self.session.get(Recipient, recipient_id)
 
-    def recipient_tallies(self) -> dict[int, tuple[int, int]]:
-        """Per round: (recipients, still pending), in one grouped query for the dashboard."""
+    def recipient_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
+        """Per round (of ``round_ids`` if given): (recipients, still pending), in one grouped query."""
         pending = func.sum(case((Recipient.state == RecipientState.pending, 1), else_=0))
-        rows = self.session.exec(
-            select(Recipient.round_id, func.count(Recipient.id), pending).group_by(Recipient.round_id)  # type: ignore[arg-type]
-        ).all()
+        stmt = select(Recipient.round_id, func.count(Recipient.id), pending).group_by(Recipient.round_id)  # type: ignore[arg-type]
+        if round_ids is not None:
+            stmt = stmt.where(col(Recipient.round_id).in_(list(round_ids)))
+        rows = self.session.exec(stmt).all()
         return {rid: (int(total), int(waiting or 0)) for rid, total, waiting in rows}
 
-    def deemed_tallies(self) -> dict[int, int]:
-        """Per round: recipients deemed to have no objection (逾期未回复), one grouped query."""
-        rows = self.session.exec(
+    def deemed_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """Per round (of ``round_ids`` if given): recipients deemed to have no objection, one grouped query."""
+        stmt = (
             select(Recipient.round_id, func.count(Recipient.id))  # type: ignore[arg-type]
             .where(Recipient.state == RecipientState.deemed_no_objection)
             .group_by(Recipient.round_id)
-        ).all()
+        )
+        if round_ids is not None:
+            stmt = stmt.where(col(Recipient.round_id).in_(list(round_ids)))
+        rows = self.session.exec(stmt).all()
         return {rid: int(n) for rid, n in rows}
 
     def count_recipients(self, round_id: int, state: str | None = None) -> int:

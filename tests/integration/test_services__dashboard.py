@@ -72,3 +72,37 @@ def test_dashboard_figures(engine: Engine) -> None:
     assert board["totals"]["undecided"] == sum(r["undecided"] for r in board["rounds"]), "the rows add up to the total"
     assert (rows[deciding]["replied"], rows[deciding]["deemed"]) == (2, 2), "a closed round counts the deemed units"
     assert [t["kind"] for t in board["todos"]] == ["decide"] and "1条意见待作出采纳决定" in board["todos"][0]["text"]
+
+
+def test_the_dashboard_page_searches_filters_and_pages_in_sql_like_the_full_dashboard(engine: Engine) -> None:
+    """``dashboard_page`` (SQL) shows what ``dashboard`` + ``filter_rounds`` (every round in memory) show."""
+    from workflow.services.dashboard import PER_PAGE, dashboard_page, filter_rounds
+
+    clock = FixedClock(T0)
+    office = setup_office(engine, clock, units=2)
+    ids = [new_round(engine, clock, office, T0 + timedelta(hours=12 + n), n + 1) for n in range(PER_PAGE + 5)]
+    clock.advance(timedelta(hours=1))
+    _reply(engine, clock, ids[0], "测试单位001", 2)
+    with UnitOfWork(engine) as uow:
+        full = dashboard(uow, clock)
+        for q, state, year, page in [("", "", "", 1), ("", "", "", 2), ("", "", "", 99), ("1", "", "", 1),
+                                     ("", "soliciting", "", 2), ("", "", "2026", 1), ("", "", "1999", 1),
+                                     ("", "", "x", 1)]:  # fmt: skip
+            want = filter_rounds(full["rounds"], q=q, state=state, year=year, page=page)
+            got = dashboard_page(uow, clock, q=q, state=state, year=year, page=page)
+            assert (got["matching"], got["page"], got["pages"], got["years"]) == (
+                want["matching"], want["page"], want["pages"], want["years"]
+            ), (q, state, year, page)  # fmt: skip
+            strip = ("round", "draft")
+            assert [{k: v for k, v in r.items() if k not in strip} | {"id": r["round"].id} for r in got["rounds"]] == [
+                {k: v for k, v in r.items() if k not in strip} | {"id": r["round"].id} for r in want["rounds"]
+            ]
+            assert got["totals"] == full["totals"] and got["todos"] == full["todos"]
+    assert len(dashboard_page_rows(engine, clock, 2)) == 5, "page 2 holds the five oldest rounds"
+
+
+def dashboard_page_rows(engine: Engine, clock: FixedClock, page: int) -> list[int]:
+    from workflow.services.dashboard import dashboard_page
+
+    with UnitOfWork(engine) as uow:
+        return [r["round"].id for r in dashboard_page(uow, clock, page=page)["rounds"]]

@@ -18,7 +18,7 @@ from kernel.timefmt import iso_beijing
 from storage.checkpoints import Checkpoint, Publisher, read_checkpoints
 from storage.uow import UnitOfWork
 from workflow.config import Settings
-from workflow.services.audit import explain
+from workflow.services.audit import Verdict, explain
 
 if TYPE_CHECKING:
     from storage.signing import SigningKey, VerifyingKey
@@ -93,12 +93,16 @@ class CheckpointReport:
     findings: list[DomainError] = field(default_factory=list)
 
 
-def verify_against(uow: UnitOfWork, checkpoints: list[Checkpoint], key: VerifyingKey) -> CheckpointReport:
-    """Prove the database against checkpoints (see the module docstring); every problem is listed."""
+def verify_against(
+    uow: UnitOfWork, checkpoints: list[Checkpoint], key: VerifyingKey, chain: Verdict | None = None
+) -> CheckpointReport:
+    """Prove the database against checkpoints (see the module docstring); every problem is listed.
+    ``chain``: the chain's verdict when the caller has just checked it (the reviewer's page), else it is
+    verified here in full."""
     if not checkpoints:
         raise InvalidInput("AUDIT_CHECKPOINT_MALFORMED", "检查点文件中没有检查点。")
     findings: list[DomainError] = []
-    chain = explain(uow.audit.verify())
+    chain = chain or explain(uow.audit.verify())
     if not chain.ok:
         findings.append(DomainError("AUDIT_CHAIN_BROKEN", chain.problem, seq=chain.first_bad_seq))
     for cp in sorted(checkpoints, key=lambda c: c.seq):
@@ -149,15 +153,15 @@ def stored_checkpoints(settings: Settings) -> list[Checkpoint]:
     return parse_checkpoints(path.read_text(encoding="utf-8"), str(path))
 
 
-def verify_stored(uow: UnitOfWork, settings: Settings) -> CheckpointReport | None:
+def verify_stored(uow: UnitOfWork, settings: Settings, chain: Verdict | None = None) -> CheckpointReport | None:
     """The database against every checkpoint published to the configured file; None if there is no
-    key or nothing was published yet (nothing to prove against)."""
+    key or nothing was published yet (nothing to prove against). ``chain``: see ``verify_against``."""
     if not settings.audit_signing_key.exists():
         return None
     checkpoints = stored_checkpoints(settings)
     if not checkpoints:
         return None
-    return verify_against(uow, checkpoints, signing_key(settings))
+    return verify_against(uow, checkpoints, signing_key(settings), chain)
 
 
 def verify_text(uow: UnitOfWork, settings: Settings, data: bytes, source: str) -> CheckpointReport:

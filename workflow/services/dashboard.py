@@ -117,3 +117,80 @@ def filter_rounds(
 def _draft_matches(draft: Any, words: str) -> bool:
     """The title or the 印发文号 holds the words searched for."""
     return draft is not None and (words in draft.title or words in (draft.issued_doc_number or ""))
+
+
+def dashboard_page(
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: HealthPolicy | None = None,
+    *,
+    q: str = "",
+    state: str = "",
+    year: str = "",
+    page: int = 1,
+) -> dict[str, Any]:
+    """What the dashboard page shows: ``dashboard``'s totals, to-dos and problems, and one page of the rounds
+    matching the search and filters (``filter_rounds``' result), all searched, counted and paged in SQL:
+    its cost follows the page size and the to-dos, not the number of rounds."""
+    now = clock.now()
+    words = q.strip()
+    wanted_year = int(year) if year.isdigit() and str(int(year)) == year else (None if not year else -1)
+    matching, _ = uow.rounds.dashboard_page(q=words, draft_state=state, year=wanted_year, limit=0)
+    pages = max(1, -(-matching // PER_PAGE))
+    page = min(max(1, page), pages)
+    _, shown = uow.rounds.dashboard_page(
+        q=words, draft_state=state, year=wanted_year, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
+    # the to-dos and totals of every round, from ids and grouped figures (no round loaded as an object)
+    deciding_ids = set(uow.rounds.ids_with_draft_state([s.value for s in DECIDING]))
+    queues = uow.replies.queue_tallies(sorted(deciding_ids)) if deciding_ids else {}
+    public = uow.public.undecided_tallies()
+    undecided = {rid: queues.get(rid, (0, 0))[1] + public.get(rid, 0) for rid in deciding_ids}
+    flagged = set(uow.rounds.open_due_ids(now + NEAR))
+    flagged |= {rid for rid, n in undecided.items() if n}
+    flagged |= set(uow.rounds.ids_with_draft_state([DraftState.returned.value, DraftState.approved.value]))
+    todos: list[dict[str, str]] = []
+    for rnd, draft in uow.rounds.with_drafts(sorted(flagged)):
+        is_open = rnd.state == RoundState.open
+        todos += _todos(rnd, draft, rnd.deadline - now if is_open else None, undecided.get(rnd.id or 0, 0))
+    open_rounds, silent = uow.rounds.open_totals()
+    totals = {
+        "open": open_rounds,
+        "silent": silent,
+        "undecided": sum(undecided.values()),
+        "in_review": uow.rounds.in_review_count(DraftState.legality_review.value),
+    }
+    ids = [rnd.id or 0 for rnd, _ in shown]
+    recipients = uow.rounds.recipient_tallies(ids)
+    deemed = uow.rounds.deemed_tallies(ids)
+    page_queues = uow.replies.queue_tallies(ids)
+    rows = []
+    for rnd, draft in shown:
+        rid = rnd.id or 0
+        total, waiting = recipients.get(rid, (0, 0))
+        is_open = rnd.state == RoundState.open
+        left = rnd.deadline - now
+        rows.append(
+            {
+                "round": rnd,
+                "draft": draft,
+                "recipients": total,
+                "silent": waiting,
+                "deemed": deemed.get(rid, 0),
+                "replied": total - waiting - deemed.get(rid, 0),
+                "comments": page_queues.get(rid, (0, 0))[0],
+                "undecided": undecided.get(rid, 0),
+                "time_left": left if is_open else None,
+                "time_left_text": _left(left) if is_open else "",
+            }
+        )
+    return {
+        "rounds": rows,
+        "totals": totals,
+        "problems": health(uow, clock, policy or HealthPolicy()).problems,
+        "todos": todos,
+        "matching": matching,
+        "page": page,
+        "pages": pages,
+        "years": [str(y) for y in uow.rounds.doc_years()],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kernel.timefmt import iso_beijing
@@ -31,21 +32,29 @@ STATUS_LABELS = {
 
 def deliveries(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
     units = {u.id: u.name for _r, u in uow.rounds.recipients(round_id)}
-    return [
-        {
-            "id": m.id,
-            "kind": m.kind,
-            "kind_label": KIND_LABELS.get(m.kind, m.kind),
-            "recipient_id": m.recipient_id,
-            "unit": units.get(m.unit_id, "") if m.unit_id else "",
-            "channel": m.channel,
-            "address": m.address,
-            "status": m.status,
-            "status_label": STATUS_LABELS.get(m.status, m.status),
-            "attempts": m.attempts,
-            "created_at": iso_beijing(m.created_at),
-            "sent_at": iso_beijing(m.sent_at) if m.sent_at else None,
-            "last_error": m.last_error,
-        }
-        for m in uow.outbox.for_round(round_id)
-    ]
+    return [delivery_row(m, units) for m in uow.outbox.for_round(round_id)]
+
+
+def deliveries_to(
+    uow: UnitOfWork, round_id: int, recipient_ids: Sequence[int], units: dict[int | None, str]
+) -> list[dict[str, Any]]:
+    """``deliveries`` to some of the round's recipients only (a page of the round's units)."""
+    return [delivery_row(m, units) for m in uow.outbox.for_recipients(round_id, recipient_ids)]
+
+
+def delivery_row(m: Any, units: dict[int | None, str]) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "kind": m.kind,
+        "kind_label": KIND_LABELS.get(m.kind, m.kind),
+        "recipient_id": m.recipient_id,
+        "unit": units.get(m.unit_id, "") if m.unit_id else "",
+        "channel": m.channel,
+        "address": m.address,
+        "status": m.status,
+        "status_label": STATUS_LABELS.get(m.status, m.status),
+        "attempts": m.attempts,
+        "created_at": iso_beijing(m.created_at),
+        "sent_at": iso_beijing(m.sent_at) if m.sent_at else None,
+        "last_error": m.last_error,
+    }
