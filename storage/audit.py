@@ -10,9 +10,12 @@ earlier in the transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from hashlib import sha256
 from typing import Any
@@ -20,10 +23,11 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlmodel import Session
 
+from storage import chain_check
 from storage.bulk import db_stamp, execute_many, fetch_all, placeholder
 from storage.models import AuditEvent, AuditHead, Comment, Decision, Draft, Recipient, Round
 
-GENESIS_HASH = "0" * 64
+GENESIS_HASH = chain_check.GENESIS_HASH
 
 
 _PAYLOAD = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
@@ -33,11 +37,7 @@ def canonical_payload(payload: dict[str, Any] | None) -> str:
     return _PAYLOAD.encode(payload or {})
 
 
-@lru_cache(maxsize=1024)
-def _iso(at: datetime) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+_iso = lru_cache(maxsize=1024)(chain_check.iso)
 
 
 def event_hash(
@@ -67,18 +67,7 @@ def event_hash(
     )
 
 
-def _seg(value: str) -> str:
-    return f"{len(value)}:{value};"
-
-
-@lru_cache(maxsize=4096)
-def _constant_parts(
-    at: str, actor: str, role: str, action: str, from_state: str | None, to_state: str | None, imported: bool
-) -> tuple[str, str, str]:
-    """The fields a bulk append shares across events, encoded once (same bytes as field by field)."""
-    f = "\x00" if from_state is None else from_state
-    t = "\x00" if to_state is None else to_state
-    return _seg(at) + _seg(actor) + _seg(role) + _seg(action), _seg(f) + _seg(t), "1:1;" if imported else "1:0;"
+_constant_parts = chain_check.constant_parts  # one definition of the hashed bytes, shared with the checker
 
 
 def event_material(
@@ -370,71 +359,114 @@ def iter_events(
         last = chunk[-1].seq
 
 
-_CHAIN_COLUMNS = ", ".join(_COLUMNS)
-VERIFY_BATCH = 20000
+VERIFY_BATCH = chain_check.BATCH
+PARALLEL_MIN = 200_000
+"""Below this many events a SQLite trail is checked in this process alone: a helper's start-up (~50 ms)
+would cost more than the share of the work it takes."""
+MAX_PROCESSES = 4
+
+_stored_at = chain_check.stored_at
 
 
-def _stored_at(value: Any) -> str:
-    """An event's time as hashed (``_iso``), from what the driver returns: SQLite's text as written by
-    ``db_stamp`` (``2026-03-01 02:00:00.000000``, rewritten without parsing), else a datetime."""
-    if isinstance(value, str):
-        if len(value) == 26 and value[10] == " " and value[19] == ".":
-            return f"{value[:10]}T{value[11:]}Z"
-        value = datetime.fromisoformat(value)
-    return _iso(value)
-
-
-def verify_chain(session: Session) -> ChainVerdict:
+def verify_chain(session: Session, *, processes: int | None = None, parallel_min: int = PARALLEL_MIN) -> ChainVerdict:
     """Recompute every hash in order; report the first sequence number that does not fit.
 
-    Read as plain rows in batches by sequence number (keyset, so a million events never sit in memory at
-    once) and hashed with the same ``_hash`` the writer uses: ORM objects cost more than the hashing."""
-    expected_seq = 1
-    prev = GENESIS_HASH
-    checked = 0
-    mark = placeholder(session)
-    sql = f"SELECT {_CHAIN_COLUMNS} FROM auditevent WHERE seq > {mark} ORDER BY seq LIMIT {VERIFY_BATCH}"
-    last = 0
-    while True:
-        rows = fetch_all(session, sql, (last,))
-        if not rows:
-            break
-        for (
-            seq,
-            at,
-            actor,
-            role,
-            action,
-            entity,
-            round_id,
-            from_state,
-            to_state,
-            payload,
-            imported,
-            prev_hash,
-            stored,
-            office_id,
-        ) in rows:
-            if seq != expected_seq:
-                return ChainVerdict(False, checked, expected_seq, "gap")
-            if prev_hash != prev:
-                return ChainVerdict(False, checked, seq, "prev_hash")
-            digest = _hash(
-                seq, _stored_at(at), actor, role, action, entity, round_id, from_state, to_state, payload,
-                bool(imported), prev_hash, office_id,
-            )  # fmt: skip
-            if digest != stored:
-                return ChainVerdict(False, checked, seq, "hash")
-            prev = stored
-            expected_seq += 1
-            checked += 1
-        last = rows[-1][0]
-    head = fetch_all(session, "SELECT seq, hash FROM audithead WHERE id = 1", ())
+    Read as plain DB-API rows in batches by sequence number (keyset, so a million events never sit in
+    memory at once) and checked by ``chain_check.check_rows``: ORM objects and per-row calls cost more
+    than the hashing. Each event's check needs only its predecessor's *stored* hash, so a large SQLite
+    trail is cut into seq ranges checked side by side: helper processes (``chain_check.py``, standard
+    library only) take the earlier ranges on their own read-only connections, this process the last one;
+    the verdicts are joined in seq order, so the first fault reported is the one a single walk finds.
+    ``processes`` defaults to the CPUs this process may use (at most ``MAX_PROCESSES``); 1 walks alone.
+    """
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        ranges = _ranges(session, cursor, processes, parallel_min)
+        helpers = [_start_helper(session, lo, hi) for lo, hi in ranges[:-1]]
+        mark = placeholder(session)
+        sql = f"SELECT {chain_check.COLUMNS} FROM auditevent WHERE seq > {mark} ORDER BY seq LIMIT {VERIFY_BATCH}"
+
+        def fetch(last: int) -> Sequence[Any]:
+            cursor.execute(sql, (last,))
+            return cursor.fetchall()
+
+        lo = ranges[-1][0]
+        prev = GENESIS_HASH
+        if lo > 0:
+            cursor.execute(f"SELECT hash FROM auditevent WHERE seq = {mark}", (lo,))
+            found = cursor.fetchone()
+            prev = GENESIS_HASH if found is None else found[0]  # missing: the range before reports the gap
+        own = chain_check.check_rows(fetch, lo, None, prev)
+        verdicts = [_finish_helper(session, helper, lo, hi) for helper, (lo, hi) in zip(helpers, ranges, strict=False)]
+        checked = 0
+        for fault, count, bad, last in [*verdicts, own]:
+            if fault:
+                return ChainVerdict(False, checked + count, bad, fault)
+            checked += count
+            prev = last
+        cursor.execute("SELECT seq, hash FROM audithead WHERE id = 1")
+        head = cursor.fetchall()
+    finally:
+        cursor.close()
     if not head and checked:
         return ChainVerdict(False, checked, checked + 1, "head_missing")
     if head and (head[0][0] != checked or (checked and head[0][1] != prev)):
         return ChainVerdict(False, checked, checked + 1, "tail", head[0][0])
     return ChainVerdict(True, checked)
+
+
+def _sqlite_file(session: Session) -> str | None:
+    """The file of this session's SQLite database; None for PostgreSQL or an in-memory database."""
+    url = session.get_bind().url
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
+def _ranges(session: Session, cursor: Any, processes: int | None, parallel_min: int) -> list[tuple[int, int | None]]:
+    """The seq ranges ``(lo, hi]`` to check side by side, the last one open-ended (this process's)."""
+    if processes is None:
+        processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES)
+    if processes < 2 or _sqlite_file(session) is None or not sys.executable:
+        return [(0, None)]
+    cursor.execute("SELECT max(seq) FROM auditevent")
+    top = cursor.fetchone()[0] or 0
+    if top < max(parallel_min, processes):
+        return [(0, None)]
+    bounds = [top * k // processes for k in range(processes)]
+    return [(bounds[k], bounds[k + 1]) for k in range(processes - 1)] + [(bounds[-1], None)]
+
+
+def _start_helper(session: Session, lo: int, hi: int | None) -> subprocess.Popen[str] | None:
+    """``chain_check.py`` on one range, isolated (-I: no site, no PYTHONPATH, no script folder on the path)."""
+    database = _sqlite_file(session)
+    assert database is not None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-I", "-S", chain_check.__file__, database, str(lo), "-" if hi is None else str(hi)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+    except OSError:
+        return None
+
+
+def _finish_helper(
+    session: Session, helper: subprocess.Popen[str] | None, lo: int, hi: int | None
+) -> chain_check.Verdict:
+    """A helper's verdict; a helper that could not start or failed has its range checked here instead."""
+    if helper is not None:
+        out, _ = helper.communicate()
+        if helper.returncode == 0:
+            try:
+                fault, count, bad, last = json.loads(out)
+                return str(fault), int(count), None if bad is None else int(bad), str(last)
+            except (ValueError, TypeError):
+                pass
+    raw = session.connection().connection.dbapi_connection
+    return chain_check.check_sqlite_range(raw, lo, hi)
 
 
 @dataclass(frozen=True)
