@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterator
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml.simpletypes import ST_Merge
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Mm, Pt
 
 from documents import docx_style as g
@@ -51,8 +56,6 @@ class _Writer:
         normal.font.size = g.SIZE_3
         normal.font.name = "Times New Roman"
         rpr = normal.element.get_or_add_rPr()
-        from docx.oxml.ns import qn
-
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is not None:
             fonts.set(qn("w:eastAsia"), g.BODY_FONT)
@@ -175,40 +178,21 @@ class _Writer:
             self.para(cn_date(doc.date), align="right", indent=False)
 
     def table(self, table: Table) -> None:
+        """The grid written as XML in one pass (:func:`_rows_xml`), the same elements python-docx's cell API
+        wrote one property at a time: that took 2 s for a 2,000-comment adoption table (issue 13)."""
         if table.caption:
             self.para(table.caption, font=g.HEADING1_FONT, align="center", indent=False)
         ncols = len(table.headers)
-        t = self.d.add_table(rows=1 + len(table.rows), cols=ncols)
+        t = self.d.add_table(rows=0, cols=ncols)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         g.cell_borders(t)
         size = g.SIZE_SMALL4 if ncols > 3 else g.SIZE_4
-        # The layout grid, read once: python-docx's ``Table.cell(r, c)`` rebuilds it on every call, which made
-        # a 2,000-comment adoption table take minutes (issue 13). The cell objects stay valid through the
-        # merges below, which never overlap: each only joins the cells of its own span.
-        grid = t._cells
-
-        def at(r: int, c: int):  # type: ignore[no-untyped-def]
-            return grid[r * ncols + c]
-
-        for c, text in enumerate(table.headers):
-            self._cell_text(at(0, c), text, size, bold=True, font=g.HEADING1_FONT)
-        g.repeat_header(t.rows[0])
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row):
-                if cell is None:
-                    continue
-                self._cell_text(at(r, c), cell_text(cell), size)
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row):
-                if isinstance(cell, Cell) and (cell.row_span > 1 or cell.col_span > 1):
-                    top = at(r, c)
-                    text = top.text
-                    merged = _merge(top, [at(r + k, c) for k in range(cell.row_span)], cell.col_span)
-                    for extra in merged.paragraphs[1:]:
-                        extra._p.getparent().remove(extra._p)
-                    if merged.text != text:
-                        self._cell_text(merged, text, size)
-        g.column_widths(t, self._widths(table))
+        widths = self._widths(table)
+        grid = t._tbl.tblGrid.findall(qn("w:gridCol"))
+        default = grid[0].get(qn("w:w")) if grid else "0"  # the width python-docx gives every new cell
+        rows = "".join(_rows_xml(table, [str(Mm(w).twips) for w in widths], default or "0", size))
+        t._tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{rows}</w:tbl>"))
+        g.column_widths(t, widths)
 
     def _widths(self, table: Table) -> list[float]:
         """Column widths scaled to fill the text block (156 mm, or 243 mm on a landscape page)."""
@@ -216,16 +200,6 @@ class _Writer:
         given = list(table.col_widths_mm or [1.0] * len(table.headers))
         total = sum(given)
         return [w * block / total for w in given]
-
-    def _cell_text(self, cell, text: str, size: Pt, *, bold: bool = False, font: str = g.BODY_FONT) -> None:  # type: ignore[no-untyped-def]
-        cell.text = ""
-        lines = text.split("\n") or [""]
-        for n, line in enumerate(lines):
-            p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
-            p.paragraph_format.space_after = Pt(0)
-            p.paragraph_format.line_spacing = 1.15
-            g.no_grid_snap(p)
-            g.set_fonts(p.add_run(xml_safe(line)), font, size, bold=bold)
 
     def body(self) -> None:
         for block in self.doc.blocks:
@@ -257,16 +231,92 @@ class _Writer:
         return buf.getvalue()
 
 
-def _merge(top, column: list, width: int):  # type: ignore[no-untyped-def,type-arg]
-    """``top.merge(bottom-right)`` as python-docx does it (the same XML), one row after another: its own
-    ``_grow_to`` recurses once per row and overflowed Python's stack on a span of 1,000 rows (an adoption
-    table whose 有修改意见 group has 2,000 comments). ``column``: the span's first cell in each of its rows."""
-    head = top._tc
-    height = len(column)
-    for k, cell in enumerate(column):
-        v_merge = None if height == 1 else ST_Merge.RESTART if k == 0 else ST_Merge.CONTINUE
-        cell._tc._span_to_width(width, head, v_merge)
-    return top
+# A table cell's paragraph as python-docx's API wrote it (``cell.text = ""``, then ``space_after = Pt(0)``,
+# ``line_spacing = 1.15`` (276 = 1.15 × 240) and ``snapToGrid`` off, then a run per line in ``set_fonts``): the
+# first paragraph keeps the empty run ``cell.text = ""`` left behind.
+_CELL_PPR = '<w:pPr><w:spacing w:after="0" w:line="276" w:lineRule="auto"/><w:snapToGrid w:val="0"/></w:pPr>'
+_RUN_PARTS = re.compile(r"([\t\r])")
+
+
+def _run_content(line: str) -> str:
+    """python-docx's ``run.text = line``: a tab is ``w:tab``, a carriage return ``w:br``, the rest ``w:t``
+    (``xml:space="preserve"`` where the text starts or ends with white space)."""
+    out = []
+    for part in _RUN_PARTS.split(line) if ("\t" in line or "\r" in line) else (line,):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part == "\r":
+            out.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)
+
+
+def _run_props(size: Pt, *, bold: bool = False, font: str = g.BODY_FONT) -> str:
+    """``set_fonts``'s run properties: ``font`` for Chinese, Times New Roman for Latin, ``size``."""
+    weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
+    return (
+        f'<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{font}"/>'
+        f'{weight}<w:sz w:val="{ST_HpsMeasure.convert_to_xml(size)}"/></w:rPr>'
+    )
+
+
+def _cell_xml(text: str, width: str, rpr: str, props: str = "") -> str:
+    """One ``w:tc`` with ``text`` a paragraph per line, each line one run with the properties ``rpr``."""
+    paragraphs = "".join(
+        f"<w:p>{_CELL_PPR}{'<w:r/>' if n == 0 else ''}<w:r>{rpr}{_run_content(xml_safe(line))}</w:r></w:p>"
+        for n, line in enumerate(text.split("\n"))
+    )
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{props}</w:tcPr>{paragraphs}</w:tc>'
+
+
+def _rows_xml(table: Table, widths: list[str], default: str, size: Pt) -> Iterator[str]:
+    """The header row (repeated on every page) and the body rows as ``w:tr`` XML.
+
+    A span is what python-docx's ``merge`` made of it: the first cell carries ``gridSpan``,
+    ``vMerge="restart"`` and the span's text (rewritten from ``cell.text`` where it has several lines, which
+    reads a carriage return back as a line break); in each further row of the span the first cell is a
+    ``vMerge`` continuation, empty and as wide as python-docx first made it; the cells a span covers to the
+    right are gone. A cell is as wide as the last grid column it covers (``column_widths`` wrote each
+    column's width in turn)."""
+    ncols = len(widths)
+    covered: dict[tuple[int, int], int] = {}  # (row, column) → 0: joined to the left; n: continuation, n wide
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row[:ncols]):
+            if isinstance(cell, Cell) and (cell.row_span > 1 or cell.col_span > 1):
+                for k in range(cell.row_span):
+                    if k:
+                        covered[(r + k, c)] = cell.col_span
+                    for j in range(1, cell.col_span):
+                        covered[(r + k, c + j)] = 0
+    head, body = _run_props(size, bold=True, font=g.HEADING1_FONT), _run_props(size)
+    header = "".join(_cell_xml(text, widths[c], head) for c, text in enumerate(table.headers))
+    yield f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{header}</w:tr>'
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c in range(ncols):
+            cell = row[c] if c < len(row) else None
+            joined = covered.get((r, c))
+            if joined == 0:
+                continue
+            if joined is not None:
+                span = f'<w:gridSpan w:val="{joined}"/>' if joined > 1 else ""
+                cells.append(
+                    f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{int(default) * joined}"/>{span}'
+                    "<w:vMerge/></w:tcPr><w:p/></w:tc>"
+                )
+            elif cell is None:
+                cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[c]}"/></w:tcPr><w:p/></w:tc>')
+            elif isinstance(cell, Cell) and (cell.row_span > 1 or cell.col_span > 1):
+                props = f'<w:gridSpan w:val="{cell.col_span}"/>' if cell.col_span > 1 else ""
+                props += '<w:vMerge w:val="restart"/>' if cell.row_span > 1 else ""
+                text = xml_safe(cell.text)
+                text = text.replace("\r", "\n") if "\n" in text else text
+                cells.append(_cell_xml(text, widths[min(c + cell.col_span, ncols) - 1], body, props))
+            else:
+                cells.append(_cell_xml(cell_text(cell), widths[c], body))
+        yield f"<w:tr>{''.join(cells)}</w:tr>"
 
 
 def render_docx(doc: OfficialDocument) -> bytes:
