@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -177,7 +175,8 @@ def no_grid_snap(paragraph) -> None:  # type: ignore[no-untyped-def]
 
 
 def column_widths(table, widths_mm: list[float]) -> None:  # type: ignore[no-untyped-def]
-    """Fixed layout with explicit grid and cell widths: Word reads tcW, LibreOffice tblGrid."""
+    """Fixed layout with an explicit grid: LibreOffice reads tblGrid, Word each cell's tcW (written with the
+    cells, see ``docx_writer._rows_xml``)."""
     table.autofit = False
     tbl_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
@@ -185,25 +184,6 @@ def column_widths(table, widths_mm: list[float]) -> None:  # type: ignore[no-unt
     tbl_pr.append(layout)
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=False):
         col.set(qn("w:w"), str(round(width / 25.4 * 1440)))
-    # Each row's cells as python-docx's ``row.cells`` lists them (a cell of a vertical span stands for the
-    # span's first cell, a horizontal span once per grid column it covers), widths set in that order. Walked
-    # here in one pass: ``row.cells`` climbs every vertical span cell by cell, quadratic in the span, and a
-    # 2,000-comment adoption table took minutes (issue 13).
-    widths = [Mm(w) for w in widths_mm]
-    roots: dict[int, Any] = {}  # grid offset → the first cell of the vertical span there
-    for tr in table._tbl.tr_lst:
-        idx, offset = 0, tr.grid_before
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            if tc.vMerge == "continue":
-                root = roots.get(offset, tc)
-            else:
-                root = roots[offset] = tc
-            for _ in range(root.grid_span):
-                if idx < len(widths):
-                    root.width = widths[idx]
-                idx += 1
-            offset += span
 
 
 # 信函格式 (GB/T 9704-2012 §10.1): red double lines 170 mm long, centred on the 156 mm text block.

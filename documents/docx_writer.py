@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml.simpletypes import ST_Merge
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Mm, Pt
 
 from documents import docx_style as g
@@ -34,6 +43,7 @@ class _Writer:
     def __init__(self, doc: OfficialDocument) -> None:
         self.doc = doc
         self.d = Document()
+        self.runs: dict[int, Any] = {}  # block index → the one run of a Paragraph or KeyValue block's text
         self._setup()
 
     def _setup(self) -> None:
@@ -51,8 +61,6 @@ class _Writer:
         normal.font.size = g.SIZE_3
         normal.font.name = "Times New Roman"
         rpr = normal.element.get_or_add_rPr()
-        from docx.oxml.ns import qn
-
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is not None:
             fonts.set(qn("w:eastAsia"), g.BODY_FONT)
@@ -175,40 +183,21 @@ class _Writer:
             self.para(cn_date(doc.date), align="right", indent=False)
 
     def table(self, table: Table) -> None:
+        """The grid written as XML in one pass (:func:`_rows_xml`), the same elements python-docx's cell API
+        wrote one property at a time: that took 2 s for a 2,000-comment adoption table (issue 13)."""
         if table.caption:
             self.para(table.caption, font=g.HEADING1_FONT, align="center", indent=False)
         ncols = len(table.headers)
-        t = self.d.add_table(rows=1 + len(table.rows), cols=ncols)
+        t = self.d.add_table(rows=0, cols=ncols)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         g.cell_borders(t)
         size = g.SIZE_SMALL4 if ncols > 3 else g.SIZE_4
-        # The layout grid, read once: python-docx's ``Table.cell(r, c)`` rebuilds it on every call, which made
-        # a 2,000-comment adoption table take minutes (issue 13). The cell objects stay valid through the
-        # merges below, which never overlap: each only joins the cells of its own span.
-        grid = t._cells
-
-        def at(r: int, c: int):  # type: ignore[no-untyped-def]
-            return grid[r * ncols + c]
-
-        for c, text in enumerate(table.headers):
-            self._cell_text(at(0, c), text, size, bold=True, font=g.HEADING1_FONT)
-        g.repeat_header(t.rows[0])
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row):
-                if cell is None:
-                    continue
-                self._cell_text(at(r, c), cell_text(cell), size)
-        for r, row in enumerate(table.rows, 1):
-            for c, cell in enumerate(row):
-                if isinstance(cell, Cell) and (cell.row_span > 1 or cell.col_span > 1):
-                    top = at(r, c)
-                    text = top.text
-                    merged = _merge(top, [at(r + k, c) for k in range(cell.row_span)], cell.col_span)
-                    for extra in merged.paragraphs[1:]:
-                        extra._p.getparent().remove(extra._p)
-                    if merged.text != text:
-                        self._cell_text(merged, text, size)
-        g.column_widths(t, self._widths(table))
+        widths = self._widths(table)
+        grid = t._tbl.tblGrid.findall(qn("w:gridCol"))
+        default = grid[0].get(qn("w:w")) if grid else "0"  # the width python-docx gives every new cell
+        rows = "".join(_rows_xml(table, [str(Mm(w).twips) for w in widths], default or "0", size))
+        t._tbl.extend(parse_xml(f"<w:tbl {nsdecls('w')}>{rows}</w:tbl>"))
+        g.column_widths(t, widths)
 
     def _widths(self, table: Table) -> list[float]:
         """Column widths scaled to fill the text block (156 mm, or 243 mm on a landscape page)."""
@@ -217,23 +206,14 @@ class _Writer:
         total = sum(given)
         return [w * block / total for w in given]
 
-    def _cell_text(self, cell, text: str, size: Pt, *, bold: bool = False, font: str = g.BODY_FONT) -> None:  # type: ignore[no-untyped-def]
-        cell.text = ""
-        lines = text.split("\n") or [""]
-        for n, line in enumerate(lines):
-            p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
-            p.paragraph_format.space_after = Pt(0)
-            p.paragraph_format.line_spacing = 1.15
-            g.no_grid_snap(p)
-            g.set_fonts(p.add_run(xml_safe(line)), font, size, bold=bold)
-
     def body(self) -> None:
-        for block in self.doc.blocks:
+        for n, block in enumerate(self.doc.blocks):
             if isinstance(block, Heading):
                 font = {1: g.HEADING1_FONT, 2: g.HEADING2_FONT, 3: g.BODY_FONT}[block.level]
                 self.para(block.text, font=font, bold=block.level == 3)
             elif isinstance(block, Paragraph):
-                self.para(block.text, align=block.align, indent=block.indent_first_line, bold=block.bold)
+                p = self.para(block.text, align=block.align, indent=block.indent_first_line, bold=block.bold)
+                self.runs[n] = p._p.r_lst[0] if block.text else None
             elif isinstance(block, Table):
                 self.table(block)
             elif isinstance(block, PageBreak):
@@ -244,7 +224,8 @@ class _Writer:
                 if block.title:
                     self.para(block.title, font=g.TITLE_FONT, size=g.SIZE_2, align="center", indent=False, exact=False)
             elif isinstance(block, KeyValue):
-                self.para("　　".join(f"{k}：{v}" for k, v in block.pairs), indent=False)
+                runs = self.para(_pairs_text(block), indent=False)._p.r_lst
+                self.runs[n] = runs[0] if runs else None
             elif isinstance(block, SealBox):
                 self.para(block.text, align="right", indent=False)
 
@@ -257,17 +238,170 @@ class _Writer:
         return buf.getvalue()
 
 
-def _merge(top, column: list, width: int):  # type: ignore[no-untyped-def,type-arg]
-    """``top.merge(bottom-right)`` as python-docx does it (the same XML), one row after another: its own
-    ``_grow_to`` recurses once per row and overflowed Python's stack on a span of 1,000 rows (an adoption
-    table whose 有修改意见 group has 2,000 comments). ``column``: the span's first cell in each of its rows."""
-    head = top._tc
-    height = len(column)
-    for k, cell in enumerate(column):
-        v_merge = None if height == 1 else ST_Merge.RESTART if k == 0 else ST_Merge.CONTINUE
-        cell._tc._span_to_width(width, head, v_merge)
-    return top
+# A table cell's paragraph as python-docx's API wrote it (``cell.text = ""``, then ``space_after = Pt(0)``,
+# ``line_spacing = 1.15`` (276 = 1.15 × 240) and ``snapToGrid`` off, then a run per line in ``set_fonts``): the
+# first paragraph keeps the empty run ``cell.text = ""`` left behind.
+_CELL_PPR = '<w:pPr><w:spacing w:after="0" w:line="276" w:lineRule="auto"/><w:snapToGrid w:val="0"/></w:pPr>'
+_RUN_PARTS = re.compile(r"([\t\r])")
+
+
+def _run_content(line: str) -> str:
+    """python-docx's ``run.text = line``: a tab is ``w:tab``, a carriage return ``w:br``, the rest ``w:t``
+    (``xml:space="preserve"`` where the text starts or ends with white space)."""
+    out = []
+    for part in _RUN_PARTS.split(line) if ("\t" in line or "\r" in line) else (line,):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part == "\r":
+            out.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)
+
+
+def _run_props(size: Pt, *, bold: bool = False, font: str = g.BODY_FONT) -> str:
+    """``set_fonts``'s run properties: ``font`` for Chinese, Times New Roman for Latin, ``size``."""
+    weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
+    return (
+        f'<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{font}"/>'
+        f'{weight}<w:sz w:val="{ST_HpsMeasure.convert_to_xml(size)}"/></w:rPr>'
+    )
+
+
+def _cell_xml(text: str, width: str, rpr: str, props: str = "") -> str:
+    """One ``w:tc`` with ``text`` a paragraph per line, each line one run with the properties ``rpr``."""
+    paragraphs = "".join(
+        f"<w:p>{_CELL_PPR}{'<w:r/>' if n == 0 else ''}<w:r>{rpr}{_run_content(xml_safe(line))}</w:r></w:p>"
+        for n, line in enumerate(text.split("\n"))
+    )
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{props}</w:tcPr>{paragraphs}</w:tc>'
+
+
+def _rows_xml(table: Table, widths: list[str], default: str, size: Pt) -> Iterator[str]:
+    """The header row (repeated on every page) and the body rows as ``w:tr`` XML.
+
+    A span is what python-docx's ``merge`` made of it: the first cell carries ``gridSpan``,
+    ``vMerge="restart"`` and the span's text (rewritten from ``cell.text`` where it has several lines, which
+    reads a carriage return back as a line break); in each further row of the span the first cell is a
+    ``vMerge`` continuation, empty and as wide as python-docx first made it; the cells a span covers to the
+    right are gone. A cell is as wide as the last grid column it covers (``column_widths`` wrote each
+    column's width in turn)."""
+    ncols = len(widths)
+    covered: dict[tuple[int, int], int] = {}  # (row, column) → 0: joined to the left; n: continuation, n wide
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row[:ncols]):
+            if isinstance(cell, Cell) and (cell.row_span > 1 or cell.col_span > 1):
+                for k in range(cell.row_span):
+                    if k:
+                        covered[(r + k, c)] = cell.col_span
+                    for j in range(1, cell.col_span):
+                        covered[(r + k, c + j)] = 0
+    head, body = _run_props(size, bold=True, font=g.HEADING1_FONT), _run_props(size)
+    header = "".join(_cell_xml(text, widths[c], head) for c, text in enumerate(table.headers))
+    yield f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{header}</w:tr>'
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c in range(ncols):
+            cell = row[c] if c < len(row) else None
+            joined = covered.get((r, c))
+            if joined == 0:
+                continue
+            if joined is not None:
+                span = f'<w:gridSpan w:val="{joined}"/>' if joined > 1 else ""
+                cells.append(
+                    f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{int(default) * joined}"/>{span}'
+                    "<w:vMerge/></w:tcPr><w:p/></w:tc>"
+                )
+            elif cell is None:
+                cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[c]}"/></w:tcPr><w:p/></w:tc>')
+            elif isinstance(cell, Cell) and (cell.row_span > 1 or cell.col_span > 1):
+                props = f'<w:gridSpan w:val="{cell.col_span}"/>' if cell.col_span > 1 else ""
+                props += '<w:vMerge w:val="restart"/>' if cell.row_span > 1 else ""
+                text = xml_safe(cell.text)
+                text = text.replace("\r", "\n") if "\n" in text else text
+                cells.append(_cell_xml(text, widths[min(c + cell.col_span, ncols) - 1], body, props))
+            else:
+                cells.append(_cell_xml(cell_text(cell), widths[c], body))
+        yield f"<w:tr>{''.join(cells)}</w:tr>"
 
 
 def render_docx(doc: OfficialDocument) -> bytes:
     return _Writer(doc).render()
+
+
+def _pairs_text(block: KeyValue) -> str:
+    return "　　".join(f"{k}：{v}" for k, v in block.pairs)
+
+
+def _block_text(block: object) -> str | None:
+    """The text of a block printed as one run: a Paragraph's or a KeyValue line's; None for other blocks."""
+    if isinstance(block, KeyValue):
+        return _pairs_text(block)
+    if isinstance(block, Paragraph):
+        return block.text
+    return None
+
+
+def render_docx_series(docs: Iterable[OfficialDocument]) -> Iterator[bytes]:
+    """``render_docx`` of each document, for many documents that differ only in the words of some
+    paragraphs (a round's reply forms, one per unit: name, contact and phone).
+
+    The first is laid out by python-docx; each next one that differs from it only in the text of Paragraph
+    or KeyValue blocks is that document with those runs' text replaced (python-docx's own ``run.text``)
+    and ``word/document.xml`` serialised again, the other parts of the package (styles alone are 0.8 MB to
+    compress) reused as compressed once: the same parts as rendering it afresh, in a fraction of the time.
+    Any other difference: rendered afresh."""
+    base: OfficialDocument | None = None
+    writer: _Writer | None = None
+    shown: dict[int, str] = {}  # block index → the text its run has now, where not the base's
+    others = b""  # the package without word/document.xml, every other part compressed once
+    for doc in docs:
+        if writer is None or base is None:
+            base, writer = doc, _Writer(doc)
+            data = writer.render()
+            others = _package_without(data, writer.d.part.partname.membername)
+            yield data
+            continue
+        changed = _changed_runs(base, doc, writer)
+        if changed is None:
+            yield render_docx(doc)
+            continue
+        for n in set(changed) | set(shown):
+            text = changed.get(n, _block_text(base.blocks[n]) or "")
+            if shown.get(n, _block_text(base.blocks[n])) != text:
+                writer.runs[n].text = xml_safe(text)
+                shown[n] = text
+        buf = io.BytesIO(others)
+        with ZipFile(buf, "a", compression=ZIP_DEFLATED) as package:
+            package.writestr(writer.d.part.partname.membername, serialize_part_xml(writer.d.part.element))
+        yield buf.getvalue()
+
+
+def _package_without(data: bytes, member: str) -> bytes:
+    """The DOCX package ``data`` less one member; appending it again puts it last, which no reader minds
+    (parts are found by name, ``[Content_Types].xml`` stays first)."""
+    buf = io.BytesIO()
+    with ZipFile(io.BytesIO(data)) as source, ZipFile(buf, "w", compression=ZIP_DEFLATED) as package:
+        for name in source.namelist():
+            if name != member:
+                package.writestr(name, source.read(name))
+    return buf.getvalue()
+
+
+def _changed_runs(base: OfficialDocument, doc: OfficialDocument, writer: _Writer) -> dict[int, str] | None:
+    """Block index → new text for each text block of ``doc`` that differs from ``base``; None where ``doc``
+    differs in anything a run's text cannot carry (another block, other formatting, an empty paragraph)."""
+    if len(doc.blocks) != len(base.blocks) or replace(doc, blocks=base.blocks) != base:
+        return None
+    changed: dict[int, str] = {}
+    for n, (old, new) in enumerate(zip(base.blocks, doc.blocks, strict=True)):
+        if old == new:
+            continue
+        text = _block_text(new)
+        if type(old) is not type(new) or text is None or not text or writer.runs.get(n) is None:
+            return None
+        if isinstance(old, Paragraph) and replace(old, text="") != replace(new, text=""):  # type: ignore[arg-type]
+            return None
+        changed[n] = text
+    return changed

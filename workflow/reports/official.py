@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -246,41 +246,68 @@ def letter_title(uow: UnitOfWork, round_id: int) -> str:
     return letter(uow, round_id).title
 
 
-def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> OfficialDocument:
-    """附件N of the letter, the 回复表: blank, or pre-filled with one unit's name and contact."""
+@dataclass(frozen=True)
+class ReplyForms:
+    """A round's reply forms from one load of what they share (draft, items, deadline, attachment number):
+    all of a round's forms are then linear in its units, not one load of every recipient per form."""
+
+    title: str
+    attachment_label: str
+    header: str
+    targets: tuple[Paragraph, ...]
+    deadline: Any
+    units: tuple[Any, ...]  # the round's recipients' units, in the round's order
+
+    def document(self, unit: Any | None) -> OfficialDocument:
+        """附件N of the letter, the 回复表: blank (``unit`` None), or pre-filled with the unit's name and contact."""
+        rows = tuple((str(n), "", "", "", "") for n in range(1, 7))
+        contact = (unit.contact if unit else "") or "　" * 4
+        phone = (unit.phone if unit else "") or "　" * 6
+        blocks: tuple[Any, ...] = (
+            KeyValue((("单位名称（盖章）", unit.name if unit else "　" * 8),)),
+            KeyValue((("联系人", contact), ("电话", phone))),
+            Table(("序号", self.header, "修改意见", "依据", "理由"), rows, (12, 30, 58, 28, 28)),
+            Paragraph(
+                "（行数不够时可自行增加；填好的本表 Word 文件可随盖章件一并发回，意见将直接导入。）",
+                indent_first_line=False,
+            ),
+            *self.targets,
+            Paragraph("如无修改意见，请在此注明“无修改意见”：＿＿＿＿＿＿＿＿", indent_first_line=False),
+            Paragraph(
+                f"请于{cn_datetime(self.deadline)}前反馈。修改意见要有依据、理由充分，理由不充分或无依据的不予采纳；"
+                "逾期未回复视为无意见。",
+                indent_first_line=False,
+            ),
+            SealBox("（单位盖章）　　年　　月　　日"),
+        )
+        return OfficialDocument(
+            title=self.title, blocks=blocks, kind_label="回复表", attachment_label=self.attachment_label
+        )
+
+
+def reply_forms(uow: UnitOfWork, round_id: int) -> ReplyForms:
+    """What every reply form of the round shares, loaded once."""
     c = _context(uow, round_id)
     draft, rnd, version = c["draft"], c["round"], c["version"]
-    unit = None
-    if unit_name:
-        unit = resolve_unit(unit_name, [u for _, u in c["recipients"]])
-    rows = tuple((str(n), "", "", "", "") for n in range(1, 7))
     shape = round_draft(uow, draft.id or 0, rnd.version)
-    blocks: tuple[Any, ...] = (
-        KeyValue((("单位名称（盖章）", unit.name if unit else "　" * 8),)),
-        KeyValue(
-            (("联系人", (unit.contact if unit else "") or "　" * 4), ("电话", (unit.phone if unit else "") or "　" * 6))
-        ),
-        Table(("序号", target_header(shape), "修改意见", "依据", "理由"), rows, (12, 30, 58, 28, 28)),
-        Paragraph(
-            "（行数不够时可自行增加；填好的本表 Word 文件可随盖章件一并发回，意见将直接导入。）",
-            indent_first_line=False,
-        ),
-        *target_list(shape),
-        Paragraph("如无修改意见，请在此注明“无修改意见”：＿＿＿＿＿＿＿＿", indent_first_line=False),
-        Paragraph(
-            f"请于{cn_datetime(rnd.deadline)}前反馈。修改意见要有依据、理由充分，理由不充分或无依据的不予采纳；"
-            "逾期未回复视为无意见。",
-            indent_first_line=False,
-        ),
-        SealBox("（单位盖章）　　年　　月　　日"),
-    )
-    number = round_attachments(uow, round_id).reply_form.number
-    return OfficialDocument(
-        title=reply_form_title(draft.title, letter_stage(rnd, version)),
-        blocks=blocks,
-        kind_label="回复表",
+    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    stage = letter_stage(rnd, version)
+    names = round_attachment_names(rnd.attachment_names)
+    number = letter_attachments(draft.title, stage, has_tasks, names).reply_form.number
+    return ReplyForms(
+        title=reply_form_title(draft.title, stage),
         attachment_label=f"附件{number}",
+        header=target_header(shape),
+        targets=tuple(target_list(shape)),
+        deadline=rnd.deadline,
+        units=tuple(u for _, u in c["recipients"]),
     )
+
+
+def reply_form(uow: UnitOfWork, round_id: int, unit_name: str | None) -> OfficialDocument:
+    """附件N of the letter, the 回复表: blank, or pre-filled with one unit's name and contact."""
+    forms = reply_forms(uow, round_id)
+    return forms.document(resolve_unit(unit_name, forms.units) if unit_name else None)
 
 
 def target_header(shape: RoundDraft) -> str:

@@ -8,7 +8,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from documents.docx_writer import render_docx
+from documents.docx_writer import render_docx, render_docx_series
 from documents.html_writer import render_html
 from documents.md_writer import render_markdown
 from documents.model import OfficialDocument
@@ -52,6 +52,25 @@ def _one(doc: OfficialDocument, fmt: str, css_href: str | None = None) -> Render
     if fmt == "html":
         return Rendered(render_html(doc, css_href=css_href).encode("utf-8"), "html", filename=f"{doc.title}.html")
     return Rendered(render_markdown(doc).encode("utf-8"), "md", filename=f"{doc.title}.md")
+
+
+def _reply_forms_zip(uow: UnitOfWork, round_id: int, fmt: str) -> bytes:
+    """Every unit's reply form, pre-filled, in one ZIP: the round loaded once, and the Word files laid out
+    once and filled in per unit (``render_docx_series``), so 500 units take a moment, not half a minute."""
+    forms = official.reply_forms(uow, round_id)
+    docs = [forms.document(u) for u in forms.units]
+    if fmt == "docx":
+        files = [(u.name, "docx", data) for u, data in zip(forms.units, render_docx_series(docs), strict=True)]
+    else:
+        rendered = [_one(d, fmt) for d in docs]
+        files = [(u.name, one.format, one.data) for u, one in zip(forms.units, rendered, strict=True)]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, ext, data in files:
+            # a DOCX is a ZIP already: stored as it is, not compressed twice
+            stored = zipfile.ZIP_STORED if ext == "docx" else zipfile.ZIP_DEFLATED
+            archive.writestr(f"回复表-{zip_entry_name(name)}.{ext}", data, compress_type=stored)
+    return buf.getvalue()
 
 
 def render_tracking(
@@ -114,12 +133,7 @@ def render_report(
             )
         return _json(_document_json(official.build(uow, round_id, kind, unit, rules)))
     if kind == "reply-form" and unit is None:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-            for _rec, u in uow.rounds.recipients(round_id):
-                one = _one(official.reply_form(uow, round_id, u.name), fmt)
-                archive.writestr(f"回复表-{zip_entry_name(u.name)}.{one.format}", one.data)
-        return Rendered(buf.getvalue(), "zip", binary=True, filename="回复表.zip")
+        return Rendered(_reply_forms_zip(uow, round_id, fmt), "zip", binary=True, filename="回复表.zip")
     return _one(official.build(uow, round_id, kind, unit, rules), fmt, css_href)
 
 
