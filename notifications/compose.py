@@ -34,7 +34,9 @@ class Composer:
 
     def __call__(self, uow: UnitOfWork, row: OutboxMessage) -> OutgoingMessage:
         ctx = self.context(uow, row)
-        rendered = self.renderer.render(row.kind, ctx)
+        style = self.facts.office_style(uow, int(ctx["office"]["id"] or 0))
+        ctx["wording"] = dict(style.wording)  # the office's phrases, for its own templates
+        rendered = self.renderer.for_office(style.template_dir).render(row.kind, ctx)
         files: list[Attachment] = []
         if row.kind in CALENDAR_KINDS:
             rnd = ctx["round"]
@@ -77,7 +79,11 @@ class Composer:
         unit = uow.directory.unit(row.unit_id) if row.unit_id else None
         letter = self.facts.letter(uow, rnd.id or 0)
         ctx: dict[str, Any] = {
-            "office": {"name": office.name if office else "", "short_name": office.short_name if office else ""},
+            "office": {
+                "id": office.id if office else None,
+                "name": office.name if office else "",
+                "short_name": office.short_name if office else "",
+            },
             "round": {
                 "id": rnd.id,
                 "doc_number": rnd.doc_number,
@@ -112,7 +118,11 @@ class Composer:
         year, month = rnd.month.split("-")
         items = uow.tracking.items_by_ids(json.loads(request.item_ids or "[]"))
         ctx: dict[str, Any] = {
-            "office": {"name": office.name if office else "", "short_name": office.short_name if office else ""},
+            "office": {
+                "id": office.id if office else None,
+                "name": office.name if office else "",
+                "short_name": office.short_name if office else "",
+            },
             "unit": {"name": request.unit_name},
             "progress": {"month": rnd.month, "month_label": f"{year}年{int(month)}月", "due": rnd.due},
             "items": [

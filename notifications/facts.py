@@ -7,12 +7,21 @@ composing a message writes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from notifications.message import Attachment
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class OfficeStyle:
+    """How an office words its notices: its own template folder (may be empty) and its phrases."""
+
+    template_dir: str = ""
+    wording: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,10 @@ class NoticeFacts(Protocol):
 
     def review_url(self, round_id: int) -> str:
         """Where the reviewer reads the round."""
+        ...
+
+    def office_style(self, uow: UnitOfWork, office_id: int) -> OfficeStyle:
+        """The office's notice templates folder and wording (from its profile)."""
         ...
 
     def attachments(self, uow: UnitOfWork, row: OutboxMessage) -> list[Attachment]:

@@ -6,6 +6,7 @@ that names a missing field stops the process then, not when a notice is due.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -63,8 +64,13 @@ class RenderedMessage:
 
 
 class MessageRenderer:
-    def __init__(self, extra_template_dir: Path | None = None) -> None:
-        loaders = [FileSystemLoader(str(extra_template_dir))] if extra_template_dir else []
+    """Templates looked up in an office's own folder (if any), then the server's ``[notifications]
+    template_dir``, then the shipped ones: an office replaces only the notices it words differently."""
+
+    def __init__(self, extra_template_dir: Path | None = None, office_dir: Path | None = None) -> None:
+        self._extra = extra_template_dir
+        self._offices: dict[str, MessageRenderer] = {}
+        loaders = [FileSystemLoader(str(d)) for d in (office_dir, extra_template_dir) if d is not None]
         self.env = Environment(
             loader=ChoiceLoader([*loaders, FileSystemLoader(str(BUILTIN))]),
             undefined=StrictUndefined,
@@ -89,9 +95,20 @@ class MessageRenderer:
                 raise InvalidInput("TEMPLATE_INVALID", f"消息模板 {name} 有错误：{exc}", template=name) from None
         return RenderedMessage(" ".join(out["subject"].split()), out["txt"], out["html"], out["md"])
 
-    def validate_all(self) -> None:
+    def for_office(self, template_dir: str) -> MessageRenderer:
+        """The renderer of an office whose profile names ``template_dir`` (this one if it names none);
+        built once per folder."""
+        if not template_dir:
+            return self
+        found = self._offices.get(template_dir)
+        if found is None:
+            found = self._offices[template_dir] = MessageRenderer(self._extra, Path(template_dir))
+        return found
+
+    def validate_all(self, wording: Mapping[str, str] | None = None) -> None:
+        """Render every kind with a sample context (and the office's own ``wording``, which templates may use)."""
         for kind in KINDS:
-            self.render(kind, sample_context(kind))
+            self.render(kind, sample_context(kind) | {"wording": dict(wording or {})})
 
 
 def sample_context(kind: str) -> dict[str, Any]:

@@ -7,10 +7,12 @@ Everything it does only reads: links are made when notices are queued (``message
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kernel.clock import Clock
 from notifications.channels.registry import build_channels
 from notifications.compose import Composer
-from notifications.facts import LetterFacts
+from notifications.facts import LetterFacts, OfficeStyle
 from notifications.message import Attachment
 from notifications.relay import Relay, RelayPolicy
 from notifications.templates import MessageRenderer
@@ -23,6 +25,7 @@ from workflow.reports.attachments import notice_attachments
 from workflow.reports.letters import check_office_templates
 from workflow.services.decisions import decision_text
 from workflow.services.links import live_token
+from workflow.services.offices import office_profile
 from workflow.services.progress import request_token
 
 
@@ -63,6 +66,13 @@ class WorkflowFacts:
     def review_url(self, round_id: int) -> str:
         return f"{self.base_url}/review/rounds/{round_id}"
 
+    def office_style(self, uow: UnitOfWork, office_id: int) -> OfficeStyle:
+        if not office_id:
+            return OfficeStyle()
+        profile = office_profile(uow, office_id)
+        folder = str(Path(profile.template_dir).resolve()) if profile.template_dir else ""
+        return OfficeStyle(folder, dict(profile.wording))
+
     def attachments(self, uow: UnitOfWork, row: OutboxMessage) -> list[Attachment]:
         return notice_attachments(uow, row, self.rules) if self.with_attachments else []
 
@@ -84,6 +94,7 @@ def build_relay(uows: UowFactory, clock: Clock, settings: Settings) -> Relay:
     renderer.validate_all()
     with uows() as uow:
         check_office_templates(uow)
+        check_office_notice_templates(uow, renderer)
     return Relay(
         uows,
         clock,
@@ -91,3 +102,16 @@ def build_relay(uows: UowFactory, clock: Clock, settings: Settings) -> Relay:
         build_composer(settings, clock, renderer),
         RelayPolicy.from_mapping(section),
     )
+
+
+def check_office_notice_templates(uow: UnitOfWork, renderer: MessageRenderer) -> int:
+    """Start-up: every office's own notice templates (its profile's ``template_dir``) render a sample with
+    its wording, so a broken one stops the server, not a notice; returns how many offices have a folder."""
+    facts = WorkflowFacts("", "")
+    checked = 0
+    for office in uow.directory.offices():
+        style = facts.office_style(uow, office.id or 0)
+        if style.template_dir:
+            renderer.for_office(style.template_dir).validate_all(style.wording)
+            checked += 1
+    return checked

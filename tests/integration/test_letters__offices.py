@@ -15,8 +15,11 @@ from sqlalchemy import Engine
 
 from kernel.clock import FixedClock
 from kernel.errors import InvalidInput
+from notifications.compose import Composer
+from notifications.templates import MessageRenderer
 from storage.uow import UnitOfWork
-from tests.support.scenario import STAFF
+from tests.support.scenario import STAFF, new_round, setup_office
+from workflow.notices import WorkflowFacts, check_office_notice_templates
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.parsing.units_file import UnitRecord
 from workflow.profiles import OfficeProfile, profile_from_mapping
@@ -217,3 +220,37 @@ def test_a_missing_template_folder_stops_start_up(engine: Engine, tmp_path: Path
     with UnitOfWork(engine) as uow, pytest.raises(InvalidInput) as refused:
         check_office_templates(uow)
     assert refused.value.code == "LETTER_TEMPLATE_INVALID" and "nowhere" in refused.value.message
+
+
+def _solicitation_subject(engine: Engine, clock: FixedClock, rid: int) -> str:
+    """The subject of the round's first solicitation notice as the relay would compose it."""
+    composer = Composer(WorkflowFacts("http://testserver", "test-secret-key", attachments=False), clock)
+    with UnitOfWork(engine) as uow:
+        row = next(r for r in uow.outbox.for_round(rid) if r.kind == "solicitation")
+        return composer(uow, row).subject
+
+
+def test_an_office_words_its_notices_in_its_own_templates(engine: Engine, tmp_path: Path) -> None:
+    (tmp_path / "solicitation.subject.j2").write_text(
+        "【{{ wording.notice_tag }}】{{ round.doc_number }}：请于{{ round.deadline | cn_datetime }}前反馈意见",
+        encoding="utf-8",
+    )
+    clock = FixedClock(T0)
+    flood = _office(engine, clock, flood_profile(template_dir=str(tmp_path), wording={"notice_tag": "防汛征求意见"}))
+    seed = setup_office(engine, clock, units=1)
+    flood_round = _round(engine, clock, flood, 1, ["市水利局"])
+    seed_round = new_round(engine, clock, seed, T0 + timedelta(days=3), 7)
+    with UnitOfWork(engine) as uow:
+        assert check_office_notice_templates(uow, MessageRenderer()) == 1
+    assert _solicitation_subject(engine, clock, flood_round).startswith("【防汛征求意见】某防办函〔2026〕1号：请于")
+    other = _solicitation_subject(engine, clock, seed_round)
+    assert other.startswith("【征求意见】") and "防汛" not in other, "another office keeps the shipped wording"
+
+
+def test_a_broken_office_notice_template_stops_start_up(engine: Engine, tmp_path: Path) -> None:
+    (tmp_path / "reminder.txt.j2").write_text("{{ wording.missing_phrase }}", encoding="utf-8")
+    clock = FixedClock(T0)
+    _office(engine, clock, flood_profile(template_dir=str(tmp_path)))
+    with UnitOfWork(engine) as uow, pytest.raises(InvalidInput) as refused:
+        check_office_notice_templates(uow, MessageRenderer())
+    assert refused.value.code == "TEMPLATE_INVALID" and "reminder.txt.j2" in refused.value.message
