@@ -65,6 +65,7 @@ class OfficeProfile:
     categories_locked: bool = False  # refuse categories an import brings instead of adding them
     template_dir: str = ""  # this office's own copies of letter/notice templates (checked at start-up)
     wording: Mapping[str, str] = field(default_factory=dict)  # office phrases templates may use
+    public: Mapping[str, Any] = field(default_factory=dict)  # its rules for public comments, over config [public]
 
     @property
     def direct_prefix(self) -> str:
@@ -147,6 +148,7 @@ class OfficeProfile:
             "categories_locked": self.categories_locked,
             "template_dir": self.template_dir,
             "wording": dict(self.wording),
+            "public": dict(self.public),
         }
 
 
@@ -230,6 +232,18 @@ def profile_from_mapping(raw: Mapping[str, Any]) -> OfficeProfile:
     wording = raw.get("wording", {}) or {}
     if not isinstance(wording, Mapping) or not all(isinstance(v, str) for v in wording.values()):
         raise _bad("wording 应为“名称 = 文字”的键值表。", field="wording")
+    public = raw.get("public", {}) or {}
+    if not isinstance(public, Mapping):
+        raise _bad("public 应为公开征求意见规则的键值表（与 config.toml [public] 相同的项）。", field="public")
+    if public:
+        # Checked now, with the same rules as config.toml [public]: a wrong value stops the profile's import.
+        from workflow.public.policy import PublicPolicy
+
+        try:
+            PublicPolicy.from_mapping(public)
+        except InvalidInput as exc:
+            wrong = exc.message.split("配置错误：", 1)[-1]
+            raise _bad(f"[office.public] {wrong}", field="public") from None
     return OfficeProfile(
         code=code,
         name=name,
@@ -244,6 +258,7 @@ def profile_from_mapping(raw: Mapping[str, Any]) -> OfficeProfile:
         categories_locked=bool(raw.get("categories_locked", False)),
         template_dir=_text(raw, "template_dir"),
         wording={str(k): str(v) for k, v in wording.items()},
+        public={str(k): (list(v) if isinstance(v, list | tuple) else v) for k, v in public.items()},
     )
 
 

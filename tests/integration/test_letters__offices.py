@@ -1,6 +1,7 @@
 """Another office's letter is in its own words: a 防指办 built from its own profile gets its name, its 主送
 wording in its own order (only the categories it asked), its 落款 and its attachments, and none of the seed
-office's words. An office's own template replaces a block of the shipped one; a broken one stops start-up."""
+office's words. An office's own template replaces a block of the shipped one (letters and notices); a broken one
+stops start-up. Its profile carries its own rules for public comments."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from workflow.notices import WorkflowFacts, check_office_notice_templates
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.parsing.units_file import UnitRecord
 from workflow.profiles import OfficeProfile, profile_from_mapping
+from workflow.public.policy import PublicPolicy, office_policy
 from workflow.reports import official
 from workflow.reports.attachments import letter_package
 from workflow.reports.letters import check_office_templates
@@ -254,3 +256,19 @@ def test_a_broken_office_notice_template_stops_start_up(engine: Engine, tmp_path
     with UnitOfWork(engine) as uow, pytest.raises(InvalidInput) as refused:
         check_office_notice_templates(uow, MessageRenderer())
     assert refused.value.code == "TEMPLATE_INVALID" and "reminder.txt.j2" in refused.value.message
+
+
+def test_an_office_profile_carries_its_own_public_comment_rules(engine: Engine) -> None:
+    clock = FixedClock(T0)
+    rules = {"hide_reasons": ["与防汛工作无关"], "contact_retention_days": 90, "flag_words": ["代办"]}
+    flood = _office(engine, clock, flood_profile(public=rules))
+    seed = setup_office(engine, clock, units=1)
+    section = {"contact_retention_days": 120, "offices": {"flood-office": {"contact_retention_days": 60}}}
+    with UnitOfWork(engine) as uow:
+        own, other = office_policy(uow, section, flood), office_policy(uow, section, seed)
+    assert own.hide_reasons == ("与防汛工作无关",) and own.flag_words == ("代办",)
+    assert own.contact_retention_days == 90, "the profile goes over config [public] and [public.offices.<code>]"
+    assert other.contact_retention_days == 120 and other.hide_reasons == PublicPolicy().hide_reasons
+    with pytest.raises(InvalidInput) as refused:
+        flood_profile(public={"contact_retention_days": 0})
+    assert refused.value.code == "OFFICE_PROFILE_INVALID" and "[office.public]" in refused.value.message

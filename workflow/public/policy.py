@@ -1,6 +1,7 @@
-"""An office's rules for public comments, from ``config.toml`` ``[public]`` (an office may override any of
-them under ``[public.offices.<code>]``): grouping threshold, contact retention, rate limits, size caps,
-the reasons staff may give for hiding a comment and the words that flag one for attention."""
+"""An office's rules for public comments, from ``config.toml`` ``[public]``, then ``[public.offices.<code>]``,
+then the office's own profile (``[office.public]``), each over the one before: grouping threshold, contact
+retention, rate limits, size caps, the reasons staff may give for hiding a comment and the words that flag
+one for attention."""
 
 from __future__ import annotations
 
@@ -34,12 +35,16 @@ class PublicPolicy:
     flag_words: tuple[str, ...] = DEFAULT_FLAG_WORDS
 
     @classmethod
-    def from_mapping(cls, section: Mapping[str, Any], office_code: str | None = None) -> PublicPolicy:
-        """``[public]``, with ``[public.offices.<office_code>]`` over it; a wrong value is ``PUBLIC_CONFIG_INVALID``."""
+    def from_mapping(
+        cls, section: Mapping[str, Any], office_code: str | None = None, profile: Mapping[str, Any] | None = None
+    ) -> PublicPolicy:
+        """``[public]``, with ``[public.offices.<office_code>]`` over it and the office profile's ``public`` over
+        both; a wrong value is ``PUBLIC_CONFIG_INVALID``."""
         merged: dict[str, Any] = {k: v for k, v in section.items() if k != "offices"}
         offices = section.get("offices", {})
         if office_code and isinstance(offices, Mapping) and isinstance(offices.get(office_code), Mapping):
             merged.update(offices[office_code])
+        merged.update(profile or {})
         values: dict[str, Any] = {}
         known = {f.name: f for f in fields(cls)}
         for name, value in merged.items():
@@ -70,9 +75,15 @@ def _bad(message: str) -> InvalidInput:
 
 
 def office_policy(uow: UnitOfWork, section: Mapping[str, Any], office_id: int) -> PublicPolicy:
-    """The policy of the office ``office_id`` (its code picks its ``[public.offices.<code>]`` overrides)."""
+    """The policy of the office ``office_id``: its code picks its ``[public.offices.<code>]`` overrides, and its
+    profile's ``public`` table goes over those (an office's own rules travel with its profile)."""
+    # Imported here: the offices service reads profiles, and profiles check their [office.public] with this module.
+    from workflow.services.offices import office_profile
+
     office = uow.directory.office(office_id)
-    return PublicPolicy.from_mapping(section, office.code if office is not None else None)
+    if office is None:
+        return PublicPolicy.from_mapping(section)
+    return PublicPolicy.from_mapping(section, office.code, office_profile(uow, office.id or 0).public)
 
 
 def consultation_policy(uow: UnitOfWork, section: Mapping[str, Any], consultation_id: int) -> PublicPolicy:
