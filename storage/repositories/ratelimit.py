@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlmodel import Session
 
 from storage.bulk import upsert_insert
 from storage.models import RateLimitCounter
 
 _TABLE = RateLimitCounter.__table__  # type: ignore[attr-defined]
+
+
+def _naive(at: datetime) -> datetime:
+    """A window start as a dictionary key, whatever time zone the driver hands it back in."""
+    return at.replace(tzinfo=None) if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
 
 
 class RateLimitRepo:
@@ -48,11 +54,26 @@ class RateLimitRepo:
         )
         return int(rows.get(current, 0)), int(rows.get(previous, 0))
 
+    def hits_of(self, windows: Sequence[tuple[str, str, datetime]]) -> list[int]:
+        """The hits of several (bucket, key hash, window start), in one query; 0 where none were counted."""
+        if not windows:
+            return []
+        rows = self.session.execute(
+            select(_TABLE.c.bucket, _TABLE.c.key_hash, _TABLE.c.window_start, _TABLE.c.hits).where(
+                or_(
+                    *(
+                        and_(_TABLE.c.bucket == b, _TABLE.c.key_hash == k, _TABLE.c.window_start == w)
+                        for b, k, w in windows
+                    )
+                )
+            )
+        ).all()
+        found = {(b, k, _naive(w)): int(h) for b, k, w, h in rows}
+        return [found.get((b, k, _naive(w)), 0) for b, k, w in windows]
+
     def probe_write(self, at: datetime) -> None:
         """A tiny write (the caller rolls it back): proves the database accepts writes, not only reads."""
-        self.session.execute(
-            _TABLE.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0)
-        )
+        self.session.execute(_TABLE.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0))
         self.session.flush()
 
     def purge(self, bucket: str, before: datetime) -> None:
