@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, case, func, insert, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from states.recipient import RecipientState
@@ -44,6 +45,15 @@ _FRESH_WITH_DRAFT = (
     )
     .where(Round.id == bindparam("round_id"))
     .execution_options(populate_existing=True)
+)
+
+
+_RECIPIENT = Recipient.__table__  # type: ignore[attr-defined]
+_MARK_REPLIED = (
+    _RECIPIENT.update()
+    .where(_RECIPIENT.c.id == bindparam("rid"), _RECIPIENT.c.state.in_(bindparam("expected", expanding=True)))
+    .values(state=bindparam("state"), replied_at=bindparam("at"), revisions=_RECIPIENT.c.revisions + 1)
+    .returning(_RECIPIENT.c.revisions)
 )
 
 
@@ -343,14 +353,18 @@ class RoundRepo:
             stmt = stmt.where(Recipient.state == state)
         return int(self.session.exec(stmt).one())
 
-    def mark_replied(self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime) -> bool:
-        """Conditional update so a reply never overwrites a recipient the sweep already deemed."""
-        result = self.session.execute(
-            update(Recipient)
-            .where(Recipient.id == recipient_id, Recipient.state.in_(list(expected)))  # type: ignore[attr-defined]
-            .values(state=new_state, replied_at=at, revisions=Recipient.revisions + 1)
-        )
-        return bool(result.rowcount)
+    def mark_replied(self, recipient: Recipient, expected: Sequence[str], new_state: str, at: datetime) -> bool:
+        """Conditional update so a reply never overwrites a recipient the sweep already deemed; the loaded
+        row is given the stored values (not marked changed) when it applies. One prebuilt statement."""
+        row = self.session.execute(
+            _MARK_REPLIED, {"rid": recipient.id, "expected": list(expected), "state": new_state, "at": at}
+        ).first()
+        if row is None:
+            return False
+        set_committed_value(recipient, "state", new_state)
+        set_committed_value(recipient, "replied_at", at)
+        set_committed_value(recipient, "revisions", int(row[0]))
+        return True
 
     def mark_late(self, recipient_id: int) -> None:
         self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]

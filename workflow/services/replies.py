@@ -251,7 +251,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         )
         # Conditional update: if a sweep deemed this recipient meanwhile, the reply is late.
         on_time = uow.rounds.mark_replied(
-            recipient.id or 0,
+            recipient,
             RECIPIENT_MACHINE.sources(trigger),
             dest,
             received_at,
