@@ -6,9 +6,12 @@ transaction, so either all of them are stored or none is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
@@ -28,6 +31,49 @@ from storage.repositories.replies import ReplyRepo
 from storage.repositories.rounds import RoundRepo
 from storage.repositories.tracking import TrackingRepo
 from storage.scope import scope_of, set_scope
+
+
+class StoredOnce:
+    """Data derived from rows that never change once stored (a draft version's items), shared by every unit
+    of work on one engine: a reply validates its comments against its draft version's items, and loading
+    them as ORM rows cost more than the rest of the reply. Bounded (least recently used out); keys must
+    name an immutable stored thing precisely (e.g. a version's id *and* creation time)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_STORED_ONCE: weakref.WeakKeyDictionary[Engine, StoredOnce] = weakref.WeakKeyDictionary()
+_STORED_ONCE_LOCK = threading.Lock()
+
+
+def stored_once(engine: Engine) -> StoredOnce:
+    """The engine's cache of immutable stored data (one per database: tests open many with the same ids)."""
+    with _STORED_ONCE_LOCK:
+        cache = _STORED_ONCE.get(engine)
+        if cache is None:
+            cache = _STORED_ONCE[engine] = StoredOnce()
+        return cache
 
 
 class UnitOfWork:
@@ -85,6 +131,11 @@ class UnitOfWork:
         set_scope(self.session, offices)
         scoped = scope_of(self.session)
         self.audit.default_office = scoped[0] if scoped is not None and len(scoped) == 1 else None
+
+    @property
+    def stored_once(self) -> StoredOnce:
+        """Immutable stored data already derived by this process for this database (``StoredOnce``)."""
+        return stored_once(self._engine)
 
     @property
     def offices(self) -> tuple[int, ...] | None:

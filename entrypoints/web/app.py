@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -37,6 +37,7 @@ from entrypoints.web.deps import API_PREFIX
 from entrypoints.web.errors import install as install_error_pages
 from entrypoints.web.errors import status_for
 from entrypoints.web.openapi import install as install_openapi
+from entrypoints.web.security_headers import SecurityHeaders
 from kernel.clock import Clock, SystemClock
 from storage.checkpoints import install, publisher_for
 from storage.db import make_engine
@@ -86,17 +87,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.state.secure_cookies = settings.base_url.startswith("https://")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"  # reply links carry a token in the URL
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
-        )
-        return response
-
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, caps=BodyCaps.from_mapping(security))  # outermost: counts bytes as they arrive
     install_error_pages(app)
     app.state.health_policy = HealthPolicy.from_mapping(settings.section("health"))

@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, select
 
-from storage.models import ReplyLink
+from storage.models import Recipient, ReplyLink, Round, Unit
+
+
+class LinkRoute(NamedTuple):
+    """Where a token leads, as one plain row: what deciding a link's use needs and nothing more."""
+
+    revoked: bool
+    recipient_id: int
+    round_id: int
+    unit_id: int
+    round_state: str | None
+    deadline: datetime | None
+    unit_name: str
+
+
+# Built once: every use of a link runs it, and building and keying the statement cost more than running it.
+_ROUTE = (
+    select(
+        ReplyLink.revoked,
+        Recipient.id,
+        Recipient.round_id,
+        Recipient.unit_id,
+        Round.state,
+        Round.deadline,
+        Unit.name,
+    )
+    .join(Recipient, Recipient.id == ReplyLink.recipient_id)  # type: ignore[arg-type]
+    .outerjoin(Round, Round.id == Recipient.round_id)  # type: ignore[arg-type]
+    .outerjoin(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+    .where(ReplyLink.token_hash == bindparam("token_hash"))
+    .limit(1)
+)
 
 
 class LinkRepo:
@@ -19,6 +52,15 @@ class LinkRepo:
 
     def by_hash(self, token_hash: str) -> ReplyLink | None:
         return self.session.exec(select(ReplyLink).where(ReplyLink.token_hash == token_hash)).first()
+
+    def route(self, token_hash: str) -> LinkRoute | None:
+        """The link with this token hash, its recipient and round, in one query (None: no such link)."""
+        row = self.session.execute(_ROUTE, {"token_hash": token_hash}).first()
+        return (
+            None
+            if row is None
+            else LinkRoute(bool(row[0]), int(row[1]), int(row[2]), int(row[3]), row[4], row[5], row[6] or "")
+        )
 
     def add(self, row: ReplyLink) -> None:
         self.session.add(row)

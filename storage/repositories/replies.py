@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import and_, bindparam, case, func, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from states.decision import NEEDS_REASON
@@ -15,6 +16,16 @@ from storage.views import UnitView
 IN_QUEUE = and_(
     Reply.superseded == False,  # noqa: E712
     or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
+)
+
+
+_REPLY = Reply.__table__  # type: ignore[attr-defined]
+# Statements every reply runs, built once (building and keying them cost more than running them).
+_MAX_REVISION = core_select(func.max(_REPLY.c.revision)).where(_REPLY.c.recipient_id == bindparam("rid"))
+_SUPERSEDE = (
+    _REPLY.update()
+    .where(_REPLY.c.recipient_id == bindparam("rid"), _REPLY.c.id != bindparam("keep"), _REPLY.c.late == False)  # noqa: E712
+    .values(superseded=True)
 )
 
 
@@ -35,16 +46,14 @@ class ReplyRepo:
         return self.session.get(Reply, reply_id)
 
     def next_revision(self, recipient_id: int) -> int:
-        current = self.session.exec(select(func.max(Reply.revision)).where(Reply.recipient_id == recipient_id)).one()
+        current = self.session.execute(_MAX_REVISION, {"rid": recipient_id}).scalar_one()
         return int(current or 0) + 1
 
     def supersede_on_time(self, recipient_id: int, keep_reply_id: int) -> None:
-        """Earlier on-time revisions stop counting once a newer one is stored."""
-        self.session.execute(
-            update(Reply)
-            .where(Reply.recipient_id == recipient_id, Reply.id != keep_reply_id, Reply.late == False)  # noqa: E712
-            .values(superseded=True)
-        )
+        """Earlier on-time revisions stop counting once a newer one is stored (a prebuilt statement: every
+        reply runs it). Reply rows this session holds are left as loaded; a reply's transaction holds none
+        of the earlier ones."""
+        self.session.execute(_SUPERSEDE, {"rid": recipient_id, "keep": keep_reply_id})
 
     def for_round(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         rows = self.session.exec(

@@ -4,16 +4,57 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import case, func, insert, or_, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
 from storage.bulk import db_stamp, fetch_all, placeholder
-from storage.models import Draft, LegalityReview, Recipient, Round, Unit
+from storage.models import Draft, DraftVersion, LegalityReview, Recipient, Round, Unit
 from storage.views import UnitView
+
+
+class VersionRef(NamedTuple):
+    """A draft version's key: its id, kind and creation time (a version never changes once stored)."""
+
+    id: int
+    kind: str
+    created_at: datetime
+
+
+# Statements a reply runs every time, built once (building and keying them cost more than running them).
+_RECIPIENT_AND_UNIT = (
+    select(Recipient, Unit)
+    .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+    .where(Recipient.round_id == bindparam("round_id"), Recipient.unit_id == bindparam("unit_id"))
+)
+# Locked, and read as it is now even if this session holds the row already (the lock is why it is read).
+_RECIPIENT_AND_UNIT_LOCKED = _RECIPIENT_AND_UNIT.with_for_update(of=Recipient).execution_options(  # type: ignore[arg-type]
+    populate_existing=True
+)
+_FRESH_WITH_DRAFT = (
+    select(Round, Draft, DraftVersion.id, DraftVersion.kind, DraftVersion.created_at)
+    .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
+    .outerjoin(
+        DraftVersion,
+        and_(DraftVersion.draft_id == Round.draft_id, DraftVersion.version == Round.version),  # type: ignore[arg-type]
+    )
+    .where(Round.id == bindparam("round_id"))
+    .execution_options(populate_existing=True)
+)
+
+
+_RECIPIENT = Recipient.__table__  # type: ignore[attr-defined]
+_MARK_REPLIED = (
+    _RECIPIENT.update()
+    .where(_RECIPIENT.c.id == bindparam("rid"), _RECIPIENT.c.state.in_(bindparam("expected", expanding=True)))
+    .values(state=bindparam("state"), replied_at=bindparam("at"), revisions=_RECIPIENT.c.revisions + 1)
+    .returning(_RECIPIENT.c.revisions)
+)
 
 
 class RoundRepo:
@@ -264,6 +305,24 @@ class RoundRepo:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
 
+    def recipient_and_unit(
+        self, round_id: int, unit_id: int, *, for_update: bool = False
+    ) -> tuple[Recipient, Unit] | None:
+        """The unit's recipient row in the round with the unit, in one query; ``for_update`` locks the
+        recipient row only (a reply's lock), not the unit."""
+        stmt = _RECIPIENT_AND_UNIT_LOCKED if for_update else _RECIPIENT_AND_UNIT
+        row = self.session.execute(stmt, {"round_id": round_id, "unit_id": unit_id}).first()
+        return None if row is None else (row[0], row[1])
+
+    def fresh_with_draft(self, round_id: int) -> tuple[Round, Draft, VersionRef | None] | None:
+        """The round, its draft and the key of its draft version, read now in one query, overwriting the
+        rows this session holds (what a reply must judge by once it holds its recipient's lock)."""
+        row = self.session.execute(_FRESH_WITH_DRAFT, {"round_id": round_id}).first()
+        if row is None:
+            return None
+        version = None if row[2] is None else VersionRef(int(row[2]), str(row[3]), row[4])
+        return row[0], row[1], version
+
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
         return self.session.get(Recipient, recipient_id)
 
@@ -294,14 +353,18 @@ class RoundRepo:
             stmt = stmt.where(Recipient.state == state)
         return int(self.session.exec(stmt).one())
 
-    def mark_replied(self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime) -> bool:
-        """Conditional update so a reply never overwrites a recipient the sweep already deemed."""
-        result = self.session.execute(
-            update(Recipient)
-            .where(Recipient.id == recipient_id, Recipient.state.in_(list(expected)))  # type: ignore[attr-defined]
-            .values(state=new_state, replied_at=at, revisions=Recipient.revisions + 1)
-        )
-        return bool(result.rowcount)
+    def mark_replied(self, recipient: Recipient, expected: Sequence[str], new_state: str, at: datetime) -> bool:
+        """Conditional update so a reply never overwrites a recipient the sweep already deemed; the loaded
+        row is given the stored values (not marked changed) when it applies. One prebuilt statement."""
+        row = self.session.execute(
+            _MARK_REPLIED, {"rid": recipient.id, "expected": list(expected), "state": new_state, "at": at}
+        ).first()
+        if row is None:
+            return False
+        set_committed_value(recipient, "state", new_state)
+        set_committed_value(recipient, "replied_at", at)
+        set_committed_value(recipient, "revisions", int(row[0]))
+        return True
 
     def mark_late(self, recipient_id: int) -> None:
         self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kernel.errors import NotFound
 from storage.models import DraftItem, DraftItemLink, DraftVersion
+from storage.repositories.rounds import VersionRef
 from storage.uow import UnitOfWork
 from workflow.draft_targets import target_options
 from workflow.item_matching import Link, MatchUnit, match_items, normalise
@@ -64,16 +65,49 @@ def version_row(uow: UnitOfWork, draft_id: int, version: int) -> DraftVersion:
 
 def version_items(uow: UnitOfWork, row: DraftVersion) -> list[DraftItem]:
     """The version's stored items, or (a version stored before items existed) its tasks as items."""
-    stored = uow.drafts.items(row.id or 0)
-    if stored or row.kind != "tasks":
+    return _items_of(uow, row.id or 0, row.kind)
+
+
+def cached_version_items(uow: UnitOfWork, version: VersionRef) -> Sequence[DraftItem]:
+    """``version_items``, kept in this process once read (``UnitOfWork.stored_once``): a version's items
+    never change once stored, and every reply validates its comments against them. Keyed by the version's
+    id and creation time, so another database under the same engine (a restore) is never answered from
+    the cache. The rows are detached copies: read them, never change or add them to a session."""
+    key = ("version_items", version.id, version.created_at)
+    found: tuple[DraftItem, ...] | None = uow.stored_once.get(key)
+    if found is None:
+        found = tuple(_detached(i) for i in _items_of(uow, version.id, version.kind))
+        uow.stored_once.put(key, found)
+    return found
+
+
+def _detached(item: DraftItem) -> DraftItem:
+    """A copy no session knows of: shared between requests and threads, it must never be flushed."""
+    return DraftItem(
+        id=item.id,
+        version_id=item.version_id,
+        seq=item.seq,
+        kind=item.kind,
+        label=item.label,
+        number=item.number,
+        parent_seq=item.parent_seq,
+        heading=item.heading,
+        text=item.text,
+        content_hash=item.content_hash,
+    )
+
+
+def _items_of(uow: UnitOfWork, version_id: int, kind: str) -> list[DraftItem]:
+    stored = uow.drafts.items(version_id)
+    if stored or kind != "tasks":
         return stored
     derived = []
-    for n, (task, task_items) in enumerate(uow.drafts.tasks(row.id or 0), 1):
+    for n, (task, task_items) in enumerate(uow.drafts.tasks(version_id), 1):
         parsed = Task(task.number, task.title, tuple(TaskItem(i.label, i.content, i.responsible) for i in task_items))
         text = task_text(parsed)
         derived.append(
             DraftItem(
-                version_id=row.id or 0,
+                version_id=version_id,
                 seq=n,
                 kind="task",
                 label=f"序号{task.number}",

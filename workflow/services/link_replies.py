@@ -23,7 +23,7 @@ from storage.uow import UnitOfWork
 from workflow.services.decisions import decision_text
 from workflow.services.draft_items import round_draft
 from workflow.services.links import LinkTarget, resolve_link
-from workflow.services.ratelimit import RateDecision, RateRule, check_hit, peek, refuse_if
+from workflow.services.ratelimit import RateDecision, RateRule, check_hit, check_hit_and_peek, refuse_if
 from workflow.services.replies import CommentInput, ReplyLimits, ReplyStored, SubmitReply, submit_reply
 
 READ_ONLY_MESSAGE = "征求意见已截止，回复链接只能查看，不能再提交。逾期未回复，视为无意见。"
@@ -106,9 +106,7 @@ def ensure_writable(target: LinkTarget) -> None:
 
 def _count(uow: UnitOfWork, clock: Clock, visit: LinkVisit) -> tuple[RateDecision, RateDecision | None]:
     """Count this use (in the current transaction) and look at the client's failed look-ups."""
-    use = check_hit(uow, clock, visit.rule, visit.rate_key)
-    probes = peek(uow, clock, visit.probe_rule, visit.client) if visit.probe_rule else None
-    return use, probes
+    return check_hit_and_peek(uow, clock, visit.rule, visit.rate_key, visit.probe_rule, visit.client)
 
 
 def _refuse(visit: LinkVisit, use: RateDecision, probes: RateDecision | None) -> None:
@@ -199,7 +197,6 @@ def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: Li
             raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
         target = resolve_link(uow, clock, visit.token)
         ensure_writable(target)
-        unit = uow.directory.unit(target.unit_id)
         cmd = SubmitReply(
             round_id=target.round_id,
             unit_id=target.unit_id,
@@ -208,4 +205,4 @@ def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: Li
             channel="web",
             limits=visit.reply_limits,
         )
-        return submit_reply(uow, clock, Actor(unit.name if unit else "回复单位", Role.unit), cmd)
+        return submit_reply(uow, clock, Actor(target.unit_name or "回复单位", Role.unit), cmd)

@@ -53,19 +53,18 @@ class LinkTarget:
     round_id: int
     unit_id: int
     writable: bool
+    unit_name: str = ""  # the unit's name (who a reply through the link is recorded as)
 
 
 def resolve_link(uow: UnitOfWork, clock: Clock, token: str) -> LinkTarget:
     """Which recipient a token reaches, and whether it may still reply (round open, before deadline)."""
-    row = uow.links.by_hash(token_hash(token or ""))
-    if row is None or row.revoked:
+    route = uow.links.route(token_hash(token or ""))  # link, recipient and round in one query
+    if route is None or route.revoked:
         raise NotFound("LINK_INVALID", "回复链接无效或已被撤销，请与发文机关联系。")
-    recipient = uow.rounds.recipient_by_id(row.recipient_id)
-    if recipient is None:
-        raise NotFound("LINK_INVALID", "回复链接无效或已被撤销，请与发文机关联系。")
-    rnd = uow.rounds.get(recipient.round_id)
-    writable = bool(rnd and rnd.state == RoundState.open and clock.now() < rnd.deadline)
-    return LinkTarget(recipient.id or 0, recipient.round_id, recipient.unit_id, writable)
+    writable = bool(
+        route.deadline is not None and route.round_state == RoundState.open and clock.now() < route.deadline
+    )
+    return LinkTarget(route.recipient_id, route.round_id, route.unit_id, writable, route.unit_name)
 
 
 def revoke_link(

@@ -21,7 +21,7 @@ from notifications.message import ascii_token
 from notifications.routing import channel_for_address
 from states.outbox import OutboxStatus
 from states.recipient import RecipientState
-from storage.models import Recipient
+from storage.models import Recipient, Unit
 from storage.uow import UnitOfWork
 from storage.views import UnitView
 from workflow.unit_names import resolve_unit
@@ -170,12 +170,24 @@ def queue_for_round(
 
 
 def queue_for_recipient(
-    uow: UnitOfWork, round_id: int, recipient_id: int, kind: str, *, secret: str | None = None, **extra: Any
+    uow: UnitOfWork,
+    round_id: int,
+    recipient_id: int,
+    kind: str,
+    *,
+    secret: str | None = None,
+    known: tuple[Recipient, Unit] | None = None,
+    **extra: Any,
 ) -> int:
+    """``kind`` to one recipient; ``known``: its row and unit as this transaction already read them (a reply
+    holds both, so its receipt reads nothing more)."""
     if uow.importing:
         return 0
     # One recipient's row, not the round's (a reply receipt is queued with every reply: O(1), not O(units)).
-    found = uow.rounds.recipient_with_unit(recipient_id)
+    if known is not None and known[0].id == recipient_id:
+        found: tuple[Recipient, UnitView] | None = (known[0], UnitView.of(known[1], known[0]))
+    else:
+        found = uow.rounds.recipient_with_unit(recipient_id)
     pairs = [found] if found is not None and found[0].round_id == round_id else []
     suffix = str(extra.pop("key_suffix", "") or extra.get("reply_id", ""))
     now = _now(uow)

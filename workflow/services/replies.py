@@ -18,12 +18,13 @@ from states.draft import DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from states.round import RoundState
 from storage.models import Comment, Draft, DraftItem, Reply, ReplyAttachment, Round, Unit
+from storage.repositories.rounds import VersionRef
 from storage.uow import UnitOfWork
 from workflow.comment_input import CommentInput
 from workflow.draft_targets import Target, resolve_target
 from workflow.parsing.reply_form import parse_reply_form
 from workflow.services._common import load_draft, load_round, record
-from workflow.services.draft_items import version_items
+from workflow.services.draft_items import cached_version_items
 from workflow.services.messages import queue_for_recipient
 from workflow.unit_names import resolve_unit, unit_aliases
 
@@ -167,6 +168,23 @@ def _form_names(written: str, unit: Unit) -> bool:
         return any(name and name in written for name in (unit.name, *unit_aliases(unit)))
 
 
+def _fresh_round(uow: UnitOfWork, round_id: int) -> tuple[Round, Draft, VersionRef | None]:
+    """The round, its draft and its version's key as they are now (``RoundRepo.fresh_with_draft``)."""
+    found = uow.rounds.fresh_with_draft(round_id)
+    if found is None:
+        raise NotFound("ROUND_NOT_FOUND", f"征求意见轮次 {round_id} 不存在。", round_id=round_id)
+    return found
+
+
+def _check_form_unit(cmd: SubmitReply, unit: Unit) -> None:
+    if cmd.form_unit_name and not _form_names(cmd.form_unit_name, unit):
+        raise InvalidInput(
+            "REPLY_FORM_UNIT_MISMATCH",
+            f"回复表上的单位“{cmd.form_unit_name}”与登记的单位“{unit.name}”不一致，请核实。",
+            form_unit=cmd.form_unit_name,
+        )
+
+
 def _deciding_on(uow: UnitOfWork, draft: Draft, rnd: Round) -> bool:
     """Staff are deciding on this round's comments: the draft is at that stage and no later round exists."""
     return draft.state == DraftState.deciding and uow.rounds.latest_id_for_draft(draft.id or 0) == rnd.id
@@ -184,30 +202,34 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         raise InvalidInput("REPLY_KIND_CONFLICT", "不能同时回复“无修改意见”并提交修改意见。")
     if not cmd.no_comments and not cmd.comments:
         raise InvalidInput("COMMENTS_EMPTY", "请提交至少一条修改意见，或回复“无修改意见”。")
-    rnd = load_round(uow, cmd.round_id)
-    draft = load_draft(uow, rnd.draft_id)
     if cmd.unit_id is not None:
-        unit = uow.directory.unit(cmd.unit_id)
+        # The unit is known: lock its recipient row first, then read the round as it is under that lock
+        # (one query each; a sweep that closed the round meanwhile is seen).
+        locked = uow.rounds.recipient_and_unit(cmd.round_id, cmd.unit_id, for_update=True)
+        rnd, draft, version = _fresh_round(uow, cmd.round_id)
+        unit = locked[1] if locked is not None else uow.directory.unit(cmd.unit_id)
         if unit is None or unit.office_id != rnd.office_id:
             raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
+        _check_form_unit(cmd, unit)
+        recipient = locked[0] if locked is not None else None
     else:
+        rnd = load_round(uow, cmd.round_id)
+        load_draft(uow, rnd.draft_id)
         unit = resolve_unit(cmd.unit_name, uow.directory.units(rnd.office_id, active_only=False))  # type: ignore[assignment]
-    if cmd.form_unit_name and not _form_names(cmd.form_unit_name, unit):  # type: ignore[arg-type]
-        raise InvalidInput(
-            "REPLY_FORM_UNIT_MISMATCH",
-            f"回复表上的单位“{cmd.form_unit_name}”与登记的单位“{unit.name}”不一致，请核实。",  # type: ignore[union-attr]
-            form_unit=cmd.form_unit_name,
-        )
-    recipient = uow.rounds.recipient(rnd.id or 0, unit.id or 0, for_update=True)  # type: ignore[union-attr]
+        _check_form_unit(cmd, unit)
+        found = uow.rounds.recipient_and_unit(rnd.id or 0, unit.id or 0, for_update=True)
+        recipient = found[0] if found is not None else None
+        if recipient is not None:
+            # re-read under the lock: a sweep may have closed the round meanwhile
+            rnd, draft, version = _fresh_round(uow, cmd.round_id)
     if recipient is None:
-        raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)  # type: ignore[union-attr]
+        raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)
     now = clock.now()
     received_at = cmd.received_at or now
     if received_at > now + timedelta(minutes=1):
         raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
-    uow.refresh(rnd, draft)  # re-read under the lock: a sweep may have closed the round meanwhile
-    version = uow.drafts.version(draft.id or 0, rnd.version)
-    items = version_items(uow, version) if version and cmd.comments else []  # what targets may name
+    # what targets may name: the version's items, kept in this process once read (they never change)
+    items = cached_version_items(uow, version) if version and cmd.comments else ()
     targets = _validate_comments(cmd.comments, version.kind if version else "tasks", items)
     labels = {i.seq: i.label for i in items}
     kind = RecipientState.no_comments if cmd.no_comments else RecipientState.with_comments
@@ -229,7 +251,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         )
         # Conditional update: if a sweep deemed this recipient meanwhile, the reply is late.
         on_time = uow.rounds.mark_replied(
-            recipient.id or 0,
+            recipient,
             RECIPIENT_MACHINE.sources(trigger),
             dest,
             received_at,
@@ -298,7 +320,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     if registered_after_sweep:
         payload["registered_after_deadline"] = rnd.deadline.isoformat()
     if on_time:
-        uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
+        if revision > 1:  # a first reply has no earlier revision to supersede (the recipient row is locked)
+            uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
         record(
             uow,
             actor,
@@ -306,6 +329,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             "reply.submitted",
             entity,
             round_id=rnd.id,
+            office_id=rnd.office_id,
             from_state=source,
             to_state=dest,
             **payload,
@@ -319,12 +343,15 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             "reply.late",
             entity,
             round_id=rnd.id,
+            office_id=rnd.office_id,
             from_state=source,
             to_state=source,
             deadline=rnd.deadline.isoformat(),
             **payload,
         )
-    queue_for_recipient(uow, rnd.id or 0, recipient.id or 0, "reply_receipt", reply_id=reply.id)
+    queue_for_recipient(
+        uow, rnd.id or 0, recipient.id or 0, "reply_receipt", known=(recipient, unit), reply_id=reply.id
+    )
     uow.commit()
     return ReplyStored(reply.id or 0, not on_time, revision, dest, comment_ids)
 
