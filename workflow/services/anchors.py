@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.models import Comment, DraftItem
+from storage.models import Comment, DraftItem, DraftVersion
 from storage.uow import UnitOfWork
 from workflow.draft_targets import resolve_target
 from workflow.item_matching import normalise
@@ -188,6 +188,18 @@ def chain_key(chain: Chain) -> tuple[Any, ...]:
     return (chain.start, chain.end, tuple(chain.rows[v].id for v in range(chain.start, chain.end + 1)), digest.digest())
 
 
+def _detached(chain: Chain) -> Chain:
+    """The chain with copies of its rows and items, in no session: the cached chain outlives this unit of
+    work and is read by other threads' requests, so nothing in it may belong to (or be expired by) a session."""
+    return Chain(
+        chain.start,
+        chain.end,
+        rows={v: DraftVersion(**row.model_dump()) for v, row in chain.rows.items()},
+        items={v: [DraftItem(**i.model_dump()) for i in items] for v, items in chain.items.items()},
+        links=dict(chain.links),
+    )
+
+
 def round_anchors(uow: UnitOfWork, round_id: int) -> RoundAnchors:
     """The round's chain (its version to the draft's current one), shared with earlier requests on the same
     chain: a new version makes a new chain, so nothing read off an older one is served for it."""
@@ -200,7 +212,7 @@ def round_anchors(uow: UnitOfWork, round_id: int) -> RoundAnchors:
         if found is not None:
             _CACHE.move_to_end(key)
             return found
-        found = _CACHE[key] = RoundAnchors(chain, chain.rows[rnd.version].kind)
+        found = _CACHE[key] = RoundAnchors(_detached(chain), chain.rows[rnd.version].kind)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return found
