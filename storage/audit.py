@@ -180,6 +180,16 @@ class AuditLog:
         """Stored events in chain order (a round's only, if given; only these offices', if given)."""
         return iter_events(self._session, round_id=round_id, offices=offices)
 
+    def count(self, round_id: int | None = None, offices: tuple[int, ...] | None = None) -> int:
+        """How many events :meth:`events` would yield (a page's pager, without loading them)."""
+        return count_events(self._session, round_id=round_id, offices=offices)
+
+    def page(
+        self, round_id: int | None = None, offices: tuple[int, ...] | None = None, *, offset: int = 0, limit: int = 200
+    ) -> list[AuditEvent]:
+        """One page of :meth:`events`: the ``limit`` events after the first ``offset``."""
+        return event_page(self._session, round_id=round_id, offices=offices, offset=offset, limit=limit)
+
     def verify(self) -> ChainVerdict:
         """Recompute the whole chain (see :func:`verify_chain`)."""
         return verify_chain(self._session)
@@ -341,22 +351,48 @@ def iter_events(
     """
     last = 0
     while True:
-        stmt = select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
-        if round_id is not None:
-            stmt = stmt.where(AuditEvent.round_id == round_id)
-        if offices is not None:
-            ids = list(offices) or [-1]
-            rounds = select(Round.id).where(Round.office_id.in_(ids))  # type: ignore[union-attr]
-            unnamed = AuditEvent.office_id.is_(None) & or_(  # type: ignore[union-attr]
-                AuditEvent.round_id.is_(None),  # type: ignore[union-attr]
-                AuditEvent.round_id.in_(rounds),  # type: ignore[union-attr]
-            )
-            stmt = stmt.where(or_(AuditEvent.office_id.in_(ids), unnamed))  # type: ignore[union-attr]
+        stmt = _scoped(
+            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch), round_id, offices
+        )
         chunk = list(session.execute(stmt).scalars())
         if not chunk:
             return
         yield from chunk
         last = chunk[-1].seq
+
+
+def _scoped(stmt: Any, round_id: int | None, offices: tuple[int, ...] | None) -> Any:
+    """``stmt`` kept to one round's events and to these offices' (see :func:`iter_events`)."""
+    if round_id is not None:
+        stmt = stmt.where(AuditEvent.round_id == round_id)
+    if offices is not None:
+        ids = list(offices) or [-1]
+        rounds = select(Round.id).where(Round.office_id.in_(ids))  # type: ignore[union-attr]
+        unnamed = AuditEvent.office_id.is_(None) & or_(  # type: ignore[union-attr]
+            AuditEvent.round_id.is_(None),  # type: ignore[union-attr]
+            AuditEvent.round_id.in_(rounds),  # type: ignore[union-attr]
+        )
+        stmt = stmt.where(or_(AuditEvent.office_id.in_(ids), unnamed))  # type: ignore[union-attr]
+    return stmt
+
+
+def count_events(session: Session, round_id: int | None = None, offices: tuple[int, ...] | None = None) -> int:
+    """How many events :func:`iter_events` would yield, counted in SQL."""
+    stmt = _scoped(select(func.count()).select_from(AuditEvent), round_id, offices)
+    return int(session.execute(stmt).scalar_one())
+
+
+def event_page(
+    session: Session,
+    round_id: int | None = None,
+    offices: tuple[int, ...] | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[AuditEvent]:
+    """The ``limit`` events after the first ``offset`` of :func:`iter_events`, in chain order: a page."""
+    stmt = _scoped(select(AuditEvent).order_by(AuditEvent.seq), round_id, offices).offset(offset).limit(limit)
+    return list(session.execute(stmt).scalars())
 
 
 VERIFY_BATCH = chain_check.BATCH

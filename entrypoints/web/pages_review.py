@@ -20,11 +20,12 @@ from workflow.config import Settings
 from workflow.doc_types import DocTypes
 from workflow.reports import official
 from workflow.services.accounts import CurrentUser
+from workflow.services.audit import count_events
 from workflow.services.audit_view import audit_lines
 from workflow.services.chain_watch import check_chain
 from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
 from workflow.services.process_view import process_status
-from workflow.services.queries import review_queue, round_status
+from workflow.services.queries import review_queue, round_summary
 from workflow.services.review import UploadedFile, record_review
 
 router = APIRouter(include_in_schema=False)
@@ -90,13 +91,15 @@ def _page(
     full: bool = False,
     audit_page: int = 0,
 ) -> Response:
-    status = round_status(uow, round_id)
+    # The page shows the round's summary (not every recipient and comment: the package below lists them),
+    # one page of the audit trail (paged and counted in SQL), and the package, all from one decision queue.
+    status = {"round": round_summary(uow, round_id)}
     chain = check_chain(uow, clock, round_id, full=full)
     stored = verify_stored(uow, settings, chain.verdict)
-    lines = audit_lines(uow, round_id)
-    audit = audit_window(len(lines), audit_page)
-    events = lines[audit["start"] : audit["end"]]
-    package = body_of(render_html(official.build(uow, round_id, "review-package", None, rules)))
+    queue = uow.replies.decision_queue(round_id)
+    audit = audit_window(count_events(uow, round_id), audit_page)
+    events = audit_lines(uow, round_id, queue, offset=audit["start"], limit=audit["end"] - audit["start"])
+    package = body_of(render_html(official.build(uow, round_id, "review-package", None, rules, queue)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
         request.query_params.get("ok", "")

@@ -19,6 +19,7 @@ from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
 from workflow.services.offices import office_profile
+from workflow.services.preload import Queue
 
 REPLY_CATEGORIES = (RecipientState.with_comments, RecipientState.no_comments, RecipientState.deemed_no_objection)
 REPLY_CATEGORY_LABELS = {
@@ -29,11 +30,12 @@ REPLY_CATEGORY_LABELS = {
 DEEMED_TEXT = "逾期未回复，视为无意见"
 
 
-def adoption_table(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
+def adoption_table(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> dict[str, Any]:
+    """The table's groups and rows (``queue``: the round's decision queue, where the caller loaded it)."""
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     profile = office_profile(uow, rnd.office_id)
-    queue = uow.replies.decision_queue(round_id)
+    queue = uow.replies.decision_queue(round_id) if queue is None else queue
     anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])  # where each comment's item is now
     comments_by_unit: dict[int, list[dict[str, Any]]] = {}
     for c, _r, u, d in queue:

@@ -44,6 +44,7 @@ from workflow.services.audit_view import audit_lines
 from workflow.services.decisions import decision_text
 from workflow.services.draft_items import RoundDraft, draft_shape, round_draft
 from workflow.services.offices import office_profile
+from workflow.services.preload import Queue
 from workflow.services.queries import ILLUSTRATIVE_TIMES_NOTICE
 from workflow.services.rounds import StartRound, letter_wording
 from workflow.services.versions import changed_tasks, unapplied_adoptions
@@ -70,7 +71,10 @@ def addressee_line(profile: OfficeProfile, categories: Iterable[str]) -> str:
     return "，".join(dict.fromkeys(names)) + "："
 
 
-def _context(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
+def _context(uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The round's draft, office, recipients and version; ``context``: these, loaded already in this request."""
+    if context is not None:
+        return context
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     office = uow.directory.office(rnd.office_id)
@@ -95,9 +99,9 @@ def letter_stage(rnd: Any, version: Any) -> str:
     return str(stage) if stage in (DraftStage.proposed, DraftStage.discussion) else DraftStage.proposed.value
 
 
-def round_attachments(uow: UnitOfWork, round_id: int) -> LetterAttachments:
+def round_attachments(uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = None) -> LetterAttachments:
     """The letter's attachments: 附件1 the draft, 附件2 its task table where it has one, then the reply form."""
-    c = _context(uow, round_id)
+    c = _context(uow, round_id, context)
     version = c["version"]
     has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
     names = round_attachment_names(c["round"].attachment_names)
@@ -217,14 +221,16 @@ def preview_letter_document(
     )
 
 
-def letter(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> OfficialDocument:
-    c = _context(uow, round_id)
+def letter(
+    uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES, context: dict[str, Any] | None = None
+) -> OfficialDocument:
+    c = _context(uow, round_id, context)
     rnd, version = c["round"], c["version"]
     return letter_document(
         c["profile"],
         draft_title=c["draft"].title,
         stage=letter_stage(rnd, version),
-        attachments=round_attachments(uow, round_id),
+        attachments=round_attachments(uow, round_id, c),
         doc_number=rnd.doc_number,
         deadline=rnd.deadline,
         letter_date=rnd.letter_date,
@@ -241,9 +247,9 @@ def letter(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> O
     )
 
 
-def letter_title(uow: UnitOfWork, round_id: int) -> str:
+def letter_title(uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = None) -> str:
     """The letter's title as printed (发文机关 + 关于对《…（代拟稿）》征求意见的函)."""
-    return letter(uow, round_id).title
+    return letter(uow, round_id, context=context).title
 
 
 @dataclass(frozen=True)
@@ -369,8 +375,9 @@ def task_table_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
 REVIEW_STATES = frozenset(s.value for s in ReviewState)
 
 
-def adoption(uow: UnitOfWork, round_id: int) -> OfficialDocument:
-    data = adoption_table(uow, round_id)
+def adoption(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> OfficialDocument:
+    """采纳情况表 (``queue``: the round's decision queue, where the caller loaded it)."""
+    data = adoption_table(uow, round_id, queue)
     changed = changed_tasks(uow, round_id)  # 已在修改稿中落实 only where a revision changed that task
     rows: list[tuple[Cell | str | None, ...]] = []
     groups = data["groups"]
@@ -444,9 +451,13 @@ def _structure(uow: UnitOfWork, draft_id: int, version: int) -> str:
     return "共" + "".join(f"{n}{word}" for word, n in counts if word in ("章", "节", "条", "个标题"))
 
 
-def _outcome(uow: UnitOfWork, round_id: int) -> dict[str, int]:
-    states = Counter(r.state for r, _ in uow.rounds.recipients(round_id))
-    outcomes = [d.outcome if d else None for *_x, d in uow.replies.decision_queue(round_id)]
+def _outcome(
+    uow: UnitOfWork, round_id: int, queue: Queue | None = None, context: dict[str, Any] | None = None
+) -> dict[str, int]:
+    recipients = context["recipients"] if context is not None else uow.rounds.recipients(round_id)
+    states = Counter(r.state for r, _ in recipients)
+    queue = uow.replies.decision_queue(round_id) if queue is None else queue
+    outcomes = [d.outcome if d else None for *_x, d in queue]
     decided = Counter(outcomes)
     with_comments, no_comments = states[RecipientState.with_comments], states[RecipientState.no_comments]
     return {
@@ -462,8 +473,12 @@ def _outcome(uow: UnitOfWork, round_id: int) -> dict[str, int]:
     }
 
 
-def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
-    c = _context(uow, round_id)
+def explanation(
+    uow: UnitOfWork, round_id: int, queue: Queue | None = None, context: dict[str, Any] | None = None
+) -> OfficialDocument:
+    """起草说明 (``queue``, ``context``: loaded already in this request)."""
+    queue = uow.replies.decision_queue(round_id) if queue is None else queue
+    c = _context(uow, round_id, context)
     draft, office, rnd, version = c["draft"], c["office"], c["round"], c["version"]
     wording = c["profile"].wording
     parts = json.loads(version.parts) if version else []
@@ -489,27 +504,29 @@ def explanation(uow: UnitOfWork, round_id: int) -> OfficialDocument:
         numbers = part["task_numbers"]
         span = f"{numbers[0]}项" if len(numbers) == 1 else f"{numbers[0]}项—{numbers[-1]}项"
         blocks += [Heading(f"（{cn_number(n)}）{part['heading']}（{span}）", 2), Paragraph(todo)]
-    o = _outcome(uow, round_id)
+    o = _outcome(uow, round_id, queue, c)
     blocks += [
         Heading("第三部分：征求意见情况", 1),
         Paragraph(
-            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发{book(letter_title(uow, round_id))}"
+            f"{cn_date(rnd.letter_date)}，{office.short_name or office.name}印发{book(letter_title(uow, round_id, c))}"
             f"（{rnd.doc_number}），共征求{o['asked']}家单位意见，截至{cn_datetime(rnd.deadline)}，"
             f"{o['replied']}家单位回复（有修改意见{o['with_comments']}家，无修改意见{o['no_comments']}家），"
             f"{o['deemed']}家单位逾期未回复，视为无意见。共收到修改意见{o['comments']}条，予以采纳{o['adopted']}条，"
             f"部分采纳{o['partly']}条，不予采纳{o['rejected']}条。"
         ),
         *public_report.explanation_blocks(uow, round_id),
-        *disagreement_blocks(uow, round_id, "第四部分：重大分歧意见及处理情况"),
+        *disagreement_blocks(uow, round_id, "第四部分：重大分歧意见及处理情况", queue),
     ]
     return OfficialDocument(
         title=f"关于《{draft.title}》的起草说明", blocks=tuple(blocks), signature=office.name, kind_label="起草说明"
     )
 
 
-def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
+def audit_summary(
+    uow: UnitOfWork, round_id: int, queue: Queue | None = None, context: dict[str, Any] | None = None
+) -> list[Any]:
     """Who was asked when, who replied, who was deemed, every decision and reason."""
-    c = _context(uow, round_id)
+    c = _context(uow, round_id, context)
     rnd = c["round"]
     rows: list[tuple[str, ...]] = []
     for rec, unit in c["recipients"]:
@@ -518,7 +535,7 @@ def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
         rows.append((unit.name, state, when, "是" if rec.late else ""))
     decisions = [
         (u.name, cm.target, cm.text, d.outcome if d else "", d.reason if d else "")
-        for cm, _r, u, d in uow.replies.decision_queue(round_id)
+        for cm, _r, u, d in (uow.replies.decision_queue(round_id) if queue is None else queue)
     ]
     return [
         Paragraph(
@@ -540,7 +557,12 @@ def audit_summary(uow: UnitOfWork, round_id: int) -> list[Any]:
     ]
 
 
-def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> OfficialDocument:
+def review_package(
+    uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES, queue: Queue | None = None
+) -> OfficialDocument:
+    """送审材料: its five materials read one decision queue and one round context (``queue``: the queue,
+    where the caller loaded it already, as the reviewer's page does for its audit lines)."""
+    queue = uow.replies.decision_queue(round_id) if queue is None else queue
     c = _context(uow, round_id)
     draft, rnd = c["draft"], c["round"]
     doc_type = rules.get(draft.doc_type)
@@ -548,7 +570,7 @@ def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYP
     review = reviews[-1] if reviews else None
     current = uow.drafts.version(draft.id or 0, draft.current_version)
     body = json.loads(current.body) if current else []
-    flagged = unapplied_adoptions(uow, round_id)
+    flagged = unapplied_adoptions(uow, round_id, queue)
     blocks: list[Any] = [
         Paragraph(f"送审文稿：《{draft.title}》第{draft.current_version}稿；征求意见：{rnd.doc_number}。"),
         *review_facts_blocks(draft, doc_type, rnd.scope, review),
@@ -559,17 +581,17 @@ def review_package(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYP
     ]
     if current is not None and current.kind == "tasks":
         blocks.append(_task_table(uow, current.id or 0, "重点任务分工"))
-    adoption_doc = adoption(uow, round_id)
+    adoption_doc = adoption(uow, round_id, queue)
     blocks += [AttachmentHeading("材料二", adoption_doc.title), *adoption_doc.blocks]
-    letter_doc = letter(uow, round_id, rules)
+    letter_doc = letter(uow, round_id, rules, c)
     blocks += [
         AttachmentHeading("材料三", f"{letter_doc.title}（{rnd.doc_number}）"),
         Paragraph(letter_doc.addressee or "", indent_first_line=False),
         *letter_doc.blocks,
     ]
-    blocks += [AttachmentHeading("材料四", "征求意见过程记录"), *audit_summary(uow, round_id)]
+    blocks += [AttachmentHeading("材料四", "征求意见过程记录"), *audit_summary(uow, round_id, queue, c)]
     if "explanation" in doc_type.materials:
-        note = explanation(uow, round_id)
+        note = explanation(uow, round_id, queue, c)
         blocks += [AttachmentHeading("材料五", note.title), *note.blocks]
     if flagged:
         blocks += [Heading("需核对事项", 2), *[Paragraph(f["message"]) for f in flagged]]
@@ -632,16 +654,22 @@ def to_beijing_text(iso: str) -> str:
 
 
 def build(
-    uow: UnitOfWork, round_id: int, kind: str, unit: str | None = None, rules: DocTypes = SHIPPED_TYPES
+    uow: UnitOfWork,
+    round_id: int,
+    kind: str,
+    unit: str | None = None,
+    rules: DocTypes = SHIPPED_TYPES,
+    queue: Queue | None = None,
 ) -> OfficialDocument:
+    """Document ``kind`` of the round; ``queue``: the round's decision queue, where the caller has it."""
     builders = {
         "letter": lambda: letter(uow, round_id, rules),
         "draft": lambda: draft_document(uow, round_id, with_tasks=False),
         "task-table": lambda: task_table_document(uow, round_id),
         "reply-form": lambda: reply_form(uow, round_id, unit),
-        "adoption": lambda: adoption(uow, round_id),
-        "explanation": lambda: explanation(uow, round_id),
-        "review-package": lambda: review_package(uow, round_id, rules),
+        "adoption": lambda: adoption(uow, round_id, queue),
+        "explanation": lambda: explanation(uow, round_id, queue),
+        "review-package": lambda: review_package(uow, round_id, rules, queue),
         "audit": lambda: audit_report(uow, round_id),
     }
     if kind not in builders:

@@ -14,10 +14,11 @@ from storage.models import Draft, LegalityReview
 from storage.uow import UnitOfWork
 from workflow.doc_types import CHECK_ANSWERS, DocType
 from workflow.services.departures import SCOPES, departures
+from workflow.services.preload import Queue
 from workflow.services.review import materials
 
 
-def disagreements(uow: UnitOfWork, round_id: int) -> list[dict[str, str]]:
+def disagreements(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> list[dict[str, str]]:
     """Every comment not adopted or only partly adopted, with its unit and the reason."""
     return [
         {
@@ -27,13 +28,13 @@ def disagreements(uow: UnitOfWork, round_id: int) -> list[dict[str, str]]:
             "outcome": OUTCOME_LABELS[decision.outcome],
             "reason": decision.reason,
         }
-        for comment, _reply, unit, decision in uow.replies.decision_queue(round_id)
+        for comment, _reply, unit, decision in (uow.replies.decision_queue(round_id) if queue is None else queue)
         if decision is not None and decision.outcome in NEEDS_REASON
     ]
 
 
-def disagreement_blocks(uow: UnitOfWork, round_id: int, heading: str) -> list[Any]:
-    rows = disagreements(uow, round_id)
+def disagreement_blocks(uow: UnitOfWork, round_id: int, heading: str, queue: Queue | None = None) -> list[Any]:
+    rows = disagreements(uow, round_id, queue)
     if not rows:
         return [Heading(heading, 1), Paragraph("征求意见过程中，没有不予采纳或部分采纳的意见，无重大分歧意见。")]
     return [

@@ -4,11 +4,15 @@ carried through every later version by the links matched on wording — "现第�
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.models import Comment, DraftItem
+from storage.models import Comment, DraftItem, DraftVersion
 from storage.uow import UnitOfWork
 from workflow.draft_targets import resolve_target
 from workflow.item_matching import normalise
@@ -55,11 +59,18 @@ class Anchor:
 
 @dataclass
 class RoundAnchors:
-    """The chain from the round's version to the draft's current one, and the anchors read from it."""
+    """The chain from the round's version to the draft's current one, and the anchors read from it.
+
+    What it reads off the chain is remembered (an anchor per start item, the changed items): the chain's
+    versions never change once stored, so one object serves every request on the same chain
+    (:func:`round_anchors` keeps them)."""
 
     chain: Chain
     kind: str
     _reached: dict[int, set[int]] = field(default_factory=dict)
+    _changed: frozenset[int] | None = None
+    _anchors: dict[int, Anchor | None] = field(default_factory=dict)
+    _targets: dict[str, int | None] = field(default_factory=dict)
 
     def reached(self, seq: int) -> set[int]:
         if seq not in self._reached:
@@ -72,10 +83,18 @@ class RoundAnchors:
             return comment.anchor_seq
         if not comment.target:
             return None
-        return resolve_target(comment.target, self.kind, self.chain.items[self.chain.start]).seq
+        if comment.target not in self._targets:
+            found = resolve_target(comment.target, self.kind, self.chain.items[self.chain.start]).seq
+            self._targets[comment.target] = found
+        return self._targets[comment.target]
 
-    def changed_now(self) -> set[int]:
+    def changed_now(self) -> frozenset[int]:
         """Items of the current version that are new, or whose wording differs from where they came from."""
+        if self._changed is None:
+            self._changed = frozenset(self._changed_now())
+        return self._changed
+
+    def _changed_now(self) -> set[int]:
         chain = self.chain
         origins: dict[int, list[int]] = {}
         for first in chain.items[chain.start]:
@@ -99,10 +118,20 @@ class RoundAnchors:
                 parent = parents.get(parent)
         return changed
 
-    def anchor(self, comment: Comment, changed: set[int] | None = None) -> Anchor | None:
+    def anchor(self, comment: Comment, changed: AbstractSet[int] | None = None) -> Anchor | None:
+        """Where ``comment``'s item is now (``changed``: :meth:`changed_now`, or another set to judge by)."""
         seq = self.anchor_seq(comment)
+        if seq is None:
+            return None
+        if changed is not None and changed is not self._changed:
+            return self._anchor(seq, changed)
+        if seq not in self._anchors:
+            self._anchors[seq] = self._anchor(seq, self.changed_now())
+        return self._anchors[seq]
+
+    def _anchor(self, seq: int, changed_set: AbstractSet[int]) -> Anchor | None:
         chain = self.chain
-        start_item = chain.item(chain.start, seq) if seq is not None else None
+        start_item = chain.item(chain.start, seq)
         if start_item is None:
             return None
         now, removed_at = chain.main_path(start_item.seq)
@@ -111,7 +140,6 @@ class RoundAnchors:
         item = chain.item(chain.end, now)
         pieces = sorted(self.reached(start_item.seq))
         labels = tuple(i.label for i in chain.items[chain.end] if i.seq in pieces and _top(i, pieces))
-        changed_set = changed if changed is not None else self.changed_now()
         reworded = item is None or normalise(item.text) != normalise(start_item.text)
         inside = any(seq in changed_set for seq in _descendants(chain.items[chain.end], now))
         return Anchor(
@@ -138,11 +166,56 @@ def _top(item: DraftItem, pieces: list[int]) -> bool:
     return item.parent_seq not in pieces
 
 
+CACHE_SIZE = 64
+_CACHE: OrderedDict[tuple[Any, ...], RoundAnchors] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def chain_key(chain: Chain) -> tuple[Any, ...]:
+    """The chain's versions by id, with a digest of what the anchors are read from (items and links).
+
+    A stored version's items never change, so its id would do within one database; the digest keeps the
+    cache right where an id names another version (another database in the same process, an id SQLite
+    handed out again after an import rolled back)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for v in range(chain.start, chain.end + 1):
+        row = chain.rows[v]
+        digest.update(f"v{row.id}|{row.kind}\x1d".encode())
+        for i in chain.items[v]:
+            digest.update(f"{i.seq}|{i.parent_seq}|{i.kind}|{i.number}|{i.label}|{i.heading}\x1f{i.text}\x1e".encode())
+        for k in chain.links.get(v, ()):
+            digest.update(f"{k.from_seq}>{k.to_seq}{'*' if k.primary else ''}\x1e".encode())
+    return (chain.start, chain.end, tuple(chain.rows[v].id for v in range(chain.start, chain.end + 1)), digest.digest())
+
+
+def _detached(chain: Chain) -> Chain:
+    """The chain with copies of its rows and items, in no session: the cached chain outlives this unit of
+    work and is read by other threads' requests, so nothing in it may belong to (or be expired by) a session."""
+    return Chain(
+        chain.start,
+        chain.end,
+        rows={v: DraftVersion(**row.model_dump()) for v, row in chain.rows.items()},
+        items={v: [DraftItem(**i.model_dump()) for i in items] for v, items in chain.items.items()},
+        links=dict(chain.links),
+    )
+
+
 def round_anchors(uow: UnitOfWork, round_id: int) -> RoundAnchors:
+    """The round's chain (its version to the draft's current one), shared with earlier requests on the same
+    chain: a new version makes a new chain, so nothing read off an older one is served for it."""
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     chain = load_chain(uow, draft.id or 0, rnd.version, max(rnd.version, draft.current_version))
-    return RoundAnchors(chain, chain.rows[rnd.version].kind)
+    key = chain_key(chain)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+        found = _CACHE[key] = RoundAnchors(_detached(chain), chain.rows[rnd.version].kind)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
 
 
 def anchors_for(uow: UnitOfWork, round_id: int, comments: Iterable[Comment]) -> dict[int, dict[str, Any] | None]:

@@ -67,27 +67,40 @@ def export_events(uow: UnitOfWork, round_id: int | None = None) -> list[dict[str
     exports its offices' events only; an unscoped one (the server's administrator) exports all."""
     if round_id is not None:
         load_round(uow, round_id)  # another office's round is not found, not an empty trail
-    out = []
-    for ev in uow.audit.events(round_id=round_id, offices=uow.offices):
-        out.append(
-            {
-                "seq": ev.seq,
-                "at": iso_beijing(ev.at),
-                "actor": ev.actor,
-                "role": ev.role,
-                "action": ev.action,
-                "entity": ev.entity,
-                "round_id": ev.round_id,
-                "from_state": ev.from_state,
-                "to_state": ev.to_state,
-                "payload": json.loads(ev.payload or "{}"),
-                "imported": ev.imported,
-                "prev_hash": ev.prev_hash,
-                "hash": ev.hash,
-                "office_id": ev.office_id,
-            }
-        )
-    return out
+    return [_exported(ev) for ev in uow.audit.events(round_id=round_id, offices=uow.offices)]
+
+
+def count_events(uow: UnitOfWork, round_id: int | None = None) -> int:
+    """How many events :func:`export_events` would export, counted in SQL."""
+    if round_id is not None:
+        load_round(uow, round_id)
+    return uow.audit.count(round_id=round_id, offices=uow.offices)
+
+
+def export_page(uow: UnitOfWork, round_id: int | None, offset: int, limit: int) -> list[dict[str, Any]]:
+    """Events ``offset`` to ``offset + limit`` of :func:`export_events` (the same scope and order), paged in SQL."""
+    if round_id is not None:
+        load_round(uow, round_id)
+    return [_exported(ev) for ev in uow.audit.page(round_id=round_id, offices=uow.offices, offset=offset, limit=limit)]
+
+
+def _exported(ev: Any) -> dict[str, Any]:
+    return {
+        "seq": ev.seq,
+        "at": iso_beijing(ev.at),
+        "actor": ev.actor,
+        "role": ev.role,
+        "action": ev.action,
+        "entity": ev.entity,
+        "round_id": ev.round_id,
+        "from_state": ev.from_state,
+        "to_state": ev.to_state,
+        "payload": json.loads(ev.payload or "{}"),
+        "imported": ev.imported,
+        "prev_hash": ev.prev_hash,
+        "hash": ev.hash,
+        "office_id": ev.office_id,
+    }
 
 
 def events_csv(events: list[dict[str, Any]]) -> str:

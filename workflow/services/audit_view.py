@@ -22,7 +22,8 @@ from states.recipient import RECIPIENT_MACHINE
 from states.review import REVIEW_MACHINE
 from states.round import ROUND_MACHINE
 from storage.uow import UnitOfWork
-from workflow.services.audit import export_events
+from workflow.services.audit import export_events, export_page
+from workflow.services.preload import Queue
 
 ACTION_LABELS = {
     "office.created": "登记发文机关",
@@ -169,8 +170,9 @@ def who_label(actor: str, role: str) -> str:
     return actor if actor == role_text else f"{actor}（{role_text}）"
 
 
-def _names(uow: UnitOfWork, round_id: int | None) -> dict[str, str]:
-    """``kind:id`` → a name people know, for the objects of one round."""
+def _names(uow: UnitOfWork, round_id: int | None, queue: Queue | None = None) -> dict[str, str]:
+    """``kind:id`` → a name people know, for the objects of one round (``queue``: its decision queue, if
+    the caller loaded it already)."""
     names: dict[str, str] = {}
     if round_id is None:
         return names
@@ -185,7 +187,9 @@ def _names(uow: UnitOfWork, round_id: int | None) -> dict[str, str]:
         names[f"unit:{unit.id}"] = unit.name
     for reply, unit in uow.replies.for_round(round_id):
         names[f"reply:{reply.id}"] = f"{unit.name}第{reply.revision}次回复"
-    for n, (comment, _reply, unit, _decision) in enumerate(uow.replies.decision_queue(round_id), 1):
+    for n, (comment, _reply, unit, _decision) in enumerate(
+        queue if queue is not None else uow.replies.decision_queue(round_id), 1
+    ):
         names[f"comment:{comment.id}"] = f"意见第{n}条（{unit.name}）"
     for review in uow.rounds.reviews(round_id):
         names[f"review:{review.id}"] = "合法性审查"
@@ -226,27 +230,36 @@ def state_change(entity: str, from_state: str | None, to_state: str | None) -> s
     return f"{label(from_state)} → {label(to_state)}" if from_state else label(to_state)
 
 
-def audit_lines(uow: UnitOfWork, round_id: int | None) -> list[AuditLine]:
-    """The round's events (or all, for ``None``) as lines people read, oldest first."""
-    names = _names(uow, round_id)
-    lines = []
-    for e in export_events(uow, round_id):
-        raw = {k: e[k] for k in ("seq", "at", "actor", "role", "action", "entity", "from_state", "to_state", "payload")}
-        lines.append(
-            AuditLine(
-                seq=e["seq"],
-                at=to_beijing(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M:%S"),
-                who=who_label(e["actor"], e["role"]),
-                what=ACTION_LABELS.get(e["action"], "其他操作") + ("（历史导入）" if e["imported"] else ""),
-                target=names.get(e["entity"], _generic_name(e["entity"])),
-                states=state_change(e["entity"], e["from_state"], e["to_state"]),
-                details=details_line(e["payload"]),
-                raw=json.dumps(raw, ensure_ascii=False, indent=1),
-                hash=e["hash"],
-                imported=e["imported"],
-            )
-        )
-    return lines
+def audit_lines(
+    uow: UnitOfWork,
+    round_id: int | None,
+    queue: Queue | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[AuditLine]:
+    """The round's events (or all, for ``None``) as lines people read, oldest first; with ``limit``, only
+    the ``limit`` lines after the first ``offset`` (a page, fetched as such). ``queue``: the round's decision
+    queue where the caller has it already (the comments are named by their place in it)."""
+    names = _names(uow, round_id, queue)
+    events = export_events(uow, round_id) if limit is None else export_page(uow, round_id, offset, limit)
+    return [_line(e, names) for e in events]
+
+
+def _line(e: dict[str, Any], names: dict[str, str]) -> AuditLine:
+    raw = {k: e[k] for k in ("seq", "at", "actor", "role", "action", "entity", "from_state", "to_state", "payload")}
+    return AuditLine(
+        seq=e["seq"],
+        at=to_beijing(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M:%S"),
+        who=who_label(e["actor"], e["role"]),
+        what=ACTION_LABELS.get(e["action"], "其他操作") + ("（历史导入）" if e["imported"] else ""),
+        target=names.get(e["entity"], _generic_name(e["entity"])),
+        states=state_change(e["entity"], e["from_state"], e["to_state"]),
+        details=details_line(e["payload"]),
+        raw=json.dumps(raw, ensure_ascii=False, indent=1),
+        hash=e["hash"],
+        imported=e["imported"],
+    )
 
 
 KIND_NAMES = {

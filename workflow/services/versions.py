@@ -14,6 +14,7 @@ from workflow.item_matching import in_order, normalise, ratio
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import round_anchors
 from workflow.services.draft_items import load_chain
+from workflow.services.preload import Queue
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def changed_tasks(uow: UnitOfWork, round_id: int) -> set[int]:
     return {i.number for i in found.chain.items[found.chain.end] if i.kind == "task" and i.seq in changed}
 
 
-def unapplied_adoptions(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
+def unapplied_adoptions(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> list[dict[str, Any]]:
     """Adopted comments whose item did not change in the revision.
 
     Only once a revision exists (before it, nothing can have been applied yet), and only for 予以采纳:
@@ -200,7 +201,7 @@ def unapplied_adoptions(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
     changed = found.changed_now()
     current = found.chain.items[found.chain.end]
     flagged = []
-    for comment, _reply, unit, decision in uow.replies.decision_queue(round_id):
+    for comment, _reply, unit, decision in uow.replies.decision_queue(round_id) if queue is None else queue:
         if decision is None or decision.outcome != Outcome.adopted:
             continue
         anchor = found.anchor(comment, changed)
