@@ -15,6 +15,7 @@ from docx.document import Document as DocxDocument
 
 from kernel.errors import DomainError, InvalidInput
 from workflow.parsing.body import find_parts, find_title
+from workflow.parsing.docx_numbering import numbered_texts
 from workflow.parsing.draft_model import ParsedDraft
 from workflow.parsing.draft_structure import parse_structure
 from workflow.parsing.safe_zip import check_office_zip
@@ -34,7 +35,8 @@ def parse_draft_docx(data: bytes) -> ParsedDraft:
 
 
 def _parse(document: DocxDocument) -> ParsedDraft:
-    body = [clean(p.text) for p in document.paragraphs if clean(p.text)]
+    # Word's automatic numbers (第X条, 一、…) are not in a paragraph's text: drawn from numbering.xml, put back.
+    body = [clean(text) for text in numbered_texts(document) if clean(text)]
     builder = TaskTableBuilder()
     row_no = 0
     found = False
