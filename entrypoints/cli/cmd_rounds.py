@@ -237,6 +237,14 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
             )
     for f in data.get("unapplied_adoptions", []):
         lines.append(f"  注意：{f['message']}")
+    public = data.get("public")
+    if public:
+        decided = "，".join(f"{k}{n}组" for k, n in public["decided"].items()) or "无"
+        missing = f"，缺理由{public['reasons_missing']}组" if public["reasons_missing"] else ""
+        lines.append(
+            f"社会公众意见：{public['comments']}条，归并为{public['groups']}组；已决定：{decided}；"
+            f"待决定{public['undecided']}组{missing}"
+        )
     for d in data.get("deliveries", []):
         if d["status"] not in IN_FLIGHT:
             lines.append(

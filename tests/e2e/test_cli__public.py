@@ -94,6 +94,11 @@ def test_public_consultation_through_the_cli(cli: Cli, clock: FixedClock, db_url
     group = str(first["group_id"])
     decided = cli.ok("public", "decide", "--group", group, "--partly", "--reason", "部分采纳，已补充。")
     assert decided["decision"] == "partly_adopted"
+    public = cli.ok("status", "--round", str(rid))["public"]
+    assert public["comments"] == 2 and public["groups"] == 1 and public["undecided"] == 0
+    assert public["decided"] == {"部分采纳": 1} and public["comments_by_state"] == {"已公开": 1, "不予公开": 1}
+    human = cli("status", "--round", str(rid), json=False).stdout
+    assert "社会公众意见：2条，归并为1组；已决定：部分采纳1组；待决定0组" in human
     assert cli.ok("submit-review", "--round", str(rid))
 
     out = tmp_path / "public.csv"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from kernel.timefmt import cn_datetime, iso_beijing
+from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
+from states.public_comment import MODERATION_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.review import REVIEW_MACHINE
 from storage.uow import UnitOfWork
+from workflow.public.decisions import group_views, public_counts
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
@@ -114,7 +118,35 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         }
         for v in uow.rounds.reviews(round_id)
     ]
-    return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late, "reviews": reviews}
+    return {
+        "round": summary,
+        "recipients": recipients,
+        "comments": comments,
+        "late_replies": late,
+        "reviews": reviews,
+        "public": public_status(uow, round_id),
+    }
+
+
+def public_status(uow: UnitOfWork, round_id: int) -> dict[str, Any] | None:
+    """The public consultation's figures beside the units' (None when the round asked only units): comments
+    received and published, groups in the queue, undecided, decided by outcome, reasons still missing."""
+    consultation = uow.public.consultation_for_round(round_id)
+    if consultation is None:
+        return None
+    groups = group_views(uow, round_id)
+    in_queue, undecided, missing = public_counts(uow, round_id)
+    outcomes = Counter(str(g["decision"]) for g in groups if g["decision"] is not None)
+    states = Counter(c.state for c in uow.public.comments(round_id))
+    return {
+        "consultation_id": consultation.id,
+        "comments": sum(states.values()),
+        "comments_by_state": {MODERATION_MACHINE.label(k): n for k, n in states.items()},
+        "groups": in_queue,
+        "undecided": undecided,
+        "reasons_missing": missing,
+        "decided": {OUTCOME_LABELS.get(k, k): n for k, n in outcomes.items()},
+    }
 
 
 def _office_names(uow: UnitOfWork, office_ids: set[int]) -> dict[int, str]:

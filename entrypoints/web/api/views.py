@@ -128,12 +128,25 @@ class ReviewRow(ServiceView):
     version: int | None
 
 
+class PublicStatus(ServiceView):
+    """The public consultation's figures (向社会公开征求意见), beside the units' replies."""
+
+    consultation_id: int
+    comments: int
+    comments_by_state: dict[str, int]
+    groups: int
+    undecided: int
+    reasons_missing: int
+    decided: dict[str, int]
+
+
 class RoundStatus(ServiceView):
     round: RoundSummary
     recipients: list[RecipientRow]
     comments: list[CommentRow]
     late_replies: list[LateReply]
     reviews: list[ReviewRow]
+    public: PublicStatus | None = None
 
 
 class AdoptionComment(ServiceView):
