@@ -7,7 +7,7 @@ import os
 import typer
 
 from entrypoints.cli.runtime import domain_errors, rt
-from workflow.services.accounts import ROLE_LABELS, add_user, reset_password, set_active
+from workflow.services.accounts import ROLE_LABELS, account_view, add_user, reset_password, set_active
 
 app = typer.Typer(help="用户账号", no_args_is_help=True)
 
@@ -81,10 +81,7 @@ def list_() -> None:
     """列出本机关的账号。"""
     r = rt()
     with domain_errors(), r.uow() as uow:
-        users = [
-            {"id": u.id, "username": u.username, "name": u.display_name, "role": u.role, "active": u.active}
-            for u in uow.accounts.users()
-        ]
+        users = [account_view(u) for u in uow.accounts.users()]
     r.emit(
         {"users": users},
         lambda: "\n".join(

@@ -12,6 +12,7 @@ from storage.uow import UnitOfWork
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
+from workflow.services.issuance import signed_views
 from workflow.services.offices import office_profile
 
 ILLUSTRATIVE_TIMES_NOTICE = "演示数据：回复和审查时间为示意，种子材料未记载"
@@ -51,7 +52,7 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
 
 
 def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
-    """The round, each recipient's state, the decision queue and late replies."""
+    """The round, each recipient's state, the decision queue, late replies, reviews and signed documents."""
     summary = round_summary(uow, round_id)
     profile = office_profile(uow, load_round(uow, round_id).office_id)
     channels: dict[int, str] = {}
@@ -114,7 +115,14 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         }
         for v in uow.rounds.reviews(round_id)
     ]
-    return {"round": summary, "recipients": recipients, "comments": comments, "late_replies": late, "reviews": reviews}
+    return {
+        "round": summary,
+        "recipients": recipients,
+        "comments": comments,
+        "late_replies": late,
+        "reviews": reviews,
+        "signed_documents": signed_views(uow, round_id),  # 印发后上传的签发正式文件, newest first
+    }
 
 
 def _office_names(uow: UnitOfWork, office_ids: set[int]) -> dict[int, str]:
