@@ -152,6 +152,7 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     UNITS_DUPLICATE=("InvalidInput", "单位名录中同一单位出现两次，或新增的单位已存在。"),
     UNITS_ALIAS_CONFLICT=("InvalidInput", "同一个别名被分给了两个不同的单位。"),
     FILE_UNREADABLE=("InvalidInput", "命令行指定的文件无法读取。"),
+    FILE_UNWRITABLE=("InvalidInput", "命令行指定的保存路径无法写入（目录不存在或没有权限）。"),
     # --- replies and comments ---
     REPLY_NOT_FOUND=("NotFound", "按编号查找的回复不存在（或不属于本轮）。"),
     REPLY_NOT_LATE=("Conflict", "要单独纳入的回复并未逾期。"),

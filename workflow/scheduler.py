@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from kernel.actors import SYSTEM
@@ -107,8 +108,10 @@ class DeadlineScheduler:
         self.settings = settings
         self.progress = progress or ProgressSettings()
         self.relay = relay
+        self._executor = ThreadPoolExecutor()  # kept: shutdown() waits on it (see there)
         self._scheduler = BackgroundScheduler(
             timezone="UTC",
+            executors={"default": self._executor},
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
         self._known: dict[int, datetime] = {}
@@ -270,8 +273,12 @@ class DeadlineScheduler:
         return result
 
     def shutdown(self) -> None:
+        """Stop, then wait for a job still running. Not APScheduler's ``shutdown(wait=True)``: it waits for the
+        jobs while holding its job-store lock, and a running ``resync`` needs that lock to move its jobs, so the
+        two waited for each other for ever (seen when a past deadline made resync run at every tick)."""
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
+            self._scheduler.shutdown(wait=False)
+            self._executor.shutdown(wait=True)
 
     def jobs(self) -> list[tuple[str, datetime | None]]:
         return [(j.id, j.next_run_time) for j in self._scheduler.get_jobs()]

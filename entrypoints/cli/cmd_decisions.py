@@ -1,9 +1,10 @@
-"""decide, submit-review, review, issue."""
+"""decide, submit-review, review, issue; round upload-signed / download-signed (the signed final document)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,6 +14,9 @@ from kernel.actors import Actor, Role
 from kernel.errors import InvalidInput
 from kernel.timefmt import cn_datetime, iso_beijing
 from states.decision import OUTCOME_LABELS
+
+if TYPE_CHECKING:  # the type only: the module itself is imported by the commands that use it
+    from workflow.services.issuance import SignedFile
 
 
 def decide(
@@ -133,18 +137,75 @@ def review(
 def issue(
     round_id: int = typer.Option(..., "--round"),
     doc_number: str = typer.Option(..., "--doc-number"),
+    signed: Path | None = typer.Option(None, "--signed", help="签发的正式文件（PDF/DOCX/OFD），也可印发后再上传"),
 ) -> None:
-    """印发。"""
+    """印发（--signed：同时保存签发的正式文件）。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.issuance import issue as issue_service
+    from workflow.services.issuance import signed_document, signed_view
 
     r = rt()
-    with domain_errors(), r.uow() as uow:
-        draft = issue_service(uow, r.clock, r.actor, round_id, doc_number, rules=r.rules)
+    with domain_errors():
+        upload = _signed_file(signed) if signed is not None else None
+        with r.uow() as uow:
+            draft = issue_service(uow, r.clock, r.actor, round_id, doc_number, rules=r.rules, signed=upload)
+            stored = signed_view(signed_document(uow, round_id)) if upload is not None else None
+    data = {"round_id": round_id, "draft_id": draft.id, "doc_number": draft.issued_doc_number, "state": draft.state}
+    kept = f"，已保存签发的正式文件 {stored['filename']}（SHA-256 {stored['sha256']}）" if stored else ""
+    r.emit({**data, "signed": stored}, f"已印发：{draft.issued_doc_number}{kept}")
+
+
+def _signed_file(path: Path) -> SignedFile:
+    """The signed final document from disk; an oversized file is refused before it is read into memory."""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.issuance import SIGNED_MAX_BYTES, SignedFile
+
+    if path.is_file() and path.stat().st_size > SIGNED_MAX_BYTES:
+        raise InvalidInput("SIGNED_DOCUMENT_SIZE", f"签发的正式文件超过{SIGNED_MAX_BYTES // 2**20}MB。", field="signed")
+    return SignedFile(path.name, read_file(path))
+
+
+def upload_signed(
+    round_id: int = typer.Option(..., "--round"),
+    file: Path = typer.Option(..., "--file", help="签发的正式文件（PDF/DOCX/OFD）"),
+) -> None:
+    """上传签发的正式文件（须已印发）。
+
+    每次上传都保留并记入审计（含 SHA-256），下载时默认取最新一份。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.issuance import signed_view, store_signed_document
+
+    r = rt()
+    with domain_errors():
+        upload = _signed_file(file)
+        with r.uow() as uow:
+            stored = signed_view(store_signed_document(uow, r.clock, r.actor, round_id, upload))
     r.emit(
-        {"round_id": round_id, "draft_id": draft.id, "doc_number": draft.issued_doc_number, "state": draft.state},
-        f"已印发：{draft.issued_doc_number}",
+        stored,
+        f"已保存签发的正式文件：{stored['filename']}（{stored['doc_number']}，SHA-256 {stored['sha256']}）",
     )
+
+
+def download_signed(
+    round_id: int = typer.Option(..., "--round"),
+    output: Path = typer.Option(..., "--output", help="保存路径；为目录时按原文件名保存在其中"),
+    document: int | None = typer.Option(None, "--document", help="文件编号（见 status --round 的 signed_documents）"),
+) -> None:
+    """下载签发的正式文件（默认最新上传的一份）。"""
+    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
+    from workflow.services.issuance import signed_document, signed_view
+
+    r = rt()
+    with domain_errors():
+        with r.uow() as uow:
+            row = signed_document(uow, round_id, document)
+            data, shown = row.data, signed_view(row)
+        target = output / PurePath(row.filename).name if output.is_dir() else output
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise InvalidInput("FILE_UNWRITABLE", f"无法写入文件 {target}：{exc.strerror}") from None
+    r.emit({**shown, "output": str(target)}, f"已保存 {shown['filename']}（{shown['doc_number']}）到 {target}")
 
 
 def withdraw(

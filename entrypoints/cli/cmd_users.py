@@ -94,14 +94,11 @@ def password_(
 def list_() -> None:
     """列出本机关的账号。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
-    from workflow.services.accounts import ROLE_LABELS
+    from workflow.services.accounts import ROLE_LABELS, account_view
 
     r = rt()
     with domain_errors(), r.uow() as uow:
-        users = [
-            {"id": u.id, "username": u.username, "name": u.display_name, "role": u.role, "active": u.active}
-            for u in uow.accounts.users()
-        ]
+        users = [account_view(u) for u in uow.accounts.users()]
     r.emit(
         {"users": users},
         lambda: "\n".join(

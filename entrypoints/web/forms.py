@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePath
+from typing import Literal, overload
 
 from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from workflow.parsing.units_file import UnitRecord, parse_units_file
 from workflow.services.accounts import CurrentUser
 from workflow.services.deliberation import Deliberate
 from workflow.services.drafts import DraftStored, import_draft, revise_draft
+from workflow.services.issuance import SIGNED_TYPES, SignedFile
 from workflow.services.replies import CommentInput, SubmitReply, with_form
 
 DRAFT_SUFFIXES = (".docx", ".md", ".txt")
@@ -28,6 +30,7 @@ UNIT_SUFFIXES = (".csv", ".xlsx")
 MEASURE_SUFFIXES = (".txt", ".md", ".docx", ".xlsx")
 EVIDENCE_SUFFIXES = (".jpg", ".jpeg", ".png", ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".zip")
 MINUTES_SUFFIXES = (".pdf", ".docx", ".jpg", ".jpeg", ".png")
+SIGNED_SUFFIXES = tuple(SIGNED_TYPES)
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
@@ -49,6 +52,22 @@ async def read_upload(
     if not data:
         raise InvalidInput("UPLOAD_EMPTY", "上传的文件是空的。")
     return data
+
+
+@overload
+async def read_signed(upload: object, *, required: Literal[True] = True) -> SignedFile: ...
+@overload
+async def read_signed(upload: object, *, required: bool) -> SignedFile | None: ...
+async def read_signed(upload: object, *, required: bool = True) -> SignedFile | None:
+    """The signed final document as uploaded (the round page and the API): read under the upload cap and
+    type list; whether it is what its name says is the service's check (``check_signed_file``)."""
+    file = upload if isinstance(upload, StarletteUploadFile) else None
+    data = await read_upload(file, SIGNED_SUFFIXES, required=required)
+    if file is None or not file.filename or not data:
+        if required:
+            raise InvalidInput("UPLOAD_REQUIRED", "请选择要上传的文件。")
+        return None
+    return SignedFile(file.filename, data)
 
 
 async def deliberation_command(

@@ -20,10 +20,17 @@ from entrypoints.web.deps import (
 )
 from entrypoints.web.form_page import refused
 from entrypoints.web.pages_common import back, page
-from kernel.errors import DomainError, NotFound
-from storage.models import User
+from kernel.errors import DomainError
 from storage.uow import UnitOfWork
-from workflow.services.accounts import ROLE_LABELS, ROLES, ChangePassword, add_user, reset_password, set_active
+from workflow.services.accounts import (
+    ROLE_LABELS,
+    ROLES,
+    ChangePassword,
+    account_by_id,
+    add_user,
+    reset_password,
+    set_active,
+)
 from workflow.services.login_limits import limited_password_change
 
 router = APIRouter(include_in_schema=False)
@@ -32,13 +39,6 @@ USERS = "/admin/users"
 
 def _context(uow: UnitOfWork) -> dict[str, object]:
     return {"accounts": list(uow.accounts.users()), "roles": ROLES, "role_names": ROLE_LABELS}
-
-
-def _account(uow: UnitOfWork, user_id: int) -> User:
-    account = uow.accounts.user(user_id)
-    if account is None:
-        raise NotFound("USER_UNKNOWN", f"编号为 {user_id} 的账号不存在。", user_id=user_id)
-    return account
 
 
 async def _refused(request: Request, uow: UnitOfWork, user: object, exc: DomainError, edited: object) -> Response:
@@ -78,7 +78,7 @@ async def create_user(request: Request, user: AdminWrite, uow: UowDep, clock: Cl
 async def set_user_active(request: Request, user_id: Id, user: AdminWrite, uow: UowDep, clock: ClockDep) -> Response:
     active = (await request.form()).get("active") == "1"
     try:
-        account = _account(uow, user_id)
+        account = account_by_id(uow, user_id)
         set_active(uow, clock, user.actor, account.username, active=active, by_user_id=user.id)
     except DomainError as exc:
         return await _refused(request, uow, user, exc, user_id)
@@ -92,7 +92,7 @@ async def reset_user_password(
     form = await request.form()
     password, repeat = str(form.get("password") or ""), str(form.get("password2") or "")
     try:
-        account = _account(uow, user_id)
+        account = account_by_id(uow, user_id)
         reset_password(uow, clock, user.actor, account.username, password, repeat)
     except DomainError as exc:
         return await _refused(request, uow, user, exc, user_id)

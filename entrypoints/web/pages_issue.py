@@ -6,36 +6,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.concurrency import run_in_threadpool
 
 from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep
 from entrypoints.web.downloads import signed_file
 from entrypoints.web.form_page import refused
-from entrypoints.web.forms import read_upload
+from entrypoints.web.forms import read_signed
 from entrypoints.web.pages_common import back
 from entrypoints.web.pages_round import round_context
 from kernel.clock import Clock
-from kernel.errors import DomainError, InvalidInput
+from kernel.errors import DomainError
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.doc_types import DocTypes
 from workflow.services.accounts import CurrentUser
-from workflow.services.issuance import SIGNED_TYPES, SignedFile, issue, signed_document, store_signed_document
+from workflow.services.issuance import issue, signed_document, store_signed_document
 
 router = APIRouter(include_in_schema=False)
-SIGNED_SUFFIXES = tuple(SIGNED_TYPES)
 _FILE_CODES = ("UPLOAD_", "SIGNED_DOCUMENT_")  # problems of the uploaded file: shown beside the file field
-
-
-async def _signed(upload: object, *, required: bool) -> SignedFile | None:
-    """The uploaded file, read under the pages' upload cap and type list (``forms.read_upload``)."""
-    file = upload if isinstance(upload, StarletteUploadFile) else None
-    data = await read_upload(file, SIGNED_SUFFIXES, required=required)
-    if file is None or not file.filename or not data:
-        if required:
-            raise InvalidInput("UPLOAD_REQUIRED", "请选择要上传的文件。")
-        return None
-    return SignedFile(file.filename, data)
 
 
 def _file_field(exc: DomainError) -> DomainError:
@@ -74,8 +62,10 @@ async def issue_page(
     """印发 under the number typed, with the signed final document if it is at hand already."""
     form = await request.form()
     try:
-        signed = await _signed(form.get("signed"), required=False)
-        issue(uow, clock, user.actor, round_id, str(form.get("doc_number") or ""), rules=rules, signed=signed)
+        signed = await read_signed(form.get("signed"), required=False)
+        number = str(form.get("doc_number") or "")
+        # The file's check opens its ZIP (DOCX, OFD): off the event loop, as every upload's parsing.
+        await run_in_threadpool(issue, uow, clock, user.actor, round_id, number, rules=rules, signed=signed)
     except DomainError as exc:
         return await _refused(request, exc, user, uow, clock, settings, rules, round_id)
     return back(f"/rounds/{round_id}", "issued")
@@ -94,9 +84,8 @@ async def upload_signed(
     """The signed final document of a draft already issued (it often comes back from the seal room later)."""
     form = await request.form()
     try:
-        signed = await _signed(form.get("signed"), required=True)
-        if signed is not None:  # always, once required: _signed refuses an empty field
-            store_signed_document(uow, clock, user.actor, round_id, signed)
+        signed = await read_signed(form.get("signed"))  # required: an empty field is refused
+        await run_in_threadpool(store_signed_document, uow, clock, user.actor, round_id, signed)
     except DomainError as exc:
         return await _refused(request, exc, user, uow, clock, settings, rules, round_id)
     return back(f"/rounds/{round_id}", "signed_stored")

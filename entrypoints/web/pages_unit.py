@@ -14,7 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from documents.docx_writer import render_docx
-from entrypoints.web.deps import ClockDep, LinkVisitDep, UowDep
+from entrypoints.web.deps import ClockDep, Id, LinkVisitDep, UowDep
+from entrypoints.web.downloads import signed_file
 from entrypoints.web.form_page import refused
 from entrypoints.web.forms import form_comment_rows
 from entrypoints.web.render import templates
@@ -22,7 +23,14 @@ from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from storage.uow import UnitOfWork
 from workflow.reports import official
-from workflow.services.link_replies import LinkReply, LinkVisit, link_form_token, link_page, submit_link_reply
+from workflow.services.link_replies import (
+    LinkReply,
+    LinkVisit,
+    link_form_token,
+    link_page,
+    link_signed_document,
+    submit_link_reply,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,6 +73,12 @@ async def reply_submit(request: Request, visit: LinkVisitDep, uow: UowDep, clock
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/r/{token}/signed/{document_id}")
+def unit_signed(document_id: Id, visit: LinkVisitDep, uow: UowDep, clock: ClockDep) -> Response:
+    """The issued document as signed and sealed (PDF, DOCX or OFD), once the draft is issued."""
+    return signed_file(link_signed_document(uow, clock, visit, document_id))
 
 
 @router.get("/r/{token}/{kind}.docx")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round, SignedDocument
@@ -41,9 +42,11 @@ class ProcessRepo:
         ).all()
 
     def signed_documents(self, round_id: int) -> Sequence[SignedDocument]:
-        """The signed final documents uploaded for a round, newest first."""
+        """The signed final documents uploaded for a round, newest first; their bytes are read only when
+        used (a download, the archive), not for every page or JSON answer that lists them."""
         return self.session.exec(
             select(SignedDocument)
+            .options(defer(SignedDocument.data))
             .where(SignedDocument.round_id == round_id)
             .order_by(SignedDocument.id.desc())  # type: ignore[union-attr]
         ).all()

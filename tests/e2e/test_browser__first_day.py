@@ -256,6 +256,7 @@ def test_the_whole_journey_on_a_phone_and_at_the_office(browser, sqlite_engine: 
         assert "孝政发〔2026〕1号" in staff.locator("[data-testid=issued-number]").inner_text()
         _check(staff, "13-round-issued")
         unit.goto(f"{url}/r/{tokens['测试单位001']}")
+        assert "孝政发〔2026〕1号" in unit.locator("[data-testid=issued-number]").inner_text(), "the unit sees it"
         _check(unit, "14-unit-after-phone", phone=True)
 
 

@@ -16,6 +16,8 @@ FILES = {
     ("get", "/api/v1/tasks/documents/{kind}"),
     ("post", "/api/v1/rounds/{round_id}/archive"),  # the archive ZIP (manifest.json inside)
     ("get", "/api/v1/rounds/{round_id}/public/export"),  # public comments as CSV or XLSX
+    ("get", "/api/v1/rounds/{round_id}/signed/{document_id}"),  # the signed final document (PDF, DOCX, OFD)
+    ("get", "/api/v1/links/{token}/signed/{document_id}"),  # the same, for the unit through its link
 }
 
 

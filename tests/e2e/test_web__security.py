@@ -81,6 +81,7 @@ def test_without_a_session_every_staff_route_is_refused(world: WebWorld) -> None
     public = {
         ("POST", "/api/v1/session"),
         ("GET", "/api/v1/links/{token}"),
+        ("GET", "/api/v1/links/{token}/signed/{document_id}"),  # the issued document, through the unit's link
         ("POST", "/api/v1/links/{token}/replies"),
         ("POST", "/api/v1/progress/links/{token}"),  # a unit's monthly progress link: the link is the credential
         *PUBLIC_CONSULTATION,  # 向社会公开征求意见: anyone reads, comments and looks up a receipt
@@ -145,7 +146,11 @@ def test_reviewer_cannot_decide_or_change_replies(world: WebWorld) -> None:
     # Deny by default, over the whole API: every change except the review itself is staff work.
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     changes = [(m.upper(), p) for p, ops in paths.items() for m in ops if m != "get"]
-    reviewer_may = {("POST", "/api/v1/rounds/{round_id}/review"), ("DELETE", "/api/v1/session")}
+    reviewer_may = {
+        ("POST", "/api/v1/rounds/{round_id}/review"),
+        ("DELETE", "/api/v1/session"),
+        ("POST", "/api/v1/account/password"),  # everyone's own password
+    }
     public = {
         ("POST", "/api/v1/session"),
         ("POST", "/api/v1/links/{token}/replies"),

@@ -63,6 +63,27 @@ def _load_user(uow: UnitOfWork, username: str) -> User:
     return user
 
 
+def account_by_id(uow: UnitOfWork, user_id: int) -> User:
+    """An account of the offices this unit of work sees, by its number (the admin page and the API name
+    accounts by id); another office's account is not found, as any of its rows."""
+    account = uow.accounts.user(user_id)
+    if account is None:
+        raise NotFound("USER_UNKNOWN", f"编号为 {user_id} 的账号不存在。", user_id=user_id)
+    return account
+
+
+def account_view(user: User) -> dict[str, object]:
+    """An account as the API and ``users list --json`` show it (never its password hash)."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "name": user.display_name,
+        "role": user.role,
+        "role_label": ROLE_LABELS.get(user.role, user.role),
+        "active": user.active,
+    }
+
+
 def add_user(
     uow: UnitOfWork,
     clock: Clock,

@@ -16,6 +16,7 @@ from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.ids import ref
 from kernel.text import check_text
+from kernel.timefmt import iso_beijing
 from states.draft import DRAFT_MACHINE, DraftContext, DraftStage, DraftState
 from states.review import ReviewState
 from storage.models import Draft, SignedDocument
@@ -185,9 +186,36 @@ def store_signed_document(
     return row
 
 
-def signed_document(uow: UnitOfWork, round_id: int, document_id: int) -> SignedDocument:
-    """One signed final document of the round, for download."""
+def signed_document(uow: UnitOfWork, round_id: int, document_id: int | None = None) -> SignedDocument:
+    """One signed final document of the round, for download; ``None``: the newest upload (a later one is
+    the better scan, the earlier ones are kept)."""
+    if document_id is None:
+        newest = next(iter(uow.process.signed_documents(round_id)), None)
+        if newest is None:
+            load_round(uow, round_id)  # an unknown round is ROUND_NOT_FOUND, not a missing file
+            raise NotFound("SIGNED_DOCUMENT_NOT_FOUND", "该轮次还没有上传签发的正式文件。", round_id=round_id)
+        return newest
     row = uow.process.signed_document(document_id)
     if row is None or row.round_id != round_id:
         raise NotFound("SIGNED_DOCUMENT_NOT_FOUND", "该轮次没有这份签发的正式文件。", document_id=document_id)
     return row
+
+
+def signed_view(row: SignedDocument) -> dict[str, Any]:
+    """What the round's JSON (API and CLI) says of one signed document: everything but its bytes."""
+    return {
+        "id": row.id,
+        "round_id": row.round_id,
+        "doc_number": row.doc_number,
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "sha256": row.sha256,
+        "size": row.size,
+        "uploaded_by": row.uploaded_by,
+        "uploaded_at": iso_beijing(row.uploaded_at),
+    }
+
+
+def signed_views(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
+    """The round's signed documents, newest first, without their bytes."""
+    return [signed_view(row) for row in uow.process.signed_documents(round_id)]

@@ -12,13 +12,13 @@ import hmac
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
 from kernel.errors import Forbidden, NotFound
 from states.draft import DraftState
-from storage.models import Comment, Draft, Recipient, Reply, Round, Task, TaskItem, Unit
+from storage.models import Comment, Draft, Recipient, Reply, Round, SignedDocument, Task, TaskItem, Unit
 from storage.uow import UnitOfWork
 from workflow.services.decisions import decision_text
 from workflow.services.draft_items import round_draft
@@ -74,6 +74,10 @@ class LinkPage:
     time_left: timedelta | None = None  # until the deadline, while the link is writable
     # once the outcome is final (review approved, or issued): how each of the unit's comments was decided
     decided: list[dict[str, str]] = field(default_factory=list)
+    # once the draft is issued: its 印发文号 and date, and the signed final documents (newest first, no bytes)
+    issued_doc_number: str | None = None
+    issued_at: datetime | None = None
+    signed: list[SignedDocument] = field(default_factory=list)
 
 
 FINAL_DRAFT_STATES = (DraftState.approved, DraftState.issued)
@@ -91,6 +95,15 @@ def _decided(uow: UnitOfWork, rnd: Round, draft: Draft | None, recipient_id: int
         for c, r, _u, d in uow.replies.decision_queue(rnd.id or 0)
         if r.recipient_id == recipient_id
     ]
+
+
+def _issued_signed(uow: UnitOfWork, draft: Draft | None) -> list[SignedDocument]:
+    """The signed final documents of an issued draft: kept with its newest round, the one it was issued from
+    (a link of an earlier round of the same draft shows them too: the unit commented on that draft)."""
+    if draft is None or draft.state != DraftState.issued:
+        return []
+    issuing = uow.rounds.latest_id_for_draft(draft.id or 0)
+    return list(uow.process.signed_documents(issuing)) if issuing is not None else []
 
 
 def link_form_token(secret: str, token: str) -> str:
@@ -183,7 +196,24 @@ def _read_page(uow: UnitOfWork, clock: Clock, target: LinkTarget) -> LinkPage:
         writable=target.writable,
         time_left=(rnd.deadline - clock.now()) if target.writable else None,
         decided=_decided(uow, rnd, draft, target.recipient_id),
+        issued_doc_number=draft.issued_doc_number if draft and draft.state == DraftState.issued else None,
+        issued_at=draft.issued_at if draft and draft.state == DraftState.issued else None,
+        signed=_issued_signed(uow, draft),
     )
+
+
+def link_signed_document(uow: UnitOfWork, clock: Clock, visit: LinkVisit, document_id: int) -> SignedDocument:
+    """A signed final document of the draft the link asked about, once issued: the unit downloads it with
+    its link (no account). Counted as any use of the link; any other document is not found."""
+    with _counted(uow, clock, visit):
+        target = resolve_link(uow, clock, visit.token)
+        rnd = uow.rounds.get(target.round_id)
+        draft = uow.drafts.get(rnd.draft_id) if rnd else None
+        row = next((d for d in _issued_signed(uow, draft) if d.id == document_id), None)
+        if row is None:
+            raise NotFound("SIGNED_DOCUMENT_NOT_FOUND", "没有这份签发的正式文件。", document_id=document_id)
+        uow.commit()
+    return row
 
 
 def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: LinkReply) -> ReplyStored:

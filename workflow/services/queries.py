@@ -16,6 +16,7 @@ from workflow.public.decisions import group_views, public_counts
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
+from workflow.services.issuance import signed_views
 from workflow.services.offices import office_profile
 
 ILLUSTRATIVE_TIMES_NOTICE = "演示数据：回复和审查时间为示意，种子材料未记载"
@@ -55,7 +56,7 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
 
 
 def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
-    """The round, each recipient's state, the decision queue and late replies."""
+    """The round, each recipient's state, the decision queue, late replies, reviews and signed documents."""
     summary = round_summary(uow, round_id)
     profile = office_profile(uow, load_round(uow, round_id).office_id)
     channels: dict[int, str] = {}
@@ -125,6 +126,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         "late_replies": late,
         "reviews": reviews,
         "public": public_status(uow, round_id),
+        "signed_documents": signed_views(uow, round_id),  # 印发后上传的签发正式文件, newest first
     }
 
 

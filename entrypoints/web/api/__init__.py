@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from entrypoints.web.api import (
+    accounts,
     audit,
     decisions,
     documents,
@@ -23,6 +24,7 @@ from entrypoints.web.api import (
     reviews,
     rounds,
     session,
+    signed,
     tasks,
     units,
     workdays,
@@ -32,6 +34,7 @@ router = APIRouter()
 for module in (
     session,
     rounds,
+    signed,
     drafts,
     workdays,
     replies,
@@ -46,5 +49,6 @@ for module in (
     progress,
     process,
     public,
+    accounts,
 ):
     router.include_router(module.router)

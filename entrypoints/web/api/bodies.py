@@ -160,3 +160,23 @@ class ProgressRelinkBody(BaseModel):
 
 class ProgressReplyBody(BaseModel):
     items: list[ProgressEntryBody]
+
+
+class NewAccountBody(BaseModel):
+    username: str
+    display_name: str = Field(description="姓名")
+    role: str = Field(description="staff | reviewer | admin")
+    password: str = Field(description="至少10个字符")
+
+
+class AccountActiveBody(BaseModel):
+    active: bool = Field(description="false：停用（已登录的会话随即失效）；true：重新启用")
+
+
+class PasswordResetBody(BaseModel):
+    password: str = Field(description="新密码，至少10个字符；该账号所有已登录的会话随之失效")
+
+
+class PasswordChangeBody(BaseModel):
+    old_password: str
+    new_password: str = Field(description="至少10个字符，不能与原密码相同；本会话保持登录，其他会话失效")

@@ -84,11 +84,6 @@ class FormReplyStored(ReplyStored):
     comments: int
 
 
-class LinkRevoked(BaseModel):
-    recipient_id: int
-    revoked: bool
-
-
 class LateAdmitted(BaseModel):
     reply_id: int
     admitted: bool
@@ -177,27 +172,6 @@ class UnitsImported(BaseModel):
     new_categories: list[str] = Field(
         default_factory=list, description="文件带来的、本机关此前未设置的单位类别（已按出现顺序加入机关配置）"
     )
-
-
-
-class LinkComment(BaseModel):
-    target: str
-    text: str
-
-
-class LinkReplyView(BaseModel):
-    revision: int
-    kind: str
-    late: bool
-    received_at: str
-    comments: list[LinkComment]
-
-
-class LinkView(BaseModel):
-    round_id: int
-    writable: bool
-    state: str | None
-    replies: list[LinkReplyView]
 
 
 class TrackedItem(BaseModel):

@@ -65,6 +65,8 @@ class RoundSummary(ServiceView):
     enforced_at: str | None
     contact: str
     phone: str
+    issued_doc_number: str | None = Field(default=None, description="印发文号（印发后）")
+    issued_at: str | None = Field(default=None, description="印发时间（北京时间，ISO 8601）")
     illustrative_times: bool = False  # replayed (demo) round: reply and review times are illustrative, not on record
     illustrative_notice: str = ""
 
@@ -140,6 +142,20 @@ class PublicStatus(ServiceView):
     decided: dict[str, int]
 
 
+class SignedDocumentView(ServiceView):
+    """A signed final document (签发的正式文件) kept for an issued draft; its bytes are downloaded separately."""
+
+    id: int
+    round_id: int
+    doc_number: str = Field(description="印发文号")
+    filename: str
+    content_type: str
+    sha256: str
+    size: int = Field(description="字节数")
+    uploaded_by: str
+    uploaded_at: str = Field(description="上传时间（北京时间，ISO 8601）")
+
+
 class RoundStatus(ServiceView):
     round: RoundSummary
     recipients: list[RecipientRow]
@@ -147,6 +163,9 @@ class RoundStatus(ServiceView):
     late_replies: list[LateReply]
     reviews: list[ReviewRow]
     public: PublicStatus | None = None
+    signed_documents: list[SignedDocumentView] = Field(
+        default_factory=list, description="签发的正式文件（新上传的在前；下载：/rounds/{round_id}/signed/{id}）"
+    )
 
 
 class AdoptionComment(ServiceView):
