@@ -13,6 +13,23 @@ from states.outbox import DUE, RETRYABLE, UNSENT, OutboxStatus
 from storage.bulk import db_stamp, execute_many, placeholder, upsert_insert
 from storage.models import DeliveryAttempt, OutboxMessage
 
+_ENQUEUE: dict[str, Any] = {}
+"""The ``INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`` of each database, built once: every reply
+queues its receipt, and building the statement (and its cache key) cost more than running it."""
+
+
+def _enqueue_statement(session: Session) -> Any:
+    name = session.get_bind().dialect.name
+    stmt = _ENQUEUE.get(name)
+    if stmt is None:
+        ins = upsert_insert(session)
+        if ins is None:
+            return None
+        stmt = _ENQUEUE[name] = (
+            ins(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+        )
+    return stmt
+
 
 class OutboxRepo:
     def __init__(self, session: Session) -> None:
@@ -22,11 +39,11 @@ class OutboxRepo:
         """Insert messages, silently skipping keys already queued (never twice)."""
         if not rows:
             return 0
-        ins = upsert_insert(self.session)
+        stmt = _enqueue_statement(self.session)
         total = 0
         for start in range(0, len(rows), 2000):
             chunk = list(rows[start : start + 2000])
-            if ins is None:
+            if stmt is None:
                 existing = set(
                     self.session.execute(
                         select(OutboxMessage.key).where(OutboxMessage.key.in_([r["key"] for r in chunk]))  # type: ignore[attr-defined]
@@ -37,7 +54,6 @@ class OutboxRepo:
                     self.session.connection().execute(insert(OutboxMessage), chunk)
                     total += len(chunk)
             else:
-                stmt = ins(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
                 total += len(self.session.connection().execute(stmt, chunk).all())
         return total
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
 from sqlalchemy import select as core_select
@@ -27,6 +28,12 @@ _SUPERSEDE = (
     .where(_REPLY.c.recipient_id == bindparam("rid"), _REPLY.c.id != bindparam("keep"), _REPLY.c.late == False)  # noqa: E712
     .values(superseded=True)
 )
+_COMMENT = Comment.__table__  # type: ignore[attr-defined]
+# A reply and its comments as plain inserts with RETURNING: the ORM's unit-of-work flush (and building the
+# rows as model objects) cost more than the statements. Inserts need no office scope (storage.scope scopes
+# reads, updates and deletes); the reply service checked the round and recipient under the lock before.
+_INSERT_REPLY = _REPLY.insert().returning(_REPLY.c.id)
+_INSERT_COMMENTS = _COMMENT.insert().returning(_COMMENT.c.id, _COMMENT.c.seq)
 
 
 class ReplyRepo:
@@ -41,6 +48,19 @@ class ReplyRepo:
         """Stage several rows and flush once (one batched INSERT), so their ids are known now."""
         self.session.add_all(rows)
         self.session.flush()
+
+    def insert_reply(self, values: dict[str, Any]) -> int:
+        """Insert one reply row (every column given, see ``Reply``) in this transaction; its id."""
+        return int(self.session.connection().execute(_INSERT_REPLY, values).scalar_one())
+
+    def insert_comments(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert a reply's comments (each with a distinct ``seq``) in one statement; their ids in ``seq``
+        order. Ids are matched by ``seq``, not by the order RETURNING happens to give them in."""
+        if not rows:
+            return []
+        returned = self.session.connection().execute(_INSERT_COMMENTS, list(rows)).all()
+        by_seq = {int(seq): int(id_) for id_, seq in returned}
+        return [by_seq[int(row["seq"])] for row in rows]
 
     def get(self, reply_id: int) -> Reply | None:
         return self.session.get(Reply, reply_id)

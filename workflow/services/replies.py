@@ -17,7 +17,7 @@ from kernel.text import check_text, check_texts
 from states.draft import DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from states.round import RoundState
-from storage.models import Comment, Draft, DraftItem, Reply, ReplyAttachment, Round, Unit
+from storage.models import Draft, DraftItem, Reply, ReplyAttachment, Round, Unit
 from storage.repositories.rounds import VersionRef
 from storage.uow import UnitOfWork
 from workflow.comment_input import CommentInput
@@ -257,56 +257,63 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             received_at,
         )
     revision = uow.replies.next_revision(recipient.id or 0)
-    reply = Reply(
-        recipient_id=recipient.id or 0,
-        round_id=rnd.id or 0,
-        revision=revision,
-        kind=kind.value,
-        channel=cmd.channel,
-        received_at=received_at,
-        recorded_at=now,
-        recorded_by=actor.name,
-        sealed=cmd.sealed,
-        late=not on_time,
-        attachment_name=cmd.attachment_name,
-        attachment_sha256=cmd.attachment_sha256,
+    attachment_name, attachment_sha256 = cmd.attachment_name, cmd.attachment_sha256
+    scan = _checked_scan(cmd.attachment) if cmd.attachment is not None else None
+    if scan is not None:
+        attachment_name, attachment_sha256 = scan.filename[:200], scan.sha256
+    # Plain inserts (storage.repositories.replies): the ids go into the audit event and the receipt.
+    reply_id = uow.replies.insert_reply(
+        {
+            "recipient_id": recipient.id or 0,
+            "round_id": rnd.id or 0,
+            "revision": revision,
+            "kind": kind.value,
+            "channel": cmd.channel,
+            "received_at": received_at,
+            "recorded_at": now,
+            "recorded_by": actor.name,
+            "sealed": cmd.sealed,
+            "late": not on_time,
+            "superseded": False,
+            "admitted": False,
+            "attachment_name": attachment_name,
+            "attachment_sha256": attachment_sha256,
+        }
     )
-    uow.replies.add(reply)
-    if cmd.attachment is not None:
-        _store_scan(uow, reply, cmd.attachment)
-    rows = [
-        Comment(
-            reply_id=reply.id or 0,
-            round_id=rnd.id or 0,
-            seq=seq,
-            target=c.target,
-            task_number=target.task_number,
-            anchor_seq=target.seq,
-            text=c.text,
-            basis=c.basis,
-            reason=c.reason,
-        )
+    if scan is not None:
+        uow.replies.add(scan.row(reply_id))
+    rows: list[dict[str, Any]] = [
+        {
+            "reply_id": reply_id,
+            "round_id": rnd.id or 0,
+            "seq": seq,
+            "target": c.target,
+            "task_number": target.task_number,
+            "anchor_seq": target.seq,
+            "text": c.text,
+            "basis": c.basis,
+            "reason": c.reason,
+        }
         for seq, (c, target) in enumerate(zip(cmd.comments, targets, strict=True), 1)
     ]
-    uow.replies.add_all(rows)  # one flush for all of them: their ids go into the audit event
-    comment_ids = [row.id or 0 for row in rows]
+    comment_ids = uow.replies.insert_comments(rows)  # one statement for all of them
     # the content itself is hashed into the trail, not just a count
     recorded: list[dict[str, Any]] = [
         {
-            "id": r.id,
-            "seq": r.seq,
-            "target": r.target,
-            "anchor": labels.get(r.anchor_seq) if r.anchor_seq is not None else None,
-            "text": r.text,
-            "basis": r.basis,
-            "reason": r.reason,
+            "id": comment_id,
+            "seq": r["seq"],
+            "target": r["target"],
+            "anchor": labels.get(r["anchor_seq"]) if r["anchor_seq"] is not None else None,
+            "text": r["text"],
+            "basis": r["basis"],
+            "reason": r["reason"],
         }
-        for r in rows
+        for comment_id, r in zip(comment_ids, rows, strict=True)
     ]
     entity = ref("recipient", recipient.id)
     payload: dict[str, Any] = {
         "unit": unit.name,
-        "reply_id": reply.id,
+        "reply_id": reply_id,
         "revision": revision,
         "kind": kind.value,
         "channel": cmd.channel,
@@ -315,13 +322,13 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
         "comment_items": recorded,
         "sealed": cmd.sealed,
     }
-    if reply.attachment_sha256:
-        payload["attachment_sha256"] = reply.attachment_sha256
+    if attachment_sha256:
+        payload["attachment_sha256"] = attachment_sha256
     if registered_after_sweep:
         payload["registered_after_deadline"] = rnd.deadline.isoformat()
     if on_time:
         if revision > 1:  # a first reply has no earlier revision to supersede (the recipient row is locked)
-            uow.replies.supersede_on_time(recipient.id or 0, reply.id or 0)
+            uow.replies.supersede_on_time(recipient.id or 0, reply_id)
         record(
             uow,
             actor,
@@ -350,30 +357,38 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             **payload,
         )
     queue_for_recipient(
-        uow, rnd.id or 0, recipient.id or 0, "reply_receipt", known=(recipient, unit), reply_id=reply.id
+        uow, rnd.id or 0, recipient.id or 0, "reply_receipt", known=(recipient, unit), reply_id=reply_id
     )
     uow.commit()
-    return ReplyStored(reply.id or 0, not on_time, revision, dest, comment_ids)
+    return ReplyStored(reply_id, not on_time, revision, dest, comment_ids)
 
 
-def _store_scan(uow: UnitOfWork, reply: Reply, scan: ScanFile) -> None:
+@dataclass(frozen=True)
+class _CheckedScan:
+    """A scan that passed the checks, with its digest (the reply row records both name and digest)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    sha256: str
+
+    def row(self, reply_id: int) -> ReplyAttachment:
+        return ReplyAttachment(
+            reply_id=reply_id,
+            filename=self.filename[:200],
+            content_type=self.content_type,
+            sha256=self.sha256,
+            size=len(self.data),
+            data=self.data,
+        )
+
+
+def _checked_scan(scan: ScanFile) -> _CheckedScan:
     if scan.content_type not in SCAN_TYPES:
         raise InvalidInput("ATTACHMENT_TYPE_INVALID", "扫描件只能是 PDF、JPG 或 PNG 文件（或填好的 Word 回复表）。")
     if not scan.data or len(scan.data) > SCAN_MAX_BYTES:
         raise InvalidInput("ATTACHMENT_TOO_LARGE", "扫描件不能为空，且不能超过 10 MB。")
-    digest = hashlib.sha256(scan.data).hexdigest()
-    reply.attachment_name, reply.attachment_sha256 = scan.filename[:200], digest
-    uow.replies.add(reply)
-    uow.replies.add(
-        ReplyAttachment(
-            reply_id=reply.id or 0,
-            filename=scan.filename[:200],
-            content_type=scan.content_type,
-            sha256=digest,
-            size=len(scan.data),
-            data=scan.data,
-        )
-    )
+    return _CheckedScan(scan.filename, scan.content_type, scan.data, hashlib.sha256(scan.data).hexdigest())
 
 
 def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int, reason: str) -> Reply:
