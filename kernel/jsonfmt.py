@@ -68,32 +68,37 @@ def _key(key: Any) -> str:
 
 def _write(value: Any, newline: str, parts: list[str]) -> None:
     """Append ``value``'s JSON; ``newline``: a newline and the indent of the level ``value`` is at."""
+    if type(value) is str:  # most values: skip the checks below
+        parts.append(encode_basestring(value))
+        return
     text = _scalar(value)
     if text is not None:
         parts.append(text)
         return
     inner = newline + " "
+    between = "," + inner
     if isinstance(value, dict):
         if not value:
             parts.append("{}")
             return
-        parts.append("{")
-        first = True
+        sep = "{" + inner
         for key, item in value.items():
-            parts.append(inner if first else "," + inner)
-            first = False
-            parts.append(_key(key))
+            parts.append(sep)
+            sep = between
+            parts.append(encode_basestring(key) if type(key) is str else _key(key))
             parts.append(": ")
-            _write(item, inner, parts)
+            if type(item) is str:
+                parts.append(encode_basestring(item))
+            else:
+                _write(item, inner, parts)
         parts.append(newline + "}")
         return
     if not value:
         parts.append("[]")
         return
-    parts.append("[")
-    first = True
+    sep = "[" + inner
     for item in value:
-        parts.append(inner if first else "," + inner)
-        first = False
+        parts.append(sep)
+        sep = between
         _write(item, inner, parts)
     parts.append(newline + "]")
