@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
@@ -11,7 +12,7 @@ from sqlmodel import Session, select
 
 from states.decision import NEEDS_REASON
 from storage.models import Comment, Decision, Recipient, Reply, ReplyAttachment, Unit
-from storage.views import UnitView
+from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 
 # The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted.
 IN_QUEUE = and_(
@@ -34,6 +35,34 @@ _COMMENT = Comment.__table__  # type: ignore[attr-defined]
 # reads, updates and deletes); the reply service checked the round and recipient under the lock before.
 _INSERT_REPLY = _REPLY.insert().returning(_REPLY.c.id)
 _INSERT_COMMENTS = _COMMENT.insert().returning(_COMMENT.c.id, _COMMENT.c.seq)
+
+
+def _columns(entity: Any, row: Any) -> list[Any]:
+    """``entity``'s ORM attributes for each field of the plain ``row`` class, in the class's order."""
+    return [getattr(entity, f.name) for f in fields(row)]
+
+
+_N_REPLY, _N_COMMENT = len(fields(ReplyRow)), len(fields(CommentRow))
+# ORM attributes (not bare table columns), so the statements stay ORM statements: the session autoflushes
+# before them and the office scope (storage.scope) applies, as for the entity select they replace.
+_QUEUE_REPLIES = (
+    select(  # type: ignore[call-overload]
+        *_columns(Reply, ReplyRow),
+        Recipient.unit_name,
+        Recipient.unit_category,
+        *[getattr(Unit, f.name) for f in fields(UnitView)],
+    )
+    .join(Recipient, Recipient.id == Reply.recipient_id)
+    .join(Unit, Unit.id == Recipient.unit_id)
+    .where(Reply.round_id == bindparam("round_id"), IN_QUEUE)
+)
+_QUEUE_COMMENTS = (
+    select(*_columns(Comment, CommentRow), *_columns(Decision, DecisionRow))  # type: ignore[call-overload]
+    .join(Reply, Reply.id == Comment.reply_id)
+    .outerjoin(Decision, Decision.comment_id == Comment.id)
+    .where(Reply.round_id == bindparam("round_id"), IN_QUEUE)
+    .order_by(Reply.recipient_id, Reply.id, Comment.seq)
+)
 
 
 class ReplyRepo:
@@ -118,18 +147,27 @@ class ReplyRepo:
     def _queue_filter(self, round_id: int):  # type: ignore[no-untyped-def]
         return and_(Reply.round_id == round_id, IN_QUEUE)
 
-    def decision_queue(self, round_id: int) -> list[tuple[Comment, Reply, UnitView, Decision | None]]:
-        """On-time comments of each unit's last revision, plus late ones staff admitted."""
-        rows = self.session.exec(
-            select(Comment, Reply, Unit, Decision, Recipient)
-            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
-            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
-            .where(self._queue_filter(round_id))
-            .order_by(Recipient.id, Reply.id, Comment.seq)  # type: ignore[arg-type]
-        ).all()
-        return [(c, r, UnitView.of(u, rec), d) for c, r, u, d, rec in rows]
+    def decision_queue(self, round_id: int) -> list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]]:
+        """On-time comments of each unit's last revision, plus late ones staff admitted.
+
+        Plain detached rows, not ORM instances: a round's queue is thousands of comments, and building an
+        entity (and a UnitView) per comment cost more than the query. Two column selects: the queue's
+        replies with their units (one reply and one UnitView shared by its comments), then the comments
+        with their decisions, in the queue's order (recipient, reply, comment)."""
+        replies: dict[int, tuple[ReplyRow, UnitView]] = {}
+        for row in self.session.execute(_QUEUE_REPLIES, {"round_id": round_id}):
+            reply = ReplyRow(*row[:_N_REPLY])
+            unit_name, unit_category, *unit = row[_N_REPLY:]
+            name, category = unit_name or unit[1], unit_category or unit[2]
+            replies[reply.id or 0] = (reply, UnitView(unit[0], name, category, *unit[3:]))
+        out: list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]] = []
+        for row in self.session.execute(_QUEUE_COMMENTS, {"round_id": round_id}):
+            found = replies.get(row[1])
+            if found is None:  # its recipient or unit is out of this unit of work's scope
+                continue
+            decision = None if row[_N_COMMENT] is None else DecisionRow(*row[_N_COMMENT:])
+            out.append((CommentRow(*row[:_N_COMMENT]), found[0], found[1], decision))
+        return out
 
     def in_queue(self, comment_id: int) -> bool:
         row = self.session.exec(

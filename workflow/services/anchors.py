@@ -14,6 +14,7 @@ from typing import Any
 
 from storage.models import Comment, DraftItem, DraftVersion
 from storage.uow import UnitOfWork
+from storage.views import CommentRow
 from workflow.draft_targets import resolve_target
 from workflow.item_matching import normalise
 from workflow.services._common import load_draft, load_round
@@ -77,7 +78,7 @@ class RoundAnchors:
             self._reached[seq] = self.chain.reached(seq)
         return self._reached[seq]
 
-    def anchor_seq(self, comment: Comment) -> int | None:
+    def anchor_seq(self, comment: Comment | CommentRow) -> int | None:
         """The stored anchor, or (a comment stored before anchors existed) its target resolved now."""
         if comment.anchor_seq is not None:
             return comment.anchor_seq
@@ -118,7 +119,7 @@ class RoundAnchors:
                 parent = parents.get(parent)
         return changed
 
-    def anchor(self, comment: Comment, changed: AbstractSet[int] | None = None) -> Anchor | None:
+    def anchor(self, comment: Comment | CommentRow, changed: AbstractSet[int] | None = None) -> Anchor | None:
         """Where ``comment``'s item is now (``changed``: :meth:`changed_now`, or another set to judge by)."""
         seq = self.anchor_seq(comment)
         if seq is None:
@@ -218,7 +219,9 @@ def round_anchors(uow: UnitOfWork, round_id: int) -> RoundAnchors:
     return found
 
 
-def anchors_for(uow: UnitOfWork, round_id: int, comments: Iterable[Comment]) -> dict[int, dict[str, Any] | None]:
+def anchors_for(
+    uow: UnitOfWork, round_id: int, comments: Iterable[Comment | CommentRow]
+) -> dict[int, dict[str, Any] | None]:
     """Each comment's anchor as the status and API show it (None: free text, no item named)."""
     found = round_anchors(uow, round_id)
     changed = found.changed_now()

@@ -8,11 +8,11 @@ The raw event and its hash stay one click away (the pages put them behind ``<det
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kernel.jsonfmt import indented_json
 from kernel.timefmt import cn_datetime, to_beijing
 from states.decision import OUTCOME_LABELS
 from states.draft import DRAFT_MACHINE
@@ -160,9 +160,15 @@ class AuditLine:
     target: str
     states: str  # 征求意见中 → 已截止, or ""
     details: str
-    raw: str  # the stored event as JSON, Chinese unescaped
+    event: dict[str, Any]  # the stored event's fields the raw view shows
     hash: str
     imported: bool
+
+    @property
+    def raw(self) -> str:
+        """The stored event as indented JSON, Chinese unescaped; formatted when shown (a page shows 200 of
+        them, the audit report none)."""
+        return indented_json(self.event)
 
 
 def who_label(actor: str, role: str) -> str:
@@ -256,7 +262,7 @@ def _line(e: dict[str, Any], names: dict[str, str]) -> AuditLine:
         target=names.get(e["entity"], _generic_name(e["entity"])),
         states=state_change(e["entity"], e["from_state"], e["to_state"]),
         details=details_line(e["payload"]),
-        raw=json.dumps(raw, ensure_ascii=False, indent=1),
+        event=raw,
         hash=e["hash"],
         imported=e["imported"],
     )

@@ -15,6 +15,7 @@ from states.draft import DraftState
 from states.round import RoundState
 from storage.models import Decision
 from storage.uow import UnitOfWork
+from storage.views import DecisionRow
 from workflow.services._common import load_draft, load_round, record
 
 REASON_SNIPPETS = (
@@ -148,7 +149,7 @@ def decision_text(outcome: str | None, reason: str) -> str:
     return f"{label}，{core}" if core else label
 
 
-def decision_view(decision: Decision | None) -> dict[str, Any]:
+def decision_view(decision: Decision | DecisionRow | None) -> dict[str, Any]:
     """How a comment's decision is shown everywhere (status, adoption table): outcome, label, reason, task."""
     outcome = decision.outcome if decision else None
     reason = decision.reason if decision else ""

@@ -3,8 +3,7 @@ builds the review package, the adoption table and the audit lines from the same 
 
 from __future__ import annotations
 
-from storage.models import Comment, Decision, Reply
-from storage.views import UnitView
+from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 
-Queue = list[tuple[Comment, Reply, UnitView, Decision | None]]
+Queue = list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]]
 """A round's decision queue as ``uow.replies.decision_queue`` returns it."""
