@@ -214,12 +214,15 @@ def test_the_bulk_form_decides_all_or_none_and_only_comments_of_its_own_round(wo
     client = world.client()
     csrf = login(client, "zhaojian")
     before = table_counts(world.engine)
-    cases = (([first, foreign], f"意见 {foreign} 不属于本轮"), ([first, second, 999_999], "意见 999999 不属于本轮"))
-    for ids, code_text in cases:
+    cases = (
+        ([first, foreign], 422, f"意见 {foreign} 不属于本轮"),
+        ([first, second, 999_999], 404, "修改意见 999999 不存在"),
+    )
+    for ids, status, says in cases:
         refused = client.post(
             f"/rounds/{world.round_id}/decisions",
             data={"csrf_token": csrf, "comment_id": [str(x) for x in ids], "outcome": "adopted", "reason": ""},
         )
-        assert refused.status_code == 422 and code_text in refused.text
+        assert refused.status_code == status and says in refused.text
         assert _decisions(world) == {}, "a refused bulk decision leaves every comment undecided"
         assert table_counts(world.engine) == before

@@ -72,7 +72,9 @@ def decide_many(
     rows = []
     for comment_id in dict.fromkeys(comment_ids):
         comment = uow.replies.comment(comment_id)
-        if comment is None or comment.round_id != round_id:  # a stale or forged form: refused beside the field
+        if comment is None:  # unknown, or another office's: not found, as deciding it alone would say
+            raise NotFound("COMMENT_NOT_FOUND", f"修改意见 {comment_id} 不存在。", comment_id=comment_id)
+        if comment.round_id != round_id:  # a stale or forged form: refused beside the field
             raise InvalidInput(
                 "COMMENT_NOT_IN_ROUND",
                 f"意见 {comment_id} 不属于本轮征求意见。",
