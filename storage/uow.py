@@ -154,6 +154,10 @@ class UnitOfWork:
         for row in rows:
             self.session.refresh(row)
 
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (the web closes a unit of work off the event loop only then)."""
+        return self.session.in_transaction()
+
     def commit(self) -> None:
         """Append the buffered audit events to the chain and commit everything at once; then, outside
         the transaction, publish a signed checkpoint if one is due (storage.checkpoints)."""

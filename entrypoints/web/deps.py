@@ -49,7 +49,7 @@ async def _close(uow: UnitOfWork) -> None:
     statement, in the route's thread), and neither does closing it once the route committed or rolled back;
     only a transaction left open is rolled back in a worker thread, off the event loop, shielded from
     cancellation and with its own capacity (as FastAPI exits a sync dependency) so it always runs."""
-    if not uow.session.in_transaction():
+    if not uow.in_transaction():
         uow.__exit__(None, None, None)
         return
     with CancelScope(shield=True):

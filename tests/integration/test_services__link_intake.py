@@ -13,7 +13,6 @@ from sqlalchemy import Engine, event, func, select
 
 from kernel.clock import FixedClock
 from kernel.errors import Forbidden, InvalidInput, NotFound
-from storage.db import is_sqlite
 from storage.models import RateLimitCounter, Reply
 from storage.uow import UnitOfWork
 from tests.support.scenario import SECRET, new_round, setup_office
@@ -92,9 +91,9 @@ def test_an_unknown_token_counts_against_the_client(engine: Engine) -> None:
     assert _counted(engine, "link_probe") == 3 and _counted(engine, "reply_link") == 3
 
 
-def test_sqlite_writers_of_one_process_wait_their_turn_and_the_lock_is_handed_back(engine: Engine) -> None:
-    if not is_sqlite(engine):
-        pytest.skip("the process lock is SQLite's (PostgreSQL locks rows)")
+def test_sqlite_writers_of_one_process_wait_their_turn_and_the_lock_is_handed_back(sqlite_engine: Engine) -> None:
+    """SQLite only: the process lock is SQLite's (PostgreSQL locks rows)."""
+    engine = sqlite_engine
     clock = FixedClock(T0)
     setup_office(engine, clock, units=1)
     held = threading.Event()
