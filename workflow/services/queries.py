@@ -107,7 +107,21 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         }
         for r, u in uow.replies.late_replies(round_id)
     ]
-    reviews = [
+    reviews = review_rows(uow, round_id)
+    return {
+        "round": summary,
+        "recipients": recipients,
+        "comments": comments,
+        "late_replies": late,
+        "reviews": reviews,
+        "public": public_status(uow, round_id),
+        "signed_documents": signed_views(uow, round_id),  # 印发后上传的签发正式文件, newest first
+    }
+
+
+def review_rows(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
+    """The round's legality reviews as the round page, the CLI and the API show them."""
+    return [
         {
             "review_id": v.id,
             "state": v.state,
@@ -119,15 +133,6 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         }
         for v in uow.rounds.reviews(round_id)
     ]
-    return {
-        "round": summary,
-        "recipients": recipients,
-        "comments": comments,
-        "late_replies": late,
-        "reviews": reviews,
-        "public": public_status(uow, round_id),
-        "signed_documents": signed_views(uow, round_id),  # 印发后上传的签发正式文件, newest first
-    }
 
 
 def public_status(uow: UnitOfWork, round_id: int) -> dict[str, Any] | None:

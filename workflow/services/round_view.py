@@ -13,13 +13,12 @@ from typing import Any
 from kernel.timefmt import iso_beijing
 from states.outbox import OutboxStatus
 from states.recipient import RECIPIENT_MACHINE, RecipientState
-from states.review import REVIEW_MACHINE
 from storage.uow import UnitOfWork
 from workflow.services._common import load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.delivery_view import deliveries_to
 from workflow.services.offices import office_profile
-from workflow.services.queries import round_summary
+from workflow.services.queries import review_rows, round_summary
 
 PER_PAGE = 50
 STATE_FILTERS = [s.value for s in RecipientState]
@@ -81,18 +80,7 @@ def round_page_view(
         }
         for rec, unit in rows
     ]
-    reviews = [
-        {
-            "review_id": v.id,
-            "state": v.state,
-            "state_label": REVIEW_MACHINE.label(v.state),
-            "reviewer": v.reviewer,
-            "opinion": v.opinion,
-            "version": v.version,
-            "decided_at": iso_beijing(v.decided_at) if v.decided_at else None,
-        }
-        for v in uow.rounds.reviews(round_id)
-    ]
+    reviews = review_rows(uow, round_id)
     return {
         "round": summary,
         "recipients": recipients,
