@@ -27,7 +27,7 @@ def _tools() -> None:
     if missing and os.environ.get("CI"):
         pytest.fail(f"{', '.join(missing)} required in CI")
     if missing:
-        pytest.skip(reason=f"not installed: {', '.join(missing)}")
+        pytest.skip(reason=f"libreoffice or poppler not installed: {', '.join(missing)}")
 
 
 def _ppm(path: Path) -> tuple[int, int, bytes]:
