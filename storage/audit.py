@@ -229,22 +229,30 @@ class AuditLog:
         else:
             seq, prev = int(found[0][0]), found[0][1] or GENESIS_HASH
         before = seq
-        stamps: dict[datetime, Any] = {}
+        # Inlined per event (a sweep appends hundreds of thousands at once): the material is
+        # ``event_material``'s, built in one f-string, as ``chain_check.check_rows`` rebuilds it.
+        times: dict[datetime, tuple[Any, str]] = {}
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         offices = self._round_offices()
         default = self.default_office
+        parts = _constant_parts
         for at, actor, role, action, entity, round_id, from_state, to_state, payload, imported, office in self._pending:
             seq += 1
             if office is None:
                 office = offices.get(round_id, default) if round_id is not None else default
-            digest = _hash(
-                seq, _iso(at), actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev,
-                office,
-            )
-            stamp = stamps.get(at)
-            if stamp is None:
-                stamp = stamps[at] = db_stamp(session, at)
+            known = times.get(at)
+            if known is None:
+                known = times[at] = (db_stamp(session, at), _iso(at))
+            stamp, iso_at = known
+            head, states, flag = parts(iso_at, actor, role, action, from_state, to_state, imported)
+            s = str(seq)
+            r = "" if round_id is None else str(round_id)
+            material = f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev};"  # noqa: E501
+            if office is not None:
+                o = str(office)
+                material += f"office{len(o)}:{o};"
+            digest = sha256(material.encode()).hexdigest()
             append(
                 (
                     seq,
@@ -300,28 +308,13 @@ class AuditLog:
         return last.seq, last.hash
 
 
-_COLUMNS = (
-    "seq",
-    "at",
-    "actor",
-    "role",
-    "action",
-    "entity",
-    "round_id",
-    "from_state",
-    "to_state",
-    "payload",
-    "imported",
-    "prev_hash",
-    "hash",
-    "office_id",
-)
+EVENT_COLUMNS = chain_check.EVENT_COLUMNS
 
 
 def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
     """Plain executemany (see storage.bulk); ``at`` is already in its stored form."""
     mark = placeholder(session)
-    sql = f"INSERT INTO auditevent ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
+    sql = f"INSERT INTO auditevent ({chain_check.COLUMNS}) VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})"
     execute_many(session, sql, rows)
 
 

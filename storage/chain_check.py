@@ -19,10 +19,24 @@ from hashlib import sha256
 from typing import Any
 
 GENESIS_HASH = "0" * 64
-COLUMNS = (
-    "seq, at, actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev_hash, hash, "
-    "office_id"
+EVENT_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "action",
+    "entity",
+    "round_id",
+    "from_state",
+    "to_state",
+    "payload",
+    "imported",
+    "prev_hash",
+    "hash",
+    "office_id",
 )
+"""An audit event's stored columns in the order the checker, the writer and the export use them."""
+COLUMNS = ", ".join(EVENT_COLUMNS)
 BATCH = 20000
 
 

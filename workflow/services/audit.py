@@ -12,27 +12,12 @@ from typing import Any
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.timefmt import iso_beijing
-from storage.audit import ChainVerdict, canonical_payload, event_hash
+from storage.audit import EVENT_COLUMNS, ChainVerdict, canonical_payload, event_hash
 from storage.uow import UnitOfWork
 from workflow.services._common import load_round, record
 from workflow.spreadsheet import safe_cell
 
-FIELDS = (
-    "seq",
-    "at",
-    "actor",
-    "role",
-    "action",
-    "entity",
-    "round_id",
-    "from_state",
-    "to_state",
-    "payload",
-    "imported",
-    "prev_hash",
-    "hash",
-    "office_id",
-)
+FIELDS = EVENT_COLUMNS  # the export's columns: every stored column, as the chain check reads them
 
 
 @dataclass(frozen=True)

@@ -70,17 +70,18 @@ def _events_for_batch(
         rid: canonical_payload({"deadline": d.isoformat(), "enforced_at": now.isoformat()})[:-1]
         for rid, d in deadlines.items()
     }
-    name, role = actor.name, actor.role.value
+    # Locals and an inline entity (ref()'s format): this builds one row per deemed recipient.
+    name, role, source, dest = actor.name, actor.role.value, steps.recipient_from, steps.recipient_to
     uow.audit.record_rows(
         (
             now,
             name,
             role,
             "recipient.deemed_no_objection",
-            ref("recipient", rec_id),
+            f"recipient:{rec_id}",
             rid,
-            steps.recipient_from,
-            steps.recipient_to,
+            source,
+            dest,
             f'{heads[rid]},"unit_id":{unit_id}}}',
             False,
             None,  # the round's office, filled in at flush

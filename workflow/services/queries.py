@@ -11,7 +11,10 @@ from states.draft import DRAFT_MACHINE
 from states.public_comment import MODERATION_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.review import REVIEW_MACHINE
+from storage.models import Recipient
 from storage.uow import UnitOfWork
+from storage.views import UnitView
+from workflow.profiles import OfficeProfile
 from workflow.public.decisions import group_views, public_counts
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
@@ -55,6 +58,23 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     }
 
 
+def recipient_row(rec: Recipient, unit: UnitView, profile: OfficeProfile, channels: dict[int, str]) -> dict[str, Any]:
+    """One unit's line in a round's status (CLI/API contract and the round page): its state, labelled in
+    the office's words, and the channel of its last on-time reply."""
+    return {
+        "recipient_id": rec.id,
+        "unit": unit.name,
+        "category": unit.category,
+        "category_label": profile.category_label(unit.category),
+        "state": rec.state,
+        "state_label": RECIPIENT_MACHINE.label(rec.state),
+        "late": rec.late,
+        "replied_at": iso_beijing(rec.replied_at) if rec.replied_at else None,
+        "revisions": rec.revisions,
+        "channel": channels.get(rec.id or 0),
+    }
+
+
 def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     """The round, each recipient's state, the decision queue, late replies, reviews and signed documents."""
     summary = round_summary(uow, round_id)
@@ -63,21 +83,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     for reply, _unit in uow.replies.for_round(round_id):
         if not reply.late:
             channels[reply.recipient_id] = reply.channel  # the last on-time revision wins
-    recipients = [
-        {
-            "recipient_id": rec.id,
-            "unit": unit.name,
-            "category": unit.category,
-            "category_label": profile.category_label(unit.category),
-            "state": rec.state,
-            "state_label": RECIPIENT_MACHINE.label(rec.state),
-            "late": rec.late,
-            "replied_at": iso_beijing(rec.replied_at) if rec.replied_at else None,
-            "revisions": rec.revisions,
-            "channel": channels.get(rec.id or 0),
-        }
-        for rec, unit in uow.rounds.recipients(round_id)
-    ]
+    recipients = [recipient_row(rec, unit, profile, channels) for rec, unit in uow.rounds.recipients(round_id)]
     # "reason" in the CLI contract is the decision's reason; the comment's own is "comment_reason".
     queue = uow.replies.decision_queue(round_id)
     anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])

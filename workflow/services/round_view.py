@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kernel.timefmt import iso_beijing
 from states.outbox import OutboxStatus
-from states.recipient import RECIPIENT_MACHINE, RecipientState
+from states.recipient import RecipientState
 from storage.uow import UnitOfWork
 from workflow.services._common import load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.delivery_view import deliveries_to
 from workflow.services.offices import office_profile
-from workflow.services.queries import review_rows, round_summary
+from workflow.services.queries import recipient_row, review_rows, round_summary
 
 PER_PAGE = 50
 STATE_FILTERS = [s.value for s in RecipientState]
@@ -65,19 +64,7 @@ def round_page_view(
         {names.get(u, "") for u in uow.outbox.unit_ids_with_status(round_id, OutboxStatus.undeliverable)} - {""}
     )
     recipients = [
-        {
-            "recipient_id": rec.id,
-            "unit": unit.name,
-            "category": unit.category,
-            "category_label": profile.category_label(unit.category),
-            "state": rec.state,
-            "state_label": RECIPIENT_MACHINE.label(rec.state),
-            "late": rec.late,
-            "replied_at": iso_beijing(rec.replied_at) if rec.replied_at else None,
-            "revisions": rec.revisions,
-            "channel": channels.get(rec.id or 0),
-            "deliveries": by_recipient.get(rec.id or 0, []),
-        }
+        {**recipient_row(rec, unit, profile, channels), "deliveries": by_recipient.get(rec.id or 0, [])}
         for rec, unit in rows
     ]
     reviews = review_rows(uow, round_id)
