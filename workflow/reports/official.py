@@ -78,7 +78,7 @@ def _context(uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = No
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     office = uow.directory.office(rnd.office_id)
-    recipients = uow.rounds.recipients(round_id)
+    recipients = uow.rounds.recipient_rows(round_id)  # read only: plain rows, not 500 ORM objects
     version = uow.drafts.version(draft.id or 0, rnd.version)
     return {
         "round": rnd,
@@ -375,9 +375,11 @@ def task_table_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
 REVIEW_STATES = frozenset(s.value for s in ReviewState)
 
 
-def adoption(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> OfficialDocument:
-    """采纳情况表 (``queue``: the round's decision queue, where the caller loaded it)."""
-    data = adoption_table(uow, round_id, queue)
+def adoption(
+    uow: UnitOfWork, round_id: int, queue: Queue | None = None, context: dict[str, Any] | None = None
+) -> OfficialDocument:
+    """采纳情况表 (``queue``, ``context``: the round's decision queue and context, where the caller loaded them)."""
+    data = adoption_table(uow, round_id, queue, context["recipients"] if context is not None else None)
     changed = changed_tasks(uow, round_id)  # 已在修改稿中落实 only where a revision changed that task
     rows: list[tuple[Cell | str | None, ...]] = []
     groups = data["groups"]
@@ -581,7 +583,7 @@ def review_package(
     ]
     if current is not None and current.kind == "tasks":
         blocks.append(_task_table(uow, current.id or 0, "重点任务分工"))
-    adoption_doc = adoption(uow, round_id, queue)
+    adoption_doc = adoption(uow, round_id, queue, c)
     blocks += [AttachmentHeading("材料二", adoption_doc.title), *adoption_doc.blocks]
     letter_doc = letter(uow, round_id, rules, c)
     blocks += [
