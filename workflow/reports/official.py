@@ -103,7 +103,7 @@ def round_attachments(uow: UnitOfWork, round_id: int, context: dict[str, Any] | 
     """The letter's attachments: 附件1 the draft, 附件2 its task table where it has one, then the reply form."""
     c = _context(uow, round_id, context)
     version = c["version"]
-    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    has_tasks = version is not None and uow.drafts.has_tasks(version.id or 0)
     names = round_attachment_names(c["round"].attachment_names)
     return letter_attachments(c["draft"].title, letter_stage(c["round"], version), has_tasks, names)
 
@@ -197,7 +197,7 @@ def preview_letter_document(
     draft = uow.drafts.get(cmd.draft_id)
     version = uow.drafts.version(draft.id or 0, draft.current_version) if draft else None
     stage = version.stage if version else "proposed"
-    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    has_tasks = version is not None and uow.drafts.has_tasks(version.id or 0)
     requirements, purpose = letter_wording(cmd, profile.wording)
     title = draft.title if draft else ""
     return letter_document(
@@ -296,7 +296,7 @@ def reply_forms(uow: UnitOfWork, round_id: int) -> ReplyForms:
     c = _context(uow, round_id)
     draft, rnd, version = c["draft"], c["round"], c["version"]
     shape = round_draft(uow, draft.id or 0, rnd.version)
-    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    has_tasks = version is not None and uow.drafts.has_tasks(version.id or 0)
     stage = letter_stage(rnd, version)
     names = round_attachment_names(rnd.attachment_names)
     number = letter_attachments(draft.title, stage, has_tasks, names).reply_form.number
