@@ -1,5 +1,6 @@
 """The reviewer's page reads less without showing less, on SQLite and PostgreSQL: the audit trail is paged
-and counted in SQL (a page holds exactly the events the whole trail holds there, named as there), the
+and counted in SQL (a page holds exactly the events the whole trail holds there, named as there, from plain
+rows that say what the recipient and reply objects say, in the office's scope), the
 package's long tables are shown a page at a time with their totals and every row reachable, the review
 package built from a preloaded decision queue is the package built without one, and anchors remembered
 for a draft's versions are not served once a new version exists."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import asdict
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -51,6 +53,27 @@ def test_audit_pages_hold_what_the_whole_trail_holds(engine: Engine, clock: Fixe
             for offset in range(0, len(whole) + 5, 5):
                 page = audit_lines(uow, built.round_id, queue, offset=offset, limit=5)
                 assert page == whole[offset : offset + 5], offset
+
+
+def test_plain_rows_say_what_the_objects_say(engine: Engine, clock: FixedClock) -> None:
+    built = full_round(engine, clock)
+    rid = built.round_id
+    for offices in (None, [demo_office_id(engine)]):
+        with UnitOfWork(engine, offices=offices) as uow:
+            objects = uow.rounds.recipients(rid)
+            rows = uow.rounds.recipient_rows(rid)
+            assert [(r.model_dump(), u) for r, u in objects] == [(asdict(r), u) for r, u in rows]
+            labels = [(r.id or 0, u.id or 0, u.name) for r, u in objects]
+            assert uow.rounds.recipient_labels(rid) == labels and len(labels) == 5
+            some, unit = labels[1], labels[3]
+            assert uow.rounds.recipient_labels(rid, {some[0]}, {unit[1]}) == [some, unit]
+            assert uow.rounds.recipient_labels(rid, set()) == []
+            replies = [(r.id or 0, r.revision, u.name) for r, u in uow.replies.for_round(rid)]
+            assert uow.replies.reply_labels(rid) == replies and len(replies) >= 4
+            assert uow.replies.reply_labels(rid, {replies[0][0], replies[-1][0]}) == [replies[0], replies[-1]]
+            assert uow.replies.reply_labels(rid, set()) == []
+    with UnitOfWork(engine, offices=[demo_office_id(engine) + 1000]) as uow:  # another office sees none of it
+        assert uow.rounds.recipient_rows(rid) == uow.rounds.recipient_labels(rid) == uow.replies.reply_labels(rid) == []
 
 
 def test_the_review_page_shows_the_events_of_its_audit_page(
