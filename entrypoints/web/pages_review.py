@@ -137,8 +137,8 @@ PACKAGE_ROWS_PER_PAGE = 100
 def package_windows(doc: OfficialDocument, query: Mapping[str, str]) -> dict[int, TableWindow]:
     """The rows the page shows of the package's long tables (the adoption table and the decisions hold
     a row per comment): ``PACKAGE_ROWS_PER_PAGE`` at a time, table ``n`` (1: the package's first table)
-    at page ``t<n>`` of the query, with a pager above and below naming the total. The Word file and the
-    printed package keep every row."""
+    at page ``t<n>`` of the query, with a pager above and below naming the total (printed too, so a
+    printed page says what it leaves out). The Word file keeps every row."""
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     pager = templates.env.get_template("_table_pager.html")
     windows: dict[int, TableWindow] = {}

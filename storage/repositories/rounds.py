@@ -277,9 +277,7 @@ class RoundRepo:
         for row in rows:
             recipient = RecipientRow(*row[:_N_RECIPIENT])
             unit_id, name, category, *rest = row[_N_RECIPIENT:]
-            unit = UnitView(
-                unit_id, recipient.unit_name or name, recipient.unit_category or category, *rest
-            )
+            unit = UnitView(unit_id, recipient.unit_name or name, recipient.unit_category or category, *rest)
             out.append((recipient, unit))
         return out
 
