@@ -214,11 +214,15 @@ the round once and fills each unit's form into one rendered layout (it loaded ev
 python-docx per unit: 30–60 s for 500 units); the dashboard searches, filters, counts and pages in SQL (it loaded
 every round); the round page shows 50 units a page with a reply-state filter (850 KB of HTML before) and each
 recipient row carries only its own messages; the reviewer's page loads the decision queue once per request as
-plain rows, pages the audit trail in SQL and formats raw events only when shown, and checks the chain
-incrementally (the last verified event still holds its hash, the events since, every event of the round; the
-whole chain on a process's first view, hourly and on request) instead of re-verifying everything per view.
-What is left on the reviewer's page grows with the comments: the decision queue query and the review package's
-two 2,000-row tables.
+plain rows, pages the audit trail in SQL and formats raw events only when shown, names only the objects of the
+audit page it shows (as plain columns: it loaded the round's 500 recipients and replies as objects), reads the
+recipients once as plain rows (three times as objects before), shows the package's tables longer than 100 rows
+a window at a time with their totals and a pager above and below (the Word file keeps every row), and checks
+the chain incrementally (the last verified event still holds its hash, the events since, every event of the
+round; the whole chain on a process's first view, hourly and on request) instead of re-verifying everything per
+view. What is left on the reviewer's page grows with the comments: the decision queue query (a fifth of the
+page, a third of that the office scope's subqueries) and building the package's per-comment rows, which the
+adoption table, the decisions and the explanation's counts read whole, as the Word file does.
 """
 
 

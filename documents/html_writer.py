@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,42 @@ def _rows(rows: tuple[tuple[Cell | str | None, ...], ...]) -> Markup:
     return Markup("".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>\n" for row in rows))
 
 
-def _block(block: object) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TableWindow:
+    """Rows ``start`` to ``end`` of a long table, between ``before`` and ``after`` (safe HTML, such as a
+    page's pager): a screen shows a 2,000-row table a page at a time; the document's files keep every row."""
+
+    start: int
+    end: int
+    before: Markup
+    after: Markup
+
+
+def window_rows(
+    rows: tuple[tuple[Cell | str | None, ...], ...], start: int, end: int
+) -> tuple[tuple[Cell | str | None, ...], ...]:
+    """Rows ``start`` to ``end`` of a grid with its spans cut at the window's edges: a cell spanning into
+    the window from above is repeated on its first row for the rows left, and a span past ``end`` stops
+    there. Positions are the rows' indices, as the builders write them (None where a span covers one)."""
+    start, end = max(0, start), min(len(rows), end)
+    spans: dict[int, tuple[Cell, int]] = {}  # position → the last cell spanning rows there, its end
+    for r in range(start):
+        for c, cell in enumerate(rows[r]):
+            if isinstance(cell, Cell) and cell.row_span > 1:
+                spans[c] = (cell, r + cell.row_span)
+    out = []
+    for r in range(start, end):
+        row = list(rows[r])
+        for c, cell in enumerate(row):
+            if r == start and cell is None and c in spans and spans[c][1] > start:
+                row[c] = replace(spans[c][0], row_span=min(spans[c][1], end) - start)
+            elif isinstance(cell, Cell) and r + cell.row_span > end:
+                row[c] = replace(cell, row_span=end - r)
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def _block(block: object, window: TableWindow | None = None) -> dict[str, Any]:
     if isinstance(block, Heading):
         return {"kind": "heading", "text": block.text, "level": block.level}
     if isinstance(block, Paragraph):
@@ -60,11 +97,14 @@ def _block(block: object) -> dict[str, Any]:
             "bold": block.bold,
         }
     if isinstance(block, Table):
+        rows = block.rows if window is None else window_rows(block.rows, window.start, window.end)
         return {
             "kind": "table",
             "headers": block.headers,
             "caption": block.caption,
-            "rows": _rows(block.rows),
+            "rows": _rows(rows),
+            "before": window.before if window else "",
+            "after": window.after if window else "",
         }
     if isinstance(block, PageBreak):
         return {"kind": "pagebreak"}
@@ -85,12 +125,18 @@ def document_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
-def render_html(doc: OfficialDocument, *, css_href: str | None = None) -> str:
+def render_html(
+    doc: OfficialDocument, *, css_href: str | None = None, windows: Mapping[int, TableWindow] | None = None
+) -> str:
     """The document as one HTML page; its stylesheet inline, or linked from ``css_href`` (for a site
-    whose Content-Security-Policy forbids inline styles)."""
+    whose Content-Security-Policy forbids inline styles). ``windows``: the rows to show of some tables,
+    by their place among the document's tables (0: its first table); other tables show every row."""
+    windows = windows or {}
+    tables = [n for n, b in enumerate(doc.blocks) if isinstance(b, Table)]
+    by_block = {tables[k]: w for k, w in windows.items() if 0 <= k < len(tables)}
     return _ENV.get_template("document.html.j2").render(
         doc=doc,
-        blocks=[_block(b) for b in doc.blocks],
+        blocks=[_block(b, by_block.get(n)) for n, b in enumerate(doc.blocks)],
         date_text=cn_date(doc.date) if doc.date else "",
         css_href=css_href,
         css=document_css(),

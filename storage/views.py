@@ -34,6 +34,23 @@ class UnitView:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class RecipientRow:
+    """A recipient row (every column of ``Recipient``), read-only: what a round's documents read of its
+    500 recipients, without an ORM instance each."""
+
+    id: int | None
+    round_id: int
+    unit_id: int
+    state: str
+    replied_at: datetime | None
+    deemed_at: datetime | None
+    late: bool
+    revisions: int
+    unit_name: str
+    unit_category: str
+
+
 # The decision queue's rows as plain, detached values (``ReplyRepo.decision_queue``): the same fields and
 # values as the tables' rows, without building thousands of ORM instances for a read-only page.
 

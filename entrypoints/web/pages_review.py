@@ -3,14 +3,18 @@ and the verdict. Reviewers read everything of a round but change nothing except 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from documents.html_writer import render_html
+from documents.html_writer import TableWindow, render_html
+from documents.model import OfficialDocument, Table
 from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
@@ -99,7 +103,8 @@ def _page(
     queue = uow.replies.decision_queue(round_id)
     audit = audit_window(count_events(uow, round_id), audit_page)
     events = audit_lines(uow, round_id, queue, offset=audit["start"], limit=audit["end"] - audit["start"])
-    package = body_of(render_html(official.build(uow, round_id, "review-package", None, rules, queue)))
+    doc = official.build(uow, round_id, "review-package", None, rules, queue)
+    package = body_of(render_html(doc, windows=package_windows(doc, request.query_params)))
     pending = uow.rounds.pending_review(round_id) is not None
     notice = {"approved": "已登记：审查通过。", "returned": "已登记：退回修改。"}.get(
         request.query_params.get("ok", "")
@@ -126,6 +131,43 @@ def _page(
 
 
 AUDIT_PER_PAGE = 200
+PACKAGE_ROWS_PER_PAGE = 100
+
+
+def package_windows(doc: OfficialDocument, query: Mapping[str, str]) -> dict[int, TableWindow]:
+    """The rows the page shows of the package's long tables (the adoption table and the decisions hold
+    a row per comment): ``PACKAGE_ROWS_PER_PAGE`` at a time, table ``n`` (1: the package's first table)
+    at page ``t<n>`` of the query, with a pager above and below naming the total (printed too, so a
+    printed page says what it leaves out). The Word file keeps every row."""
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    pager = templates.env.get_template("_table_pager.html")
+    windows: dict[int, TableWindow] = {}
+    for n, table in enumerate(tables, 1):
+        total = len(table.rows)
+        if total <= PACKAGE_ROWS_PER_PAGE:
+            continue
+        key = f"t{n}"
+        pages = -(-total // PACKAGE_ROWS_PER_PAGE)
+        asked = query.get(key, "")
+        page = min(max(int(asked), 1), pages) if asked.isdigit() else 1
+        start = (page - 1) * PACKAGE_ROWS_PER_PAGE
+        end = min(total, start + PACKAGE_ROWS_PER_PAGE)
+        kept = {k: v for k, v in query.items() if k == "ap" or (k[:1] == "t" and k[1:].isdigit())}
+
+        def link(to: int, key: str = key, kept: dict[str, str] = kept) -> str:
+            return "?" + urlencode({**kept, key: str(to)}) + f"#package-{key}"
+
+        facts = {
+            "number": n, "total": total, "start": start, "end": end, "page": page, "pages": pages,
+            "first": link(1), "prev": link(page - 1), "next": link(page + 1), "last": link(pages),
+        }  # fmt: skip
+        windows[n - 1] = TableWindow(
+            start,
+            end,
+            Markup(pager.render(t={**facts, "anchor": f"package-{key}"})),
+            Markup(pager.render(t={**facts, "anchor": ""})),
+        )
+    return windows
 
 
 def audit_window(total: int, page: int) -> dict[str, int]:

@@ -56,6 +56,10 @@ class DraftRepo:
             select(DraftVersion).where(DraftVersion.draft_id == draft_id).order_by(DraftVersion.version)  # type: ignore[arg-type]
         ).all()
 
+    def has_tasks(self, version_id: int) -> bool:
+        """Whether the version has a task table: one indexed row read, not every task and item as objects."""
+        return self.session.exec(select(Task.id).where(Task.version_id == version_id).limit(1)).first() is not None
+
     def tasks(self, version_id: int) -> list[tuple[Task, list[TaskItem]]]:
         tasks = self.session.exec(
             select(Task).where(Task.version_id == version_id).order_by(Task.number)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -113,6 +113,22 @@ class ReplyRepo:
             .order_by(Reply.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
+
+    def reply_labels(self, round_id: int, reply_ids: Collection[int] | None = None) -> list[tuple[int, int, str]]:
+        """(reply id, revision, the unit's name when asked) of the round's replies (of ``reply_ids`` only, if
+        given), in reply order: what the audit trail names a reply by, as plain columns."""
+        stmt = (
+            select(Reply.id, Reply.revision, Recipient.unit_name, Unit.name)
+            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Reply.round_id == round_id)
+            .order_by(Reply.id)  # type: ignore[arg-type]
+        )
+        if reply_ids is not None:
+            if not reply_ids:
+                return []
+            stmt = stmt.where(Reply.id.in_(list(reply_ids)))  # type: ignore[union-attr]
+        return [(int(rid), int(rev), own or today) for rid, rev, own, today in self.session.exec(stmt).all()]
 
     def for_recipients(self, round_id: int, recipient_ids: Sequence[int]) -> list[tuple[Reply, UnitView]]:
         """``for_round`` for some of the round's recipients only (a page of them)."""

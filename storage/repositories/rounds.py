@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import NamedTuple
 
@@ -15,7 +16,19 @@ from states.review import ReviewState
 from states.round import RoundState
 from storage.bulk import db_stamp, fetch_all, placeholder
 from storage.models import Draft, DraftVersion, LegalityReview, Recipient, Round, Unit
-from storage.views import UnitView
+from storage.views import RecipientRow, UnitView
+
+_N_RECIPIENT = len(fields(RecipientRow))
+# ORM attributes (not table columns): the office scope (storage.scope) applies, as for ``recipients``.
+_RECIPIENT_ROWS = (
+    select(  # type: ignore[call-overload]
+        *[getattr(Recipient, f.name) for f in fields(RecipientRow)],
+        *[getattr(Unit, f.name) for f in fields(UnitView)],
+    )
+    .join(Unit, Unit.id == Recipient.unit_id)
+    .where(Recipient.round_id == bindparam("round_id"))
+    .order_by(Recipient.id)
+)
 
 
 class VersionRef(NamedTuple):
@@ -256,6 +269,18 @@ class RoundRepo:
         ).all()
         return [(r, UnitView.of(u, r)) for r, u in rows]
 
+    def recipient_rows(self, round_id: int) -> list[tuple[RecipientRow, UnitView]]:
+        """``recipients`` as plain detached rows, for readers (a round's documents): the same rows in the same
+        order, without an ORM recipient and unit per row."""
+        rows = self.session.execute(_RECIPIENT_ROWS, {"round_id": round_id})
+        out = []
+        for row in rows:
+            recipient = RecipientRow(*row[:_N_RECIPIENT])
+            unit_id, name, category, *rest = row[_N_RECIPIENT:]
+            unit = UnitView(unit_id, recipient.unit_name or name, recipient.unit_category or category, *rest)
+            out.append((recipient, unit))
+        return out
+
     def recipients_page(
         self, round_id: int, *, state: str = "", offset: int = 0, limit: int | None = None
     ) -> list[tuple[Recipient, UnitView]]:
@@ -291,6 +316,25 @@ class RoundRepo:
             .order_by(Recipient.id)  # type: ignore[arg-type]
         ).all()
         return [(int(uid), own or today) for uid, own, today in rows]
+
+    def recipient_labels(
+        self, round_id: int, recipient_ids: Collection[int] | None = None, unit_ids: Collection[int] = ()
+    ) -> list[tuple[int, int, str]]:
+        """(recipient id, unit id, the unit's name when asked) of the round's recipients, in recipient order:
+        all of them, or those of ``recipient_ids`` or ``unit_ids`` only (what one page of the audit trail
+        names). Plain columns, not a recipient and unit object each."""
+        stmt = (
+            select(Recipient.id, Recipient.unit_id, Recipient.unit_name, Unit.name)
+            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
+            .where(Recipient.round_id == round_id)
+            .order_by(Recipient.id)  # type: ignore[arg-type]
+        )
+        if recipient_ids is not None:
+            if not recipient_ids and not unit_ids:
+                return []
+            by_id, by_unit = col(Recipient.id).in_(list(recipient_ids)), col(Recipient.unit_id).in_(list(unit_ids))
+            stmt = stmt.where(or_(by_id, by_unit))
+        return [(int(rid), int(uid), own or today) for rid, uid, own, today in self.session.exec(stmt).all()]
 
     def recipient_with_unit(self, recipient_id: int) -> tuple[Recipient, UnitView] | None:
         """One recipient with its unit as named in its round (what ``recipients`` gives for all of them)."""

@@ -1,11 +1,17 @@
 """The reviewer's page reads less without showing less, on SQLite and PostgreSQL: the audit trail is paged
-and counted in SQL (a page holds exactly the events the whole trail holds there), the review package built
-from a preloaded decision queue is the package built without one, and anchors remembered for a draft's
-versions are not served once a new version exists."""
+and counted in SQL (a page holds exactly the events the whole trail holds there, named as there, from plain
+rows that say what the recipient and reply objects say, in the office's scope), the
+package's long tables are shown a page at a time with their totals and every row reachable, the review
+package built from a preloaded decision queue is the package built without one, and anchors remembered
+for a draft's versions are not served once a new version exists."""
 
 from __future__ import annotations
 
+import html
+import re
+from dataclasses import asdict
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -49,6 +55,27 @@ def test_audit_pages_hold_what_the_whole_trail_holds(engine: Engine, clock: Fixe
                 assert page == whole[offset : offset + 5], offset
 
 
+def test_plain_rows_say_what_the_objects_say(engine: Engine, clock: FixedClock) -> None:
+    built = full_round(engine, clock)
+    rid = built.round_id
+    for offices in (None, [demo_office_id(engine)]):
+        with UnitOfWork(engine, offices=offices) as uow:
+            objects = uow.rounds.recipients(rid)
+            rows = uow.rounds.recipient_rows(rid)
+            assert [(r.model_dump(), u) for r, u in objects] == [(asdict(r), u) for r, u in rows]
+            labels = [(r.id or 0, u.id or 0, u.name) for r, u in objects]
+            assert uow.rounds.recipient_labels(rid) == labels and len(labels) == 5
+            some, unit = labels[1], labels[3]
+            assert uow.rounds.recipient_labels(rid, {some[0]}, {unit[1]}) == [some, unit]
+            assert uow.rounds.recipient_labels(rid, set()) == []
+            replies = [(r.id or 0, r.revision, u.name) for r, u in uow.replies.for_round(rid)]
+            assert uow.replies.reply_labels(rid) == replies and len(replies) >= 4
+            assert uow.replies.reply_labels(rid, {replies[0][0], replies[-1][0]}) == [replies[0], replies[-1]]
+            assert uow.replies.reply_labels(rid, set()) == []
+    with UnitOfWork(engine, offices=[demo_office_id(engine) + 1000]) as uow:  # another office sees none of it
+        assert uow.rounds.recipient_rows(rid) == uow.rounds.recipient_labels(rid) == uow.replies.reply_labels(rid) == []
+
+
 def test_the_review_page_shows_the_events_of_its_audit_page(
     engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -78,6 +105,99 @@ def test_the_review_page_shows_the_events_of_its_audit_page(
     assert shown(newest) == seqs[(pages - 1) * 5 :] and f"第{pages} / {pages}页" in newest
     beyond = client.get(f"/review/rounds/{built.round_id}?ap={pages + 3}").text
     assert shown(beyond) == shown(newest), "a page past the last shows the last"
+
+
+class _Rows(HTMLParser):
+    """A table body's cells as a reader sees them: each position's text, spans expanded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[tuple[int, int], str] = {}
+        self.row, self.col, self.span, self.text = -1, 0, (1, 1), ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.row, self.col = self.row + 1, 0
+        elif tag == "td":
+            found = dict(attrs)
+            self.span, self.text = (int(found.get("rowspan") or 1), int(found.get("colspan") or 1)), ""
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != "td":
+            return
+        while (self.row, self.col) in self.cells:
+            self.col += 1
+        for dr in range(self.span[0]):
+            for dc in range(self.span[1]):
+                self.cells[(self.row + dr, self.col + dc)] = self.text
+        self.col += self.span[1]
+
+    def grid(self) -> list[list[str]]:
+        width = 1 + max((c for _, c in self.cells), default=-1)
+        assert all(r <= self.row for r, _ in self.cells), "no span reaches past the table"
+        return [[self.cells.get((r, c), "") for c in range(width)] for r in range(self.row + 1)]
+
+
+def _package_tables(page: str) -> list[list[list[str]]]:
+    """The review package's tables on a page, in order, each as the grid of texts it shows."""
+    package = page[page.index("<h2>送审材料</h2>") : page.index("<h2>审计记录（")]
+    tables = []
+    for chunk in package.split("<tbody>")[1:]:
+        parser = _Rows()
+        parser.feed(chunk[: chunk.index("</tbody>")])
+        tables.append(parser.grid())
+    return tables
+
+
+def test_the_review_page_pages_the_packages_long_tables_and_reaches_every_row(
+    engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(write_config(tmp_path / "config.toml", db_url))
+    app = create_app(settings, engine=engine, clock=clock)
+    built = full_round(engine, clock)
+    with UnitOfWork(engine) as uow:
+        add_user(
+            uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD,
+            office_id=demo_office_id(engine),
+        )
+    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    login(client, "sfj")
+    path = f"/review/rounds/{built.round_id}"
+    whole = _package_tables(client.get(path).text)  # every table fits on one page: nothing is paged
+    assert "package-pager-" not in client.get(path).text
+    per_page = 2
+    monkeypatch.setattr(pages_review, "PACKAGE_ROWS_PER_PAGE", per_page)
+    long_tables = [n for n, rows in enumerate(whole, 1) if len(rows) > per_page]
+    assert len(long_tables) >= 3, "the adoption table, the recipients and the decisions at least"
+    first = client.get(f"{path}?ap=2").text
+    for n in long_tables:
+        total, pages = len(whole[n - 1]), -(-len(whole[n - 1]) // per_page)
+        assert f"本表共{total}行，此处显示第1–{per_page}行（第1 / {pages}页）" in first, n
+        assert first.count(f'data-testid="package-pager-{n}"') == 2, "a pager above and below the table"
+        shown: list[list[str]] = []
+        page, link = first, ""
+        for number in range(1, pages + 1):
+            tables = _package_tables(page)
+            window = whole[n - 1][(number - 1) * per_page : number * per_page]
+            assert len(tables) == len(whole) and tables[n - 1] == window, (n, number)
+            assert f"（第{number} / {pages}页）" in page
+            shown += tables[n - 1]
+            found = re.search(f'href="([^"]+)" data-testid="package-next-{n}"', page)
+            if number == pages:
+                assert found is None, "the last page has no next page"
+                break
+            assert found is not None
+            link = html.unescape(found.group(1))
+            assert "ap=2" in link and link.endswith(f"#package-t{n}"), "the audit page stays where it was"
+            page = client.get(path + link.split("#")[0]).text
+        assert shown == whole[n - 1], f"table {n}: every row once, in order"
+    n = long_tables[0]
+    last = -(-len(whole[n - 1]) // per_page)
+    for asked, expected in ((f"t{n}=999", last), (f"t{n}=abc", 1), (f"t{n}=0", 1)):
+        assert f"（第{expected} / {last}页）" in client.get(f"{path}?{asked}").text, asked
 
 
 def test_a_preloaded_queue_builds_the_same_documents(engine: Engine, clock: FixedClock) -> None:

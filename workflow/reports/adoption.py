@@ -11,10 +11,13 @@ it was stored, never as another office's words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from states.recipient import RecipientState
+from storage.models import Recipient
 from storage.uow import UnitOfWork
+from storage.views import RecipientRow, UnitView
 from workflow.services._common import load_draft, load_round
 from workflow.services.anchors import anchors_for
 from workflow.services.decisions import decision_view
@@ -30,8 +33,14 @@ REPLY_CATEGORY_LABELS = {
 DEEMED_TEXT = "逾期未回复，视为无意见"
 
 
-def adoption_table(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> dict[str, Any]:
-    """The table's groups and rows (``queue``: the round's decision queue, where the caller loaded it)."""
+def adoption_table(
+    uow: UnitOfWork,
+    round_id: int,
+    queue: Queue | None = None,
+    recipients: Sequence[tuple[Recipient | RecipientRow, UnitView]] | None = None,
+) -> dict[str, Any]:
+    """The table's groups and rows (``queue``, ``recipients``: the round's decision queue and recipients,
+    where the caller loaded them already)."""
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     profile = office_profile(uow, rnd.office_id)
@@ -50,7 +59,7 @@ def adoption_table(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -
             }
         )
     buckets: dict[tuple[str, str], list[Any]] = {}
-    for rec, unit in uow.rounds.recipients(round_id):
+    for rec, unit in uow.rounds.recipients(round_id) if recipients is None else recipients:
         if rec.state == RecipientState.pending:
             continue
         buckets.setdefault((unit.category, rec.state), []).append(unit)

@@ -78,7 +78,7 @@ def _context(uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = No
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     office = uow.directory.office(rnd.office_id)
-    recipients = uow.rounds.recipients(round_id)
+    recipients = uow.rounds.recipient_rows(round_id)  # read only: plain rows, not 500 ORM objects
     version = uow.drafts.version(draft.id or 0, rnd.version)
     return {
         "round": rnd,
@@ -103,7 +103,7 @@ def round_attachments(uow: UnitOfWork, round_id: int, context: dict[str, Any] | 
     """The letter's attachments: 附件1 the draft, 附件2 its task table where it has one, then the reply form."""
     c = _context(uow, round_id, context)
     version = c["version"]
-    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    has_tasks = version is not None and uow.drafts.has_tasks(version.id or 0)
     names = round_attachment_names(c["round"].attachment_names)
     return letter_attachments(c["draft"].title, letter_stage(c["round"], version), has_tasks, names)
 
@@ -197,7 +197,7 @@ def preview_letter_document(
     draft = uow.drafts.get(cmd.draft_id)
     version = uow.drafts.version(draft.id or 0, draft.current_version) if draft else None
     stage = version.stage if version else "proposed"
-    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    has_tasks = version is not None and uow.drafts.has_tasks(version.id or 0)
     requirements, purpose = letter_wording(cmd, profile.wording)
     title = draft.title if draft else ""
     return letter_document(
@@ -296,7 +296,7 @@ def reply_forms(uow: UnitOfWork, round_id: int) -> ReplyForms:
     c = _context(uow, round_id)
     draft, rnd, version = c["draft"], c["round"], c["version"]
     shape = round_draft(uow, draft.id or 0, rnd.version)
-    has_tasks = bool(version is not None and uow.drafts.tasks(version.id or 0))
+    has_tasks = version is not None and uow.drafts.has_tasks(version.id or 0)
     stage = letter_stage(rnd, version)
     names = round_attachment_names(rnd.attachment_names)
     number = letter_attachments(draft.title, stage, has_tasks, names).reply_form.number
@@ -375,9 +375,11 @@ def task_table_document(uow: UnitOfWork, round_id: int) -> OfficialDocument:
 REVIEW_STATES = frozenset(s.value for s in ReviewState)
 
 
-def adoption(uow: UnitOfWork, round_id: int, queue: Queue | None = None) -> OfficialDocument:
-    """采纳情况表 (``queue``: the round's decision queue, where the caller loaded it)."""
-    data = adoption_table(uow, round_id, queue)
+def adoption(
+    uow: UnitOfWork, round_id: int, queue: Queue | None = None, context: dict[str, Any] | None = None
+) -> OfficialDocument:
+    """采纳情况表 (``queue``, ``context``: the round's decision queue and context, where the caller loaded them)."""
+    data = adoption_table(uow, round_id, queue, context["recipients"] if context is not None else None)
     changed = changed_tasks(uow, round_id)  # 已在修改稿中落实 only where a revision changed that task
     rows: list[tuple[Cell | str | None, ...]] = []
     groups = data["groups"]
@@ -581,7 +583,7 @@ def review_package(
     ]
     if current is not None and current.kind == "tasks":
         blocks.append(_task_table(uow, current.id or 0, "重点任务分工"))
-    adoption_doc = adoption(uow, round_id, queue)
+    adoption_doc = adoption(uow, round_id, queue, c)
     blocks += [AttachmentHeading("材料二", adoption_doc.title), *adoption_doc.blocks]
     letter_doc = letter(uow, round_id, rules, c)
     blocks += [

@@ -8,6 +8,7 @@ The raw event and its hash stay one click away (the pages put them behind ``<det
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -176,29 +177,48 @@ def who_label(actor: str, role: str) -> str:
     return actor if actor == role_text else f"{actor}（{role_text}）"
 
 
-def _names(uow: UnitOfWork, round_id: int | None, queue: Queue | None = None) -> dict[str, str]:
-    """``kind:id`` → a name people know, for the objects of one round (``queue``: its decision queue, if
-    the caller loaded it already)."""
+def _names(
+    uow: UnitOfWork, round_id: int | None, queue: Queue | None = None, entities: Collection[str] | None = None
+) -> dict[str, str]:
+    """``kind:id`` → a name people know, for the objects of one round: all of them, or only ``entities``
+    (the ones a page of the trail shows: a round of 500 units names a few dozen of them per page).
+    ``queue``: the round's decision queue, if the caller loaded it already (a comment is named by its
+    place in it)."""
     names: dict[str, str] = {}
     if round_id is None:
         return names
+    wanted: dict[str, set[int]] | None = None
+    if entities is not None:
+        wanted = {}
+        for entity in entities:
+            kind, _, ident = entity.partition(":")
+            if ident.isdigit():
+                wanted.setdefault(kind, set()).add(int(ident))
     rnd = uow.rounds.get(round_id)
     if rnd is not None:
         names[f"round:{round_id}"] = f"征求意见（{rnd.doc_number}）"
         draft = uow.drafts.get(rnd.draft_id)
         if draft is not None:
             names[f"draft:{draft.id}"] = f"文稿《{draft.title}》"
-    for rec, unit in uow.rounds.recipients(round_id):
-        names[f"recipient:{rec.id}"] = unit.name
-        names[f"unit:{unit.id}"] = unit.name
-    for reply, unit in uow.replies.for_round(round_id):
-        names[f"reply:{reply.id}"] = f"{unit.name}第{reply.revision}次回复"
-    for n, (comment, _reply, unit, _decision) in enumerate(
-        queue if queue is not None else uow.replies.decision_queue(round_id), 1
-    ):
-        names[f"comment:{comment.id}"] = f"意见第{n}条（{unit.name}）"
-    for review in uow.rounds.reviews(round_id):
-        names[f"review:{review.id}"] = "合法性审查"
+
+    def ids(kind: str) -> set[int] | None:
+        return None if wanted is None else wanted.get(kind, set())
+
+    for recipient_id, unit_id, name in uow.rounds.recipient_labels(round_id, ids("recipient"), ids("unit") or ()):
+        names[f"recipient:{recipient_id}"] = name
+        names[f"unit:{unit_id}"] = name
+    for reply_id, revision, name in uow.replies.reply_labels(round_id, ids("reply")):
+        names[f"reply:{reply_id}"] = f"{name}第{revision}次回复"
+    comments = ids("comment")
+    if comments is None or comments:
+        for n, (comment, _reply, unit, _decision) in enumerate(
+            queue if queue is not None else uow.replies.decision_queue(round_id), 1
+        ):
+            if comments is None or comment.id in comments:
+                names[f"comment:{comment.id}"] = f"意见第{n}条（{unit.name}）"
+    if wanted is None or ids("review"):
+        for review in uow.rounds.reviews(round_id):
+            names[f"review:{review.id}"] = "合法性审查"
     return names
 
 
@@ -247,8 +267,12 @@ def audit_lines(
     """The round's events (or all, for ``None``) as lines people read, oldest first; with ``limit``, only
     the ``limit`` lines after the first ``offset`` (a page, fetched as such). ``queue``: the round's decision
     queue where the caller has it already (the comments are named by their place in it)."""
-    names = _names(uow, round_id, queue)
-    events = export_events(uow, round_id) if limit is None else export_page(uow, round_id, offset, limit)
+    if limit is None:
+        events = export_events(uow, round_id)
+        names = _names(uow, round_id, queue)
+    else:  # a page names only what it shows
+        events = export_page(uow, round_id, offset, limit)
+        names = _names(uow, round_id, queue, {e["entity"] for e in events})
     return [_line(e, names) for e in events]
 
 

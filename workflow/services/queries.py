@@ -52,7 +52,7 @@ def round_summary(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
         "doc_type": draft.doc_type,
         "scope": rnd.scope,
         "shorten_reason": rnd.shorten_reason,
-        "has_tasks": bool(version is not None and uow.drafts.tasks(version.id or 0)),
+        "has_tasks": version is not None and uow.drafts.has_tasks(version.id or 0),
         "illustrative_times": rnd.illustrative_times,
         "illustrative_notice": ILLUSTRATIVE_TIMES_NOTICE if rnd.illustrative_times else "",
     }
