@@ -15,8 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select
 
 from kernel.actors import Actor, Role
 from kernel.clock import Clock
@@ -24,12 +23,12 @@ from states.outbox import OutboxStatus
 from storage.db import create_schema, make_engine
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
+from tests.support.databases import pg_available, pg_schema_url
+from tests.support.scenario import new_round
 from workflow.parsing.draft_text import parse_draft_text
 from workflow.parsing.units_file import UnitRecord
-from workflow.services.drafts import import_draft
 from workflow.services.links import link_token
 from workflow.services.offices import ensure_office
-from workflow.services.rounds import StartRound, start_round
 from workflow.services.units import import_units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,14 +40,7 @@ DRAFT = parse_draft_text((ROOT / "workflow/demo/data/draft_2023_safety.txt").rea
 
 
 def pg_reachable() -> bool:
-    try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return True
-    except Exception:
-        return False
+    return pg_available(PG_URL)
 
 
 @contextmanager
@@ -60,17 +52,8 @@ def database(kind: str, workdir: Path, name: str) -> Iterator[str]:
             stale.unlink(missing_ok=True)
         yield f"sqlite:///{path}"
         return
-    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema_url(PG_URL, prefix=f"bench_{name}") as url:
+        yield url
 
 
 def fresh_engine(url: str) -> Engine:
@@ -92,34 +75,8 @@ def office_with_units(engine: Engine, clock: Clock, units: int, office: str = OF
 
 
 def open_round(engine: Engine, clock: Clock, office_id: int, deadline: datetime, serial: int) -> int:
-    """A draft with the seed's task table and a round asking every unit, through the services."""
-    with UnitOfWork(engine) as uow:
-        draft = import_draft(
-            uow,
-            clock,
-            STAFF,
-            DRAFT,
-            title=f"基准文稿{serial}",
-            issuer="孝义市人民政府",
-            filename="d.txt",
-            office_id=office_id,
-        )
-    with UnitOfWork(engine) as uow:
-        return start_round(
-            uow,
-            clock,
-            STAFF,
-            StartRound(
-                draft_id=draft.draft_id,
-                office_id=office_id,
-                doc_number=f"孝安办函〔2026〕{serial}号",
-                deadline=deadline,
-                contact="赵健",
-                phone="18335877837",
-                all_units=True,
-            ),
-            secret=SECRET,
-        ).round_id
+    """A draft with the seed's task table and a round asking every unit, through the services (as tests build it)."""
+    return new_round(engine, clock, office_id, deadline, serial, secret=SECRET)
 
 
 def tokens(engine: Engine, clock: Clock, round_id: int) -> list[str]:

@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 PG_URL = os.environ.get("CONSULTFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def pg_available() -> bool:
+def pg_available(base: str = PG_URL) -> bool:
     try:
-        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        engine = create_engine(base, connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
             conn.execute(text("select 1"))
         engine.dispose()
@@ -36,13 +36,13 @@ def require_pg() -> None:
 
 
 @contextmanager
-def pg_schema_url() -> Iterator[str]:
-    """A URL whose search_path is a new, empty schema, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
+def pg_schema_url(base: str = PG_URL, prefix: str = "t") -> Iterator[str]:
+    """A URL (on the server of ``base``) whose search_path is a new, empty schema, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:

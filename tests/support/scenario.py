@@ -54,8 +54,16 @@ def demo_office_id(engine: Engine) -> int:
 
 
 def new_round(
-    engine: Engine, clock: Clock, office_id: int, deadline: datetime, serial: int, units: list[str] | None = None
+    engine: Engine,
+    clock: Clock,
+    office_id: int,
+    deadline: datetime,
+    serial: int,
+    units: list[str] | None = None,
+    *,
+    secret: str = SECRET,
 ) -> int:
+    """A round of the seed draft asking ``units`` (every unit of the office if None), through the services."""
     with UnitOfWork(engine) as uow:
         draft = import_draft(
             uow,
@@ -82,5 +90,5 @@ def new_round(
                 unit_names=units or [],
                 all_units=units is None,
             ),
-            secret=SECRET,
+            secret=secret,
         ).round_id
