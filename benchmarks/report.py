@@ -92,9 +92,10 @@ def _intake(runs: list[dict[str, Any]]) -> str:
     return f"""## Reply intake over HTTP
 
 `consultflow serve` (web, scheduler and relay in one process) on loopback; a separate load process
-(`benchmarks/load.py`, 8 threads with keep-alive connections) sends {first["replies"]:,} link replies with two
-comments each ({first["units"]} units replying in turn, so most are revisions), then checks that every
-acknowledged reply is stored, its comments stored and its `reply.submitted` event in a chain that verifies.
+(`benchmarks/load.py`, 8 threads with keep-alive connections, their clients made before the clock starts)
+sends {first["replies"]:,} link replies with two comments each ({first["units"]} units replying in turn, so most
+are revisions), then checks that every acknowledged reply is stored, its comments stored and its
+`reply.submitted` event in a chain that verifies.
 Baselines on the same server at the same concurrency: `/healthz` (a write probe rolled back, and the health
 queries) and a static file (no database). The round's solicitation notices are recorded as sent beforehand
 (they go out when a round starts, not in its deadline hour). The rate limit is counted on every reply; its
@@ -104,22 +105,34 @@ threshold is raised so the single load client is not refused.
 |---|---|---|---|---|---|
 {chr(10).join(rows)}
 
-What a link reply costs now: one transaction of twelve statements (the rate-limit upsert and read; the link,
-recipient, round and unit in one query; the recipient and unit locked in one query; the round, draft and version
-read once under the lock; the conditional state change with RETURNING; the reply and its comments as one
-multi-row insert; superseding an earlier revision only when there is one; the receipt in the outbox) plus the
-audit append (head read, event insert, head update), against `/healthz`'s two short transactions. Writers are
-serialised (SQLite has one writer; on PostgreSQL the chain head row is locked from the audit append to the
-commit), so p99 at concurrency 8 is about eight service times, and on this shared 2-core VM the static file's
-own p99 is often hundreds of milliseconds. What changed (issue 13): one transaction per reply instead of three
-(the use is counted in the reply's transaction; a refused use is rolled back and counted on its own, so refusals
-still count), 24 statements down to 12, a draft version's items cached per database (a stored version never
-changes), Core inserts for the reply and its comments, dependencies without I/O run on the event loop (a reply
-went through the thread pool five times, now once), the security headers as a plain ASGI middleware, SQLite
-writers of one process queueing first come, first served on a lock instead of SQLite's sleeping busy handler
-(the cause of the first 1.3–1.5 s p99), and a notice's letter rendered once per round. What is left is
-SQLAlchemy's per-statement Python and FastAPI's routing (the link-reply route is matched after about 115
-others); 50 % would need the reply path on plain DB-API calls.
+What a link reply costs now: one transaction of eight statements, all plain DB-API calls on the session's
+connection (`storage/bulk.py`): the rate-limit upsert, with the windows it is weighed against read in its
+RETURNING; the link, recipient and unit in one query that locks the recipient; the round, draft, version and
+the recipient's last revision read once under that lock; the conditional state change; the reply; its
+comments as one multi-row insert; superseding the earlier revision (only when there is one); the receipt in
+the outbox. Then the audit append (head read, event insert, head update) and the commit; on PostgreSQL that
+is fourteen round trips with BEGIN and the pool's pre-ping. `/healthz` runs two short transactions. In a
+profile of the server side on SQLite, the statements and the commit are about three quarters of a reply and
+FastAPI's own request handling (dependencies, body validation, the answer) the rest; a reply is matched
+after ten routes (the schema, static files, `/healthz`, the reply page), before the staff routes. Writers are serialised (SQLite has one writer;
+on PostgreSQL the chain head row is locked from the audit append to the commit, so the commits' WAL flushes
+queue one behind another), so p99 at concurrency 8 is about eight service times, and on this shared 2-core
+VM even the static file's p99 varies from run to run between tens and hundreds of milliseconds. Beside the replies, the relay in the same
+process composes each reply's receipt, about 5 ms of CPU (the round's letter context), more than storing
+the reply. What changed (issue 13): one transaction per reply instead of three (the use is counted in the
+reply's transaction; a refused use is rolled back and counted on its own, so refusals still count), 24
+statements down to 12, a draft version's items cached per database (a stored version never changes), Core
+inserts for the reply and its comments, dependencies without I/O run on the event loop (a reply went through
+the thread pool five times, now once), the security headers as a plain ASGI middleware, SQLite writers of
+one process queueing first come, first served on a lock instead of SQLite's sleeping busy handler (the cause
+of the first 1.3–1.5 s p99), and a notice's letter rendered once per round. Then: the link routes matched
+first (a reply was matched after about 115 staff routes), the reply's statements as plain DB-API calls instead
+of SQLAlchemy ORM and Core statements (SQLAlchemy's own Python per statement cost several times what SQLite
+took), 12 statements down to 8 (the count and its read, the link and the lock, the round and the last
+revision each in one), the relay composing notices without SQLite's write lock, and the load client's HTTP
+clients made before the clock starts (making eight at once had put about 200 ms into the first eight answers
+of every run). What is left is FastAPI's request handling and the receipts' composition on SQLite, and on
+PostgreSQL the round trips and the serialised commits.
 """
 
 

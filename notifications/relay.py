@@ -86,7 +86,10 @@ class Relay:
         return ids
 
     def _prepare(self, message_id: int) -> tuple[OutgoingMessage | None, str]:
-        with self.uows() as uow:
+        # Composing only reads (``workflow.notices``): in a unit of work that only reads, so on SQLite the
+        # few milliseconds a notice takes to compose do not hold the write lock (a reply's receipt took
+        # longer to compose than the reply took to store, and every reply waited behind it).
+        with self.uows().for_reading() as uow:
             row = uow.outbox.get(message_id)
             if row is None:
                 return None, "消息不存在"

@@ -1,13 +1,18 @@
-"""The bulk-write path, in one place: plain DB-API ``executemany`` and ``UPDATE … RETURNING``.
+"""The plain DB-API path, in one place: ``executemany`` and ``UPDATE … RETURNING`` for bulk writes, and
+single statements for the hottest request (a link reply runs a dozen).
 
 Why not the ORM here: a deadline sweep writes a million recipients, audit events and notices in one
-go, and per-row ORM or type processing would dominate its cost. Timestamps are written in the form
-``UTCDateTime`` stores them (naive UTC; text on SQLite), so ORM reads of these rows see the same values.
+go, and per-row ORM or type processing would dominate its cost; for one small statement SQLAlchemy's own
+Python (compiling or looking up the statement, the session's execute events, result processing) cost
+several times what the database took. Timestamps are written in the form ``UTCDateTime`` stores them
+(naive UTC; text on SQLite) and read back as aware UTC (``from_stamp``), so ORM reads of these rows see
+the same values. Statements run on the session's own connection, in its transaction; they do not flush
+objects pending in the session, and objects it holds are not refreshed by them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,39 +21,96 @@ from sqlmodel import Session
 CHUNK = 10000
 
 
+def _dialect(session: Session) -> str:
+    """The name of the session's database dialect, without asking the session for its connection."""
+    bind = session.bind if session.bind is not None else session.get_bind()
+    return bind.dialect.name
+
+
 def placeholder(session: Session) -> str:
     """The DB-API parameter mark of this session's database."""
-    return "?" if session.connection().dialect.name == "sqlite" else "%s"
+    return "?" if _dialect(session) == "sqlite" else "%s"
 
 
 def db_stamp(session: Session, at: datetime) -> Any:
     """An instant as ``UTCDateTime`` stores it: naive UTC, as text on SQLite."""
     naive = at.astimezone(UTC).replace(tzinfo=None)
-    if session.connection().dialect.name == "sqlite":
+    if _dialect(session) == "sqlite":
         return naive.strftime("%Y-%m-%d %H:%M:%S.%f")
     return naive
 
 
-def upsert_insert(session: Session) -> Callable[..., Any] | None:
-    """The ``INSERT … ON CONFLICT`` constructor of this session's database, or None for another database.
-    Imported here, not at the top: the engine has loaded its own dialect already, and loading the other
-    one cost every CLI command 30 ms (PostgreSQL's dialect package imports its async drivers' modules)."""
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+_PG_MARKS: dict[str, str] = {}
 
-        return pg_insert
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert
-    return None
+def _prepared(session: Session) -> tuple[Any, str]:
+    """The DB-API connection of the session's transaction and its dialect's name."""
+    connection = session.connection()
+    return connection.connection.dbapi_connection, connection.dialect.name
+
+
+def _marked(sql: str, dialect: str) -> str:
+    """``sql`` written with ``?`` marks, in the dialect's paramstyle (psycopg's ``%s``; cached)."""
+    if dialect == "sqlite":
+        return sql
+    found = _PG_MARKS.get(sql)
+    if found is None:
+        if len(_PG_MARKS) > 4096:  # statements vary with a count (comments, offices): keep it bounded
+            _PG_MARKS.clear()
+        found = _PG_MARKS[sql] = sql.replace("%", "%%").replace("?", "%s")
+    return found
+
+
+def fetch_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Every row of one statement written with ``?`` marks (a SELECT, or a write with RETURNING)."""
+    raw, dialect = _prepared(session)
+    cursor = raw.cursor()
+    try:
+        cursor.execute(_marked(sql, dialect), params)
+        return cursor.fetchall() if cursor.description is not None else []
+    finally:
+        cursor.close()
+
+
+def fetch_one(session: Session, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+    """The first row of ``fetch_rows``, or None."""
+    rows = fetch_rows(session, sql, params)
+    return tuple(rows[0]) if rows else None
+
+
+def execute(session: Session, sql: str, params: Sequence[Any] = ()) -> int:
+    """One write written with ``?`` marks; how many rows it changed."""
+    raw, dialect = _prepared(session)
+    cursor = raw.cursor()
+    try:
+        cursor.execute(_marked(sql, dialect), params)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
+def on_sqlite(session: Session) -> bool:
+    return _dialect(session) == "sqlite"
+
+
+def from_stamp(value: Any) -> datetime | None:
+    """An instant as ``UTCDateTime`` reads it back (aware UTC) from the plain value a DB-API row holds."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], chunk: int = CHUNK) -> None:
-    """``executemany`` in chunks on the session's own connection (same transaction)."""
+    """``executemany`` in chunks on the session's own connection (same transaction). One row is a plain
+    ``execute``: psycopg runs ``executemany`` in pipeline mode, whose extra sync cost a round trip's worth for
+    the one audit event and head update of every reply."""
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
+        if len(rows) == 1:
+            cursor.execute(sql, rows[0])
+            return
         for start in range(0, len(rows), chunk):
             cursor.executemany(sql, rows[start : start + chunk])
     finally:

@@ -78,6 +78,17 @@ def scope_of(session: Session) -> tuple[int, ...] | None:
     return None if value is None else tuple(value)
 
 
+def office_condition(session: Session, column: str) -> tuple[str, tuple[int, ...]]:
+    """For a plain statement (``storage.bulk``), which this module's ORM hook never sees: ``" AND column IN
+    (?, …)"`` keeping a scoped session to its offices, with its parameters; nothing when it is unscoped.
+    ``column`` names an office id, the row's own or (through a subquery) its owner's."""
+    ids = scope_of(session)
+    if ids is None:
+        return "", ()
+    office = ids or (-1,)  # an empty scope sees nothing
+    return f" AND {column} IN ({', '.join('?' * len(office))})", office
+
+
 @lru_cache(maxsize=256)
 def _criteria(ids: tuple[int, ...]) -> dict[Table, Any]:
     """One condition per table: its own office column, or the office of the row that owns it (built once

@@ -126,6 +126,11 @@ class UnitOfWork:
             self.session.rollback()
         self.session.close()
 
+    def for_reading(self) -> UnitOfWork:
+        """A unit of work like this one, not yet begun, that only reads (``read_only``): on SQLite it begins
+        deferred, so it neither waits for the writer nor holds the other writers up."""
+        return UnitOfWork(self._engine, importing=self.importing, read_only=True, offices=self._offices)
+
     def restrict(self, offices: Collection[int] | None) -> None:
         """See only ``offices`` from now on (the web does this once it knows who is signed in)."""
         set_scope(self.session, offices)

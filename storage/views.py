@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from storage.bulk import from_stamp
 from storage.models import Recipient, Unit
 
 
@@ -26,7 +29,7 @@ class UnitView:
     active: bool
 
     @classmethod
-    def of(cls, unit: Unit, recipient: Recipient | None = None) -> UnitView:
+    def of(cls, unit: Unit | UnitRow, recipient: Recipient | RecipientRow | None = None) -> UnitView:
         name = (recipient.unit_name if recipient else "") or unit.name
         category = (recipient.unit_category if recipient else "") or unit.category
         return cls(
@@ -35,9 +38,31 @@ class UnitView:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A unit row (every column of ``Unit``), read-only: what a reply reads of its unit under its lock."""
+
+    id: int | None
+    office_id: int
+    name: str
+    category: str
+    aliases: str
+    contact: str
+    phone: str
+    email: str
+    webhook: str
+    active: bool
+
+    @classmethod
+    def from_db(cls, v: Sequence[Any]) -> UnitRow:
+        """From a DB-API row's plain values of every column, in this order."""
+        return cls(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], bool(v[9]))
+
+
+@dataclass(frozen=True, slots=True)
 class RecipientRow:
-    """A recipient row (every column of ``Recipient``), read-only: what a round's documents read of its
-    500 recipients, without an ORM instance each."""
+    """A recipient row (every column of ``Recipient``) as it was read, read-only: a later write in the same
+    transaction does not change it, and a round's documents read their 500 recipients without an ORM
+    instance each."""
 
     id: int | None
     round_id: int
@@ -49,6 +74,11 @@ class RecipientRow:
     revisions: int
     unit_name: str
     unit_category: str
+
+    @classmethod
+    def from_db(cls, v: Sequence[Any]) -> RecipientRow:
+        """From a DB-API row's plain values of every column, in this order."""
+        return cls(v[0], v[1], v[2], v[3], from_stamp(v[4]), from_stamp(v[5]), bool(v[6]), v[7], v[8], v[9])
 
 
 # The decision queue's rows as plain, detached values (``ReplyRepo.decision_queue``): the same fields and

@@ -113,6 +113,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
             status_code=200 if result.ok else 503,
         )
 
+    # FastAPI tries routes one by one, in the order they were included, with no index: the routes a unit
+    # uses through its personal link (the reply page /r/<token> and the link API) are included first, so a
+    # reply is matched after a handful of routes instead of after about 115 staff routes. No path of these
+    # matches a path of any other route (tests/e2e/test_web__route_order.py), so the order decides how soon
+    # a request finds its route, never which route that is.
+    app.include_router(pages_unit.router)
+    app.include_router(api.link_router, prefix=API_PREFIX)
     for module in (
         pages_auth,
         pages_admin,
@@ -127,7 +134,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         pages_chase,
         pages_units,
         pages_review,
-        pages_unit,
         pages_tasks,
         pages_progress,
         pages_public,
@@ -135,5 +141,5 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     ):
         app.include_router(module.router)
     app.include_router(api.router, prefix=API_PREFIX)
-    install_openapi(app)
+    install_openapi(app, api.published, prefix=API_PREFIX)
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -31,11 +31,16 @@ ERROR_SCHEMA: dict[str, Any] = {
 _FASTAPI_ERROR = "#/components/schemas/HTTPValidationError"
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, api: APIRouter, *, prefix: str) -> None:
+    """``api``: every API route in the order the schema lists them (the app matches them in another order,
+    ``entrypoints.web.app``; the schema does not change with it). Pages and probes are not in the schema."""
+    published = APIRouter()
+    published.include_router(api, prefix=prefix)
+
     def schema() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        document = get_openapi(title=app.title, version=app.version, routes=published.routes)
         components = document.setdefault("components", {}).setdefault("schemas", {})
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)

@@ -6,10 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from storage.models import Recipient, ReplyLink, Round, Unit
+from storage.bulk import fetch_one, from_stamp, on_sqlite
+from storage.models import ReplyLink
+from storage.repositories.rounds import RECIPIENT_COLUMNS, ROUND_OFFICE, UNIT_COLUMNS
+from storage.scope import office_condition
+from storage.views import RecipientRow, UnitRow
 
 
 class LinkRoute(NamedTuple):
@@ -24,22 +28,17 @@ class LinkRoute(NamedTuple):
     unit_name: str
 
 
-# Built once: every use of a link runs it, and building and keying the statement cost more than running it.
+# Every use of a link runs it: plain SQL (``storage.bulk``), SQLAlchemy's per-statement work cost more than
+# the query. A scoped unit of work sees only its offices' links, recipients, rounds and units (the conditions
+# ``storage.scope`` adds to the ORM's statements, appended to the WHERE and ON clauses).
 _ROUTE = (
-    select(
-        ReplyLink.revoked,
-        Recipient.id,
-        Recipient.round_id,
-        Recipient.unit_id,
-        Round.state,
-        Round.deadline,
-        Unit.name,
-    )
-    .join(Recipient, Recipient.id == ReplyLink.recipient_id)  # type: ignore[arg-type]
-    .outerjoin(Round, Round.id == Recipient.round_id)  # type: ignore[arg-type]
-    .outerjoin(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-    .where(ReplyLink.token_hash == bindparam("token_hash"))
-    .limit(1)
+    "SELECT l.revoked, r.id, r.round_id, r.unit_id, ro.state, ro.deadline, u.name FROM replylink l "
+    "JOIN recipient r ON r.id = l.recipient_id LEFT JOIN round ro ON ro.id = r.round_id{round_scope} "
+    "LEFT JOIN unit u ON u.id = r.unit_id{unit_scope} WHERE l.token_hash = ?{recipient_scope} LIMIT 1"
+)
+_LOCK_ROUTE = (
+    f"SELECT l.revoked, {RECIPIENT_COLUMNS}, {UNIT_COLUMNS} FROM replylink l "
+    "JOIN recipient r ON r.id = l.recipient_id JOIN unit u ON u.id = r.unit_id WHERE l.token_hash = ?"
 )
 
 
@@ -55,12 +54,28 @@ class LinkRepo:
 
     def route(self, token_hash: str) -> LinkRoute | None:
         """The link with this token hash, its recipient and round, in one query (None: no such link)."""
-        row = self.session.execute(_ROUTE, {"token_hash": token_hash}).first()
-        return (
-            None
-            if row is None
-            else LinkRoute(bool(row[0]), int(row[1]), int(row[2]), int(row[3]), row[4], row[5], row[6] or "")
+        round_scope, round_offices = office_condition(self.session, "ro.office_id")
+        unit_scope, unit_offices = office_condition(self.session, "u.office_id")
+        recipient_scope, recipient_offices = office_condition(self.session, ROUND_OFFICE)
+        sql = _ROUTE.format(round_scope=round_scope, unit_scope=unit_scope, recipient_scope=recipient_scope)
+        row = fetch_one(self.session, sql, (*round_offices, *unit_offices, token_hash, *recipient_offices))
+        if row is None:
+            return None
+        return LinkRoute(bool(row[0]), int(row[1]), int(row[2]), int(row[3]), row[4], from_stamp(row[5]), row[6] or "")
+
+    def lock_route(self, token_hash: str) -> tuple[bool, RecipientRow, UnitRow] | None:
+        """Whether the link with this token hash is revoked, and its recipient, locked for a reply (as
+        ``RoundRepo.lock_recipient`` locks it), with its unit: a link reply finds and locks its recipient in
+        one query (None: no such link)."""
+        unit_scope, unit_offices = office_condition(self.session, "u.office_id")
+        round_scope, round_offices = office_condition(self.session, ROUND_OFFICE)
+        lock = "" if on_sqlite(self.session) else " FOR UPDATE OF r"
+        row = fetch_one(
+            self.session, _LOCK_ROUTE + unit_scope + round_scope + lock, (token_hash, *unit_offices, *round_offices)
         )
+        if row is None:
+            return None
+        return bool(row[0]), RecipientRow.from_db(row[1:11]), UnitRow.from_db(row[11:])
 
     def add(self, row: ReplyLink) -> None:
         self.session.add(row)

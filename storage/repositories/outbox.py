@@ -6,29 +6,36 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlmodel import Session
 
 from states.outbox import DUE, RETRYABLE, UNSENT, OutboxStatus
-from storage.bulk import db_stamp, execute_many, placeholder, upsert_insert
+from storage.bulk import db_stamp, execute_many, fetch_rows, placeholder
 from storage.models import DeliveryAttempt, OutboxMessage
 
-_ENQUEUE: dict[str, Any] = {}
-"""The ``INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`` of each database, built once: every reply
-queues its receipt, and building the statement (and its cache key) cost more than running it."""
-
-
-def _enqueue_statement(session: Session) -> Any:
-    name = session.get_bind().dialect.name
-    stmt = _ENQUEUE.get(name)
-    if stmt is None:
-        ins = upsert_insert(session)
-        if ins is None:
-            return None
-        stmt = _ENQUEUE[name] = (
-            ins(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
-        )
-    return stmt
+_ENQUEUE_COLUMNS = (
+    "key",
+    "kind",
+    "round_id",
+    "recipient_id",
+    "unit_id",
+    "channel",
+    "address",
+    "context",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+    "claimed_by",
+)
+_ENQUEUE_VALUES = f"({', '.join('?' * len(_ENQUEUE_COLUMNS))})"
+_ENQUEUE = (
+    f"INSERT INTO outboxmessage ({', '.join(_ENQUEUE_COLUMNS)}) VALUES {{}} ON CONFLICT (key) DO NOTHING RETURNING id"
+)
+"""Plain SQL (``storage.bulk``): every reply queues its receipt, and SQLAlchemy's own work for the statement
+cost more than running it. 500 messages (7,000 parameters) per statement, within every database's limit."""
+_ENQUEUE_CHUNK = 500
 
 
 class OutboxRepo:
@@ -36,25 +43,31 @@ class OutboxRepo:
         self.session = session
 
     def enqueue(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert messages, silently skipping keys already queued (never twice)."""
-        if not rows:
-            return 0
-        stmt = _enqueue_statement(self.session)
+        """Insert messages (rows as ``messages.outbox_row`` makes them), silently skipping keys already queued
+        (never twice); how many were queued."""
         total = 0
-        for start in range(0, len(rows), 2000):
-            chunk = list(rows[start : start + 2000])
-            if stmt is None:
-                existing = set(
-                    self.session.execute(
-                        select(OutboxMessage.key).where(OutboxMessage.key.in_([r["key"] for r in chunk]))  # type: ignore[attr-defined]
-                    ).scalars()
+        for start in range(0, len(rows), _ENQUEUE_CHUNK):
+            chunk = rows[start : start + _ENQUEUE_CHUNK]
+            sql = _ENQUEUE.format(", ".join([_ENQUEUE_VALUES] * len(chunk)))
+            params: list[Any] = []
+            for row in chunk:
+                params += (
+                    row["key"],
+                    row["kind"],
+                    row["round_id"],
+                    row["recipient_id"],
+                    row["unit_id"],
+                    row["channel"],
+                    row["address"],
+                    row["context"],
+                    str(row["status"]),
+                    row["attempts"],
+                    db_stamp(self.session, row["next_attempt_at"]),
+                    row["last_error"],
+                    db_stamp(self.session, row["created_at"]),
+                    "",  # claimed_by: no relay has it yet
                 )
-                chunk = [r for r in chunk if r["key"] not in existing]
-                if chunk:
-                    self.session.connection().execute(insert(OutboxMessage), chunk)
-                    total += len(chunk)
-            else:
-                total += len(self.session.connection().execute(stmt, chunk).all())
+            total += len(fetch_rows(self.session, sql, params))
         return total
 
     def enqueue_rows(self, rows: Sequence[tuple[Any, ...]], now: datetime) -> int:

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.bulk import upsert_insert
+from storage.bulk import db_stamp, execute, fetch_one
 from storage.models import RateLimitCounter
 
 _TABLE = RateLimitCounter.__table__  # type: ignore[attr-defined]
-# Built once (per dialect, per number of windows): building and keying them cost more than running them.
-_UPSERTS: dict[str, Any] = {}
-_HITS_OF: dict[int, Any] = {}
-
-
-def _naive(at: datetime) -> datetime:
-    """A window start as a dictionary key, whatever time zone the driver hands it back in."""
-    return at.replace(tzinfo=None) if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
+# Every use of a link (and every login) counts: plain SQL (``storage.bulk``), as SQLAlchemy's own work per
+# statement cost more than the statements. The window start is written as ``UTCDateTime`` stores it.
+_HIT = (
+    "INSERT INTO rate_limit_counter (bucket, key_hash, window_start, hits) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (bucket, key_hash, window_start) DO UPDATE SET hits = rate_limit_counter.hits + 1 RETURNING hits"
+)
+_WINDOW_HITS = "(SELECT hits FROM rate_limit_counter WHERE bucket = ? AND key_hash = ? AND window_start = ?)"
+_PURGE = "DELETE FROM rate_limit_counter WHERE bucket = ? AND window_start < ?"
 
 
 class RateLimitRepo:
@@ -29,31 +28,23 @@ class RateLimitRepo:
 
     def hit(self, bucket: str, key_hash: str, window_start: datetime) -> int:
         """Count one hit in this window and return the window's total, atomically."""
-        params = {"bucket": bucket, "key_hash": key_hash, "window_start": window_start}
-        return int(self.session.execute(self._upsert(), params).scalar_one())
+        row = fetch_one(self.session, _HIT, (bucket, key_hash, db_stamp(self.session, window_start)))
+        assert row is not None  # RETURNING
+        return int(row[0])
 
-    def _upsert(self) -> Any:
-        """The counting upsert of this database, built once per dialect (every link use and login runs it)."""
-        name = self.session.get_bind().dialect.name
-        stmt = _UPSERTS.get(name)
-        if stmt is None:
-            insert = upsert_insert(self.session)
-            assert insert is not None, "rate limits need INSERT … ON CONFLICT (SQLite or PostgreSQL)"
-            stmt = (
-                insert(_TABLE)
-                .values(
-                    bucket=bindparam("bucket"),
-                    key_hash=bindparam("key_hash"),
-                    window_start=bindparam("window_start"),
-                    hits=1,
-                )
-                .on_conflict_do_update(
-                    index_elements=["bucket", "key_hash", "window_start"], set_={"hits": _TABLE.c.hits + 1}
-                )
-                .returning(_TABLE.c.hits)
-            )
-            _UPSERTS[name] = stmt
-        return stmt
+    def hit_and_read(
+        self, bucket: str, key_hash: str, window_start: datetime, windows: Sequence[tuple[str, str, datetime]]
+    ) -> tuple[int, list[int]]:
+        """``hit``, and the hits of other (bucket, key hash, window start), 0 where none were counted, in one
+        statement (subqueries in its RETURNING). Not the window counted: whether a subquery sees the new
+        count differs between the databases."""
+        assert (bucket, key_hash, window_start) not in windows, "read the counted window from the count"
+        returning = "".join(f", {_WINDOW_HITS}" for _ in windows)
+        params = [bucket, key_hash, db_stamp(self.session, window_start)]
+        params += [v for b, k, w in windows for v in (b, k, db_stamp(self.session, w))]
+        row = fetch_one(self.session, _HIT + returning, params)
+        assert row is not None  # RETURNING
+        return int(row[0]), [int(hits or 0) for hits in row[1:]]
 
     def hits(self, bucket: str, key_hash: str, window_start: datetime) -> int:
         row = self.session.execute(
@@ -76,33 +67,6 @@ class RateLimitRepo:
         )
         return int(rows.get(current, 0)), int(rows.get(previous, 0))
 
-    def hits_of(self, windows: Sequence[tuple[str, str, datetime]]) -> list[int]:
-        """The hits of several (bucket, key hash, window start), in one query; 0 where none were counted."""
-        if not windows:
-            return []
-        stmt = _HITS_OF.get(len(windows))
-        if stmt is None:
-            stmt = _HITS_OF[len(windows)] = select(
-                _TABLE.c.bucket, _TABLE.c.key_hash, _TABLE.c.window_start, _TABLE.c.hits
-            ).where(
-                or_(
-                    *(
-                        and_(
-                            _TABLE.c.bucket == bindparam(f"b{n}"),
-                            _TABLE.c.key_hash == bindparam(f"k{n}"),
-                            _TABLE.c.window_start == bindparam(f"w{n}", type_=_TABLE.c.window_start.type),
-                        )
-                        for n in range(len(windows))
-                    )
-                )
-            )
-        params: dict[str, Any] = {}
-        for n, (b, k, w) in enumerate(windows):
-            params |= {f"b{n}": b, f"k{n}": k, f"w{n}": w}
-        rows = self.session.execute(stmt, params).all()
-        found = {(b, k, _naive(w)): int(h) for b, k, w, h in rows}
-        return [found.get((b, k, _naive(w)), 0) for b, k, w in windows]
-
     def probe_write(self, at: datetime) -> None:
         """A tiny write (the caller rolls it back): proves the database accepts writes, not only reads."""
         self.session.execute(_TABLE.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0))
@@ -110,4 +74,4 @@ class RateLimitRepo:
 
     def purge(self, bucket: str, before: datetime) -> None:
         """Windows that can no longer count are dropped, so the table stays as small as the traffic."""
-        self.session.execute(delete(_TABLE).where(_TABLE.c.bucket == bucket, _TABLE.c.window_start < before))
+        execute(self.session, _PURGE, (bucket, db_stamp(self.session, before)))

@@ -7,10 +7,10 @@ from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
-from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from states.decision import NEEDS_REASON
+from storage.bulk import db_stamp, execute, fetch_one, fetch_rows
 from storage.models import Comment, Decision, Recipient, Reply, ReplyAttachment, Unit
 from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 
@@ -21,20 +21,34 @@ IN_QUEUE = and_(
 )
 
 
-_REPLY = Reply.__table__  # type: ignore[attr-defined]
-# Statements every reply runs, built once (building and keying them cost more than running them).
-_MAX_REVISION = core_select(func.max(_REPLY.c.revision)).where(_REPLY.c.recipient_id == bindparam("rid"))
-_SUPERSEDE = (
-    _REPLY.update()
-    .where(_REPLY.c.recipient_id == bindparam("rid"), _REPLY.c.id != bindparam("keep"), _REPLY.c.late == False)  # noqa: E712
-    .values(superseded=True)
+# The writes every reply runs, as plain SQL (``storage.bulk``): the ORM's unit-of-work flush (and building the
+# rows as model objects), and then SQLAlchemy's own per-statement work, cost more than the statements. Inserts
+# need no office scope (storage.scope scopes reads, updates and deletes); the reply service checked the round
+# and recipient under the lock before.
+_REPLY_COLUMNS = (
+    "recipient_id",
+    "round_id",
+    "revision",
+    "kind",
+    "channel",
+    "received_at",
+    "recorded_at",
+    "recorded_by",
+    "sealed",
+    "late",
+    "superseded",
+    "admitted",
+    "attachment_name",
+    "attachment_sha256",
 )
-_COMMENT = Comment.__table__  # type: ignore[attr-defined]
-# A reply and its comments as plain inserts with RETURNING: the ORM's unit-of-work flush (and building the
-# rows as model objects) cost more than the statements. Inserts need no office scope (storage.scope scopes
-# reads, updates and deletes); the reply service checked the round and recipient under the lock before.
-_INSERT_REPLY = _REPLY.insert().returning(_REPLY.c.id)
-_INSERT_COMMENTS = _COMMENT.insert().returning(_COMMENT.c.id, _COMMENT.c.seq)
+_INSERT_REPLY = (
+    f"INSERT INTO reply ({', '.join(_REPLY_COLUMNS)}) VALUES ({', '.join('?' * len(_REPLY_COLUMNS))}) RETURNING id"
+)
+_COMMENT_COLUMNS = ("reply_id", "round_id", "seq", "target", "task_number", "anchor_seq", "text", "basis", "reason")
+_COMMENT_VALUES = f"({', '.join('?' * len(_COMMENT_COLUMNS))})"
+_INSERT_COMMENTS = f"INSERT INTO comment ({', '.join(_COMMENT_COLUMNS)}) VALUES {{}} RETURNING id, seq"
+_COMMENTS_PER_STATEMENT = 500  # 4,500 parameters: within every database's limit
+_SUPERSEDE = "UPDATE reply SET superseded = ? WHERE recipient_id = ? AND id != ? AND late = ?"
 
 
 def _columns(entity: Any, row: Any) -> list[Any]:
@@ -80,29 +94,31 @@ class ReplyRepo:
 
     def insert_reply(self, values: dict[str, Any]) -> int:
         """Insert one reply row (every column given, see ``Reply``) in this transaction; its id."""
-        return int(self.session.connection().execute(_INSERT_REPLY, values).scalar_one())
+        params = [values[c] for c in _REPLY_COLUMNS]
+        params[5], params[6] = db_stamp(self.session, params[5]), db_stamp(self.session, params[6])
+        row = fetch_one(self.session, _INSERT_REPLY, params)
+        assert row is not None  # RETURNING
+        return int(row[0])
 
     def insert_comments(self, rows: Sequence[dict[str, Any]]) -> list[int]:
-        """Insert a reply's comments (each with a distinct ``seq``) in one statement; their ids in ``seq``
-        order. Ids are matched by ``seq``, not by the order RETURNING happens to give them in."""
-        if not rows:
-            return []
-        returned = self.session.connection().execute(_INSERT_COMMENTS, list(rows)).all()
-        by_seq = {int(seq): int(id_) for id_, seq in returned}
+        """Insert a reply's comments (each with a distinct ``seq``) in one statement (per 500); their ids in
+        ``seq`` order. Ids are matched by ``seq``, not by the order RETURNING happens to give them in."""
+        by_seq: dict[int, int] = {}
+        for start in range(0, len(rows), _COMMENTS_PER_STATEMENT):
+            chunk = rows[start : start + _COMMENTS_PER_STATEMENT]
+            sql = _INSERT_COMMENTS.format(", ".join([_COMMENT_VALUES] * len(chunk)))
+            params = [row[c] for row in chunk for c in _COMMENT_COLUMNS]
+            by_seq.update({int(seq): int(id_) for id_, seq in fetch_rows(self.session, sql, params)})
         return [by_seq[int(row["seq"])] for row in rows]
 
     def get(self, reply_id: int) -> Reply | None:
         return self.session.get(Reply, reply_id)
 
-    def next_revision(self, recipient_id: int) -> int:
-        current = self.session.execute(_MAX_REVISION, {"rid": recipient_id}).scalar_one()
-        return int(current or 0) + 1
-
     def supersede_on_time(self, recipient_id: int, keep_reply_id: int) -> None:
-        """Earlier on-time revisions stop counting once a newer one is stored (a prebuilt statement: every
+        """Earlier on-time revisions stop counting once a newer one is stored (a plain statement: every
         reply runs it). Reply rows this session holds are left as loaded; a reply's transaction holds none
         of the earlier ones."""
-        self.session.execute(_SUPERSEDE, {"rid": recipient_id, "keep": keep_reply_id})
+        execute(self.session, _SUPERSEDE, (True, recipient_id, keep_reply_id, False))
 
     def for_round(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         rows = self.session.exec(

@@ -7,16 +7,16 @@ from dataclasses import fields
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, case, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
-from storage.bulk import db_stamp, fetch_all, placeholder
-from storage.models import Draft, DraftVersion, LegalityReview, Recipient, Round, Unit
-from storage.views import RecipientRow, UnitView
+from storage.bulk import db_stamp, execute, fetch_all, fetch_one, from_stamp, on_sqlite, placeholder
+from storage.models import Draft, LegalityReview, Recipient, Round, Unit
+from storage.scope import office_condition
+from storage.views import RecipientRow, UnitRow, UnitView
 
 _N_RECIPIENT = len(fields(RecipientRow))
 # ORM attributes (not table columns): the office scope (storage.scope) applies, as for ``recipients``.
@@ -39,34 +39,41 @@ class VersionRef(NamedTuple):
     created_at: datetime
 
 
-# Statements a reply runs every time, built once (building and keying them cost more than running them).
-_RECIPIENT_AND_UNIT = (
-    select(Recipient, Unit)
-    .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-    .where(Recipient.round_id == bindparam("round_id"), Recipient.unit_id == bindparam("unit_id"))
-)
-# Locked, and read as it is now even if this session holds the row already (the lock is why it is read).
-_RECIPIENT_AND_UNIT_LOCKED = _RECIPIENT_AND_UNIT.with_for_update(of=Recipient).execution_options(  # type: ignore[arg-type]
-    populate_existing=True
-)
-_FRESH_WITH_DRAFT = (
-    select(Round, Draft, DraftVersion.id, DraftVersion.kind, DraftVersion.created_at)
-    .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
-    .outerjoin(
-        DraftVersion,
-        and_(DraftVersion.draft_id == Round.draft_id, DraftVersion.version == Round.version),  # type: ignore[arg-type]
-    )
-    .where(Round.id == bindparam("round_id"))
-    .execution_options(populate_existing=True)
-)
+class ReplyContext(NamedTuple):
+    """What storing a reply judges by, read once its recipient is locked: the round, its draft's state and
+    version, and the recipient's last revision so far (0: none)."""
+
+    round_id: int
+    office_id: int
+    draft_id: int
+    state: str
+    deadline: datetime
+    draft_state: str
+    version: VersionRef | None
+    last_revision: int
 
 
-_RECIPIENT = Recipient.__table__  # type: ignore[attr-defined]
+# The statements a reply runs every time, as plain SQL (``storage.bulk``; ``?`` marks, scope appended).
+RECIPIENT_COLUMNS = (
+    "r.id, r.round_id, r.unit_id, r.state, r.replied_at, r.deemed_at, r.late, r.revisions, r.unit_name, r.unit_category"
+)
+"""Every column of a recipient aliased ``r``, in ``RecipientRow``'s order (and ``UNIT_COLUMNS``, ``u``)."""
+UNIT_COLUMNS = "u.id, u.office_id, u.name, u.category, u.aliases, u.contact, u.phone, u.email, u.webhook, u.active"
+_LOCK_RECIPIENT = (
+    f"SELECT {RECIPIENT_COLUMNS}, {UNIT_COLUMNS} FROM recipient r JOIN unit u ON u.id = r.unit_id "
+    "WHERE r.round_id = ? AND r.unit_id = ?"
+)
+_REPLY_CONTEXT = (
+    "SELECT ro.id, ro.office_id, ro.draft_id, ro.state, ro.deadline, d.state, dv.id, dv.kind, dv.created_at, "
+    "(SELECT max(revision) FROM reply WHERE recipient_id = ?) "
+    "FROM round ro JOIN draft d ON d.id = ro.draft_id "
+    "LEFT JOIN draftversion dv ON dv.draft_id = ro.draft_id AND dv.version = ro.version "
+    "WHERE ro.id = ?"
+)
+ROUND_OFFICE = "(SELECT office_id FROM round WHERE id = r.round_id)"
+"""The office of the recipient aliased ``r`` (a recipient is its round's office's, ``storage.scope``)."""
 _MARK_REPLIED = (
-    _RECIPIENT.update()
-    .where(_RECIPIENT.c.id == bindparam("rid"), _RECIPIENT.c.state.in_(bindparam("expected", expanding=True)))
-    .values(state=bindparam("state"), replied_at=bindparam("at"), revisions=_RECIPIENT.c.revisions + 1)
-    .returning(_RECIPIENT.c.revisions)
+    "UPDATE recipient SET state = ?, replied_at = ?, revisions = revisions + 1 WHERE id = ? AND state IN ({})"
 )
 
 
@@ -349,23 +356,35 @@ class RoundRepo:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
 
-    def recipient_and_unit(
-        self, round_id: int, unit_id: int, *, for_update: bool = False
-    ) -> tuple[Recipient, Unit] | None:
-        """The unit's recipient row in the round with the unit, in one query; ``for_update`` locks the
-        recipient row only (a reply's lock), not the unit."""
-        stmt = _RECIPIENT_AND_UNIT_LOCKED if for_update else _RECIPIENT_AND_UNIT
-        row = self.session.execute(stmt, {"round_id": round_id, "unit_id": unit_id}).first()
-        return None if row is None else (row[0], row[1])
+    def lock_recipient(self, round_id: int, unit_id: int) -> tuple[RecipientRow, UnitRow] | None:
+        """The unit's recipient row in the round, locked for a reply (PostgreSQL: ``FOR UPDATE`` of that row
+        only, not the unit; SQLite: the transaction holds the write lock already), with its unit, as plain
+        rows read now. A scoped unit of work sees only its offices' (``storage.scope``)."""
+        unit_scope, unit_offices = office_condition(self.session, "u.office_id")
+        round_scope, round_offices = office_condition(self.session, ROUND_OFFICE)
+        lock = "" if on_sqlite(self.session) else " FOR UPDATE OF r"
+        row = fetch_one(
+            self.session,
+            _LOCK_RECIPIENT + unit_scope + round_scope + lock,
+            (round_id, unit_id, *unit_offices, *round_offices),
+        )
+        return None if row is None else (RecipientRow.from_db(row[:10]), UnitRow.from_db(row[10:]))
 
-    def fresh_with_draft(self, round_id: int) -> tuple[Round, Draft, VersionRef | None] | None:
-        """The round, its draft and the key of its draft version, read now in one query, overwriting the
-        rows this session holds (what a reply must judge by once it holds its recipient's lock)."""
-        row = self.session.execute(_FRESH_WITH_DRAFT, {"round_id": round_id}).first()
+    def reply_context(self, round_id: int, recipient_id: int | None) -> ReplyContext | None:
+        """The round, its draft's state and version, and the recipient's last revision, read now in one query:
+        a reply reads them once its recipient is locked, so a sweep or another revision that committed
+        while it waited is seen (PostgreSQL reads each statement as of its start)."""
+        scope, offices = office_condition(self.session, "ro.office_id")
+        draft_scope, draft_offices = office_condition(self.session, "d.office_id")
+        row = fetch_one(
+            self.session, _REPLY_CONTEXT + scope + draft_scope, (recipient_id, round_id, *offices, *draft_offices)
+        )
         if row is None:
             return None
-        version = None if row[2] is None else VersionRef(int(row[2]), str(row[3]), row[4])
-        return row[0], row[1], version
+        deadline = from_stamp(row[4])
+        assert deadline is not None  # NOT NULL
+        version = None if row[6] is None else VersionRef(int(row[6]), str(row[7]), from_stamp(row[8]))  # type: ignore[arg-type]
+        return ReplyContext(int(row[0]), int(row[1]), int(row[2]), row[3], deadline, row[5], version, int(row[9] or 0))
 
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
         return self.session.get(Recipient, recipient_id)
@@ -397,18 +416,14 @@ class RoundRepo:
             stmt = stmt.where(Recipient.state == state)
         return int(self.session.exec(stmt).one())
 
-    def mark_replied(self, recipient: Recipient, expected: Sequence[str], new_state: str, at: datetime) -> bool:
-        """Conditional update so a reply never overwrites a recipient the sweep already deemed; the loaded
-        row is given the stored values (not marked changed) when it applies. One prebuilt statement."""
-        row = self.session.execute(
-            _MARK_REPLIED, {"rid": recipient.id, "expected": list(expected), "state": new_state, "at": at}
-        ).first()
-        if row is None:
-            return False
-        set_committed_value(recipient, "state", new_state)
-        set_committed_value(recipient, "replied_at", at)
-        set_committed_value(recipient, "revisions", int(row[0]))
-        return True
+    def mark_replied(self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime) -> bool:
+        """Conditional update so a reply never overwrites a recipient the sweep already deemed: whether it
+        applied. A plain statement; a ``Recipient`` object this session holds is not updated (a reply's
+        transaction holds none: it reads its recipient as a plain row)."""
+        expected = list(expected)
+        sql = _MARK_REPLIED.format(", ".join("?" * len(expected)))
+        params = (str(new_state), db_stamp(self.session, at), recipient_id, *map(str, expected))
+        return execute(self.session, sql, params) == 1
 
     def mark_late(self, recipient_id: int) -> None:
         self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]

@@ -127,3 +127,33 @@ def test_sqlite_writers_of_one_process_wait_their_turn_and_the_lock_is_handed_ba
 
     threading.Thread(target=another).start()
     assert done.wait(5), "a rolled-back transaction gave the lock back"
+
+
+def test_revisions_sent_at_once_through_one_link_are_numbered_in_turn(engine: Engine) -> None:
+    """A reply locks its recipient together with the link, and reads the last revision only after that
+    lock: concurrent revisions get 1, 2, 3 … and only the newest one still counts."""
+    clock, _round_id, token = _world(engine)
+    rule = RateRule("reply_link", 1000, "访问过于频繁。")
+    failures: list[BaseException] = []
+
+    def replier(worker: int) -> None:
+        for n in range(6):
+            try:
+                with UnitOfWork(engine) as uow:
+                    comment = CommentInput(target="序号1", text=f"第{worker}组第{n}条意见。", basis="", reason="")
+                    visit = LinkVisit(token, f"10.0.0.{worker}", rule, PROBES)
+                    submit_link_reply(uow, clock, visit, LinkReply(comments=[comment]))
+            except BaseException as exc:  # any failure (a duplicate revision would be an IntegrityError)
+                failures.append(exc)
+
+    threads = [threading.Thread(target=replier, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    with UnitOfWork(engine) as uow:
+        rows = uow.session.execute(select(Reply.revision, Reply.superseded).order_by(Reply.revision)).all()
+        assert uow.audit.verify().ok
+    assert [r for r, _ in rows] == list(range(1, 25))
+    assert [r for r, superseded in rows if not superseded] == [24]

@@ -14,7 +14,7 @@ from kernel.clock import FixedClock
 from kernel.errors import DomainError, NotFound
 from storage.uow import UnitOfWork
 from tests.support.offices import COUNTY_FILE, SHARED_NAME, TwoOffices, two_offices
-from tests.support.scenario import STAFF
+from tests.support.scenario import SECRET, STAFF
 from workflow.parsing.units_file import UnitRecord
 from workflow.profiles import load_profile_file
 from workflow.reports.adoption import adoption_table
@@ -23,10 +23,10 @@ from workflow.services.accounts import add_user, current_user, login
 from workflow.services.audit import export_events, verify
 from workflow.services.dashboard import dashboard
 from workflow.services.decisions import Decide, decide
-from workflow.services.links import revoke_link
+from workflow.services.links import link_token, revoke_link, token_hash
 from workflow.services.offices import ensure_office, list_offices
 from workflow.services.queries import list_rounds, review_queue, round_status
-from workflow.services.replies import admit_late_reply
+from workflow.services.replies import SubmitReply, admit_late_reply, submit_reply
 from workflow.services.units import import_units, update_unit
 
 LATER = FixedClock(datetime(2023, 2, 20, 1, 0, tzinfo=UTC))
@@ -57,6 +57,26 @@ def test_a_scoped_unit_of_work_reads_only_its_offices_rows(engine: Engine, world
         assert verify(uow).ok, "the chain is the server's: verifying it reads every event"
 
 
+def test_a_replys_plain_statements_keep_to_the_scope_too(engine: Engine, world: TwoOffices, clock: FixedClock) -> None:
+    """A reply reads its link, recipient and round with plain SQL (``storage.bulk``), which the ORM's scope
+    hook never sees: the repositories add the office conditions themselves."""
+    w = world
+    with UnitOfWork(engine) as uow:
+        digest = token_hash(link_token(uow, clock, SECRET, w.recipient_b))
+        uow.commit()
+    with UnitOfWork(engine, offices=(w.a,)) as uow:
+        assert uow.links.route(digest) is None and uow.links.lock_route(digest) is None
+        assert uow.rounds.lock_recipient(w.round_b, w.unit_b) is None
+        assert uow.rounds.reply_context(w.round_b, w.recipient_b) is None
+    with UnitOfWork(engine, offices=(w.b,)) as uow:
+        route, locked = uow.links.route(digest), uow.links.lock_route(digest)
+        assert route is not None and route.recipient_id == w.recipient_b
+        assert locked is not None and (locked[1].id, locked[2].id) == (w.recipient_b, w.unit_b)
+        assert uow.rounds.lock_recipient(w.round_b, w.unit_b) == locked[1:]
+        context = uow.rounds.reply_context(w.round_b, w.recipient_b)
+        assert context is not None and (context.office_id, context.last_revision) == (w.b, 1)
+
+
 @pytest.mark.parametrize(
     "attempt",
     [
@@ -68,8 +88,11 @@ def test_a_scoped_unit_of_work_reads_only_its_offices_rows(engine: Engine, world
         lambda uow, w: update_unit(uow, LATER, STAFF, w.unit_b, contact="改"),
         lambda uow, w: revoke_link(uow, LATER, STAFF, w.recipient_b, secret="secret"),
         lambda uow, w: admit_late_reply(uow, LATER, STAFF, w.reply_b, "理由"),
+        lambda uow, w: submit_reply(
+            uow, LATER, STAFF, SubmitReply(round_id=w.round_b, unit_id=w.unit_b, no_comments=True)
+        ),
     ],
-    ids=["status", "adoption", "letter", "audit", "decide", "unit", "revoke-link", "admit"],
+    ids=["status", "adoption", "letter", "audit", "decide", "unit", "revoke-link", "admit", "reply"],
 )
 def test_another_offices_rows_are_not_found_and_stay_as_they_were(engine: Engine, world: TwoOffices, attempt) -> None:  # type: ignore[no-untyped-def]
     with UnitOfWork(engine) as before:

@@ -22,9 +22,16 @@ from storage.models import Comment, Draft, Recipient, Reply, Round, SignedDocume
 from storage.uow import UnitOfWork
 from workflow.services.decisions import decision_text
 from workflow.services.draft_items import round_draft
-from workflow.services.links import LinkTarget, resolve_link
+from workflow.services.links import LINK_INVALID_MESSAGE, LinkTarget, link_writable, resolve_link, token_hash
 from workflow.services.ratelimit import RateDecision, RateRule, check_hit, check_hit_and_peek, refuse_if
-from workflow.services.replies import CommentInput, ReplyLimits, ReplyStored, SubmitReply, submit_reply
+from workflow.services.replies import (
+    CommentInput,
+    LockedRecipient,
+    ReplyLimits,
+    ReplyStored,
+    SubmitReply,
+    submit_locked_reply,
+)
 
 READ_ONLY_MESSAGE = "征求意见已截止，回复链接只能查看，不能再提交。逾期未回复，视为无意见。"
 CSRF_MESSAGE = "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试。"
@@ -111,9 +118,9 @@ def link_form_token(secret: str, token: str) -> str:
     return hmac.new(secret.encode(), f"reply-form:{token}".encode(), hashlib.sha256).hexdigest()
 
 
-def ensure_writable(target: LinkTarget) -> None:
+def ensure_writable(writable: bool) -> None:
     """After the deadline (or once the round closed) a link only shows what was sent."""
-    if not target.writable:
+    if not writable:
         raise Forbidden("LINK_READ_ONLY", READ_ONLY_MESSAGE)
 
 
@@ -216,23 +223,37 @@ def link_signed_document(uow: UnitOfWork, clock: Clock, visit: LinkVisit, docume
     return row
 
 
+def _locked_link(uow: UnitOfWork, clock: Clock, token: str) -> tuple[LockedRecipient, bool]:
+    """``resolve_link`` for a reply: the link's recipient found and locked with its unit in one query, then
+    its round read under the lock; and whether the link may still reply (judged by that round)."""
+    found = uow.links.lock_route(token_hash(token or ""))
+    if found is None or found[0]:
+        raise NotFound("LINK_INVALID", LINK_INVALID_MESSAGE)
+    _revoked, recipient, unit = found
+    context = uow.rounds.reply_context(recipient.round_id, recipient.id)
+    if context is None:  # the recipient's round exists (a foreign key); kept for the type checker
+        raise NotFound("LINK_INVALID", LINK_INVALID_MESSAGE)
+    writable = link_writable(clock, context.state, context.deadline)
+    return LockedRecipient(recipient, unit, context), writable
+
+
 def submit_link_reply(uow: UnitOfWork, clock: Clock, visit: LinkVisit, reply: LinkReply) -> ReplyStored:
     """Count the visit, check the form token and the link, then store the reply as the unit's own, all in
-    one transaction (``submit_reply`` commits). The unit is the one the link was sent to, whatever the
-    request says."""
+    one transaction (``submit_locked_reply`` commits). The unit is the one the link was sent to, whatever
+    the request says."""
     with _counted(uow, clock, visit):
         if reply.form_token is not None and not hmac.compare_digest(
             reply.form_token, link_form_token(reply.form_secret, visit.token)
         ):
             raise Forbidden("CSRF_INVALID", CSRF_MESSAGE)
-        target = resolve_link(uow, clock, visit.token)
-        ensure_writable(target)
+        locked, writable = _locked_link(uow, clock, visit.token)
+        ensure_writable(writable)
         cmd = SubmitReply(
-            round_id=target.round_id,
-            unit_id=target.unit_id,
+            round_id=locked.recipient.round_id,
+            unit_id=locked.recipient.unit_id,
             no_comments=reply.no_comments,
             comments=list(reply.comments),
             channel="web",
             limits=visit.reply_limits,
         )
-        return submit_reply(uow, clock, Actor(target.unit_name or "回复单位", Role.unit), cmd)
+        return submit_locked_reply(uow, clock, Actor(locked.unit.name or "回复单位", Role.unit), cmd, locked)

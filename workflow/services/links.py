@@ -10,6 +10,7 @@ transaction); composing a notice only reads them (``live_token``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from kernel.actors import Actor
 from kernel.clock import Clock
@@ -21,9 +22,11 @@ from workflow.services._common import load_round, record
 from workflow.services.messages import ensure_links, queue_for_recipient
 
 __all__ = [
+    "LINK_INVALID_MESSAGE",
     "LinkTarget",
     "ensure_links",
     "link_token",
+    "link_writable",
     "live_token",
     "resolve_link",
     "revoke_link",
@@ -56,14 +59,20 @@ class LinkTarget:
     unit_name: str = ""  # the unit's name (who a reply through the link is recorded as)
 
 
+LINK_INVALID_MESSAGE = "回复链接无效或已被撤销，请与发文机关联系。"
+
+
+def link_writable(clock: Clock, round_state: str | None, deadline: datetime | None) -> bool:
+    """Whether a link may still reply: its round is open and its deadline has not passed."""
+    return deadline is not None and round_state == RoundState.open and clock.now() < deadline
+
+
 def resolve_link(uow: UnitOfWork, clock: Clock, token: str) -> LinkTarget:
     """Which recipient a token reaches, and whether it may still reply (round open, before deadline)."""
     route = uow.links.route(token_hash(token or ""))  # link, recipient and round in one query
     if route is None or route.revoked:
-        raise NotFound("LINK_INVALID", "回复链接无效或已被撤销，请与发文机关联系。")
-    writable = bool(
-        route.deadline is not None and route.round_state == RoundState.open and clock.now() < route.deadline
-    )
+        raise NotFound("LINK_INVALID", LINK_INVALID_MESSAGE)
+    writable = link_writable(clock, route.round_state, route.deadline)
     return LinkTarget(route.recipient_id, route.round_id, route.unit_id, writable, route.unit_name)
 
 

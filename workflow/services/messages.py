@@ -23,7 +23,7 @@ from states.outbox import OutboxStatus
 from states.recipient import RecipientState
 from storage.models import Recipient, Unit
 from storage.uow import UnitOfWork
-from storage.views import UnitView
+from storage.views import RecipientRow, UnitRow, UnitView
 from workflow.unit_names import resolve_unit
 
 NO_ADDRESS = "单位未登记邮箱或 webhook 地址，无法发送。"
@@ -63,7 +63,11 @@ def ensure_links(uow: UnitOfWork, now: datetime, secret: str, recipient_ids: Ite
 
 
 def _links_for(
-    uow: UnitOfWork, kind: str, pairs: Sequence[tuple[Recipient, UnitView]], now: datetime, secret: str | None
+    uow: UnitOfWork,
+    kind: str,
+    pairs: Sequence[tuple[Recipient | RecipientRow, UnitView]],
+    now: datetime,
+    secret: str | None,
 ) -> None:
     """Make the links a notice of ``kind`` will carry. Without ``secret`` only existing links are used
     (a caller that queues to recipients of a started round, whose links were made with the round)."""
@@ -143,7 +147,7 @@ def _now(uow: UnitOfWork) -> datetime:
     raise RuntimeError("queue a message only alongside the audit event of its cause")
 
 
-def _targets(pairs: Sequence[tuple[Recipient, UnitView]]) -> list[tuple[int, int, str, str]]:
+def _targets(pairs: Sequence[tuple[Recipient | RecipientRow, UnitView]]) -> list[tuple[int, int, str, str]]:
     return [(r.id or 0, u.id or 0, u.email, u.webhook) for r, u in pairs]
 
 
@@ -176,7 +180,7 @@ def queue_for_recipient(
     kind: str,
     *,
     secret: str | None = None,
-    known: tuple[Recipient, Unit] | None = None,
+    known: tuple[Recipient | RecipientRow, Unit | UnitRow] | None = None,
     **extra: Any,
 ) -> int:
     """``kind`` to one recipient; ``known``: its row and unit as this transaction already read them (a reply
@@ -185,7 +189,7 @@ def queue_for_recipient(
         return 0
     # One recipient's row, not the round's (a reply receipt is queued with every reply: O(1), not O(units)).
     if known is not None and known[0].id == recipient_id:
-        found: tuple[Recipient, UnitView] | None = (known[0], UnitView.of(known[1], known[0]))
+        found: tuple[Recipient | RecipientRow, UnitView] | None = (known[0], UnitView.of(known[1], known[0]))
     else:
         found = uow.rounds.recipient_with_unit(recipient_id)
     pairs = [found] if found is not None and found[0].round_id == round_id else []

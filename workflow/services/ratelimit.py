@@ -92,15 +92,13 @@ def check_hit(uow: UnitOfWork, clock: Clock, rule: RateRule, key: str) -> RateDe
 def check_hit_and_peek(
     uow: UnitOfWork, clock: Clock, rule: RateRule, key: str, peek_rule: RateRule | None, peek_key: str
 ) -> tuple[RateDecision, RateDecision | None]:
-    """``check_hit`` for ``key`` and ``peek`` for ``peek_key`` (when ``peek_rule`` is given) with one read
-    for both after the upsert: what every use of a reply link costs, so two statements, not three."""
+    """``check_hit`` for ``key`` and ``peek`` for ``peek_key`` (when ``peek_rule`` is given), all in one
+    statement (the count, with the windows to weigh read in its RETURNING): what every use of a reply link
+    costs, so one statement, not three."""
     now = clock.now()
     key_hash = _key_hash(key)
     current = _window_start(now, rule.window)
     previous = current - rule.window
-    hits = uow.rate_limits.hit(rule.bucket, key_hash, current)
-    if hits == 1:  # a key's first request in a window: time to drop windows that no longer count
-        uow.rate_limits.purge(rule.bucket, previous)
     windows = [(rule.bucket, key_hash, previous)]
     if peek_rule is not None:
         peek_hash = _key_hash(peek_key)
@@ -109,7 +107,9 @@ def check_hit_and_peek(
             (peek_rule.bucket, peek_hash, peek_current),
             (peek_rule.bucket, peek_hash, peek_current - peek_rule.window),
         ]
-    found = uow.rate_limits.hits_of(windows)
+    hits, found = uow.rate_limits.hit_and_read(rule.bucket, key_hash, current, windows)
+    if hits == 1:  # a key's first request in a window: time to drop windows that no longer count
+        uow.rate_limits.purge(rule.bucket, previous)
     use = _decide(rule, now, current, hits, found[0], extra=0)
     if peek_rule is None:
         return use, None

@@ -17,9 +17,10 @@ from kernel.text import check_text, check_texts
 from states.draft import DraftState
 from states.recipient import RECIPIENT_MACHINE, RecipientContext, RecipientState
 from states.round import RoundState
-from storage.models import Draft, DraftItem, Reply, ReplyAttachment, Round, Unit
-from storage.repositories.rounds import VersionRef
+from storage.models import DraftItem, Reply, ReplyAttachment, Unit
+from storage.repositories.rounds import ReplyContext
 from storage.uow import UnitOfWork
+from storage.views import RecipientRow, UnitRow
 from workflow.comment_input import CommentInput
 from workflow.draft_targets import Target, resolve_target
 from workflow.parsing.reply_form import parse_reply_form
@@ -158,7 +159,7 @@ def _validate_comments(comments: Sequence[CommentInput], kind: str, items: Seque
     return targets
 
 
-def _form_names(written: str, unit: Unit) -> bool:
+def _form_names(written: str, unit: Unit | UnitRow) -> bool:
     """Whether the name written on a form is this unit: its name or an alias, also inside a longer
     official name (某某市交通运输局 for 交通运输局)."""
     try:
@@ -168,15 +169,16 @@ def _form_names(written: str, unit: Unit) -> bool:
         return any(name and name in written for name in (unit.name, *unit_aliases(unit)))
 
 
-def _fresh_round(uow: UnitOfWork, round_id: int) -> tuple[Round, Draft, VersionRef | None]:
-    """The round, its draft and its version's key as they are now (``RoundRepo.fresh_with_draft``)."""
-    found = uow.rounds.fresh_with_draft(round_id)
+def _reply_context(uow: UnitOfWork, round_id: int, recipient_id: int | None) -> ReplyContext:
+    """The round, its draft's state and version, and the recipient's last revision as they are now (read
+    once the recipient is locked, ``RoundRepo.reply_context``)."""
+    found = uow.rounds.reply_context(round_id, recipient_id)
     if found is None:
         raise NotFound("ROUND_NOT_FOUND", f"征求意见轮次 {round_id} 不存在。", round_id=round_id)
     return found
 
 
-def _check_form_unit(cmd: SubmitReply, unit: Unit) -> None:
+def _check_form_unit(cmd: SubmitReply, unit: Unit | UnitRow) -> None:
     if cmd.form_unit_name and not _form_names(cmd.form_unit_name, unit):
         raise InvalidInput(
             "REPLY_FORM_UNIT_MISMATCH",
@@ -185,9 +187,57 @@ def _check_form_unit(cmd: SubmitReply, unit: Unit) -> None:
         )
 
 
-def _deciding_on(uow: UnitOfWork, draft: Draft, rnd: Round) -> bool:
+def _not_a_recipient(unit: Unit | UnitRow) -> NotFound:
+    return NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)
+
+
+def _deciding_on(uow: UnitOfWork, draft_id: int, draft_state: str, round_id: int) -> bool:
     """Staff are deciding on this round's comments: the draft is at that stage and no later round exists."""
-    return draft.state == DraftState.deciding and uow.rounds.latest_id_for_draft(draft.id or 0) == rnd.id
+    return draft_state == DraftState.deciding and uow.rounds.latest_id_for_draft(draft_id) == round_id
+
+
+@dataclass(frozen=True)
+class LockedRecipient:
+    """The recipient a reply is for, locked in this transaction, with its unit, and its round as read under
+    that lock (``RoundRepo.reply_context``): a sweep that closed the round, or a revision stored meanwhile,
+    is seen."""
+
+    recipient: RecipientRow
+    unit: UnitRow
+    context: ReplyContext
+
+
+def _check_command(cmd: SubmitReply) -> None:
+    """What a command must say before any database work: a known channel, and comments or 无修改意见."""
+    if cmd.channel not in CHANNELS:
+        raise InvalidInput("REPLY_CHANNEL_INVALID", f"回复渠道“{cmd.channel}”无效，可选：网上、纸质、邮件。")
+    if cmd.no_comments and cmd.comments:
+        raise InvalidInput("REPLY_KIND_CONFLICT", "不能同时回复“无修改意见”并提交修改意见。")
+    if not cmd.no_comments and not cmd.comments:
+        raise InvalidInput("COMMENTS_EMPTY", "请提交至少一条修改意见，或回复“无修改意见”。")
+
+
+def _lock(uow: UnitOfWork, cmd: SubmitReply) -> LockedRecipient:
+    """The unit's recipient row locked, then the round read as it is under that lock (a query each)."""
+    if cmd.unit_id is not None:
+        locked = uow.rounds.lock_recipient(cmd.round_id, cmd.unit_id)
+        context = _reply_context(uow, cmd.round_id, locked[0].id if locked is not None else None)
+        unit: Unit | UnitRow | None = locked[1] if locked is not None else uow.directory.unit(cmd.unit_id)
+        if unit is None or unit.office_id != context.office_id:
+            raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
+        _check_form_unit(cmd, unit)
+        if locked is None:
+            raise _not_a_recipient(unit)
+    else:
+        rnd = load_round(uow, cmd.round_id)
+        load_draft(uow, rnd.draft_id)
+        named = resolve_unit(cmd.unit_name, uow.directory.units(rnd.office_id, active_only=False))
+        _check_form_unit(cmd, named)
+        locked = uow.rounds.lock_recipient(rnd.id or 0, named.id or 0)
+        if locked is None:
+            raise _not_a_recipient(named)
+        context = _reply_context(uow, cmd.round_id, locked[0].id)
+    return LockedRecipient(locked[0], locked[1], context)
 
 
 def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) -> ReplyStored:
@@ -196,67 +246,61 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     The clock is read only once this recipient's row is locked: a reply that had to wait for a
     concurrent deadline sweep is judged by when it actually gets written, not when it arrived.
     """
-    if cmd.channel not in CHANNELS:
-        raise InvalidInput("REPLY_CHANNEL_INVALID", f"回复渠道“{cmd.channel}”无效，可选：网上、纸质、邮件。")
-    if cmd.no_comments and cmd.comments:
-        raise InvalidInput("REPLY_KIND_CONFLICT", "不能同时回复“无修改意见”并提交修改意见。")
-    if not cmd.no_comments and not cmd.comments:
-        raise InvalidInput("COMMENTS_EMPTY", "请提交至少一条修改意见，或回复“无修改意见”。")
-    if cmd.unit_id is not None:
-        # The unit is known: lock its recipient row first, then read the round as it is under that lock
-        # (one query each; a sweep that closed the round meanwhile is seen).
-        locked = uow.rounds.recipient_and_unit(cmd.round_id, cmd.unit_id, for_update=True)
-        rnd, draft, version = _fresh_round(uow, cmd.round_id)
-        unit = locked[1] if locked is not None else uow.directory.unit(cmd.unit_id)
-        if unit is None or unit.office_id != rnd.office_id:
-            raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
-        _check_form_unit(cmd, unit)
-        recipient = locked[0] if locked is not None else None
-    else:
-        rnd = load_round(uow, cmd.round_id)
-        load_draft(uow, rnd.draft_id)
-        unit = resolve_unit(cmd.unit_name, uow.directory.units(rnd.office_id, active_only=False))  # type: ignore[assignment]
-        _check_form_unit(cmd, unit)
-        found = uow.rounds.recipient_and_unit(rnd.id or 0, unit.id or 0, for_update=True)
-        recipient = found[0] if found is not None else None
-        if recipient is not None:
-            # re-read under the lock: a sweep may have closed the round meanwhile
-            rnd, draft, version = _fresh_round(uow, cmd.round_id)
-    if recipient is None:
-        raise NotFound("NOT_A_RECIPIENT", f"“{unit.name}”不是本轮征求意见的征求对象。", unit=unit.name)
+    _check_command(cmd)
+    return _store(uow, clock, actor, cmd, _lock(uow, cmd))
+
+
+def submit_locked_reply(
+    uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply, locked: LockedRecipient
+) -> ReplyStored:
+    """``submit_reply`` for a caller that found and locked the recipient itself, in this transaction (a link
+    reply does so with the link, in one query) and read its round after that (``RoundRepo.reply_context``).
+    ``cmd`` must name that recipient's round and unit."""
+    if (cmd.round_id, cmd.unit_id) != (locked.recipient.round_id, locked.recipient.unit_id):
+        raise ValueError("the command names another recipient than the one locked")
+    _check_command(cmd)
+    if locked.unit.office_id != locked.context.office_id:
+        raise NotFound("UNIT_UNKNOWN", f"单位 {cmd.unit_id} 不存在。")
+    _check_form_unit(cmd, locked.unit)
+    return _store(uow, clock, actor, cmd, locked)
+
+
+def _store(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply, locked: LockedRecipient) -> ReplyStored:
+    """Judge the reply by the locked recipient and its round as read under the lock; store it with its
+    comments, its audit event and its receipt, and commit them together."""
+    recipient, unit, context = locked.recipient, locked.unit, locked.context
     now = clock.now()
     received_at = cmd.received_at or now
     if received_at > now + timedelta(minutes=1):
         raise InvalidInput("RECEIVED_AT_IN_FUTURE", "收到时间不能晚于当前时间。")
+    version = context.version
     # what targets may name: the version's items, kept in this process once read (they never change)
     items = cached_version_items(uow, version) if version and cmd.comments else ()
     targets = _validate_comments(cmd.comments, version.kind if version else "tasks", items)
-    labels = {i.seq: i.label for i in items}
+    anchors = {t.seq for t in targets if t.seq is not None}
+    labels = {i.seq: i.label for i in items if i.seq in anchors}  # of the items the comments point at
     kind = RecipientState.no_comments if cmd.no_comments else RecipientState.with_comments
     trigger = "reply_no_comments" if cmd.no_comments else "reply_with_comments"
-    if rnd.state != RoundState.open and not _deciding_on(uow, draft, rnd):
+    if context.state != RoundState.open and not _deciding_on(
+        uow, context.draft_id, context.draft_state, context.round_id
+    ):
         raise Conflict(
             "ROUND_CLOSED_FOR_REPLIES",
             "该轮征求意见已结束（文稿已进入合法性审查、已印发或已撤回），不再接收回复。",
-            draft_state=draft.state,
+            draft_state=context.draft_state,
         )
     # Judged by when the reply was received: a paper form that arrived in time but is registered
     # after the sweep still counts (the transition from deemed_no_objection is guarded the same way).
-    on_time = received_at < rnd.deadline and RECIPIENT_MACHINE.allows(recipient.state, trigger)
+    on_time = received_at < context.deadline and RECIPIENT_MACHINE.allows(recipient.state, trigger)
     registered_after_sweep = on_time and recipient.state == RecipientState.deemed_no_objection
-    source = dest = recipient.state  # the conditional update below also refreshes the loaded row
+    source = dest = recipient.state
     if on_time:
         dest = RECIPIENT_MACHINE.fire(
-            recipient.state, trigger, RecipientContext(now=received_at, deadline=rnd.deadline)
+            recipient.state, trigger, RecipientContext(now=received_at, deadline=context.deadline)
         )
         # Conditional update: if a sweep deemed this recipient meanwhile, the reply is late.
-        on_time = uow.rounds.mark_replied(
-            recipient,
-            RECIPIENT_MACHINE.sources(trigger),
-            dest,
-            received_at,
-        )
-    revision = uow.replies.next_revision(recipient.id or 0)
+        on_time = uow.rounds.mark_replied(recipient.id or 0, RECIPIENT_MACHINE.sources(trigger), dest, received_at)
+    revision = context.last_revision + 1
     attachment_name, attachment_sha256 = cmd.attachment_name, cmd.attachment_sha256
     scan = _checked_scan(cmd.attachment) if cmd.attachment is not None else None
     if scan is not None:
@@ -265,7 +309,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     reply_id = uow.replies.insert_reply(
         {
             "recipient_id": recipient.id or 0,
-            "round_id": rnd.id or 0,
+            "round_id": context.round_id,
             "revision": revision,
             "kind": kind.value,
             "channel": cmd.channel,
@@ -285,7 +329,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     rows: list[dict[str, Any]] = [
         {
             "reply_id": reply_id,
-            "round_id": rnd.id or 0,
+            "round_id": context.round_id,
             "seq": seq,
             "target": c.target,
             "task_number": target.task_number,
@@ -325,7 +369,7 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
     if attachment_sha256:
         payload["attachment_sha256"] = attachment_sha256
     if registered_after_sweep:
-        payload["registered_after_deadline"] = rnd.deadline.isoformat()
+        payload["registered_after_deadline"] = context.deadline.isoformat()
     if on_time:
         if revision > 1:  # a first reply has no earlier revision to supersede (the recipient row is locked)
             uow.replies.supersede_on_time(recipient.id or 0, reply_id)
@@ -335,8 +379,8 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             now,
             "reply.submitted",
             entity,
-            round_id=rnd.id,
-            office_id=rnd.office_id,
+            round_id=context.round_id,
+            office_id=context.office_id,
             from_state=source,
             to_state=dest,
             **payload,
@@ -349,15 +393,15 @@ def submit_reply(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: SubmitReply) 
             now,
             "reply.late",
             entity,
-            round_id=rnd.id,
-            office_id=rnd.office_id,
+            round_id=context.round_id,
+            office_id=context.office_id,
             from_state=source,
             to_state=source,
-            deadline=rnd.deadline.isoformat(),
+            deadline=context.deadline.isoformat(),
             **payload,
         )
     queue_for_recipient(
-        uow, rnd.id or 0, recipient.id or 0, "reply_receipt", known=(recipient, unit), reply_id=reply_id
+        uow, context.round_id, recipient.id or 0, "reply_receipt", known=(recipient, unit), reply_id=reply_id
     )
     uow.commit()
     return ReplyStored(reply_id, not on_time, revision, dest, comment_ids)
@@ -405,7 +449,7 @@ def admit_late_reply(uow: UnitOfWork, clock: Clock, actor: Actor, reply_id: int,
         raise Conflict("REPLY_ALREADY_ADMITTED", "该逾期回复已纳入采纳决定。")
     rnd = load_round(uow, reply.round_id)
     draft = load_draft(uow, rnd.draft_id)
-    if not _deciding_on(uow, draft, rnd):
+    if not _deciding_on(uow, draft.id or 0, draft.state, rnd.id or 0):
         raise Conflict("ROUND_CLOSED_FOR_REPLIES", "只有在本轮的采纳决定阶段才能纳入逾期回复。")
     reply.admitted = True
     uow.replies.add(reply)

@@ -7,6 +7,8 @@ One module per resource; every route declares what it answers (``schemas``).
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from fastapi import APIRouter
 
 from entrypoints.web.api import (
@@ -30,8 +32,7 @@ from entrypoints.web.api import (
     workdays,
 )
 
-router = APIRouter()
-for module in (
+MODULES = (
     session,
     rounds,
     signed,
@@ -50,5 +51,20 @@ for module in (
     process,
     public,
     accounts,
-):
-    router.include_router(module.router)
+)
+"""Every resource, in the order the published schema lists them."""
+
+
+def _router(modules: tuple[ModuleType, ...]) -> APIRouter:
+    router = APIRouter()
+    for module in modules:
+        router.include_router(module.router)
+    return router
+
+
+link_router = links.router
+"""The personal links' routes: the app matches them before every other route (units reply through them)."""
+router = _router(tuple(m for m in MODULES if m is not links))
+"""Everything else, matched after the pages."""
+published = _router(MODULES)
+"""The whole API in the documented order, for the schema only (``entrypoints.web.openapi``)."""
