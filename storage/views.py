@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from storage.models import Recipient, Unit
+if TYPE_CHECKING:  # only named in annotations: importing this module creates no table class (storage.models)
+    from storage.models import Recipient, Unit
 
 
 @dataclass(frozen=True)
