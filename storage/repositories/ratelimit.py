@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlmodel import Session
 
+from storage import models as m
 from storage.bulk import upsert_insert
-from storage.models import RateLimitCounter
 
-_TABLE = RateLimitCounter.__table__  # type: ignore[attr-defined]
+
+@cache
+def _table() -> Any:
+    """The counters' table, looked up on first use: importing this module creates no table class (storage.models)."""
+    return m.RateLimitCounter.__table__  # type: ignore[attr-defined]
+
+
 # Built once (per dialect, per number of windows): building and keying them cost more than running them.
 _UPSERTS: dict[str, Any] = {}
 _HITS_OF: dict[int, Any] = {}
@@ -34,13 +41,14 @@ class RateLimitRepo:
 
     def _upsert(self) -> Any:
         """The counting upsert of this database, built once per dialect (every link use and login runs it)."""
+        table = _table()
         name = self.session.get_bind().dialect.name
         stmt = _UPSERTS.get(name)
         if stmt is None:
             insert = upsert_insert(self.session)
             assert insert is not None, "rate limits need INSERT … ON CONFLICT (SQLite or PostgreSQL)"
             stmt = (
-                insert(_TABLE)
+                insert(table)
                 .values(
                     bucket=bindparam("bucket"),
                     key_hash=bindparam("key_hash"),
@@ -48,29 +56,31 @@ class RateLimitRepo:
                     hits=1,
                 )
                 .on_conflict_do_update(
-                    index_elements=["bucket", "key_hash", "window_start"], set_={"hits": _TABLE.c.hits + 1}
+                    index_elements=["bucket", "key_hash", "window_start"], set_={"hits": table.c.hits + 1}
                 )
-                .returning(_TABLE.c.hits)
+                .returning(table.c.hits)
             )
             _UPSERTS[name] = stmt
         return stmt
 
     def hits(self, bucket: str, key_hash: str, window_start: datetime) -> int:
+        table = _table()
         row = self.session.execute(
-            select(_TABLE.c.hits).where(
-                _TABLE.c.bucket == bucket, _TABLE.c.key_hash == key_hash, _TABLE.c.window_start == window_start
+            select(table.c.hits).where(
+                table.c.bucket == bucket, table.c.key_hash == key_hash, table.c.window_start == window_start
             )
         ).scalar_one_or_none()
         return int(row or 0)
 
     def hits_in(self, bucket: str, key_hash: str, current: datetime, previous: datetime) -> tuple[int, int]:
         """This window's and the previous window's hits, in one query."""
+        table = _table()
         rows = dict(
             self.session.execute(
-                select(_TABLE.c.window_start, _TABLE.c.hits).where(
-                    _TABLE.c.bucket == bucket,
-                    _TABLE.c.key_hash == key_hash,
-                    _TABLE.c.window_start.in_([current, previous]),
+                select(table.c.window_start, table.c.hits).where(
+                    table.c.bucket == bucket,
+                    table.c.key_hash == key_hash,
+                    table.c.window_start.in_([current, previous]),
                 )
             ).all()
         )
@@ -78,19 +88,20 @@ class RateLimitRepo:
 
     def hits_of(self, windows: Sequence[tuple[str, str, datetime]]) -> list[int]:
         """The hits of several (bucket, key hash, window start), in one query; 0 where none were counted."""
+        table = _table()
         if not windows:
             return []
         stmt = _HITS_OF.get(len(windows))
         if stmt is None:
             stmt = _HITS_OF[len(windows)] = select(
-                _TABLE.c.bucket, _TABLE.c.key_hash, _TABLE.c.window_start, _TABLE.c.hits
+                table.c.bucket, table.c.key_hash, table.c.window_start, table.c.hits
             ).where(
                 or_(
                     *(
                         and_(
-                            _TABLE.c.bucket == bindparam(f"b{n}"),
-                            _TABLE.c.key_hash == bindparam(f"k{n}"),
-                            _TABLE.c.window_start == bindparam(f"w{n}", type_=_TABLE.c.window_start.type),
+                            table.c.bucket == bindparam(f"b{n}"),
+                            table.c.key_hash == bindparam(f"k{n}"),
+                            table.c.window_start == bindparam(f"w{n}", type_=table.c.window_start.type),
                         )
                         for n in range(len(windows))
                     )
@@ -105,9 +116,11 @@ class RateLimitRepo:
 
     def probe_write(self, at: datetime) -> None:
         """A tiny write (the caller rolls it back): proves the database accepts writes, not only reads."""
-        self.session.execute(_TABLE.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0))
+        table = _table()
+        self.session.execute(table.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0))
         self.session.flush()
 
     def purge(self, bucket: str, before: datetime) -> None:
         """Windows that can no longer count are dropped, so the table stays as small as the traffic."""
-        self.session.execute(delete(_TABLE).where(_TABLE.c.bucket == bucket, _TABLE.c.window_start < before))
+        table = _table()
+        self.session.execute(delete(table).where(table.c.bucket == bucket, table.c.window_start < before))

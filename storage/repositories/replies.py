@@ -4,37 +4,74 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from states.decision import NEEDS_REASON
-from storage.models import Comment, Decision, Recipient, Reply, ReplyAttachment, Unit
+from storage import models as m
 from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 
-# The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted.
-IN_QUEUE = and_(
-    Reply.superseded == False,  # noqa: E712
-    or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
-)
+if TYPE_CHECKING:
+    from storage.models import Comment, Decision, Reply, ReplyAttachment
+
+# Built once, on first use: built at import, the statements below would create their tables' classes for
+# every command that imports this module (storage.models).
 
 
-_REPLY = Reply.__table__  # type: ignore[attr-defined]
-# Statements every reply runs, built once (building and keying them cost more than running them).
-_MAX_REVISION = core_select(func.max(_REPLY.c.revision)).where(_REPLY.c.recipient_id == bindparam("rid"))
-_SUPERSEDE = (
-    _REPLY.update()
-    .where(_REPLY.c.recipient_id == bindparam("rid"), _REPLY.c.id != bindparam("keep"), _REPLY.c.late == False)  # noqa: E712
-    .values(superseded=True)
-)
-_COMMENT = Comment.__table__  # type: ignore[attr-defined]
-# A reply and its comments as plain inserts with RETURNING: the ORM's unit-of-work flush (and building the
-# rows as model objects) cost more than the statements. Inserts need no office scope (storage.scope scopes
-# reads, updates and deletes); the reply service checked the round and recipient under the lock before.
-_INSERT_REPLY = _REPLY.insert().returning(_REPLY.c.id)
-_INSERT_COMMENTS = _COMMENT.insert().returning(_COMMENT.c.id, _COMMENT.c.seq)
+@cache
+def in_queue() -> Any:
+    """The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted."""
+    return and_(
+        m.Reply.superseded == False,  # noqa: E712
+        or_(m.Reply.late == False, m.Reply.admitted == True),  # noqa: E712
+    )
+
+
+class _Statements:
+    """Statements every reply runs, built once (building and keying them cost more than running them)."""
+
+    def __init__(self) -> None:
+        reply, comment = m.Reply.__table__, m.Comment.__table__  # type: ignore[attr-defined]
+        self.max_revision = core_select(func.max(reply.c.revision)).where(reply.c.recipient_id == bindparam("rid"))
+        self.supersede = (
+            reply.update()
+            .where(reply.c.recipient_id == bindparam("rid"), reply.c.id != bindparam("keep"), reply.c.late == False)  # noqa: E712
+            .values(superseded=True)
+        )
+        # A reply and its comments as plain inserts with RETURNING: the ORM's unit-of-work flush (and building
+        # the rows as model objects) cost more than the statements. Inserts need no office scope (storage.scope
+        # scopes reads, updates and deletes); the reply service checked the round and recipient under the lock.
+        self.insert_reply = reply.insert().returning(reply.c.id)
+        self.insert_comments = comment.insert().returning(comment.c.id, comment.c.seq)
+        # ORM attributes (not bare table columns), so these stay ORM statements: the session autoflushes before
+        # them and the office scope (storage.scope) applies, as for the entity select they replace.
+        self.queue_replies = (
+            select(  # type: ignore[call-overload]
+                *_columns(m.Reply, ReplyRow),
+                m.Recipient.unit_name,
+                m.Recipient.unit_category,
+                *[getattr(m.Unit, f.name) for f in fields(UnitView)],
+            )
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)
+            .where(m.Reply.round_id == bindparam("round_id"), in_queue())
+        )
+        self.queue_comments = (
+            select(*_columns(m.Comment, CommentRow), *_columns(m.Decision, DecisionRow))  # type: ignore[call-overload]
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)
+            .outerjoin(m.Decision, m.Decision.comment_id == m.Comment.id)
+            .where(m.Reply.round_id == bindparam("round_id"), in_queue())
+            .order_by(m.Reply.recipient_id, m.Reply.id, m.Comment.seq)
+        )
+
+
+@cache
+def _statements() -> _Statements:
+    return _Statements()
 
 
 def _columns(entity: Any, row: Any) -> list[Any]:
@@ -43,26 +80,6 @@ def _columns(entity: Any, row: Any) -> list[Any]:
 
 
 _N_REPLY, _N_COMMENT = len(fields(ReplyRow)), len(fields(CommentRow))
-# ORM attributes (not bare table columns), so the statements stay ORM statements: the session autoflushes
-# before them and the office scope (storage.scope) applies, as for the entity select they replace.
-_QUEUE_REPLIES = (
-    select(  # type: ignore[call-overload]
-        *_columns(Reply, ReplyRow),
-        Recipient.unit_name,
-        Recipient.unit_category,
-        *[getattr(Unit, f.name) for f in fields(UnitView)],
-    )
-    .join(Recipient, Recipient.id == Reply.recipient_id)
-    .join(Unit, Unit.id == Recipient.unit_id)
-    .where(Reply.round_id == bindparam("round_id"), IN_QUEUE)
-)
-_QUEUE_COMMENTS = (
-    select(*_columns(Comment, CommentRow), *_columns(Decision, DecisionRow))  # type: ignore[call-overload]
-    .join(Reply, Reply.id == Comment.reply_id)
-    .outerjoin(Decision, Decision.comment_id == Comment.id)
-    .where(Reply.round_id == bindparam("round_id"), IN_QUEUE)
-    .order_by(Reply.recipient_id, Reply.id, Comment.seq)
-)
 
 
 class ReplyRepo:
@@ -80,37 +97,37 @@ class ReplyRepo:
 
     def insert_reply(self, values: dict[str, Any]) -> int:
         """Insert one reply row (every column given, see ``Reply``) in this transaction; its id."""
-        return int(self.session.connection().execute(_INSERT_REPLY, values).scalar_one())
+        return int(self.session.connection().execute(_statements().insert_reply, values).scalar_one())
 
     def insert_comments(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert a reply's comments (each with a distinct ``seq``) in one statement; their ids in ``seq``
         order. Ids are matched by ``seq``, not by the order RETURNING happens to give them in."""
         if not rows:
             return []
-        returned = self.session.connection().execute(_INSERT_COMMENTS, list(rows)).all()
+        returned = self.session.connection().execute(_statements().insert_comments, list(rows)).all()
         by_seq = {int(seq): int(id_) for id_, seq in returned}
         return [by_seq[int(row["seq"])] for row in rows]
 
     def get(self, reply_id: int) -> Reply | None:
-        return self.session.get(Reply, reply_id)
+        return self.session.get(m.Reply, reply_id)
 
     def next_revision(self, recipient_id: int) -> int:
-        current = self.session.execute(_MAX_REVISION, {"rid": recipient_id}).scalar_one()
+        current = self.session.execute(_statements().max_revision, {"rid": recipient_id}).scalar_one()
         return int(current or 0) + 1
 
     def supersede_on_time(self, recipient_id: int, keep_reply_id: int) -> None:
         """Earlier on-time revisions stop counting once a newer one is stored (a prebuilt statement: every
         reply runs it). Reply rows this session holds are left as loaded; a reply's transaction holds none
         of the earlier ones."""
-        self.session.execute(_SUPERSEDE, {"rid": recipient_id, "keep": keep_reply_id})
+        self.session.execute(_statements().supersede, {"rid": recipient_id, "keep": keep_reply_id})
 
     def for_round(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         rows = self.session.exec(
-            select(Reply, Unit, Recipient)
-            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Reply.round_id == round_id)
-            .order_by(Reply.id)  # type: ignore[arg-type]
+            select(m.Reply, m.Unit, m.Recipient)
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)  # type: ignore[arg-type]
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Reply.round_id == round_id)
+            .order_by(m.Reply.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
 
@@ -119,17 +136,17 @@ class ReplyRepo:
         if not recipient_ids:
             return []
         rows = self.session.exec(
-            select(Reply, Unit, Recipient)
-            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Reply.round_id == round_id, Reply.recipient_id.in_(list(recipient_ids)))  # type: ignore[attr-defined]
-            .order_by(Reply.id)  # type: ignore[arg-type]
+            select(m.Reply, m.Unit, m.Recipient)
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)  # type: ignore[arg-type]
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Reply.round_id == round_id, m.Reply.recipient_id.in_(list(recipient_ids)))  # type: ignore[attr-defined]
+            .order_by(m.Reply.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
 
     def for_recipient(self, recipient_id: int) -> Sequence[Reply]:
         return self.session.exec(
-            select(Reply).where(Reply.recipient_id == recipient_id).order_by(Reply.revision)  # type: ignore[arg-type]
+            select(m.Reply).where(m.Reply.recipient_id == recipient_id).order_by(m.Reply.revision)  # type: ignore[arg-type]
         ).all()
 
     def comments_of(self, reply_ids: Sequence[int]) -> list[Comment]:
@@ -137,15 +154,15 @@ class ReplyRepo:
             return []
         return list(
             self.session.exec(
-                select(Comment).where(Comment.reply_id.in_(reply_ids)).order_by(Comment.reply_id, Comment.seq)  # type: ignore[union-attr,arg-type]
+                select(m.Comment).where(m.Comment.reply_id.in_(reply_ids)).order_by(m.Comment.reply_id, m.Comment.seq)  # type: ignore[union-attr,arg-type]
             ).all()
         )
 
     def comment(self, comment_id: int) -> Comment | None:
-        return self.session.get(Comment, comment_id)
+        return self.session.get(m.Comment, comment_id)
 
     def _queue_filter(self, round_id: int):  # type: ignore[no-untyped-def]
-        return and_(Reply.round_id == round_id, IN_QUEUE)
+        return and_(m.Reply.round_id == round_id, in_queue())
 
     def decision_queue(self, round_id: int) -> list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]]:
         """On-time comments of each unit's last revision, plus late ones staff admitted.
@@ -155,13 +172,13 @@ class ReplyRepo:
         replies with their units (one reply and one UnitView shared by its comments), then the comments
         with their decisions, in the queue's order (recipient, reply, comment)."""
         replies: dict[int, tuple[ReplyRow, UnitView]] = {}
-        for row in self.session.execute(_QUEUE_REPLIES, {"round_id": round_id}):
+        for row in self.session.execute(_statements().queue_replies, {"round_id": round_id}):
             reply = ReplyRow(*row[:_N_REPLY])
             unit_name, unit_category, *unit = row[_N_REPLY:]
             name, category = unit_name or unit[1], unit_category or unit[2]
             replies[reply.id or 0] = (reply, UnitView(unit[0], name, category, *unit[3:]))
         out: list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]] = []
-        for row in self.session.execute(_QUEUE_COMMENTS, {"round_id": round_id}):
+        for row in self.session.execute(_statements().queue_comments, {"round_id": round_id}):
             found = replies.get(row[1])
             if found is None:  # its recipient or unit is out of this unit of work's scope
                 continue
@@ -171,24 +188,24 @@ class ReplyRepo:
 
     def in_queue(self, comment_id: int) -> bool:
         row = self.session.exec(
-            select(Comment.id)
-            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
-            .where(Comment.id == comment_id, IN_QUEUE)
+            select(m.Comment.id)
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)  # type: ignore[arg-type]
+            .where(m.Comment.id == comment_id, in_queue())
         ).first()
         return row is not None
 
     def queue_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """Per round (of ``round_ids`` if given): (comments in the decision queue, undecided), one grouped query."""
-        undecided = func.sum(case((Decision.id.is_(None), 1), else_=0))  # type: ignore[union-attr]
+        undecided = func.sum(case((m.Decision.id.is_(None), 1), else_=0))  # type: ignore[union-attr]
         stmt = (
-            select(Reply.round_id, func.count(Comment.id), undecided)  # type: ignore[arg-type]
-            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
-            .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
-            .where(IN_QUEUE)
-            .group_by(Reply.round_id)
+            select(m.Reply.round_id, func.count(m.Comment.id), undecided)  # type: ignore[arg-type]
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)  # type: ignore[arg-type]
+            .outerjoin(m.Decision, m.Decision.comment_id == m.Comment.id)  # type: ignore[arg-type]
+            .where(in_queue())
+            .group_by(m.Reply.round_id)
         )
         if round_ids is not None:
-            stmt = stmt.where(Reply.round_id.in_(list(round_ids)))  # type: ignore[attr-defined]
+            stmt = stmt.where(m.Reply.round_id.in_(list(round_ids)))  # type: ignore[attr-defined]
         rows = self.session.exec(stmt).all()
         return {rid: (int(total), int(open_ or 0)) for rid, total, open_ in rows}
 
@@ -200,7 +217,7 @@ class ReplyRepo:
         return len(rows), undecided, missing
 
     def decision(self, comment_id: int) -> Decision | None:
-        return self.session.exec(select(Decision).where(Decision.comment_id == comment_id)).first()
+        return self.session.exec(select(m.Decision).where(m.Decision.comment_id == comment_id)).first()
 
     def late_replies(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         return [(r, u) for r, u in self.for_round(round_id) if r.late]
@@ -209,8 +226,8 @@ class ReplyRepo:
     def attachments(self, reply_ids: Sequence[int]) -> list[ReplyAttachment]:
         if not reply_ids:
             return []
-        stmt = select(ReplyAttachment).where(ReplyAttachment.reply_id.in_(reply_ids))  # type: ignore[attr-defined]
+        stmt = select(m.ReplyAttachment).where(m.ReplyAttachment.reply_id.in_(reply_ids))  # type: ignore[attr-defined]
         return list(self.session.exec(stmt).all())
 
     def attachment(self, attachment_id: int) -> ReplyAttachment | None:
-        return self.session.get(ReplyAttachment, attachment_id)
+        return self.session.get(m.ReplyAttachment, attachment_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, case, func, insert, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -13,9 +14,12 @@ from sqlmodel import Session, col, select
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
+from storage import models as m
 from storage.bulk import db_stamp, fetch_all, placeholder
-from storage.models import Draft, DraftVersion, LegalityReview, Recipient, Round, Unit
 from storage.views import UnitView
+
+if TYPE_CHECKING:
+    from storage.models import Draft, LegalityReview, Recipient, Round, Unit
 
 
 class VersionRef(NamedTuple):
@@ -26,35 +30,44 @@ class VersionRef(NamedTuple):
     created_at: datetime
 
 
-# Statements a reply runs every time, built once (building and keying them cost more than running them).
-_RECIPIENT_AND_UNIT = (
-    select(Recipient, Unit)
-    .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-    .where(Recipient.round_id == bindparam("round_id"), Recipient.unit_id == bindparam("unit_id"))
-)
-# Locked, and read as it is now even if this session holds the row already (the lock is why it is read).
-_RECIPIENT_AND_UNIT_LOCKED = _RECIPIENT_AND_UNIT.with_for_update(of=Recipient).execution_options(  # type: ignore[arg-type]
-    populate_existing=True
-)
-_FRESH_WITH_DRAFT = (
-    select(Round, Draft, DraftVersion.id, DraftVersion.kind, DraftVersion.created_at)
-    .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
-    .outerjoin(
-        DraftVersion,
-        and_(DraftVersion.draft_id == Round.draft_id, DraftVersion.version == Round.version),  # type: ignore[arg-type]
+# Statements a reply runs every time, built once (building and keying them cost more than running them), on
+# first use: built at import they would create their tables' classes for every command (storage.models).
+@cache
+def _recipient_and_unit(locked: bool) -> Any:
+    stmt = (
+        select(m.Recipient, m.Unit)
+        .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+        .where(m.Recipient.round_id == bindparam("round_id"), m.Recipient.unit_id == bindparam("unit_id"))
     )
-    .where(Round.id == bindparam("round_id"))
-    .execution_options(populate_existing=True)
-)
+    if not locked:
+        return stmt
+    # Locked, and read as it is now even if this session holds the row already (the lock is why it is read).
+    return stmt.with_for_update(of=m.Recipient).execution_options(populate_existing=True)  # type: ignore[arg-type]
 
 
-_RECIPIENT = Recipient.__table__  # type: ignore[attr-defined]
-_MARK_REPLIED = (
-    _RECIPIENT.update()
-    .where(_RECIPIENT.c.id == bindparam("rid"), _RECIPIENT.c.state.in_(bindparam("expected", expanding=True)))
-    .values(state=bindparam("state"), replied_at=bindparam("at"), revisions=_RECIPIENT.c.revisions + 1)
-    .returning(_RECIPIENT.c.revisions)
-)
+@cache
+def _fresh_with_draft() -> Any:
+    return (
+        select(m.Round, m.Draft, m.DraftVersion.id, m.DraftVersion.kind, m.DraftVersion.created_at)
+        .join(m.Draft, m.Draft.id == m.Round.draft_id)  # type: ignore[arg-type]
+        .outerjoin(
+            m.DraftVersion,
+            and_(m.DraftVersion.draft_id == m.Round.draft_id, m.DraftVersion.version == m.Round.version),  # type: ignore[arg-type]
+        )
+        .where(m.Round.id == bindparam("round_id"))
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _mark_replied() -> Any:
+    recipient = m.Recipient.__table__  # type: ignore[attr-defined]
+    return (
+        recipient.update()
+        .where(recipient.c.id == bindparam("rid"), recipient.c.state.in_(bindparam("expected", expanding=True)))
+        .values(state=bindparam("state"), replied_at=bindparam("at"), revisions=recipient.c.revisions + 1)
+        .returning(recipient.c.revisions)
+    )
 
 
 class RoundRepo:
@@ -64,8 +77,8 @@ class RoundRepo:
     # -- rounds ---------------------------------------------------------------------------
     def get(self, round_id: int, *, for_update: bool = False) -> Round | None:
         if not for_update:  # a row this transaction already read is not read again (same as a SELECT would give)
-            return self.session.get(Round, round_id)
-        stmt = select(Round).where(Round.id == round_id)
+            return self.session.get(m.Round, round_id)
+        stmt = select(m.Round).where(m.Round.id == round_id)
         if for_update:
             # FOR NO KEY UPDATE: replies and comments insert rows referencing the round, and their
             # foreign-key checks (KEY SHARE) must not wait on it, or they deadlock with a sweep.
@@ -78,11 +91,11 @@ class RoundRepo:
 
     def by_doc_number(self, office_id: int, doc_number: str) -> Round | None:
         return self.session.exec(
-            select(Round).where(Round.office_id == office_id, Round.doc_number == doc_number)
+            select(m.Round).where(m.Round.office_id == office_id, m.Round.doc_number == doc_number)
         ).first()
 
     def all(self) -> Sequence[Round]:
-        return self.session.exec(select(Round).order_by(Round.id)).all()  # type: ignore[arg-type]
+        return self.session.exec(select(m.Round).order_by(m.Round.id)).all()  # type: ignore[arg-type]
 
     def dashboard_page(
         self, *, q: str = "", draft_state: str = "", year: int | None = None, offset: int = 0, limit: int = 20
@@ -94,20 +107,20 @@ class RoundRepo:
         if q:
             cond.append(
                 or_(
-                    col(Round.doc_number).contains(q, autoescape=True),
-                    col(Draft.title).contains(q, autoescape=True),
-                    col(Draft.issued_doc_number).contains(q, autoescape=True),
+                    col(m.Round.doc_number).contains(q, autoescape=True),
+                    col(m.Draft.title).contains(q, autoescape=True),
+                    col(m.Draft.issued_doc_number).contains(q, autoescape=True),
                 )
             )
         if draft_state:
-            cond.append(Draft.state == draft_state)
+            cond.append(m.Draft.state == draft_state)
         if year is not None:
-            cond.append(Round.doc_year == year)
-        joined = select(Round, Draft).join(Draft, Draft.id == Round.draft_id).where(*cond)  # type: ignore[arg-type]
+            cond.append(m.Round.doc_year == year)
+        joined = select(m.Round, m.Draft).join(m.Draft, m.Draft.id == m.Round.draft_id).where(*cond)  # type: ignore[arg-type]
         total = self.session.exec(
-            select(func.count(Round.id)).join(Draft, Draft.id == Round.draft_id).where(*cond)  # type: ignore[arg-type]
+            select(func.count(m.Round.id)).join(m.Draft, m.Draft.id == m.Round.draft_id).where(*cond)  # type: ignore[arg-type]
         ).one()
-        rows = self.session.exec(joined.order_by(col(Round.id).desc()).offset(offset).limit(limit)).all()
+        rows = self.session.exec(joined.order_by(col(m.Round.id).desc()).offset(offset).limit(limit)).all()
         return int(total or 0), [(r, d) for r, d in rows]
 
     def with_drafts(self, round_ids: Sequence[int]) -> list[tuple[Round, Draft]]:
@@ -115,81 +128,81 @@ class RoundRepo:
         if not round_ids:
             return []
         rows = self.session.exec(
-            select(Round, Draft)
-            .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
-            .where(col(Round.id).in_(list(round_ids)))
-            .order_by(col(Round.id).desc())
+            select(m.Round, m.Draft)
+            .join(m.Draft, m.Draft.id == m.Round.draft_id)  # type: ignore[arg-type]
+            .where(col(m.Round.id).in_(list(round_ids)))
+            .order_by(col(m.Round.id).desc())
         ).all()
         return [(r, d) for r, d in rows]
 
     def doc_years(self) -> list[int]:
         """The years of the rounds' 文号, newest first (the dashboard's year filter)."""
-        rows = self.session.exec(select(Round.doc_year).distinct()).all()
+        rows = self.session.exec(select(m.Round.doc_year).distinct()).all()
         return sorted((int(y) for y in rows if y is not None), reverse=True)
 
     def ids_with_draft_state(self, states: Sequence[str]) -> list[int]:
         """Rounds whose draft is in one of ``states`` (plain ids, no objects)."""
         rows = self.session.exec(
-            select(Round.id).join(Draft, Draft.id == Round.draft_id).where(col(Draft.state).in_(list(states)))  # type: ignore[arg-type]
+            select(m.Round.id).join(m.Draft, m.Draft.id == m.Round.draft_id).where(col(m.Draft.state).in_(list(states)))  # type: ignore[arg-type]
         ).all()
         return [int(i) for i in rows if i is not None]
 
     def open_due_ids(self, before: datetime) -> list[int]:
         """Open rounds due at or before ``before`` (the dashboard's to-do list)."""
         rows = self.session.exec(
-            select(Round.id).where(Round.state == RoundState.open, Round.deadline <= before)  # type: ignore[arg-type]
+            select(m.Round.id).where(m.Round.state == RoundState.open, m.Round.deadline <= before)  # type: ignore[arg-type]
         ).all()
         return [int(i) for i in rows if i is not None]
 
     def open_totals(self) -> tuple[int, int]:
         """(open rounds, recipients of open rounds still silent), two aggregate queries."""
-        rounds = self.session.exec(select(func.count(Round.id)).where(Round.state == RoundState.open)).one()  # type: ignore[arg-type]
+        rounds = self.session.exec(select(func.count(m.Round.id)).where(m.Round.state == RoundState.open)).one()  # type: ignore[arg-type]
         silent = self.session.exec(
-            select(func.count(Recipient.id))  # type: ignore[arg-type]
-            .join(Round, Round.id == Recipient.round_id)  # type: ignore[arg-type]
-            .where(Round.state == RoundState.open, Recipient.state == RecipientState.pending)
+            select(func.count(m.Recipient.id))  # type: ignore[arg-type]
+            .join(m.Round, m.Round.id == m.Recipient.round_id)  # type: ignore[arg-type]
+            .where(m.Round.state == RoundState.open, m.Recipient.state == RecipientState.pending)
         ).one()
         return int(rounds or 0), int(silent or 0)
 
     def in_review_count(self, draft_state: str) -> int:
         """Rounds with a pending legality review whose draft is in ``draft_state``."""
-        pending = select(LegalityReview.round_id).where(LegalityReview.state == ReviewState.pending)
+        pending = select(m.LegalityReview.round_id).where(m.LegalityReview.state == ReviewState.pending)
         n = self.session.exec(
-            select(func.count(Round.id))  # type: ignore[arg-type]
-            .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
-            .where(Draft.state == draft_state, col(Round.id).in_(pending))
+            select(func.count(m.Round.id))  # type: ignore[arg-type]
+            .join(m.Draft, m.Draft.id == m.Round.draft_id)  # type: ignore[arg-type]
+            .where(m.Draft.state == draft_state, col(m.Round.id).in_(pending))
         ).one()
         return int(n or 0)
 
     def for_draft(self, draft_id: int) -> Sequence[Round]:
         return self.session.exec(
-            select(Round).where(Round.draft_id == draft_id).order_by(Round.id)  # type: ignore[arg-type]
+            select(m.Round).where(m.Round.draft_id == draft_id).order_by(m.Round.id)  # type: ignore[arg-type]
         ).all()
 
     def latest_id_for_draft(self, draft_id: int) -> int | None:
         """The draft's newest round: the only one whose comments may still be decided or submitted."""
         return self.session.exec(
-            select(Round.id).where(Round.draft_id == draft_id).order_by(Round.id.desc()).limit(1)  # type: ignore[union-attr]
+            select(m.Round.id).where(m.Round.draft_id == draft_id).order_by(m.Round.id.desc()).limit(1)  # type: ignore[union-attr]
         ).first()
 
     def open_rounds(self) -> Sequence[Round]:
         return self.session.exec(
-            select(Round).where(Round.state == RoundState.open).order_by(Round.deadline)  # type: ignore[arg-type]
+            select(m.Round).where(m.Round.state == RoundState.open).order_by(m.Round.deadline)  # type: ignore[arg-type]
         ).all()
 
     def open_schedule(self) -> list[tuple[int, datetime, datetime]]:
         """(id, deadline, created_at) of every open round: what the scheduler re-reads every second, as plain
         rows (10,000 open rounds as ORM objects cost it a core)."""
         rows = self.session.execute(
-            select(Round.id, Round.deadline, Round.created_at).where(Round.state == RoundState.open)  # type: ignore[arg-type]
+            select(m.Round.id, m.Round.deadline, m.Round.created_at).where(m.Round.state == RoundState.open)  # type: ignore[arg-type]
         ).all()
         return [(int(r[0]), r[1], r[2]) for r in rows]
 
     def overdue_open(self, before: datetime) -> tuple[int, datetime | None]:
         """(how many open rounds have a deadline at or before ``before``, the oldest such deadline)."""
         count, oldest = self.session.exec(
-            select(func.count(Round.id), func.min(Round.deadline)).where(
-                Round.state == RoundState.open, Round.deadline <= before
+            select(func.count(m.Round.id), func.min(m.Round.deadline)).where(
+                m.Round.state == RoundState.open, m.Round.deadline <= before
             )
         ).one()
         return int(count or 0), oldest
@@ -201,9 +214,9 @@ class RoundRepo:
         waiting on each other; SQLite serialises writers anyway (BEGIN IMMEDIATE).
         """
         stmt = (
-            select(Round.id)
-            .where(Round.state == RoundState.open, Round.deadline <= now)
-            .order_by(Round.deadline, Round.id)  # type: ignore[arg-type]
+            select(m.Round.id)
+            .where(m.Round.state == RoundState.open, m.Round.deadline <= now)
+            .order_by(m.Round.deadline, m.Round.id)  # type: ignore[arg-type]
             .limit(limit)
             .with_for_update(skip_locked=True, key_share=True)  # see get(): no deadlock with replies
         )
@@ -218,10 +231,10 @@ class RoundRepo:
         if not round_ids:
             return []
         result = self.session.execute(
-            update(Round)
-            .where(Round.id.in_(round_ids), Round.state == source, Round.deadline <= now)  # type: ignore[union-attr]
+            update(m.Round)
+            .where(m.Round.id.in_(round_ids), m.Round.state == source, m.Round.deadline <= now)  # type: ignore[union-attr]
             .values(state=dest, enforced_at=now)
-            .returning(Round.id, Round.draft_id, Round.deadline)
+            .returning(m.Round.id, m.Round.draft_id, m.Round.deadline)
         )
         return [(int(r[0]), int(r[1]), r[2]) for r in result.all()]
 
@@ -230,10 +243,10 @@ class RoundRepo:
         """Each recipient keeps the unit's name and category as they are now (see Recipient)."""
         units = {
             u.id: u
-            for u in self.session.exec(select(Unit).where(Unit.id.in_(list(unit_ids)))).all()  # type: ignore[union-attr]
+            for u in self.session.exec(select(m.Unit).where(m.Unit.id.in_(list(unit_ids)))).all()  # type: ignore[union-attr]
         }
         self.session.execute(
-            insert(Recipient),
+            insert(m.Recipient),
             [
                 {
                     "round_id": round_id,
@@ -249,10 +262,10 @@ class RoundRepo:
     def recipients(self, round_id: int) -> list[tuple[Recipient, UnitView]]:
         """The round's recipients with their unit as named in this round (addresses are today's)."""
         rows = self.session.exec(
-            select(Recipient, Unit)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient, m.Unit)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, r)) for r, u in rows]
 
@@ -262,22 +275,22 @@ class RoundRepo:
         """A page of the round's recipients (in the order ``recipients`` lists them), of one state if given:
         a round page shows fifty units, not five hundred."""
         stmt = (
-            select(Recipient, Unit)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient, m.Unit)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         )
         if state:
-            stmt = stmt.where(Recipient.state == state)
+            stmt = stmt.where(m.Recipient.state == state)
         rows = self.session.exec(stmt.offset(offset).limit(limit)).all()
         return [(r, UnitView.of(u, r)) for r, u in rows]
 
     def recipient_state_counts(self, round_id: int) -> dict[str, int]:
         """How many of the round's recipients are in each state (one grouped query)."""
         rows = self.session.exec(
-            select(Recipient.state, func.count(Recipient.id))  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .group_by(Recipient.state)
+            select(m.Recipient.state, func.count(m.Recipient.id))  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .group_by(m.Recipient.state)
         ).all()
         return {str(state): int(n) for state, n in rows}
 
@@ -285,22 +298,24 @@ class RoundRepo:
         """(unit id, the name it had when asked) of the round's recipients, in recipient order: the paper-reply
         form's choices, without loading every recipient and unit as objects."""
         rows = self.session.exec(
-            select(Recipient.unit_id, Recipient.unit_name, Unit.name)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient.unit_id, m.Recipient.unit_name, m.Unit.name)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         ).all()
         return [(int(uid), own or today) for uid, own, today in rows]
 
     def recipient_with_unit(self, recipient_id: int) -> tuple[Recipient, UnitView] | None:
         """One recipient with its unit as named in its round (what ``recipients`` gives for all of them)."""
         row = self.session.exec(
-            select(Recipient, Unit).join(Unit, Unit.id == Recipient.unit_id).where(Recipient.id == recipient_id)  # type: ignore[arg-type]
+            select(m.Recipient, m.Unit)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)
+            .where(m.Recipient.id == recipient_id)  # type: ignore[arg-type]
         ).first()
         return None if row is None else (row[0], UnitView.of(row[1], row[0]))
 
     def recipient(self, round_id: int, unit_id: int, *, for_update: bool = False) -> Recipient | None:
-        stmt = select(Recipient).where(Recipient.round_id == round_id, Recipient.unit_id == unit_id)
+        stmt = select(m.Recipient).where(m.Recipient.round_id == round_id, m.Recipient.unit_id == unit_id)
         if for_update:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
@@ -310,54 +325,53 @@ class RoundRepo:
     ) -> tuple[Recipient, Unit] | None:
         """The unit's recipient row in the round with the unit, in one query; ``for_update`` locks the
         recipient row only (a reply's lock), not the unit."""
-        stmt = _RECIPIENT_AND_UNIT_LOCKED if for_update else _RECIPIENT_AND_UNIT
-        row = self.session.execute(stmt, {"round_id": round_id, "unit_id": unit_id}).first()
+        row = self.session.execute(_recipient_and_unit(for_update), {"round_id": round_id, "unit_id": unit_id}).first()
         return None if row is None else (row[0], row[1])
 
     def fresh_with_draft(self, round_id: int) -> tuple[Round, Draft, VersionRef | None] | None:
         """The round, its draft and the key of its draft version, read now in one query, overwriting the
         rows this session holds (what a reply must judge by once it holds its recipient's lock)."""
-        row = self.session.execute(_FRESH_WITH_DRAFT, {"round_id": round_id}).first()
+        row = self.session.execute(_fresh_with_draft(), {"round_id": round_id}).first()
         if row is None:
             return None
         version = None if row[2] is None else VersionRef(int(row[2]), str(row[3]), row[4])
         return row[0], row[1], version
 
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
-        return self.session.get(Recipient, recipient_id)
+        return self.session.get(m.Recipient, recipient_id)
 
     def recipient_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """Per round (of ``round_ids`` if given): (recipients, still pending), in one grouped query."""
-        pending = func.sum(case((Recipient.state == RecipientState.pending, 1), else_=0))
-        stmt = select(Recipient.round_id, func.count(Recipient.id), pending).group_by(Recipient.round_id)  # type: ignore[arg-type]
+        pending = func.sum(case((m.Recipient.state == RecipientState.pending, 1), else_=0))
+        stmt = select(m.Recipient.round_id, func.count(m.Recipient.id), pending).group_by(m.Recipient.round_id)  # type: ignore[arg-type]
         if round_ids is not None:
-            stmt = stmt.where(col(Recipient.round_id).in_(list(round_ids)))
+            stmt = stmt.where(col(m.Recipient.round_id).in_(list(round_ids)))
         rows = self.session.exec(stmt).all()
         return {rid: (int(total), int(waiting or 0)) for rid, total, waiting in rows}
 
     def deemed_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, int]:
         """Per round (of ``round_ids`` if given): recipients deemed to have no objection, one grouped query."""
         stmt = (
-            select(Recipient.round_id, func.count(Recipient.id))  # type: ignore[arg-type]
-            .where(Recipient.state == RecipientState.deemed_no_objection)
-            .group_by(Recipient.round_id)
+            select(m.Recipient.round_id, func.count(m.Recipient.id))  # type: ignore[arg-type]
+            .where(m.Recipient.state == RecipientState.deemed_no_objection)
+            .group_by(m.Recipient.round_id)
         )
         if round_ids is not None:
-            stmt = stmt.where(col(Recipient.round_id).in_(list(round_ids)))
+            stmt = stmt.where(col(m.Recipient.round_id).in_(list(round_ids)))
         rows = self.session.exec(stmt).all()
         return {rid: int(n) for rid, n in rows}
 
     def count_recipients(self, round_id: int, state: str | None = None) -> int:
-        stmt = select(func.count()).select_from(Recipient).where(Recipient.round_id == round_id)
+        stmt = select(func.count()).select_from(m.Recipient).where(m.Recipient.round_id == round_id)
         if state is not None:
-            stmt = stmt.where(Recipient.state == state)
+            stmt = stmt.where(m.Recipient.state == state)
         return int(self.session.exec(stmt).one())
 
     def mark_replied(self, recipient: Recipient, expected: Sequence[str], new_state: str, at: datetime) -> bool:
         """Conditional update so a reply never overwrites a recipient the sweep already deemed; the loaded
         row is given the stored values (not marked changed) when it applies. One prebuilt statement."""
         row = self.session.execute(
-            _MARK_REPLIED, {"rid": recipient.id, "expected": list(expected), "state": new_state, "at": at}
+            _mark_replied(), {"rid": recipient.id, "expected": list(expected), "state": new_state, "at": at}
         ).first()
         if row is None:
             return False
@@ -367,7 +381,7 @@ class RoundRepo:
         return True
 
     def mark_late(self, recipient_id: int) -> None:
-        self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]
+        self.session.execute(update(m.Recipient).where(m.Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]
 
     def deem_silent(
         self, round_ids: Sequence[int], now: datetime, source: str, dest: str
@@ -397,32 +411,32 @@ class RoundRepo:
     # -- legality reviews -----------------------------------------------------------------
     def reviews(self, round_id: int) -> Sequence[LegalityReview]:
         return self.session.exec(
-            select(LegalityReview).where(LegalityReview.round_id == round_id).order_by(LegalityReview.id)  # type: ignore[arg-type]
+            select(m.LegalityReview).where(m.LegalityReview.round_id == round_id).order_by(m.LegalityReview.id)  # type: ignore[arg-type]
         ).all()
 
     def reviewed_round_ids(self) -> set[int]:
         """Rounds with at least one legality review (pending or decided)."""
-        return set(self.session.exec(select(LegalityReview.round_id).distinct()).all())
+        return set(self.session.exec(select(m.LegalityReview.round_id).distinct()).all())
 
     def pending_review_round_ids(self) -> set[int]:
-        pending = LegalityReview.state == ReviewState.pending
-        return set(self.session.exec(select(LegalityReview.round_id).where(pending)).all())
+        pending = m.LegalityReview.state == ReviewState.pending
+        return set(self.session.exec(select(m.LegalityReview.round_id).where(pending)).all())
 
     def pending_reviews_due(self, before: datetime) -> Sequence[LegalityReview]:
         """Pending reviews whose due date is at or before ``before`` (for the reviewer's reminder)."""
         return self.session.exec(
-            select(LegalityReview)
+            select(m.LegalityReview)
             .where(
-                LegalityReview.state == ReviewState.pending,
-                LegalityReview.due_at.is_not(None),  # type: ignore[union-attr]
-                LegalityReview.due_at <= before,  # type: ignore[operator]
+                m.LegalityReview.state == ReviewState.pending,
+                m.LegalityReview.due_at.is_not(None),  # type: ignore[union-attr]
+                m.LegalityReview.due_at <= before,  # type: ignore[operator]
             )
-            .order_by(LegalityReview.id)  # type: ignore[arg-type]
+            .order_by(m.LegalityReview.id)  # type: ignore[arg-type]
         ).all()
 
     def pending_review(self, round_id: int) -> LegalityReview | None:
         return self.session.exec(
-            select(LegalityReview).where(
-                LegalityReview.round_id == round_id, LegalityReview.state == ReviewState.pending
+            select(m.LegalityReview).where(
+                m.LegalityReview.round_id == round_id, m.LegalityReview.state == ReviewState.pending
             )
         ).first()
