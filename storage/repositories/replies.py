@@ -47,6 +47,12 @@ class _Statements:
         # scopes reads, updates and deletes); the reply service checked the round and recipient under the lock.
         self.insert_reply = reply.insert().returning(reply.c.id)
         self.insert_comments = comment.insert().returning(comment.c.id, comment.c.seq)
+
+
+class _QueueStatements:
+    """The decision queue's two selects, built once (apart from a reply's: they name the decisions' table)."""
+
+    def __init__(self) -> None:
         # ORM attributes (not bare table columns), so these stay ORM statements: the session autoflushes before
         # them and the office scope (storage.scope) applies, as for the entity select they replace.
         self.queue_replies = (
@@ -72,6 +78,11 @@ class _Statements:
 @cache
 def _statements() -> _Statements:
     return _Statements()
+
+
+@cache
+def _queue_statements() -> _QueueStatements:
+    return _QueueStatements()
 
 
 def _columns(entity: Any, row: Any) -> list[Any]:
@@ -172,13 +183,13 @@ class ReplyRepo:
         replies with their units (one reply and one UnitView shared by its comments), then the comments
         with their decisions, in the queue's order (recipient, reply, comment)."""
         replies: dict[int, tuple[ReplyRow, UnitView]] = {}
-        for row in self.session.execute(_statements().queue_replies, {"round_id": round_id}):
+        for row in self.session.execute(_queue_statements().queue_replies, {"round_id": round_id}):
             reply = ReplyRow(*row[:_N_REPLY])
             unit_name, unit_category, *unit = row[_N_REPLY:]
             name, category = unit_name or unit[1], unit_category or unit[2]
             replies[reply.id or 0] = (reply, UnitView(unit[0], name, category, *unit[3:]))
         out: list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]] = []
-        for row in self.session.execute(_statements().queue_comments, {"round_id": round_id}):
+        for row in self.session.execute(_queue_statements().queue_comments, {"round_id": round_id}):
             found = replies.get(row[1])
             if found is None:  # its recipient or unit is out of this unit of work's scope
                 continue
