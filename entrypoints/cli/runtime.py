@@ -77,6 +77,13 @@ class Runtime:
         install(engine, load_publisher(self.settings))
         return engine
 
+    def close(self) -> None:
+        """Close the database connections this command opened (a SQLite database is then checkpointed and
+        its write-ahead log removed, as on a clean exit)."""
+        engine = self.__dict__.get("engine")
+        if engine is not None:
+            engine.dispose()
+
     def ready_engine(self) -> Engine:
         """The engine of an initialised database, or a clear error telling how to get one (checked once per
         command: the office look-up and the command's own unit of work both ask)."""
