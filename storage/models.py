@@ -4,8 +4,9 @@ in the services, never by assigning ``state`` from an entry point.
 Each table is defined in its own module under ``storage/tables`` and created the first time it is named
 (``from storage.models import Round`` or ``models.Round``). Why: creating a table class (Pydantic's model
 and SQLAlchemy's mapping) costs several milliseconds, and every CLI call is a new process; creating all
-41 before a command that reads three took a quarter of a second of every ``consultflow round list``. What
-needs every table (the schema, migrations, the office-scope check) calls ``load_all()``.
+41 (and configuring their mappers) before a command that reads three took about 0.2 s of every
+``consultflow round list``. What needs every table (the schema, migrations, the office-scope check, a
+long-running server) calls ``load_all()``.
 """
 
 from __future__ import annotations

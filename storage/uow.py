@@ -40,9 +40,8 @@ R = TypeVar("R")
 
 class _Repo(Generic[R]):
     """A repository of the unit of work, created on first use in each unit of work, its module imported
-    then. Why: a repository module creates the table classes it queries (``storage.models``), and a CLI
-    command is a new process that uses two or three of the twelve; creating every table class before
-    the first query cost a quarter of a second of each call."""
+    then. Why: a CLI command is a new process that uses two or three of the twelve and pays for every
+    module it imports (the tables themselves are created when a statement names them, ``storage.models``)."""
 
     def __init__(self, path: str) -> None:
         self._module, _, self._class = path.rpartition(".")

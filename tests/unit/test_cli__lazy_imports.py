@@ -140,7 +140,7 @@ def test_a_database_command_loads_no_web_document_or_scheduler_library(database:
 
 def test_a_read_creates_only_the_tables_it_reads(database: Path) -> None:
     """`round list` reads rounds, their drafts and offices: it creates those three table classes, not all 41
-    (creating every class took a quarter of a second of each call), and loads no service it does not call."""
+    (creating every class took about 0.2 s of each call), and loads no service it does not call."""
     modules = _database_command(database, "round", "list")
     assert _tables(modules) == {"office", "round", "draft"}
     assert "notifications" not in _top(modules)
