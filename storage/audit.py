@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from hashlib import sha256
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, or_, select
 from sqlmodel import Session
 
 from storage import chain_check
+from storage import models as m  # tables named as m.X: importing this module creates none (storage.models)
 from storage.bulk import db_stamp, execute_many, fetch_all, placeholder
-from storage.models import AuditEvent, AuditHead, Comment, Decision, Draft, Recipient, Round
+
+if TYPE_CHECKING:
+    from storage.models import AuditEvent
 
 GENESIS_HASH = chain_check.GENESIS_HASH
 
@@ -200,12 +203,12 @@ class AuditLog:
 
     def event(self, seq: int) -> AuditEvent | None:
         """One stored event by its sequence number."""
-        return self._session.get(AuditEvent, seq)
+        return self._session.get(m.AuditEvent, seq)
 
     def head(self) -> tuple[int, str, datetime] | None:
         """The last stored event: (seq, hash, at); None for an empty trail."""
         row = self._session.execute(
-            select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at).order_by(AuditEvent.seq.desc()).limit(1)
+            select(m.AuditEvent.seq, m.AuditEvent.hash, m.AuditEvent.at).order_by(m.AuditEvent.seq.desc()).limit(1)
         ).first()
         return None if row is None else (row.seq, row.hash, row.at)
 
@@ -285,7 +288,7 @@ class AuditLog:
         found: dict[int, int] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            stmt = select(Round.id, Round.office_id).where(Round.id.in_(chunk))  # type: ignore[union-attr]
+            stmt = select(m.Round.id, m.Round.office_id).where(m.Round.id.in_(chunk))  # type: ignore[union-attr]
             found.update({int(rid): int(oid) for rid, oid in self._session.execute(stmt)})
         return found
 
@@ -294,12 +297,14 @@ class AuditLog:
         from its last stored event (not a UNIQUE error on the next write), and the restoration is
         itself the first event appended, so the deletion stays on the record."""
         session = self._session
-        last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+        last = session.execute(
+            select(m.AuditEvent.seq, m.AuditEvent.hash).order_by(m.AuditEvent.seq.desc()).limit(1)
+        ).first()
         if last is None:
-            session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS_HASH))
+            session.execute(insert(m.AuditHead).values(id=1, seq=0, hash=GENESIS_HASH))
             return 0, GENESIS_HASH
-        session.execute(insert(AuditHead).values(id=1, seq=last.seq, hash=last.hash))
-        count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        session.execute(insert(m.AuditHead).values(id=1, seq=last.seq, hash=last.hash))
+        count = session.execute(select(func.count()).select_from(m.AuditEvent)).scalar_one()
         payload = canonical_payload({"seq": last.seq, "hash": last.hash, "stored_events": count})
         at = self._pending[0][0]
         self._pending.insert(
@@ -345,7 +350,9 @@ def iter_events(
     last = 0
     while True:
         stmt = _scoped(
-            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch), round_id, offices
+            select(m.AuditEvent).where(m.AuditEvent.seq > last).order_by(m.AuditEvent.seq).limit(batch),
+            round_id,
+            offices,
         )
         chunk = list(session.execute(stmt).scalars())
         if not chunk:
@@ -357,21 +364,21 @@ def iter_events(
 def _scoped(stmt: Any, round_id: int | None, offices: tuple[int, ...] | None) -> Any:
     """``stmt`` kept to one round's events and to these offices' (see :func:`iter_events`)."""
     if round_id is not None:
-        stmt = stmt.where(AuditEvent.round_id == round_id)
+        stmt = stmt.where(m.AuditEvent.round_id == round_id)
     if offices is not None:
         ids = list(offices) or [-1]
-        rounds = select(Round.id).where(Round.office_id.in_(ids))  # type: ignore[union-attr]
-        unnamed = AuditEvent.office_id.is_(None) & or_(  # type: ignore[union-attr]
-            AuditEvent.round_id.is_(None),  # type: ignore[union-attr]
-            AuditEvent.round_id.in_(rounds),  # type: ignore[union-attr]
+        rounds = select(m.Round.id).where(m.Round.office_id.in_(ids))  # type: ignore[union-attr]
+        unnamed = m.AuditEvent.office_id.is_(None) & or_(  # type: ignore[union-attr]
+            m.AuditEvent.round_id.is_(None),  # type: ignore[union-attr]
+            m.AuditEvent.round_id.in_(rounds),  # type: ignore[union-attr]
         )
-        stmt = stmt.where(or_(AuditEvent.office_id.in_(ids), unnamed))  # type: ignore[union-attr]
+        stmt = stmt.where(or_(m.AuditEvent.office_id.in_(ids), unnamed))  # type: ignore[union-attr]
     return stmt
 
 
 def count_events(session: Session, round_id: int | None = None, offices: tuple[int, ...] | None = None) -> int:
     """How many events :func:`iter_events` would yield, counted in SQL."""
-    stmt = _scoped(select(func.count()).select_from(AuditEvent), round_id, offices)
+    stmt = _scoped(select(func.count()).select_from(m.AuditEvent), round_id, offices)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -384,7 +391,7 @@ def event_page(
     limit: int = 200,
 ) -> list[AuditEvent]:
     """The ``limit`` events after the first ``offset`` of :func:`iter_events`, in chain order: a page."""
-    stmt = _scoped(select(AuditEvent).order_by(AuditEvent.seq), round_id, offices).offset(offset).limit(limit)
+    stmt = _scoped(select(m.AuditEvent).order_by(m.AuditEvent.seq), round_id, offices).offset(offset).limit(limit)
     return list(session.execute(stmt).scalars())
 
 
@@ -510,21 +517,22 @@ class TableStates:
 
 
 def table_states(session: Session) -> TableStates:
+    c = m.Comment
     return TableStates(
         recipients={
             r.id: (r.round_id, r.state, r.unit_name)
-            for r in session.execute(select(Recipient.id, Recipient.round_id, Recipient.state, Recipient.unit_name))
+            for r in session.execute(
+                select(m.Recipient.id, m.Recipient.round_id, m.Recipient.state, m.Recipient.unit_name)
+            )
         },
         comments={
             r.id: (r.reply_id, r.target, r.text, r.basis, r.reason)
-            for r in session.execute(
-                select(Comment.id, Comment.reply_id, Comment.target, Comment.text, Comment.basis, Comment.reason)
-            )
+            for r in session.execute(select(c.id, c.reply_id, c.target, c.text, c.basis, c.reason))
         },
         decisions={
             r.comment_id: (r.outcome, r.reason)
-            for r in session.execute(select(Decision.comment_id, Decision.outcome, Decision.reason))
+            for r in session.execute(select(m.Decision.comment_id, m.Decision.outcome, m.Decision.reason))
         },
-        drafts={r.id: r.state for r in session.execute(select(Draft.id, Draft.state))},
-        rounds={r.id: r.state for r in session.execute(select(Round.id, Round.state))},
+        drafts={r.id: r.state for r in session.execute(select(m.Draft.id, m.Draft.state))},
+        rounds={r.id: r.state for r in session.execute(select(m.Round.id, m.Round.state))},
     )

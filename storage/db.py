@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from kernel.errors import Unavailable
+from storage import models
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -185,10 +185,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     """Create all tables directly (tests); deployments use Alembic (``consultflow init``)."""
+    models.load_all()
     SQLModel.metadata.create_all(engine)
 
 
 def drop_schema(engine: Engine) -> None:
+    models.load_all()
     SQLModel.metadata.drop_all(engine)
 
 

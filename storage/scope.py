@@ -14,8 +14,8 @@ office explicitly (``storage.audit.iter_events``).
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from functools import lru_cache
+from collections.abc import Callable, Collection
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import Table, event, or_, select
@@ -23,42 +23,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col
 
-from storage.models import (
-    Comment,
-    Decision,
-    Deliberation,
-    Departure,
-    Draft,
-    DraftItem,
-    DraftItemLink,
-    DraftVersion,
-    Filing,
-    ItemEvidence,
-    ItemUnit,
-    LegalityReview,
-    MeasureTable,
-    Office,
-    OutboxMessage,
-    ProgressReport,
-    ProgressRequest,
-    ProgressRound,
-    Publication,
-    PublicComment,
-    PublicCommentGroup,
-    PublicConsultation,
-    PublicContact,
-    Recipient,
-    Reply,
-    ReplyAttachment,
-    ReplyLink,
-    ReviewDocument,
-    Round,
-    SignedDocument,
-    TrackedItem,
-    Unit,
-    UnitMapping,
-    User,
-)
+from storage import models as m
 
 SCOPE_KEY = "office_scope"
 ALL_OFFICES = {"all_offices": True}
@@ -87,65 +52,132 @@ def office_condition(session: Session, column: str) -> tuple[str, tuple[int, ...
         return "", ()
     office = ids or (-1,)  # an empty scope sees nothing
     return f" AND {column} IN ({', '.join('?' * len(office))})", office
+class _Scope:
+    """The conditions of one scope: per table, its own office column, or the office of the row that owns it.
+
+    Each is built the first time a statement touches its table, and kept (building them for every
+    statement would cost more than the query). Built lazily because a table's class is created only when
+    something uses it (``storage.models``): a command that reads rounds creates no progress-report class."""
+
+    def __init__(self, ids: tuple[int, ...]) -> None:
+        self.office = list(ids) or [-1]  # an empty scope sees nothing (IN () is not portable)
+        self._built: dict[Table, Any] = {}
+
+    def criterion(self, table: Table) -> Any | None:
+        """The ``with_loader_criteria`` option for ``table``; None for a table that is not scoped."""
+        try:
+            return self._built[table]
+        except KeyError:
+            pass
+        rule = RULES.get(table.name)
+        built = None
+        if rule is not None:
+            entity, condition = rule(self)
+            # ``==``, not ``is``: an ORM statement holds an annotated copy of the table, equal to it.
+            if entity.__table__ == table:
+                built = with_loader_criteria(entity, condition, include_aliases=True)
+        self._built[table] = built
+        return built
+
+    # The ids of the owning rows, as subqueries (each built once per scope, when first needed).
+    @cached_property
+    def rounds(self) -> Any:
+        return select(col(m.Round.id)).where(col(m.Round.office_id).in_(self.office))
+
+    @cached_property
+    def drafts(self) -> Any:
+        return select(col(m.Draft.id)).where(col(m.Draft.office_id).in_(self.office))
+
+    @cached_property
+    def units(self) -> Any:
+        return select(col(m.Unit.id)).where(col(m.Unit.office_id).in_(self.office))
+
+    @cached_property
+    def tables(self) -> Any:
+        return select(col(m.MeasureTable.id)).where(col(m.MeasureTable.office_id).in_(self.office))
+
+    @cached_property
+    def items(self) -> Any:
+        return select(col(m.TrackedItem.id)).where(col(m.TrackedItem.table_id).in_(self.tables))
+
+    @cached_property
+    def progress(self) -> Any:
+        return select(col(m.ProgressRound.id)).where(col(m.ProgressRound.office_id).in_(self.office))
+
+    @cached_property
+    def comments(self) -> Any:
+        return select(col(m.Comment.id)).where(col(m.Comment.round_id).in_(self.rounds))
+
+    @cached_property
+    def replies(self) -> Any:
+        return select(col(m.Reply.id)).where(col(m.Reply.round_id).in_(self.rounds))
+
+    @cached_property
+    def recipients(self) -> Any:
+        return select(col(m.Recipient.id)).where(col(m.Recipient.round_id).in_(self.rounds))
+
+    @cached_property
+    def reviews(self) -> Any:
+        return select(col(m.LegalityReview.id)).where(col(m.LegalityReview.round_id).in_(self.rounds))
+
+    @cached_property
+    def versions(self) -> Any:
+        return select(col(m.DraftVersion.id)).where(col(m.DraftVersion.draft_id).in_(self.drafts))
+
+    @cached_property
+    def public_comments(self) -> Any:
+        return select(col(m.PublicComment.id)).where(col(m.PublicComment.round_id).in_(self.rounds))
+
+
+Rule = Callable[[_Scope], tuple[Any, Any]]
+
+RULES: dict[str, Rule] = {
+    "office": lambda s: (m.Office, col(m.Office.id).in_(s.office)),
+    "unit": lambda s: (m.Unit, col(m.Unit.office_id).in_(s.office)),
+    "user": lambda s: (m.User, col(m.User.office_id).in_(s.office)),
+    "draft": lambda s: (m.Draft, col(m.Draft.office_id).in_(s.office)),
+    "draftversion": lambda s: (m.DraftVersion, col(m.DraftVersion.draft_id).in_(s.drafts)),
+    "draft_item": lambda s: (m.DraftItem, col(m.DraftItem.version_id).in_(s.versions)),
+    "draft_item_link": lambda s: (m.DraftItemLink, col(m.DraftItemLink.version_id).in_(s.versions)),
+    "public_consultation": lambda s: (m.PublicConsultation, col(m.PublicConsultation.office_id).in_(s.office)),
+    "public_comment_group": lambda s: (m.PublicCommentGroup, col(m.PublicCommentGroup.round_id).in_(s.rounds)),
+    "public_comment": lambda s: (m.PublicComment, col(m.PublicComment.round_id).in_(s.rounds)),
+    "public_contact": lambda s: (m.PublicContact, col(m.PublicContact.comment_id).in_(s.public_comments)),
+    "round": lambda s: (m.Round, col(m.Round.office_id).in_(s.office)),
+    "measuretable": lambda s: (m.MeasureTable, col(m.MeasureTable.office_id).in_(s.office)),
+    "progress_round": lambda s: (m.ProgressRound, col(m.ProgressRound.office_id).in_(s.office)),
+    "unit_mapping": lambda s: (m.UnitMapping, col(m.UnitMapping.office_id).in_(s.office)),
+    "decision": lambda s: (m.Decision, col(m.Decision.comment_id).in_(s.comments)),
+    "replyattachment": lambda s: (m.ReplyAttachment, col(m.ReplyAttachment.reply_id).in_(s.replies)),
+    "replylink": lambda s: (m.ReplyLink, col(m.ReplyLink.recipient_id).in_(s.recipients)),
+    "reviewdocument": lambda s: (m.ReviewDocument, col(m.ReviewDocument.review_id).in_(s.reviews)),
+    "trackeditem": lambda s: (m.TrackedItem, col(m.TrackedItem.table_id).in_(s.tables)),
+    "itemunit": lambda s: (m.ItemUnit, col(m.ItemUnit.item_id).in_(s.items)),
+    "item_evidence": lambda s: (m.ItemEvidence, col(m.ItemEvidence.item_id).in_(s.items)),
+    "progress_request": lambda s: (m.ProgressRequest, col(m.ProgressRequest.round_id).in_(s.progress)),
+    "progress_report": lambda s: (m.ProgressReport, col(m.ProgressReport.round_id).in_(s.progress)),
+    "outboxmessage": lambda s: (
+        m.OutboxMessage,
+        or_(col(m.OutboxMessage.round_id).in_(s.rounds), col(m.OutboxMessage.unit_id).in_(s.units)),
+    ),
+    "recipient": lambda s: (m.Recipient, col(m.Recipient.round_id).in_(s.rounds)),
+    "reply": lambda s: (m.Reply, col(m.Reply.round_id).in_(s.rounds)),
+    "comment": lambda s: (m.Comment, col(m.Comment.round_id).in_(s.rounds)),
+    "legalityreview": lambda s: (m.LegalityReview, col(m.LegalityReview.round_id).in_(s.rounds)),
+    "departure": lambda s: (m.Departure, col(m.Departure.round_id).in_(s.rounds)),
+    "deliberation": lambda s: (m.Deliberation, col(m.Deliberation.round_id).in_(s.rounds)),
+    "publication": lambda s: (m.Publication, col(m.Publication.round_id).in_(s.rounds)),
+    "filing": lambda s: (m.Filing, col(m.Filing.round_id).in_(s.rounds)),
+    "signeddocument": lambda s: (m.SignedDocument, col(m.SignedDocument.round_id).in_(s.rounds)),
+}
+"""Each scoped table, by name: its class and the condition a scope adds (tests check every table is here
+or excused, and that each name is its class's table)."""
 
 
 @lru_cache(maxsize=256)
-def _criteria(ids: tuple[int, ...]) -> dict[Table, Any]:
-    """One condition per table: its own office column, or the office of the row that owns it (built once
-    per scope: building them for every statement would cost more than the query)."""
-    office = list(ids) or [-1]  # an empty scope sees nothing (IN () is not portable)
-    rounds = select(col(Round.id)).where(col(Round.office_id).in_(office))
-    drafts = select(col(Draft.id)).where(col(Draft.office_id).in_(office))
-    units = select(col(Unit.id)).where(col(Unit.office_id).in_(office))
-    tables = select(col(MeasureTable.id)).where(col(MeasureTable.office_id).in_(office))
-    items = select(col(TrackedItem.id)).where(col(TrackedItem.table_id).in_(tables))
-    progress = select(col(ProgressRound.id)).where(col(ProgressRound.office_id).in_(office))
-    comments = select(col(Comment.id)).where(col(Comment.round_id).in_(rounds))
-    replies = select(col(Reply.id)).where(col(Reply.round_id).in_(rounds))
-    recipients = select(col(Recipient.id)).where(col(Recipient.round_id).in_(rounds))
-    reviews = select(col(LegalityReview.id)).where(col(LegalityReview.round_id).in_(rounds))
-    versions = select(col(DraftVersion.id)).where(col(DraftVersion.draft_id).in_(drafts))
-    public_comments = select(col(PublicComment.id)).where(col(PublicComment.round_id).in_(rounds))
-    rules: list[tuple[type, Any]] = [
-        (Office, col(Office.id).in_(office)),
-        (Unit, col(Unit.office_id).in_(office)),
-        (User, col(User.office_id).in_(office)),
-        (Draft, col(Draft.office_id).in_(office)),
-        (DraftVersion, col(DraftVersion.draft_id).in_(drafts)),
-        (DraftItem, col(DraftItem.version_id).in_(versions)),
-        (DraftItemLink, col(DraftItemLink.version_id).in_(versions)),
-        (PublicConsultation, col(PublicConsultation.office_id).in_(office)),
-        (PublicCommentGroup, col(PublicCommentGroup.round_id).in_(rounds)),
-        (PublicComment, col(PublicComment.round_id).in_(rounds)),
-        (PublicContact, col(PublicContact.comment_id).in_(public_comments)),
-        (Round, col(Round.office_id).in_(office)),
-        (MeasureTable, col(MeasureTable.office_id).in_(office)),
-        (ProgressRound, col(ProgressRound.office_id).in_(office)),
-        (UnitMapping, col(UnitMapping.office_id).in_(office)),
-        (Decision, col(Decision.comment_id).in_(comments)),
-        (ReplyAttachment, col(ReplyAttachment.reply_id).in_(replies)),
-        (ReplyLink, col(ReplyLink.recipient_id).in_(recipients)),
-        (ReviewDocument, col(ReviewDocument.review_id).in_(reviews)),
-        (TrackedItem, col(TrackedItem.table_id).in_(tables)),
-        (ItemUnit, col(ItemUnit.item_id).in_(items)),
-        (ItemEvidence, col(ItemEvidence.item_id).in_(items)),
-        (ProgressRequest, col(ProgressRequest.round_id).in_(progress)),
-        (ProgressReport, col(ProgressReport.round_id).in_(progress)),
-        (OutboxMessage, or_(col(OutboxMessage.round_id).in_(rounds), col(OutboxMessage.unit_id).in_(units))),
-        (Recipient, col(Recipient.round_id).in_(rounds)),
-        (Reply, col(Reply.round_id).in_(rounds)),
-        (Comment, col(Comment.round_id).in_(rounds)),
-        (LegalityReview, col(LegalityReview.round_id).in_(rounds)),
-        (Departure, col(Departure.round_id).in_(rounds)),
-        (Deliberation, col(Deliberation.round_id).in_(rounds)),
-        (Publication, col(Publication.round_id).in_(rounds)),
-        (Filing, col(Filing.round_id).in_(rounds)),
-        (SignedDocument, col(SignedDocument.round_id).in_(rounds)),
-    ]
-    return {
-        entity.__table__: with_loader_criteria(entity, condition, include_aliases=True)  # type: ignore[attr-defined]
-        for entity, condition in rules
-    }
+def _criteria(ids: tuple[int, ...]) -> _Scope:
+    """The scope of these offices, its conditions built as statements need them."""
+    return _Scope(ids)
 
 
 def _tables(statement: Any) -> set[Table]:
@@ -168,7 +200,7 @@ def _apply_scope(state: ORMExecuteState) -> None:
         return  # loading more of a row already admitted, or a uniqueness check over the whole server
     # Only the conditions of the tables this statement touches: each one a statement carries costs
     # compiling and cache-key time, and a page runs dozens of statements.
-    rules = _criteria(ids)
-    wanted = [rules[t] for t in _tables(state.statement) if t in rules]
+    scope = _criteria(ids)
+    wanted = [c for c in (scope.criterion(t) for t in _tables(state.statement)) if c is not None]
     if wanted:
         state.statement = state.statement.options(*wanted)

@@ -10,27 +10,57 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
+from importlib import import_module
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
 from storage.audit import AuditLog
 from storage.checkpoints import Checkpoint, publisher_for
-from storage.repositories.accounts import AccountRepo
-from storage.repositories.chain import ChainReader
-from storage.repositories.directory import DirectoryRepo
-from storage.repositories.drafts import DraftRepo
-from storage.repositories.links import LinkRepo
-from storage.repositories.outbox import OutboxRepo
-from storage.repositories.process import ProcessRepo
-from storage.repositories.public import PublicRepo
-from storage.repositories.ratelimit import RateLimitRepo
-from storage.repositories.replies import ReplyRepo
-from storage.repositories.rounds import RoundRepo
-from storage.repositories.tracking import TrackingRepo
 from storage.scope import scope_of, set_scope
+
+if TYPE_CHECKING:
+    from storage.repositories.accounts import AccountRepo
+    from storage.repositories.chain import ChainReader
+    from storage.repositories.directory import DirectoryRepo
+    from storage.repositories.drafts import DraftRepo
+    from storage.repositories.links import LinkRepo
+    from storage.repositories.outbox import OutboxRepo
+    from storage.repositories.process import ProcessRepo
+    from storage.repositories.public import PublicRepo
+    from storage.repositories.ratelimit import RateLimitRepo
+    from storage.repositories.replies import ReplyRepo
+    from storage.repositories.rounds import RoundRepo
+    from storage.repositories.tracking import TrackingRepo
+
+R = TypeVar("R")
+
+
+class _Repo(Generic[R]):
+    """A repository of the unit of work, created on first use in each unit of work, its module imported
+    then. Why: a CLI command is a new process that uses two or three of the twelve and pays for every
+    module it imports (the tables themselves are created when a statement names them, ``storage.models``)."""
+
+    def __init__(self, path: str) -> None:
+        self._module, _, self._class = path.rpartition(".")
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> Self | R:
+        if uow is None:
+            return self
+        repo = getattr(import_module(self._module), self._class)(uow.session)
+        uow.__dict__[self._name] = repo  # kept until the unit of work is entered again
+        return repo  # type: ignore[no-any-return]
 
 
 class StoredOnce:
@@ -96,24 +126,28 @@ class UnitOfWork:
         self.read_only = read_only  # reads only: SQLite begins it deferred (storage.db), so it waits for no writer
         self._offices = offices
 
+    directory: _Repo[DirectoryRepo] = _Repo("storage.repositories.directory.DirectoryRepo")
+    drafts: _Repo[DraftRepo] = _Repo("storage.repositories.drafts.DraftRepo")
+    rounds: _Repo[RoundRepo] = _Repo("storage.repositories.rounds.RoundRepo")
+    replies: _Repo[ReplyRepo] = _Repo("storage.repositories.replies.ReplyRepo")
+    outbox: _Repo[OutboxRepo] = _Repo("storage.repositories.outbox.OutboxRepo")
+    links: _Repo[LinkRepo] = _Repo("storage.repositories.links.LinkRepo")
+    accounts: _Repo[AccountRepo] = _Repo("storage.repositories.accounts.AccountRepo")
+    rate_limits: _Repo[RateLimitRepo] = _Repo("storage.repositories.ratelimit.RateLimitRepo")
+    tracking: _Repo[TrackingRepo] = _Repo("storage.repositories.tracking.TrackingRepo")
+    process: _Repo[ProcessRepo] = _Repo("storage.repositories.process.ProcessRepo")
+    public: _Repo[PublicRepo] = _Repo("storage.repositories.public.PublicRepo")
+    chain: _Repo[ChainReader] = _Repo("storage.repositories.chain.ChainReader")
+
     def __enter__(self) -> Self:
         bind = self._engine.execution_options(read_only=True) if self.read_only else self._engine
         self.session = Session(bind, expire_on_commit=False)
         self.session.begin()
+        for name, attribute in vars(UnitOfWork).items():  # repositories of an earlier session go
+            if isinstance(attribute, _Repo):
+                self.__dict__.pop(name, None)
         self.audit = AuditLog(self.session, imported=self.importing)
         self.restrict(self._offices)
-        self.directory = DirectoryRepo(self.session)
-        self.drafts = DraftRepo(self.session)
-        self.rounds = RoundRepo(self.session)
-        self.replies = ReplyRepo(self.session)
-        self.outbox = OutboxRepo(self.session)
-        self.links = LinkRepo(self.session)
-        self.accounts = AccountRepo(self.session)
-        self.rate_limits = RateLimitRepo(self.session)
-        self.tracking = TrackingRepo(self.session)
-        self.process = ProcessRepo(self.session)
-        self.public = PublicRepo(self.session)
-        self.chain = ChainReader(self.session)
         return self
 
     def __exit__(

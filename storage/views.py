@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.bulk import from_stamp
-from storage.models import Recipient, Unit
+
+if TYPE_CHECKING:  # only named in annotations: importing this module creates no table class (storage.models)
+    from storage.models import Recipient, Unit
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,11 @@ def scheduler(once: bool = typer.Option(False, "--once", help="执行所有到�
                 f"已执行到期任务：截止 {result.enforced_rounds} 轮，{result.deemed_no_objection} 家单位视为无意见。",
             )
             return
+        # Imported here (start-up stays light): a long-running scheduler creates every table class before its
+        # jobs start on their threads, as the web app does (a one-off command creates only what it uses).
+        from storage import models
+
+        models.load_all()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())

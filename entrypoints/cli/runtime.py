@@ -77,13 +77,23 @@ class Runtime:
         install(engine, load_publisher(self.settings))
         return engine
 
-    def ready_engine(self) -> Engine:
-        """The engine of an initialised database, or a clear error telling how to get one."""
-        # Imported on first use: start-up stays light (see the note at the top).
-        from storage.migrate import is_initialised
+    def close(self) -> None:
+        """Close the database connections this command opened (a SQLite database is then checkpointed and
+        its write-ahead log removed, as on a clean exit)."""
+        engine = self.__dict__.get("engine")
+        if engine is not None:
+            engine.dispose()
 
-        if not is_initialised(self.engine):
-            raise DomainError("DB_NOT_INITIALISED", "数据库尚未初始化，请先执行 consultflow init。")
+    def ready_engine(self) -> Engine:
+        """The engine of an initialised database, or a clear error telling how to get one (checked once per
+        command: the office look-up and the command's own unit of work both ask)."""
+        if "_ready" not in self.__dict__:
+            # Imported on first use: start-up stays light (see the note at the top).
+            from storage.migrate import is_initialised
+
+            if not is_initialised(self.engine):
+                raise DomainError("DB_NOT_INITIALISED", "数据库尚未初始化，请先执行 consultflow init。")
+            self.__dict__["_ready"] = True
         return self.engine
 
     def uow(self, *, importing: bool = False, all_offices: bool = False) -> UnitOfWork:
@@ -124,14 +134,19 @@ class Runtime:
                 )
             # Imported on first use: start-up stays light (see the note at the top).
             from storage.uow import UnitOfWork
-            from workflow.services.offices import office_by_code
 
-            with UnitOfWork(self.ready_engine()) as uow:
+            # Read-only: on SQLite it then waits for no writer (a write transaction queues for the lock).
+            with UnitOfWork(self.ready_engine(), read_only=True) as uow:
                 configured = self.settings.profile(code)
                 found = uow.directory.office_by_code(code)
                 if found is None and configured is not None:  # a database made before offices had codes
                     found = uow.directory.office_by_name(configured.name)
-                office = found or office_by_code(uow, code)
+                if found is None:
+                    # Imported only for the error: it lists the offices there are (start-up stays light).
+                    from workflow.services.offices import office_by_code
+
+                    found = office_by_code(uow, code)
+                office = found
             self.__dict__["_office_id"] = office.id or 0
         return int(self.__dict__["_office_id"])
 

@@ -39,6 +39,7 @@ from entrypoints.web.errors import status_for
 from entrypoints.web.openapi import install as install_openapi
 from entrypoints.web.security_headers import SecurityHeaders
 from kernel.clock import Clock, SystemClock
+from storage import models
 from storage.checkpoints import install, publisher_for
 from storage.db import make_engine
 from storage.uow import UnitOfWork
@@ -62,6 +63,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         redoc_url=None,
     )
     app.state.settings = settings
+    # Every table class now, at start-up (a CLI command creates only those it uses, storage.models): a
+    # long-running server's first requests should not pay for them, nor create them on many threads at once.
+    models.load_all()
     app.state.engine = engine or make_engine(settings.database_url)
     if publisher_for(app.state.engine) is None:  # signed audit checkpoints (storage.checkpoints)
         install(app.state.engine, load_publisher(settings))

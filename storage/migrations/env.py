@@ -6,8 +6,9 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401
+from storage import models
 
+models.load_all()  # tables are created on first use (storage.models); autogenerate compares them all
 target_metadata = SQLModel.metadata
 
 

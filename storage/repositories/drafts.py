@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from storage.models import Draft, DraftItem, DraftItemLink, DraftVersion, Task, TaskItem
+from storage import models as m
+
+if TYPE_CHECKING:
+    from storage.models import Draft, DraftItem, DraftItemLink, DraftVersion, Task, TaskItem
 
 
 class DraftRepo:
@@ -17,19 +21,19 @@ class DraftRepo:
     def by_ids(self, draft_ids: Sequence[int]) -> dict[int, Draft]:
         if not draft_ids:
             return {}
-        rows = self.session.exec(select(Draft).where(Draft.id.in_(list(draft_ids)))).all()  # type: ignore[union-attr]
+        rows = self.session.exec(select(m.Draft).where(m.Draft.id.in_(list(draft_ids)))).all()  # type: ignore[union-attr]
         return {d.id or 0: d for d in rows}
 
     def get(self, draft_id: int, *, for_update: bool = False) -> Draft | None:
         if not for_update:  # a row this transaction already read is not read again (same as a SELECT would give)
-            return self.session.get(Draft, draft_id)
-        stmt = select(Draft).where(Draft.id == draft_id)
+            return self.session.get(m.Draft, draft_id)
+        stmt = select(m.Draft).where(m.Draft.id == draft_id)
         if for_update:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
 
     def all(self) -> Sequence[Draft]:
-        return self.session.exec(select(Draft).order_by(Draft.id)).all()  # type: ignore[arg-type]
+        return self.session.exec(select(m.Draft).order_by(m.Draft.id)).all()  # type: ignore[arg-type]
 
     def add(self, row: Draft | DraftVersion | Task | TaskItem) -> None:
         self.session.add(row)
@@ -48,28 +52,28 @@ class DraftRepo:
 
     def version(self, draft_id: int, version: int) -> DraftVersion | None:
         return self.session.exec(
-            select(DraftVersion).where(DraftVersion.draft_id == draft_id, DraftVersion.version == version)
+            select(m.DraftVersion).where(m.DraftVersion.draft_id == draft_id, m.DraftVersion.version == version)
         ).first()
 
     def versions(self, draft_id: int) -> Sequence[DraftVersion]:
         return self.session.exec(
-            select(DraftVersion).where(DraftVersion.draft_id == draft_id).order_by(DraftVersion.version)  # type: ignore[arg-type]
+            select(m.DraftVersion).where(m.DraftVersion.draft_id == draft_id).order_by(m.DraftVersion.version)  # type: ignore[arg-type]
         ).all()
 
     def has_tasks(self, version_id: int) -> bool:
         """Whether the version has a task table: one indexed row read, not every task and item as objects."""
-        return self.session.exec(select(Task.id).where(Task.version_id == version_id).limit(1)).first() is not None
+        return self.session.exec(select(m.Task.id).where(m.Task.version_id == version_id).limit(1)).first() is not None
 
     def tasks(self, version_id: int) -> list[tuple[Task, list[TaskItem]]]:
         tasks = self.session.exec(
-            select(Task).where(Task.version_id == version_id).order_by(Task.number)  # type: ignore[arg-type]
+            select(m.Task).where(m.Task.version_id == version_id).order_by(m.Task.number)  # type: ignore[arg-type]
         ).all()
         if not tasks:
             return []
         items = self.session.exec(
-            select(TaskItem)
-            .where(TaskItem.task_id.in_([t.id for t in tasks]))  # type: ignore[union-attr]
-            .order_by(TaskItem.task_id, TaskItem.seq)  # type: ignore[arg-type]
+            select(m.TaskItem)
+            .where(m.TaskItem.task_id.in_([t.id for t in tasks]))  # type: ignore[union-attr]
+            .order_by(m.TaskItem.task_id, m.TaskItem.seq)  # type: ignore[arg-type]
         ).all()
         by_task: dict[int, list[TaskItem]] = {}
         for item in items:
@@ -86,7 +90,7 @@ class DraftRepo:
     def items(self, version_id: int) -> list[DraftItem]:
         return list(
             self.session.exec(
-                select(DraftItem).where(DraftItem.version_id == version_id).order_by(DraftItem.seq)  # type: ignore[arg-type]
+                select(m.DraftItem).where(m.DraftItem.version_id == version_id).order_by(m.DraftItem.seq)  # type: ignore[arg-type]
             ).all()
         )
 
@@ -94,30 +98,30 @@ class DraftRepo:
         """Links into ``version_id`` from the version before it."""
         return list(
             self.session.exec(
-                select(DraftItemLink)
-                .where(DraftItemLink.version_id == version_id)
-                .order_by(DraftItemLink.from_seq, DraftItemLink.to_seq)  # type: ignore[arg-type]
+                select(m.DraftItemLink)
+                .where(m.DraftItemLink.version_id == version_id)
+                .order_by(m.DraftItemLink.from_seq, m.DraftItemLink.to_seq)  # type: ignore[arg-type]
             ).all()
         )
 
     def task_numbers(self, version_id: int) -> set[int]:
-        return set(self.session.exec(select(Task.number).where(Task.version_id == version_id)).all())
+        return set(self.session.exec(select(m.Task.number).where(m.Task.version_id == version_id)).all())
 
     def set_states(self, draft_ids: Sequence[int], expected: str, new: str) -> list[int]:
         """Set-wise conditional update; returns the ids that were in ``expected`` and moved."""
         if not draft_ids:
             return []
         result = self.session.connection().execute(
-            update(Draft.__table__)  # type: ignore[arg-type]
-            .where(Draft.__table__.c.id.in_(list(draft_ids)), Draft.__table__.c.state == expected)  # type: ignore[attr-defined]
+            update(m.Draft.__table__)  # type: ignore[arg-type]
+            .where(m.Draft.__table__.c.id.in_(list(draft_ids)), m.Draft.__table__.c.state == expected)  # type: ignore[attr-defined]
             .values(state=new)
-            .returning(Draft.__table__.c.id)  # type: ignore[attr-defined]
+            .returning(m.Draft.__table__.c.id)  # type: ignore[attr-defined]
         )
         return [int(r[0]) for r in result.all()]
 
     def set_state(self, draft_id: int, expected: str, new: str) -> bool:
         """Conditional update: succeeds only if nobody moved the draft meanwhile."""
         result = self.session.execute(
-            update(Draft).where(Draft.id == draft_id, Draft.state == expected).values(state=new)  # type: ignore[arg-type]
+            update(m.Draft).where(m.Draft.id == draft_id, m.Draft.state == expected).values(state=new)  # type: ignore[arg-type]
         )
         return bool(result.rowcount)

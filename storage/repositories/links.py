@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from storage import models as m
 from storage.bulk import fetch_one, from_stamp, on_sqlite
-from storage.models import ReplyLink
 from storage.repositories.rounds import RECIPIENT_COLUMNS, ROUND_OFFICE, UNIT_COLUMNS
 from storage.scope import office_condition
 from storage.views import RecipientRow, UnitRow
+
+if TYPE_CHECKING:
+    from storage.models import ReplyLink
 
 
 class LinkRoute(NamedTuple):
@@ -47,10 +50,10 @@ class LinkRepo:
         self.session = session
 
     def for_recipient(self, recipient_id: int) -> ReplyLink | None:
-        return self.session.exec(select(ReplyLink).where(ReplyLink.recipient_id == recipient_id)).first()
+        return self.session.exec(select(m.ReplyLink).where(m.ReplyLink.recipient_id == recipient_id)).first()
 
     def by_hash(self, token_hash: str) -> ReplyLink | None:
-        return self.session.exec(select(ReplyLink).where(ReplyLink.token_hash == token_hash)).first()
+        return self.session.exec(select(m.ReplyLink).where(m.ReplyLink.token_hash == token_hash)).first()
 
     def route(self, token_hash: str) -> LinkRoute | None:
         """The link with this token hash, its recipient and round, in one query (None: no such link)."""
@@ -86,11 +89,11 @@ class LinkRepo:
         found: dict[int, ReplyLink] = {}
         ids = list(recipient_ids)
         for start in range(0, len(ids), 500):
-            stmt = select(ReplyLink).where(ReplyLink.recipient_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
+            stmt = select(m.ReplyLink).where(m.ReplyLink.recipient_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
             found.update({row.recipient_id: row for row in self.session.exec(stmt).all()})
         return found
 
     def add_all(self, rows: Sequence[dict[str, object]]) -> None:
         """Insert new links set-wise: {recipient_id, nonce, token_hash, revoked, created_at} each."""
         if rows:
-            self.session.execute(insert(ReplyLink), list(rows))
+            self.session.execute(insert(m.ReplyLink), list(rows))

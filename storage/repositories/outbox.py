@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select, update
 from sqlmodel import Session
 
 from states.outbox import DUE, RETRYABLE, UNSENT, OutboxStatus
+from storage import models as m
 from storage.bulk import db_stamp, execute_many, fetch_rows, placeholder
-from storage.models import DeliveryAttempt, OutboxMessage
+
+if TYPE_CHECKING:
+    from storage.models import DeliveryAttempt, OutboxMessage
 
 _ENQUEUE_COLUMNS = (
     "key",
@@ -87,9 +90,9 @@ class OutboxRepo:
 
     def due_since(self, before: datetime) -> int:
         """Messages that have been due to send since ``before`` or earlier (a relay should have taken them)."""
-        stmt = select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.status.in_(DUE),  # type: ignore[attr-defined]
-            OutboxMessage.next_attempt_at <= before,  # type: ignore[operator]
+        stmt = select(func.count(m.OutboxMessage.id)).where(
+            m.OutboxMessage.status.in_(DUE),  # type: ignore[attr-defined]
+            m.OutboxMessage.next_attempt_at <= before,  # type: ignore[operator]
         )
         return int(self.session.execute(stmt).scalar_one())
 
@@ -97,14 +100,14 @@ class OutboxRepo:
         """Take due messages for one relay: pending/failed ones whose retry time came, or whose
         previous claimant's lease ran out (a relay that crashed mid-send)."""
         stmt = (
-            select(OutboxMessage)
+            select(m.OutboxMessage)
             .where(
                 or_(
-                    (OutboxMessage.status.in_(DUE)) & (OutboxMessage.next_attempt_at <= now),  # type: ignore[attr-defined]
-                    (OutboxMessage.status == OutboxStatus.sending) & (OutboxMessage.claimed_until <= now),  # type: ignore[operator]
+                    (m.OutboxMessage.status.in_(DUE)) & (m.OutboxMessage.next_attempt_at <= now),  # type: ignore[attr-defined]
+                    (m.OutboxMessage.status == OutboxStatus.sending) & (m.OutboxMessage.claimed_until <= now),  # type: ignore[operator]
                 )
             )
-            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            .order_by(m.OutboxMessage.id)  # type: ignore[arg-type]
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -117,7 +120,7 @@ class OutboxRepo:
         return rows
 
     def get(self, message_id: int) -> OutboxMessage | None:
-        return self.session.get(OutboxMessage, message_id)
+        return self.session.get(m.OutboxMessage, message_id)
 
     def add_attempt(self, attempt: DeliveryAttempt) -> None:
         self.session.add(attempt)
@@ -129,7 +132,7 @@ class OutboxRepo:
     def for_round(self, round_id: int) -> list[OutboxMessage]:
         return list(
             self.session.execute(
-                select(OutboxMessage).where(OutboxMessage.round_id == round_id).order_by(OutboxMessage.id)  # type: ignore[arg-type]
+                select(m.OutboxMessage).where(m.OutboxMessage.round_id == round_id).order_by(m.OutboxMessage.id)  # type: ignore[arg-type]
             ).scalars()
         )
 
@@ -138,47 +141,49 @@ class OutboxRepo:
         if not recipient_ids:
             return []
         stmt = (
-            select(OutboxMessage)
-            .where(OutboxMessage.round_id == round_id, OutboxMessage.recipient_id.in_(list(recipient_ids)))  # type: ignore[union-attr]
-            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            select(m.OutboxMessage)
+            .where(m.OutboxMessage.round_id == round_id, m.OutboxMessage.recipient_id.in_(list(recipient_ids)))  # type: ignore[union-attr]
+            .order_by(m.OutboxMessage.id)  # type: ignore[arg-type]
         )
         return list(self.session.execute(stmt).scalars())
 
     def unit_ids_with_status(self, round_id: int, status: str) -> list[int]:
         """The units a message of the round in ``status`` was for (e.g. undeliverable: no address)."""
         stmt = (
-            select(OutboxMessage.unit_id)
-            .where(OutboxMessage.round_id == round_id, OutboxMessage.status == status)
-            .where(OutboxMessage.unit_id.is_not(None))  # type: ignore[union-attr]
+            select(m.OutboxMessage.unit_id)
+            .where(m.OutboxMessage.round_id == round_id, m.OutboxMessage.status == status)
+            .where(m.OutboxMessage.unit_id.is_not(None))  # type: ignore[union-attr]
             .distinct()
         )
         return [int(u) for u in self.session.execute(stmt).scalars() if u is not None]
 
     def of_kind(self, kind: str) -> list[OutboxMessage]:
         """Messages of one kind (progress notices belong to no solicitation round)."""
-        stmt = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        stmt = select(m.OutboxMessage).where(m.OutboxMessage.kind == kind).order_by(m.OutboxMessage.id)
         return list(self.session.execute(stmt).scalars())
 
     def attempts(self, message_id: int) -> list[DeliveryAttempt]:
         return list(
             self.session.execute(
-                select(DeliveryAttempt).where(DeliveryAttempt.message_id == message_id).order_by(DeliveryAttempt.id)  # type: ignore[arg-type]
+                select(m.DeliveryAttempt)
+                .where(m.DeliveryAttempt.message_id == message_id)
+                .order_by(m.DeliveryAttempt.id)  # type: ignore[arg-type]
             ).scalars()
         )
 
     def failures(self) -> list[OutboxMessage]:
         return list(
             self.session.execute(
-                select(OutboxMessage)
-                .where(OutboxMessage.status.in_(UNSENT))  # type: ignore[attr-defined]
-                .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+                select(m.OutboxMessage)
+                .where(m.OutboxMessage.status.in_(UNSENT))  # type: ignore[attr-defined]
+                .order_by(m.OutboxMessage.id)  # type: ignore[arg-type]
             ).scalars()
         )
 
     def requeue(self, message_id: int, now: datetime) -> bool:
         result = self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(RETRYABLE))  # type: ignore[attr-defined]
+            update(m.OutboxMessage)
+            .where(m.OutboxMessage.id == message_id, m.OutboxMessage.status.in_(RETRYABLE))  # type: ignore[attr-defined]
             .values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0)
         )
         return bool(result.rowcount)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round, SignedDocument
+from storage import models as m
 
-ProcessRow = Departure | ReviewDocument | Deliberation | Publication | Filing | SignedDocument
+if TYPE_CHECKING:
+    from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round, SignedDocument
+
+    ProcessRow = Departure | ReviewDocument | Deliberation | Publication | Filing | SignedDocument
 
 
 class ProcessRepo:
@@ -24,48 +28,49 @@ class ProcessRepo:
 
     def departures(self, round_id: int) -> Sequence[Departure]:
         return self.session.exec(
-            select(Departure).where(Departure.round_id == round_id).order_by(Departure.id)  # type: ignore[arg-type]
+            select(m.Departure).where(m.Departure.round_id == round_id).order_by(m.Departure.id)  # type: ignore[arg-type]
         ).all()
 
     def review_documents(self, review_ids: Sequence[int]) -> Sequence[ReviewDocument]:
         if not review_ids:
             return []
         return self.session.exec(
-            select(ReviewDocument)
-            .where(ReviewDocument.review_id.in_(list(review_ids)))  # type: ignore[attr-defined]
-            .order_by(ReviewDocument.id)  # type: ignore[arg-type]
+            select(m.ReviewDocument)
+            .where(m.ReviewDocument.review_id.in_(list(review_ids)))  # type: ignore[attr-defined]
+            .order_by(m.ReviewDocument.id)  # type: ignore[arg-type]
         ).all()
 
     def deliberations(self, round_id: int) -> Sequence[Deliberation]:
         return self.session.exec(
-            select(Deliberation).where(Deliberation.round_id == round_id).order_by(Deliberation.id)  # type: ignore[arg-type]
+            select(m.Deliberation).where(m.Deliberation.round_id == round_id).order_by(m.Deliberation.id)  # type: ignore[arg-type]
         ).all()
 
     def signed_documents(self, round_id: int) -> Sequence[SignedDocument]:
         """The signed final documents uploaded for a round, newest first; their bytes are read only when
         used (a download, the archive), not for every page or JSON answer that lists them."""
         return self.session.exec(
-            select(SignedDocument)
-            .options(defer(SignedDocument.data))
-            .where(SignedDocument.round_id == round_id)
-            .order_by(SignedDocument.id.desc())  # type: ignore[union-attr]
+            select(m.SignedDocument)
+            .options(defer(m.SignedDocument.data))
+            .where(m.SignedDocument.round_id == round_id)
+            .order_by(m.SignedDocument.id.desc())  # type: ignore[union-attr]
         ).all()
 
     def signed_document(self, document_id: int) -> SignedDocument | None:
-        return self.session.get(SignedDocument, document_id)
+        return self.session.get(m.SignedDocument, document_id)
 
     def publication(self, round_id: int) -> Publication | None:
-        return self.session.exec(select(Publication).where(Publication.round_id == round_id)).first()
+        return self.session.exec(select(m.Publication).where(m.Publication.round_id == round_id)).first()
 
     def filing(self, round_id: int) -> Filing | None:
-        return self.session.exec(select(Filing).where(Filing.round_id == round_id)).first()
+        return self.session.exec(select(m.Filing).where(m.Filing.round_id == round_id)).first()
 
     def filings_due(self, on_or_before: date) -> Sequence[tuple[Publication, Round]]:
         """Publications not yet filed whose filing deadline is on or before ``on_or_before``."""
+        due = m.Publication.filing_due
         return self.session.exec(
-            select(Publication, Round)
-            .join(Round, Round.id == Publication.round_id)  # type: ignore[arg-type]
-            .outerjoin(Filing, Filing.round_id == Publication.round_id)  # type: ignore[arg-type]
-            .where(Filing.id.is_(None), Publication.filing_due.is_not(None), Publication.filing_due <= on_or_before)  # type: ignore[union-attr,operator]
-            .order_by(Publication.filing_due)  # type: ignore[arg-type]
+            select(m.Publication, m.Round)
+            .join(m.Round, m.Round.id == m.Publication.round_id)  # type: ignore[arg-type]
+            .outerjoin(m.Filing, m.Filing.round_id == m.Publication.round_id)  # type: ignore[arg-type]
+            .where(m.Filing.id.is_(None), due.is_not(None), due <= on_or_before)  # type: ignore[union-attr,operator]
+            .order_by(due)  # type: ignore[arg-type]
         ).all()

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from storage import models as m
 from storage.bulk import db_stamp, execute, fetch_one
-from storage.models import RateLimitCounter
 
-_TABLE = RateLimitCounter.__table__  # type: ignore[attr-defined]
+
+@cache
+def _table() -> Any:
+    """The counters' table, looked up on first use: importing this module creates no table class (storage.models)."""
+    return m.RateLimitCounter.__table__  # type: ignore[attr-defined]
+
+
 # Every use of a link (and every login) counts: plain SQL (``storage.bulk``), as SQLAlchemy's own work per
 # statement cost more than the statements. The window start is written as ``UTCDateTime`` stores it.
 _HIT = (
@@ -47,21 +55,23 @@ class RateLimitRepo:
         return int(row[0]), [int(hits or 0) for hits in row[1:]]
 
     def hits(self, bucket: str, key_hash: str, window_start: datetime) -> int:
+        table = _table()
         row = self.session.execute(
-            select(_TABLE.c.hits).where(
-                _TABLE.c.bucket == bucket, _TABLE.c.key_hash == key_hash, _TABLE.c.window_start == window_start
+            select(table.c.hits).where(
+                table.c.bucket == bucket, table.c.key_hash == key_hash, table.c.window_start == window_start
             )
         ).scalar_one_or_none()
         return int(row or 0)
 
     def hits_in(self, bucket: str, key_hash: str, current: datetime, previous: datetime) -> tuple[int, int]:
         """This window's and the previous window's hits, in one query."""
+        table = _table()
         rows = dict(
             self.session.execute(
-                select(_TABLE.c.window_start, _TABLE.c.hits).where(
-                    _TABLE.c.bucket == bucket,
-                    _TABLE.c.key_hash == key_hash,
-                    _TABLE.c.window_start.in_([current, previous]),
+                select(table.c.window_start, table.c.hits).where(
+                    table.c.bucket == bucket,
+                    table.c.key_hash == key_hash,
+                    table.c.window_start.in_([current, previous]),
                 )
             ).all()
         )
@@ -69,7 +79,8 @@ class RateLimitRepo:
 
     def probe_write(self, at: datetime) -> None:
         """A tiny write (the caller rolls it back): proves the database accepts writes, not only reads."""
-        self.session.execute(_TABLE.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0))
+        table = _table()
+        self.session.execute(table.insert().values(bucket="healthz", key_hash="write-probe", window_start=at, hits=0))
         self.session.flush()
 
     def purge(self, bucket: str, before: datetime) -> None:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import fields
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, case, func, or_
 from sqlmodel import Session, select
 
 from states.decision import NEEDS_REASON
+from storage import models as m
 from storage.bulk import db_stamp, execute, fetch_one, fetch_rows
-from storage.models import Comment, Decision, Recipient, Reply, ReplyAttachment, Unit
 from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 
-# The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted.
-IN_QUEUE = and_(
-    Reply.superseded == False,  # noqa: E712
-    or_(Reply.late == False, Reply.admitted == True),  # noqa: E712
-)
-
+if TYPE_CHECKING:
+    from storage.models import Comment, Decision, Reply, ReplyAttachment
 
 # The writes every reply runs, as plain SQL (``storage.bulk``): the ORM's unit-of-work flush (and building the
 # rows as model objects), and then SQLAlchemy's own per-statement work, cost more than the statements. Inserts
@@ -57,26 +54,47 @@ def _columns(entity: Any, row: Any) -> list[Any]:
 
 
 _N_REPLY, _N_COMMENT = len(fields(ReplyRow)), len(fields(CommentRow))
-# ORM attributes (not bare table columns), so the statements stay ORM statements: the session autoflushes
-# before them and the office scope (storage.scope) applies, as for the entity select they replace.
-_QUEUE_REPLIES = (
-    select(  # type: ignore[call-overload]
-        *_columns(Reply, ReplyRow),
-        Recipient.unit_name,
-        Recipient.unit_category,
-        *[getattr(Unit, f.name) for f in fields(UnitView)],
+
+
+@cache
+def in_queue() -> Any:
+    """The decision queue, in one place: each unit's last on-time revision, plus late replies staff admitted.
+    Built on first use: at import it would create its tables' classes for every command (storage.models)."""
+    return and_(
+        m.Reply.superseded == False,  # noqa: E712
+        or_(m.Reply.late == False, m.Reply.admitted == True),  # noqa: E712
     )
-    .join(Recipient, Recipient.id == Reply.recipient_id)
-    .join(Unit, Unit.id == Recipient.unit_id)
-    .where(Reply.round_id == bindparam("round_id"), IN_QUEUE)
-)
-_QUEUE_COMMENTS = (
-    select(*_columns(Comment, CommentRow), *_columns(Decision, DecisionRow))  # type: ignore[call-overload]
-    .join(Reply, Reply.id == Comment.reply_id)
-    .outerjoin(Decision, Decision.comment_id == Comment.id)
-    .where(Reply.round_id == bindparam("round_id"), IN_QUEUE)
-    .order_by(Reply.recipient_id, Reply.id, Comment.seq)
-)
+
+
+class _QueueStatements:
+    """The decision queue's two selects, built once, on first use."""
+
+    def __init__(self) -> None:
+        # ORM attributes (not bare table columns), so these stay ORM statements: the session autoflushes before
+        # them and the office scope (storage.scope) applies, as for the entity select they replace.
+        self.queue_replies = (
+            select(  # type: ignore[call-overload]
+                *_columns(m.Reply, ReplyRow),
+                m.Recipient.unit_name,
+                m.Recipient.unit_category,
+                *[getattr(m.Unit, f.name) for f in fields(UnitView)],
+            )
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)
+            .where(m.Reply.round_id == bindparam("round_id"), in_queue())
+        )
+        self.queue_comments = (
+            select(*_columns(m.Comment, CommentRow), *_columns(m.Decision, DecisionRow))  # type: ignore[call-overload]
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)
+            .outerjoin(m.Decision, m.Decision.comment_id == m.Comment.id)
+            .where(m.Reply.round_id == bindparam("round_id"), in_queue())
+            .order_by(m.Reply.recipient_id, m.Reply.id, m.Comment.seq)
+        )
+
+
+@cache
+def _queue_statements() -> _QueueStatements:
+    return _QueueStatements()
 
 
 class ReplyRepo:
@@ -112,7 +130,7 @@ class ReplyRepo:
         return [by_seq[int(row["seq"])] for row in rows]
 
     def get(self, reply_id: int) -> Reply | None:
-        return self.session.get(Reply, reply_id)
+        return self.session.get(m.Reply, reply_id)
 
     def supersede_on_time(self, recipient_id: int, keep_reply_id: int) -> None:
         """Earlier on-time revisions stop counting once a newer one is stored (a plain statement: every
@@ -122,11 +140,11 @@ class ReplyRepo:
 
     def for_round(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         rows = self.session.exec(
-            select(Reply, Unit, Recipient)
-            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Reply.round_id == round_id)
-            .order_by(Reply.id)  # type: ignore[arg-type]
+            select(m.Reply, m.Unit, m.Recipient)
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)  # type: ignore[arg-type]
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Reply.round_id == round_id)
+            .order_by(m.Reply.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
 
@@ -134,16 +152,16 @@ class ReplyRepo:
         """(reply id, revision, the unit's name when asked) of the round's replies (of ``reply_ids`` only, if
         given), in reply order: what the audit trail names a reply by, as plain columns."""
         stmt = (
-            select(Reply.id, Reply.revision, Recipient.unit_name, Unit.name)
-            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Reply.round_id == round_id)
-            .order_by(Reply.id)  # type: ignore[arg-type]
+            select(m.Reply.id, m.Reply.revision, m.Recipient.unit_name, m.Unit.name)
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)  # type: ignore[arg-type]
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Reply.round_id == round_id)
+            .order_by(m.Reply.id)  # type: ignore[arg-type]
         )
         if reply_ids is not None:
             if not reply_ids:
                 return []
-            stmt = stmt.where(Reply.id.in_(list(reply_ids)))  # type: ignore[union-attr]
+            stmt = stmt.where(m.Reply.id.in_(list(reply_ids)))  # type: ignore[union-attr]
         return [(int(rid), int(rev), own or today) for rid, rev, own, today in self.session.exec(stmt).all()]
 
     def for_recipients(self, round_id: int, recipient_ids: Sequence[int]) -> list[tuple[Reply, UnitView]]:
@@ -151,17 +169,17 @@ class ReplyRepo:
         if not recipient_ids:
             return []
         rows = self.session.exec(
-            select(Reply, Unit, Recipient)
-            .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Reply.round_id == round_id, Reply.recipient_id.in_(list(recipient_ids)))  # type: ignore[attr-defined]
-            .order_by(Reply.id)  # type: ignore[arg-type]
+            select(m.Reply, m.Unit, m.Recipient)
+            .join(m.Recipient, m.Recipient.id == m.Reply.recipient_id)  # type: ignore[arg-type]
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Reply.round_id == round_id, m.Reply.recipient_id.in_(list(recipient_ids)))  # type: ignore[attr-defined]
+            .order_by(m.Reply.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, rec)) for r, u, rec in rows]
 
     def for_recipient(self, recipient_id: int) -> Sequence[Reply]:
         return self.session.exec(
-            select(Reply).where(Reply.recipient_id == recipient_id).order_by(Reply.revision)  # type: ignore[arg-type]
+            select(m.Reply).where(m.Reply.recipient_id == recipient_id).order_by(m.Reply.revision)  # type: ignore[arg-type]
         ).all()
 
     def comments_of(self, reply_ids: Sequence[int]) -> list[Comment]:
@@ -169,15 +187,15 @@ class ReplyRepo:
             return []
         return list(
             self.session.exec(
-                select(Comment).where(Comment.reply_id.in_(reply_ids)).order_by(Comment.reply_id, Comment.seq)  # type: ignore[union-attr,arg-type]
+                select(m.Comment).where(m.Comment.reply_id.in_(reply_ids)).order_by(m.Comment.reply_id, m.Comment.seq)  # type: ignore[union-attr,arg-type]
             ).all()
         )
 
     def comment(self, comment_id: int) -> Comment | None:
-        return self.session.get(Comment, comment_id)
+        return self.session.get(m.Comment, comment_id)
 
     def _queue_filter(self, round_id: int):  # type: ignore[no-untyped-def]
-        return and_(Reply.round_id == round_id, IN_QUEUE)
+        return and_(m.Reply.round_id == round_id, in_queue())
 
     def decision_queue(self, round_id: int) -> list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]]:
         """On-time comments of each unit's last revision, plus late ones staff admitted.
@@ -187,13 +205,13 @@ class ReplyRepo:
         replies with their units (one reply and one UnitView shared by its comments), then the comments
         with their decisions, in the queue's order (recipient, reply, comment)."""
         replies: dict[int, tuple[ReplyRow, UnitView]] = {}
-        for row in self.session.execute(_QUEUE_REPLIES, {"round_id": round_id}):
+        for row in self.session.execute(_queue_statements().queue_replies, {"round_id": round_id}):
             reply = ReplyRow(*row[:_N_REPLY])
             unit_name, unit_category, *unit = row[_N_REPLY:]
             name, category = unit_name or unit[1], unit_category or unit[2]
             replies[reply.id or 0] = (reply, UnitView(unit[0], name, category, *unit[3:]))
         out: list[tuple[CommentRow, ReplyRow, UnitView, DecisionRow | None]] = []
-        for row in self.session.execute(_QUEUE_COMMENTS, {"round_id": round_id}):
+        for row in self.session.execute(_queue_statements().queue_comments, {"round_id": round_id}):
             found = replies.get(row[1])
             if found is None:  # its recipient or unit is out of this unit of work's scope
                 continue
@@ -203,24 +221,24 @@ class ReplyRepo:
 
     def in_queue(self, comment_id: int) -> bool:
         row = self.session.exec(
-            select(Comment.id)
-            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
-            .where(Comment.id == comment_id, IN_QUEUE)
+            select(m.Comment.id)
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)  # type: ignore[arg-type]
+            .where(m.Comment.id == comment_id, in_queue())
         ).first()
         return row is not None
 
     def queue_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """Per round (of ``round_ids`` if given): (comments in the decision queue, undecided), one grouped query."""
-        undecided = func.sum(case((Decision.id.is_(None), 1), else_=0))  # type: ignore[union-attr]
+        undecided = func.sum(case((m.Decision.id.is_(None), 1), else_=0))  # type: ignore[union-attr]
         stmt = (
-            select(Reply.round_id, func.count(Comment.id), undecided)  # type: ignore[arg-type]
-            .join(Reply, Reply.id == Comment.reply_id)  # type: ignore[arg-type]
-            .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
-            .where(IN_QUEUE)
-            .group_by(Reply.round_id)
+            select(m.Reply.round_id, func.count(m.Comment.id), undecided)  # type: ignore[arg-type]
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)  # type: ignore[arg-type]
+            .outerjoin(m.Decision, m.Decision.comment_id == m.Comment.id)  # type: ignore[arg-type]
+            .where(in_queue())
+            .group_by(m.Reply.round_id)
         )
         if round_ids is not None:
-            stmt = stmt.where(Reply.round_id.in_(list(round_ids)))  # type: ignore[attr-defined]
+            stmt = stmt.where(m.Reply.round_id.in_(list(round_ids)))  # type: ignore[attr-defined]
         rows = self.session.exec(stmt).all()
         return {rid: (int(total), int(open_ or 0)) for rid, total, open_ in rows}
 
@@ -232,7 +250,7 @@ class ReplyRepo:
         return len(rows), undecided, missing
 
     def decision(self, comment_id: int) -> Decision | None:
-        return self.session.exec(select(Decision).where(Decision.comment_id == comment_id)).first()
+        return self.session.exec(select(m.Decision).where(m.Decision.comment_id == comment_id)).first()
 
     def late_replies(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         return [(r, u) for r, u in self.for_round(round_id) if r.late]
@@ -241,8 +259,8 @@ class ReplyRepo:
     def attachments(self, reply_ids: Sequence[int]) -> list[ReplyAttachment]:
         if not reply_ids:
             return []
-        stmt = select(ReplyAttachment).where(ReplyAttachment.reply_id.in_(reply_ids))  # type: ignore[attr-defined]
+        stmt = select(m.ReplyAttachment).where(m.ReplyAttachment.reply_id.in_(reply_ids))  # type: ignore[attr-defined]
         return list(self.session.exec(stmt).all())
 
     def attachment(self, attachment_id: int) -> ReplyAttachment | None:
-        return self.session.get(ReplyAttachment, attachment_id)
+        return self.session.get(m.ReplyAttachment, attachment_id)

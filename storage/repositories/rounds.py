@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import fields
 from datetime import datetime
-from typing import NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import bindparam, case, func, insert, or_, update
 from sqlmodel import Session, col, select
@@ -13,22 +14,31 @@ from sqlmodel import Session, col, select
 from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
+from storage import models as m
 from storage.bulk import db_stamp, execute, fetch_all, fetch_one, from_stamp, on_sqlite, placeholder
-from storage.models import Draft, LegalityReview, Recipient, Round, Unit
 from storage.scope import office_condition
 from storage.views import RecipientRow, UnitRow, UnitView
 
+if TYPE_CHECKING:
+    from storage.models import Draft, LegalityReview, Recipient, Round
+
 _N_RECIPIENT = len(fields(RecipientRow))
-# ORM attributes (not table columns): the office scope (storage.scope) applies, as for ``recipients``.
-_RECIPIENT_ROWS = (
-    select(  # type: ignore[call-overload]
-        *[getattr(Recipient, f.name) for f in fields(RecipientRow)],
-        *[getattr(Unit, f.name) for f in fields(UnitView)],
+
+
+@cache
+def _recipient_rows() -> Any:
+    """Every recipient of a round with its unit, as plain columns. Built once, on first use (at import it
+    would create its tables' classes for every command, storage.models). ORM attributes (not table columns):
+    the office scope (storage.scope) applies, as for ``recipients``."""
+    return (
+        select(  # type: ignore[call-overload]
+            *[getattr(m.Recipient, f.name) for f in fields(RecipientRow)],
+            *[getattr(m.Unit, f.name) for f in fields(UnitView)],
+        )
+        .join(m.Unit, m.Unit.id == m.Recipient.unit_id)
+        .where(m.Recipient.round_id == bindparam("round_id"))
+        .order_by(m.Recipient.id)
     )
-    .join(Unit, Unit.id == Recipient.unit_id)
-    .where(Recipient.round_id == bindparam("round_id"))
-    .order_by(Recipient.id)
-)
 
 
 class VersionRef(NamedTuple):
@@ -84,8 +94,8 @@ class RoundRepo:
     # -- rounds ---------------------------------------------------------------------------
     def get(self, round_id: int, *, for_update: bool = False) -> Round | None:
         if not for_update:  # a row this transaction already read is not read again (same as a SELECT would give)
-            return self.session.get(Round, round_id)
-        stmt = select(Round).where(Round.id == round_id)
+            return self.session.get(m.Round, round_id)
+        stmt = select(m.Round).where(m.Round.id == round_id)
         if for_update:
             # FOR NO KEY UPDATE: replies and comments insert rows referencing the round, and their
             # foreign-key checks (KEY SHARE) must not wait on it, or they deadlock with a sweep.
@@ -98,11 +108,11 @@ class RoundRepo:
 
     def by_doc_number(self, office_id: int, doc_number: str) -> Round | None:
         return self.session.exec(
-            select(Round).where(Round.office_id == office_id, Round.doc_number == doc_number)
+            select(m.Round).where(m.Round.office_id == office_id, m.Round.doc_number == doc_number)
         ).first()
 
     def all(self) -> Sequence[Round]:
-        return self.session.exec(select(Round).order_by(Round.id)).all()  # type: ignore[arg-type]
+        return self.session.exec(select(m.Round).order_by(m.Round.id)).all()  # type: ignore[arg-type]
 
     def dashboard_page(
         self, *, q: str = "", draft_state: str = "", year: int | None = None, offset: int = 0, limit: int = 20
@@ -114,20 +124,20 @@ class RoundRepo:
         if q:
             cond.append(
                 or_(
-                    col(Round.doc_number).contains(q, autoescape=True),
-                    col(Draft.title).contains(q, autoescape=True),
-                    col(Draft.issued_doc_number).contains(q, autoescape=True),
+                    col(m.Round.doc_number).contains(q, autoescape=True),
+                    col(m.Draft.title).contains(q, autoescape=True),
+                    col(m.Draft.issued_doc_number).contains(q, autoescape=True),
                 )
             )
         if draft_state:
-            cond.append(Draft.state == draft_state)
+            cond.append(m.Draft.state == draft_state)
         if year is not None:
-            cond.append(Round.doc_year == year)
-        joined = select(Round, Draft).join(Draft, Draft.id == Round.draft_id).where(*cond)  # type: ignore[arg-type]
+            cond.append(m.Round.doc_year == year)
+        joined = select(m.Round, m.Draft).join(m.Draft, m.Draft.id == m.Round.draft_id).where(*cond)  # type: ignore[arg-type]
         total = self.session.exec(
-            select(func.count(Round.id)).join(Draft, Draft.id == Round.draft_id).where(*cond)  # type: ignore[arg-type]
+            select(func.count(m.Round.id)).join(m.Draft, m.Draft.id == m.Round.draft_id).where(*cond)  # type: ignore[arg-type]
         ).one()
-        rows = self.session.exec(joined.order_by(col(Round.id).desc()).offset(offset).limit(limit)).all()
+        rows = self.session.exec(joined.order_by(col(m.Round.id).desc()).offset(offset).limit(limit)).all()
         return int(total or 0), [(r, d) for r, d in rows]
 
     def with_drafts(self, round_ids: Sequence[int]) -> list[tuple[Round, Draft]]:
@@ -135,81 +145,81 @@ class RoundRepo:
         if not round_ids:
             return []
         rows = self.session.exec(
-            select(Round, Draft)
-            .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
-            .where(col(Round.id).in_(list(round_ids)))
-            .order_by(col(Round.id).desc())
+            select(m.Round, m.Draft)
+            .join(m.Draft, m.Draft.id == m.Round.draft_id)  # type: ignore[arg-type]
+            .where(col(m.Round.id).in_(list(round_ids)))
+            .order_by(col(m.Round.id).desc())
         ).all()
         return [(r, d) for r, d in rows]
 
     def doc_years(self) -> list[int]:
         """The years of the rounds' 文号, newest first (the dashboard's year filter)."""
-        rows = self.session.exec(select(Round.doc_year).distinct()).all()
+        rows = self.session.exec(select(m.Round.doc_year).distinct()).all()
         return sorted((int(y) for y in rows if y is not None), reverse=True)
 
     def ids_with_draft_state(self, states: Sequence[str]) -> list[int]:
         """Rounds whose draft is in one of ``states`` (plain ids, no objects)."""
         rows = self.session.exec(
-            select(Round.id).join(Draft, Draft.id == Round.draft_id).where(col(Draft.state).in_(list(states)))  # type: ignore[arg-type]
+            select(m.Round.id).join(m.Draft, m.Draft.id == m.Round.draft_id).where(col(m.Draft.state).in_(list(states)))  # type: ignore[arg-type]
         ).all()
         return [int(i) for i in rows if i is not None]
 
     def open_due_ids(self, before: datetime) -> list[int]:
         """Open rounds due at or before ``before`` (the dashboard's to-do list)."""
         rows = self.session.exec(
-            select(Round.id).where(Round.state == RoundState.open, Round.deadline <= before)  # type: ignore[arg-type]
+            select(m.Round.id).where(m.Round.state == RoundState.open, m.Round.deadline <= before)  # type: ignore[arg-type]
         ).all()
         return [int(i) for i in rows if i is not None]
 
     def open_totals(self) -> tuple[int, int]:
         """(open rounds, recipients of open rounds still silent), two aggregate queries."""
-        rounds = self.session.exec(select(func.count(Round.id)).where(Round.state == RoundState.open)).one()  # type: ignore[arg-type]
+        rounds = self.session.exec(select(func.count(m.Round.id)).where(m.Round.state == RoundState.open)).one()  # type: ignore[arg-type]
         silent = self.session.exec(
-            select(func.count(Recipient.id))  # type: ignore[arg-type]
-            .join(Round, Round.id == Recipient.round_id)  # type: ignore[arg-type]
-            .where(Round.state == RoundState.open, Recipient.state == RecipientState.pending)
+            select(func.count(m.Recipient.id))  # type: ignore[arg-type]
+            .join(m.Round, m.Round.id == m.Recipient.round_id)  # type: ignore[arg-type]
+            .where(m.Round.state == RoundState.open, m.Recipient.state == RecipientState.pending)
         ).one()
         return int(rounds or 0), int(silent or 0)
 
     def in_review_count(self, draft_state: str) -> int:
         """Rounds with a pending legality review whose draft is in ``draft_state``."""
-        pending = select(LegalityReview.round_id).where(LegalityReview.state == ReviewState.pending)
+        pending = select(m.LegalityReview.round_id).where(m.LegalityReview.state == ReviewState.pending)
         n = self.session.exec(
-            select(func.count(Round.id))  # type: ignore[arg-type]
-            .join(Draft, Draft.id == Round.draft_id)  # type: ignore[arg-type]
-            .where(Draft.state == draft_state, col(Round.id).in_(pending))
+            select(func.count(m.Round.id))  # type: ignore[arg-type]
+            .join(m.Draft, m.Draft.id == m.Round.draft_id)  # type: ignore[arg-type]
+            .where(m.Draft.state == draft_state, col(m.Round.id).in_(pending))
         ).one()
         return int(n or 0)
 
     def for_draft(self, draft_id: int) -> Sequence[Round]:
         return self.session.exec(
-            select(Round).where(Round.draft_id == draft_id).order_by(Round.id)  # type: ignore[arg-type]
+            select(m.Round).where(m.Round.draft_id == draft_id).order_by(m.Round.id)  # type: ignore[arg-type]
         ).all()
 
     def latest_id_for_draft(self, draft_id: int) -> int | None:
         """The draft's newest round: the only one whose comments may still be decided or submitted."""
         return self.session.exec(
-            select(Round.id).where(Round.draft_id == draft_id).order_by(Round.id.desc()).limit(1)  # type: ignore[union-attr]
+            select(m.Round.id).where(m.Round.draft_id == draft_id).order_by(m.Round.id.desc()).limit(1)  # type: ignore[union-attr]
         ).first()
 
     def open_rounds(self) -> Sequence[Round]:
         return self.session.exec(
-            select(Round).where(Round.state == RoundState.open).order_by(Round.deadline)  # type: ignore[arg-type]
+            select(m.Round).where(m.Round.state == RoundState.open).order_by(m.Round.deadline)  # type: ignore[arg-type]
         ).all()
 
     def open_schedule(self) -> list[tuple[int, datetime, datetime]]:
         """(id, deadline, created_at) of every open round: what the scheduler re-reads every second, as plain
         rows (10,000 open rounds as ORM objects cost it a core)."""
         rows = self.session.execute(
-            select(Round.id, Round.deadline, Round.created_at).where(Round.state == RoundState.open)  # type: ignore[arg-type]
+            select(m.Round.id, m.Round.deadline, m.Round.created_at).where(m.Round.state == RoundState.open)  # type: ignore[arg-type]
         ).all()
         return [(int(r[0]), r[1], r[2]) for r in rows]
 
     def overdue_open(self, before: datetime) -> tuple[int, datetime | None]:
         """(how many open rounds have a deadline at or before ``before``, the oldest such deadline)."""
         count, oldest = self.session.exec(
-            select(func.count(Round.id), func.min(Round.deadline)).where(
-                Round.state == RoundState.open, Round.deadline <= before
+            select(func.count(m.Round.id), func.min(m.Round.deadline)).where(
+                m.Round.state == RoundState.open, m.Round.deadline <= before
             )
         ).one()
         return int(count or 0), oldest
@@ -221,9 +231,9 @@ class RoundRepo:
         waiting on each other; SQLite serialises writers anyway (BEGIN IMMEDIATE).
         """
         stmt = (
-            select(Round.id)
-            .where(Round.state == RoundState.open, Round.deadline <= now)
-            .order_by(Round.deadline, Round.id)  # type: ignore[arg-type]
+            select(m.Round.id)
+            .where(m.Round.state == RoundState.open, m.Round.deadline <= now)
+            .order_by(m.Round.deadline, m.Round.id)  # type: ignore[arg-type]
             .limit(limit)
             .with_for_update(skip_locked=True, key_share=True)  # see get(): no deadlock with replies
         )
@@ -238,10 +248,10 @@ class RoundRepo:
         if not round_ids:
             return []
         result = self.session.execute(
-            update(Round)
-            .where(Round.id.in_(round_ids), Round.state == source, Round.deadline <= now)  # type: ignore[union-attr]
+            update(m.Round)
+            .where(m.Round.id.in_(round_ids), m.Round.state == source, m.Round.deadline <= now)  # type: ignore[union-attr]
             .values(state=dest, enforced_at=now)
-            .returning(Round.id, Round.draft_id, Round.deadline)
+            .returning(m.Round.id, m.Round.draft_id, m.Round.deadline)
         )
         return [(int(r[0]), int(r[1]), r[2]) for r in result.all()]
 
@@ -250,10 +260,10 @@ class RoundRepo:
         """Each recipient keeps the unit's name and category as they are now (see Recipient)."""
         units = {
             u.id: u
-            for u in self.session.exec(select(Unit).where(Unit.id.in_(list(unit_ids)))).all()  # type: ignore[union-attr]
+            for u in self.session.exec(select(m.Unit).where(m.Unit.id.in_(list(unit_ids)))).all()  # type: ignore[union-attr]
         }
         self.session.execute(
-            insert(Recipient),
+            insert(m.Recipient),
             [
                 {
                     "round_id": round_id,
@@ -269,17 +279,17 @@ class RoundRepo:
     def recipients(self, round_id: int) -> list[tuple[Recipient, UnitView]]:
         """The round's recipients with their unit as named in this round (addresses are today's)."""
         rows = self.session.exec(
-            select(Recipient, Unit)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient, m.Unit)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         ).all()
         return [(r, UnitView.of(u, r)) for r, u in rows]
 
     def recipient_rows(self, round_id: int) -> list[tuple[RecipientRow, UnitView]]:
         """``recipients`` as plain detached rows, for readers (a round's documents): the same rows in the same
         order, without an ORM recipient and unit per row."""
-        rows = self.session.execute(_RECIPIENT_ROWS, {"round_id": round_id})
+        rows = self.session.execute(_recipient_rows(), {"round_id": round_id})
         out = []
         for row in rows:
             recipient = RecipientRow(*row[:_N_RECIPIENT])
@@ -294,22 +304,22 @@ class RoundRepo:
         """A page of the round's recipients (in the order ``recipients`` lists them), of one state if given:
         a round page shows fifty units, not five hundred."""
         stmt = (
-            select(Recipient, Unit)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient, m.Unit)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         )
         if state:
-            stmt = stmt.where(Recipient.state == state)
+            stmt = stmt.where(m.Recipient.state == state)
         rows = self.session.exec(stmt.offset(offset).limit(limit)).all()
         return [(r, UnitView.of(u, r)) for r, u in rows]
 
     def recipient_state_counts(self, round_id: int) -> dict[str, int]:
         """How many of the round's recipients are in each state (one grouped query)."""
         rows = self.session.exec(
-            select(Recipient.state, func.count(Recipient.id))  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .group_by(Recipient.state)
+            select(m.Recipient.state, func.count(m.Recipient.id))  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .group_by(m.Recipient.state)
         ).all()
         return {str(state): int(n) for state, n in rows}
 
@@ -317,10 +327,10 @@ class RoundRepo:
         """(unit id, the name it had when asked) of the round's recipients, in recipient order: the paper-reply
         form's choices, without loading every recipient and unit as objects."""
         rows = self.session.exec(
-            select(Recipient.unit_id, Recipient.unit_name, Unit.name)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient.unit_id, m.Recipient.unit_name, m.Unit.name)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         ).all()
         return [(int(uid), own or today) for uid, own, today in rows]
 
@@ -331,27 +341,29 @@ class RoundRepo:
         all of them, or those of ``recipient_ids`` or ``unit_ids`` only (what one page of the audit trail
         names). Plain columns, not a recipient and unit object each."""
         stmt = (
-            select(Recipient.id, Recipient.unit_id, Recipient.unit_name, Unit.name)
-            .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
-            .where(Recipient.round_id == round_id)
-            .order_by(Recipient.id)  # type: ignore[arg-type]
+            select(m.Recipient.id, m.Recipient.unit_id, m.Recipient.unit_name, m.Unit.name)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)  # type: ignore[arg-type]
+            .where(m.Recipient.round_id == round_id)
+            .order_by(m.Recipient.id)  # type: ignore[arg-type]
         )
         if recipient_ids is not None:
             if not recipient_ids and not unit_ids:
                 return []
-            by_id, by_unit = col(Recipient.id).in_(list(recipient_ids)), col(Recipient.unit_id).in_(list(unit_ids))
+            by_id, by_unit = col(m.Recipient.id).in_(list(recipient_ids)), col(m.Recipient.unit_id).in_(list(unit_ids))
             stmt = stmt.where(or_(by_id, by_unit))
         return [(int(rid), int(uid), own or today) for rid, uid, own, today in self.session.exec(stmt).all()]
 
     def recipient_with_unit(self, recipient_id: int) -> tuple[Recipient, UnitView] | None:
         """One recipient with its unit as named in its round (what ``recipients`` gives for all of them)."""
         row = self.session.exec(
-            select(Recipient, Unit).join(Unit, Unit.id == Recipient.unit_id).where(Recipient.id == recipient_id)  # type: ignore[arg-type]
+            select(m.Recipient, m.Unit)
+            .join(m.Unit, m.Unit.id == m.Recipient.unit_id)
+            .where(m.Recipient.id == recipient_id)  # type: ignore[arg-type]
         ).first()
         return None if row is None else (row[0], UnitView.of(row[1], row[0]))
 
     def recipient(self, round_id: int, unit_id: int, *, for_update: bool = False) -> Recipient | None:
-        stmt = select(Recipient).where(Recipient.round_id == round_id, Recipient.unit_id == unit_id)
+        stmt = select(m.Recipient).where(m.Recipient.round_id == round_id, m.Recipient.unit_id == unit_id)
         if for_update:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
@@ -387,33 +399,33 @@ class RoundRepo:
         return ReplyContext(int(row[0]), int(row[1]), int(row[2]), row[3], deadline, row[5], version, int(row[9] or 0))
 
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
-        return self.session.get(Recipient, recipient_id)
+        return self.session.get(m.Recipient, recipient_id)
 
     def recipient_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """Per round (of ``round_ids`` if given): (recipients, still pending), in one grouped query."""
-        pending = func.sum(case((Recipient.state == RecipientState.pending, 1), else_=0))
-        stmt = select(Recipient.round_id, func.count(Recipient.id), pending).group_by(Recipient.round_id)  # type: ignore[arg-type]
+        pending = func.sum(case((m.Recipient.state == RecipientState.pending, 1), else_=0))
+        stmt = select(m.Recipient.round_id, func.count(m.Recipient.id), pending).group_by(m.Recipient.round_id)  # type: ignore[arg-type]
         if round_ids is not None:
-            stmt = stmt.where(col(Recipient.round_id).in_(list(round_ids)))
+            stmt = stmt.where(col(m.Recipient.round_id).in_(list(round_ids)))
         rows = self.session.exec(stmt).all()
         return {rid: (int(total), int(waiting or 0)) for rid, total, waiting in rows}
 
     def deemed_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, int]:
         """Per round (of ``round_ids`` if given): recipients deemed to have no objection, one grouped query."""
         stmt = (
-            select(Recipient.round_id, func.count(Recipient.id))  # type: ignore[arg-type]
-            .where(Recipient.state == RecipientState.deemed_no_objection)
-            .group_by(Recipient.round_id)
+            select(m.Recipient.round_id, func.count(m.Recipient.id))  # type: ignore[arg-type]
+            .where(m.Recipient.state == RecipientState.deemed_no_objection)
+            .group_by(m.Recipient.round_id)
         )
         if round_ids is not None:
-            stmt = stmt.where(col(Recipient.round_id).in_(list(round_ids)))
+            stmt = stmt.where(col(m.Recipient.round_id).in_(list(round_ids)))
         rows = self.session.exec(stmt).all()
         return {rid: int(n) for rid, n in rows}
 
     def count_recipients(self, round_id: int, state: str | None = None) -> int:
-        stmt = select(func.count()).select_from(Recipient).where(Recipient.round_id == round_id)
+        stmt = select(func.count()).select_from(m.Recipient).where(m.Recipient.round_id == round_id)
         if state is not None:
-            stmt = stmt.where(Recipient.state == state)
+            stmt = stmt.where(m.Recipient.state == state)
         return int(self.session.exec(stmt).one())
 
     def mark_replied(self, recipient_id: int, expected: Sequence[str], new_state: str, at: datetime) -> bool:
@@ -426,7 +438,7 @@ class RoundRepo:
         return execute(self.session, sql, params) == 1
 
     def mark_late(self, recipient_id: int) -> None:
-        self.session.execute(update(Recipient).where(Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]
+        self.session.execute(update(m.Recipient).where(m.Recipient.id == recipient_id).values(late=True))  # type: ignore[arg-type]
 
     def deem_silent(
         self, round_ids: Sequence[int], now: datetime, source: str, dest: str
@@ -456,32 +468,32 @@ class RoundRepo:
     # -- legality reviews -----------------------------------------------------------------
     def reviews(self, round_id: int) -> Sequence[LegalityReview]:
         return self.session.exec(
-            select(LegalityReview).where(LegalityReview.round_id == round_id).order_by(LegalityReview.id)  # type: ignore[arg-type]
+            select(m.LegalityReview).where(m.LegalityReview.round_id == round_id).order_by(m.LegalityReview.id)  # type: ignore[arg-type]
         ).all()
 
     def reviewed_round_ids(self) -> set[int]:
         """Rounds with at least one legality review (pending or decided)."""
-        return set(self.session.exec(select(LegalityReview.round_id).distinct()).all())
+        return set(self.session.exec(select(m.LegalityReview.round_id).distinct()).all())
 
     def pending_review_round_ids(self) -> set[int]:
-        pending = LegalityReview.state == ReviewState.pending
-        return set(self.session.exec(select(LegalityReview.round_id).where(pending)).all())
+        pending = m.LegalityReview.state == ReviewState.pending
+        return set(self.session.exec(select(m.LegalityReview.round_id).where(pending)).all())
 
     def pending_reviews_due(self, before: datetime) -> Sequence[LegalityReview]:
         """Pending reviews whose due date is at or before ``before`` (for the reviewer's reminder)."""
         return self.session.exec(
-            select(LegalityReview)
+            select(m.LegalityReview)
             .where(
-                LegalityReview.state == ReviewState.pending,
-                LegalityReview.due_at.is_not(None),  # type: ignore[union-attr]
-                LegalityReview.due_at <= before,  # type: ignore[operator]
+                m.LegalityReview.state == ReviewState.pending,
+                m.LegalityReview.due_at.is_not(None),  # type: ignore[union-attr]
+                m.LegalityReview.due_at <= before,  # type: ignore[operator]
             )
-            .order_by(LegalityReview.id)  # type: ignore[arg-type]
+            .order_by(m.LegalityReview.id)  # type: ignore[arg-type]
         ).all()
 
     def pending_review(self, round_id: int) -> LegalityReview | None:
         return self.session.exec(
-            select(LegalityReview).where(
-                LegalityReview.round_id == round_id, LegalityReview.state == ReviewState.pending
+            select(m.LegalityReview).where(
+                m.LegalityReview.round_id == round_id, m.LegalityReview.state == ReviewState.pending
             )
         ).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -13,17 +14,20 @@ from sqlmodel import Session, select
 
 from states.progress_round import ProgressRoundState
 from states.tracked_item import TrackedItemState
-from storage.models import (
-    ItemEvidence,
-    ItemUnit,
-    MeasureTable,
-    ProgressReport,
-    ProgressRequest,
-    ProgressRound,
-    TrackedItem,
-    Unit,
-    UnitMapping,
-)
+from storage import models as m
+
+if TYPE_CHECKING:
+    from storage.models import (
+        ItemEvidence,
+        ItemUnit,
+        MeasureTable,
+        ProgressReport,
+        ProgressRequest,
+        ProgressRound,
+        TrackedItem,
+        Unit,
+        UnitMapping,
+    )
 
 
 class TrackingRepo:
@@ -46,35 +50,35 @@ class TrackingRepo:
 
     # -- tables and items ---------------------------------------------------------------------
     def table(self, table_id: int) -> MeasureTable | None:
-        return self.session.get(MeasureTable, table_id)
+        return self.session.get(m.MeasureTable, table_id)
 
     def tables(self, office_id: int) -> list[MeasureTable]:
-        stmt = select(MeasureTable).where(MeasureTable.office_id == office_id).order_by(MeasureTable.id)  # type: ignore[arg-type]
+        stmt = select(m.MeasureTable).where(m.MeasureTable.office_id == office_id).order_by(m.MeasureTable.id)  # type: ignore[arg-type]
         return list(self.session.exec(stmt).all())
 
     def table_for_draft(self, draft_id: int) -> MeasureTable | None:
-        return self.session.exec(select(MeasureTable).where(MeasureTable.draft_id == draft_id)).first()
+        return self.session.exec(select(m.MeasureTable).where(m.MeasureTable.draft_id == draft_id)).first()
 
     def item(self, item_id: int, *, for_update: bool = False) -> TrackedItem | None:
-        stmt = select(TrackedItem).where(TrackedItem.id == item_id)
+        stmt = select(m.TrackedItem).where(m.TrackedItem.id == item_id)
         if for_update:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
 
     def items(self, office_id: int, table_id: int | None = None) -> list[TrackedItem]:
         stmt = (
-            select(TrackedItem)
-            .join(MeasureTable, MeasureTable.id == TrackedItem.table_id)  # type: ignore[arg-type]
-            .where(MeasureTable.office_id == office_id)
+            select(m.TrackedItem)
+            .join(m.MeasureTable, m.MeasureTable.id == m.TrackedItem.table_id)  # type: ignore[arg-type]
+            .where(m.MeasureTable.office_id == office_id)
         )
         if table_id is not None:
-            stmt = stmt.where(TrackedItem.table_id == table_id)
-        return list(self.session.exec(stmt.order_by(TrackedItem.table_id, TrackedItem.seq)).all())  # type: ignore[arg-type]
+            stmt = stmt.where(m.TrackedItem.table_id == table_id)
+        return list(self.session.exec(stmt.order_by(m.TrackedItem.table_id, m.TrackedItem.seq)).all())  # type: ignore[arg-type]
 
     def items_by_ids(self, item_ids: Sequence[int]) -> dict[int, TrackedItem]:
         if not item_ids:
             return {}
-        rows = self.session.exec(select(TrackedItem).where(TrackedItem.id.in_(list(item_ids)))).all()  # type: ignore[union-attr]
+        rows = self.session.exec(select(m.TrackedItem).where(m.TrackedItem.id.in_(list(item_ids)))).all()  # type: ignore[union-attr]
         return {r.id or 0: r for r in rows}
 
     def units_of(self, item_ids: Sequence[int]) -> dict[int, list[tuple[ItemUnit, Unit]]]:
@@ -83,10 +87,10 @@ class TrackingRepo:
         if not item_ids:
             return out
         rows = self.session.exec(
-            select(ItemUnit, Unit)
-            .join(Unit, Unit.id == ItemUnit.unit_id)  # type: ignore[arg-type]
-            .where(ItemUnit.item_id.in_(list(item_ids)))  # type: ignore[attr-defined]
-            .order_by(ItemUnit.item_id, ItemUnit.role, ItemUnit.id)  # type: ignore[arg-type]
+            select(m.ItemUnit, m.Unit)
+            .join(m.Unit, m.Unit.id == m.ItemUnit.unit_id)  # type: ignore[arg-type]
+            .where(m.ItemUnit.item_id.in_(list(item_ids)))  # type: ignore[attr-defined]
+            .order_by(m.ItemUnit.item_id, m.ItemUnit.role, m.ItemUnit.id)  # type: ignore[arg-type]
         ).all()
         for link, unit in rows:
             out.setdefault(link.item_id, []).append((link, unit))
@@ -94,11 +98,11 @@ class TrackingRepo:
 
     def set_units(self, item_id: int, units: Sequence[tuple[int, str]]) -> None:
         """Replace an item's units with (unit_id, role) pairs."""
-        for old in self.session.exec(select(ItemUnit).where(ItemUnit.item_id == item_id)).all():
+        for old in self.session.exec(select(m.ItemUnit).where(m.ItemUnit.item_id == item_id)).all():
             self.session.delete(old)
         self.session.flush()
         for unit_id, role in units:
-            self.session.add(ItemUnit(item_id=item_id, unit_id=unit_id, role=role))
+            self.session.add(m.ItemUnit(item_id=item_id, unit_id=unit_id, role=role))
         self.session.flush()
 
     def unresolved_items(self, office_id: int) -> list[TrackedItem]:
@@ -106,21 +110,21 @@ class TrackingRepo:
 
     # -- unit mappings ------------------------------------------------------------------------
     def mappings(self, office_id: int) -> dict[str, list[int]]:
-        rows = self.session.exec(select(UnitMapping).where(UnitMapping.office_id == office_id)).all()
+        rows = self.session.exec(select(m.UnitMapping).where(m.UnitMapping.office_id == office_id)).all()
         out: dict[str, list[int]] = {}
         for row in rows:
             out.setdefault(row.text, []).append(row.unit_id)
         return out
 
     def has_mapping(self, office_id: int, text: str, unit_id: int) -> bool:
-        stmt = select(UnitMapping).where(
-            UnitMapping.office_id == office_id, UnitMapping.text == text, UnitMapping.unit_id == unit_id
+        stmt = select(m.UnitMapping).where(
+            m.UnitMapping.office_id == office_id, m.UnitMapping.text == text, m.UnitMapping.unit_id == unit_id
         )
         return self.session.exec(stmt).first() is not None
 
     # -- progress rounds ----------------------------------------------------------------------
     def round(self, round_id: int, *, for_update: bool = False) -> ProgressRound | None:
-        stmt = select(ProgressRound).where(ProgressRound.id == round_id)
+        stmt = select(m.ProgressRound).where(m.ProgressRound.id == round_id)
         if for_update:
             stmt = stmt.with_for_update(key_share=True)
         return self.session.exec(stmt).first()
@@ -140,32 +144,32 @@ class TrackingRepo:
     def has_open_items(self, office_id: int) -> bool:
         """Whether any tracked item of the office is not yet signed off (销号)."""
         stmt = (
-            select(TrackedItem.id)
-            .join(MeasureTable, MeasureTable.id == TrackedItem.table_id)  # type: ignore[arg-type]
-            .where(MeasureTable.office_id == office_id, TrackedItem.state != TrackedItemState.closed)
+            select(m.TrackedItem.id)
+            .join(m.MeasureTable, m.MeasureTable.id == m.TrackedItem.table_id)  # type: ignore[arg-type]
+            .where(m.MeasureTable.office_id == office_id, m.TrackedItem.state != TrackedItemState.closed)
             .limit(1)
         )
         return self.session.exec(stmt).first() is not None
 
     def round_by_month(self, office_id: int, month: str) -> ProgressRound | None:
-        stmt = select(ProgressRound).where(ProgressRound.office_id == office_id, ProgressRound.month == month)
+        stmt = select(m.ProgressRound).where(m.ProgressRound.office_id == office_id, m.ProgressRound.month == month)
         return self.session.exec(stmt).first()
 
     def rounds(self, office_id: int) -> list[ProgressRound]:
-        stmt = select(ProgressRound).where(ProgressRound.office_id == office_id).order_by(ProgressRound.month)  # type: ignore[arg-type]
+        stmt = select(m.ProgressRound).where(m.ProgressRound.office_id == office_id).order_by(m.ProgressRound.month)  # type: ignore[arg-type]
         return list(self.session.exec(stmt).all())
 
     def open_rounds(self) -> list[ProgressRound]:
         return list(
-            self.session.exec(select(ProgressRound).where(ProgressRound.state == ProgressRoundState.open)).all()
+            self.session.exec(select(m.ProgressRound).where(m.ProgressRound.state == ProgressRoundState.open)).all()
         )
 
     def requests(self, round_id: int) -> list[ProgressRequest]:
-        stmt = select(ProgressRequest).where(ProgressRequest.round_id == round_id).order_by(ProgressRequest.id)  # type: ignore[arg-type]
+        stmt = select(m.ProgressRequest).where(m.ProgressRequest.round_id == round_id).order_by(m.ProgressRequest.id)  # type: ignore[arg-type]
         return list(self.session.exec(stmt).all())
 
     def request(self, request_id: int, *, for_update: bool = False) -> ProgressRequest | None:
-        stmt = select(ProgressRequest).where(ProgressRequest.id == request_id)
+        stmt = select(m.ProgressRequest).where(m.ProgressRequest.id == request_id)
         if for_update:
             stmt = stmt.with_for_update()
         return self.session.exec(stmt).first()
@@ -173,34 +177,38 @@ class TrackingRepo:
     def request_by_hash(self, token_hash: str) -> ProgressRequest | None:
         if not token_hash:
             return None
-        return self.session.exec(select(ProgressRequest).where(ProgressRequest.token_hash == token_hash)).first()
+        return self.session.exec(select(m.ProgressRequest).where(m.ProgressRequest.token_hash == token_hash)).first()
 
     def request_for(self, round_id: int, unit_id: int) -> ProgressRequest | None:
-        stmt = select(ProgressRequest).where(ProgressRequest.round_id == round_id, ProgressRequest.unit_id == unit_id)
+        stmt = select(m.ProgressRequest).where(
+            m.ProgressRequest.round_id == round_id, m.ProgressRequest.unit_id == unit_id
+        )
         return self.session.exec(stmt).first()
 
     def reports(self, round_id: int) -> list[ProgressReport]:
-        stmt = select(ProgressReport).where(ProgressReport.round_id == round_id).order_by(ProgressReport.id)  # type: ignore[arg-type]
+        stmt = select(m.ProgressReport).where(m.ProgressReport.round_id == round_id).order_by(m.ProgressReport.id)  # type: ignore[arg-type]
         return list(self.session.exec(stmt).all())
 
     def report(self, request_id: int, item_id: int) -> ProgressReport | None:
-        stmt = select(ProgressReport).where(ProgressReport.request_id == request_id, ProgressReport.item_id == item_id)
+        stmt = select(m.ProgressReport).where(
+            m.ProgressReport.request_id == request_id, m.ProgressReport.item_id == item_id
+        )
         return self.session.exec(stmt).first()
 
     def evidence(self, item_id: int) -> list[ItemEvidence]:
-        stmt = select(ItemEvidence).where(ItemEvidence.item_id == item_id).order_by(ItemEvidence.id)  # type: ignore[arg-type]
+        stmt = select(m.ItemEvidence).where(m.ItemEvidence.item_id == item_id).order_by(m.ItemEvidence.id)  # type: ignore[arg-type]
         return list(self.session.exec(stmt).all())
 
     def evidence_file(self, evidence_id: int) -> ItemEvidence | None:
-        return self.session.get(ItemEvidence, evidence_id)
+        return self.session.get(m.ItemEvidence, evidence_id)
 
     # -- the progress deadline, set-wise --------------------------------------------------------
     def claim_due_rounds(self, now: datetime, limit: int) -> list[int]:
         """Open progress rounds past their due time, locked (``SKIP LOCKED``: sweepers share the work)."""
         stmt = (
-            select(ProgressRound.id)
-            .where(ProgressRound.state == ProgressRoundState.open, ProgressRound.due <= now)
-            .order_by(ProgressRound.due, ProgressRound.id)  # type: ignore[arg-type]
+            select(m.ProgressRound.id)
+            .where(m.ProgressRound.state == ProgressRoundState.open, m.ProgressRound.due <= now)
+            .order_by(m.ProgressRound.due, m.ProgressRound.id)  # type: ignore[arg-type]
             .limit(limit)
             .with_for_update(skip_locked=True, key_share=True)
         )
@@ -211,10 +219,10 @@ class TrackingRepo:
         if not round_ids:
             return []
         result = self.session.execute(
-            update(ProgressRound)
-            .where(ProgressRound.id.in_(list(round_ids)), ProgressRound.state == source, ProgressRound.due <= now)  # type: ignore[union-attr]
+            update(m.ProgressRound)
+            .where(m.ProgressRound.id.in_(list(round_ids)), m.ProgressRound.state == source, m.ProgressRound.due <= now)  # type: ignore[union-attr]
             .values(state=dest, enforced_at=now)
-            .returning(ProgressRound.id)
+            .returning(m.ProgressRound.id)
         )
         return [int(r[0]) for r in result.all()]
 
@@ -225,9 +233,9 @@ class TrackingRepo:
         if not round_ids:
             return []
         result = self.session.execute(
-            update(ProgressRequest)
-            .where(ProgressRequest.round_id.in_(list(round_ids)), ProgressRequest.state == source)  # type: ignore[attr-defined]
+            update(m.ProgressRequest)
+            .where(m.ProgressRequest.round_id.in_(list(round_ids)), m.ProgressRequest.state == source)  # type: ignore[attr-defined]
             .values(state=dest, not_reported_at=now)
-            .returning(ProgressRequest.id, ProgressRequest.round_id, ProgressRequest.unit_id)
+            .returning(m.ProgressRequest.id, m.ProgressRequest.round_id, m.ProgressRequest.unit_id)
         )
         return [(int(r[0]), int(r[1]), int(r[2])) for r in result.all()]

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from kernel.clock import FixedClock
 from storage.models import Comment, Decision, Recipient, Reply, Unit
-from storage.repositories.replies import IN_QUEUE
+from storage.repositories.replies import in_queue
 from storage.uow import UnitOfWork
 from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 from tests.support.audit_round import full_round
@@ -27,7 +27,7 @@ def _entity_queue(uow: UnitOfWork, round_id: int) -> list[tuple[Any, ...]]:
         .join(Recipient, Recipient.id == Reply.recipient_id)  # type: ignore[arg-type]
         .join(Unit, Unit.id == Recipient.unit_id)  # type: ignore[arg-type]
         .outerjoin(Decision, Decision.comment_id == Comment.id)  # type: ignore[arg-type]
-        .where(Reply.round_id == round_id, IN_QUEUE)
+        .where(Reply.round_id == round_id, in_queue())
         .order_by(Recipient.id, Reply.id, Comment.seq)  # type: ignore[arg-type]
     ).all()
     return [(c, r, UnitView.of(u, rec), d) for c, r, u, d, rec in rows]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from kernel.errors import InvalidInput
-from workflow.parsing.draft_docx import parse_draft_docx
 from workflow.parsing.draft_markdown import parse_draft_markdown
 from workflow.parsing.draft_model import ParsedDraft
 from workflow.parsing.draft_text import parse_draft_text
@@ -28,6 +27,10 @@ def parse_draft_file(filename: str, data: bytes) -> ParsedDraft:
     if suffix == ".md":
         return parse_draft_markdown(decode_text(data))
     if suffix == ".docx":
+        # Imported for a Word file only: python-docx takes 70 ms to import, and the unit and measure
+        # imports use this module's decode_text (a CLI call is a new process).
+        from workflow.parsing.draft_docx import parse_draft_docx
+
         return parse_draft_docx(data)
     raise InvalidInput(
         "DRAFT_FORMAT_UNSUPPORTED",

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-
-from docx import Document
-from docx.document import Document as DocxDocument
+from typing import TYPE_CHECKING
 
 from kernel.errors import DomainError, InvalidInput
 from workflow.comment_input import CommentInput
 from workflow.parsing.safe_zip import check_office_zip
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 _COLUMNS = (("条目", "target"), ("修改意见", "text"), ("依据", "basis"), ("理由", "reason"))
 _BLANK = re.compile(r"[\s＿_　]+")
@@ -40,6 +41,10 @@ def _text(value: str) -> str:
 def parse_reply_form(data: bytes) -> ParsedReplyForm:
     """Comments, the declared 无修改意见 and the unit name from a filled-in reply form (checked by
     ``safe_zip`` first; anything a broken file makes python-docx raise is ``REPLY_FORM_UNREADABLE``)."""
+    # Imported here: every reply goes through the service that imports this module, few with a Word form,
+    # and python-docx takes 70 ms to import (a CLI call is a new process).
+    from docx import Document
+
     check_office_zip(data, "Word 回复表", "REPLY_FORM_UNREADABLE")
     try:
         return _parse(Document(io.BytesIO(data)))

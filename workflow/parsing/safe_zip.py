@@ -24,8 +24,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from lxml import etree
-
 from kernel.errors import InvalidInput
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -59,6 +57,10 @@ def _xml_text(raw: bytes) -> bytes:
 
 
 def _check_xml(name: str, raw: bytes, label: str, limits: ZipLimits) -> None:
+    # Imported here: the services that read uploads import this module, and most CLI commands that load
+    # them never open an Office file (every CLI call is a new process and pays for its imports).
+    from lxml import etree
+
     data = _xml_text(raw)
     if _DECLARATION.search(data):
         raise _unsafe(label, f"其中的 {name} 含有 DOCTYPE 或实体声明（可能是 XXE 或实体膨胀攻击）", entry=name)

@@ -15,7 +15,8 @@ import hashlib
 import unicodedata
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz, process
+# rapidfuzz is imported by the functions that score: the moderation and listing commands import this
+# module (through the grouping) without comparing anything, and every CLI call is a new process.
 
 
 def normalise(text: str) -> str:
@@ -37,6 +38,8 @@ def fingerprint(normalised: str) -> str:
 
 def score(a: str, b: str) -> float:
     """Similarity of two normalised texts, 0–100."""
+    from rapidfuzz import fuzz
+
     return float(fuzz.ratio(fingerprint(a), fingerprint(b)))
 
 
@@ -68,6 +71,8 @@ def cluster(texts: Sequence[str], threshold: float) -> list[int]:
 
     Identical texts are joined first; the distinct ones are compared pairwise by ``rapidfuzz.process.extract``
     on their bigram fingerprints and every pair scoring ``threshold`` or more is joined."""
+    from rapidfuzz import fuzz, process
+
     sets = UnionFind(len(texts))
     first: dict[str, int] = {}
     for i, text in enumerate(texts):
@@ -91,5 +96,7 @@ def best_match(text: str, prints: Sequence[str], threshold: float) -> int | None
     """The index in ``prints`` (fingerprints of normalised texts) most like ``text`` at or above ``threshold``."""
     if not prints:
         return None
+    from rapidfuzz import fuzz, process
+
     found = process.extractOne(fingerprint(text), prints, scorer=fuzz.ratio, score_cutoff=threshold)
     return int(found[2]) if found is not None else None

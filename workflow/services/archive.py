@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from documents.docx_writer import render_docx
-from documents.pdf import docx_to_pdf
 from kernel.actors import Actor
 from kernel.clock import Clock
 from kernel.errors import InvalidInput
@@ -27,9 +25,6 @@ from kernel.timefmt import iso_beijing, to_beijing
 from storage.audit import event_hash
 from storage.uow import UnitOfWork
 from workflow.doc_types import SHIPPED_TYPES, DocType, DocTypes
-from workflow.public.exports import comments_csv
-from workflow.reports import official
-from workflow.reports.attachments import letter_files
 from workflow.services._common import load_draft, load_round, record
 from workflow.services.audit import verify
 from workflow.services.departures import departures
@@ -129,6 +124,14 @@ class ArchiveBuilt:
 
 
 def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[str, bytes]:
+    # Imported when an archive is built: python-docx, openpyxl and the document templates take a quarter
+    # of a second to import, and ``archive due`` and ``archive verify`` (new processes) need none of them.
+    from documents.docx_writer import render_docx
+    from documents.pdf import docx_to_pdf
+    from workflow.public.exports import comments_csv
+    from workflow.reports import official
+    from workflow.reports.attachments import letter_files
+
     files: dict[str, bytes] = {}
     docx: dict[str, bytes] = {}
     for kind, name in DOCUMENTS.items():

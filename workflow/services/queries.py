@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kernel.timefmt import cn_datetime, iso_beijing
 from states.decision import OUTCOME_LABELS
@@ -11,16 +11,13 @@ from states.draft import DRAFT_MACHINE
 from states.public_comment import MODERATION_MACHINE
 from states.recipient import RECIPIENT_MACHINE
 from states.review import REVIEW_MACHINE
-from storage.models import Recipient
 from storage.uow import UnitOfWork
-from storage.views import UnitView
-from workflow.profiles import OfficeProfile
-from workflow.public.decisions import group_views, public_counts
 from workflow.services._common import load_draft, load_round
-from workflow.services.anchors import anchors_for
-from workflow.services.decisions import decision_view
-from workflow.services.issuance import signed_views
-from workflow.services.offices import office_profile
+
+if TYPE_CHECKING:  # annotations only: ``round list`` imports this module and needs none of them
+    from storage.models import Recipient
+    from storage.views import UnitView
+    from workflow.profiles import OfficeProfile
 
 ILLUSTRATIVE_TIMES_NOTICE = "演示数据：回复和审查时间为示意，种子材料未记载"
 """Shown on every page and document of a round whose reply and review times are not on record (the demo)."""
@@ -77,6 +74,13 @@ def recipient_row(rec: Recipient, unit: UnitView, profile: OfficeProfile, channe
 
 def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     """The round, each recipient's state, the decision queue, late replies, reviews and signed documents."""
+    # Imported here, not at the top: ``round list`` imports this module too, and these bring in issuance,
+    # tracking, the public consultation and their tables (every CLI call is a new process).
+    from workflow.services.anchors import anchors_for
+    from workflow.services.decisions import decision_view
+    from workflow.services.issuance import signed_views
+    from workflow.services.offices import office_profile
+
     summary = round_summary(uow, round_id)
     profile = office_profile(uow, load_round(uow, round_id).office_id)
     channels: dict[int, str] = {}
@@ -144,6 +148,9 @@ def review_rows(uow: UnitOfWork, round_id: int) -> list[dict[str, Any]]:
 def public_status(uow: UnitOfWork, round_id: int) -> dict[str, Any] | None:
     """The public consultation's figures beside the units' (None when the round asked only units): comments
     received and published, groups in the queue, undecided, decided by outcome, reasons still missing."""
+    # Imported here: see round_status.
+    from workflow.public.decisions import group_views, public_counts
+
     consultation = uow.public.consultation_for_round(round_id)
     if consultation is None:
         return None
