@@ -23,7 +23,7 @@ from entrypoints.web import pages_review
 from entrypoints.web.app import create_app
 from kernel.clock import FixedClock
 from storage.uow import UnitOfWork, uow_factory
-from tests.support.audit_round import full_round
+from tests.support.audit_round import Built, full_round
 from tests.support.cli import write_config
 from tests.support.scenario import SECRET, STAFF, demo_office_id, setup_office
 from tests.support.web import PASSWORD, login
@@ -76,9 +76,8 @@ def test_plain_rows_say_what_the_objects_say(engine: Engine, clock: FixedClock) 
         assert uow.rounds.recipient_rows(rid) == uow.rounds.recipient_labels(rid) == uow.replies.reply_labels(rid) == []
 
 
-def test_the_review_page_shows_the_events_of_its_audit_page(
-    engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _signed_in_reviewer(engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock) -> tuple[TestClient, Built]:
+    """A whole round and the web app with the justice bureau's reviewer signed in."""
     settings = load_settings(write_config(tmp_path / "config.toml", db_url))
     app = create_app(settings, engine=engine, clock=clock)
     built = full_round(engine, clock)
@@ -87,11 +86,18 @@ def test_the_review_page_shows_the_events_of_its_audit_page(
             uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD,
             office_id=demo_office_id(engine),
         )
+    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+    login(client, "sfj")
+    return client, built
+
+
+def test_the_review_page_shows_the_events_of_its_audit_page(
+    engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, built = _signed_in_reviewer(engine, db_url, tmp_path, clock)
     with UnitOfWork(engine) as uow:
         seqs = [line.seq for line in audit_lines(uow, built.round_id)]
     monkeypatch.setattr(pages_review, "AUDIT_PER_PAGE", 5)
-    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
-    login(client, "sfj")
     pages = -(-len(seqs) // 5)
 
     def shown(page: str) -> list[int]:
@@ -155,16 +161,7 @@ def _package_tables(page: str) -> list[list[list[str]]]:
 def test_the_review_page_pages_the_packages_long_tables_and_reaches_every_row(
     engine: Engine, db_url: str, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(write_config(tmp_path / "config.toml", db_url))
-    app = create_app(settings, engine=engine, clock=clock)
-    built = full_round(engine, clock)
-    with UnitOfWork(engine) as uow:
-        add_user(
-            uow, clock, STAFF, username="sfj", display_name="司法局审查员", role="reviewer", password=PASSWORD,
-            office_id=demo_office_id(engine),
-        )
-    client = TestClient(app, base_url="http://testserver", follow_redirects=False)
-    login(client, "sfj")
+    client, built = _signed_in_reviewer(engine, db_url, tmp_path, clock)
     path = f"/review/rounds/{built.round_id}"
     whole = _package_tables(client.get(path).text)  # every table fits on one page: nothing is paged
     assert "package-pager-" not in client.get(path).text
