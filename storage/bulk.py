@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from storage.readonly import refuse_sql
+
 CHUNK = 10000
 
 
@@ -47,6 +49,7 @@ def upsert_insert(session: Session) -> Callable[..., Any] | None:
 
 def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], chunk: int = CHUNK) -> None:
     """``executemany`` in chunks on the session's own connection (same transaction)."""
+    refuse_sql(session, sql)  # no SQLAlchemy event sees a DB-API cursor: a read-only unit of work checks here
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for start in range(0, len(rows), chunk):
@@ -57,6 +60,7 @@ def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], ch
 
 def fetch_all(session: Session, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
     """Run one statement with RETURNING (or a SELECT) and fetch its rows as plain tuples."""
+    refuse_sql(session, sql)
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, tuple(params))
