@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from documents.html_writer import render_html
-from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
 from kernel.clock import Clock
@@ -37,7 +37,7 @@ def body_of(html: str) -> str:
 
 
 @router.get("/review")
-def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
+def review_list(request: Request, user: Reviewer, uow: ReadUowDep) -> Response:
     """Every office's review requests this reviewer serves, in one queue, each row naming its office."""
     items = review_queue(uow)
     return templates.TemplateResponse(request, "review_list.html", {"user": user, "items": items})
@@ -48,7 +48,7 @@ def review_page(
     request: Request,
     round_id: Id,
     user: Reviewer,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     settings: SettingsDep,
     rules: RulesDep,
