@@ -26,6 +26,7 @@ from sqlmodel import Session
 from storage import chain_check
 from storage import models as m  # tables named as m.X: importing this module creates none (storage.models)
 from storage.bulk import db_stamp, execute_many, fetch_all, placeholder
+from storage.readonly import refuse
 
 if TYPE_CHECKING:
     from storage.models import AuditEvent
@@ -151,7 +152,9 @@ class AuditLog:
         self.appended: tuple[int, int, str, datetime, frozenset[str]] | None = None
 
     def record(self, event: PendingEvent) -> None:
-        """Buffer one event; in an import transaction every event is marked imported."""
+        """Buffer one event; in an import transaction every event is marked imported. A read-only unit of
+        work refuses it here, where the caller can be seen, not at a commit that may never come."""
+        refuse(self._session, f"audit event {event.action}")
         payload = event.payload_json if event.payload_json is not None else canonical_payload(event.payload)
         self._pending.append(
             (
@@ -175,6 +178,7 @@ class AuditLog:
 
     def record_rows(self, rows: Iterable[Row]) -> None:
         """Bulk path: rows already in the internal shape, with canonical payload strings."""
+        refuse(self._session, "audit events")
         if self._imported:
             rows = ((*r[:9], True, r[10]) for r in rows)  # type: ignore[assignment]
         self._pending.extend(rows)
@@ -211,6 +215,11 @@ class AuditLog:
             select(m.AuditEvent.seq, m.AuditEvent.hash, m.AuditEvent.at).order_by(m.AuditEvent.seq.desc()).limit(1)
         ).first()
         return None if row is None else (row.seq, row.hash, row.at)
+
+    @property
+    def pending(self) -> int:
+        """How many recorded events wait for the commit."""
+        return len(self._pending)
 
     @property
     def last_at(self) -> datetime | None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from storage.readonly import refuse_sql
+
 CHUNK = 10000
 
 
@@ -63,6 +65,7 @@ def _marked(sql: str, dialect: str) -> str:
 
 def fetch_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Every row of one statement written with ``?`` marks (a SELECT, or a write with RETURNING)."""
+    refuse_sql(session, sql)  # no SQLAlchemy event sees a DB-API cursor: a read-only unit of work checks here
     raw, dialect = _prepared(session)
     cursor = raw.cursor()
     try:
@@ -80,6 +83,7 @@ def fetch_one(session: Session, sql: str, params: Sequence[Any] = ()) -> tuple[A
 
 def execute(session: Session, sql: str, params: Sequence[Any] = ()) -> int:
     """One write written with ``?`` marks; how many rows it changed."""
+    refuse_sql(session, sql)
     raw, dialect = _prepared(session)
     cursor = raw.cursor()
     try:
@@ -106,6 +110,7 @@ def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], ch
     """``executemany`` in chunks on the session's own connection (same transaction). One row is a plain
     ``execute``: psycopg runs ``executemany`` in pipeline mode, whose extra sync cost a round trip's worth for
     the one audit event and head update of every reply."""
+    refuse_sql(session, sql)  # no SQLAlchemy event sees a DB-API cursor: a read-only unit of work checks here
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if len(rows) == 1:
@@ -119,6 +124,7 @@ def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], ch
 
 def fetch_all(session: Session, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
     """Run one statement with RETURNING (or a SELECT) and fetch its rows as plain tuples."""
+    refuse_sql(session, sql)
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, tuple(params))

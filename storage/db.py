@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from kernel.errors import Unavailable
 from storage import models
+from storage.readonly import READ_ONLY_KEY, guard_engine
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -87,6 +88,14 @@ class _QueuedConnection(sqlite3.Connection):
 
     write_lock: _FairLock | None = None
     _holding = False
+    query_only = False  # PRAGMA query_only, as last set (a read-only unit of work's transactions set it)
+
+    def set_query_only(self, on: bool) -> None:
+        """SQLite's own read-only switch for this connection: a write then fails at once (SQLITE_READONLY)
+        instead of upgrading the read lock (``storage.readonly``). Only issued when it changes."""
+        if self.query_only != on:
+            self.execute(f"PRAGMA query_only={int(on)}")
+            self.query_only = on
 
     def acquire_write(self) -> None:
         if self.write_lock is None:
@@ -136,6 +145,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
       up front instead of failing with "database is locked" when two upgrade read locks at once; inside
       one process they queue on a lock instead (``_QueuedConnection``).
     * ``foreign_keys=ON`` (off by default in SQLite), a 64 MB page cache and temporary tables in memory.
+
+    A read-only unit of work (execution option ``read_only``) begins ``BEGIN`` (deferred) under
+    ``query_only`` on SQLite and ``READ ONLY`` on PostgreSQL, and every engine refuses its writes
+    (``storage.readonly.guard_engine``).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -164,12 +177,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            # A read-only unit of work (public pages) begins deferred: under WAL it reads beside writers
-            # instead of queueing behind them for the write lock.
-            if conn.get_execution_options().get("read_only", False):
+            # A read-only unit of work (GET pages) begins deferred: under WAL it reads beside writers instead
+            # of queueing behind them for the write lock; query_only makes SQLite refuse any write in it.
+            dbapi_conn = conn.connection.dbapi_connection
+            if conn.get_execution_options().get(READ_ONLY_KEY, False):
+                dbapi_conn.set_query_only(True)
                 conn.exec_driver_sql("BEGIN")
                 return
-            dbapi_conn = conn.connection.dbapi_connection
+            dbapi_conn.set_query_only(False)
             dbapi_conn.acquire_write()
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -177,10 +192,20 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 dbapi_conn.release_write()
                 raise
 
+        guard_engine(engine)
         return engine
     # PostgreSQL: up to 15 connections per process (uvicorn runs sync routes on 40 threads; the scheduler
     # and relay need a few), checked before use so a restarted server is not an error.
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+    @event.listens_for(engine, "begin")
+    def _on_pg_begin(conn: Any) -> None:
+        # A read-only unit of work's transaction is READ ONLY: PostgreSQL itself refuses any write in it.
+        if conn.get_execution_options().get(READ_ONLY_KEY, False):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    guard_engine(engine)
+    return engine
 
 
 def create_schema(engine: Engine) -> None:

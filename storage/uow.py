@@ -1,7 +1,8 @@
 """Unit of work: one transaction, its repositories and its audit buffer, committed explicitly.
 
 A state change and its audit events (and, later, its outbox messages) are flushed in the same
-transaction, so either all of them are stored or none is.
+transaction, so either all of them are stored or none is. A read-only unit of work (``read_only=True``)
+reads beside writers and refuses every write (``storage.readonly``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from storage.audit import AuditLog
 from storage.checkpoints import Checkpoint, publisher_for
+from storage.readonly import READ_ONLY_KEY, ReadOnlyViolation, set_read_only
 from storage.scope import scope_of, set_scope
 
 if TYPE_CHECKING:
@@ -111,6 +113,9 @@ class UnitOfWork:
 
     ``offices`` scopes it (``storage.scope``): it then reads only those offices' rows, and its audit
     events name the office when the scope is one office.
+
+    ``read_only``: it only reads, and refuses any write with ``ReadOnlyViolation`` (``storage.readonly``);
+    on SQLite its transactions begin deferred, so they wait for no writer and no writer waits for them.
     """
 
     def __init__(
@@ -123,7 +128,7 @@ class UnitOfWork:
     ) -> None:
         self._engine = engine
         self.importing = importing
-        self.read_only = read_only  # reads only: SQLite begins it deferred (storage.db), so it waits for no writer
+        self.read_only = read_only
         self._offices = offices
 
     directory: _Repo[DirectoryRepo] = _Repo("storage.repositories.directory.DirectoryRepo")
@@ -138,10 +143,12 @@ class UnitOfWork:
     process: _Repo[ProcessRepo] = _Repo("storage.repositories.process.ProcessRepo")
     public: _Repo[PublicRepo] = _Repo("storage.repositories.public.PublicRepo")
     chain: _Repo[ChainReader] = _Repo("storage.repositories.chain.ChainReader")
+    def _bind(self) -> Engine:
+        return self._engine.execution_options(**{READ_ONLY_KEY: True}) if self.read_only else self._engine
 
     def __enter__(self) -> Self:
-        bind = self._engine.execution_options(read_only=True) if self.read_only else self._engine
-        self.session = Session(bind, expire_on_commit=False)
+        self.session = Session(self._bind(), expire_on_commit=False)
+        set_read_only(self.session, self.read_only)
         self.session.begin()
         for name, attribute in vars(UnitOfWork).items():  # repositories of an earlier session go
             if isinstance(attribute, _Repo):
@@ -197,11 +204,31 @@ class UnitOfWork:
         """Whether a transaction is open (the web closes a unit of work off the event loop only then)."""
         return self.session.in_transaction()
 
+    def allow_writes(self) -> None:
+        """Make a read-only unit of work a writing one, from its next transaction on: a web GET that writes
+        asks for it before its work (``entrypoints.web.deps.write_uow``). A transaction's mode is fixed when
+        it begins, so an open (read-only) one is ended first; it wrote nothing, so nothing is lost."""
+        if not self.read_only:
+            return
+        if self.session.in_transaction():
+            self.session.rollback()
+        self.read_only = False
+        self.session.bind = self._bind()
+        set_read_only(self.session, False)
+        self.session.begin()
+
     def commit(self) -> None:
         """Append the buffered audit events to the chain and commit everything at once; then, outside
-        the transaction, publish a signed checkpoint if one is due (storage.checkpoints)."""
+        the transaction, publish a signed checkpoint if one is due (storage.checkpoints).
+
+        A read-only unit of work only ends its transaction here; anything it was asked to write is refused
+        (``ReadOnlyViolation``), never silently dropped."""
         if self.read_only:
-            raise RuntimeError("a read-only unit of work cannot commit")
+            changed = [o for o in self.session.dirty if self.session.is_modified(o)]
+            if self.session.new or self.session.deleted or changed or self.audit.pending:
+                raise ReadOnlyViolation("commit with unwritten rows or audit events")
+            self.session.commit()
+            return
         self.session.flush()
         self.audit.flush()
         self.session.commit()

@@ -102,7 +102,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         try:
             with UnitOfWork(app.state.engine) as uow:
                 prove_writable(uow, app.state.clock)  # rolled back as the block ends without a commit
-            with UnitOfWork(app.state.engine) as uow:
+            with UnitOfWork(app.state.engine, read_only=True) as uow:
                 result = health(uow, app.state.clock, app.state.health_policy)
         except SQLAlchemyError as exc:  # any database error: monitoring must hear of it, whatever it is
             body = {

@@ -1,6 +1,10 @@
 """What every request needs, as ``Annotated`` dependencies: the request's unit of work, the clock,
 the settings, the signed-in user with a role check, and for unsafe methods the CSRF check.
 
+A GET reads in a read-only unit of work (``ReadUowDep``) unless it says it writes (``UowDep``, with its reason
+in tests/support/routes.py, which tests/unit/test_architecture__read_only_gets.py holds the routes to); unsafe
+methods write (``UowDep``).
+
 One unit of work per request: SQLite transactions lock at BEGIN, so a second one opened while the
 first is still open would wait for it. Once the signed-in user is known, the unit of work is scoped to
 the offices the user may see (``storage.scope``): another office's round, draft, unit, document, link
@@ -20,6 +24,7 @@ from fastapi import Depends, Header, Path, Request
 from entrypoints.web.client_address import client_address
 from kernel.clock import Clock
 from kernel.errors import AuthRequired, Forbidden
+from storage.readonly import ReadOnlyViolation
 from storage.uow import UnitOfWork
 from workflow.config import Settings
 from workflow.doc_types import DocTypes
@@ -56,29 +61,44 @@ async def _close(uow: UnitOfWork) -> None:
         await anyio.to_thread.run_sync(uow.__exit__, None, None, None, limiter=CapacityLimiter(1))
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def request_uow(request: Request) -> AsyncIterator[UnitOfWork]:
-    """The request's unit of work; leaving it without a commit rolls back."""
-    uow = UnitOfWork(request.app.state.engine).__enter__()
+    """The request's one unit of work, shared by the sign-in check (which scopes it to the user's offices)
+    and the route; leaving it without a commit rolls back. A GET's is read-only (``storage.readonly``): on
+    SQLite it reads beside writers instead of queueing behind them for the write lock. A GET that writes
+    asks for ``UowDep`` (``write_uow``); every other GET reads through ``ReadUowDep``."""
+    uow = UnitOfWork(request.app.state.engine, read_only=request.method in SAFE_METHODS).__enter__()
     try:
         yield uow
     finally:
         await _close(uow)
 
 
-async def read_uow(request: Request) -> AsyncIterator[UnitOfWork]:
-    """A unit of work that only reads (the public pages): it never waits for the write lock on SQLite."""
-    uow = UnitOfWork(request.app.state.engine, read_only=True).__enter__()
-    try:
-        yield uow
-    finally:
-        await _close(uow)
+async def read_uow(uow: Annotated[UnitOfWork, Depends(request_uow)]) -> UnitOfWork:
+    """The request's unit of work, read-only: a route that only reads says so, and any write in it fails
+    loudly (``ReadOnlyViolation``) instead of waiting on SQLite's lock upgrade."""
+    if not uow.read_only:  # a route that writes (or an unsafe method) asked for reading too: a wiring bug
+        raise ReadOnlyViolation("a route that writes asked for the read-only unit of work")
+    return uow
+
+
+async def write_uow(uow: Annotated[UnitOfWork, Depends(request_uow)]) -> UnitOfWork:
+    """The request's unit of work, writing: every unsafe method's, and a GET's that writes (counts a link's
+    use, issues missing links, groups new public comments, records an audit event). A GET turns it writable
+    here, before its work; the transaction the sign-in check read in was ended already (``optional_user``),
+    so this touches no database on the event loop."""
+    uow.allow_writes()
+    return uow
 
 
 MAX_ID = 2**63 - 1  # the largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds
 # Every id in a path: a larger or negative number is a 422 REQUEST_INVALID, never an overflow deep in the driver.
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（正整数）")]
-UowDep = Annotated[UnitOfWork, Depends(request_uow)]
+UowDep = Annotated[UnitOfWork, Depends(write_uow)]
 ReadUowDep = Annotated[UnitOfWork, Depends(read_uow)]
+RequestUow = Annotated[UnitOfWork, Depends(request_uow)]
 ClockDep = Annotated[Clock, Depends(clock_of)]
 SettingsDep = Annotated[Settings, Depends(settings_of)]
 
@@ -91,19 +111,21 @@ def rules_of(settings: SettingsDep) -> DocTypes:
 RulesDep = Annotated[DocTypes, Depends(rules_of)]
 
 
-def optional_user(request: Request, uow: UowDep, clock: ClockDep) -> CurrentUser | None:
+def optional_user(request: Request, uow: RequestUow, clock: ClockDep) -> CurrentUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     user = current_user(uow, clock, token)
-    uow.rollback()  # end the read at once: under SQLite an open transaction holds the write lock
+    # End the read at once: under SQLite a writing transaction holds the write lock, and a GET that writes
+    # turns its unit of work writable only between transactions (``write_uow``).
+    uow.rollback()
     return user
 
 
 MaybeUser = Annotated[CurrentUser | None, Depends(optional_user)]
 
 
-def signed_in(request: Request, user: MaybeUser, uow: UowDep) -> CurrentUser:
+def signed_in(request: Request, user: MaybeUser, uow: RequestUow) -> CurrentUser:
     if user is None:
         raise AuthRequired("NOT_AUTHENTICATED", "请先登录。")
     request.state.user = user

@@ -15,6 +15,7 @@ from entrypoints.web.deps import (
     AnyUserWrite,
     ClockDep,
     Id,
+    ReadUowDep,
     UowDep,
     client_of,
 )
@@ -49,7 +50,7 @@ async def _refused(request: Request, uow: UnitOfWork, user: object, exc: DomainE
 
 
 @router.get(USERS)
-def users_page(request: Request, user: Admin, uow: UowDep) -> Response:
+def users_page(request: Request, user: Admin, uow: ReadUowDep) -> Response:
     return page(request, "users.html", user, edited=None, **_context(uow))
 
 

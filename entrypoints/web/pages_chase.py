@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from entrypoints.web.deps import ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, SettingsDep, Staff, StaffWrite, UowDep
 from entrypoints.web.form_page import refused
 from entrypoints.web.pages_common import page
 from kernel.errors import DomainError
@@ -46,7 +46,9 @@ def _context(uow: UnitOfWork, round_id: int) -> dict[str, object]:
 
 
 @router.get("/rounds/{round_id}/chase")
-def chase_page(request: Request, round_id: Id, user: Staff, uow: UowDep, ok: str = "", phoned: str = "") -> Response:
+def chase_page(
+    request: Request, round_id: Id, user: Staff, uow: ReadUowDep, ok: str = "", phoned: str = ""
+) -> Response:
     context = _context(uow, round_id)
     return page(request, "round_chase.html", user, **context, done=NOTICES.get(ok, ""), to_phone=phoned)
 

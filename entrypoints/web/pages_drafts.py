@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import AnyUser, Id, UowDep
+from entrypoints.web.deps import AnyUser, Id, ReadUowDep
 from entrypoints.web.pages_common import page
 from workflow.item_matching import text_changes
 from workflow.services._common import load_draft
@@ -31,7 +31,7 @@ def diff_page(
     request: Request,
     draft_id: Id,
     user: AnyUser,
-    uow: UowDep,
+    uow: ReadUowDep,
     from_: Annotated[int | None, Query(alias="from", ge=1, le=MAX_VERSION)] = None,
     to: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> Response:

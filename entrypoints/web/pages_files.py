@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from entrypoints.web.deps import AnyUser, Id, RulesDep, UowDep
+from entrypoints.web.deps import AnyUser, Id, ReadUowDep, RulesDep
 from entrypoints.web.downloads import attachment_file, document_file
 
 router = APIRouter(include_in_schema=False)
@@ -13,11 +13,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/rounds/{round_id}/documents/{kind}.{fmt}")
 def document(
-    round_id: Id, kind: str, fmt: str, user: AnyUser, uow: UowDep, rules: RulesDep, unit: str | None = None
+    round_id: Id, kind: str, fmt: str, user: AnyUser, uow: ReadUowDep, rules: RulesDep, unit: str | None = None
 ) -> Response:
     return document_file(uow, round_id, kind, fmt, unit, rules)
 
 
 @router.get("/attachments/{attachment_id}")
-def attachment(attachment_id: Id, user: AnyUser, uow: UowDep) -> Response:
+def attachment(attachment_id: Id, user: AnyUser, uow: ReadUowDep) -> Response:
     return attachment_file(uow, attachment_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, RulesDep, SettingsDep, StaffWrite, UowDep
 from entrypoints.web.downloads import signed_file
 from entrypoints.web.form_page import refused
 from entrypoints.web.forms import read_signed
@@ -92,5 +92,5 @@ async def upload_signed(
 
 
 @router.get("/rounds/{round_id}/signed/{document_id}")
-def download_signed(round_id: Id, document_id: Id, user: AnyUser, uow: UowDep) -> Response:
+def download_signed(round_id: Id, document_id: Id, user: AnyUser, uow: ReadUowDep) -> Response:
     return signed_file(signed_document(uow, round_id, document_id))

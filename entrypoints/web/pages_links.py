@@ -14,7 +14,7 @@ import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from entrypoints.web.deps import AnyUser, ClockDep, Id, SettingsDep, Staff, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, SettingsDep, Staff, UowDep
 from entrypoints.web.pages_common import page
 from kernel.errors import NotFound
 from workflow.reports.comments_xlsx import comments_workbook
@@ -47,7 +47,7 @@ def link_qr(
 
 
 @router.get("/rounds/{round_id}/comments.xlsx")
-def comments_excel(round_id: Id, user: AnyUser, uow: UowDep) -> Response:
+def comments_excel(round_id: Id, user: AnyUser, uow: ReadUowDep) -> Response:
     """All comments with their decisions, as an Excel workbook (formula-safe cells)."""
     summary = round_summary(uow, round_id)
     name = quote(f"修改意见及采纳情况-{summary['doc_number']}.xlsx")

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from documents.html_writer import TableWindow, render_html
 from documents.model import OfficialDocument, Table
-from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, Reviewer, ReviewerWrite, RulesDep, SettingsDep, UowDep
 from entrypoints.web.forms import read_upload
 from entrypoints.web.render import templates
 from kernel.clock import Clock
@@ -41,7 +41,7 @@ def body_of(html: str) -> str:
 
 
 @router.get("/review")
-def review_list(request: Request, user: Reviewer, uow: UowDep) -> Response:
+def review_list(request: Request, user: Reviewer, uow: ReadUowDep) -> Response:
     """Every office's review requests this reviewer serves, in one queue, each row naming its office."""
     items = review_queue(uow)
     return templates.TemplateResponse(request, "review_list.html", {"user": user, "items": items})
@@ -52,7 +52,7 @@ def review_page(
     request: Request,
     round_id: Id,
     user: Reviewer,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     settings: SettingsDep,
     rules: RulesDep,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, RulesDep, SettingsDep, StaffWrite, UowDep
 from entrypoints.web.forms import form_comment_rows, parsed_reply_form, store_uploaded_revision
 from entrypoints.web.pages_common import back, page
 from kernel.clock import Clock
@@ -40,7 +40,7 @@ def round_page(
     request: Request,
     round_id: Id,
     user: AnyUser,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     settings: SettingsDep,
     rules: RulesDep,

@@ -14,6 +14,7 @@ from entrypoints.web.deps import (
     MAX_ID,
     AnyUser,
     ClockDep,
+    ReadUowDep,
     RulesDep,
     SettingsDep,
     Staff,
@@ -48,7 +49,7 @@ router = APIRouter(include_in_schema=False)
 def home(
     request: Request,
     user: AnyUser,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     q: str = "",
     state: str = "",
@@ -102,7 +103,7 @@ def _new_round_context(
 def new_round(
     request: Request,
     user: Staff,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     rules: RulesDep,
     draft: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, Id, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
 from entrypoints.web.downloads import evidence_file, tracking_file
 from entrypoints.web.forms import EVIDENCE_SUFFIXES, MEASURE_SUFFIXES, read_upload
 from entrypoints.web.pages_common import NOTICES, back, page
@@ -38,7 +38,7 @@ NOTICES.update(
 
 
 @router.get("/tasks")
-def tasks_page(request: Request, user: Staff, uow: UowDep, clock: ClockDep) -> Response:
+def tasks_page(request: Request, user: Staff, uow: ReadUowDep, clock: ClockDep) -> Response:
     office_id = office_id_of(user)
     overdue_only = request.query_params.get("overdue") == "1"
     items = list_items(uow, clock, office_id, overdue=overdue_only)
@@ -132,7 +132,9 @@ def progress_start(
 
 
 @router.get("/progress/rounds/{round_id}/links")
-def progress_links_page(request: Request, round_id: Id, user: Staff, uow: UowDep, settings: SettingsDep) -> Response:
+def progress_links_page(
+    request: Request, round_id: Id, user: Staff, uow: ReadUowDep, settings: SettingsDep
+) -> Response:
     rnd = load_progress_round(uow, round_id)
     found = progress_links(uow, settings.secret_key, settings.base_url, round_id)
     label = month_label(rnd.month)
@@ -157,11 +159,11 @@ def progress_link_revoke(
 
 @router.get("/tasks/documents/{kind}.{fmt}")
 def tasks_document(
-    user: Staff, uow: UowDep, clock: ClockDep, kind: str, fmt: str, month: str | None = None
+    user: Staff, uow: ReadUowDep, clock: ClockDep, kind: str, fmt: str, month: str | None = None
 ) -> Response:
     return tracking_file(uow, clock, office_id_of(user), kind, fmt, month or None)
 
 
 @router.get("/tasks/evidence/{evidence_id}")
-def tasks_evidence(user: Staff, uow: UowDep, evidence_id: Id) -> Response:
+def tasks_evidence(user: Staff, uow: ReadUowDep, evidence_id: Id) -> Response:
     return evidence_file(uow, evidence_id)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from entrypoints.web.deps import ClockDep, Id, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, Staff, StaffWrite, UowDep
 from entrypoints.web.downloads import units_file
 from entrypoints.web.form_page import refused
 from entrypoints.web.forms import parsed_units_file
@@ -33,12 +33,12 @@ def _units_context(uow: UnitOfWork, user: CurrentUser) -> dict[str, object]:
 
 
 @router.get("/units")
-def units_page(request: Request, user: Staff, uow: UowDep) -> Response:
+def units_page(request: Request, user: Staff, uow: ReadUowDep) -> Response:
     return page(request, "units.html", user, **_units_context(uow, user))
 
 
 @router.get("/units/export.{fmt}")
-def units_export(user: Staff, uow: UowDep, fmt: str) -> Response:
+def units_export(user: Staff, uow: ReadUowDep, fmt: str) -> Response:
     return units_file(uow, user.office_id, fmt)
 
 

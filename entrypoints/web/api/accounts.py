@@ -13,7 +13,17 @@ from pydantic import BaseModel, Field
 
 from entrypoints.web.api.bodies import AccountActiveBody, NewAccountBody, PasswordChangeBody, PasswordResetBody
 from entrypoints.web.api.schemas import Ok
-from entrypoints.web.deps import SESSION_COOKIE, Admin, AdminWrite, AnyUserWrite, ClockDep, Id, UowDep, client_of
+from entrypoints.web.deps import (
+    SESSION_COOKIE,
+    Admin,
+    AdminWrite,
+    AnyUserWrite,
+    ClockDep,
+    Id,
+    ReadUowDep,
+    UowDep,
+    client_of,
+)
 from workflow.services.accounts import (
     ChangePassword,
     account_by_id,
@@ -41,7 +51,7 @@ class Accounts(BaseModel):
 
 
 @router.get("/users")
-def api_users(user: Admin, uow: UowDep) -> Accounts:
+def api_users(user: Admin, uow: ReadUowDep) -> Accounts:
     """The accounts of the admin's office (the same list as ``users list`` for that office)."""
     return Accounts(users=[AccountView.model_validate(account_view(u)) for u in uow.accounts.users()])
 

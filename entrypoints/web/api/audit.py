@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from entrypoints.web.api.schemas import ChainVerdict, Checkpoint, CheckpointCheck, Finding, StateDifference
 from entrypoints.web.api.views import AuditEvent, AuditEvents
-from entrypoints.web.deps import AnyUser, Id, SettingsDep, UowDep
+from entrypoints.web.deps import AnyUser, Id, ReadUowDep, SettingsDep
 from kernel.errors import NotFound
 from workflow.services.audit import export_events, verify
 from workflow.services.audit_state import verify_state
@@ -17,12 +17,12 @@ router = APIRouter(tags=["审计"])
 
 
 @router.get("/rounds/{round_id}/audit")
-def api_round_audit(round_id: Id, user: AnyUser, uow: UowDep) -> AuditEvents:
+def api_round_audit(round_id: Id, user: AnyUser, uow: ReadUowDep) -> AuditEvents:
     return AuditEvents(events=[AuditEvent.model_validate(e) for e in export_events(uow, round_id)])
 
 
 @router.get("/audit/verify")
-def api_verify(user: AnyUser, uow: UowDep, settings: SettingsDep, state: bool = False) -> ChainVerdict:
+def api_verify(user: AnyUser, uow: ReadUowDep, settings: SettingsDep, state: bool = False) -> ChainVerdict:
     verdict = verify(uow)
     stored = verify_stored(uow, settings)
     checkpoints = None
@@ -50,7 +50,7 @@ def api_verify(user: AnyUser, uow: UowDep, settings: SettingsDep, state: bool = 
 
 
 @router.get("/audit/checkpoint")
-def api_checkpoint(user: AnyUser, uow: UowDep, settings: SettingsDep) -> Checkpoint:
+def api_checkpoint(user: AnyUser, uow: ReadUowDep, settings: SettingsDep) -> Checkpoint:
     """The current chain head, signed now (and appended to the checkpoint file)."""
     signing_key(settings)  # AUDIT_KEY_MISSING, named, where no key is configured
     signed = uow.checkpoint()

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from entrypoints.web.api.views import AdoptionTable
-from entrypoints.web.deps import AnyUser, Id, RulesDep, UowDep
+from entrypoints.web.deps import AnyUser, Id, ReadUowDep, RulesDep
 from entrypoints.web.downloads import attachment_file, document_file
 from workflow.reports.adoption import adoption_table
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["文书"])
 
 
 @router.get("/rounds/{round_id}/adoption", response_model=AdoptionTable)
-def api_adoption(round_id: Id, user: AnyUser, uow: UowDep) -> dict[str, Any]:
+def api_adoption(round_id: Id, user: AnyUser, uow: ReadUowDep) -> dict[str, Any]:
     return adoption_table(uow, round_id)
 
 
@@ -25,7 +25,7 @@ def api_document(
     round_id: Id,
     kind: str,
     user: AnyUser,
-    uow: UowDep,
+    uow: ReadUowDep,
     rules: RulesDep,
     format: str = "docx",
     unit: str | None = None,
@@ -36,6 +36,6 @@ def api_document(
 
 
 @router.get("/attachments/{attachment_id}", response_class=Response)
-def api_attachment(attachment_id: Id, user: AnyUser, uow: UowDep) -> Response:
+def api_attachment(attachment_id: Id, user: AnyUser, uow: ReadUowDep) -> Response:
     """A scan of a sealed paper reply, with its SHA-256 in ``X-Content-SHA256``."""
     return attachment_file(uow, attachment_id)

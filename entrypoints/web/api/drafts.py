@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from entrypoints.web.api.schemas import DraftStored
 from entrypoints.web.api.views import DraftDiff, ItemChangeView
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, RulesDep, StaffWrite, UowDep, office_id_of
 from entrypoints.web.forms import store_uploaded_draft, store_uploaded_revision
 from workflow.services.versions import diff_items
 
@@ -62,7 +62,7 @@ async def api_revise(
 def api_diff(
     draft_id: Id,
     user: AnyUser,
-    uow: UowDep,
+    uow: ReadUowDep,
     from_: Annotated[int, Query(alias="from", ge=1, le=MAX_VERSION, description="原稿稿次")],
     to: Annotated[int, Query(ge=1, le=MAX_VERSION, description="修改稿稿次")],
 ) -> DraftDiff:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from entrypoints.web.deps import AnyUser, UowDep
+from entrypoints.web.deps import AnyUser, ReadUowDep
 from workflow.services.offices import office_profile
 
 router = APIRouter(tags=["发文机关"])
@@ -35,7 +35,7 @@ class OfficeView(BaseModel):
 
 
 @router.get("/office")
-def api_office(user: AnyUser, uow: UowDep) -> OfficeView:
+def api_office(user: AnyUser, uow: ReadUowDep) -> OfficeView:
     """Category keys to use in ``categories`` when starting a round, and how documents print them."""
     profile = office_profile(uow, user.office_id)
     return OfficeView(

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from entrypoints.web.api.bodies import DeliberationBody, DocTypeBody, FilingBody, LegalBasisBody, PublicationBody
 from entrypoints.web.api.views import ServiceView
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, RulesDep, StaffWrite, UowDep
 from entrypoints.web.forms import deliberation_command
 from workflow.services.archive import build_archive
 from workflow.services.deliberation import Deliberate, record_deliberation
@@ -80,7 +80,7 @@ def api_doc_types(user: AnyUser, rules: RulesDep) -> list[dict[str, Any]]:
 
 
 @router.get("/rounds/{round_id}/process", response_model=ProcessView)
-def api_process(round_id: Id, user: AnyUser, uow: UowDep, rules: RulesDep) -> dict[str, Any]:
+def api_process(round_id: Id, user: AnyUser, uow: ReadUowDep, rules: RulesDep) -> dict[str, Any]:
     return process_status(uow, round_id, rules)
 
 

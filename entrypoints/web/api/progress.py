@@ -13,6 +13,7 @@ from entrypoints.web.deps import (
     ClockDep,
     Id,
     LinkVisitDep,
+    ReadUowDep,
     SettingsDep,
     Staff,
     StaffWrite,
@@ -62,7 +63,7 @@ def api_progress_start(
 
 @router.get("/progress/rounds/{month}/summary")
 def api_progress_summary(
-    month: str, user: AnyUser, uow: UowDep, clock: ClockDep
+    month: str, user: AnyUser, uow: ReadUowDep, clock: ClockDep
 ) -> ProgressSummary:
     return ProgressSummary.model_validate(progress_summary(uow, clock, office_id_of(user), month))
 
@@ -76,7 +77,7 @@ def api_progress_reply(visit: LinkVisitDep, body: ProgressReplyBody, uow: UowDep
 
 
 @router.get("/progress/rounds/{round_id}/links")
-def api_progress_links(round_id: Id, user: Staff, uow: UowDep, settings: SettingsDep) -> list[ProgressLinkView]:
+def api_progress_links(round_id: Id, user: Staff, uow: ReadUowDep, settings: SettingsDep) -> list[ProgressLinkView]:
     """Each unit's progress link and request state (``url`` null while revoked)."""
     found = progress_links(uow, settings.secret_key, settings.base_url, round_id)
     return [

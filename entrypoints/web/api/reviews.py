@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from entrypoints.web.api.bodies import ReviewBody
 from entrypoints.web.api.schemas import Reviewed, ReviewRequested
 from entrypoints.web.api.views import ReviewQueueRow
-from entrypoints.web.deps import ClockDep, Id, Reviewer, ReviewerWrite, RulesDep, StaffWrite, UowDep
+from entrypoints.web.deps import ClockDep, Id, ReadUowDep, Reviewer, ReviewerWrite, RulesDep, StaffWrite, UowDep
 from kernel.timefmt import iso_beijing
 from states.draft import DraftState
 from workflow.services.queries import review_queue
@@ -20,7 +20,7 @@ router = APIRouter(tags=["合法性审查"])
 
 
 @router.get("/reviews", response_model=list[ReviewQueueRow])
-def api_review_queue(user: Reviewer, uow: UowDep) -> list[dict[str, Any]]:
+def api_review_queue(user: Reviewer, uow: ReadUowDep) -> list[dict[str, Any]]:
     """The reviewer's queue: every office it reviews for, newest first, each row naming its office."""
     return review_queue(uow)
 

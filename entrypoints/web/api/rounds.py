@@ -9,7 +9,18 @@ from fastapi import APIRouter, Request
 from entrypoints.web.api.bodies import DeadlineBody, IssueBody, StartBody, WithdrawBody
 from entrypoints.web.api.schemas import Dashboard, DashboardRound, DeadlineMoved, Issued, RoundStarted, Withdrawn
 from entrypoints.web.api.views import RoundRow, RoundStatus
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, SettingsDep, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import (
+    AnyUser,
+    ClockDep,
+    Id,
+    ReadUowDep,
+    RulesDep,
+    SettingsDep,
+    Staff,
+    StaffWrite,
+    UowDep,
+    office_id_of,
+)
 from kernel.timefmt import iso_beijing
 from workflow.services.dashboard import dashboard
 from workflow.services.deadline_spec import DeadlineSpec, resolve_deadline
@@ -22,7 +33,7 @@ router = APIRouter(tags=["征求意见"])
 
 
 @router.get("/dashboard")
-def api_dashboard(request: Request, user: Staff, uow: UowDep, clock: ClockDep) -> Dashboard:
+def api_dashboard(request: Request, user: Staff, uow: ReadUowDep, clock: ClockDep) -> Dashboard:
     data = dashboard(uow, clock, request.app.state.health_policy)
     return Dashboard(
         totals=data["totals"], problems=data["problems"], rounds=[_dashboard_row(r) for r in data["rounds"]]
@@ -44,12 +55,12 @@ def _dashboard_row(row: dict[str, Any]) -> DashboardRound:
 
 
 @router.get("/rounds", response_model=list[RoundRow])
-def api_rounds(user: AnyUser, uow: UowDep) -> list[dict[str, Any]]:
+def api_rounds(user: AnyUser, uow: ReadUowDep) -> list[dict[str, Any]]:
     return list_rounds(uow)
 
 
 @router.get("/rounds/{round_id}", response_model=RoundStatus)
-def api_round(round_id: Id, user: AnyUser, uow: UowDep) -> dict[str, Any]:
+def api_round(round_id: Id, user: AnyUser, uow: ReadUowDep) -> dict[str, Any]:
     return round_status(uow, round_id)
 
 

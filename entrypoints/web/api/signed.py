@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from entrypoints.web.api.views import SignedDocumentView
-from entrypoints.web.deps import AnyUser, ClockDep, Id, RulesDep, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, RulesDep, StaffWrite, UowDep
 from entrypoints.web.downloads import signed_file
 from entrypoints.web.forms import read_signed
 from workflow.services.issuance import SIGNED_TYPES, issue, signed_document, signed_view, store_signed_document
@@ -79,5 +79,5 @@ async def api_upload_signed(
         }
     },
 )
-def api_download_signed(round_id: Id, document_id: Id, user: AnyUser, uow: UowDep) -> Response:
+def api_download_signed(round_id: Id, document_id: Id, user: AnyUser, uow: ReadUowDep) -> Response:
     return signed_file(signed_document(uow, round_id, document_id))

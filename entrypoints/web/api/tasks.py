@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from entrypoints.web.api.bodies import MapUnitBody, SuperviseBody
 from entrypoints.web.api.schemas import ItemState, TasksImported, TrackedItem, UnitMapped
-from entrypoints.web.deps import AnyUser, ClockDep, Id, Staff, StaffWrite, UowDep, office_id_of
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, Staff, StaffWrite, UowDep, office_id_of
 from entrypoints.web.downloads import tracking_file
 from entrypoints.web.forms import EVIDENCE_SUFFIXES, MEASURE_SUFFIXES, read_upload
 from storage.models import TrackedItem as TrackedRow
@@ -25,7 +25,7 @@ def _state(row: TrackedRow) -> ItemState:
 
 @router.get("")
 def api_tasks(
-    user: AnyUser, uow: UowDep, clock: ClockDep, overdue: bool = False, unit: str | None = None
+    user: AnyUser, uow: ReadUowDep, clock: ClockDep, overdue: bool = False, unit: str | None = None
 ) -> list[TrackedItem]:
     items = list_items(uow, clock, office_id_of(user), overdue=overdue, unit=unit)
     return [TrackedItem.model_validate(i) for i in items]
@@ -77,7 +77,7 @@ async def api_close(
 def api_tasks_document(
     kind: str,
     user: Staff,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     format: str = "docx",
     month: str | None = None,

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from entrypoints.web.api.bodies import UnitPatch
 from entrypoints.web.api.schemas import Units, UnitsImported
 from entrypoints.web.api.views import UnitView
-from entrypoints.web.deps import AnyUser, ClockDep, Id, Staff, StaffWrite, UowDep
+from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, Staff, StaffWrite, UowDep
 from entrypoints.web.downloads import units_file
 from entrypoints.web.forms import parsed_units_file
 from workflow.services.offices import office_profile
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/units", tags=["单位名录"])
 
 
 @router.get("")
-def api_units(user: AnyUser, uow: UowDep, include_inactive: bool = False) -> Units:
+def api_units(user: AnyUser, uow: ReadUowDep, include_inactive: bool = False) -> Units:
     """The signed-in user's office's directory, categories in its profile's words."""
     units = uow.directory.units(user.office_id, active_only=not include_inactive)
     profile = office_profile(uow, user.office_id)
@@ -28,7 +28,7 @@ def api_units(user: AnyUser, uow: UowDep, include_inactive: bool = False) -> Uni
 
 
 @router.get("/export", response_class=Response)
-def api_units_export(user: Staff, uow: UowDep, format: str = "xlsx") -> Response:
+def api_units_export(user: Staff, uow: ReadUowDep, format: str = "xlsx") -> Response:
     """The directory as a file with the import's headers: edit it and import it again."""
     return units_file(uow, user.office_id, format)
 
