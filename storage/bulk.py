@@ -12,15 +12,31 @@ objects pending in the session, and objects it holds are not refreshed by them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from storage.readonly import refuse_sql
 
 CHUNK = 10000
+
+
+@contextmanager
+def _as_sqlalchemy_errors(session: Session, sql: str, params: Any) -> Iterator[None]:
+    """A raw cursor's errors raised as SQLAlchemy's (``OperationalError``, ``IntegrityError`` …), as the same
+    statement run through SQLAlchemy would raise them: callers, and the mapping of an unreachable, read-only or
+    full database to DB_UNAVAILABLE (``storage.db.unavailable``), see one kind of error whichever path ran."""
+    try:
+        yield
+    except Exception as exc:
+        dbapi = session.get_bind().dialect.dbapi
+        if dbapi is not None and isinstance(exc, dbapi.Error):
+            raise DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
+        raise
 
 
 def _dialect(session: Session) -> str:
@@ -69,8 +85,9 @@ def fetch_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[t
     raw, dialect = _prepared(session)
     cursor = raw.cursor()
     try:
-        cursor.execute(_marked(sql, dialect), params)
-        return cursor.fetchall() if cursor.description is not None else []
+        with _as_sqlalchemy_errors(session, sql, params):
+            cursor.execute(_marked(sql, dialect), params)
+            return cursor.fetchall() if cursor.description is not None else []
     finally:
         cursor.close()
 
@@ -87,7 +104,8 @@ def execute(session: Session, sql: str, params: Sequence[Any] = ()) -> int:
     raw, dialect = _prepared(session)
     cursor = raw.cursor()
     try:
-        cursor.execute(_marked(sql, dialect), params)
+        with _as_sqlalchemy_errors(session, sql, params):
+            cursor.execute(_marked(sql, dialect), params)
         return int(cursor.rowcount)
     finally:
         cursor.close()
@@ -113,11 +131,12 @@ def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], ch
     refuse_sql(session, sql)  # no SQLAlchemy event sees a DB-API cursor: a read-only unit of work checks here
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        if len(rows) == 1:
-            cursor.execute(sql, rows[0])
-            return
-        for start in range(0, len(rows), chunk):
-            cursor.executemany(sql, rows[start : start + chunk])
+        with _as_sqlalchemy_errors(session, sql, rows[:1]):
+            if len(rows) == 1:
+                cursor.execute(sql, rows[0])
+                return
+            for start in range(0, len(rows), chunk):
+                cursor.executemany(sql, rows[start : start + chunk])
     finally:
         cursor.close()
 
@@ -126,8 +145,10 @@ def fetch_all(session: Session, sql: str, params: Iterable[Any]) -> list[tuple[A
     """Run one statement with RETURNING (or a SELECT) and fetch its rows as plain tuples."""
     refuse_sql(session, sql)
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    values = tuple(params)
     try:
-        cursor.execute(sql, tuple(params))
-        return [tuple(r) for r in cursor.fetchall()]
+        with _as_sqlalchemy_errors(session, sql, values):
+            cursor.execute(sql, values)
+            return [tuple(r) for r in cursor.fetchall()]
     finally:
         cursor.close()

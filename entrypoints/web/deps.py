@@ -93,7 +93,7 @@ async def write_uow(uow: Annotated[UnitOfWork, Depends(request_uow)]) -> UnitOfW
     return uow
 
 
-MAX_ID = 2**63 - 1  # the largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds
+MAX_ID = 2**31 - 1  # the largest id every table's INTEGER id column holds (PostgreSQL's INTEGER is 32-bit)
 # Every id in a path: a larger or negative number is a 422 REQUEST_INVALID, never an overflow deep in the driver.
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号（正整数）")]
 UowDep = Annotated[UnitOfWork, Depends(write_uow)]

@@ -302,6 +302,7 @@ def test_ids_too_large_or_not_numbers_are_422_with_a_code(live: Live) -> None:
     staff = _staff(live, "127.0.0.11")
     for path in (
         "/api/v1/rounds/9223372036854775808",
+        "/api/v1/rounds/2147483648",  # beyond PostgreSQL's INTEGER ids: refused before any query
         "/api/v1/rounds/99999999999999999999999",
         "/api/v1/rounds/-1",
         "/api/v1/rounds/abc",
@@ -313,6 +314,8 @@ def test_ids_too_large_or_not_numbers_are_422_with_a_code(live: Live) -> None:
         assert answer.json()["error"]["code"] in ("REQUEST_INVALID", "ROUTE_NOT_FOUND"), path
     big = staff.post("/api/v1/comments/9223372036854775808/decision", json={"outcome": "adopted"})
     assert big.status_code == 422 and big.json()["error"]["code"] == "REQUEST_INVALID"
+    withdraw = staff.post("/api/v1/rounds/4611686018427387904/withdraw", json={"reason": "x"})  # a 500 on PostgreSQL
+    assert withdraw.status_code == 422 and withdraw.json()["error"]["code"] == "REQUEST_INVALID"
     body = staff.post("/api/v1/rounds", json={"draft_id": 2**63, "doc_number": "x", "contact": "a", "phone": "b"})
     assert body.status_code == 422 and body.json()["error"]["code"] == "REQUEST_INVALID"
     assert staff.get("/api/v1/no-such-thing").json()["error"]["code"] == "ROUTE_NOT_FOUND"

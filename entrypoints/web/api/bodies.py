@@ -7,9 +7,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from entrypoints.web.deps import MAX_ID
 from workflow.services.replies import CommentInput
 
-BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # as ``deps.Id``: no number the database cannot hold
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # as ``deps.Id``: no number the database cannot hold
 
 
 class LoginBody(BaseModel):
@@ -149,7 +150,7 @@ class ProgressStartBody(BaseModel):
 
 
 class ProgressEntryBody(BaseModel):
-    item_id: int
+    item_id: BodyId
     status: str = Field(description="not_started | in_progress | done | blocked，或 未开始 / 推进中 / 已完成 / 受阻")
     text: str = ""
 
