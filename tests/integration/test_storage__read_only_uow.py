@@ -16,10 +16,11 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from storage.audit import PendingEvent
 from storage.bulk import execute_many, placeholder
-from storage.db import is_sqlite
+from storage.db import create_schema, is_sqlite, make_engine
 from storage.models import AuditEvent, RateLimitCounter
 from storage.readonly import ReadOnlyViolation, refused_as_read_only
 from storage.uow import UnitOfWork
+from tests.support.databases import pg_schema_url, require_pg
 
 T = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 TABLE = RateLimitCounter.__table__  # type: ignore[attr-defined]
@@ -101,13 +102,19 @@ def test_the_database_itself_refuses_a_write_in_a_read_only_transaction(engine: 
     assert _counters(engine) == 0
 
 
-def test_a_write_only_postgresql_sees_is_reported_as_a_read_only_violation(engine: Engine) -> None:
+def test_a_write_only_postgresql_sees_is_reported_as_a_read_only_violation() -> None:
     """``nextval`` reads like a SELECT, so only the database can tell it writes; its refusal is reported as
-    the bug it is (``ReadOnlyViolation``), not as a database that is unavailable."""
-    if is_sqlite(engine):
-        pytest.skip("SQLite has no statement that reads like a SELECT and writes")
-    with UnitOfWork(engine, read_only=True) as uow, pytest.raises(ReadOnlyViolation):
-        uow.session.execute(text("SELECT nextval(pg_get_serial_sequence('round', 'id'))"))
+    the bug it is (``ReadOnlyViolation``), not as a database that is unavailable. PostgreSQL only: SQLite has
+    no statement that reads like a SELECT and writes."""
+    require_pg()
+    with pg_schema_url() as url:
+        engine = make_engine(url)
+        create_schema(engine)
+        try:
+            with UnitOfWork(engine, read_only=True) as uow, pytest.raises(ReadOnlyViolation):
+                uow.session.execute(text("SELECT nextval(pg_get_serial_sequence('round', 'id'))"))
+        finally:
+            engine.dispose()
 
 
 def test_a_writing_unit_of_work_after_a_read_only_one_writes(engine: Engine) -> None:
