@@ -5,21 +5,18 @@ saying what matters where people look."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from kernel.actors import Actor, Role
-from storage.uow import UnitOfWork, uow_factory
+from storage.uow import UnitOfWork
 from tests.e2e.test_web__start_round import _draft, _form
 from tests.support.cli import table_counts
 from tests.support.scenario import STAFF
-from tests.support.web import PASSWORD, WebWorld, build_world, login
+from tests.support.web import PASSWORD, WebWorld, build_world, decided_round, login
 from workflow.reports.render import render_report
-from workflow.services.deadlines import sweep
-from workflow.services.decisions import Decide, decide
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 from workflow.services.review import record_review, submit_review
 
@@ -49,22 +46,6 @@ def _visible_text(html: str) -> str:
     html = re.sub(r"(?s)<details class=\"raw.*?</details>", "", html)
     html = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", "", html)
     return re.sub(r"<[^>]+>", " ", html)
-
-
-def _decided_round(world: WebWorld) -> None:
-    """Two units comment, the deadline passes, staff decide (one with the app's own reason snippet)."""
-    engine, clock = world.engine, world.clock
-    ids = []
-    for unit, target in (("测试单位001", "序号8"), ("测试单位002", "序号12")):
-        with UnitOfWork(engine) as uow:
-            cmd = SubmitReply(round_id=world.round_id, unit_name=unit, comments=[CommentInput(target, f"{unit}的意见")])
-            ids += submit_reply(uow, clock, STAFF, cmd).comment_ids
-    clock.set(world.deadline + timedelta(minutes=1))
-    sweep(uow_factory(engine), clock)
-    with UnitOfWork(engine) as uow:
-        decide(uow, clock, STAFF, Decide(ids[0], "adopted", "", change_task=8))
-    with UnitOfWork(engine) as uow:
-        decide(uow, clock, STAFF, Decide(ids[1], "rejected", "理由不充分或无依据，不予采纳。"))
 
 
 # --- 2. errors beside the field, everything kept, no dead ends -------------------------------------
@@ -161,7 +142,7 @@ def test_a_deadline_and_a_day_count_together_are_refused_beside_both_fields(worl
 
 
 def test_the_audit_trail_reads_in_chinese_on_the_round_and_review_pages_and_in_the_report(world: WebWorld) -> None:
-    _decided_round(world)
+    decided_round(world)
     with UnitOfWork(world.engine) as uow:
         submit_review(uow, world.clock, STAFF, world.round_id)
     staff = world.client()
@@ -191,7 +172,7 @@ def test_the_audit_trail_reads_in_chinese_on_the_round_and_review_pages_and_in_t
 
 
 def test_the_documents_say_each_decision_once_and_name_the_reviewing_unit(world: WebWorld) -> None:
-    _decided_round(world)
+    decided_round(world)
     with UnitOfWork(world.engine) as uow:
         submit_review(uow, world.clock, STAFF, world.round_id)
     with UnitOfWork(world.engine) as uow:
@@ -225,7 +206,7 @@ def test_saving_a_unit_without_a_name_answers_in_chinese_beside_the_field(world:
 
 
 def test_no_offline_delivery_warning_without_units_to_name(world: WebWorld) -> None:
-    _decided_round(world)
+    decided_round(world)
     with UnitOfWork(world.engine) as uow:
         submit_review(uow, world.clock, STAFF, world.round_id)
     with UnitOfWork(world.engine) as uow:
@@ -237,7 +218,7 @@ def test_no_offline_delivery_warning_without_units_to_name(world: WebWorld) -> N
 
 
 def test_decisions_are_outside_the_form_so_they_print(world: WebWorld) -> None:
-    _decided_round(world)
+    decided_round(world)
     client = world.client()
     login(client, "zhaojian")
     page = client.get(f"/rounds/{world.round_id}/decisions").text
@@ -273,7 +254,7 @@ def test_risky_buttons_ask_first_and_the_decisions_page_shows_the_steps(world: W
     login(client, "zhaojian")
     open_page = client.get(f"/rounds/{world.round_id}").text
     assert re.search(r'action="/rounds/\d+/links/\d+/revoke" data-confirm="撤销', open_page)
-    _decided_round(world)
+    decided_round(world)
     login(client, "zhaojian")  # a day later: signed in again
     page = client.get(f"/rounds/{world.round_id}/decisions").text
     assert 'data-testid="steps"' in page and "导入修改稿" in page and 'name="back_to" value="decisions"' in page
@@ -287,7 +268,7 @@ def test_risky_buttons_ask_first_and_the_decisions_page_shows_the_steps(world: W
 
 
 def test_the_round_page_leads_with_the_review_outcome_and_the_dashboard_counts_deemed_units(world: WebWorld) -> None:
-    _decided_round(world)
+    decided_round(world)
     with UnitOfWork(world.engine) as uow:
         submit_review(uow, world.clock, STAFF, world.round_id)
     with UnitOfWork(world.engine) as uow:

@@ -11,12 +11,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from kernel.actors import Actor, Role
-from storage.uow import UnitOfWork, uow_factory
+from storage.uow import UnitOfWork
 from tests.support.public import comment, consultation_id, open_consultation
 from tests.support.scenario import DEMO_PROFILE, STAFF, new_round
-from tests.support.web import SECRET, WebWorld, build_world
-from workflow.services.deadlines import sweep
-from workflow.services.decisions import Decide, decide
+from tests.support.web import SECRET, WebWorld, build_world, decided_round
 from workflow.services.issuance import SignedFile, issue
 from workflow.services.links import link_token, revoke_link
 from workflow.services.progress import (
@@ -131,18 +129,8 @@ def populated_world(engine: Engine, db_url: str, tmp: Path) -> Populated:
         revoke_link(uow, clock, STAFF, recipients["测试单位003"], secret=SECRET, reissue=False)
 
     # The world's round: two units comment, the deadline passes, staff decide, the review approves, issued.
-    ids: list[int] = []
-    for unit, target in (("测试单位001", "序号8"), ("测试单位002", "序号12")):
-        with UnitOfWork(engine) as uow:
-            cmd = SubmitReply(round_id=world.round_id, unit_name=unit, comments=[CommentInput(target, f"{unit}的意见")])
-            ids += submit_reply(uow, clock, STAFF, cmd).comment_ids
     issued_token = world.token("测试单位001")
-    clock.set(world.deadline + timedelta(minutes=1))
-    sweep(uow_factory(engine), clock)
-    with UnitOfWork(engine) as uow:
-        decide(uow, clock, STAFF, Decide(ids[0], "adopted", "", change_task=8))
-    with UnitOfWork(engine) as uow:
-        decide(uow, clock, STAFF, Decide(ids[1], "rejected", "理由不充分或无依据，不予采纳。"))
+    decided_round(world)
     with UnitOfWork(engine) as uow:
         submit_review(uow, clock, STAFF, world.round_id)
     with UnitOfWork(engine) as uow:

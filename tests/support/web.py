@@ -11,12 +11,15 @@ from sqlalchemy import Engine
 
 from entrypoints.web.app import create_app
 from kernel.clock import FixedClock
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, uow_factory
 from tests.support.cli import write_config
 from tests.support.scenario import STAFF, new_round, setup_office
 from workflow.config import Settings, load_settings
 from workflow.services.accounts import add_user
+from workflow.services.deadlines import sweep
+from workflow.services.decisions import Decide, decide
 from workflow.services.links import link_token
+from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-battery"
@@ -74,3 +77,21 @@ def login(client: TestClient, username: str) -> str:
     response = client.post("/api/v1/session", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return str(response.json()["csrf_token"])
+
+
+def decided_round(world: WebWorld) -> list[int]:
+    """Two units comment on the world's round, the deadline passes, staff decide (one adopted with task 8
+    changed, one rejected with the app's own reason snippet); the two comment ids."""
+    engine, clock = world.engine, world.clock
+    ids: list[int] = []
+    for unit, target in (("测试单位001", "序号8"), ("测试单位002", "序号12")):
+        with UnitOfWork(engine) as uow:
+            cmd = SubmitReply(round_id=world.round_id, unit_name=unit, comments=[CommentInput(target, f"{unit}的意见")])
+            ids += submit_reply(uow, clock, STAFF, cmd).comment_ids
+    clock.set(world.deadline + timedelta(minutes=1))
+    sweep(uow_factory(engine), clock)
+    with UnitOfWork(engine) as uow:
+        decide(uow, clock, STAFF, Decide(ids[0], "adopted", "", change_task=8))
+    with UnitOfWork(engine) as uow:
+        decide(uow, clock, STAFF, Decide(ids[1], "rejected", "理由不充分或无依据，不予采纳。"))
+    return ids
