@@ -16,10 +16,10 @@ from docx import Document
 from sqlalchemy import Engine
 
 from storage.uow import UnitOfWork
-from tests.e2e.test_web__first_day import REVIEWER, _decided_round
+from tests.e2e.test_web__first_day import REVIEWER
 from tests.support.cli import table_counts
 from tests.support.scenario import STAFF
-from tests.support.web import WebWorld, build_world, login
+from tests.support.web import WebWorld, build_world, decided_round, login
 from workflow.services.audit import export_events
 from workflow.services.review import record_review, submit_review
 
@@ -33,7 +33,7 @@ def world(sqlite_engine: Engine, tmp_path: Path) -> WebWorld:
 
 
 def _approved(world: WebWorld) -> None:
-    _decided_round(world)
+    decided_round(world)
     with UnitOfWork(world.engine) as uow:
         submit_review(uow, world.clock, STAFF, world.round_id)
     with UnitOfWork(world.engine) as uow:
