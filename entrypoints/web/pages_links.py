@@ -39,7 +39,7 @@ def link_qr(
 ) -> Response:
     found = {x.recipient_id: x for x in round_links(uow, clock, settings.secret_key, settings.base_url, round_id)}
     link = found.get(recipient_id)
-    if link is None:
+    if link is None or link.revoked:
         raise NotFound("NOT_A_RECIPIENT", "该单位不是本轮的征求对象，或其链接已撤销。")
     out = io.BytesIO()
     segno.make(link.url, error="m").save(out, kind="svg", scale=4, border=2, title=f"{link.unit}的回复链接")

@@ -244,6 +244,8 @@ def test_whole_story_in_the_browser(browser, sqlite_engine: Engine, tmp_path: Pa
         assert "第8项表述需与上级文件一致" in staff.content()
         staff.set_input_files("#revise-file", str(revised))
         staff.click("#revise-submit")
+        staff.wait_for_url("**ok=revised*")
+        staff.wait_for_load_state("load")  # the upload's redirect, as above
         assert "修改稿已导入" in staff.content()
         staff.click("#resubmit-review")
         assert "已提交合法性审查" in staff.content()

@@ -15,6 +15,7 @@ from storage.uow import UnitOfWork
 from tests.support.cli import Cli
 from tests.support.scenario import STAFF
 from tests.support.web import WebWorld, build_world, login
+from workflow.services.links import live_token, revoke_link
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 
 
@@ -51,6 +52,29 @@ def test_the_links_page_offers_copy_and_a_server_drawn_qr_code(world: WebWorld, 
     reviewer = world.client()
     login(reviewer, "sfj")
     assert reviewer.get(f"/rounds/{world.round_id}/links").status_code == 403, "links are for staff"
+
+
+def test_viewing_the_links_never_undoes_a_revocation(world: WebWorld, tmp_path: Path) -> None:
+    """A link revoked without a new one (e.g. after the deadline, forwarded to the wrong person) stays dead
+    when staff look at the links page, its QR code or `round links`: only revoking with a reissue makes one."""
+    client = world.client()
+    login(client, "zhaojian")
+    before = client.get(f"/rounds/{world.round_id}/links").text
+    urls = re.findall(r'readonly value="http://testserver(/r/[^"]+)"', before)
+    with UnitOfWork(world.engine) as uow:
+        first = uow.rounds.recipients(world.round_id)[0][0].id or 0
+        revoke_link(uow, world.clock, STAFF, first, secret=world.settings.secret_key, reissue=False)
+    page = client.get(f"/rounds/{world.round_id}/links")
+    assert page.status_code == 200 and 'data-testid="revoked"' in page.text
+    assert len(re.findall(r'readonly value="http://testserver/r/', page.text)) == 3
+    assert client.get(f"/rounds/{world.round_id}/links/{first}/qr.svg").status_code == 404
+    cli = Cli(tmp_path / "config.toml", world.clock)
+    listed = cli.ok("round", "links", "--round", str(world.round_id))
+    assert listed[0] == {"unit": "测试单位001", "url": None} and all(x["url"] for x in listed[1:])
+    assert "测试单位001\t（链接已撤销）" in cli("round", "links", "--round", str(world.round_id), json=False).stdout
+    with UnitOfWork(world.engine) as uow:
+        assert live_token(uow, world.settings.secret_key, first) is None, "still revoked after every view"
+    assert world.client().get(urls[0]).status_code == 404, "the old link stays dead"
 
 
 def test_all_comments_with_their_decisions_export_to_excel_as_text(world: WebWorld) -> None:

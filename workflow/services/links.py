@@ -105,23 +105,29 @@ def revoke_link(
 class UnitLink:
     recipient_id: int
     unit: str
-    url: str
+    url: str  # "" when the link was revoked and no new one issued
+    revoked: bool = False
 
 
 def round_links(uow: UnitOfWork, clock: Clock, secret: str, base_url: str, round_id: int) -> list[UnitLink]:
     """Each recipient's reply link, to copy into a WeChat message or show as a QR code.
 
-    A revoked link is not shown (a new one goes out with the re-sent notice); a recipient without a link
-    yet gets one in this transaction, which is committed.
+    A recipient without a link yet gets one in this transaction, which is committed. A revoked link stays
+    revoked and is listed without a URL: only revoking with a reissue (which sends the new link with a
+    notice) makes a new one, so looking at this page never undoes a revocation.
     """
     load_round(uow, round_id)
     pairs = uow.rounds.recipients(round_id)
-    ensure_links(uow, clock.now(), secret, [r.id or 0 for r, _ in pairs])
+    ids = [r.id or 0 for r, _ in pairs]
+    existing = uow.links.for_recipients(ids)
+    ensure_links(uow, clock.now(), secret, [i for i in ids if i not in existing])
     out = []
     for recipient, unit in pairs:
-        token = live_token(uow, secret, recipient.id or 0)
+        rid = recipient.id or 0
+        token = live_token(uow, secret, rid)
         if token is None:
+            out.append(UnitLink(rid, unit.name, "", revoked=True))
             continue
-        out.append(UnitLink(recipient.id or 0, unit.name, f"{base_url.rstrip('/')}/r/{token}"))
+        out.append(UnitLink(rid, unit.name, f"{base_url.rstrip('/')}/r/{token}"))
     uow.commit()
     return out
