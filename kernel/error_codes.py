@@ -295,6 +295,7 @@ ERROR_CODES: Final[Mapping[str, ErrorCode]] = _table(
     # --- configuration, database, setup ---
     CONFIG_NOT_FOUND=("InvalidInput", "找不到指定的配置文件。"),
     CONFIG_INVALID=("InvalidInput", "配置文件不是有效的 TOML。"),
+    PASSWORD_HASH_CONFIG_INVALID=("InvalidInput", "config.toml [security.password_hash] 的密码哈希参数写错了。"),
     SECRET_KEY_WEAK=("InvalidInput", "对外（https）部署时 secret_key 仍为示例值或过短。"),
     DB_NOT_INITIALISED=("DomainError", "数据库尚未执行 consultflow init 就运行其他命令。"),
     BACKUP_TARGET_EXISTS=("InvalidInput", "备份的目标文件已存在。"),

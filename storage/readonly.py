@@ -96,7 +96,11 @@ def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_orm_write(state: ORMExecuteState) -> None:
     if (state.is_insert or state.is_update or state.is_delete) and is_read_only(state.session):  # type: ignore[arg-type]
-        raise ReadOnlyViolation(_first_words(str(state.statement)))
+        # Named by kind and table, not by compiling the statement: an ORM bulk insert (a list of rows) cannot
+        # be compiled outside its execution, and str() of it raised a KeyError instead of this refusal.
+        kind = "INSERT" if state.is_insert else "UPDATE" if state.is_update else "DELETE"
+        table = getattr(getattr(state.statement, "table", None), "name", "?")
+        raise ReadOnlyViolation(f"{kind} {table}")
 
 
 def guard_engine(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,8 +11,20 @@ import pytest
 from sqlalchemy import Engine
 
 from kernel.clock import FixedClock
-from storage.db import create_schema, make_engine
-from tests.support.databases import database_url
+from kernel.passwords import PasswordCost, use_cost
+from storage.db import make_engine
+from tests.support.databases import database_url, sqlite_template
+
+TEST_PASSWORD_COST = PasswordCost(time_cost=1, memory_kib=64, parallelism=1)
+"""Real Argon2id at its cheapest sensible cost: the default (64 MiB, three passes) took 0.1–0.9 s a hash,
+and a web test makes three accounts and signs in one to three times. Tests of the cost itself set their own."""
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    use_cost(TEST_PASSWORD_COST)
+    yield
+    use_cost(TEST_PASSWORD_COST)
 
 
 @pytest.fixture
@@ -25,22 +38,24 @@ def db_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
-    with database_url(db_kind, tmp_path) as url:
+def db_url(db_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test's database: with its tables when the test also uses ``engine`` (the same database), else
+    empty (a test that runs ``consultflow init`` or the migrations on it)."""
+    with database_url(db_kind, tmp_path, tables="engine" in request.fixturenames) as url:
         yield url
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
-    create_schema(eng)
     yield eng
     eng.dispose()
 
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    eng = make_engine(f"sqlite:///{tmp_path / 'unit.db'}")
-    create_schema(eng)
+    path = tmp_path / "unit.db"  # the name tests open it by (build_world's db_url)
+    shutil.copyfile(sqlite_template(), path)
+    eng = make_engine(f"sqlite:///{path}")
     yield eng
     eng.dispose()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.errors import InvalidInput
+from kernel.passwords import DEFAULT_COST, PasswordCost
 from workflow.profiles import OfficeProfile, load_profile_file, profile_from_mapping
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -59,6 +60,26 @@ class Settings:
         return os.environ.get("CONSULTFLOW_SECRET_KEY") or str(
             self.section("security").get("secret_key", DEVELOPMENT_SECRET)
         )
+
+    @property
+    def password_cost(self) -> PasswordCost:
+        """``[security.password_hash]``: Argon2id's cost for new password hashes (default: RFC 9106 §4)."""
+        where = "config.toml [security.password_hash]"
+        raw = self.section("security").get("password_hash", {})
+        if not isinstance(raw, dict) or not set(raw) <= {"time_cost", "memory_kib", "parallelism"}:
+            raise InvalidInput("PASSWORD_HASH_CONFIG_INVALID", f"{where} 只能设置 time_cost、memory_kib、parallelism。")
+        try:
+            cost = PasswordCost(
+                int(raw.get("time_cost", DEFAULT_COST.time_cost)),
+                int(raw.get("memory_kib", DEFAULT_COST.memory_kib)),
+                int(raw.get("parallelism", DEFAULT_COST.parallelism)),
+            )
+        except (TypeError, ValueError):
+            raise InvalidInput("PASSWORD_HASH_CONFIG_INVALID", f"{where} 的值应为整数。") from None
+        problems = cost.problems()
+        if problems:
+            raise InvalidInput("PASSWORD_HASH_CONFIG_INVALID", f"{where} 的参数超出范围：{'；'.join(problems)}。")
+        return cost
 
     def _path(self, value: str) -> Path:
         path = Path(value)

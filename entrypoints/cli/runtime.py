@@ -44,9 +44,12 @@ class Runtime:
     @cached_property
     def settings(self) -> Settings:
         # Imported on first use: start-up stays light (see the note at the top).
+        from kernel.passwords import use_cost
         from workflow.config import load_settings
 
-        return load_settings(self.config_path)
+        settings = load_settings(self.config_path)
+        use_cost(settings.password_cost)
+        return settings
 
     def configure_logging(self) -> None:
         """structlog as configured (``[logging]``), for the commands that log: serve, scheduler, notify.

@@ -39,6 +39,7 @@ from entrypoints.web.errors import status_for
 from entrypoints.web.openapi import install as install_openapi
 from entrypoints.web.security_headers import SecurityHeaders
 from kernel.clock import Clock, SystemClock
+from kernel.passwords import use_cost
 from storage import models
 from storage.checkpoints import install, publisher_for
 from storage.db import make_engine
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         redoc_url=None,
     )
     app.state.settings = settings
+    use_cost(settings.password_cost)  # process-wide: the cost of the password hashes this server makes
     # Every table class now, at start-up (a CLI command creates only those it uses, storage.models): a
     # long-running server's first requests should not pay for them, nor create them on many threads at once.
     models.load_all()

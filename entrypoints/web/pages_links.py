@@ -16,9 +16,8 @@ from fastapi.responses import Response
 
 from entrypoints.web.deps import AnyUser, ClockDep, Id, ReadUowDep, SettingsDep, Staff, UowDep
 from entrypoints.web.pages_common import page
-from kernel.errors import NotFound
 from workflow.reports.comments_xlsx import comments_workbook
-from workflow.services.links import round_links
+from workflow.services.links import round_links, unit_link
 from workflow.services.queries import round_summary
 
 router = APIRouter(include_in_schema=False)
@@ -34,13 +33,8 @@ def links_page(
 
 
 @router.get("/rounds/{round_id}/links/{recipient_id}/qr.svg")
-def link_qr(
-    round_id: Id, recipient_id: Id, user: Staff, uow: UowDep, clock: ClockDep, settings: SettingsDep
-) -> Response:
-    found = {x.recipient_id: x for x in round_links(uow, clock, settings.secret_key, settings.base_url, round_id)}
-    link = found.get(recipient_id)
-    if link is None or link.revoked:
-        raise NotFound("NOT_A_RECIPIENT", "该单位不是本轮的征求对象，或其链接已撤销。")
+def link_qr(round_id: Id, recipient_id: Id, user: Staff, uow: ReadUowDep, settings: SettingsDep) -> Response:
+    link = unit_link(uow, settings.secret_key, settings.base_url, round_id, recipient_id)
     out = io.BytesIO()
     segno.make(link.url, error="m").save(out, kind="svg", scale=4, border=2, title=f"{link.unit}的回复链接")
     return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -52,6 +52,9 @@ def _plain_statement(uow: UnitOfWork) -> None:
 WRITES: dict[str, Callable[[UnitOfWork], object]] = {
     "a new row flushed": lambda uow: uow.save(RateLimitCounter(bucket="t", key_hash="new", window_start=T, hits=1)),
     "an ORM insert (a rate-limit hit)": lambda uow: uow.rate_limits.hit("t", "hit", T),
+    "an ORM bulk insert (a list of rows)": lambda uow: uow.session.execute(
+        insert(RateLimitCounter), [{"bucket": "t", "key_hash": "bulk", "window_start": T, "hits": 1}]
+    ),
     "a statement on the session's connection": lambda uow: uow.session.connection().execute(
         insert(TABLE).values(bucket="t", key_hash="conn", window_start=T, hits=1)
     ),

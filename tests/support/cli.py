@@ -45,6 +45,11 @@ profiles = [{listed}]
 [notifications]
 enabled = ["console"]
 console_only = true
+
+[security.password_hash]  # real Argon2id at its cheapest (tests/conftest.py TEST_PASSWORD_COST)
+time_cost = 1
+memory_kib = 64
+parallelism = 1
 {extra}
 ''',
         encoding="utf-8",

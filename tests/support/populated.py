@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from kernel.actors import Actor, Role
 from storage.uow import UnitOfWork
@@ -127,6 +127,8 @@ def populated_world(engine: Engine, db_url: str, tmp: Path) -> Populated:
         [attachment] = uow.replies.attachments([paper.reply_id])
     with UnitOfWork(engine) as uow:  # forwarded to the wrong person: killed, the new one not sent yet
         revoke_link(uow, clock, STAFF, recipients["测试单位003"], secret=SECRET, reissue=False)
+    with engine.begin() as conn:  # as a round started before links went out with the notice: none yet
+        conn.execute(text("DELETE FROM replylink WHERE recipient_id = :r"), {"r": recipients["测试单位004"]})
 
     # The world's round: two units comment, the deadline passes, staff decide, the review approves, issued.
     issued_token = world.token("测试单位001")

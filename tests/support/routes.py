@@ -28,7 +28,6 @@ WRITING_GETS: dict[str, str] = {
     "/public/receipt": "counts the look-up against the client (receipt numbers cannot be guessed quickly)",
     "/api/v1/public/receipts/{receipt}": "counts the look-up against the client",
     "/rounds/{round_id}/links": "gives a live link to each recipient that has none yet (a revoked link stays revoked)",
-    "/rounds/{round_id}/links/{recipient_id}/qr.svg": "gives a live link to each recipient that has none yet",
     "/rounds/{round_id}/decisions": "groups the public comments that arrived since the last view (audited)",
     "/rounds/{round_id}/public": "groups the public comments that arrived since the last view (audited)",
     "/rounds/{round_id}/public/comments.{fmt}": "groups new public comments before exporting them (audited)",

@@ -21,20 +21,29 @@ from kernel.actors import Actor, Role
 from kernel.clock import Clock
 from kernel.errors import Conflict, InvalidInput, NotFound, Problems
 from kernel.ids import ref
+from kernel.passwords import PasswordCost, current_cost
 from kernel.text import check_texts, normalise_username, xml_safe
 from storage.models import Office, User, WebSession
 from storage.uow import UnitOfWork
 from workflow.services._common import record
 
-_HASHER = PasswordHasher()
+
+@cache
+def _hasher_for(cost: PasswordCost) -> PasswordHasher:
+    return PasswordHasher(time_cost=cost.time_cost, memory_cost=cost.memory_kib, parallelism=cost.parallelism)
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id at the process's configured cost (``kernel.passwords``, from ``[security.password_hash]``)."""
+    return _hasher_for(current_cost())
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(cost: PasswordCost) -> str:
     """What a login for an unknown or disabled user is checked against, so it does the same work as one for
     a real user. Made by the first login of a process, not at import: hashing takes about 0.2 s,
     and the user commands (each a new process) never log in."""
-    return _HASHER.hash("consultflow-timing-equaliser")
+    return _hasher_for(cost).hash("consultflow-timing-equaliser")
 
 
 ROLES = ("staff", "reviewer", "admin")
@@ -127,7 +136,7 @@ def add_user(
         username=username,
         display_name=display_name.strip(),
         role=role,
-        password_hash=_HASHER.hash(password),
+        password_hash=_hasher().hash(password),
         created_at=clock.now(),
     )
     uow.accounts.add(user)
@@ -169,7 +178,7 @@ def reset_password(
     _new_password(problems, password, repeat, "password", "password2")
     problems.check()
     user = _load_user(uow, username)
-    user.password_hash = _HASHER.hash(password)
+    user.password_hash = _hasher().hash(password)
     uow.accounts.add(user)
     ended = uow.accounts.end_sessions_of(user.id or 0)
     record(uow, actor, clock.now(), "user.password_reset", ref("user", user.id), office_id=user.office_id,
@@ -196,7 +205,7 @@ def change_password(uow: UnitOfWork, clock: Clock, cmd: ChangePassword) -> User:
         raise NotFound("USER_UNKNOWN", "账号不存在或已停用。")
     problems = Problems()
     try:
-        _HASHER.verify(user.password_hash, cmd.old)
+        _hasher().verify(user.password_hash, cmd.old)
         old_ok = True
     except (VerificationError, InvalidHashError):
         old_ok = False
@@ -205,7 +214,7 @@ def change_password(uow: UnitOfWork, clock: Clock, cmd: ChangePassword) -> User:
     if old_ok and cmd.new == cmd.old:
         problems.add("new_password", InvalidInput("PASSWORD_UNCHANGED", "新密码不能与原密码相同。"))
     problems.check()
-    user.password_hash = _HASHER.hash(cmd.new)
+    user.password_hash = _hasher().hash(cmd.new)
     uow.accounts.add(user)
     ended = uow.accounts.end_sessions_of(user.id or 0, keep_token_hash=_hash(cmd.session_token))
     actor = Actor(user.display_name, Role(user.role))
@@ -226,14 +235,21 @@ class SessionStarted:
 
 def login(uow: UnitOfWork, clock: Clock, username: str, password: str) -> SessionStarted:
     """Check the password (constant work whether or not the user exists) and open a session."""
-    dummy = _dummy_hash()  # before the look-up: the process's first login pays for it whoever signs in
+    hasher = _hasher()
+    dummy = _dummy_hash(current_cost())  # before the look-up: the process's first login pays for it
     user = uow.accounts.by_username(normalise_username(username))
     try:
-        _HASHER.verify(user.password_hash if user and user.active else dummy, password)
+        hasher.verify(user.password_hash if user and user.active else dummy, password)
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
     now = clock.now()
+    if ok and user is not None and hasher.check_needs_rehash(user.password_hash):
+        # Made with another cost (the setting changed since): remade now, while the password is at hand.
+        user.password_hash = hasher.hash(password)
+        uow.accounts.add(user)
+        record(uow, Actor(user.display_name, Role(user.role)), now, "user.password_rehashed", ref("user", user.id),
+               office_id=user.office_id)
     if not ok or user is None:
         shown = xml_safe(normalise_username(username))[:50]  # whatever was typed, made safe to keep and show
         record(uow, Actor(shown or "（空）", Role.staff), now, "auth.login_failed", f"user:{shown}",

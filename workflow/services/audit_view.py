@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "user.created": "新增账号",
     "user.password_reset": "重设密码",
     "user.password_changed": "修改本人密码",
+    "user.password_rehashed": "按新的哈希参数更新密码哈希",
     "user.disabled": "停用账号",
     "user.enabled": "启用账号",
     "draft.signed_stored": "上传签发的正式文件",

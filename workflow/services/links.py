@@ -20,6 +20,7 @@ from states.round import RoundState
 from storage.uow import UnitOfWork
 from workflow.services._common import load_round, record
 from workflow.services.messages import ensure_links, queue_for_recipient
+from workflow.services.recipients import recipient_in_round
 
 __all__ = [
     "LINK_INVALID_MESSAGE",
@@ -131,3 +132,12 @@ def round_links(uow: UnitOfWork, clock: Clock, secret: str, base_url: str, round
         out.append(UnitLink(rid, unit.name, f"{base_url.rstrip('/')}/r/{token}"))
     uow.commit()
     return out
+
+
+def unit_link(uow: UnitOfWork, secret: str, base_url: str, round_id: int, recipient_id: int) -> UnitLink:
+    """One recipient's live link (its QR code), read only: the links page that shows the code made it."""
+    recipient = recipient_in_round(uow, round_id, recipient_id)
+    token = live_token(uow, secret, recipient_id)
+    if token is None:
+        raise NotFound("NOT_A_RECIPIENT", "该单位不是本轮的征求对象，或其链接已撤销。")
+    return UnitLink(recipient_id, recipient.unit_name, f"{base_url.rstrip('/')}/r/{token}")
