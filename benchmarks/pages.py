@@ -1,6 +1,7 @@
 """Pages and documents people wait for, against the budget a person notices (200 ms a page, 2 s a
 document): the dashboard over many rounds, a round page and the reviewer's page of a round with 500
-recipients, its adoption table as DOCX with 2,000 comments, and the reply forms of its units as a ZIP.
+recipients, its adoption table as DOCX with 2,000 comments, the reply forms of its units as a ZIP, and the
+reviewer's queue over the 1,000 of those rounds sent for legality review.
 
 The web app runs in-process (FastAPI's TestClient, signed in as staff or reviewer): the figures are the
 server's work, without the network."""
@@ -16,7 +17,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from benchmarks.live import DRAFT, STAFF, database, office_with_units, write_config
-from benchmarks.sweep_fixture import load_overdue
+from benchmarks.sweep_fixture import add_reviews, load_overdue
 from entrypoints.web.app import create_app
 from kernel.actors import Actor, Role
 from kernel.clock import FixedClock
@@ -34,6 +35,10 @@ PASSWORD = "benchmark-password-1"
 OFFICE = "基准测试办公室"  # the office of the bulk-loaded rounds (benchmarks/sweep_fixture.py)
 PAGE_BUDGET = 0.2
 DOCUMENT_BUDGET = 2.0
+REVIEWED_EVERY = 10
+"""One bulk-loaded round in ten was sent for legality review (1,000 of 10,000), a third of them waiting."""
+LAST_PAGE = 10**6
+"""The reviewer's queue clamps a page past the end to its last page: the deepest offset."""
 
 
 def _big_round(engine: Any, clock: FixedClock, units: int, comments_per_reply: int) -> int:
@@ -95,6 +100,7 @@ def bench_pages(workdir: Path, rounds: int, units: int, comments_per_reply: int)
         engine = make_engine(url)
         create_schema(engine)
         load_overdue(engine, rounds, 5, T0 + timedelta(days=30))  # open rounds, five recipients each
+        reviews = add_reviews(engine, REVIEWED_EVERY, T0 + timedelta(days=31))  # one round in ten reviewed
         clock = FixedClock(T0)
         round_id = _big_round(engine, clock, units, comments_per_reply)
         for username, role in (("staff1", "staff"), ("review1", "reviewer")):
@@ -104,6 +110,7 @@ def bench_pages(workdir: Path, rounds: int, units: int, comments_per_reply: int)
         settings = load_settings(write_config(workdir, url, office=OFFICE))
         app = create_app(settings, engine=engine, clock=clock)
         figures: dict[str, Any] = {"rounds": rounds + 1, "units": units, "comments": units * comments_per_reply}
+        figures["reviewed"], figures["reviews_pending"] = reviews["reviewed"], reviews["pending"]
         with TestClient(app, base_url="http://testserver", follow_redirects=False) as staff:
             assert staff.post("/api/v1/session", json={"username": "staff1", "password": PASSWORD}).status_code == 200
             figures["dashboard"] = _timed(staff, "/")
@@ -115,6 +122,8 @@ def bench_pages(workdir: Path, rounds: int, units: int, comments_per_reply: int)
                 reviewer.post("/api/v1/session", json={"username": "review1", "password": PASSWORD}).status_code == 200
             )
             figures["review_page"] = _timed(reviewer, f"/review/rounds/{round_id}")
+            figures["review_queue"] = _timed(reviewer, "/review")  # what waits (the default)
+            figures["review_queue_all"] = _timed(reviewer, f"/review?show=all&p={LAST_PAGE}")  # the oldest rows
         with UnitOfWork(engine) as uow:
             figures["events"] = (uow.audit.head() or (0,))[0]
         engine.dispose()

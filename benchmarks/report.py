@@ -208,15 +208,18 @@ def _pages(f: dict[str, Any]) -> str:
 
     return f"""## Pages and documents
 
-The web app in-process (FastAPI TestClient, signed in), a database with {f["rounds"]:,} rounds and one round of
-{f["units"]:,} units that replied with {f["comments"]:,} comments ({f["events"]:,} audit events). Median of three
-after a warm-up (documents: one after a warm-up).
+The web app in-process (FastAPI TestClient, signed in), a database with {f["rounds"]:,} rounds ({f["reviewed"]:,} of
+them sent for legality review, {f["reviews_pending"]:,} still waiting) and one round of {f["units"]:,} units that
+replied with {f["comments"]:,} comments ({f["events"]:,} audit events). Median of three after a warm-up (documents:
+one after a warm-up).
 
 | what | latency | size | budget |
 |---|---:|---:|---|
 {row("dashboard", "dashboard", 0.2)}
 {row(f"round page ({f['units']} recipients)", "round_page", 0.2)}
 {row("reviewer's page of that round (chain checked incrementally)", "review_page", 0.2)}
+{row(f"reviewer's queue, what waits ({f['reviews_pending']:,} of {f['reviewed']:,} reviewed rounds; 50 a page)", "review_queue", 0.2)}
+{row(f"reviewer's queue, all {f['reviewed']:,} reviewed rounds, last page", "review_queue_all", 0.2)}
 {row(f"adoption table DOCX ({f['comments']:,} comments)", "adoption_docx", 2.0)}
 {row(f"reply forms ZIP ({f['units']} units)", "reply_forms_zip", 2.0)}
 
@@ -226,7 +229,10 @@ is byte-for-byte what the cell API wrote — `tests/unit/test_documents__table_x
 the round once and fills each unit's form into one rendered layout (it loaded every recipient per form and ran
 python-docx per unit: 30–60 s for 500 units); the dashboard searches, filters, counts and pages in SQL (it loaded
 every round); the round page shows 50 units a page with a reply-state filter (850 KB of HTML before) and each
-recipient row carries only its own messages; the reviewer's page loads the decision queue once per request as
+recipient row carries only its own messages; the reviewer's queue is one query of the reviewed rounds with their
+latest review, counted, filtered (待审查 / 全部) and paged in SQL, 50 a page (it loaded every round in scope as an
+object and ran two queries per reviewed round, every row on one page: 4–6 s and 180 KB for these 1,000 reviewed
+rounds, measured with other work beside it); the reviewer's page loads the decision queue once per request as
 plain rows, pages the audit trail in SQL and formats raw events only when shown, names only the objects of the
 audit page it shows (as plain columns: it loaded the round's 500 recipients and replies as objects), reads the
 recipients once as plain rows (three times as objects before), shows the package's tables longer than 100 rows

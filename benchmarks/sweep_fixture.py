@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, insert
 
-from storage.models import Comment, Draft, Office, Recipient, Reply, Round, Unit
+from storage.models import Comment, Draft, LegalityReview, Office, Recipient, Reply, Round, Unit
 
 
 def load_overdue(
@@ -141,3 +141,47 @@ def add_replies(engine: Engine, repliers_per_round: int, comments_per_reply: int
             .where(Recipient.__table__.c.unit_id <= repliers_per_round)  # type: ignore[attr-defined]
             .values(state="with_comments", revisions=1)
         )
+
+
+def add_reviews(engine: Engine, every: int, at: datetime) -> dict[str, int]:
+    """Send every ``every``-th bulk-loaded round to legality review, for the reviewer's queue: of those, a
+    third waits for the verdict (half of them resubmitted after a return, so two reviews, the latest
+    pending), a third was approved and issued (with a 印发文号), a third returned and withdrawn. The rounds
+    are closed. Decided drafts end issued or withdrawn, as years of them would: a returned or approved draft
+    is a to-do on the dashboard, and the dashboard's figures are to stay those of its own benchmark.
+    Returns how many rounds were reviewed and how many wait."""
+    rounds = Round.__table__  # type: ignore[attr-defined]
+    drafts = Draft.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        ids = [int(i) for (i,) in conn.execute(rounds.select().with_only_columns(rounds.c.id).order_by(rounds.c.id))]
+        reviewed = ids[every - 1 :: every]
+        reviews: list[dict] = []  # type: ignore[type-arg]
+        draft_states: dict[str, list[int]] = {"legality_review": [], "issued": [], "withdrawn": []}
+        for k, rid in enumerate(reviewed):
+            requested = at + timedelta(minutes=k)
+            row = {
+                "round_id": rid, "draft_id": rid, "version": 1, "reviewer": "", "opinion": "", "checklist": "[]",
+                "changes": "", "missing_materials": "[]", "requested_at": requested,
+                "due_at": requested + timedelta(days=15), "min_at": None, "decided_at": None,
+            }  # fmt: skip
+            kind = k % 3
+            if kind == 0 and k % 6 == 0:  # returned once, revised and resubmitted: the latest review waits
+                earlier = requested - timedelta(days=20)
+                returned = {"state": "returned", "changes": "补充制定依据", "decided_at": earlier + timedelta(days=5)}
+                reviews.append(row | returned | {"requested_at": earlier, "due_at": earlier + timedelta(days=15)})
+            if kind == 0:
+                reviews.append(row | {"state": "pending"})
+                draft_states["legality_review"].append(rid)
+            else:
+                decided = row | {"decided_at": requested + timedelta(days=5), "reviewer": "审查员"}
+                reviews.append(decided | {"state": "approved" if kind == 1 else "returned"})
+                draft_states["issued" if kind == 1 else "withdrawn"].append(rid)
+        reviews.sort(key=lambda r: r["requested_at"])  # review ids in the order the reviews were requested
+        conn.execute(insert(LegalityReview), reviews)
+        for state, draft_ids in draft_states.items():
+            if draft_ids:
+                conn.execute(drafts.update().where(drafts.c.id.in_(draft_ids)).values(state=state))
+        for did in draft_states["issued"]:
+            conn.execute(drafts.update().where(drafts.c.id == did).values(issued_doc_number=f"测发〔2026〕{did}号"))
+        conn.execute(rounds.update().where(rounds.c.id.in_(reviewed)).values(state="closed", enforced_at=at))
+    return {"reviewed": len(reviewed), "pending": len(draft_states["legality_review"])}

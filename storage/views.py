@@ -135,3 +135,19 @@ class DecisionRow:
     change_task_number: int | None
     decided_by: str
     decided_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewQueueRow:
+    """One round of the reviewer's queue: the round, its draft (None where the scope hides it, as loading it
+    would), and its latest legality review (the highest id: a resubmission after a return is a new review)."""
+
+    round_id: int
+    doc_number: str
+    office_id: int
+    draft_title: str | None
+    draft_state: str | None
+    issued_doc_number: str | None
+    review_state: str
+    requested_at: datetime
+    due_at: datetime | None

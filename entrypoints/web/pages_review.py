@@ -29,7 +29,7 @@ from workflow.services.audit_view import audit_lines
 from workflow.services.chain_watch import check_chain
 from workflow.services.checkpoints import CheckpointReport, verify_stored, verify_text
 from workflow.services.process_view import process_status
-from workflow.services.queries import review_queue, round_summary
+from workflow.services.queries import review_queue_page, round_summary
 from workflow.services.review import UploadedFile, record_review
 
 router = APIRouter(include_in_schema=False)
@@ -41,10 +41,12 @@ def body_of(html: str) -> str:
 
 
 @router.get("/review")
-def review_list(request: Request, user: Reviewer, uow: ReadUowDep) -> Response:
-    """Every office's review requests this reviewer serves, in one queue, each row naming its office."""
-    items = review_queue(uow)
-    return templates.TemplateResponse(request, "review_list.html", {"user": user, "items": items})
+def review_list(request: Request, user: Reviewer, uow: ReadUowDep, show: str = "", p: int = 1) -> Response:
+    """Every office's review requests this reviewer serves, in one queue, each row naming its office: 50 a
+    page (``p``), ``show`` = ``pending`` (awaiting the verdict) or ``all``; by default what waits, or
+    everything when nothing does (``review_queue_page`` says why)."""
+    queue = review_queue_page(uow, show=show, page=p)
+    return templates.TemplateResponse(request, "review_list.html", {"user": user, **queue})
 
 
 @router.get("/review/rounds/{round_id}")

@@ -17,7 +17,7 @@ from states.round import RoundState
 from storage import models as m
 from storage.bulk import db_stamp, execute, fetch_all, fetch_one, from_stamp, on_sqlite, placeholder
 from storage.scope import office_condition
-from storage.views import RecipientRow, UnitRow, UnitView
+from storage.views import RecipientRow, ReviewQueueRow, UnitRow, UnitView
 
 if TYPE_CHECKING:
     from storage.models import Draft, LegalityReview, Recipient, Round
@@ -474,6 +474,49 @@ class RoundRepo:
     def reviewed_round_ids(self) -> set[int]:
         """Rounds with at least one legality review (pending or decided)."""
         return set(self.session.exec(select(m.LegalityReview.round_id).distinct()).all())
+
+    def _latest_reviews(self) -> Any:
+        """Each round's latest legality review (its highest id), as a subquery of ids. ORM columns: the office
+        scope (storage.scope) applies to it as to every review read."""
+        return select(func.max(m.LegalityReview.id).label("id")).group_by(m.LegalityReview.round_id).subquery()
+
+    def review_queue(
+        self, *, pending_only: bool = False, offset: int = 0, limit: int | None = None
+    ) -> list[ReviewQueueRow]:
+        """The rounds with a legality review, newest first, each with its draft and latest review, in one query
+        (``pending_only``: those whose latest review waits for the verdict); ``offset``/``limit`` page it."""
+        latest = self._latest_reviews()
+        review = m.LegalityReview
+        stmt = (
+            select(  # type: ignore[call-overload]
+                *(m.Round.id, m.Round.doc_number, m.Round.office_id),
+                *(m.Draft.title, m.Draft.state, m.Draft.issued_doc_number),
+                *(review.state, review.requested_at, review.due_at),
+            )
+            .select_from(review)
+            .join(latest, latest.c.id == review.id)
+            .join(m.Round, m.Round.id == review.round_id)
+            .outerjoin(m.Draft, m.Draft.id == m.Round.draft_id)
+            .order_by(col(m.Round.id).desc())
+        )
+        if pending_only:
+            stmt = stmt.where(review.state == ReviewState.pending)
+        rows = self.session.execute(stmt.offset(offset).limit(limit)).all()
+        return [ReviewQueueRow(*row) for row in rows]
+
+    def review_queue_counts(self) -> tuple[int, int]:
+        """(rounds with a legality review, those whose latest review is pending): ``review_queue``'s totals,
+        with and without ``pending_only``, in one query."""
+        latest = self._latest_reviews()
+        review = m.LegalityReview
+        pending = func.sum(case((review.state == ReviewState.pending, 1), else_=0))
+        total, waiting = self.session.execute(
+            select(func.count(review.id), pending)  # type: ignore[arg-type]
+            .select_from(review)
+            .join(latest, latest.c.id == review.id)
+            .join(m.Round, m.Round.id == review.round_id)
+        ).one()
+        return int(total or 0), int(waiting or 0)
 
     def pending_review_round_ids(self) -> set[int]:
         pending = m.LegalityReview.state == ReviewState.pending

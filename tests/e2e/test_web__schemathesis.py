@@ -48,6 +48,17 @@ def test_the_account_routes_fuzzed_as_an_admin_get_no_5xx_or_off_schema_answer(
     assert failures == [], "\n\n".join(failures[:10])
 
 
+def test_the_review_queue_fuzzed_as_the_reviewer_gets_no_5xx_or_off_schema_answer(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """Staff get 403 from the reviewer's queue before its paging parameters are read; as the reviewer they are."""
+    ran, failures = _fuzz(
+        sqlite_engine, tmp_path, "sfj", lambda op: (op.method.upper(), op.path) == ("GET", "/api/v1/reviews")
+    )
+    assert ran == 2, f"{ran} operation/mode pairs ran"
+    assert failures == [], "\n\n".join(failures[:10])
+
+
 def _fuzz(engine: Engine, tmp_path: Path, username: str, wanted: Callable[[Any], bool]) -> tuple[int, list[str]]:
     """Every ``wanted`` operation of the published schema, positive and negative, against a live server with
     ``username`` signed in: (operation/mode pairs run, failures)."""

@@ -196,30 +196,66 @@ def list_rounds(uow: UnitOfWork) -> list[dict[str, Any]]:
     return out
 
 
-def review_queue(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Every round sent for legality review that this unit of work may see, newest first, naming its
-    office: one reviewer's queue spans every office its reviewing unit serves."""
-    reviewed = uow.rounds.reviewed_round_ids()
-    rounds = [r for r in reversed(list(uow.rounds.all())) if r.id in reviewed]
-    names = _office_names(uow, {r.office_id for r in rounds})
-    out = []
-    for rnd in rounds:
-        reviews = uow.rounds.reviews(rnd.id or 0)
-        draft = uow.drafts.get(rnd.draft_id)
-        out.append(
-            {
-                "round_id": rnd.id,
-                "doc_number": rnd.doc_number,
-                "title": draft.title if draft else "",
-                "office_id": rnd.office_id,
-                "office": names.get(rnd.office_id, ""),
-                "draft_state": draft.state if draft else None,
-                "state_label": DRAFT_MACHINE.label(draft.state) if draft else "",
-                "issued_doc_number": draft.issued_doc_number if draft else None,
-                "review_state": reviews[-1].state,
-                "review_state_label": REVIEW_MACHINE.label(reviews[-1].state),
-                "requested_at": iso_beijing(reviews[-1].requested_at),
-                "due_at": iso_beijing(reviews[-1].due_at) if reviews[-1].due_at else None,
-            }
-        )
-    return out
+REVIEW_PAGE_SIZE = 50
+"""Rows a page of the reviewer's queue shows (a reviewer serving several offices for years has thousands)."""
+
+
+def review_queue(
+    uow: UnitOfWork, *, pending_only: bool = False, offset: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The rounds sent for legality review that this unit of work may see, newest first, each naming its
+    office and its latest review: one reviewer's queue spans every office its reviewing unit serves.
+    ``pending_only``: only rounds whose latest review awaits the verdict; ``offset``/``limit`` page it (no
+    limit: every round). One query for the rows, one for the names of their offices."""
+    rows = uow.rounds.review_queue(pending_only=pending_only, offset=offset, limit=limit)
+    names = _office_names(uow, {r.office_id for r in rows})
+    return [
+        {
+            "round_id": r.round_id,
+            "doc_number": r.doc_number,
+            "title": r.draft_title or "",
+            "office_id": r.office_id,
+            "office": names.get(r.office_id, ""),
+            "draft_state": r.draft_state,
+            "state_label": DRAFT_MACHINE.label(r.draft_state) if r.draft_state else "",
+            "issued_doc_number": r.issued_doc_number,
+            "review_state": r.review_state,
+            "review_state_label": REVIEW_MACHINE.label(r.review_state),
+            "requested_at": iso_beijing(r.requested_at),
+            "due_at": iso_beijing(r.due_at) if r.due_at else None,
+        }
+        for r in rows
+    ]
+
+
+def review_counts(uow: UnitOfWork) -> dict[str, int]:
+    """How many rounds the reviewer's queue holds: ``all`` sent for review, ``pending`` awaiting the verdict."""
+    total, pending = uow.rounds.review_queue_counts()
+    return {"all": total, "pending": pending}
+
+
+def review_queue_page(uow: UnitOfWork, *, show: str = "", page: int = 1) -> dict[str, Any]:
+    """One page of the reviewer's queue (``REVIEW_PAGE_SIZE`` rows) with both filters' counts.
+
+    ``show`` is ``pending`` (only what awaits the verdict) or ``all``; anything else picks ``pending`` when
+    something waits and ``all`` when nothing does. Why: a reviewer opens the queue to review, so what waits
+    comes first, not buried among years of decided rounds; with nothing waiting, an empty list would hide the
+    history they then came for (a decided or issued round). A page past either end shows the nearest one."""
+    counts = review_counts(uow)
+    if show not in ("pending", "all"):
+        show = "pending" if counts["pending"] else "all"
+    matching = counts[show]
+    pages = max(1, -(-matching // REVIEW_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    items = review_queue(
+        uow, pending_only=show == "pending", offset=(page - 1) * REVIEW_PAGE_SIZE, limit=REVIEW_PAGE_SIZE
+    )
+    return {
+        "items": items,
+        "show": show,
+        "counts": counts,
+        "matching": matching,
+        "page": page,
+        "pages": pages,
+        "per_page": REVIEW_PAGE_SIZE,
+    }
