@@ -5,11 +5,15 @@ needs from the domain (decision texts, reply links, attachments) comes through `
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from kernel.clock import Clock
-from notifications.facts import NoticeFacts
+from notifications.facts import NoticeFacts, OfficeStyle
 from notifications.ics import deadline_ics
 from notifications.message import Attachment, OutgoingMessage
 from notifications.templates import MessageRenderer
@@ -24,17 +28,39 @@ CALENDAR_KINDS = frozenset({"solicitation", "deadline_changed", "reminder"})
 """Notices that carry the deadline as an iCalendar entry."""
 
 
+ROUND_PARTS = 64
+"""Rounds whose shared part of the context a composer keeps (a few are sending at any time)."""
+
+
+@dataclass(frozen=True)
+class RoundPart:
+    """What every notice of a round says alike: its office, the round with its letter, the draft, the
+    reviewing unit (who a notice without a unit goes to) and the office's style. Copied into each context."""
+
+    office: dict[str, Any]
+    round: dict[str, Any]
+    draft_title: str
+    reviewer_unit: str
+    style: OfficeStyle
+
+
 class Composer:
-    """``compose(uow, row)``: the rendered message for an outbox row (the relay's ``compose``)."""
+    """``compose(uow, row)``: the rendered message for an outbox row (the relay's ``compose``).
+
+    A round's part of the context (``RoundPart``) is built once and kept under the round's stamp
+    (``NoticeFacts.round_stamp``), read again for every message: its letter took a dozen queries and more
+    CPU than storing the reply a receipt confirms, in the process that takes the replies (issue 13). A change
+    to the round, its draft or its office gives another stamp, so it is never served stale."""
 
     def __init__(self, facts: NoticeFacts, clock: Clock, renderer: MessageRenderer | None = None) -> None:
         self.facts = facts
         self.clock = clock
         self.renderer = renderer or MessageRenderer()
+        self._parts: OrderedDict[tuple[int, Hashable], RoundPart] = OrderedDict()
+        self._parts_lock = threading.Lock()  # one composer may serve the relay and a command at once
 
     def __call__(self, uow: UnitOfWork, row: OutboxMessage) -> OutgoingMessage:
-        ctx = self.context(uow, row)
-        style = self.facts.office_style(uow, int(ctx["office"]["id"] or 0))
+        ctx, style = self._context(uow, row)
         ctx["wording"] = dict(style.wording)  # the office's phrases, for its own templates
         rendered = self.renderer.for_office(style.template_dir).render(row.kind, ctx)
         files: list[Attachment] = []
@@ -68,36 +94,22 @@ class Composer:
         )
 
     def context(self, uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
+        """What the row's templates see (its office's ``wording`` aside)."""
+        return self._context(uow, row)[0]
+
+    def _context(self, uow: UnitOfWork, row: OutboxMessage) -> tuple[dict[str, Any], OfficeStyle]:
+        """The row's context and its office's style (a round's is kept with the round's part)."""
         stored: dict[str, Any] = json.loads(row.context or "{}")
         if row.kind.startswith("progress_"):
-            return self._progress_context(uow, row, stored)
-        rnd = uow.rounds.get(row.round_id or 0)
-        if rnd is None:
-            raise ValueError(f"round {row.round_id} not found")
-        draft = uow.drafts.get(rnd.draft_id)
-        office = uow.directory.office(rnd.office_id)
+            progress = self._progress_context(uow, row, stored)
+            return progress, self.facts.office_style(uow, int(progress["office"]["id"] or 0))
+        part = self.round_part(uow, row.round_id or 0)
         unit = uow.directory.unit(row.unit_id) if row.unit_id else None
-        letter = self.facts.letter(uow, rnd.id or 0)
         ctx: dict[str, Any] = {
-            "office": {
-                "id": office.id if office else None,
-                "name": office.name if office else "",
-                "short_name": office.short_name if office else "",
-            },
-            "round": {
-                "id": rnd.id,
-                "doc_number": rnd.doc_number,
-                "deadline": rnd.deadline,
-                "letter_date": rnd.letter_date,
-                "letter_title": letter.title,
-                "attachments": list(letter.attachments),
-                "contact": rnd.contact,
-                "phone": rnd.phone,
-                "basis": rnd.basis,
-                "requirements": rnd.requirements,
-            },
-            "draft": {"title": draft.title if draft else ""},
-            "unit": {"name": unit.name if unit else (office.reviewer_unit if office else "")},
+            "office": dict(part.office),
+            "round": {**part.round, "attachments": list(part.round["attachments"])},
+            "draft": {"title": part.draft_title},
+            "unit": {"name": unit.name if unit else part.reviewer_unit},
         }
         if row.recipient_id:
             url = self.facts.reply_url(uow, row.recipient_id)
@@ -106,7 +118,62 @@ class Composer:
         builder = getattr(self, f"_ctx_{row.kind}", None)
         if builder is not None:
             builder(uow, row, stored, ctx)
-        return ctx
+        return ctx, part.style
+
+    def round_part(self, uow: UnitOfWork, round_id: int) -> RoundPart:
+        """The round's part of every notice's context: the one kept under its stamp, else built now and kept.
+
+        The stamp is read before the rows the part is built from, so a part is never older than its stamp
+        (a change committed in between is in the part, and the next message, with the new stamp, builds it
+        again). A unit of work holding changes not yet written builds it without the cache: the stamp (plain
+        SQL) would not see them, the rows it is built from would."""
+        if uow.session.new or uow.session.dirty or uow.session.deleted:
+            return self._build_round_part(uow, round_id)
+        stamp = self.facts.round_stamp(uow, round_id)
+        if stamp is None:
+            raise ValueError(f"round {round_id} not found")
+        key = (round_id, stamp)
+        with self._parts_lock:
+            found = self._parts.get(key)
+            if found is not None:
+                self._parts.move_to_end(key)
+                return found
+        part = self._build_round_part(uow, round_id)
+        with self._parts_lock:
+            self._parts[key] = part
+            while len(self._parts) > ROUND_PARTS:
+                self._parts.popitem(last=False)
+        return part
+
+    def _build_round_part(self, uow: UnitOfWork, round_id: int) -> RoundPart:
+        rnd = uow.rounds.get(round_id)
+        if rnd is None:
+            raise ValueError(f"round {round_id} not found")
+        draft = uow.drafts.get(rnd.draft_id)
+        office = uow.directory.office(rnd.office_id)
+        letter = self.facts.letter(uow, rnd.id or 0)
+        return RoundPart(
+            office={
+                "id": office.id if office else None,
+                "name": office.name if office else "",
+                "short_name": office.short_name if office else "",
+            },
+            round={
+                "id": rnd.id,
+                "doc_number": rnd.doc_number,
+                "deadline": rnd.deadline,
+                "letter_date": rnd.letter_date,
+                "letter_title": letter.title,
+                "attachments": tuple(letter.attachments),
+                "contact": rnd.contact,
+                "phone": rnd.phone,
+                "basis": rnd.basis,
+                "requirements": rnd.requirements,
+            },
+            draft_title=draft.title if draft else "",
+            reviewer_unit=office.reviewer_unit if office else "",
+            style=self.facts.office_style(uow, (office.id or 0) if office else 0),
+        )
 
     def _progress_context(self, uow: UnitOfWork, row: OutboxMessage, stored: dict[str, Any]) -> dict[str, Any]:
         """A monthly progress notice: the unit, the month, its items (supervised ones with their note)."""

@@ -7,7 +7,7 @@ composing a message writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -39,6 +39,12 @@ class NoticeFacts(Protocol):
 
     def letter(self, uow: UnitOfWork, round_id: int) -> LetterFacts:
         """The round's solicitation letter (函): title and the names of its attachments."""
+        ...
+
+    def round_stamp(self, uow: UnitOfWork, round_id: int) -> Hashable | None:
+        """A value, read now, that differs whenever anything differs that ``letter`` and ``office_style`` (of
+        the round's office) read, or that the composer reads of the round, its draft and its office: the
+        composer keeps a round's part of the context under it. None: there is no such round."""
         ...
 
     def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:

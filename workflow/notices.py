@@ -7,6 +7,7 @@ Everything it does only reads: links are made when notices are queued (``message
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 
 from kernel.clock import Clock
@@ -50,8 +51,15 @@ class WorkflowFacts:
         return decision_text(outcome, reason)
 
     def letter(self, uow: UnitOfWork, round_id: int) -> LetterFacts:
-        doc = official.letter(uow, round_id)
-        return LetterFacts(doc.title, doc.attachments)
+        title, attachments = official.letter_heading(uow, round_id)
+        return LetterFacts(title, attachments)
+
+    def round_stamp(self, uow: UnitOfWork, round_id: int) -> Hashable | None:
+        """What the letter's title and attachments and the office's style are made of: the round's, its
+        draft's and its office's rows (the profile with them), its version's stage and task table. Not in it:
+        the letter template files, checked at start-up (``build_relay``); one edited while the server runs
+        shows in a round's notices once that round changes or the server restarts."""
+        return uow.rounds.letter_stamp(round_id)
 
     def reply_url(self, uow: UnitOfWork, recipient_id: int) -> str | None:
         token = live_token(uow, self.secret, recipient_id)

@@ -80,6 +80,13 @@ _REPLY_CONTEXT = (
     "LEFT JOIN draftversion dv ON dv.draft_id = ro.draft_id AND dv.version = ro.version "
     "WHERE ro.id = ?"
 )
+_LETTER_STAMP = (
+    "SELECT ro.*, d.*, o.*, dv.id, dv.stage, "
+    "EXISTS (SELECT 1 FROM task t WHERE t.version_id = dv.id) "
+    "FROM round ro LEFT JOIN draft d ON d.id = ro.draft_id LEFT JOIN office o ON o.id = ro.office_id "
+    "LEFT JOIN draftversion dv ON dv.draft_id = ro.draft_id AND dv.version = ro.version "
+    "WHERE ro.id = ?"
+)
 ROUND_OFFICE = "(SELECT office_id FROM round WHERE id = r.round_id)"
 """The office of the recipient aliased ``r`` (a recipient is its round's office's, ``storage.scope``)."""
 _MARK_REPLIED = (
@@ -397,6 +404,16 @@ class RoundRepo:
         assert deadline is not None  # NOT NULL
         version = None if row[6] is None else VersionRef(int(row[6]), str(row[7]), from_stamp(row[8]))  # type: ignore[arg-type]
         return ReplyContext(int(row[0]), int(row[1]), int(row[2]), row[3], deadline, row[5], version, int(row[9] or 0))
+
+    def letter_stamp(self, round_id: int) -> tuple[Any, ...] | None:
+        """Every column of the round, its draft and its office (with the office's profile), and its version's
+        id, stage and whether it has a task table, as plain values in one indexed query; None: no such round.
+
+        What a round's letter and notices are written from, so a cache of them keyed on this stamp cannot
+        serve them stale: any change to one of these rows (a new deadline or contact, a renamed draft, a
+        reloaded profile) gives another stamp. ``*``: a column added later is in the stamp too."""
+        scope, offices = office_condition(self.session, "ro.office_id")
+        return fetch_one(self.session, _LETTER_STAMP + scope, (round_id, *offices))
 
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
         return self.session.get(m.Recipient, recipient_id)

@@ -71,21 +71,25 @@ def addressee_line(profile: OfficeProfile, categories: Iterable[str]) -> str:
     return "，".join(dict.fromkeys(names)) + "："
 
 
-def _context(uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The round's draft, office, recipients and version; ``context``: these, loaded already in this request."""
+def _context(
+    uow: UnitOfWork, round_id: int, context: dict[str, Any] | None = None, *, recipients: bool = True
+) -> dict[str, Any]:
+    """The round's draft, office, recipients and version; ``context``: these, loaded already in this request.
+    ``recipients=False``: none (for what does not name them, such as the letter's title)."""
     if context is not None:
         return context
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
     office = uow.directory.office(rnd.office_id)
-    recipients = uow.rounds.recipient_rows(round_id)  # read only: plain rows, not 500 ORM objects
+    # read only: plain rows, not 500 ORM objects
+    recipient_rows = uow.rounds.recipient_rows(round_id) if recipients else []
     version = uow.drafts.version(draft.id or 0, rnd.version)
     return {
         "round": rnd,
         "draft": draft,
         "office": office,
         "profile": office_profile(uow, rnd.office_id),
-        "recipients": recipients,
+        "recipients": recipient_rows,
         "version": version,
     }
 
@@ -225,6 +229,19 @@ def letter(
     uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES, context: dict[str, Any] | None = None
 ) -> OfficialDocument:
     c = _context(uow, round_id, context)
+    return _letter_of(uow, round_id, c, [u.category for _, u in c["recipients"]], rules)
+
+
+def letter_heading(uow: UnitOfWork, round_id: int, rules: DocTypes = SHIPPED_TYPES) -> tuple[str, tuple[str, ...]]:
+    """The letter's title and its attachments' names, as ``letter`` gives them, without reading the round's
+    recipients: they only make its 主送 line, and a notice needs the title, not hundreds of rows per message."""
+    doc = _letter_of(uow, round_id, _context(uow, round_id, recipients=False), (), rules)
+    return doc.title, doc.attachments
+
+
+def _letter_of(
+    uow: UnitOfWork, round_id: int, c: dict[str, Any], categories: Iterable[str], rules: DocTypes
+) -> OfficialDocument:
     rnd, version = c["round"], c["version"]
     return letter_document(
         c["profile"],
@@ -236,7 +253,7 @@ def letter(
         letter_date=rnd.letter_date,
         contact=rnd.contact,
         phone=rnd.phone,
-        categories=[u.category for _, u in c["recipients"]],
+        categories=categories,
         purpose=rnd.purpose,
         basis=rnd.basis,
         focus=rnd.focus,
