@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
         gc.disable()
     import typer.main
 
+    # Imported once the collector is paused, as Typer and every command's module (see the note at the top).
     from entrypoints.cli.runtime import Runtime, database_unavailable, extract_global_options, use_runtime
 
     rt = use_runtime(runtime or Runtime(collection_paused=paused))
