@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
     finally:
         rt.close()
         if runtime is None:  # the process ends now (tests pass a runtime and run many commands in one process)
+            rt.resume_collection()  # a command that did no work (help) leaves the collector as it found it
             _skip_the_last_collection()
 
 

@@ -89,7 +89,8 @@ class Runtime:
         database command) and freed almost nothing. The command resumes it when it starts its work (it enters
         ``domain_errors`` or creates the engine): what exists then is frozen out of the collector's reach
         (``gc.freeze()``), and the collector runs as usual for the work, so a long command (a large import,
-        ``serve``, the scheduler) frees its cycles as before. Help, which does no work, ends with it paused."""
+        ``serve``, the scheduler) frees its cycles as before. A command that does no work (help) resumes it as
+        it ends."""
         if self.collection_paused:
             self.collection_paused = False
             gc.freeze()
