@@ -302,7 +302,7 @@ its work (`Runtime.resume_collection`), and at exit the CLI closes its database 
 again (`gc.freeze()`): the interpreter's last full collection walked every object, about 0.1 s of every database
 command. What remains is mostly the libraries themselves: `python -c "import sqlmodel"` (SQLAlchemy with its ORM,
 and Pydantic, with the collections the CLI avoids) is measured above; a script that only imports Typer and SQLModel
-with the collector paused, as the CLI does, takes about 0.31 s of CPU on this machine, and `round list` about 0.05 s
+with the collector paused, as the CLI does, takes about 0.3 s of CPU on this machine, and `round list` about 0.05 s
 more (three table classes, the SQLite dialect and engine, the settings, the office look-up and its statements
 compiled, the services' modules). Neither the editable
 install's import hook (it adds nothing a database command does not import anyway) nor the console script (it
