@@ -1,7 +1,8 @@
 """CLI start-up: whole ``consultflow`` processes against ``python -c pass`` on the same interpreter.
 
 ``--help``, a calendar command (``--json workdays``, no database) and a database command (``--json round
-list`` on an initialised SQLite file), each run several times; the best and the median wall time."""
+list`` on an initialised SQLite file), each run several times; the best and the median wall time. ``python -c
+"import sqlmodel"`` (the ORM and Pydantic a database command cannot do without) is measured beside them."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def bench_cli(workdir: Path, runs: int) -> dict[str, Any]:
         )
         figures = {
             "python": _wall([sys.executable, "-c", "pass"], runs),
+            "sqlmodel": _wall([sys.executable, "-c", "import sqlmodel"], runs),
             "help": _wall([*CLI, "--help"], runs),
             "workdays": _wall([*CLI, "--json", "workdays", "--from", "2026-09-25", "--add", "10"], runs),
             "database": _wall([*CLI, "--json", "--config", str(config), "round", "list"], runs),

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from entrypoints.cli.cmd_decisions import download_signed, upload_signed
+from entrypoints.cli.cmd_links import links
 from entrypoints.cli.cmd_public import public_terms
 from entrypoints.cli.runtime import domain_errors, rt
 from kernel.errors import InvalidInput
@@ -252,3 +254,9 @@ def _human_status(data: dict) -> str:  # type: ignore[type-arg]
                 f"{d['status_label']}：{d['last_error']}"
             )
     return "\n".join(lines)
+
+
+# The round's commands defined beside what they use (after its own, in this order in `round --help`).
+app.command("links")(links)
+app.command("upload-signed")(upload_signed)
+app.command("download-signed")(download_signed)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from entrypoints.cli import cmd_users
 from entrypoints.cli.runtime import domain_errors, rt
 from states.outbox import OutboxStatus
 
@@ -146,10 +145,3 @@ def notify_retry(message: int = typer.Option(..., "--message")) -> None:
     with domain_errors(), r.uow(all_offices=True) as uow:  # the server's outbox
         retry_message(uow, r.clock, r.actor, message)
     r.emit({"message_id": message, "status": OutboxStatus.pending}, f"消息 {message} 已重新排队。")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(cmd_users.app, name="users")
-    app.command("serve")(serve)
-    app.command("scheduler")(scheduler)
-    app.add_typer(notify_app, name="notify")

@@ -4,80 +4,92 @@ from __future__ import annotations
 
 import gc
 import sys
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from entrypoints.cli import (
-    cmd_decisions,
-    cmd_drafts,
-    cmd_links,
-    cmd_offices,
-    cmd_process,
-    cmd_progress,
-    cmd_public,
-    cmd_replies,
-    cmd_reports,
-    cmd_rounds,
-    cmd_setup,
-    cmd_tasks,
-    cmd_units,
-)
-from entrypoints.cli.runtime import Runtime, database_unavailable, extract_global_options, use_runtime
+    from entrypoints.cli.runtime import Runtime
 
 # Every command module imports only Typer, the standard library and the kernel at the top; what a command
 # needs (SQLAlchemy, the services, python-docx, FastAPI…) it imports when it runs. `consultflow --help` thus
-# starts in about a tenth of a second, and tests/unit/test_cli__lazy_imports.py keeps it that way.
+# starts in about a tenth of a second, and tests/unit/test_cli__lazy_imports.py keeps it that way. This module
+# imports only the standard library at the top: `main` pauses the garbage collector before it imports Typer
+# (``Runtime.resume_collection`` says why).
 
-app = typer.Typer(
-    name="consultflow",
-    help="征求意见工作流：征求意见 → 截止 → 采纳 → 合法性审查 → 印发。全局选项：--json、--config PATH、--office CODE。",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # Plain help, not Rich's boxes: Rich's import and rendering took 0.16 s of every `--help` (issue 13).
-    rich_markup_mode=None,
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("init", "cmd_setup", "init"),
+    ("demo", "cmd_setup", "demo"),
+    ("workdays", "cmd_setup", "workdays"),
+    ("backup", "cmd_setup", "backup"),
+    ("offices", "cmd_offices", "app"),
+    ("units", "cmd_units", "app"),
+    ("draft", "cmd_drafts", "app"),
+    ("round", "cmd_rounds", "app"),
+    ("reply", "cmd_replies", "reply"),
+    ("admit", "cmd_replies", "admit"),
+    ("sweep", "cmd_replies", "sweep"),
+    ("status", "cmd_rounds", "status"),
+    ("decide", "cmd_decisions", "decide"),
+    ("submit-review", "cmd_decisions", "submit_review"),
+    ("review", "cmd_decisions", "review"),
+    ("issue", "cmd_decisions", "issue"),
+    ("withdraw", "cmd_decisions", "withdraw"),
+    ("report", "cmd_reports", "report"),
+    ("audit", "cmd_reports", "audit_app"),
+    ("tasks", "cmd_tasks", "app"),
+    ("progress", "cmd_progress", "app"),
+    ("doc-types", "cmd_process", "doc_types_app"),
+    ("deliberate", "cmd_process", "deliberate"),
+    ("publish", "cmd_process", "publish"),
+    ("file", "cmd_process", "file_"),
+    ("archive", "cmd_process", "archive_app"),
+    ("public", "cmd_public", "app"),
+    ("users", "cmd_users", "app"),
+    ("serve", "cmd_server", "serve"),
+    ("scheduler", "cmd_server", "scheduler"),
+    ("notify", "cmd_server", "notify_app"),
 )
-app.command("init")(cmd_setup.init)
-app.command("demo")(cmd_setup.demo)
-app.command("workdays")(cmd_setup.workdays)
-app.command("backup")(cmd_setup.backup)
-app.add_typer(cmd_offices.app, name="offices")
-app.add_typer(cmd_units.app, name="units")
-app.add_typer(cmd_drafts.app, name="draft")
-cmd_rounds.app.command("links")(cmd_links.links)
-cmd_rounds.app.command("upload-signed")(cmd_decisions.upload_signed)
-cmd_rounds.app.command("download-signed")(cmd_decisions.download_signed)
-app.add_typer(cmd_rounds.app, name="round")
-app.command("reply")(cmd_replies.reply)
-app.command("admit")(cmd_replies.admit)
-app.command("sweep")(cmd_replies.sweep)
-app.command("status")(cmd_rounds.status)
-app.command("decide")(cmd_decisions.decide)
-app.command("submit-review")(cmd_decisions.submit_review)
-app.command("review")(cmd_decisions.review)
-app.command("issue")(cmd_decisions.issue)
-app.command("withdraw")(cmd_decisions.withdraw)
-app.command("report")(cmd_reports.report)
-app.add_typer(cmd_reports.audit_app, name="audit")
-app.add_typer(cmd_tasks.app, name="tasks")
-app.add_typer(cmd_progress.app, name="progress")
-app.add_typer(cmd_process.doc_types_app, name="doc-types")
-app.command("deliberate")(cmd_process.deliberate)
-app.command("publish")(cmd_process.publish)
-app.command("file")(cmd_process.file_)
-app.add_typer(cmd_process.archive_app, name="archive")
-app.add_typer(cmd_public.app, name="public")
+"""Every top-level command and command group: its name, module (under ``entrypoints/cli``) and attribute, a
+function (a command) or a ``typer.Typer`` (a group), in the order ``consultflow --help`` lists them."""
+
+HELP = "征求意见工作流：征求意见 → 截止 → 采纳 → 合法性审查 → 印发。全局选项：--json、--config PATH、--office CODE。"
+
+_apps: dict[str | None, typer.Typer] = {}
 
 
-def _register_optional() -> None:
-    """Long-running and later-added commands (server, scheduler, notifications, users)."""
-    # Imported when this command runs, not at start-up: every CLI call pays for module imports.
-    from entrypoints.cli import cmd_server
+def build_app(command: str | None = None) -> typer.Typer:
+    """The ``consultflow`` app with every command, or with only ``command`` (a name in ``COMMANDS``).
 
-    cmd_server.register(app)
+    Why only one: Typer turns every registered function into a Click command (its signature, type hints and
+    options) before it parses the line, and each command's module must be imported for that: for the whole
+    tree (71 commands in 15 modules) about 20 ms of CPU of every call, for the ``round`` group 5 ms. A line
+    names one command, and that command or group is built whole, so what it parses, prints or refuses is the
+    same. The whole tree is built for the top-level help and for a name that is not a command (to list them,
+    or to suggest the closest)."""
+    if command not in _apps:
+        import typer
 
-
-_registered: list[bool] = []
+        app = typer.Typer(
+            name="consultflow",
+            help=HELP,
+            no_args_is_help=True,
+            add_completion=False,
+            pretty_exceptions_enable=False,
+            # Plain help, not Rich's boxes: Rich's import and rendering took 0.16 s of every `--help` (issue 13).
+            rich_markup_mode=None,
+        )
+        for name, module, attribute in COMMANDS:
+            if command is None or name == command:
+                target = getattr(import_module(f"entrypoints.cli.{module}"), attribute)
+                if isinstance(target, typer.Typer):
+                    _plain_help(target)
+                    app.add_typer(target, name=name)
+                else:
+                    app.command(name)(target)
+        _apps[command] = app
+    return _apps[command]
 
 
 def _plain_help(group: typer.Typer) -> None:
@@ -88,20 +100,29 @@ def _plain_help(group: typer.Typer) -> None:
             _plain_help(info.typer_instance)
 
 
-def build_app() -> typer.Typer:
-    if not _registered:
-        _register_optional()
-        _plain_help(app)
-        _registered.append(True)
-    return app
+def _named_command(args: list[str]) -> str | None:
+    """The command the line names (its first word, once the global options are taken out), if there is one."""
+    known = {name for name, _, _ in COMMANDS}
+    return args[0] if args and args[0] in known else None
 
 
 def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
     """Console entry point; ``runtime`` lets tests run the real CLI in-process with their clock."""
-    rt = use_runtime(runtime or Runtime())
+    # A process of its own (tests pass a runtime): no garbage collection while the command loads its libraries
+    # (it resumes when the command starts its work, Runtime.resume_collection).
+    paused = runtime is None and gc.isenabled()
+    if paused:
+        gc.disable()
+    import typer.main
+
+    # Imported once the collector is paused, as Typer and every command's module (see the note at the top).
+    from entrypoints.cli.runtime import Runtime, database_unavailable, extract_global_options, use_runtime
+
+    rt = use_runtime(runtime or Runtime(collection_paused=paused))
     args = extract_global_options(list(sys.argv[1:] if argv is None else argv), rt)
     try:
-        build_app()(args=args, prog_name="consultflow")
+        # A group even for one command (Typer would make a lone command the program itself).
+        typer.main.get_group(build_app(_named_command(args)))(args=args, prog_name="consultflow")
     except Exception as exc:  # a database outage outside any command's own handling: one line with its code
         mapped = database_unavailable(exc)
         if mapped is None:
@@ -113,6 +134,7 @@ def main(argv: list[str] | None = None, runtime: Runtime | None = None) -> None:
     finally:
         rt.close()
         if runtime is None:  # the process ends now (tests pass a runtime and run many commands in one process)
+            rt.resume_collection()  # a command that did no work (help) leaves the collector as it found it
             _skip_the_last_collection()
 
 
