@@ -127,7 +127,7 @@ class Composer:
         (a change committed in between is in the part, and the next message, with the new stamp, builds it
         again). A unit of work holding changes not yet written builds it without the cache: the stamp (plain
         SQL) would not see them, the rows it is built from would."""
-        if uow.session.new or uow.session.dirty or uow.session.deleted:
+        if uow.has_unwritten_changes():
             return self._build_round_part(uow, round_id)
         stamp = self.facts.round_stamp(uow, round_id)
         if stamp is None:

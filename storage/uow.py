@@ -217,6 +217,12 @@ class UnitOfWork:
         set_read_only(self.session, False)
         self.session.begin()
 
+    def has_unwritten_changes(self) -> bool:
+        """Rows added, changed or deleted in this unit of work and not yet written (a cache keyed on what is
+        stored must not be used by a transaction about to change it)."""
+        session = self.session
+        return bool(session.new or session.deleted or any(session.is_modified(o) for o in session.dirty))
+
     def commit(self) -> None:
         """Append the buffered audit events to the chain and commit everything at once; then, outside
         the transaction, publish a signed checkpoint if one is due (storage.checkpoints).
@@ -224,8 +230,7 @@ class UnitOfWork:
         A read-only unit of work only ends its transaction here; anything it was asked to write is refused
         (``ReadOnlyViolation``), never silently dropped."""
         if self.read_only:
-            changed = [o for o in self.session.dirty if self.session.is_modified(o)]
-            if self.session.new or self.session.deleted or changed or self.audit.pending:
+            if self.has_unwritten_changes() or self.audit.pending:
                 raise ReadOnlyViolation("commit with unwritten rows or audit events")
             self.session.commit()
             return

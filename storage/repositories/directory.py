@@ -35,7 +35,8 @@ class DirectoryRepo:
     def offices_by_ids(self, ids: Sequence[int]) -> dict[int, Office]:
         if not ids:
             return {}
-        rows = self.session.exec(select(m.Office).where(m.Office.id.in_(list(ids)))).all()  # type: ignore[union-attr]
+        stmt = select(m.Office).where(m.Office.id.in_(list(ids))).order_by(m.Office.id)  # type: ignore[union-attr,arg-type]
+        rows = self.session.exec(stmt).all()  # in id order: a table's physical order is no order
         return {o.id: o for o in rows if o.id is not None}
 
     def offices_reviewed_by(self, reviewer_unit: str) -> list[int]:
