@@ -177,7 +177,9 @@ class AuditLog:
             self.record(event)
 
     def record_rows(self, rows: Iterable[Row]) -> None:
-        """Bulk path: rows already in the internal shape, with canonical payload strings."""
+        """Bulk path: rows already in the internal shape, with canonical payload strings. Fields are plain
+        ``str``/``int`` (a state's ``.value``, not the enum member): a row holding an object the garbage collector
+        tracks stays tracked, and hundreds of thousands of those make its full collections expensive."""
         refuse(self._session, "audit events")
         if self._imported:
             rows = ((*r[:9], True, r[10]) for r in rows)  # type: ignore[assignment]
@@ -244,20 +246,26 @@ class AuditLog:
         # Inlined per event (a sweep appends hundreds of thousands at once): the material is
         # ``event_material``'s, built in one f-string, as ``chain_check.check_rows`` rebuilds it.
         times: dict[datetime, tuple[Any, str]] = {}
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
+        values: list[Any] = []  # the rows' column values one after another, as the multi-row INSERT binds them
+        extend = values.extend
         offices = self._round_offices()
         default = self.default_office
         parts = _constant_parts
+        shared: tuple[Any, ...] = ()
+        stamp = head = states = flag = ""
         for at, actor, role, action, entity, round_id, from_state, to_state, payload, imported, office in self._pending:
             seq += 1
             if office is None:
                 office = offices.get(round_id, default) if round_id is not None else default
-            known = times.get(at)
-            if known is None:
-                known = times[at] = (db_stamp(session, at), _iso(at))
-            stamp, iso_at = known
-            head, states, flag = parts(iso_at, actor, role, action, from_state, to_state, imported)
+            # The fields a run of events shares (a sweep's are all alike) are encoded once per run.
+            key = (at, actor, role, action, from_state, to_state, imported)
+            if key != shared:
+                shared = key
+                known = times.get(at)
+                if known is None:
+                    known = times[at] = (db_stamp(session, at), _iso(at))
+                stamp, iso_at = known
+                head, states, flag = parts(iso_at, actor, role, action, from_state, to_state, imported)
             s = str(seq)
             r = "" if round_id is None else str(round_id)
             material = f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev};"  # noqa: E501
@@ -265,7 +273,7 @@ class AuditLog:
                 o = str(office)
                 material += f"office{len(o)}:{o};"
             digest = sha256(material.encode()).hexdigest()
-            append(
+            extend(
                 (
                     seq,
                     stamp,
@@ -284,7 +292,7 @@ class AuditLog:
                 )
             )
             prev = digest
-        _insert_rows(session, rows)
+        _insert_rows(session, values)
         execute_many(session, f"UPDATE audithead SET seq = {mark}, hash = {mark} WHERE id = 1", [(seq, prev)])
         count = len(self._pending)
         self.appended = (before, seq, prev, self._pending[-1][0], frozenset(r[3] for r in self._pending))
@@ -325,11 +333,32 @@ class AuditLog:
 EVENT_COLUMNS = chain_check.EVENT_COLUMNS
 
 
-def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    """Plain executemany (see storage.bulk); ``at`` is already in its stored form."""
+ROWS_PER_INSERT = 64
+"""Events per multi-row INSERT: 64 × 14 values stay under SQLite's oldest limit of 999 bound values."""
+
+
+@lru_cache(maxsize=4)
+def _insert_sql(mark: str, rows: int) -> str:
+    one = f"({', '.join([mark] * len(EVENT_COLUMNS))})"
+    return f"INSERT INTO auditevent ({chain_check.COLUMNS}) VALUES {', '.join([one] * rows)}"
+
+
+def _insert_rows(session: Session, values: list[Any]) -> None:
+    """Insert events given as their column values one after another (``EVENT_COLUMNS`` per event; ``at``
+    already in its stored form). Plain DB-API (see storage.bulk): whole groups of ``ROWS_PER_INSERT`` events
+    go in multi-row INSERTs, which on SQLite take about a quarter less time than a statement per event
+    (measured on a sweep's 100,000; on PostgreSQL they halve this process's share and the wall time is unchanged);
+    the rest, and a reply's single event, one statement per event."""
     mark = placeholder(session)
-    sql = f"INSERT INTO auditevent ({chain_check.COLUMNS}) VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})"
-    execute_many(session, sql, rows)
+    width = len(EVENT_COLUMNS)
+    step = ROWS_PER_INSERT * width
+    grouped = len(values) // step * step
+    if grouped:
+        groups = [values[i : i + step] for i in range(0, grouped, step)]
+        execute_many(session, _insert_sql(mark, ROWS_PER_INSERT), groups)
+    if grouped < len(values):
+        rest = [tuple(values[i : i + width]) for i in range(grouped, len(values), width)]
+        execute_many(session, _insert_sql(mark, 1), rest)
 
 
 @dataclass(frozen=True)

@@ -241,19 +241,19 @@ class RoundRepo:
 
     def close_overdue(
         self, round_ids: Sequence[int], now: datetime, source: str, dest: str
-    ) -> list[tuple[int, int, datetime]]:
+    ) -> list[tuple[int, int, datetime, int]]:
         """Move the given rounds still in ``source`` and overdue to ``dest`` (the machine's answer);
-        return (id, draft_id, deadline). The WHERE clause makes it idempotent: a second sweeper gets nothing.
-        """
+        return (id, draft_id, deadline, office_id). The WHERE clause makes it idempotent: a second sweeper
+        gets nothing."""
         if not round_ids:
             return []
         result = self.session.execute(
             update(m.Round)
             .where(m.Round.id.in_(round_ids), m.Round.state == source, m.Round.deadline <= now)  # type: ignore[union-attr]
             .values(state=dest, enforced_at=now)
-            .returning(m.Round.id, m.Round.draft_id, m.Round.deadline)
+            .returning(m.Round.id, m.Round.draft_id, m.Round.deadline, m.Round.office_id)
         )
-        return [(int(r[0]), int(r[1]), r[2]) for r in result.all()]
+        return [(int(r[0]), int(r[1]), r[2], int(r[3])) for r in result.all()]
 
     # -- recipients -----------------------------------------------------------------------
     def add_recipients(self, round_id: int, unit_ids: Sequence[int]) -> None:
