@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from storage import chain_check
 from storage import models as m  # tables named as m.X: importing this module creates none (storage.models)
-from storage.bulk import db_stamp, execute_many, fetch_all, placeholder
+from storage.bulk import db_stamp, execute_many, fetch_all, on_sqlite, placeholder
 from storage.readonly import refuse
 
 if TYPE_CHECKING:
@@ -177,7 +177,9 @@ class AuditLog:
             self.record(event)
 
     def record_rows(self, rows: Iterable[Row]) -> None:
-        """Bulk path: rows already in the internal shape, with canonical payload strings."""
+        """Bulk path: rows already in the internal shape, with canonical payload strings. Fields are plain
+        ``str``/``int`` (a state's ``.value``, not the enum member): a row holding an object the garbage collector
+        tracks stays tracked, and hundreds of thousands of those make its full collections expensive."""
         refuse(self._session, "audit events")
         if self._imported:
             rows = ((*r[:9], True, r[10]) for r in rows)  # type: ignore[assignment]
@@ -242,49 +244,44 @@ class AuditLog:
             seq, prev = int(found[0][0]), found[0][1] or GENESIS_HASH
         before = seq
         # Inlined per event (a sweep appends hundreds of thousands at once): the material is
-        # ``event_material``'s, built in one f-string, as ``chain_check.check_rows`` rebuilds it.
+        # ``event_material``'s, built in one f-string, as ``chain_check.check_rows`` rebuilds it. Consecutive
+        # events sharing the fields of ``_SHARED`` form a run (a sweep's are all alike): those fields are encoded
+        # once per run, and stored once per INSERT statement (``_insert_runs``).
         times: dict[datetime, tuple[Any, str]] = {}
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
+        runs: list[_Run] = []
+        own: list[Any] = []
+        extend = own.extend
         offices = self._round_offices()
         default = self.default_office
         parts = _constant_parts
+        shared: tuple[Any, ...] = ()
+        head = states = flag = ""
         for at, actor, role, action, entity, round_id, from_state, to_state, payload, imported, office in self._pending:
             seq += 1
             if office is None:
                 office = offices.get(round_id, default) if round_id is not None else default
-            known = times.get(at)
-            if known is None:
-                known = times[at] = (db_stamp(session, at), _iso(at))
-            stamp, iso_at = known
-            head, states, flag = parts(iso_at, actor, role, action, from_state, to_state, imported)
+            key = (at, actor, role, action, from_state, to_state, imported)
+            if key != shared:
+                shared = key
+                known = times.get(at)
+                if known is None:
+                    known = times[at] = (db_stamp(session, at), _iso(at))
+                stamp, iso_at = known
+                head, states, flag = parts(iso_at, actor, role, action, from_state, to_state, imported)
+                own = []
+                extend = own.extend
+                runs.append(((stamp, actor, role, action, from_state, to_state, imported), prev, own))
             s = str(seq)
             r = "" if round_id is None else str(round_id)
-            material = f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev};"  # noqa: E501
-            if office is not None:
+            if office is None:
+                material = f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev};"  # noqa: E501
+            else:
                 o = str(office)
-                material += f"office{len(o)}:{o};"
+                material = f"{len(s)}:{s};{head}{len(entity)}:{entity};{len(r)}:{r};{states}{len(payload)}:{payload};{flag}64:{prev};office{len(o)}:{o};"  # noqa: E501
             digest = sha256(material.encode()).hexdigest()
-            append(
-                (
-                    seq,
-                    stamp,
-                    actor,
-                    role,
-                    action,
-                    entity,
-                    round_id,
-                    from_state,
-                    to_state,
-                    payload,
-                    imported,
-                    prev,
-                    digest,
-                    office,
-                )
-            )
+            extend((seq, entity, round_id, payload, digest, office))  # _OWN
             prev = digest
-        _insert_rows(session, rows)
+        _insert_runs(session, runs)
         execute_many(session, f"UPDATE audithead SET seq = {mark}, hash = {mark} WHERE id = 1", [(seq, prev)])
         count = len(self._pending)
         self.appended = (before, seq, prev, self._pending[-1][0], frozenset(r[3] for r in self._pending))
@@ -325,11 +322,78 @@ class AuditLog:
 EVENT_COLUMNS = chain_check.EVENT_COLUMNS
 
 
-def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    """Plain executemany (see storage.bulk); ``at`` is already in its stored form."""
+_SHARED = ("at", "actor", "role", "action", "from_state", "to_state", "imported")
+_OWN = ("seq", "entity", "round_id", "payload", "hash", "office_id")
+_Run = tuple[tuple[Any, ...], str, list[Any]]
+"""Consecutive events alike in the fields of ``_SHARED`` (their values, ``at`` in its stored form), the
+``prev_hash`` of the first, and each event's fields of ``_OWN`` one after another."""
+
+ROWS_PER_INSERT = 64
+"""Events per multi-row INSERT (8 + 64 × 6 SQLite parameters, under its oldest limit of 999)."""
+
+
+@lru_cache(maxsize=4)
+def _sqlite_insert_sql(rows: int) -> str:
+    """An INSERT of ``rows`` consecutive events of one run, in numbered parameters: ?1–?7 the run's
+    ``_SHARED`` fields, ?8 the first event's prev_hash, then each event's ``_OWN`` six. Every later event's
+    prev_hash is the parameter that holds its predecessor's hash, so the statement stores each link as the
+    hash it bound. Why: SQLite copies every bound text, and binding the shared fields and the links (64
+    characters each) once instead of per event halves the insert (CPU time for a sweep's 100,000 events:
+    0.17 s, against 0.27 s binding all 14 values per event and 0.36 s with an INSERT per event)."""
+    values = []
+    for k in range(rows):
+        b = 9 + len(_OWN) * k  # this event's seq; its hash is ?{b + 4}, so its predecessor's is ?{b - 2}
+        prev = "?8" if k == 0 else f"?{b - 2}"
+        values.append(f"(?{b}, ?1, ?2, ?3, ?4, ?{b + 1}, ?{b + 2}, ?5, ?6, ?{b + 3}, ?7, {prev}, ?{b + 4}, ?{b + 5})")
+    return f"INSERT INTO auditevent ({chain_check.COLUMNS}) VALUES {', '.join(values)}"
+
+
+@lru_cache(maxsize=4)
+def _insert_sql(mark: str, rows: int) -> str:
+    one = f"({', '.join([mark] * len(EVENT_COLUMNS))})"
+    return f"INSERT INTO auditevent ({chain_check.COLUMNS}) VALUES {', '.join([one] * rows)}"
+
+
+def _insert_runs(session: Session, runs: list[_Run]) -> None:
+    """Insert the chained events (plain DB-API, see storage.bulk), ``ROWS_PER_INSERT`` to a statement; the
+    rest of a run, and a reply's single event, one statement per event."""
+    own_width = len(_OWN)
+    if on_sqlite(session):
+        step = ROWS_PER_INSERT * own_width
+        grouped: list[list[Any]] = []
+        single: list[list[Any]] = []
+        for shared, prev, own in runs:
+            fields = list(shared)
+            full = len(own) // step * step
+            for i in range(0, full, step):
+                grouped.append([*fields, prev, *own[i : i + step]])
+                prev = own[i + step - 2]  # the hash of the statement's last event
+            for i in range(full, len(own), own_width):
+                single.append([*fields, prev, *own[i : i + own_width]])
+                prev = own[i + 4]
+        if grouped:
+            execute_many(session, _sqlite_insert_sql(ROWS_PER_INSERT), grouped)
+        if single:
+            execute_many(session, _sqlite_insert_sql(1), single)
+        return
+    # PostgreSQL: every event's column values one after another, bound to multi-row INSERTs (this halved the
+    # Python time of a sweep against an INSERT per event; the server's time did not change).
+    values: list[Any] = []
+    extend = values.extend
+    for (at, actor, role, action, from_state, to_state, imported), prev, own in runs:
+        for i in range(0, len(own), own_width):
+            seq, entity, round_id, payload, digest, office = own[i : i + own_width]
+            extend((seq, at, actor, role, action, entity, round_id, from_state, to_state, payload, imported, prev,
+                    digest, office))  # fmt: skip
+            prev = digest
     mark = placeholder(session)
-    sql = f"INSERT INTO auditevent ({chain_check.COLUMNS}) VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})"
-    execute_many(session, sql, rows)
+    width = len(EVENT_COLUMNS)
+    step = ROWS_PER_INSERT * width
+    full = len(values) // step * step
+    if full:
+        execute_many(session, _insert_sql(mark, ROWS_PER_INSERT), [values[i : i + step] for i in range(0, full, step)])
+    if full < len(values):
+        execute_many(session, _insert_sql(mark, 1), [values[i : i + width] for i in range(full, len(values), width)])
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def from_stamp(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def execute_many(session: Session, sql: str, rows: Sequence[tuple[Any, ...]], chunk: int = CHUNK) -> None:
+def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]], chunk: int = CHUNK) -> None:
     """``executemany`` in chunks on the session's own connection (same transaction). One row is a plain
     ``execute``: psycopg runs ``executemany`` in pipeline mode, whose extra sync cost a round trip's worth for
     the one audit event and head update of every reply."""

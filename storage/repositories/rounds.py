@@ -248,19 +248,31 @@ class RoundRepo:
 
     def close_overdue(
         self, round_ids: Sequence[int], now: datetime, source: str, dest: str
-    ) -> list[tuple[int, int, datetime]]:
+    ) -> list[tuple[int, int, datetime, int]]:
         """Move the given rounds still in ``source`` and overdue to ``dest`` (the machine's answer);
-        return (id, draft_id, deadline). The WHERE clause makes it idempotent: a second sweeper gets nothing.
-        """
+        return (id, draft_id, deadline, office_id). The WHERE clause makes it idempotent: a second sweeper
+        gets nothing."""
         if not round_ids:
             return []
-        result = self.session.execute(
-            update(m.Round)
-            .where(m.Round.id.in_(round_ids), m.Round.state == source, m.Round.deadline <= now)  # type: ignore[union-attr]
-            .values(state=dest, enforced_at=now)
-            .returning(m.Round.id, m.Round.draft_id, m.Round.deadline)
-        )
-        return [(int(r[0]), int(r[1]), r[2]) for r in result.all()]
+        # Plain SQL (storage.bulk), like deem_silent: SQLAlchemy's handling of a thousand bound ids and of the
+        # returned rows cost a sweep's batch several times what the statement took.
+        mark = placeholder(self.session)
+        when = db_stamp(self.session, now)
+        closed: list[tuple[int, int, datetime, int]] = []
+        ids = list(round_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = (
+                f"UPDATE round SET state = {mark}, enforced_at = {mark} "
+                f"WHERE state = {mark} AND deadline <= {mark} AND id IN ({', '.join([mark] * len(chunk))}) "
+                "RETURNING id, draft_id, deadline, office_id"
+            )
+            rows = fetch_all(self.session, sql, (dest, when, source, when, *chunk))
+            for rid, draft_id, deadline, office_id in rows:
+                due = from_stamp(deadline)
+                assert due is not None  # a round's deadline is NOT NULL
+                closed.append((int(rid), int(draft_id), due, int(office_id)))
+        return closed
 
     # -- recipients -----------------------------------------------------------------------
     def add_recipients(self, round_id: int, unit_ids: Sequence[int]) -> None:

@@ -153,6 +153,34 @@ def test_a_long_trail_verifies_in_ranges(engine: Engine, monkeypatch: pytest.Mon
     assert verdict.ok and verdict.checked == 50
 
 
+def test_runs_of_alike_events_are_stored_event_by_event_with_their_links(engine: Engine) -> None:
+    """One transaction appends runs of alike events around single ones (a sweep's shape): runs longer than,
+    exactly and just over one multi-row INSERT, and their remainders, each stored with its own fields and
+    linked to its predecessor, onto a trail that already has events."""
+    _append(engine, 2)
+    size = audit.ROWS_PER_INSERT
+    expected: list[tuple[str, str, int | None, str]] = []  # (action, entity, office_id, payload), in order
+    with UnitOfWork(engine) as uow:
+        for n, single in ((2 * size + 3, "a"), (size, "b"), (size + 1, "c"), (1, "d")):
+            uow.audit.record(PendingEvent(at=T0, actor="赵健", role="staff", action=f"single.{single}", entity="x:1"))
+            expected.append((f"single.{single}", "x:1", None, "{}"))
+            rows = [(f"recipient:{single}{i}", 100 + i % 3, f'{{"i":{i}}}', 1 + i % 2) for i in range(n)]
+            uow.audit.record_rows(
+                (T0, "系统", "system", "recipient.deemed_no_objection", entity, round_id, "pending",
+                 "deemed_no_objection", payload, False, office)
+                for entity, round_id, payload, office in rows
+            )  # fmt: skip
+            expected += [("recipient.deemed_no_objection", e, o, p) for e, _, p, o in rows]
+        uow.commit()
+    verdict = _verdict(engine)
+    assert verdict.ok and verdict.checked == 2 + len(expected)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT action, entity, office_id, payload FROM auditevent WHERE seq > 2 ORDER BY seq")
+        ).all()
+    assert [tuple(r) for r in stored] == expected
+
+
 def test_sqlite_ranges_are_checked_by_helper_processes(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The helpers really answer (their ranges are not quietly re-checked here), faults included."""
     _append(sqlite_engine, 9)
