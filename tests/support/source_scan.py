@@ -121,8 +121,10 @@ def _body_codes(node: ast.Dict) -> Iterator[tuple[str, ast.expr | None]]:
                 yield code, messages[0] if messages else None
 
 
-def error_sites(*packages: str) -> list[ErrorSite]:
-    """Every literal error code in the product: ``Kind("CODE", ...)``, ``@guard("CODE", ...)``, ``{"code": "CODE"}``."""
+@cache
+def error_sites(*packages: str) -> tuple[ErrorSite, ...]:
+    """Every literal error code in the product: ``Kind("CODE", ...)``, ``@guard("CODE", ...)``, ``{"code": "CODE"}``
+    (scanned once per process: several tests read it)."""
     sites: list[ErrorSite] = []
     for path in product_files(*packages):
         for node in ast.walk(tree(path)):
@@ -144,4 +146,4 @@ def error_sites(*packages: str) -> list[ErrorSite]:
                 sites.append(ErrorSite(where, kind, first.value, message, via))
             else:  # e.g. getattr(failed, "guard_code", "GUARD_FAILED"): the literal fallback is a code too
                 sites.extend(ErrorSite(where, kind, c, message, "fallback") for c in _codes_inside(first))
-    return sites
+    return tuple(sites)
