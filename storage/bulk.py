@@ -152,3 +152,21 @@ def fetch_all(session: Session, sql: str, params: Iterable[Any]) -> list[tuple[A
             return [tuple(r) for r in cursor.fetchall()]
     finally:
         cursor.close()
+
+
+IN_CHUNK = 500
+"""Ids bound per statement by ``fetch_all_in``: well under SQLite's and PostgreSQL's parameter limits."""
+
+
+def fetch_all_in(
+    session: Session, sql: str, params: Sequence[Any], ids: Sequence[int], chunk: int = IN_CHUNK
+) -> list[tuple[Any, ...]]:
+    """``fetch_all`` for a statement over a list of ids, ``IN ({ids})`` in ``sql`` standing for the ids' own
+    placeholders: run once per chunk of ids (``params`` bound before them), every chunk's rows returned.
+    The sweep's set-wise conditional updates (RETURNING what they changed) go through it."""
+    mark = placeholder(session)
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        rows.extend(fetch_all(session, sql.replace("{ids}", ", ".join([mark] * len(part))), (*params, *part)))
+    return rows

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from storage import models as m
-from storage.bulk import fetch_all, placeholder
+from storage.bulk import fetch_all_in, placeholder
 
 if TYPE_CHECKING:
     from storage.models import Draft, DraftItem, DraftItemLink, DraftVersion, Task, TaskItem
@@ -115,14 +115,8 @@ class DraftRepo:
         # Plain SQL (storage.bulk): a sweep's batch moves a thousand drafts, and SQLAlchemy's handling of as
         # many bound ids cost several times what the statement took.
         mark = placeholder(self.session)
-        moved: list[int] = []
-        ids = list(draft_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join([mark] * len(chunk))
-            sql = f"UPDATE draft SET state = {mark} WHERE state = {mark} AND id IN ({marks}) RETURNING id"
-            moved.extend(int(r[0]) for r in fetch_all(self.session, sql, (str(new), str(expected), *chunk)))
-        return moved
+        sql = f"UPDATE draft SET state = {mark} WHERE state = {mark} AND id IN ({{ids}}) RETURNING id"
+        return [int(r[0]) for r in fetch_all_in(self.session, sql, (str(new), str(expected)), draft_ids)]
 
     def set_state(self, draft_id: int, expected: str, new: str) -> bool:
         """Conditional update: succeeds only if nobody moved the draft meanwhile."""

@@ -15,7 +15,7 @@ from states.recipient import RecipientState
 from states.review import ReviewState
 from states.round import RoundState
 from storage import models as m
-from storage.bulk import db_stamp, execute, fetch_all, fetch_one, from_stamp, on_sqlite, placeholder
+from storage.bulk import db_stamp, execute, fetch_all_in, fetch_one, from_stamp, on_sqlite, placeholder
 from storage.scope import office_condition
 from storage.views import RecipientRow, ReviewQueueRow, UnitRow, UnitView
 
@@ -258,20 +258,17 @@ class RoundRepo:
         # returned rows cost a sweep's batch several times what the statement took.
         mark = placeholder(self.session)
         when = db_stamp(self.session, now)
+        sql = (
+            f"UPDATE round SET state = {mark}, enforced_at = {mark} "
+            f"WHERE state = {mark} AND deadline <= {mark} AND id IN ({{ids}}) "
+            "RETURNING id, draft_id, deadline, office_id"
+        )
         closed: list[tuple[int, int, datetime, int]] = []
-        ids = list(round_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = (
-                f"UPDATE round SET state = {mark}, enforced_at = {mark} "
-                f"WHERE state = {mark} AND deadline <= {mark} AND id IN ({', '.join([mark] * len(chunk))}) "
-                "RETURNING id, draft_id, deadline, office_id"
-            )
-            rows = fetch_all(self.session, sql, (dest, when, source, when, *chunk))
-            for rid, draft_id, deadline, office_id in rows:
-                due = from_stamp(deadline)
-                assert due is not None  # a round's deadline is NOT NULL
-                closed.append((int(rid), int(draft_id), due, int(office_id)))
+        rows = fetch_all_in(self.session, sql, (dest, when, source, when), round_ids)
+        for rid, draft_id, deadline, office_id in rows:
+            due = from_stamp(deadline)
+            assert due is not None  # a round's deadline is NOT NULL
+            closed.append((int(rid), int(draft_id), due, int(office_id)))
         return closed
 
     # -- recipients -----------------------------------------------------------------------
@@ -482,17 +479,11 @@ class RoundRepo:
             return []
         mark = placeholder(self.session)
         when = db_stamp(self.session, now)
-        rows: list[tuple[int, int, int]] = []
-        ids = list(round_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = (
-                f"UPDATE recipient SET state = {mark}, deemed_at = {mark} "
-                f"WHERE state = {mark} AND round_id IN ({', '.join([mark] * len(chunk))}) "
-                "RETURNING id, round_id, unit_id"
-            )
-            rows.extend(fetch_all(self.session, sql, (dest, when, source, *chunk)))  # type: ignore[arg-type]
-        return rows
+        sql = (
+            f"UPDATE recipient SET state = {mark}, deemed_at = {mark} "
+            f"WHERE state = {mark} AND round_id IN ({{ids}}) RETURNING id, round_id, unit_id"
+        )
+        return fetch_all_in(self.session, sql, (dest, when, source), round_ids)  # type: ignore[return-value]
 
     # -- legality reviews -----------------------------------------------------------------
     def reviews(self, round_id: int) -> Sequence[LegalityReview]:

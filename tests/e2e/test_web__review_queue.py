@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from storage import models as m
 from storage.uow import UnitOfWork
+from tests.support.review_rows import closed_round
 from tests.support.web import T0, WebWorld, build_world, login
 from workflow.services import queries
 
@@ -32,41 +33,25 @@ def _reviewed_rounds(world: WebWorld, states: list[str]) -> list[int]:
     with UnitOfWork(world.engine) as uow:
         office = uow.rounds.get(world.round_id).office_id  # type: ignore[union-attr]
         for n, state in enumerate(states, start=1):
-            draft = m.Draft(
-                office_id=office, title=f"送审文稿{n}", issuer="测试", state="legality_review", created_at=T0
-            )
-            uow.session.add(draft)
-            uow.session.flush()
-            rnd = m.Round(
-                draft_id=draft.id or 0,
-                version=1,
-                office_id=office,
-                doc_number=f"送审函〔2026〕{n}号",
-                doc_year=2026,
-                letter_date=date(2026, 1, 1),
-                deadline=T0,
-                state="closed",
-                created_at=T0,
-            )
-            uow.session.add(rnd)
-            uow.session.flush()
+            rid = closed_round(uow.session, office, f"送审文稿{n}", f"送审函〔2026〕{n}号")
+            draft_id = uow.rounds.get(rid).draft_id  # type: ignore[union-attr]
             if state == "pending" and n % 2:  # returned once before: the latest review is what counts
                 uow.session.add(
                     m.LegalityReview(
-                        round_id=rnd.id or 0, draft_id=draft.id or 0, version=1, state="returned", requested_at=T0
+                        round_id=rid, draft_id=draft_id, version=1, state="returned", requested_at=T0
                     )
                 )
             uow.session.add(
                 m.LegalityReview(
-                    round_id=rnd.id or 0,
-                    draft_id=draft.id or 0,
+                    round_id=rid,
+                    draft_id=draft_id,
                     version=1,
                     state=state,
                     requested_at=T0 + timedelta(days=n),
                     due_at=T0 + timedelta(days=n + 15),
                 )
             )
-            ids.append(rnd.id or 0)
+            ids.append(rid)
         uow.commit()
     return ids
 

@@ -6,7 +6,7 @@ those the queue gave when it loaded every round as an object."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +18,11 @@ from states.draft import DRAFT_MACHINE
 from states.review import REVIEW_MACHINE
 from storage import models as m
 from storage.uow import UnitOfWork
+from tests.support.review_rows import T0, closed_round
 from tests.support.scenario import STAFF
 from workflow.services.accounts import add_user, served_offices
 from workflow.services.queries import REVIEW_PAGE_SIZE, review_counts, review_queue, review_queue_page
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 CITY, COUNTY = "市司法局", "县司法局"
 
 
@@ -53,31 +53,12 @@ def _world(engine: Engine) -> World:
         def new_round(office: str, *, draft_office: bool = True, issued: str | None = None) -> int:
             nonlocal n
             n += 1
-            draft = m.Draft(
-                office_id=offices[office] if draft_office else None,
-                title=f"{office}文稿{n}",
-                issuer="测试",
-                state="legality_review",
-                issued_doc_number=issued,
-                created_at=T0,
+            rid = closed_round(
+                s, offices[office], f"{office}文稿{n}", f"{office}函〔2026〕{n}号",
+                draft_office=draft_office, issued=issued,
             )
-            s.add(draft)
-            s.flush()
-            rnd = m.Round(
-                draft_id=draft.id or 0,
-                version=1,
-                office_id=offices[office],
-                doc_number=f"{office}函〔2026〕{n}号",
-                doc_year=2026,
-                letter_date=date(2026, 1, 1),
-                deadline=T0,
-                state="closed",
-                created_at=T0,
-            )
-            s.add(rnd)
-            s.flush()
-            office_of[rnd.id or 0] = offices[office]
-            return rnd.id or 0
+            office_of[rid] = offices[office]
+            return rid
 
         def review(round_id: int, state: str, requested: datetime) -> None:
             rnd = s.get(m.Round, round_id)
