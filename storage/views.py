@@ -133,6 +133,9 @@ class DecisionRow:
     outcome: str
     reason: str
     change_task_number: int | None
+    change_item_version: int | None
+    change_item_seq: int | None
+    change_item_label: str | None
     decided_by: str
     decided_at: datetime
 

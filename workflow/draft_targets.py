@@ -46,7 +46,7 @@ class Target:
     unknown: str | None = None  # a reference to an item the draft does not have ("第九十条")
 
 
-def _fold(text: str) -> str:
+def fold_target(text: str) -> str:
     """Spaces dropped, full-width forms folded: （二） → (二), ３ → 3."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
@@ -63,7 +63,7 @@ def _by_text(candidates: Sequence[ItemLike], words: str) -> Target:
         return Target()
     scored = sorted(
         (
-            (difflib.SequenceMatcher(None, words, _fold(c.heading or c.text)[: len(words) * 2]).ratio(), c)
+            (difflib.SequenceMatcher(None, words, fold_target(c.heading or c.text)[: len(words) * 2]).ratio(), c)
             for c in candidates
         ),
         key=lambda p: -p[0],
@@ -140,20 +140,20 @@ def _sections(target: str, items: Sequence[ItemLike]) -> Target:
     part = _PART.match(target)
     if part:
         target = f"{cn_number(_num(part.group(1)) or 0)}、{target[part.end() :]}"
-    headed = [(i, _fold(i.label)) for i in items if i.kind == "heading"]
+    headed = [(i, fold_target(i.label)) for i in items if i.kind == "heading"]
     prefixed = [(len(label), i) for i, label in headed if target.startswith(label)]
     if prefixed:
         return Target(max(prefixed, key=lambda p: p[0])[1].seq)
     bare = _BARE.match(target) or re.match(r"^(\d{1,3})[.、](.*)$", target)
     if bare:
-        ordinal = _fold(bare.group(0)[: len(bare.group(0)) - len(bare.group(2))])
+        ordinal = fold_target(bare.group(0)[: len(bare.group(0)) - len(bare.group(2))])
         return _by_text([i for i, label in headed if label.endswith(ordinal)], bare.group(2))
     return Target()
 
 
 def resolve_target(target: str, kind: str, items: Sequence[ItemLike]) -> Target:
     """The item ``target`` names in a draft of ``kind`` (tasks | articles | sections); free text → no anchor."""
-    folded = _fold(target)
+    folded = fold_target(target)
     if not folded or folded == "全文":
         return Target()
     if kind == "tasks":

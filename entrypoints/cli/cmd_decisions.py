@@ -25,9 +25,13 @@ def decide(
     partly: bool = typer.Option(False, "--partly"),
     reject: bool = typer.Option(False, "--reject"),
     reason: str = typer.Option("", "--reason"),
-    change: int | None = typer.Option(None, "--change", help="落实该意见的任务序号"),
+    change: str = typer.Option(
+        "",
+        "--change",
+        help="在修改稿中落实该意见的位置：任务序号（如 8、序号8）或条目（如 第五条、第二章、第五条第（二）项）",
+    ),
 ) -> None:
-    """对一条修改意见作出采纳决定。"""
+    """对一条修改意见作出采纳决定（--change：落实于哪个任务序号或条目）。"""
     # Imported when this command runs, not at start-up: every CLI call pays for module imports.
     from workflow.services.decisions import Decide
     from workflow.services.decisions import decide as decide_service
@@ -38,10 +42,17 @@ def decide(
             raise InvalidInput("DECISION_OUTCOME_REQUIRED", "请在 --adopt、--partly、--reject 中选择一项。")
         outcome = "adopted" if adopt else "partly_adopted" if partly else "rejected"
         with r.uow() as uow:
-            row = decide_service(uow, r.clock, r.actor, Decide(comment, outcome, reason, change))
+            row = decide_service(uow, r.clock, r.actor, Decide(comment, outcome, reason, change_item=change))
+    where = f"序号{row.change_task_number}" if row.change_task_number is not None else row.change_item_label
     r.emit(
-        {"comment_id": comment, "decision": row.outcome, "reason": row.reason},
-        f"意见 {comment}：{OUTCOME_LABELS[row.outcome]}。",
+        {
+            "comment_id": comment,
+            "decision": row.outcome,
+            "reason": row.reason,
+            "change_task": row.change_task_number,
+            "change_item": row.change_item_label,
+        },
+        f"意见 {comment}：{OUTCOME_LABELS[row.outcome]}" + (f"，落实于{where}。" if where else "。"),
     )
 
 

@@ -51,6 +51,8 @@ FIELD_OF_CODE: Mapping[str, str] = {
     "DECISION_OUTCOME_INVALID": "outcome",
     "DECISION_REASON_REQUIRED": "reason",
     "CHANGE_TASK_UNKNOWN": "change_task",
+    "CHANGE_ITEM_UNKNOWN": "change_task",
+    "CHANGE_TARGET_TWICE": "change_task",
 }
 
 EMPTY_FORM = FormData()

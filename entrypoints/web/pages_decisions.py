@@ -15,14 +15,27 @@ from entrypoints.web.pages_common import back, page
 from entrypoints.web.pages_public_staff import public_queue
 from kernel.errors import DomainError, NotFound
 from storage.uow import UnitOfWork
-from workflow.services.decisions import Decide, decide, decide_many
+from workflow.services.decisions import CHANGE_LABEL, Decide, decide, decide_many
 from workflow.services.queries import round_status
 from workflow.services.review import submit_review
 from workflow.services.versions import unapplied_adoptions
 
 router = APIRouter(include_in_schema=False)
 # Labels the services name a field by (``field=`` details) → the form's field names.
-ALIASES = {"对应的重点任务序号": "change_task", "理由": "reason", "采纳结论": "outcome", "意见编号": "comment_id"}
+ALIASES = {CHANGE_LABEL: "change_task", "理由": "reason", "采纳结论": "outcome", "意见编号": "comment_id"}
+# What the 落实于 input asks for, by the shape of the version staff revise (a task table's 序号, or its items).
+CHANGE_HINTS = {
+    "tasks": "落实于任务序号（可选）",
+    "articles": "落实于条款（如第五条，可选）",
+    "sections": "落实于条目（如二、（一），可选）",
+}
+
+
+def change_hint(kind: str | None, has_tasks: bool) -> str:
+    """The 落实于 input's placeholder: a draft of articles or sections with a task table takes either."""
+    if kind in ("articles", "sections") and has_tasks:
+        return "落实于条款或任务序号（如第五条、8，可选）" if kind == "articles" else "落实于条目或任务序号（可选）"
+    return CHANGE_HINTS.get(kind or "tasks", CHANGE_HINTS["tasks"])
 
 
 def _context(uow: UnitOfWork, round_id: int, undecided: bool, public: dict[str, object]) -> dict[str, object]:
@@ -32,9 +45,12 @@ def _context(uow: UnitOfWork, round_id: int, undecided: bool, public: dict[str, 
     tasks = {t.number: (t, items) for t, items in uow.drafts.tasks(version.id or 0)} if version else {}
     draft = uow.drafts.get(rnd.draft_id) if rnd else None
     current_version = draft.current_version if draft else 0
+    current = uow.drafts.version(draft.id or 0, current_version) if draft else None
+    current_tasks = bool(current and uow.drafts.task_numbers(current.id or 0))
     return {
         "s": status,
         "tasks": tasks,
+        "change_hint": change_hint(current.kind if current else None, current_tasks),
         "decided": sum(1 for c in status["comments"] if c["decision"]),
         "flagged": unapplied_adoptions(uow, round_id),
         "revised": bool(rnd and current_version != rnd.version),
@@ -91,8 +107,8 @@ async def decide_row(
         comment = uow.replies.comment(comment_id)
         if comment is None or comment.round_id != round_id:
             raise NotFound("COMMENT_NOT_FOUND", f"本轮没有编号为 {comment_id} 的修改意见。", comment_id=comment_id)
-        change = form_id(raw.get("change_task"), "对应的重点任务序号", required=False)
-        cmd = Decide(comment_id, str(raw.get("outcome") or ""), str(raw.get("reason") or ""), change)
+        change = str(raw.get("change_task") or "")  # "8", "序号8", "第五条": the service reads it
+        cmd = Decide(comment_id, str(raw.get("outcome") or ""), str(raw.get("reason") or ""), change_item=change)
         decide(uow, clock, user.actor, cmd)
     except DomainError as exc:
         return await _refused(request, uow, user, round_id, exc, comment_id)
@@ -106,8 +122,8 @@ async def bulk_decide(request: Request, round_id: Id, user: StaffWrite, uow: Uow
         ids = [form_id(x, "意见编号") or 0 for x in raw.getlist("comment_id")]
         outcome = str(raw.get("outcome") or "")
         reason = str(raw.get("reason") or "")
-        change = form_id(raw.get("change_task"), "对应的重点任务序号", required=False)
-        decide_many(uow, clock, user.actor, round_id, ids, Decide(0, outcome, reason, change))
+        change = str(raw.get("change_task") or "")
+        decide_many(uow, clock, user.actor, round_id, ids, Decide(0, outcome, reason, change_item=change))
     except DomainError as exc:
         return await _refused(request, uow, user, round_id, exc, "bulk")
     return _saved(uow, round_id, raw.get("undecided") == "1")

@@ -1,7 +1,8 @@
 """A round on an article-structured draft (某市城市绿化管理办法) through the CLI, on SQLite and PostgreSQL:
-import → start → replies on 第X条 / 第X条第X款 / 第X条第（X）项 / 第X章 / free text → decide → a revision
-that inserts, deletes, splits and reorders articles → every comment's anchor, ``draft diff``, the
-"adopted but not changed" check and the adoption table."""
+import → start → replies on 第X条 / 第X条第X款 / 第X条第（X）项 / 第X章 / free text → decide (some naming the
+article that carries them out, ``--change 第七条``) → a revision that inserts, deletes, splits and reorders
+articles → every comment's anchor, ``draft diff``, the "adopted but not changed" check and the adoption
+table; then a decision naming an article of the revision."""
 
 from __future__ import annotations
 
@@ -99,8 +100,27 @@ def test_article_draft_round_with_anchors_that_survive_a_revision(cli: Cli, cloc
     verdicts = {"adopt": ["--adopt"], "reject": ["--reject", "--reason", "理由不充分。"]}
     verdicts["partly"] = ["--partly", "--reason", "部分采纳，表述已调整。"]
     decided = {text: d for rows in REPLIES.values() for _t, text, d in rows}
+    # two decisions name the article that carries them out, as the 1st version numbers it (one typed full-width)
+    carried = {"处罚依据应当引用正确的条文。": "第七条", "古树名木保护范围应以公布的为准。": "第６条"}
     for c in cli.ok("status", "--round", rid)["comments"]:
-        cli.ok("decide", "--comment", str(c["id"]), *verdicts[decided[c["text"]]])
+        where = ["--change", carried[c["text"]]] if c["text"] in carried else []
+        cli.ok("decide", "--comment", str(c["id"]), *verdicts[decided[c["text"]]], *where)
+    ids = {c["text"]: c["id"] for c in cli.ok("status", "--round", rid)["comments"]}
+    penalty = ids["处罚依据应当引用正确的条文。"]
+    said = cli("decide", "--comment", str(penalty), "--adopt", "--change", "第七条", json=False).stdout
+    assert "予以采纳，落实于第七条。" in said
+    decided_now = {c["id"]: c for c in cli.ok("status", "--round", rid)["comments"]}
+    assert (decided_now[penalty]["change_item"], decided_now[penalty]["change_task"]) == ("第七条", None)
+    assert decided_now[ids["古树名木保护范围应以公布的为准。"]]["change_display"] == "第六条", "as the draft writes it"
+    for named, code, says in (
+        ("第九十条", "CHANGE_ITEM_UNKNOWN", "文稿中没有第九十条"),
+        ("第七条第二款", "CHANGE_ITEM_UNKNOWN", "文稿中没有第七条第二款"),
+        ("屋顶绿化", "CHANGE_ITEM_UNKNOWN", "无法识别落实条目“屋顶绿化”"),
+        ("8", "CHANGE_TASK_UNKNOWN", "该文稿没有重点任务分工表"),
+    ):
+        error = cli.error("decide", "--comment", str(penalty), "--adopt", "--change", named)
+        assert (error["code"], says in error["message"]) == (code, True), error
+    assert decided_now == {c["id"]: c for c in cli.ok("status", "--round", rid)["comments"]}, "nothing changed"
 
     revised = cli.ok("draft", "revise", "--draft", "1", str(GREENING_V2))
     assert (revised["version"], revised["kind"], "tasks" in revised) == (2, "articles", False)
@@ -168,13 +188,28 @@ def test_article_draft_round_with_anchors_that_survive_a_revision(cli: Cli, cloc
     assert cli.error("draft", "diff", "--draft", "1", "--from", "2", "--to", "1")["code"] == "DIFF_VERSIONS_INVALID"
 
     flagged = cli.ok("status", "--round", rid)["unapplied_adoptions"]
-    assert [(f["target"], f["anchor"]["display"]) for f in flagged] == [("第五条", "现第六条（原第五条）")]
+    assert [(f["target"], f["anchor"]["display"]) for f in flagged] == [
+        ("第五条", "现第六条（原第五条）"),
+        ("第十条", "第十条"),
+    ]
     assert "但现第六条（原第五条）在修改稿中没有变化" in flagged[0]["message"]
+    assert "但现第九条（原第七条）在修改稿中没有变化" in flagged[1]["message"], "第十条 changed, 第七条 (named) did not"
+    assert flagged[1]["change_anchor"]["display"] == "现第九条（原第七条）"
     table = cli("report", "--round", rid, "--kind", "adoption", "--format", "md", json=False).stdout
     assert "予以采纳（已在修改稿第三条第二款中落实）" in table
     assert "予以采纳（修改稿已删除第九条）" in table
     assert "予以采纳（已在修改稿现第七条、第八条（原第六条）中落实）" in table
     assert "现第六条（原第五条）中落实" not in table, "第五条 did not change: nothing is claimed"
+    assert "部分采纳，表述已调整。（已在修改稿现第七条、第八条（原第六条）中落实）" in table, "the article named"
+    assert "第十条中落实" not in table and "第九条（原第七条）中落实" not in table, "the named 第七条 did not change"
+    # after the revision an article is named as the revision numbers it: 第十条 of the 2nd version changed
+    cli.ok("decide", "--comment", str(penalty), "--adopt", "--change", "第十条")
+    status = cli.ok("status", "--round", rid)
+    assert [f["target"] for f in status["unapplied_adoptions"]] == ["第五条"]
+    now = next(c for c in status["comments"] if c["id"] == penalty)
+    assert (now["change_item"], now["change_display"], now["change_anchor"]["version"]) == ("第十条", "第十条", 2)
+    table = cli("report", "--round", rid, "--kind", "adoption", "--format", "md", json=False).stdout
+    assert "予以采纳（已在修改稿第十条中落实）" in table
     form = cli("report", "--round", rid, "--kind", "reply-form", "--unit", "交通局", "--format", "md", json=False)
     assert "第五条" in form.stdout and "第一章 总则" in form.stdout and "序号8" not in form.stdout
     note = cli("report", "--round", rid, "--kind", "explanation", "--format", "md", json=False).stdout

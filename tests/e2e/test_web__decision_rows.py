@@ -4,18 +4,23 @@ form still decides several at once and is refused beside its own fields."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from storage.uow import UnitOfWork, uow_factory
+from tests.e2e.test_web__version_diff import article_round
+from tests.fixtures.drafts import GREENING_V2
 from tests.support.cli import table_counts
 from tests.support.scenario import STAFF, demo_office_id, new_round
 from tests.support.web import WebWorld, build_world, login
 from workflow.services.deadlines import sweep
+from workflow.services.drafts import revise_draft_file
 from workflow.services.replies import CommentInput, SubmitReply, submit_reply
 
 DAY = timedelta(days=1)
@@ -153,9 +158,10 @@ def test_a_comment_of_another_round_or_none_is_not_found(world: WebWorld) -> Non
         f"/rounds/{world.round_id}/decisions/9999", data={"csrf_token": csrf, "outcome": "adopted", "reason": ""}
     )
     assert missing.status_code == 404 and "本轮没有编号为 9999 的修改意见" in missing.text
-    assert client.post(
-        f"/rounds/{world.round_id}/decisions/1", data={"outcome": "adopted", "reason": ""}
-    ).status_code == 403, "CSRF as every form"
+    assert (
+        client.post(f"/rounds/{world.round_id}/decisions/1", data={"outcome": "adopted", "reason": ""}).status_code
+        == 403
+    ), "CSRF as every form"
     reviewer = world.client()
     reviewer_csrf = login(reviewer, "sfj")
     refused = reviewer.post(
@@ -226,3 +232,100 @@ def test_the_bulk_form_decides_all_or_none_and_only_comments_of_its_own_round(wo
         assert refused.status_code == status and says in refused.text
         assert _decisions(world) == {}, "a refused bulk decision leaves every comment undecided"
         assert table_counts(world.engine) == before
+
+
+def test_an_article_draft_names_the_article_that_carries_the_change(world: WebWorld) -> None:
+    """On an article draft the row's 落实于 input takes an article ("第五条"), refuses one the draft lacks
+    beside the input, and shows it; after a revision it shows where that article is now, and the form
+    offers its new number. The API takes ``change_item`` beside the old ``change_task``."""
+    draft_id, rid = article_round(world)
+    comments = [CommentInput("第五条", "甲意见"), CommentInput("第八条第二款", "乙意见"), CommentInput("", "丙意见")]
+    with UnitOfWork(world.engine) as uow:
+        cmd = SubmitReply(round_id=rid, unit_name="测试单位001", comments=comments)
+        first, second, third = submit_reply(uow, world.clock, STAFF, cmd).comment_ids
+    world.clock.set(world.deadline + timedelta(minutes=1))
+    sweep(uow_factory(world.engine), world.clock)
+    client = world.client()
+    csrf = login(client, "zhaojian")
+    page = client.get(f"/rounds/{rid}/decisions").text
+    assert 'type="text" name="change_task" maxlength="50" placeholder="落实于条款（如第五条，可选）"' in _row(
+        page, first
+    )
+    assert '<label for="change_task">落实于条款（如第五条，可选）</label>' in page, "the bulk form too"
+
+    refused = client.post(
+        f"/rounds/{rid}/decisions/{first}",
+        data={"csrf_token": csrf, "outcome": "adopted", "reason": "", "change_task": "第九十条"},
+    )
+    assert refused.status_code == 422
+    row = _row(refused.text, first)
+    assert 'data-error-for="change_task">文稿中没有第九十条。<' in row and 'value="第九十条"' in row
+    assert 'class="error-code">错误代码：CHANGE_ITEM_UNKNOWN' in row
+    saved = client.post(
+        f"/rounds/{rid}/decisions/{first}",
+        data={"csrf_token": csrf, "outcome": "adopted", "reason": "", "change_task": "第五条"},
+    )
+    assert saved.status_code == 303
+    with UnitOfWork(world.engine) as uow:
+        stored = uow.replies.decision(first)
+    assert stored is not None and (stored.change_item_label, stored.change_task_number) == ("第五条", None)
+    row = _row(client.get(f"/rounds/{rid}/decisions").text, first)
+    assert f'data-testid="change-{first}">落实于第五条<' in row and 'value="第五条"' in row
+    bulk = client.post(
+        f"/rounds/{rid}/decisions",
+        data={"csrf_token": csrf, "comment_id": [str(second)], "outcome": "adopted", "change_task": "第三章"},
+    )
+    assert (
+        bulk.status_code == 303
+        and f'data-testid="change-{second}">落实于第三章<' in client.get(f"/rounds/{rid}/decisions").text
+    )
+
+    h = {"X-CSRF-Token": csrf}
+    url = f"/api/v1/comments/{third}/decision"
+    both = client.post(url, headers=h, json={"outcome": "adopted", "change_task": 1, "change_item": "第五条"})
+    assert both.status_code == 422 and both.json()["error"]["code"] == "CHANGE_TARGET_TWICE"
+    control = client.post(url, headers=h, json={"outcome": "adopted", "change_item": "第五条\u0007"})
+    assert control.status_code == 422 and control.json()["error"]["code"] == "TEXT_CONTROL_CHARACTER"
+    too_long = client.post(url, headers=h, json={"outcome": "adopted", "change_item": "第" * 51})
+    assert too_long.status_code == 422, "bounded in the schema"
+    ok = client.post(url, headers=h, json={"outcome": "adopted", "change_item": "第 六 条"})
+    assert ok.status_code == 200 and ok.json() == {
+        "comment_id": third,
+        "decision": "adopted",
+        "reason": "",
+        "change_task": None,
+        "change_item": "第六条",
+    }
+
+    with UnitOfWork(world.engine) as uow:
+        revise_draft_file(uow, world.clock, STAFF, draft_id, "v2.txt", GREENING_V2.read_bytes())
+    row = _row(client.get(f"/rounds/{rid}/decisions").text, first)
+    assert f'data-testid="change-{first}">落实于现第六条（原第五条）<' in row and 'value="第六条"' in row, (
+        "where 第五条 is now, and its number now in the form (saving the row names the same article)"
+    )
+    shown = {c["id"]: c for c in client.get(f"/api/v1/rounds/{rid}").json()["comments"]}
+    assert (shown[third]["change_item"], shown[third]["change_display"]) == ("第六条", "现第七条、第八条（原第六条）")
+    assert shown[third]["change_anchor"]["split_into"] == ["第七条", "第八条"]
+    sheet = load_workbook(io.BytesIO(client.get(f"/rounds/{rid}/comments.xlsx").content)).active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][8] == "落实于" and [r[8] for r in rows[1:]] == [
+        "现第六条（原第五条）",
+        "第三章",
+        "现第七条、第八条（原第六条）",
+    ], "the export says where each is carried out now"
+    again = client.post(
+        f"/rounds/{rid}/decisions/{first}",
+        data={"csrf_token": csrf, "outcome": "adopted", "reason": "", "change_task": "第六条"},
+    )
+    assert again.status_code == 303 and f'data-testid="change-{first}">落实于现第六条（原第五条）<' in _row(
+        client.get(f"/rounds/{rid}/decisions").text, first
+    ), "saved again from the form, it still names the same article"
+
+
+def test_a_task_draft_asks_for_the_task_number(world: WebWorld) -> None:
+    first, *_rest = closed_with_comments(world)
+    client = world.client()
+    login(client, "zhaojian")
+    row = _row(client.get(f"/rounds/{world.round_id}/decisions").text, first)
+    assert 'placeholder="落实于任务序号（可选）"' in row

@@ -44,8 +44,9 @@ def test_an_empty_database_is_built_from_the_models_at_the_newest_revision(db_ur
 
 
 def test_upgrading_an_existing_database_keeps_and_fills_its_rows(db_url: str) -> None:
-    """A database at 0002 (with a round) upgrades to head; recipients get their unit's name filled in, and
-    the unit table, rebuilt for per-office names while a recipient points at it, keeps its row."""
+    """A database at 0002 (with a round) upgrades to head; recipients get their unit's name filled in, the
+    unit table, rebuilt for per-office names while a recipient points at it, keeps its row, and a decision
+    that named its task (落实于序号8) keeps it, with no item named (0013)."""
     from alembic import command
     from sqlalchemy import text
 
@@ -84,10 +85,37 @@ def test_upgrading_an_existing_database_keeps_and_fills_its_rows(db_url: str) ->
                 "VALUES (1, 1, 1, 'pending', false, 0)"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO reply (id, recipient_id, round_id, revision, kind, channel, received_at, recorded_at, "
+                "recorded_by, sealed, late, superseded, admitted, attachment_name, attachment_sha256) VALUES (1, 1, "
+                "1, 1, 'comments', 'web', '2026-03-03 01:00:00', '2026-03-03 01:00:00', '赵健', false, false, false, "
+                "false, '', '')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO comment (id, reply_id, round_id, seq, target, task_number, text, basis, reason) "
+                "VALUES (1, 1, 1, 1, '序号8', 8, '建议增加演练。', '', '')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO decision (id, comment_id, outcome, reason, change_task_number, decided_by, decided_at) "
+                "VALUES (1, 1, 'adopted', '', 8, '赵健', '2026-03-06 01:00:00')"
+            )
+        )
     upgrade(engine)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT unit_name, unit_category FROM recipient WHERE id = 1")).one()
         unit = conn.execute(text("SELECT name, office_id FROM unit WHERE id = 1")).one()
+        decision = conn.execute(
+            text(
+                "SELECT outcome, change_task_number, change_item_version, change_item_seq, change_item_label "
+                "FROM decision WHERE id = 1"
+            )
+        ).one()
     assert tuple(row) == ("市应急管理局", "member_unit")
     assert tuple(unit) == ("市应急管理局", 1), "the unit (asked in a round) is kept and belongs to the office"
+    assert tuple(decision) == ("adopted", 8, None, None, None), "the decision keeps its task; no item is named"
     engine.dispose()

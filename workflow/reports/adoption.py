@@ -19,7 +19,7 @@ from storage.models import Recipient
 from storage.uow import UnitOfWork
 from storage.views import RecipientRow, UnitView
 from workflow.services._common import load_draft, load_round
-from workflow.services.anchors import anchors_for
+from workflow.services.anchors import queue_anchors
 from workflow.services.decisions import decision_view
 from workflow.services.offices import office_profile
 from workflow.services.preload import Queue
@@ -45,7 +45,7 @@ def adoption_table(
     draft = load_draft(uow, rnd.draft_id)
     profile = office_profile(uow, rnd.office_id)
     queue = uow.replies.decision_queue(round_id) if queue is None else queue
-    anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])  # where each comment's item is now
+    anchors, targets = queue_anchors(uow, round_id, queue)  # where each comment's (and 落实于) item is now
     comments_by_unit: dict[int, list[dict[str, Any]]] = {}
     for c, _r, u, d in queue:
         comments_by_unit.setdefault(u.id or 0, []).append(
@@ -55,7 +55,7 @@ def adoption_table(
                 "target": c.target,
                 "anchor": anchors.get(c.id or 0),
                 "text": c.text,
-                **decision_view(d),
+                **decision_view(d, targets.get(c.id or 0)),
             }
         )
     buckets: dict[tuple[str, str], list[Any]] = {}

@@ -12,8 +12,8 @@ from storage.uow import UnitOfWork
 from workflow.services.queries import round_status
 from workflow.spreadsheet import safe_cell
 
-HEADERS = ("序号", "单位", "条目", "修改意见", "依据", "理由", "采纳情况", "采纳理由", "落实于任务序号", "备注")
-WIDTHS = (6, 18, 14, 50, 24, 24, 10, 40, 10, 12)
+HEADERS = ("序号", "单位", "条目", "修改意见", "依据", "理由", "采纳情况", "采纳理由", "落实于", "备注")
+WIDTHS = (6, 18, 14, 50, 24, 24, 10, 40, 14, 12)
 
 
 def _row(n: int, c: dict[str, Any]) -> list[Any]:
@@ -26,7 +26,7 @@ def _row(n: int, c: dict[str, Any]) -> list[Any]:
         c["comment_reason"],
         c["decision_label"] or "待决定",
         c["reason"],
-        c["change_task"] or "",
+        c["change_display"] or "",  # 序号8, 第五条, or where that item is now (现第六条（原第五条）)
         "；".join(x for x in ("逾期纳入" if c["late_admitted"] else "", _now(c)) if x),
     ]
 

@@ -452,11 +452,12 @@ def adoption(
 
 
 def _carried_out(comment: dict[str, Any], changed: set[int]) -> str:
-    """Where a revision carries out an adopted comment: the task the decision names, else the comment's
-    item as it is now ("已在修改稿现第六条（原第五条）中落实"); nothing before a revision changed it."""
+    """Where a revision carries out an adopted comment: the task or item the decision names ("落实于第五条"),
+    else the comment's item, as it is now ("已在修改稿现第六条（原第五条）中落实"); nothing before a revision
+    changed it."""
     if comment["change_task"]:
         return f"（已在修改稿序号{comment['change_task']}中落实）" if comment["change_task"] in changed else ""
-    anchor = comment.get("anchor")
+    anchor = comment.get("change_anchor") if comment.get("change_item") else comment.get("anchor")
     if comment["decision"] not in (Outcome.adopted, Outcome.partly_adopted) or not anchor or not anchor["changed"]:
         return ""
     if anchor["removed"]:

@@ -10,15 +10,18 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.models import Comment, DraftItem, DraftVersion
 from storage.uow import UnitOfWork
-from storage.views import CommentRow
+from storage.views import CommentRow, DecisionRow
 from workflow.draft_targets import resolve_target
 from workflow.item_matching import normalise
 from workflow.services._common import load_draft, load_round
 from workflow.services.draft_items import Chain, load_chain
+
+if TYPE_CHECKING:
+    from storage.models import Decision
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class RoundAnchors:
     _changed: frozenset[int] | None = None
     _anchors: dict[int, Anchor | None] = field(default_factory=dict)
     _targets: dict[str, int | None] = field(default_factory=dict)
+    _origins: dict[int, int] | None = None
 
     def reached(self, seq: int) -> set[int]:
         if seq not in self._reached:
@@ -126,9 +130,56 @@ class RoundAnchors:
             return None
         if changed is not None and changed is not self._changed:
             return self._anchor(seq, changed)
+        return self._start_anchor(seq)
+
+    def _start_anchor(self, seq: int) -> Anchor | None:
         if seq not in self._anchors:
             self._anchors[seq] = self._anchor(seq, self.changed_now())
         return self._anchors[seq]
+
+    def at(self, version: int, seq: int) -> Anchor | None:
+        """Where item ``seq`` of ``version`` is now: a decision's 落实于 item, named in the version that was
+        current when it was decided (the round's, or a revision's). As for a comment's anchor, "原" is its
+        number in the round's version where it has one, and whether it changed is judged against that
+        version: that is what the revisions carried out."""
+        chain = self.chain
+        if version == chain.start:
+            return self._start_anchor(seq)
+        named = chain.item(version, seq) if chain.start < version <= chain.end else None
+        if named is None:
+            return None
+        now, removed_at = chain.main_path(seq, since=version)
+        if now is None:
+            return Anchor(named.label, removed_at or chain.end, removed=True, changed=True)
+        item = chain.item(chain.end, now)
+        pieces = sorted(chain.reached(seq, since=version))
+        labels = tuple(i.label for i in chain.items[chain.end] if i.seq in pieces and _top(i, pieces))
+        origin = self._main_origins().get(now)
+        first = chain.item(chain.start, origin) if origin is not None else None
+        return Anchor(
+            first.label if first else named.label,
+            chain.end,
+            label=item.label if item else named.label,
+            changed=now in self.changed_now() or len(pieces) > 1,
+            split_into=labels if len(labels) > 1 else (),
+        )
+
+    def _main_origins(self) -> dict[int, int]:
+        """Item of the current version → the one item of the round's version whose main path ends there."""
+        if self._origins is None:
+            ends: dict[int, list[int]] = {}
+            for first in self.chain.items[self.chain.start]:
+                now, _removed = self.chain.main_path(first.seq)
+                if now is not None:
+                    ends.setdefault(now, []).append(first.seq)
+            self._origins = {now: starts[0] for now, starts in ends.items() if len(starts) == 1}
+        return self._origins
+
+    def change_anchor(self, decision: Decision | DecisionRow | None) -> Anchor | None:
+        """Where the item a decision says it is carried out in (``落实于第五条``) is now; None without one."""
+        if decision is None or decision.change_item_seq is None or decision.change_item_version is None:
+            return None
+        return self.at(decision.change_item_version, decision.change_item_seq)
 
     def _anchor(self, seq: int, changed_set: AbstractSet[int]) -> Anchor | None:
         chain = self.chain
@@ -230,3 +281,22 @@ def anchors_for(
         anchor = found.anchor(comment, changed)
         out[comment.id or 0] = anchor.to_dict() if anchor else None
     return out
+
+
+def queue_anchors(
+    uow: UnitOfWork,
+    round_id: int,
+    queue: Iterable[tuple[Comment | CommentRow, Any, Any, Decision | DecisionRow | None]],
+) -> tuple[dict[int, dict[str, Any] | None], dict[int, dict[str, Any] | None]]:
+    """For each comment of the decision queue (by id): its anchor, and where its decision's 落实于 item is
+    now (None: no item named), from one read of the round's chain."""
+    found = round_anchors(uow, round_id)
+    changed = found.changed_now()
+    anchors: dict[int, dict[str, Any] | None] = {}
+    targets: dict[int, dict[str, Any] | None] = {}
+    for comment, _reply, _unit, decision in queue:
+        anchor = found.anchor(comment, changed)
+        target = found.change_anchor(decision)
+        anchors[comment.id or 0] = anchor.to_dict() if anchor else None
+        targets[comment.id or 0] = target.to_dict() if target else None
+    return anchors, targets

@@ -180,6 +180,8 @@ def _files(uow: UnitOfWork, round_id: int, rules: DocTypes, pdf: bool) -> dict[s
                 "text": c.text,
                 "outcome": d.outcome if d else None,
                 "reason": d.reason if d else "",
+                "change_task": d.change_task_number if d else None,  # 落实于序号8
+                "change_item": d.change_item_label if d else None,  # 落实于第五条 (as the draft then numbered it)
                 "decided_by": d.decided_by if d else "",
                 "decided_at": iso_beijing(d.decided_at) if d else None,
             }

@@ -133,19 +133,21 @@ class Chain:
     def item(self, version: int, seq: int) -> DraftItem | None:
         return next((i for i in self.items[version] if i.seq == seq), None)
 
-    def main_path(self, seq: int) -> tuple[int | None, int | None]:
-        """Where item ``seq`` of ``start`` is in ``end`` (its seq), or None and the version that deleted it."""
-        for v in range(self.start + 1, self.end + 1):
+    def main_path(self, seq: int, since: int | None = None) -> tuple[int | None, int | None]:
+        """Where item ``seq`` of ``start`` (or of version ``since``) is in ``end`` (its seq), or None and the
+        version that deleted it."""
+        for v in range((self.start if since is None else since) + 1, self.end + 1):
             nxt = next((k.to_seq for k in self.links[v] if k.from_seq == seq and k.primary), None)
             if nxt is None:
                 return None, v
             seq = nxt
         return seq, None
 
-    def reached(self, seq: int) -> set[int]:
-        """Every item of ``end`` that item ``seq`` of ``start`` continues in (a split has several)."""
+    def reached(self, seq: int, since: int | None = None) -> set[int]:
+        """Every item of ``end`` that item ``seq`` of ``start`` (or of version ``since``) continues in (a split
+        has several)."""
         frontier = {seq}
-        for v in range(self.start + 1, self.end + 1):
+        for v in range((self.start if since is None else since) + 1, self.end + 1):
             frontier = {k.to_seq for k in self.links[v] if k.from_seq in frontier}
         return frontier
 

@@ -76,7 +76,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     """The round, each recipient's state, the decision queue, late replies, reviews and signed documents."""
     # Imported here, not at the top: ``round list`` imports this module too, and these bring in issuance,
     # tracking, the public consultation and their tables (every CLI call is a new process).
-    from workflow.services.anchors import anchors_for
+    from workflow.services.anchors import queue_anchors
     from workflow.services.decisions import decision_view
     from workflow.services.issuance import signed_views
     from workflow.services.offices import office_profile
@@ -90,7 +90,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
     recipients = [recipient_row(rec, unit, profile, channels) for rec, unit in uow.rounds.recipients(round_id)]
     # "reason" in the CLI contract is the decision's reason; the comment's own is "comment_reason".
     queue = uow.replies.decision_queue(round_id)
-    anchors = anchors_for(uow, round_id, [c for c, *_rest in queue])
+    anchors, targets = queue_anchors(uow, round_id, queue)
     comments = [
         {
             "id": c.id,
@@ -101,7 +101,7 @@ def round_status(uow: UnitOfWork, round_id: int) -> dict[str, Any]:
             "text": c.text,
             "basis": c.basis,
             "late_admitted": r.late,
-            **{k: v for k, v in decision_view(d).items() if k != "decision_text"},
+            **{k: v for k, v in decision_view(d, targets.get(c.id or 0)).items() if k != "decision_text"},
             "comment_reason": c.reason,
         }
         for c, r, u, d in queue

@@ -189,9 +189,10 @@ def unapplied_adoptions(uow: UnitOfWork, round_id: int, queue: Queue | None = No
     """Adopted comments whose item did not change in the revision.
 
     Only once a revision exists (before it, nothing can have been applied yet), and only for 予以采纳:
-    部分采纳 may rightly leave the item as it was. The item is the task the decision links
-    (``--change``) or, failing that, the comment's anchor carried to the current version (an item that
-    was deleted counts as changed: deleting it may be what the comment asked).
+    部分采纳 may rightly leave the item as it was. The item is the task or item the decision names
+    (``--change 8``, ``--change 第五条``, carried to the current version) or, failing that, the comment's
+    anchor carried there (an item that was deleted counts as changed: deleting it may be what the comment
+    asked).
     """
     rnd = load_round(uow, round_id)
     draft = load_draft(uow, rnd.draft_id)
@@ -205,9 +206,13 @@ def unapplied_adoptions(uow: UnitOfWork, round_id: int, queue: Queue | None = No
         if decision is None or decision.outcome != Outcome.adopted:
             continue
         anchor = found.anchor(comment, changed)
+        target = found.change_anchor(decision)
         if decision.change_task_number is not None:
             task = next((i for i in current if i.kind == "task" and i.number == decision.change_task_number), None)
             applied, where = task is not None and task.seq in changed, f"序号{decision.change_task_number}"
+        elif decision.change_item_label is not None:
+            applied = target is not None and target.changed
+            where = target.display if target is not None else decision.change_item_label
         elif anchor is not None:
             applied, where = anchor.changed, anchor.display
         else:
@@ -221,6 +226,8 @@ def unapplied_adoptions(uow: UnitOfWork, round_id: int, queue: Queue | None = No
                 "target": comment.target,
                 "task": decision.change_task_number or comment.task_number,
                 "anchor": anchor.to_dict() if anchor else None,
+                "change_item": decision.change_item_label,
+                "change_anchor": target.to_dict() if target else None,
                 "decision": decision.outcome,
                 "message": f"{unit.name}的意见（{comment.target or '未指明条目'}）已采纳，"
                 f"但{where}在修改稿中没有变化。",

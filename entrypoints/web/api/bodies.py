@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from entrypoints.web.deps import MAX_ID
+from workflow.services.decisions import CHANGE_MAX_CHARS
 from workflow.services.replies import CommentInput
 
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # as ``deps.Id``: no number the database cannot hold
@@ -67,7 +68,12 @@ class DeadlineBody(BaseModel):
 class DecisionBody(BaseModel):
     outcome: str
     reason: str = ""
-    change_task: BodyId | None = None
+    change_task: BodyId | None = Field(default=None, description="落实于重点任务分工的序号（与 change_item 二选一）")
+    change_item: str | None = Field(
+        default=None,
+        max_length=CHANGE_MAX_CHARS,
+        description="落实于文稿的哪一条目，按文稿的写法：第五条、第二章、第五条第（二）项；任务序号也可写作 8 或 序号8",
+    )
 
 
 class CheckAnswer(BaseModel):

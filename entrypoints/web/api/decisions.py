@@ -14,5 +14,12 @@ router = APIRouter(tags=["采纳决定"])
 
 @router.post("/comments/{comment_id}/decision")
 def api_decide(comment_id: Id, body: DecisionBody, user: StaffWrite, uow: UowDep, clock: ClockDep) -> Decided:
-    row = decide(uow, clock, user.actor, Decide(comment_id, body.outcome, body.reason, body.change_task))
-    return Decided(comment_id=comment_id, decision=row.outcome, reason=row.reason)
+    cmd = Decide(comment_id, body.outcome, body.reason, body.change_task, body.change_item or "")
+    row = decide(uow, clock, user.actor, cmd)
+    return Decided(
+        comment_id=comment_id,
+        decision=row.outcome,
+        reason=row.reason,
+        change_task=row.change_task_number,
+        change_item=row.change_item_label,
+    )

@@ -93,6 +93,8 @@ class Decided(BaseModel):
     comment_id: int
     decision: str
     reason: str
+    change_task: int | None = Field(default=None, description="落实于的任务序号")
+    change_item: str | None = Field(default=None, description="落实于的条目（文稿中的写法，如第五条）")
 
 
 class ReviewRequested(BaseModel):

@@ -108,7 +108,10 @@ class CommentRow(ServiceView):
     late_admitted: bool
     decision: str | None
     decision_label: str | None
-    change_task: int | None
+    change_task: int | None = Field(description="落实于的任务序号")
+    change_item: str | None = Field(default=None, description="落实于的条目，如第五条（作出决定时文稿中的写法）")
+    change_anchor: CommentAnchor | None = Field(default=None, description="落实于的条目在现稿中的位置")
+    change_display: str | None = Field(default=None, description="落实于，如“序号8”“第五条”“现第六条（原第五条）”")
     comment_reason: str
     reason: str = Field(description="采纳决定的理由")
 
@@ -179,6 +182,9 @@ class AdoptionComment(ServiceView):
     reason: str
     decision_text: str
     change_task: int | None
+    change_item: str | None = None
+    change_anchor: CommentAnchor | None = None
+    change_display: str | None = None
 
 
 class AdoptionGroup(ServiceView):
