@@ -16,11 +16,12 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from storage import chain_check
@@ -132,6 +133,13 @@ class PendingEvent:
 Row = tuple[datetime, str, str, str, str, "int | None", "str | None", "str | None", str, bool, "int | None"]
 
 
+@cache
+def _round_offices() -> Any:
+    """The offices of some rounds (``ids``): built once, so its cache key and scoped form are kept (a commit of
+    an event naming a round the service no longer holds runs it)."""
+    return select(m.Round.id, m.Round.office_id).where(m.Round.id.in_(bindparam("ids", expanding=True)))
+
+
 class AuditLog:
     """The trail as one transaction sees it: buffers new events and chains them onto the head at
     flush; reads (``events``, ``verify``) go through it too, so no session leaves storage.
@@ -156,6 +164,9 @@ class AuditLog:
         work refuses it here, where the caller can be seen, not at a commit that may never come."""
         refuse(self._session, f"audit event {event.action}")
         payload = event.payload_json if event.payload_json is not None else canonical_payload(event.payload)
+        office = event.office_id
+        if office is None and event.round_id is not None:
+            office = self._held_round_office(event.round_id)
         self._pending.append(
             (
                 event.at,
@@ -168,9 +179,16 @@ class AuditLog:
                 event.to_state,
                 payload,
                 event.imported or self._imported,
-                event.office_id,
+                office,
             )
         )
+
+    def _held_round_office(self, round_id: int) -> int | None:
+        """The office of a round this session holds (the service recording the event loaded it; a round never
+        changes office), so the commit need not read it again (``_round_offices``); None when not held. The
+        session's identity map keeps a row only while something refers to it: hence here, not at the commit."""
+        held = self._session.identity_map.get(identity_key(m.Round, round_id))
+        return None if held is None else held.office_id
 
     def record_many(self, events: Iterable[PendingEvent]) -> None:
         for event in events:
@@ -294,8 +312,7 @@ class AuditLog:
         found: dict[int, int] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            stmt = select(m.Round.id, m.Round.office_id).where(m.Round.id.in_(chunk))  # type: ignore[union-attr]
-            found.update({int(rid): int(oid) for rid, oid in self._session.execute(stmt)})
+            found.update({int(rid): int(oid) for rid, oid in self._session.execute(_round_offices(), {"ids": chunk})})
         return found
 
     def _restore_head(self) -> tuple[int, str]:

@@ -14,6 +14,7 @@ office explicitly (``storage.audit.iter_events``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Collection
 from functools import cached_property, lru_cache
 from typing import Any
@@ -62,6 +63,7 @@ class _Scope:
     def __init__(self, ids: tuple[int, ...]) -> None:
         self.office = list(ids) or [-1]  # an empty scope sees nothing (IN () is not portable)
         self._built: dict[Table, Any] = {}
+        self._scoped: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def criterion(self, table: Table) -> Any | None:
         """The ``with_loader_criteria`` option for ``table``; None for a table that is not scoped."""
@@ -79,22 +81,41 @@ class _Scope:
         self._built[table] = built
         return built
 
+    def owns(self, column: Any) -> Any:
+        """``column`` names one of the scope's offices: ``=`` for one office (a staff member's scope), which
+        a statement compiles and binds more cheaply than ``IN`` (an expanding parameter, rendered anew at
+        every execution); ``IN`` for several (a reviewer's)."""
+        return col(column) == self.office[0] if len(self.office) == 1 else col(column).in_(self.office)
+
+    def scoped(self, statement: Any) -> Any:
+        """``statement`` with the conditions of the tables it touches (only those: each one a statement
+        carries costs compiling and cache-key time, and a page runs dozens of statements).
+
+        Kept for as long as the statement object lives: a repository's prebuilt statement, run again and
+        again, is scoped once, and its cache key (memoized on the object) computed once, not at every run."""
+        found = self._scoped.get(statement)
+        if found is None:
+            wanted = [c for c in (self.criterion(t) for t in _tables(statement)) if c is not None]
+            found = statement.options(*wanted) if wanted else statement
+            self._scoped[statement] = found
+        return found
+
     # The ids of the owning rows, as subqueries (each built once per scope, when first needed).
     @cached_property
     def rounds(self) -> Any:
-        return select(col(m.Round.id)).where(col(m.Round.office_id).in_(self.office))
+        return select(col(m.Round.id)).where(self.owns(m.Round.office_id))
 
     @cached_property
     def drafts(self) -> Any:
-        return select(col(m.Draft.id)).where(col(m.Draft.office_id).in_(self.office))
+        return select(col(m.Draft.id)).where(self.owns(m.Draft.office_id))
 
     @cached_property
     def units(self) -> Any:
-        return select(col(m.Unit.id)).where(col(m.Unit.office_id).in_(self.office))
+        return select(col(m.Unit.id)).where(self.owns(m.Unit.office_id))
 
     @cached_property
     def tables(self) -> Any:
-        return select(col(m.MeasureTable.id)).where(col(m.MeasureTable.office_id).in_(self.office))
+        return select(col(m.MeasureTable.id)).where(self.owns(m.MeasureTable.office_id))
 
     @cached_property
     def items(self) -> Any:
@@ -102,7 +123,7 @@ class _Scope:
 
     @cached_property
     def progress(self) -> Any:
-        return select(col(m.ProgressRound.id)).where(col(m.ProgressRound.office_id).in_(self.office))
+        return select(col(m.ProgressRound.id)).where(self.owns(m.ProgressRound.office_id))
 
     @cached_property
     def comments(self) -> Any:
@@ -132,21 +153,21 @@ class _Scope:
 Rule = Callable[[_Scope], tuple[Any, Any]]
 
 RULES: dict[str, Rule] = {
-    "office": lambda s: (m.Office, col(m.Office.id).in_(s.office)),
-    "unit": lambda s: (m.Unit, col(m.Unit.office_id).in_(s.office)),
-    "user": lambda s: (m.User, col(m.User.office_id).in_(s.office)),
-    "draft": lambda s: (m.Draft, col(m.Draft.office_id).in_(s.office)),
+    "office": lambda s: (m.Office, s.owns(m.Office.id)),
+    "unit": lambda s: (m.Unit, s.owns(m.Unit.office_id)),
+    "user": lambda s: (m.User, s.owns(m.User.office_id)),
+    "draft": lambda s: (m.Draft, s.owns(m.Draft.office_id)),
     "draftversion": lambda s: (m.DraftVersion, col(m.DraftVersion.draft_id).in_(s.drafts)),
     "draft_item": lambda s: (m.DraftItem, col(m.DraftItem.version_id).in_(s.versions)),
     "draft_item_link": lambda s: (m.DraftItemLink, col(m.DraftItemLink.version_id).in_(s.versions)),
-    "public_consultation": lambda s: (m.PublicConsultation, col(m.PublicConsultation.office_id).in_(s.office)),
+    "public_consultation": lambda s: (m.PublicConsultation, s.owns(m.PublicConsultation.office_id)),
     "public_comment_group": lambda s: (m.PublicCommentGroup, col(m.PublicCommentGroup.round_id).in_(s.rounds)),
     "public_comment": lambda s: (m.PublicComment, col(m.PublicComment.round_id).in_(s.rounds)),
     "public_contact": lambda s: (m.PublicContact, col(m.PublicContact.comment_id).in_(s.public_comments)),
-    "round": lambda s: (m.Round, col(m.Round.office_id).in_(s.office)),
-    "measuretable": lambda s: (m.MeasureTable, col(m.MeasureTable.office_id).in_(s.office)),
-    "progress_round": lambda s: (m.ProgressRound, col(m.ProgressRound.office_id).in_(s.office)),
-    "unit_mapping": lambda s: (m.UnitMapping, col(m.UnitMapping.office_id).in_(s.office)),
+    "round": lambda s: (m.Round, s.owns(m.Round.office_id)),
+    "measuretable": lambda s: (m.MeasureTable, s.owns(m.MeasureTable.office_id)),
+    "progress_round": lambda s: (m.ProgressRound, s.owns(m.ProgressRound.office_id)),
+    "unit_mapping": lambda s: (m.UnitMapping, s.owns(m.UnitMapping.office_id)),
     "decision": lambda s: (m.Decision, col(m.Decision.comment_id).in_(s.comments)),
     "replyattachment": lambda s: (m.ReplyAttachment, col(m.ReplyAttachment.reply_id).in_(s.replies)),
     "replylink": lambda s: (m.ReplyLink, col(m.ReplyLink.recipient_id).in_(s.recipients)),
@@ -200,7 +221,4 @@ def _apply_scope(state: ORMExecuteState) -> None:
         return  # loading more of a row already admitted, or a uniqueness check over the whole server
     # Only the conditions of the tables this statement touches: each one a statement carries costs
     # compiling and cache-key time, and a page runs dozens of statements.
-    scope = _criteria(ids)
-    wanted = [c for c in (scope.criterion(t) for t in _tables(state.statement)) if c is not None]
-    if wanted:
-        state.statement = state.statement.options(*wanted)
+    state.statement = _criteria(ids).scoped(state.statement)

@@ -28,12 +28,14 @@ class NamedUnit(Protocol):
 U = TypeVar("U", bound=NamedUnit)
 
 
-def _variants(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _variants(name: str) -> frozenset[str]:
     """Spellings that mean the same unit: with or without 市, and full-width or ASCII brackets and
-    digits (NFKC), since 工信局（商务局） is as often typed 工信局(商务局)."""
+    digits (NFKC), since 工信局（商务局） is as often typed 工信局(商务局). Cached: a typed name is compared
+    with every unit's name and aliases."""
     name = unicodedata.normalize("NFKC", name).strip()
     base = name[1:] if name.startswith("市") and len(name) > 2 else name
-    return {name, base, "市" + base}
+    return frozenset((name, base, "市" + base))
 
 
 def unit_aliases(unit: NamedUnit) -> list[str]:

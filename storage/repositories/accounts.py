@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from storage import models as m
+from storage.repositories._rows import get
 from storage.scope import ALL_OFFICES
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class AccountRepo:
         self.session.flush()
 
     def user(self, user_id: int) -> User | None:
-        return self.session.get(m.User, user_id)
+        return get(self.session, m.User, user_id)
 
     def by_username(self, username: str, *, anywhere: bool = False) -> User | None:
         """The account with this (normalised) name; ``anywhere`` looks past the office scope."""

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from storage import models as m
 from storage.bulk import fetch_all_in, placeholder
+from storage.repositories._rows import by_id, get
 
 if TYPE_CHECKING:
     from storage.models import Draft, DraftItem, DraftItemLink, DraftVersion, Task, TaskItem
+
+
+@cache
+def _draft_for_update() -> Any:
+    """A draft locked (built once, ``storage.repositories._rows``): every state change of a draft takes it."""
+    return by_id(m.Draft).with_for_update()
 
 
 class DraftRepo:
@@ -27,11 +35,8 @@ class DraftRepo:
 
     def get(self, draft_id: int, *, for_update: bool = False) -> Draft | None:
         if not for_update:  # a row this transaction already read is not read again (same as a SELECT would give)
-            return self.session.get(m.Draft, draft_id)
-        stmt = select(m.Draft).where(m.Draft.id == draft_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return self.session.exec(stmt).first()
+            return get(self.session, m.Draft, draft_id)
+        return self.session.execute(_draft_for_update(), {"id": draft_id}).scalars().first()
 
     def all(self) -> Sequence[Draft]:
         return self.session.exec(select(m.Draft).order_by(m.Draft.id)).all()  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from states.outbox import DUE, RETRYABLE, UNSENT, OutboxStatus
 from storage import models as m
 from storage.bulk import db_stamp, execute_many, fetch_rows, placeholder
+from storage.repositories._rows import get
 
 if TYPE_CHECKING:
     from storage.models import DeliveryAttempt, OutboxMessage
@@ -120,7 +121,7 @@ class OutboxRepo:
         return rows
 
     def get(self, message_id: int) -> OutboxMessage | None:
-        return self.session.get(m.OutboxMessage, message_id)
+        return get(self.session, m.OutboxMessage, message_id)
 
     def add_attempt(self, attempt: DeliveryAttempt) -> None:
         self.session.add(attempt)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from storage import models as m
+from storage.repositories._rows import get
 
 if TYPE_CHECKING:
     from storage.models import Deliberation, Departure, Filing, Publication, ReviewDocument, Round, SignedDocument
@@ -56,7 +57,7 @@ class ProcessRepo:
         ).all()
 
     def signed_document(self, document_id: int) -> SignedDocument | None:
-        return self.session.get(m.SignedDocument, document_id)
+        return get(self.session, m.SignedDocument, document_id)
 
     def publication(self, round_id: int) -> Publication | None:
         return self.session.exec(select(m.Publication).where(m.Publication.round_id == round_id)).first()

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from states.decision import NEEDS_REASON
 from storage import models as m
 from storage.bulk import db_stamp, execute, fetch_one, fetch_rows
+from storage.repositories._rows import get
 from storage.views import CommentRow, DecisionRow, ReplyRow, UnitView
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ def in_queue() -> Any:
 
 
 class _QueueStatements:
-    """The decision queue's two selects, built once, on first use."""
+    """The decision queue's selects, built once, on first use (every decision runs two of them: a statement
+    built once keeps its cache key, and its scoped form, ``storage.repositories._rows``)."""
 
     def __init__(self) -> None:
         # ORM attributes (not bare table columns), so these stay ORM statements: the session autoflushes before
@@ -90,6 +92,12 @@ class _QueueStatements:
             .where(m.Reply.round_id == bindparam("round_id"), in_queue())
             .order_by(m.Reply.recipient_id, m.Reply.id, m.Comment.seq)
         )
+        self.comment_in_queue = (
+            select(m.Comment.id)
+            .join(m.Reply, m.Reply.id == m.Comment.reply_id)  # type: ignore[arg-type]
+            .where(m.Comment.id == bindparam("comment_id"), in_queue())
+        )
+        self.decision = select(m.Decision).where(m.Decision.comment_id == bindparam("comment_id"))
 
 
 @cache
@@ -130,7 +138,7 @@ class ReplyRepo:
         return [by_seq[int(row["seq"])] for row in rows]
 
     def get(self, reply_id: int) -> Reply | None:
-        return self.session.get(m.Reply, reply_id)
+        return get(self.session, m.Reply, reply_id)
 
     def supersede_on_time(self, recipient_id: int, keep_reply_id: int) -> None:
         """Earlier on-time revisions stop counting once a newer one is stored (a plain statement: every
@@ -192,7 +200,7 @@ class ReplyRepo:
         )
 
     def comment(self, comment_id: int) -> Comment | None:
-        return self.session.get(m.Comment, comment_id)
+        return get(self.session, m.Comment, comment_id)
 
     def _queue_filter(self, round_id: int):  # type: ignore[no-untyped-def]
         return and_(m.Reply.round_id == round_id, in_queue())
@@ -220,12 +228,8 @@ class ReplyRepo:
         return out
 
     def in_queue(self, comment_id: int) -> bool:
-        row = self.session.exec(
-            select(m.Comment.id)
-            .join(m.Reply, m.Reply.id == m.Comment.reply_id)  # type: ignore[arg-type]
-            .where(m.Comment.id == comment_id, in_queue())
-        ).first()
-        return row is not None
+        found = self.session.execute(_queue_statements().comment_in_queue, {"comment_id": comment_id}).first()
+        return found is not None
 
     def queue_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """Per round (of ``round_ids`` if given): (comments in the decision queue, undecided), one grouped query."""
@@ -250,7 +254,8 @@ class ReplyRepo:
         return len(rows), undecided, missing
 
     def decision(self, comment_id: int) -> Decision | None:
-        return self.session.exec(select(m.Decision).where(m.Decision.comment_id == comment_id)).first()
+        found = self.session.execute(_queue_statements().decision, {"comment_id": comment_id})
+        return found.scalars().first()
 
     def late_replies(self, round_id: int) -> list[tuple[Reply, UnitView]]:
         return [(r, u) for r, u in self.for_round(round_id) if r.late]
@@ -263,4 +268,4 @@ class ReplyRepo:
         return list(self.session.exec(stmt).all())
 
     def attachment(self, attachment_id: int) -> ReplyAttachment | None:
-        return self.session.get(m.ReplyAttachment, attachment_id)
+        return get(self.session, m.ReplyAttachment, attachment_id)

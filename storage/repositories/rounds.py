@@ -16,6 +16,7 @@ from states.review import ReviewState
 from states.round import RoundState
 from storage import models as m
 from storage.bulk import db_stamp, execute, fetch_all_in, fetch_one, from_stamp, on_sqlite, placeholder
+from storage.repositories._rows import by_id, get
 from storage.scope import office_condition
 from storage.views import RecipientRow, ReviewQueueRow, UnitRow, UnitView
 
@@ -94,6 +95,14 @@ _MARK_REPLIED = (
 )
 
 
+@cache
+def _round_for_update() -> Any:
+    """A round locked (built once, ``storage.repositories._rows``). FOR NO KEY UPDATE: replies and comments
+    insert rows referencing the round, and their foreign-key checks (KEY SHARE) must not wait on it, or they
+    deadlock with a sweep."""
+    return by_id(m.Round).with_for_update(key_share=True)
+
+
 class RoundRepo:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -101,13 +110,8 @@ class RoundRepo:
     # -- rounds ---------------------------------------------------------------------------
     def get(self, round_id: int, *, for_update: bool = False) -> Round | None:
         if not for_update:  # a row this transaction already read is not read again (same as a SELECT would give)
-            return self.session.get(m.Round, round_id)
-        stmt = select(m.Round).where(m.Round.id == round_id)
-        if for_update:
-            # FOR NO KEY UPDATE: replies and comments insert rows referencing the round, and their
-            # foreign-key checks (KEY SHARE) must not wait on it, or they deadlock with a sweep.
-            stmt = stmt.with_for_update(key_share=True)
-        return self.session.exec(stmt).first()
+            return get(self.session, m.Round, round_id)
+        return self.session.execute(_round_for_update(), {"id": round_id}).scalars().first()
 
     def add(self, row: Round | LegalityReview) -> None:
         self.session.add(row)
@@ -425,7 +429,7 @@ class RoundRepo:
         return fetch_one(self.session, _LETTER_STAMP + scope, (round_id, *offices))
 
     def recipient_by_id(self, recipient_id: int) -> Recipient | None:
-        return self.session.get(m.Recipient, recipient_id)
+        return get(self.session, m.Recipient, recipient_id)
 
     def recipient_tallies(self, round_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
         """Per round (of ``round_ids`` if given): (recipients, still pending), in one grouped query."""

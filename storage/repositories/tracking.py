@@ -15,6 +15,8 @@ from sqlmodel import Session, select
 from states.progress_round import ProgressRoundState
 from states.tracked_item import TrackedItemState
 from storage import models as m
+from storage.bulk import execute_many, placeholder
+from storage.repositories._rows import get
 
 if TYPE_CHECKING:
     from storage.models import (
@@ -50,7 +52,7 @@ class TrackingRepo:
 
     # -- tables and items ---------------------------------------------------------------------
     def table(self, table_id: int) -> MeasureTable | None:
-        return self.session.get(m.MeasureTable, table_id)
+        return get(self.session, m.MeasureTable, table_id)
 
     def tables(self, office_id: int) -> list[MeasureTable]:
         stmt = select(m.MeasureTable).where(m.MeasureTable.office_id == office_id).order_by(m.MeasureTable.id)  # type: ignore[arg-type]
@@ -96,14 +98,28 @@ class TrackingRepo:
             out.setdefault(link.item_id, []).append((link, unit))
         return out
 
+    def add_items(self, items: Sequence[TrackedItem]) -> None:
+        """Stage new items and flush once (one batched INSERT), so their ids are known now."""
+        self.session.add_all(items)
+        self.session.flush()
+
+    def add_units(self, links: Sequence[tuple[int, int, str]]) -> None:
+        """Link items to their responsible units: (item_id, unit_id, role) rows, one plain ``executemany``
+        (an issued draft's tasks name hundreds; building each as a model object cost more than storing it)."""
+        if links:
+            mark = placeholder(self.session)
+            execute_many(
+                self.session,
+                f"INSERT INTO {m.ItemUnit.__tablename__} (item_id, unit_id, role) VALUES ({mark}, {mark}, {mark})",
+                list(links),
+            )
+
     def set_units(self, item_id: int, units: Sequence[tuple[int, str]]) -> None:
         """Replace an item's units with (unit_id, role) pairs."""
         for old in self.session.exec(select(m.ItemUnit).where(m.ItemUnit.item_id == item_id)).all():
             self.session.delete(old)
         self.session.flush()
-        for unit_id, role in units:
-            self.session.add(m.ItemUnit(item_id=item_id, unit_id=unit_id, role=role))
-        self.session.flush()
+        self.add_units([(item_id, unit_id, role) for unit_id, role in units])
 
     def unresolved_items(self, office_id: int) -> list[TrackedItem]:
         return [i for i in self.items(office_id) if json.loads(i.unresolved or "[]")]
@@ -200,7 +216,7 @@ class TrackingRepo:
         return list(self.session.exec(stmt).all())
 
     def evidence_file(self, evidence_id: int) -> ItemEvidence | None:
-        return self.session.get(m.ItemEvidence, evidence_id)
+        return get(self.session, m.ItemEvidence, evidence_id)
 
     # -- the progress deadline, set-wise --------------------------------------------------------
     def claim_due_rounds(self, now: datetime, limit: int) -> list[int]:

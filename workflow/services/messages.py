@@ -251,8 +251,8 @@ def _office_row(
     address, unit_id = office.email, None
     if to_reviewer:
         try:
-            unit = resolve_unit(office.reviewer_unit, uow.directory.units(office.id, active_only=False))
-            address, unit_id = unit.email or unit.webhook, unit.id  # type: ignore[attr-defined]
+            unit = resolve_unit(office.reviewer_unit, uow.directory.unit_rows(office.id or 0, active_only=False))
+            address, unit_id = unit.email or unit.webhook, unit.id
         except DomainError:
             address = ""
     context = {"round_id": round_id, "review_id": review_id, **extra}

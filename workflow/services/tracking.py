@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kernel.actors import Actor
 from kernel.clock import Clock
@@ -21,8 +21,12 @@ from workflow.parsing.due_dates import Due, DueKind, due_in_text, parse_due
 from workflow.parsing.measures_model import FIELD_LABELS, RowProblem
 from workflow.services._common import change_state, record
 from workflow.services.offices import office_profile
-from workflow.tracking.units import resolve_responsible
+from workflow.tracking.units import Resolver
 from workflow.unit_names import resolve_unit
+
+if TYPE_CHECKING:
+    from storage.views import UnitRow
+    from workflow.profiles import OfficeProfile
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 """Evidence files (photos, scans, PDFs) above 20 MB are refused: ask for a smaller scan."""
@@ -67,20 +71,69 @@ def _views(uow: UnitOfWork, items: list[TrackedItem], on: date) -> list[dict[str
     return [item_view(i, [u.name for _l, u in units.get(i.id or 0, [])], on) for i in items]
 
 
-def _resolve_into(uow: UnitOfWork, office_id: int, item: TrackedItem, groups: dict[str, list[str]]) -> list[str]:
-    """(Re)link ``item`` to the units its responsible text names; returns the names left unresolved."""
-    mappings = uow.tracking.mappings(office_id)
-    units = uow.directory.units(office_id, active_only=False)
-    profile = office_profile(uow, office_id)
+@dataclass(frozen=True)
+class _Directory:
+    """What resolving responsible-unit text reads: the office's unit mappings, its units (plain rows) and its
+    profile. Read once per service call: an issued draft's 30 tasks read them once each before, and the
+    resolution compared every name with every unit through ORM attributes."""
+
+    mappings: dict[str, list[int]]
+    units: list[UnitRow]
+    profile: OfficeProfile
+
+    def resolver(self, groups: dict[str, list[str]]) -> Resolver:
+        """Resolution against this directory and a table's groups, each party looked up once."""
+        return Resolver(self.units, self.mappings, groups, profile=self.profile)
+
+
+def _directory(uow: UnitOfWork, office_id: int) -> _Directory:
+    return _Directory(
+        uow.tracking.mappings(office_id),
+        uow.directory.unit_rows(office_id, active_only=False),
+        office_profile(uow, office_id),
+    )
+
+
+def _resolved(resolver: Resolver, responsible: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """The units ``responsible`` names as (unit_id, role), leads first, and the names left unresolved."""
     found: dict[int, str] = {}
     unresolved: list[str] = []
-    for text in [t for t in item.responsible.split("\n") if t.strip()]:
-        res = resolve_responsible(text, units, mappings, groups, profile=profile)
+    for text in [t for t in responsible.split("\n") if t.strip()]:
+        res = resolver.resolve(text)
         for uid, _name, role in res.units:
             if found.get(uid) != "lead":
                 found[uid] = role
         unresolved += [u for u in res.unresolved if u not in unresolved]
-    uow.tracking.set_units(item.id or 0, sorted(found.items(), key=lambda kv: kv[1] != "lead"))
+    return sorted(found.items(), key=lambda kv: kv[1] != "lead"), unresolved
+
+
+class _NewItems:
+    """New items, each linked to the units its responsible text names (resolved as it is added), stored
+    together: one batched insert of the items, one of their units."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        self.items: list[TrackedItem] = []
+        self._links: list[list[tuple[int, str]]] = []
+
+    def add(self, item: TrackedItem) -> list[str]:
+        """Keep ``item`` with its units; the names left unresolved."""
+        units, unresolved = _resolved(self._resolver, item.responsible)
+        item.unresolved = json.dumps(unresolved, ensure_ascii=False)
+        self.items.append(item)
+        self._links.append(units)
+        return unresolved
+
+    def store(self, uow: UnitOfWork) -> None:
+        uow.tracking.add_items(self.items)  # their ids are known from here on
+        links = zip(self.items, self._links, strict=True)
+        uow.tracking.add_units([(item.id or 0, uid, role) for item, units in links for uid, role in units])
+
+
+def _resolve_into(uow: UnitOfWork, resolver: Resolver, item: TrackedItem) -> list[str]:
+    """(Re)link a stored ``item`` to the units its responsible text names; returns the names left unresolved."""
+    units, unresolved = _resolved(resolver, item.responsible)
+    uow.tracking.set_units(item.id or 0, units)
     item.unresolved = json.dumps(unresolved, ensure_ascii=False)
     uow.save(item)
     return unresolved
@@ -117,7 +170,7 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
     uow.tracking.add(table)
     groups = {k: list(v) for k, v in parsed.groups.items()}
     problems = [p.to_dict() for p in parsed.problems]
-    items: list[TrackedItem] = []
+    items = _NewItems(_directory(uow, cmd.office_id).resolver(groups))
     for row in parsed.rows:
         due = parse_due(row.due_text, doc_date)
         if (bad := _due_problem(row.row, due)) is not None:
@@ -125,7 +178,7 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
         for number, text in row.measures or ((None, ""),):
             item = TrackedItem(
                 table_id=table.id or 0,
-                seq=len(items) + 1,
+                seq=len(items.items) + 1,
                 row=row.row,
                 category=row.category,
                 problem=row.problem,
@@ -138,8 +191,7 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
                 due_date=due.on,
                 created_at=now,
             )
-            uow.tracking.add(item)
-            missing = _resolve_into(uow, cmd.office_id, item, groups)
+            missing = items.add(item)
             if missing:
                 problems.append(
                     RowProblem(
@@ -149,7 +201,7 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
                         f"责任单位“{'、'.join(missing)}”不在单位名录中，请用“tasks map-unit”指定对应单位。",
                     ).to_dict()
                 )
-            items.append(item)
+    items.store(uow)
     problems = list({json.dumps(p, ensure_ascii=False, sort_keys=True): p for p in problems}.values())
     table.problems = json.dumps(problems, ensure_ascii=False)
     uow.tracking.add(table)
@@ -162,11 +214,11 @@ def import_measures(uow: UnitOfWork, clock: Clock, actor: Actor, cmd: ImportMeas
         office_id=table.office_id,
         filename=cmd.filename,
         doc_date=doc_date.isoformat(),
-        items=len(items),
+        items=len(items.items),
         problems=len(problems),
     )
     uow.commit()
-    return ImportResult(table.id or 0, _views(uow, items, today(clock)), problems)
+    return ImportResult(table.id or 0, _views(uow, items.items, today(clock)), problems)
 
 
 def track_issued_draft(uow: UnitOfWork, actor: Actor, now: datetime, draft_id: int) -> int:
@@ -191,6 +243,7 @@ def track_issued_draft(uow: UnitOfWork, actor: Actor, now: datetime, draft_id: i
         created_at=now,
     )
     uow.tracking.add(table)
+    items = _NewItems(_directory(uow, draft.office_id).resolver({}))
     unresolved = 0
     for task, task_items in tasks:
         content = "\n".join(
@@ -214,8 +267,8 @@ def track_issued_draft(uow: UnitOfWork, actor: Actor, now: datetime, draft_id: i
             due_date=due.on,
             created_at=now,
         )
-        uow.tracking.add(item)
-        unresolved += bool(_resolve_into(uow, draft.office_id, item, {}))
+        unresolved += bool(items.add(item))
+    items.store(uow)
     record(
         uow,
         actor,
@@ -267,11 +320,15 @@ def map_unit(uow: UnitOfWork, clock: Clock, actor: Actor, office_id: int, text: 
     updated = 0
     left: list[str] = []
     tables = {t.id: t for t in uow.tracking.tables(office_id)}
+    directory = _directory(uow, office_id)  # with the mapping just added
+    resolvers: dict[int, Resolver] = {}  # per table: each has its own groups
     for item in uow.tracking.items(office_id):
         if wanted in item.responsible or wanted in json.loads(item.unresolved or "[]"):
-            table = tables.get(item.table_id)
-            groups = json.loads(table.groups) if table else {}
-            missing = _resolve_into(uow, office_id, item, groups)
+            resolver = resolvers.get(item.table_id)
+            if resolver is None:
+                table = tables.get(item.table_id)
+                resolver = resolvers[item.table_id] = directory.resolver(json.loads(table.groups) if table else {})
+            missing = _resolve_into(uow, resolver, item)
             updated += 1
             left += [m for m in missing if m not in left]
     record(uow, actor, now, "unit_mapping.added", ref("unit", unit.id), office_id=office_id, text=wanted,
