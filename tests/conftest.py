@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from kernel.clock import FixedClock
 from kernel.passwords import PasswordCost, use_cost
 from storage.db import make_engine
-from tests.support.databases import database_url, sqlite_template
+from tests.support.databases import close_schema_pool, database_url, sqlite_template
 
 TEST_PASSWORD_COST = PasswordCost(time_cost=1, memory_kib=64, parallelism=1)
 """Real Argon2id at its cheapest sensible cost: the default (64 MiB, three passes) took 0.1–0.9 s a hash,
@@ -25,6 +25,10 @@ def _cheap_password_hashes() -> Iterator[None]:
     use_cost(TEST_PASSWORD_COST)
     yield
     use_cost(TEST_PASSWORD_COST)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    close_schema_pool()
 
 
 @pytest.fixture
