@@ -118,8 +118,10 @@ after ten routes (the schema, static files, `/healthz`, the reply page), before 
 on PostgreSQL the chain head row is locked from the audit append to the commit, so the commits' WAL flushes
 queue one behind another), so p99 at concurrency 8 is about eight service times, and on this shared 2-core
 VM even the static file's p99 varies from run to run between tens and hundreds of milliseconds. Beside the replies, the relay in the same
-process composes each reply's receipt, about 5 ms of CPU (the round's letter context), more than storing
-the reply. What changed (issue 13): one transaction per reply instead of three (the use is counted in the
+process composes each reply's receipt: the round's part of its context (office, letter title and attachments,
+wording) is kept per round under a stamp read in one indexed query (every column it is built from), so a receipt
+costs about 1.7 ms of CPU instead of 5.8 ms (13 queries down to 6; a change to the round, its draft or its office
+shows in the next message, `tests/integration/test_notifications__compose_cache.py`). What changed (issue 13): one transaction per reply instead of three (the use is counted in the
 reply's transaction; a refused use is rolled back and counted on its own, so refusals still count), 24
 statements down to 12, a draft version's items cached per database (a stored version never changes), Core
 inserts for the reply and its comments, dependencies without I/O run on the event loop (a reply went through
@@ -131,8 +133,11 @@ of SQLAlchemy ORM and Core statements (SQLAlchemy's own Python per statement cos
 took), 12 statements down to 8 (the count and its read, the link and the lock, the round and the last
 revision each in one), the relay composing notices without SQLite's write lock, and the load client's HTTP
 clients made before the clock starts (making eight at once had put about 200 ms into the first eight answers
-of every run). What is left is FastAPI's request handling and the receipts' composition on SQLite, and on
-PostgreSQL the round trips and the serialised commits.
+of every run). What is left is FastAPI's request handling on SQLite, and on PostgreSQL the round trips and the
+serialised commits: the chain head row is held from the append through the commit's WAL flush, so eight writers
+queue one behind another (even `/healthz`, with no chain append, has a p99 near the goal on this VM). Meeting
+50 ms there would need the chain appended outside the reply's transaction, which would no longer write each state
+change in one transaction with its event.
 """
 
 
@@ -171,10 +176,15 @@ SQLite file opened by the same `make_engine` after each step (one commit per ste
 
 Goal ≥ 10× SpiffWorkflow persisted: {_verdict(met, f"{f['ratio']:.1f}×")}. Why: Spiff's cost per persisted step
 grows with the workflow (it serializes all ~160 tasks, about 80 KB, after each step); ours is flat but each
-step is a service of 10–25 statements plus the audit append (a reply now takes about 5–8 ms of CPU on this
-machine). 100 µs per durable step would need the services rewritten on plain DB-API calls; the ORM is kept for
-clarity outside the hot paths, and the steps that run in bulk (the sweep) already are plain SQL. The issue step also resolves every task's responsible
-units (aliases are now parsed once per text, not 60,000 times per issue).
+step is a service of 6–25 statements plus the audit append: a decision (100 of the 156 steps) is about 1.2 ms of
+CPU in seven ORM round trips, a reply about 0.7 ms. 100 µs per durable step would need the services rewritten on
+plain DB-API calls; the ORM is kept for clarity outside the hot paths, and the steps that run in bulk (the sweep)
+and the reply link's intake already are plain SQL. Removed on the way (1.0× → 1.8×): the issue step read the
+office's unit mappings and profile and compared names through ORM attributes for each of its 29 tasks (127 ms →
+26 ms; now read once per call, each distinct name looked up once, the links inserted in one statement); every load
+by id built a new statement whose cache key SQLAlchemy recomputed and the office scope re-attached (statements are
+now built once, and a scope keeps each statement's scoped form); the audit commit re-read the round's office for
+every event (taken from the loaded round).
 """
 
 
@@ -342,8 +352,9 @@ Run: {context["when"]}, commit {context["commit"]}, on {context["machine"]}; loa
 {context["load"]} at the end. `make bench` (`python -m benchmarks.run --scale {scale}`), {total / 60:.1f} minutes in all.
 Sizes below are those of this scale (scale 1.0 is the issue's: 2,000 replies, 10,000 rounds, 1,000,000 events).
 
-The machine is a shared 2-core VM: other work ran beside this run, so single figures vary by much more than
-the usual ±10 %; ratios against a baseline measured in the same run are the figures to compare.
+The machine is a shared 2-core VM: when other work runs beside a run (see the load averages above), single
+figures vary by much more than the usual ±10 %; ratios against a baseline measured in the same run are the figures
+to compare.
 """
     parts = [head]
     parts += [SECTIONS[name](found[name]) for name in SECTIONS if name in found]
