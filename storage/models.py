@@ -105,7 +105,7 @@ TABLES: dict[str, str] = {
 __all__ = [*TABLES, "load_all"]
 
 
-def __getattr__(name: str) -> Any:
+def _create(name: str) -> Any:
     """The table class ``name``, created on first use (see the module's docstring)."""
     module = TABLES.get(name)
     if module is None:
@@ -115,7 +115,13 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+if not TYPE_CHECKING:
+    # Hidden from mypy: a module-level __getattr__ would let any name through, so a misspelled
+    # ``from storage.models import Rund`` passed the type check. It sees the declared names above instead.
+    __getattr__ = _create
+
+
 def load_all() -> None:
     """Create every table class, so ``SQLModel.metadata`` holds the whole schema."""
     for name in TABLES:
-        __getattr__(name)
+        _create(name)
