@@ -51,7 +51,7 @@ ACTION_LABELS = {
     "round.reminder_sent": "催办（发送提醒）",
     "recipient.phoned": "电话催办",
     "message.requeued": "重新发送消息",
-    "link.revoked": "撤销回复链接并重发",
+    "link.revoked": "撤销回复链接",  # whether a new one went out is in the payload (reissued)
     "user.created": "新增账号",
     "user.password_reset": "重设密码",
     "user.password_changed": "修改本人密码",
