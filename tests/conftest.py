@@ -21,10 +21,8 @@ and a web test makes three accounts and signs in one to three times. Tests of th
 
 
 @pytest.fixture(autouse=True)
-def _cheap_password_hashes() -> Iterator[None]:
-    use_cost(TEST_PASSWORD_COST)
-    yield
-    use_cost(TEST_PASSWORD_COST)
+def _cheap_password_hashes() -> None:
+    use_cost(TEST_PASSWORD_COST)  # each test: a test that loads the shipped config sets the default cost
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

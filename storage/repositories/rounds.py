@@ -495,10 +495,6 @@ class RoundRepo:
             select(m.LegalityReview).where(m.LegalityReview.round_id == round_id).order_by(m.LegalityReview.id)  # type: ignore[arg-type]
         ).all()
 
-    def reviewed_round_ids(self) -> set[int]:
-        """Rounds with at least one legality review (pending or decided)."""
-        return set(self.session.exec(select(m.LegalityReview.round_id).distinct()).all())
-
     def _latest_reviews(self) -> Any:
         """Each round's latest legality review (its highest id), as a subquery of ids. ORM columns: the office
         scope (storage.scope) applies to it as to every review read."""

@@ -60,3 +60,15 @@ def test_a_mistyped_mail_setting_stops_the_relay_before_it_sends(tmp_path: Path,
         error["message"]
         == "config.toml [notifications.smtp] 配置错误：security 应为 plain、starttls 或 ssl，收到“tls”。"
     )
+
+
+def test_a_wrong_password_hash_cost_stops_commands_with_its_code(tmp_path: Path, db_url: str) -> None:
+    """``[security.password_hash]`` out of Argon2's bounds: every command refuses to run, with its code."""
+    config = write_config(tmp_path / "config.toml", db_url)
+    config.write_text(config.read_text(encoding="utf-8").replace("time_cost = 1", "time_cost = 0"), encoding="utf-8")
+    cli = Cli(config, FixedClock(NOW))
+    for command in (("init",), ("round", "list")):
+        error = cli.error(*command)
+        assert error["code"] == "PASSWORD_HASH_CONFIG_INVALID" and "time_cost" in error["message"], command
+    plain = cli("init", json=False)
+    assert plain.exit_code != 0 and "[security.password_hash]" in plain.stderr

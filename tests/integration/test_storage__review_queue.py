@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from kernel.clock import FixedClock
 from kernel.timefmt import iso_beijing
@@ -110,7 +111,7 @@ def _expected(w: World, offices: tuple[int, ...] | None, *, pending_only: bool =
 
 def _old_queue(uow: UnitOfWork) -> list[dict[str, Any]]:
     """The queue as the service built it before: every round as an object, two queries per reviewed round."""
-    reviewed = uow.rounds.reviewed_round_ids()
+    reviewed = set(uow.session.exec(select(m.LegalityReview.round_id).distinct()).all())
     out = []
     for rnd in reversed(list(uow.rounds.all())):
         if rnd.id not in reviewed:

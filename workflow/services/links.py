@@ -120,16 +120,19 @@ def round_links(uow: UnitOfWork, clock: Clock, secret: str, base_url: str, round
     load_round(uow, round_id)
     pairs = uow.rounds.recipients(round_id)
     ids = [r.id or 0 for r, _ in pairs]
-    existing = uow.links.for_recipients(ids)
-    ensure_links(uow, clock.now(), secret, [i for i in ids if i not in existing])
+    links = uow.links.for_recipients(ids)  # every link at once (one query per 500 recipients)
+    missing = [i for i in ids if i not in links]
+    if missing:
+        ensure_links(uow, clock.now(), secret, missing)
+        links = uow.links.for_recipients(ids)  # with the ones just made
     out = []
     for recipient, unit in pairs:
         rid = recipient.id or 0
-        token = live_token(uow, secret, rid)
-        if token is None:
+        row = links.get(rid)
+        if row is None or row.revoked:
             out.append(UnitLink(rid, unit.name, "", revoked=True))
             continue
-        out.append(UnitLink(rid, unit.name, f"{base_url.rstrip('/')}/r/{token}"))
+        out.append(UnitLink(rid, unit.name, f"{base_url.rstrip('/')}/r/{reply_token(secret, row.nonce)}"))
     uow.commit()
     return out
 
